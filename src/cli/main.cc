@@ -1,0 +1,42 @@
+// qianbao: the admin command. Subcommands: verify, bench.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/bench_engine.h"
+#include "cli/verify.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"qianbao — admin tool for the qianbao wallet platform"};
+  app.require_subcommand(1);
+
+  std::string verify_dir;
+  auto* verify = app.add_subcommand("verify", "Replay the journal and check every invariant");
+  verify->add_option("--data", verify_dir, "Data directory of a (stopped) qianbaod")->required();
+
+  auto* bench = app.add_subcommand("bench", "Benchmarks");
+  bench->require_subcommand(1);
+  qb::cli::EngineBenchOptions engine_options;
+  auto* bench_engine = bench->add_subcommand("engine", "Double-11 transfers in the engine");
+  bench_engine->add_option("--customers", engine_options.customers, "Funded customers");
+  bench_engine->add_option("--merchants", engine_options.merchants, "Merchants");
+  bench_engine->add_option("--payments", engine_options.payments, "Payments to make");
+  bench_engine->add_option("--outstanding", engine_options.max_outstanding,
+                           "Payments in flight at most");
+  bench_engine->add_option("--batch", engine_options.max_batch_commands,
+                           "Commands per engine batch at most");
+  bench_engine->add_option("--data", engine_options.data_dir,
+                           "Data directory (default: a temporary one)");
+  bench_engine->add_option("--seed", engine_options.seed, "Workload seed");
+  bool no_projection = false, no_progress = false;
+  bench_engine->add_flag("--no-read-models", no_projection, "Do not project read models");
+  bench_engine->add_flag("--no-progress", no_progress, "No progress bar");
+
+  CLI11_PARSE(app, argc, argv);
+  if (verify->parsed()) return qb::cli::RunVerify(verify_dir, std::cout);
+  if (bench_engine->parsed()) {
+    engine_options.project = !no_projection;
+    engine_options.progress = !no_progress;
+    return qb::cli::RunEngineBench(engine_options);
+  }
+  return 1;
+}

@@ -1,0 +1,115 @@
+#include "engine/command_codec.h"
+
+#include "base/assert.h"
+#include "base/bytes.h"
+#include "ledger/ledger_codec.h"
+
+namespace qb::engine {
+
+CommandType TypeOf(const Command& command) {
+  return std::visit(
+      [](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, CreateAccounts>) return CommandType::kCreateAccounts;
+        if constexpr (std::is_same_v<T, CreateTransfers>) return CommandType::kCreateTransfers;
+        if constexpr (std::is_same_v<T, CloseAccount>) return CommandType::kCloseAccount;
+        if constexpr (std::is_same_v<T, Query>) return CommandType::kQuery;
+      },
+      command);
+}
+
+std::string_view CommandTypeName(CommandType type) {
+  switch (type) {
+    case CommandType::kCreateAccounts: return "create_accounts";
+    case CommandType::kCreateTransfers: return "create_transfers";
+    case CommandType::kCloseAccount: return "close_account";
+    case CommandType::kQuery: return "query";
+  }
+  return "unknown";
+}
+
+std::string_view ReplyStatusName(ReplyStatus status) {
+  switch (status) {
+    case ReplyStatus::kOk: return "ok";
+    case ReplyStatus::kOverloaded: return "overloaded";
+    case ReplyStatus::kStoreFailed: return "store_failed";
+    case ReplyStatus::kShuttingDown: return "shutting_down";
+    case ReplyStatus::kInvalidCommand: return "invalid_command";
+  }
+  return "unknown";
+}
+
+void EncodeCommand(const Command& command, std::string* payload) {
+  ByteWriter writer(payload);
+  writer.U16(static_cast<uint16_t>(TypeOf(command)));
+  const size_t length_at = payload->size();
+  writer.U32(0);  // Patched below once the body length is known.
+  if (const auto* c = std::get_if<CreateAccounts>(&command)) {
+    writer.U32(static_cast<uint32_t>(c->accounts.size()));
+    for (const auto& account : c->accounts) ledger::EncodeAccount(account, &writer);
+  } else if (const auto* c = std::get_if<CreateTransfers>(&command)) {
+    writer.U32(static_cast<uint32_t>(c->transfers.size()));
+    for (const auto& transfer : c->transfers) ledger::EncodeTransfer(transfer, &writer);
+  } else if (const auto* c = std::get_if<CloseAccount>(&command)) {
+    writer.U64(c->account_id);
+  } else {
+    QB_ASSERT(false && "queries are not journaled");
+  }
+  const auto body_bytes = static_cast<uint32_t>(payload->size() - length_at - 4);
+  std::memcpy(payload->data() + length_at, &body_bytes, 4);
+}
+
+namespace {
+
+bool DecodeBody(CommandType type, std::string_view body, Command* command) {
+  ByteReader reader(body);
+  switch (type) {
+    case CommandType::kCreateAccounts: {
+      const uint32_t count = reader.U32();
+      if (count > kMaxItemsPerCommand || reader.remaining() != count * 64ull) return false;
+      CreateAccounts c;
+      c.accounts.reserve(count);
+      for (uint32_t i = 0; i < count; i++) c.accounts.push_back(ledger::DecodeAccount(&reader));
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kCreateTransfers: {
+      const uint32_t count = reader.U32();
+      if (count > kMaxItemsPerCommand || reader.remaining() != count * 68ull) return false;
+      CreateTransfers c;
+      c.transfers.reserve(count);
+      for (uint32_t i = 0; i < count; i++) {
+        c.transfers.push_back(ledger::DecodeTransfer(&reader));
+      }
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kCloseAccount:
+      *command = CloseAccount{reader.U64()};
+      break;
+    default:
+      return false;
+  }
+  return reader.ok() && reader.remaining() == 0;
+}
+
+}  // namespace
+
+bool DecodeCommands(std::string_view payload, uint32_t expected_count,
+                    std::vector<Command>* commands) {
+  commands->clear();
+  commands->reserve(expected_count);
+  ByteReader reader(payload);
+  while (reader.remaining() > 0) {
+    if (commands->size() == expected_count) return false;
+    const auto type = static_cast<CommandType>(reader.U16());
+    const std::string_view body = reader.LengthPrefixed();
+    if (!reader.ok()) return false;
+    Command command;
+    if (!DecodeBody(type, body, &command)) return false;
+    commands->push_back(std::move(command));
+  }
+  return reader.ok() && commands->size() == expected_count;
+}
+
+}  // namespace qb::engine

@@ -1,0 +1,28 @@
+// The journal payload: the commands of one batch.
+//
+// Byte grammar (integers little-endian):
+//   payload          := command*
+//   command          := type:u16 body_bytes:u32 body
+//   body (type 1)    := count:u32 account{count}       (ledger_codec.h, 64 bytes each)
+//   body (type 2)    := count:u32 transfer{count}      (ledger_codec.h, 68 bytes each)
+//   body (type 3)    := account_id:u64
+// Queries (type 4) are never journaled.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/command.h"
+
+namespace qb::engine {
+
+// Appends one journaled command to `payload`.
+void EncodeCommand(const Command& command, std::string* payload);
+
+// Decodes a whole payload; false if it is malformed or holds other than `expected_count`
+// commands.
+bool DecodeCommands(std::string_view payload, uint32_t expected_count,
+                    std::vector<Command>* commands);
+
+}  // namespace qb::engine

@@ -1,0 +1,60 @@
+// The engine's state and the only code that changes it. Pure: no threads, clock, randomness or
+// I/O, so the live engine, recovery, `qianbao verify` and the simulation tests all drive this
+// same object and must reach the same StateHash.
+//
+// Use: BeginBatch(time), Apply(command) for each command in journal order, EndBatch().
+#pragma once
+
+#include <absl/container/flat_hash_set.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/digest.h"
+#include "engine/command.h"
+#include "ledger/ledger.h"
+#include "store/store.h"
+
+namespace qb::engine {
+
+class StateMachine {
+ public:
+  explicit StateMachine(size_t max_expirations_per_batch = 10'000)
+      : max_expirations_per_batch_(max_expirations_per_batch) {}
+
+  // Starts a batch at `batch_time_ns`: pending transfers that have timed out are voided first.
+  // If `projection` is given, the batch's changes are added to it by EndBatch.
+  void BeginBatch(int64_t batch_time_ns, Projection* projection);
+  Reply Apply(const Command& command);
+  void EndBatch();
+
+  // Rejects commands that must never reach the journal (empty or oversized).
+  static bool IsValid(const Command& command);
+
+  const ledger::Ledger& ledger() const { return ledger_; }
+  ledger::Ledger& mutable_ledger() { return ledger_; }
+  int64_t batch_time_ns() const { return batch_time_ns_; }
+
+  // Back to the empty state of a new engine.
+  void Reset() { ledger_.Clear(); }
+
+  Digest StateHash() const { return ledger_.StateHash(); }
+  void Serialize(std::string* out) const { ledger_.Serialize(out); }
+  bool Deserialize(std::string_view bytes) { return ledger_.Deserialize(bytes); }
+
+ private:
+  void Touch(uint64_t account_id);
+
+  ledger::Ledger ledger_;
+  const size_t max_expirations_per_batch_;
+  int64_t batch_time_ns_ = 0;
+  bool in_batch_ = false;
+  Projection* projection_ = nullptr;
+  absl::flat_hash_set<uint64_t> touched_accounts_;
+  std::vector<ledger::CreateAccountResult> account_results_;
+  std::vector<ledger::CreateTransferResult> transfer_results_;
+  std::vector<uint64_t> expired_ids_;
+};
+
+}  // namespace qb::engine

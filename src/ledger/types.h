@@ -1,0 +1,159 @@
+// The ledger's records and result codes. Accounts and transfers follow TigerBeetle's model:
+// double entry, debits and credits kept apart as posted and pending, transfers immutable, and
+// a transfer's id doubling as its idempotency key.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace qb::ledger {
+
+// Ledger numbers: one per currency, plus points. An account holds one ledger's units only.
+inline constexpr uint32_t kLedgerCny = 156;  // ISO 4217 numeric code, amounts in fen.
+inline constexpr uint32_t kLedgerPoints = 1000;
+
+enum class AccountKind : uint16_t {
+  kCustomerWallet = 1,
+  kMerchantSettlement = 2,
+  kBankClearing = 3,
+  kCampaignBudget = 4,
+  kMarketingExpense = 5,
+  kPointsPool = 6,
+  kFeeIncome = 7,
+  kSuspense = 8,
+};
+
+namespace account_flags {
+inline constexpr uint16_t kDebitsMustNotExceedCredits = 1 << 0;  // No overdraft.
+inline constexpr uint16_t kCreditsMustNotExceedDebits = 1 << 1;
+inline constexpr uint16_t kClosed = 1 << 2;
+inline constexpr uint16_t kAll = (1 << 3) - 1;
+}  // namespace account_flags
+
+struct Account {
+  uint64_t id = 0;
+  uint64_t user_data = 0;
+  int64_t debits_pending = 0;
+  int64_t debits_posted = 0;
+  int64_t credits_pending = 0;
+  int64_t credits_posted = 0;
+  int64_t timestamp_ns = 0;  // Set by the ledger when the account is created.
+  uint32_t ledger = 0;
+  uint16_t kind = 0;
+  uint16_t flags = 0;
+
+  // The balance from the account holder's side for a liability account (wallet): credits
+  // minus debits, posted only.
+  int64_t CreditBalance() const { return credits_posted - debits_posted; }
+  bool operator==(const Account&) const = default;
+};
+
+namespace transfer_flags {
+inline constexpr uint16_t kLinked = 1 << 0;       // Succeeds or fails with the next transfer.
+inline constexpr uint16_t kPending = 1 << 1;      // Phase one: hold the amount.
+inline constexpr uint16_t kPostPending = 1 << 2;  // Phase two: post (part of) a hold.
+inline constexpr uint16_t kVoidPending = 1 << 3;  // Phase two: release a hold.
+inline constexpr uint16_t kAll = (1 << 4) - 1;
+}  // namespace transfer_flags
+
+struct Transfer {
+  uint64_t id = 0;
+  uint64_t debit_account_id = 0;
+  uint64_t credit_account_id = 0;
+  int64_t amount = 0;
+  uint64_t pending_id = 0;  // For post and void: the pending transfer they resolve.
+  uint64_t user_data = 0;
+  int64_t timestamp_ns = 0;  // Set by the ledger.
+  uint32_t timeout_s = 0;    // For pending transfers: 0 means no expiry.
+  uint32_t ledger = 0;
+  uint16_t code = 0;  // What the transfer is for (payment, top-up, cashback, ...).
+  uint16_t flags = 0;
+
+  bool operator==(const Transfer&) const = default;
+};
+
+// Results are ordered by precedence: when several apply, the first in this list is returned.
+// The numeric values are stable and part of the journal and API; append, never renumber.
+#define QB_CREATE_ACCOUNT_RESULTS(X)    \
+  X(kOk, 0)                             \
+  X(kReservedFlag, 1)                   \
+  X(kIdMustNotBeZero, 2)                \
+  X(kIdMustNotBeIntMax, 3)              \
+  X(kFlagsAreMutuallyExclusive, 4)      \
+  X(kBalancesMustBeZero, 5)             \
+  X(kTimestampMustBeZero, 6)            \
+  X(kLedgerMustNotBeZero, 7)            \
+  X(kKindMustNotBeZero, 8)              \
+  X(kExistsWithDifferentFlags, 9)       \
+  X(kExistsWithDifferentUserData, 10)   \
+  X(kExistsWithDifferentLedger, 11)     \
+  X(kExistsWithDifferentKind, 12)       \
+  X(kExists, 13)
+
+#define QB_CREATE_TRANSFER_RESULTS(X)                  \
+  X(kOk, 0)                                            \
+  X(kLinkedEventFailed, 1)                             \
+  X(kLinkedEventChainOpen, 2)                          \
+  X(kReservedFlag, 3)                                  \
+  X(kTimestampMustBeZero, 4)                           \
+  X(kIdMustNotBeZero, 5)                               \
+  X(kIdMustNotBeIntMax, 6)                             \
+  X(kFlagsAreMutuallyExclusive, 7)                     \
+  X(kDebitAccountIdMustNotBeZero, 8)                   \
+  X(kCreditAccountIdMustNotBeZero, 9)                  \
+  X(kAccountsMustBeDifferent, 10)                      \
+  X(kPendingIdMustBeZero, 11)                          \
+  X(kPendingIdMustNotBeZero, 12)                       \
+  X(kPendingIdMustBeDifferent, 13)                     \
+  X(kTimeoutReservedForPendingTransfer, 14)            \
+  X(kAmountMustBePositive, 15)                         \
+  X(kLedgerMustNotBeZero, 16)                          \
+  X(kCodeMustNotBeZero, 17)                            \
+  X(kDebitAccountNotFound, 18)                         \
+  X(kCreditAccountNotFound, 19)                        \
+  X(kAccountsMustHaveTheSameLedger, 20)                \
+  X(kTransferMustHaveTheSameLedgerAsAccounts, 21)      \
+  X(kPendingTransferNotFound, 22)                      \
+  X(kPendingTransferNotPending, 23)                    \
+  X(kPendingTransferHasDifferentDebitAccountId, 24)    \
+  X(kPendingTransferHasDifferentCreditAccountId, 25)   \
+  X(kPendingTransferHasDifferentLedger, 26)            \
+  X(kPendingTransferHasDifferentCode, 27)              \
+  X(kExceedsPendingTransferAmount, 28)                 \
+  X(kPendingTransferHasDifferentAmount, 29)            \
+  X(kPendingTransferAlreadyPosted, 30)                 \
+  X(kPendingTransferAlreadyVoided, 31)                 \
+  X(kPendingTransferExpired, 32)                       \
+  X(kExistsWithDifferentFlags, 33)                     \
+  X(kExistsWithDifferentDebitAccountId, 34)            \
+  X(kExistsWithDifferentCreditAccountId, 35)           \
+  X(kExistsWithDifferentAmount, 36)                    \
+  X(kExistsWithDifferentPendingId, 37)                 \
+  X(kExistsWithDifferentUserData, 38)                  \
+  X(kExistsWithDifferentTimeout, 39)                   \
+  X(kExistsWithDifferentCode, 40)                      \
+  X(kExists, 41)                                       \
+  X(kDebitAccountClosed, 42)                           \
+  X(kCreditAccountClosed, 43)                          \
+  X(kOverflowsDebitsPending, 44)                       \
+  X(kOverflowsCreditsPending, 45)                      \
+  X(kOverflowsDebitsPosted, 46)                        \
+  X(kOverflowsCreditsPosted, 47)                       \
+  X(kOverflowsDebits, 48)                              \
+  X(kOverflowsCredits, 49)                             \
+  X(kOverflowsTimeout, 50)                             \
+  X(kExceedsCredits, 51)                               \
+  X(kExceedsDebits, 52)
+
+#define QB_ENUM_VALUE(name, value) name = value,
+
+enum class CreateAccountResult : uint8_t { QB_CREATE_ACCOUNT_RESULTS(QB_ENUM_VALUE) };
+enum class CreateTransferResult : uint8_t { QB_CREATE_TRANSFER_RESULTS(QB_ENUM_VALUE) };
+
+#undef QB_ENUM_VALUE
+
+// Stable snake_case names, e.g. "exceeds_credits", used in logs and the API.
+std::string_view ResultName(CreateAccountResult result);
+std::string_view ResultName(CreateTransferResult result);
+
+}  // namespace qb::ledger

@@ -1,0 +1,389 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <mutex>
+
+#include "store/sqlite/sqlite_db.h"
+
+namespace qb {
+namespace {
+
+// Checkpoints are stored in chunks: SQLite caps one blob at about 1 GB, and chunks keep the
+// memory of a single statement small.
+constexpr size_t kCheckpointChunkBytes = 8 << 20;
+constexpr size_t kCheckpointsKept = 3;
+
+// Keeps a transaction open until Commit(); rolls back otherwise.
+class Transaction {
+ public:
+  explicit Transaction(sqlite::Database* db) : db_(db) { status_ = db_->Exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (status_.ok() && !committed_) db_->Exec("ROLLBACK");
+  }
+  const Status& status() const { return status_; }
+  Status Commit() {
+    Status status = db_->Exec("COMMIT");
+    committed_ = status.ok();
+    return status;
+  }
+
+ private:
+  sqlite::Database* db_;
+  Status status_;
+  bool committed_ = false;
+};
+
+ledger::Account ReadAccountRow(const sqlite::Statement& s) {
+  ledger::Account a;
+  a.id = s.ColumnU64(0);
+  a.ledger = static_cast<uint32_t>(s.ColumnInt64(1));
+  a.kind = static_cast<uint16_t>(s.ColumnInt64(2));
+  a.flags = static_cast<uint16_t>(s.ColumnInt64(3));
+  a.user_data = s.ColumnU64(4);
+  a.debits_pending = s.ColumnInt64(5);
+  a.debits_posted = s.ColumnInt64(6);
+  a.credits_pending = s.ColumnInt64(7);
+  a.credits_posted = s.ColumnInt64(8);
+  a.timestamp_ns = s.ColumnInt64(9);
+  return a;
+}
+
+ledger::Transfer ReadTransferRow(const sqlite::Statement& s) {
+  ledger::Transfer t;
+  t.id = s.ColumnU64(0);
+  t.debit_account_id = s.ColumnU64(1);
+  t.credit_account_id = s.ColumnU64(2);
+  t.amount = s.ColumnInt64(3);
+  t.pending_id = s.ColumnU64(4);
+  t.user_data = s.ColumnU64(5);
+  t.timeout_s = static_cast<uint32_t>(s.ColumnInt64(6));
+  t.ledger = static_cast<uint32_t>(s.ColumnInt64(7));
+  t.code = static_cast<uint16_t>(s.ColumnInt64(8));
+  t.flags = static_cast<uint16_t>(s.ColumnInt64(9));
+  t.timestamp_ns = s.ColumnInt64(10);
+  return t;
+}
+
+constexpr char kAccountColumns[] =
+    "id, ledger, kind, flags, user_data, debits_pending, debits_posted, credits_pending, "
+    "credits_posted, created_ns";
+constexpr char kTransferColumns[] =
+    "id, debit_account_id, credit_account_id, amount, pending_id, user_data, timeout_s, ledger, "
+    "code, flags, timestamp_ns";
+
+class SqliteStore final : public Store {
+ public:
+  Status Open(const std::string& data_dir);
+
+  Status AppendJournal(std::span<const JournalRecord> records) override;
+  Status ReadJournal(uint64_t from_seq,
+                     const std::function<bool(uint64_t, std::string_view)>& visit) override;
+  Status TruncateJournal(uint64_t from_seq) override;
+  Status LastJournalSeq(uint64_t* seq) override;
+  Status WriteCheckpoint(uint64_t seq, std::string_view state_bytes) override;
+  Status ListCheckpoints(size_t limit, std::vector<uint64_t>* seqs) override;
+  Status ReadCheckpoint(uint64_t seq, CheckpointInfo* checkpoint) override;
+  Status ApplyProjection(const Projection& projection) override;
+  Status ProjectedSeq(uint64_t* seq) override;
+  Status ResetReadModels() override;
+  Status ReadAccount(uint64_t id, std::optional<ledger::Account>* account) override;
+  Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns, size_t limit,
+                              TransferPage* page) override;
+  Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override;
+  Status ForEachProjectedAccount(
+      const std::function<void(const ledger::Account&)>& visit) override;
+
+ private:
+  std::mutex journal_mutex_;
+  sqlite::Database journal_db_;
+  sqlite::Statement insert_record_;
+
+  std::mutex read_mutex_;
+  sqlite::Database read_db_;
+  sqlite::Statement upsert_account_;
+  sqlite::Statement insert_transfer_;
+  sqlite::Statement set_projected_seq_;
+};
+
+Status SqliteStore::Open(const std::string& data_dir) {
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) return Status::IoError("create " + data_dir + ": " + error.message());
+  Status s = journal_db_.Open(data_dir + "/journal.db", "FULL",
+                              sql::JournalMigrations(sql::Dialect::kSqlite));
+  if (s.ok()) {
+    s = insert_record_.Prepare(journal_db_.handle(),
+                               "INSERT INTO journal (seq, bytes) VALUES (?1, ?2)");
+  }
+  if (s.ok()) {
+    s = read_db_.Open(data_dir + "/readmodel.db", "NORMAL",
+                      sql::ReadModelMigrations(sql::Dialect::kSqlite));
+  }
+  if (s.ok()) {
+    s = upsert_account_.Prepare(
+        read_db_.handle(), std::string("INSERT OR REPLACE INTO accounts (") + kAccountColumns +
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  }
+  if (s.ok()) {
+    s = insert_transfer_.Prepare(
+        read_db_.handle(), std::string("INSERT OR IGNORE INTO transfers (") + kTransferColumns +
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  }
+  if (s.ok()) {
+    s = set_projected_seq_.Prepare(read_db_.handle(),
+                                   "UPDATE projector_state SET seq = ?1 WHERE id = 1");
+  }
+  return s;
+}
+
+Status SqliteStore::AppendJournal(std::span<const JournalRecord> records) {
+  std::lock_guard lock(journal_mutex_);
+  Transaction txn(&journal_db_);
+  if (!txn.status().ok()) return txn.status();
+  for (const JournalRecord& record : records) {
+    insert_record_.BindU64(1, record.seq);
+    insert_record_.BindBlob(2, record.bytes);
+    if (Status s = insert_record_.Run(); !s.ok()) return s;
+  }
+  return txn.Commit();
+}
+
+Status SqliteStore::ReadJournal(uint64_t from_seq,
+                                const std::function<bool(uint64_t, std::string_view)>& visit) {
+  std::lock_guard lock(journal_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(journal_db_.handle(),
+                            "SELECT seq, bytes FROM journal WHERE seq >= ?1 ORDER BY seq");
+  if (!s.ok()) return s;
+  select.BindU64(1, from_seq);
+  while (select.Step(&s)) {
+    if (!visit(select.ColumnU64(0), select.ColumnBlob(1))) break;
+  }
+  return s;
+}
+
+Status SqliteStore::TruncateJournal(uint64_t from_seq) {
+  std::lock_guard lock(journal_mutex_);
+  sqlite::Statement erase;
+  Status s = erase.Prepare(journal_db_.handle(), "DELETE FROM journal WHERE seq >= ?1");
+  if (!s.ok()) return s;
+  erase.BindU64(1, from_seq);
+  return erase.Run();
+}
+
+Status SqliteStore::LastJournalSeq(uint64_t* seq) {
+  std::lock_guard lock(journal_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(journal_db_.handle(), "SELECT COALESCE(MAX(seq), 0) FROM journal");
+  if (!s.ok()) return s;
+  *seq = select.Step(&s) ? select.ColumnU64(0) : 0;
+  return s;
+}
+
+Status SqliteStore::WriteCheckpoint(uint64_t seq, std::string_view state_bytes) {
+  std::lock_guard lock(journal_mutex_);
+  Transaction txn(&journal_db_);
+  if (!txn.status().ok()) return txn.status();
+  sqlite::Statement chunk, header, prune_chunks, prune;
+  Status s = chunk.Prepare(journal_db_.handle(),
+                           "INSERT OR REPLACE INTO checkpoint_chunks (seq, chunk, bytes) "
+                           "VALUES (?1, ?2, ?3)");
+  if (s.ok()) {
+    s = header.Prepare(journal_db_.handle(),
+                       "INSERT OR REPLACE INTO checkpoints (seq, size_bytes, chunk_count) "
+                       "VALUES (?1, ?2, ?3)");
+  }
+  if (!s.ok()) return s;
+  size_t chunks = 0;
+  for (size_t offset = 0; offset < state_bytes.size() || chunks == 0;
+       offset += kCheckpointChunkBytes) {
+    chunk.BindU64(1, seq);
+    chunk.BindU64(2, chunks++);
+    chunk.BindBlob(3, state_bytes.substr(offset, kCheckpointChunkBytes));
+    if (s = chunk.Run(); !s.ok()) return s;
+  }
+  header.BindU64(1, seq);
+  header.BindU64(2, state_bytes.size());
+  header.BindU64(3, chunks);
+  if (s = header.Run(); !s.ok()) return s;
+  // Keep only the newest few checkpoints; the journal itself is kept whole.
+  const std::string keep = "(SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT " +
+                           std::to_string(kCheckpointsKept) + ")";
+  if (s = journal_db_.Exec("DELETE FROM checkpoint_chunks WHERE seq NOT IN " + keep); !s.ok()) {
+    return s;
+  }
+  if (s = journal_db_.Exec("DELETE FROM checkpoints WHERE seq NOT IN " + keep); !s.ok()) return s;
+  return txn.Commit();
+}
+
+Status SqliteStore::ListCheckpoints(size_t limit, std::vector<uint64_t>* seqs) {
+  std::lock_guard lock(journal_mutex_);
+  seqs->clear();
+  sqlite::Statement select;
+  Status s = select.Prepare(journal_db_.handle(),
+                            "SELECT seq FROM checkpoints ORDER BY seq DESC LIMIT ?1");
+  if (!s.ok()) return s;
+  select.BindU64(1, limit);
+  while (select.Step(&s)) seqs->push_back(select.ColumnU64(0));
+  return s;
+}
+
+Status SqliteStore::ReadCheckpoint(uint64_t seq, CheckpointInfo* checkpoint) {
+  std::lock_guard lock(journal_mutex_);
+  sqlite::Statement header, chunks;
+  Status s = header.Prepare(journal_db_.handle(),
+                            "SELECT size_bytes, chunk_count FROM checkpoints WHERE seq = ?1");
+  if (!s.ok()) return s;
+  header.BindU64(1, seq);
+  if (!header.Step(&s)) return s.ok() ? Status::NotFound("checkpoint") : s;
+  const uint64_t size_bytes = header.ColumnU64(0);
+  const uint64_t chunk_count = header.ColumnU64(1);
+  checkpoint->seq = seq;
+  checkpoint->state_bytes.clear();
+  checkpoint->state_bytes.reserve(size_bytes);
+  s = chunks.Prepare(journal_db_.handle(),
+                     "SELECT chunk, bytes FROM checkpoint_chunks WHERE seq = ?1 ORDER BY chunk");
+  if (!s.ok()) return s;
+  chunks.BindU64(1, seq);
+  uint64_t expected_chunk = 0;
+  while (chunks.Step(&s)) {
+    if (chunks.ColumnU64(0) != expected_chunk++) return Status::Corruption("checkpoint chunk gap");
+    checkpoint->state_bytes.append(chunks.ColumnBlob(1));
+  }
+  if (!s.ok()) return s;
+  if (expected_chunk != chunk_count || checkpoint->state_bytes.size() != size_bytes) {
+    return Status::Corruption("checkpoint " + std::to_string(seq) + " is incomplete");
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::ApplyProjection(const Projection& p) {
+  std::lock_guard lock(read_mutex_);
+  Transaction txn(&read_db_);
+  if (!txn.status().ok()) return txn.status();
+  for (const ledger::Account& a : p.accounts) {
+    upsert_account_.BindU64(1, a.id);
+    upsert_account_.BindInt64(2, a.ledger);
+    upsert_account_.BindInt64(3, a.kind);
+    upsert_account_.BindInt64(4, a.flags);
+    upsert_account_.BindU64(5, a.user_data);
+    upsert_account_.BindInt64(6, a.debits_pending);
+    upsert_account_.BindInt64(7, a.debits_posted);
+    upsert_account_.BindInt64(8, a.credits_pending);
+    upsert_account_.BindInt64(9, a.credits_posted);
+    upsert_account_.BindInt64(10, a.timestamp_ns);
+    if (Status s = upsert_account_.Run(); !s.ok()) return s;
+  }
+  for (const ledger::Transfer& t : p.transfers) {
+    insert_transfer_.BindU64(1, t.id);
+    insert_transfer_.BindU64(2, t.debit_account_id);
+    insert_transfer_.BindU64(3, t.credit_account_id);
+    insert_transfer_.BindInt64(4, t.amount);
+    insert_transfer_.BindU64(5, t.pending_id);
+    insert_transfer_.BindU64(6, t.user_data);
+    insert_transfer_.BindInt64(7, t.timeout_s);
+    insert_transfer_.BindInt64(8, t.ledger);
+    insert_transfer_.BindInt64(9, t.code);
+    insert_transfer_.BindInt64(10, t.flags);
+    insert_transfer_.BindInt64(11, t.timestamp_ns);
+    if (Status s = insert_transfer_.Run(); !s.ok()) return s;
+  }
+  set_projected_seq_.BindU64(1, p.last_seq);
+  if (Status s = set_projected_seq_.Run(); !s.ok()) return s;
+  return txn.Commit();
+}
+
+Status SqliteStore::ProjectedSeq(uint64_t* seq) {
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(), "SELECT seq FROM projector_state WHERE id = 1");
+  if (!s.ok()) return s;
+  *seq = select.Step(&s) ? select.ColumnU64(0) : 0;
+  return s;
+}
+
+Status SqliteStore::ResetReadModels() {
+  std::lock_guard lock(read_mutex_);
+  Transaction txn(&read_db_);
+  if (!txn.status().ok()) return txn.status();
+  for (const char* sql : {"DELETE FROM accounts", "DELETE FROM transfers",
+                          "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
+    if (Status s = read_db_.Exec(sql); !s.ok()) return s;
+  }
+  return txn.Commit();
+}
+
+Status SqliteStore::ReadAccount(uint64_t id, std::optional<ledger::Account>* account) {
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + kAccountColumns +
+                                                   " FROM accounts WHERE id = ?1");
+  if (!s.ok()) return s;
+  select.BindU64(1, id);
+  account->reset();
+  if (select.Step(&s)) *account = ReadAccountRow(select);
+  return s;
+}
+
+Status SqliteStore::ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns,
+                                         size_t limit, TransferPage* page) {
+  std::lock_guard lock(read_mutex_);
+  page->transfers.clear();
+  page->next_cursor.reset();
+  sqlite::Statement select;
+  const std::string columns = kTransferColumns;
+  Status s = select.Prepare(
+      read_db_.handle(),
+      "SELECT * FROM (SELECT " + columns +
+          " FROM transfers WHERE debit_account_id = ?1 AND timestamp_ns < ?2 UNION ALL SELECT " +
+          columns +
+          " FROM transfers WHERE credit_account_id = ?1 AND timestamp_ns < ?2) "
+          "ORDER BY timestamp_ns DESC LIMIT ?3");
+  if (!s.ok()) return s;
+  select.BindU64(1, account_id);
+  select.BindInt64(2, before_ns.value_or(INT64_MAX));
+  select.BindU64(3, limit + 1);
+  while (select.Step(&s)) page->transfers.push_back(ReadTransferRow(select));
+  if (page->transfers.size() > limit) {
+    page->transfers.pop_back();
+    page->next_cursor = page->transfers.back().timestamp_ns;
+  }
+  return s;
+}
+
+Status SqliteStore::CountReadModel(uint64_t* accounts, uint64_t* transfers) {
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(),
+                            "SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM "
+                            "transfers)");
+  if (!s.ok()) return s;
+  if (select.Step(&s)) {
+    *accounts = select.ColumnU64(0);
+    *transfers = select.ColumnU64(1);
+  }
+  return s;
+}
+
+Status SqliteStore::ForEachProjectedAccount(
+    const std::function<void(const ledger::Account&)>& visit) {
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(),
+                            std::string("SELECT ") + kAccountColumns + " FROM accounts");
+  if (!s.ok()) return s;
+  while (select.Step(&s)) visit(ReadAccountRow(select));
+  return s;
+}
+
+}  // namespace
+
+Status OpenSqliteStore(const std::string& data_dir, std::unique_ptr<Store>* store) {
+  auto sqlite_store = std::make_unique<SqliteStore>();
+  Status s = sqlite_store->Open(data_dir);
+  if (s.ok()) *store = std::move(sqlite_store);
+  return s;
+}
+
+}  // namespace qb
