@@ -39,11 +39,16 @@ class Status {
 
 inline std::string Status::ToString() const {
   switch (code_) {
-    case Code::kOk: return "ok";
-    case Code::kIoError: return "io error: " + message_;
-    case Code::kCorruption: return "corruption: " + message_;
-    case Code::kInvalidArgument: return "invalid argument: " + message_;
-    case Code::kNotFound: return "not found: " + message_;
+    case Code::kOk:
+      return "ok";
+    case Code::kIoError:
+      return "io error: " + message_;
+    case Code::kCorruption:
+      return "corruption: " + message_;
+    case Code::kInvalidArgument:
+      return "invalid argument: " + message_;
+    case Code::kNotFound:
+      return "not found: " + message_;
   }
   return "unknown: " + message_;
 }

@@ -13,9 +13,9 @@ struct EngineBenchOptions {
   uint64_t payments = 3'000'000;
   size_t max_outstanding = 100'000;  // Payments submitted but not yet acknowledged.
   size_t max_batch_commands = 8'192;
-  bool project = true;      // Keep the SQL read models up to date during the run.
-  std::string data_dir;     // Empty: a fresh temporary directory, removed afterwards.
-  bool progress = true;     // A progress bar on stderr.
+  bool project = true;   // Keep the SQL read models up to date during the run.
+  std::string data_dir;  // Empty: a fresh temporary directory, removed afterwards.
+  bool progress = true;  // A progress bar on stderr.
   uint64_t seed = 1;
 };
 

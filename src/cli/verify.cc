@@ -45,8 +45,7 @@ void CompareReadModels(Store* store, const engine::StateMachine& state, Findings
     findings->Fail("read-model transfers: " + std::to_string(transfer_rows) + " rows vs " +
                    std::to_string(state.ledger().transfer_count()) + " in the engine");
   } else {
-    findings->Pass("read-model transfers equal the engine (" + std::to_string(transfer_rows) +
-                   ")");
+    findings->Pass("read-model transfers equal the engine (" + std::to_string(transfer_rows) + ")");
   }
 }
 
@@ -159,9 +158,9 @@ int RunVerify(const std::string& data_dir, std::ostream& out) {
     }
   }
   out << "state hash " << DigestHex(state.StateHash()) << "\n";
-  out << (findings.problems == 0 ? "verify: OK\n"
-                                 : "verify: FAILED with " + std::to_string(findings.problems) +
-                                       " problem(s)\n");
+  out << (findings.problems == 0
+              ? "verify: OK\n"
+              : "verify: FAILED with " + std::to_string(findings.problems) + " problem(s)\n");
   return findings.problems == 0 ? 0 : 1;
 }
 

@@ -1,5 +1,7 @@
 #include "engine/command_codec.h"
 
+#include <algorithm>
+
 #include "base/assert.h"
 #include "base/bytes.h"
 #include "ledger/ledger_codec.h"
@@ -20,21 +22,30 @@ CommandType TypeOf(const Command& command) {
 
 std::string_view CommandTypeName(CommandType type) {
   switch (type) {
-    case CommandType::kCreateAccounts: return "create_accounts";
-    case CommandType::kCreateTransfers: return "create_transfers";
-    case CommandType::kCloseAccount: return "close_account";
-    case CommandType::kQuery: return "query";
+    case CommandType::kCreateAccounts:
+      return "create_accounts";
+    case CommandType::kCreateTransfers:
+      return "create_transfers";
+    case CommandType::kCloseAccount:
+      return "close_account";
+    case CommandType::kQuery:
+      return "query";
   }
   return "unknown";
 }
 
 std::string_view ReplyStatusName(ReplyStatus status) {
   switch (status) {
-    case ReplyStatus::kOk: return "ok";
-    case ReplyStatus::kOverloaded: return "overloaded";
-    case ReplyStatus::kStoreFailed: return "store_failed";
-    case ReplyStatus::kShuttingDown: return "shutting_down";
-    case ReplyStatus::kInvalidCommand: return "invalid_command";
+    case ReplyStatus::kOk:
+      return "ok";
+    case ReplyStatus::kOverloaded:
+      return "overloaded";
+    case ReplyStatus::kStoreFailed:
+      return "store_failed";
+    case ReplyStatus::kShuttingDown:
+      return "shutting_down";
+    case ReplyStatus::kInvalidCommand:
+      return "invalid_command";
   }
   return "unknown";
 }
@@ -98,7 +109,11 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
 bool DecodeCommands(std::string_view payload, uint32_t expected_count,
                     std::vector<Command>* commands) {
   commands->clear();
-  commands->reserve(expected_count);
+  // `expected_count` comes from a record header on disk: reserve no more than the payload can
+  // hold (every command takes at least its type and body length), so a bad count is rejected
+  // below instead of exhausting memory here.
+  constexpr size_t kMinCommandBytes = 2 + 4;
+  commands->reserve(std::min<size_t>(expected_count, payload.size() / kMinCommandBytes));
   ByteReader reader(payload);
   while (reader.remaining() > 0) {
     if (commands->size() == expected_count) return false;

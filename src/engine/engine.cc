@@ -25,15 +25,15 @@ struct Engine::Batch {
 
 struct Engine::Metrics {
   explicit Metrics(metrics::Registry* registry) : registry(registry) {
-    batch_commands = &registry->GetHistogram(
-        "qianbao_engine_batch_commands", "Commands executed per engine batch.",
-        {1, 8, 64, 256, 1024, 4096, 8192});
-    commit_seconds = &registry->GetHistogram(
-        "qianbao_journal_commit_seconds", "Time to make one group of journal batches durable.",
-        metrics::LatencyBoundsSeconds());
-    ack_seconds = &registry->GetHistogram(
-        "qianbao_engine_ack_seconds", "From submission to durable reply, per command.",
-        metrics::LatencyBoundsSeconds());
+    batch_commands = &registry->GetHistogram("qianbao_engine_batch_commands",
+                                             "Commands executed per engine batch.",
+                                             {1, 8, 64, 256, 1024, 4096, 8192});
+    commit_seconds = &registry->GetHistogram("qianbao_journal_commit_seconds",
+                                             "Time to make one group of journal batches durable.",
+                                             metrics::LatencyBoundsSeconds());
+    ack_seconds = &registry->GetHistogram("qianbao_engine_ack_seconds",
+                                          "From submission to durable reply, per command.",
+                                          metrics::LatencyBoundsSeconds());
     queue_depth = &registry->GetGauge("qianbao_engine_queue_depth",
                                       "Commands waiting for the engine thread.");
     durable_seq = &registry->GetGauge("qianbao_journal_durable_seq",
@@ -93,8 +93,7 @@ Engine::Engine(Store* store, const Clock* clock, const EngineOptions& options,
       clock_(clock),
       options_(options),
       owned_registry_(registry ? nullptr : std::make_unique<metrics::Registry>()),
-      metrics_(std::make_unique<Metrics>(registry ? registry : owned_registry_.get())),
-      state_(options.max_expirations_per_batch) {}
+      metrics_(std::make_unique<Metrics>(registry ? registry : owned_registry_.get())) {}
 
 Engine::~Engine() { Stop(); }
 
@@ -111,6 +110,9 @@ Status Engine::Open(Store* store, const Clock* clock, const EngineOptions& optio
   engine->executed_seq_ = report.end.last_seq;
   engine->durable_seq_ = report.end.last_seq;
   engine->last_checkpoint_seq_ = report.checkpoint_seq;
+  // The replayed tail is not in any checkpoint yet: count it, or a server that keeps crashing
+  // before checkpoint_every_commands would replay an ever longer tail at every start.
+  engine->commands_since_checkpoint_ = report.commands_replayed;
   engine->last_batch_time_ns_ = engine->state_.ledger().last_timestamp_ns();
   if (options.project) {
     if (s = store->ProjectedSeq(&engine->projected_seq_); !s.ok()) return s;
@@ -193,9 +195,8 @@ void Engine::ExecuteBatch(std::vector<Pending>* pendings) {
   {
     // Back pressure from the journal: a bounded number of batches may wait for durability.
     std::unique_lock lock(journal_mutex_);
-    journal_progress_.wait(lock, [&] {
-      return in_flight_ < options_.max_batches_in_flight || failed_.load();
-    });
+    journal_progress_.wait(
+        lock, [&] { return in_flight_ < options_.max_batches_in_flight || failed_.load(); });
   }
   if (failed_.load()) {
     for (Pending& p : *pendings) {
@@ -313,9 +314,8 @@ void Engine::RunJournal() {
         for (auto& batch : batches) {
           if (!batch->projection) continue;
           // Back pressure from the projector: its queue is bounded too.
-          journal_progress_.wait(lock, [&] {
-            return projection_queue_.size() < options_.max_projections_queued;
-          });
+          journal_progress_.wait(
+              lock, [&] { return projection_queue_.size() < options_.max_projections_queued; });
           projection_queue_.push_back(std::move(batch->projection));
         }
       }
@@ -329,8 +329,11 @@ void Engine::RunJournal() {
 
 void Engine::RunProjector() {
   constexpr size_t kMaxMergedBatches = 64;
+  absl::flat_hash_map<uint64_t, size_t> account_index;
   for (;;) {
     Projection merged;
+    account_index.clear();
+    bool abandoned = false;
     {
       std::unique_lock lock(journal_mutex_);
       projection_ready_.wait(lock,
@@ -339,13 +342,23 @@ void Engine::RunProjector() {
       for (size_t i = 0; i < kMaxMergedBatches && !projection_queue_.empty(); i++) {
         Projection& next = *projection_queue_.front();
         merged.last_seq = next.last_seq;
-        merged.accounts.insert(merged.accounts.end(), next.accounts.begin(), next.accounts.end());
+        // An account touched by several batches is written once, in its latest state.
+        for (const ledger::Account& account : next.accounts) {
+          auto [it, inserted] = account_index.try_emplace(account.id, merged.accounts.size());
+          if (inserted) {
+            merged.accounts.push_back(account);
+          } else {
+            merged.accounts[it->second] = account;
+          }
+        }
         merged.transfers.insert(merged.transfers.end(), next.transfers.begin(),
                                 next.transfers.end());
         projection_queue_.pop_front();
       }
+      abandoned = projection_abandoned_;
     }
     journal_progress_.notify_all();
+    if (abandoned) continue;  // Drained, so the journal thread never waits for room.
     // The read models are derived data: on failure keep retrying (bounded queues hold the
     // engine back meanwhile) until the engine stops; a restart re-projects from the journal.
     Status s = store_->ApplyProjection(merged);
@@ -361,6 +374,7 @@ void Engine::RunProjector() {
       metrics_->projected_seq->Set(static_cast<int64_t>(projected_seq_));
     } else {
       spdlog::error("msg=\"projection abandoned until restart\" error=\"{}\"", s.ToString());
+      projection_abandoned_ = true;
     }
     journal_progress_.notify_all();
   }
@@ -369,8 +383,8 @@ void Engine::RunProjector() {
 void Engine::WaitForDurable(uint64_t seq, bool projected) {
   std::unique_lock lock(journal_mutex_);
   journal_progress_.wait(lock, [&] {
-    return failed_.load() ||
-           (durable_seq_ >= seq && in_flight_ == 0 && (!projected || projected_seq_ >= seq));
+    return failed_.load() || (durable_seq_ >= seq && in_flight_ == 0 &&
+                              (!projected || projected_seq_ >= seq || projection_abandoned_));
   });
 }
 
@@ -401,8 +415,10 @@ void Engine::Stop() {
       accepting_ = false;
     }
     queue_ready_.notify_all();
-    if (engine_thread_.joinable()) engine_thread_.join();
-    if (options_.checkpoint_on_stop && !failed_.load() && executed_seq_ > last_checkpoint_seq_) {
+    const bool started = engine_thread_.joinable();
+    if (started) engine_thread_.join();
+    if (started && options_.checkpoint_on_stop && !failed_.load() &&
+        executed_seq_ > last_checkpoint_seq_) {
       if (Status s = WriteCheckpoint(); !s.ok()) {
         spdlog::error("msg=\"checkpoint at stop failed\" error=\"{}\"", s.ToString());
       }
@@ -410,10 +426,15 @@ void Engine::Stop() {
     {
       std::lock_guard lock(journal_mutex_);
       journal_stopping_ = true;
-      projector_stopping_ = true;
     }
     journal_ready_.notify_all();
     if (journal_thread_.joinable()) journal_thread_.join();
+    // Only now may the projector stop: until the journal thread has finished, it can still
+    // hand over projections (and wait for room in the projection queue).
+    {
+      std::lock_guard lock(journal_mutex_);
+      projector_stopping_ = true;
+    }
     projection_ready_.notify_all();
     if (projector_thread_.joinable()) projector_thread_.join();
   });

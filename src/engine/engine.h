@@ -45,7 +45,6 @@ struct EngineOptions {
   uint64_t checkpoint_every_commands = 2'000'000;  // 0: only on Stop.
   bool checkpoint_on_stop = true;
   bool project = true;  // Maintain the SQL read models.
-  size_t max_expirations_per_batch = 10'000;
   // Table sizes to reserve up front, so a known workload does not rehash mid-run.
   size_t reserve_accounts = 0;
   size_t reserve_transfers = 0;
@@ -120,8 +119,8 @@ class Engine {
 
   // Engine thread → journal thread.
   mutable std::mutex journal_mutex_;
-  std::condition_variable journal_ready_;    // New batches for the journal thread.
-  std::condition_variable journal_progress_; // A batch became durable or was projected.
+  std::condition_variable journal_ready_;     // New batches for the journal thread.
+  std::condition_variable journal_progress_;  // A batch became durable or was projected.
   std::deque<std::unique_ptr<Batch>> journal_queue_;
   size_t in_flight_ = 0;  // Batches executed whose replies have not been released.
   bool journal_stopping_ = false;
@@ -133,6 +132,9 @@ class Engine {
   std::condition_variable projection_ready_;
   bool projector_stopping_ = false;
   uint64_t projected_seq_ = 0;
+  // Set when a projection failed for good: later batches are not projected over the hole (that
+  // would advance the projected seq past it); the next start re-projects from projected_seq_.
+  bool projection_abandoned_ = false;
 
   // Engine-thread state.
   uint64_t executed_seq_ = 0;

@@ -14,8 +14,7 @@ constexpr size_t kProjectionChunkTransfers = 100'000;
 
 // Loads the newest usable checkpoint. A checkpoint ahead of the read models is skipped when
 // projecting, because the batches between would never reach them.
-Status LoadCheckpoint(Store* store, uint64_t max_seq, StateMachine* state,
-                      RecoveryReport* report) {
+Status LoadCheckpoint(Store* store, uint64_t max_seq, StateMachine* state, RecoveryReport* report) {
   std::vector<uint64_t> seqs;
   if (Status s = store->ListCheckpoints(8, &seqs); !s.ok()) return s;
   for (uint64_t seq : seqs) {

@@ -12,9 +12,9 @@
 namespace qb::engine {
 
 struct RecoveryOptions {
-  bool use_checkpoint = true;    // false: replay the whole journal from genesis.
+  bool use_checkpoint = true;  // false: replay the whole journal from genesis.
   bool truncate_torn_tail = true;
-  bool project = true;           // Feed the read models with batches they have not seen.
+  bool project = true;  // Feed the read models with batches they have not seen.
 };
 
 struct RecoveryReport {

@@ -21,7 +21,7 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
   batch_time_ns_ = batch_time_ns;
   projection_ = projection;
   expired_ids_.clear();
-  ledger_.ExpirePending(batch_time_ns, max_expirations_per_batch_,
+  ledger_.ExpirePending(batch_time_ns, kMaxExpirationsPerBatch,
                         projection_ ? &expired_ids_ : nullptr);
   for (uint64_t id : expired_ids_) {
     const ledger::Transfer* pending = ledger_.FindTransfer(id);

@@ -18,10 +18,15 @@
 
 namespace qb::engine {
 
+// At most this many timed-out holds are voided at the start of one batch, so a burst of
+// expiries cannot stall the engine; the rest go in the next batches. It is part of the
+// replayed semantics, like the rules themselves: changing it changes how old journals replay,
+// so it is a constant and not a setting.
+inline constexpr size_t kMaxExpirationsPerBatch = 10'000;
+
 class StateMachine {
  public:
-  explicit StateMachine(size_t max_expirations_per_batch = 10'000)
-      : max_expirations_per_batch_(max_expirations_per_batch) {}
+  StateMachine() = default;
 
   // Starts a batch at `batch_time_ns`: pending transfers that have timed out are voided first.
   // If `projection` is given, the batch's changes are added to it by EndBatch.
@@ -47,7 +52,6 @@ class StateMachine {
   void Touch(uint64_t account_id);
 
   ledger::Ledger ledger_;
-  const size_t max_expirations_per_batch_;
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;
   Projection* projection_ = nullptr;

@@ -15,12 +15,18 @@ constexpr uint16_t kVersion = 1;
 
 std::string_view DecodeResultName(DecodeResult result) {
   switch (result) {
-    case DecodeResult::kOk: return "ok";
-    case DecodeResult::kTruncated: return "truncated";
-    case DecodeResult::kBadMagic: return "bad_magic";
-    case DecodeResult::kBadVersion: return "bad_version";
-    case DecodeResult::kBadChecksum: return "bad_checksum";
-    case DecodeResult::kTrailingBytes: return "trailing_bytes";
+    case DecodeResult::kOk:
+      return "ok";
+    case DecodeResult::kTruncated:
+      return "truncated";
+    case DecodeResult::kBadMagic:
+      return "bad_magic";
+    case DecodeResult::kBadVersion:
+      return "bad_version";
+    case DecodeResult::kBadChecksum:
+      return "bad_checksum";
+    case DecodeResult::kTrailingBytes:
+      return "trailing_bytes";
   }
   return "unknown";
 }
@@ -43,8 +49,7 @@ void EncodeRecord(const BatchHeader& header, std::string_view payload, std::stri
   writer.U32(Crc32(std::string_view(*out).substr(start)));
 }
 
-DecodeResult DecodeRecord(std::string_view bytes, BatchHeader* header,
-                          std::string_view* payload) {
+DecodeResult DecodeRecord(std::string_view bytes, BatchHeader* header, std::string_view* payload) {
   if (bytes.size() < kHeaderBytes + kTrailerBytes) return DecodeResult::kTruncated;
   ByteReader reader(bytes);
   if (reader.U32() != kMagic) return DecodeResult::kBadMagic;

@@ -33,7 +33,7 @@ struct BatchHeader {
 
 enum class DecodeResult : uint8_t {
   kOk = 0,
-  kTruncated,      // Fewer bytes than the header says: a torn write.
+  kTruncated,  // Fewer bytes than the header says: a torn write.
   kBadMagic,
   kBadVersion,
   kBadChecksum,    // Torn or corrupted bytes.

@@ -237,6 +237,11 @@ CreateTransferResult Ledger::ResolvePending(const Transfer& t, int64_t timestamp
   if (entry.status == PendingStatus::kVoided) return R::kPendingTransferAlreadyVoided;
   if (entry.status == PendingStatus::kExpired) return R::kPendingTransferExpired;
   QB_ASSERT(entry.status == PendingStatus::kPending);
+  // A hold is over at its deadline even if ExpirePending, which works through a bounded number
+  // per call, has not reached it yet.
+  if (entry.expires_at_ns != 0 && timestamp_ns >= entry.expires_at_ns) {
+    return R::kPendingTransferExpired;
+  }
 
   Account& dr = accounts_.at(p.debit_account_id);
   Account& cr = accounts_.at(p.credit_account_id);
@@ -264,8 +269,7 @@ CreateTransferResult Ledger::ResolvePending(const Transfer& t, int64_t timestamp
   stored.timestamp_ns = timestamp_ns;
   const uint64_t pending_id = t.pending_id;
   transfers_.emplace(t.id, stored);
-  SetPending(pending_id,
-             PendingEntry{post ? PendingStatus::kPosted : PendingStatus::kVoided, 0});
+  SetPending(pending_id, PendingEntry{post ? PendingStatus::kPosted : PendingStatus::kVoided, 0});
   return R::kOk;
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/digest.h"
+#include "base/huge_page_allocator.h"
 #include "ledger/types.h"
 
 namespace qb::ledger {
@@ -49,8 +50,7 @@ class Ledger {
 
   // Voids pending transfers whose timeout has passed at `now_ns`, oldest first, at most
   // `limit` of them. Returns how many expired; appends their ids to `expired_ids` if given.
-  size_t ExpirePending(int64_t now_ns, size_t limit,
-                       std::vector<uint64_t>* expired_ids = nullptr);
+  size_t ExpirePending(int64_t now_ns, size_t limit, std::vector<uint64_t>* expired_ids = nullptr);
 
   // Marks an account closed: no further transfers may touch it. Refused while it holds
   // pending amounts. Returns false if the account is unknown or has pending amounts.
@@ -108,9 +108,13 @@ class Ledger {
   void SetPending(uint64_t pending_id, std::optional<PendingEntry> entry);
   void Rollback(size_t undo_mark);
 
-  absl::flat_hash_map<uint64_t, Account> accounts_;
-  absl::flat_hash_map<uint64_t, Transfer> transfers_;
-  absl::flat_hash_map<uint64_t, PendingEntry> pending_;
+  template <typename V>
+  using Table = absl::flat_hash_map<uint64_t, V, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
+                                    HugePageAllocator<std::pair<const uint64_t, V>>>;
+
+  Table<Account> accounts_;
+  Table<Transfer> transfers_;
+  Table<PendingEntry> pending_;
   absl::btree_set<std::pair<int64_t, uint64_t>> expiries_;  // (expires_at_ns, pending id)
   std::vector<Undo> undo_;
   int64_t last_timestamp_ns_ = 0;

@@ -96,18 +96,24 @@ std::optional<std::string> Ledger::CheckInvariants() const {
     }
     if (!ok) return "transfer sums overflow at transfer " + std::to_string(id);
   }
-  absl::flat_hash_map<uint32_t, Totals> per_ledger;
+  // Each account's totals fit in an int64 (transfers that would overflow them are refused), but
+  // their sum over a whole ledger need not: the per-ledger sums are 128-bit, which cannot
+  // overflow for fewer than 2^64 accounts.
+  struct WideTotals {
+    __int128 debits_pending = 0, debits_posted = 0, credits_pending = 0, credits_posted = 0;
+  };
+  absl::flat_hash_map<uint32_t, WideTotals> per_ledger;
   for (const auto& [id, a] : accounts_) {
     const Totals& e = expected[id];
     if (e.debits_pending != a.debits_pending || e.debits_posted != a.debits_posted ||
         e.credits_pending != a.credits_pending || e.credits_posted != a.credits_posted) {
       return "account " + std::to_string(id) + " totals differ from the sum of its transfers";
     }
-    Totals& l = per_ledger[a.ledger];
-    if (!add(l.debits_pending, a.debits_pending) || !add(l.debits_posted, a.debits_posted) ||
-        !add(l.credits_pending, a.credits_pending) || !add(l.credits_posted, a.credits_posted)) {
-      return "ledger " + std::to_string(a.ledger) + " sums overflow";
-    }
+    WideTotals& l = per_ledger[a.ledger];
+    l.debits_pending += a.debits_pending;
+    l.debits_posted += a.debits_posted;
+    l.credits_pending += a.credits_pending;
+    l.credits_posted += a.credits_posted;
   }
   for (const auto& [ledger, l] : per_ledger) {
     if (l.debits_posted != l.credits_posted || l.debits_pending != l.credits_pending) {
@@ -156,22 +162,34 @@ bool Ledger::Deserialize(std::string_view bytes) {
   accounts_.reserve(account_count);
   for (uint64_t i = 0; i < account_count; i++) {
     Account account = DecodeAccount(&reader);
-    accounts_.emplace(account.id, account);
+    if (!accounts_.emplace(account.id, account).second) return false;
   }
   const uint64_t transfer_count = reader.U64();
   if (transfer_count > reader.remaining() / 68) return false;
   transfers_.reserve(transfer_count);
+  size_t hold_count = 0;
   for (uint64_t i = 0; i < transfer_count; i++) {
     Transfer transfer = DecodeTransfer(&reader);
-    transfers_.emplace(transfer.id, transfer);
+    if (!transfers_.emplace(transfer.id, transfer).second) return false;
+    if (transfer.flags & transfer_flags::kPending) hold_count++;
   }
   const uint64_t pending_count = reader.U64();
   if (pending_count > reader.remaining() / 17) return false;
+  // The pending table must describe exactly the stored holds: the ledger later looks up one
+  // from the other and would otherwise fail on a missing entry.
+  if (pending_count != hold_count) return false;
   for (uint64_t i = 0; i < pending_count; i++) {
     const uint64_t id = reader.U64();
-    const auto status = static_cast<PendingStatus>(reader.U8());
+    const uint8_t status = reader.U8();
     const int64_t expires_at_ns = reader.I64();
-    SetPending(id, PendingEntry{status, expires_at_ns});
+    if (status < static_cast<uint8_t>(PendingStatus::kPending) ||
+        status > static_cast<uint8_t>(PendingStatus::kExpired)) {
+      return false;
+    }
+    auto hold = transfers_.find(id);
+    if (hold == transfers_.end() || !(hold->second.flags & transfer_flags::kPending)) return false;
+    if (pending_.contains(id)) return false;
+    SetPending(id, PendingEntry{static_cast<PendingStatus>(status), expires_at_ns});
   }
   return reader.ok() && reader.remaining() == 0;
 }

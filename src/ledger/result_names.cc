@@ -31,13 +31,17 @@ const std::array kTransferResultNames = {QB_CREATE_TRANSFER_RESULTS(QB_NAME_ENTR
 }  // namespace
 
 std::string_view ResultName(CreateAccountResult result) {
+  // Not a conditional expression: mixing std::string and "unknown" would make the view point
+  // into a temporary std::string.
   const auto index = static_cast<size_t>(result);
-  return index < kAccountResultNames.size() ? kAccountResultNames[index] : "unknown";
+  if (index >= kAccountResultNames.size()) return "unknown";
+  return kAccountResultNames[index];
 }
 
 std::string_view ResultName(CreateTransferResult result) {
   const auto index = static_cast<size_t>(result);
-  return index < kTransferResultNames.size() ? kTransferResultNames[index] : "unknown";
+  if (index >= kTransferResultNames.size()) return "unknown";
+  return kTransferResultNames[index];
 }
 
 }  // namespace qb::ledger

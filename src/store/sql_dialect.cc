@@ -16,33 +16,38 @@ std::vector<Migration> JournalMigrations(Dialect d) {
   const std::string i64 = Int64(d);
   const std::string blob = Blob(d);
   return {
-      {1,
-       "CREATE TABLE journal (seq " + i64 + " PRIMARY KEY, bytes " + blob + " NOT NULL);"
-       "CREATE TABLE checkpoints (seq " + i64 + " PRIMARY KEY, size_bytes " + i64 +
-           " NOT NULL, chunk_count " + i64 + " NOT NULL);"
-       "CREATE TABLE checkpoint_chunks (seq " + i64 + " NOT NULL, chunk " + i64 +
-           " NOT NULL, bytes " + blob + " NOT NULL, PRIMARY KEY (seq, chunk));"},
+      {1, "CREATE TABLE journal (seq " + i64 + " PRIMARY KEY, bytes " + blob +
+              " NOT NULL);"
+              "CREATE TABLE checkpoints (seq " +
+              i64 + " PRIMARY KEY, size_bytes " + i64 + " NOT NULL, chunk_count " + i64 +
+              " NOT NULL);"
+              "CREATE TABLE checkpoint_chunks (seq " +
+              i64 + " NOT NULL, chunk " + i64 + " NOT NULL, bytes " + blob +
+              " NOT NULL, PRIMARY KEY (seq, chunk));"},
   };
 }
 
 std::vector<Migration> ReadModelMigrations(Dialect d) {
   const std::string i64 = Int64(d);
   return {
-      {1,
-       "CREATE TABLE projector_state (id " + i64 + " PRIMARY KEY, seq " + i64 + " NOT NULL);"
-       "INSERT INTO projector_state (id, seq) VALUES (1, 0);"
-       "CREATE TABLE accounts (id " + i64 + " PRIMARY KEY, ledger " + i64 + " NOT NULL, kind " +
-           i64 + " NOT NULL, flags " + i64 + " NOT NULL, user_data " + i64 +
-           " NOT NULL, debits_pending " + i64 + " NOT NULL, debits_posted " + i64 +
-           " NOT NULL, credits_pending " + i64 + " NOT NULL, credits_posted " + i64 +
-           " NOT NULL, created_ns " + i64 + " NOT NULL);"
-       "CREATE TABLE transfers (id " + i64 + " PRIMARY KEY, debit_account_id " + i64 +
-           " NOT NULL, credit_account_id " + i64 + " NOT NULL, amount " + i64 +
-           " NOT NULL, pending_id " + i64 + " NOT NULL, user_data " + i64 +
-           " NOT NULL, timeout_s " + i64 + " NOT NULL, ledger " + i64 + " NOT NULL, code " +
-           i64 + " NOT NULL, flags " + i64 + " NOT NULL, timestamp_ns " + i64 + " NOT NULL);"
-       "CREATE INDEX transfers_by_debit ON transfers (debit_account_id, timestamp_ns);"
-       "CREATE INDEX transfers_by_credit ON transfers (credit_account_id, timestamp_ns);"},
+      {1, "CREATE TABLE projector_state (id " + i64 + " PRIMARY KEY, seq " + i64 +
+              " NOT NULL);"
+              "INSERT INTO projector_state (id, seq) VALUES (1, 0);"
+              "CREATE TABLE accounts (id " +
+              i64 + " PRIMARY KEY, ledger " + i64 + " NOT NULL, kind " + i64 + " NOT NULL, flags " +
+              i64 + " NOT NULL, user_data " + i64 + " NOT NULL, debits_pending " + i64 +
+              " NOT NULL, debits_posted " + i64 + " NOT NULL, credits_pending " + i64 +
+              " NOT NULL, credits_posted " + i64 + " NOT NULL, created_ns " + i64 +
+              " NOT NULL);"
+              "CREATE TABLE transfers (id " +
+              i64 + " PRIMARY KEY, debit_account_id " + i64 + " NOT NULL, credit_account_id " +
+              i64 + " NOT NULL, amount " + i64 + " NOT NULL, pending_id " + i64 +
+              " NOT NULL, user_data " + i64 + " NOT NULL, timeout_s " + i64 + " NOT NULL, ledger " +
+              i64 + " NOT NULL, code " + i64 + " NOT NULL, flags " + i64 +
+              " NOT NULL, timestamp_ns " + i64 +
+              " NOT NULL);"
+              "CREATE INDEX transfers_by_debit ON transfers (debit_account_id, timestamp_ns);"
+              "CREATE INDEX transfers_by_credit ON transfers (credit_account_id, timestamp_ns);"},
   };
 }
 

@@ -30,15 +30,15 @@ struct JournalRecord {
 };
 
 struct CheckpointInfo {
-  uint64_t seq = 0;          // The last journal record the checkpoint includes.
-  std::string state_bytes;   // The serialized engine state.
+  uint64_t seq = 0;         // The last journal record the checkpoint includes.
+  std::string state_bytes;  // The serialized engine state.
 };
 
 // What the projector writes for one or more journal batches.
 struct Projection {
-  uint64_t last_seq = 0;                   // Highest journal seq these changes cover.
-  std::vector<ledger::Account> accounts;   // New state of every account created or touched.
-  std::vector<ledger::Transfer> transfers; // Every transfer created.
+  uint64_t last_seq = 0;                    // Highest journal seq these changes cover.
+  std::vector<ledger::Account> accounts;    // New state of every account created or touched.
+  std::vector<ledger::Transfer> transfers;  // Every transfer created.
 };
 
 struct TransferPage {

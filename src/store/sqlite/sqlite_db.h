@@ -39,7 +39,8 @@ class Statement {
   std::string_view ColumnBlob(int index) const {
     const void* data = sqlite3_column_blob(stmt_, index);
     const int size = sqlite3_column_bytes(stmt_, index);
-    return data == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(data), size);
+    return data == nullptr ? std::string_view()
+                           : std::string_view(static_cast<const char*>(data), size);
   }
 
  private:

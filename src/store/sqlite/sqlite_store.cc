@@ -91,8 +91,7 @@ class SqliteStore final : public Store {
   Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns, size_t limit,
                               TransferPage* page) override;
   Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override;
-  Status ForEachProjectedAccount(
-      const std::function<void(const ledger::Account&)>& visit) override;
+  Status ForEachProjectedAccount(const std::function<void(const ledger::Account&)>& visit) override;
 
  private:
   std::mutex journal_mutex_;
@@ -120,10 +119,17 @@ Status SqliteStore::Open(const std::string& data_dir) {
     s = read_db_.Open(data_dir + "/readmodel.db", "NORMAL",
                       sql::ReadModelMigrations(sql::Dialect::kSqlite));
   }
+  // The read models are written in large transactions touching random index pages: a big
+  // page cache keeps those pages in memory.
+  if (s.ok()) s = read_db_.Exec("PRAGMA cache_size=-262144");
   if (s.ok()) {
     s = upsert_account_.Prepare(
-        read_db_.handle(), std::string("INSERT OR REPLACE INTO accounts (") + kAccountColumns +
-                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        read_db_.handle(),
+        std::string("INSERT INTO accounts (") + kAccountColumns +
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO UPDATE SET "
+            "flags = excluded.flags, debits_pending = excluded.debits_pending, debits_posted = "
+            "excluded.debits_posted, credits_pending = excluded.credits_pending, credits_posted "
+            "= excluded.credits_posted");
   }
   if (s.ok()) {
     s = insert_transfer_.Prepare(
@@ -185,16 +191,24 @@ Status SqliteStore::WriteCheckpoint(uint64_t seq, std::string_view state_bytes) 
   std::lock_guard lock(journal_mutex_);
   Transaction txn(&journal_db_);
   if (!txn.status().ok()) return txn.status();
-  sqlite::Statement chunk, header, prune_chunks, prune;
-  Status s = chunk.Prepare(journal_db_.handle(),
-                           "INSERT OR REPLACE INTO checkpoint_chunks (seq, chunk, bytes) "
-                           "VALUES (?1, ?2, ?3)");
+  sqlite::Statement clear_chunks, chunk, header;
+  // A checkpoint rewritten at the same seq may need fewer chunks than the one it replaces: the
+  // old chunks go first, or the surplus would be read back as part of the new state.
+  Status s =
+      clear_chunks.Prepare(journal_db_.handle(), "DELETE FROM checkpoint_chunks WHERE seq = ?1");
+  if (s.ok()) {
+    s = chunk.Prepare(journal_db_.handle(),
+                      "INSERT OR REPLACE INTO checkpoint_chunks (seq, chunk, bytes) "
+                      "VALUES (?1, ?2, ?3)");
+  }
   if (s.ok()) {
     s = header.Prepare(journal_db_.handle(),
                        "INSERT OR REPLACE INTO checkpoints (seq, size_bytes, chunk_count) "
                        "VALUES (?1, ?2, ?3)");
   }
   if (!s.ok()) return s;
+  clear_chunks.BindU64(1, seq);
+  if (s = clear_chunks.Run(); !s.ok()) return s;
   size_t chunks = 0;
   for (size_t offset = 0; offset < state_bytes.size() || chunks == 0;
        offset += kCheckpointChunkBytes) {
@@ -317,8 +331,8 @@ Status SqliteStore::ResetReadModels() {
 Status SqliteStore::ReadAccount(uint64_t id, std::optional<ledger::Account>* account) {
   std::lock_guard lock(read_mutex_);
   sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + kAccountColumns +
-                                                   " FROM accounts WHERE id = ?1");
+  Status s = select.Prepare(
+      read_db_.handle(), std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?1");
   if (!s.ok()) return s;
   select.BindU64(1, id);
   account->reset();
@@ -347,7 +361,9 @@ Status SqliteStore::ListAccountTransfers(uint64_t account_id, std::optional<int6
   while (select.Step(&s)) page->transfers.push_back(ReadTransferRow(select));
   if (page->transfers.size() > limit) {
     page->transfers.pop_back();
-    page->next_cursor = page->transfers.back().timestamp_ns;
+    // With a zero limit the page is empty: the caller resumes from where it was.
+    page->next_cursor = page->transfers.empty() ? before_ns.value_or(INT64_MAX)
+                                                : page->transfers.back().timestamp_ns;
   }
   return s;
 }

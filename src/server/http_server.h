@@ -1,0 +1,99 @@
+// An HTTP/1.1 server (Boost.Beast underneath, kept out of this header) that hands each request
+// to one handler and writes whatever the handler answers, whenever it answers.
+//
+// Connections are kept alive; a connection reads its next request only after the response to
+// the previous one is written, so responses on a connection are always in order. Every socket
+// operation has a timeout, and a request whose body exceeds max_body_bytes is answered 413.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace qb {
+
+namespace metrics {
+class Registry;
+}
+
+struct HttpRequest {
+  std::string method;  // As sent, e.g. "GET".
+  std::string target;  // The path and the query string, e.g. "/api/v1/payments?limit=10".
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string remote_address;  // The peer's IP address, without the port.
+
+  // The first header of that name, compared case-insensitively, or "" when there is none.
+  std::string_view Header(std::string_view name) const;
+  // The target without its query string.
+  std::string_view Path() const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Besides Content-Type/-Length.
+};
+
+// A response with body {"error":{"code":"<code>","message":"<message>"}}, as every error of
+// the API looks.
+HttpResponse JsonErrorResponse(int status, std::string_view code, std::string_view message);
+
+// Sends the response to a request. Call it exactly once, from any thread, now or later: the
+// write is posted back onto the connection's own strand (or done at once when called from
+// inside the handler), and a second call fails an assertion. Calling it after the server has
+// stopped, or after the handler timeout answered for it, does nothing. If every copy is destroyed
+// without a call, the client gets a 500.
+using Responder = std::function<void(HttpResponse)>;
+
+// Called on an I/O thread for every request. It must not block: work that takes time goes
+// elsewhere (the engine) with the Responder, which answers from there. An exception thrown
+// before the Responder is called is answered with a 500.
+using HttpHandler = std::function<void(HttpRequest&&, Responder)>;
+
+struct HttpServerOptions {
+  std::string listen_address = "127.0.0.1";  // Numeric IPv4 or IPv6.
+  uint16_t listen_port = 8080;               // 0 picks a free port; see HttpServer::port().
+  uint32_t io_threads = 1;
+  uint64_t max_body_bytes = 65536;
+  // How long a connection may sit between requests, and how long one read or write may take.
+  uint32_t idle_timeout_ms = 30000;
+  // How long a handler may take to answer before the client gets 503 TIMEOUT instead (a late
+  // answer is then dropped).
+  uint32_t handler_timeout_ms = 30000;
+  // Receives http_requests_total{status}, http_request_duration_seconds and connection
+  // counts. Optional; not owned, and must outlive the server.
+  metrics::Registry* metrics = nullptr;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  // Stops the server if it is running.
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads. Returns an empty string on success, else why
+  // it could not (address in use, bad address, ...). Call at most once.
+  std::string Start();
+
+  // The port actually bound, which differs from the option when it was 0. Valid after a
+  // successful Start().
+  uint16_t port() const;
+
+  // Stops accepting, abandons open connections and joins the I/O threads. Requests still with
+  // a handler get no answer. Idempotent; called by the destructor.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qb

@@ -1,0 +1,43 @@
+// Maps a request's method and path to its handler. Matching is exact for now: the path must
+// equal the registered one (the query string is ignored), and the method likewise.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "server/http_server.h"
+
+namespace qb {
+
+namespace metrics {
+class Registry;
+}
+
+class Router {
+ public:
+  // Registers a handler. Call before the server starts: Handle does not lock. Registering the
+  // same method and path twice is a programmer error.
+  void Add(std::string method, std::string path, HttpHandler handler);
+
+  // Calls the matching handler, or answers 404 NOT_FOUND for an unknown path and 405
+  // METHOD_NOT_ALLOWED (with an Allow header) for a known path asked with another method.
+  // Safe to call from several threads at once.
+  void Handle(HttpRequest&& request, Responder respond) const;
+
+  // Adapts the router to the server's handler type; the router must outlive the server.
+  HttpHandler AsHandler() const;
+
+ private:
+  // Path, then method. std::less<> lets a string_view look a path up without a copy.
+  std::map<std::string, std::map<std::string, HttpHandler, std::less<>>, std::less<>> routes_;
+};
+
+// GET /healthz answers {"status":"ok"}, or 503 UNAVAILABLE with the text `health_problem`
+// returns when that is not empty; GET /metrics answers registry.RenderPrometheus() as
+// text/plain; version=0.0.4. The registry must outlive the router.
+void AddOperationalRoutes(Router& router, const metrics::Registry& registry,
+                          std::function<std::string()> health_problem = {});
+
+}  // namespace qb

@@ -1,0 +1,211 @@
+// The journal payload codec: every journaled command type round-trips exactly, and malformed
+// payloads are rejected rather than half-decoded.
+#include "engine/command_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "ledger/types.h"
+
+namespace qb::engine {
+namespace {
+
+ledger::Account SampleAccount(uint64_t id) {
+  ledger::Account a;
+  a.id = id;
+  a.user_data = ~id;
+  a.debits_pending = 1;
+  a.debits_posted = -2;  // Not a valid ledger state, but the codec must not care.
+  a.credits_pending = std::numeric_limits<int64_t>::max();
+  a.credits_posted = std::numeric_limits<int64_t>::min();
+  a.timestamp_ns = 123;
+  a.ledger = ledger::kLedgerCny;
+  a.kind = static_cast<uint16_t>(ledger::AccountKind::kMerchantSettlement);
+  a.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
+  return a;
+}
+
+ledger::Transfer SampleTransfer(uint64_t id) {
+  ledger::Transfer t;
+  t.id = id;
+  t.debit_account_id = id + 1;
+  t.credit_account_id = id + 2;
+  t.amount = 9'999;
+  t.pending_id = id + 3;
+  t.user_data = 0xDEADBEEF;
+  t.timestamp_ns = -1;
+  t.timeout_s = 60;
+  t.ledger = ledger::kLedgerPoints;
+  t.code = 7;
+  t.flags = ledger::transfer_flags::kPending | ledger::transfer_flags::kLinked;
+  return t;
+}
+
+std::vector<Command> SampleCommands() {
+  std::vector<Command> commands;
+  commands.push_back(CreateAccounts{{SampleAccount(1), SampleAccount(2)}});
+  CreateTransfers transfers;
+  for (uint64_t id : {10, 20, 30}) transfers.transfers.push_back(SampleTransfer(id));
+  commands.push_back(std::move(transfers));
+  commands.push_back(CloseAccount{77});
+  return commands;
+}
+
+std::string EncodeAll(const std::vector<Command>& commands) {
+  std::string payload;
+  for (const Command& c : commands) EncodeCommand(c, &payload);
+  return payload;
+}
+
+// A body written by hand: type, body length, then the body bytes.
+std::string RawCommand(uint16_t type, std::string_view body) {
+  std::string out;
+  ByteWriter writer(&out);
+  writer.U16(type);
+  writer.LengthPrefixed(body);
+  return out;
+}
+
+std::string CountedBody(uint32_t count, size_t item_bytes) {
+  std::string body;
+  ByteWriter writer(&body);
+  writer.U32(count);
+  body.append(count * item_bytes, '\0');
+  return body;
+}
+
+TEST(CommandCodecTest, EachCommandTypeRoundTrips) {
+  const std::vector<Command> commands = SampleCommands();
+  for (const Command& command : commands) {
+    std::string payload;
+    EncodeCommand(command, &payload);
+    std::vector<Command> decoded;
+    ASSERT_TRUE(DecodeCommands(payload, 1, &decoded)) << CommandTypeName(TypeOf(command));
+    ASSERT_EQ(decoded.size(), 1u);
+    EXPECT_EQ(TypeOf(decoded[0]), TypeOf(command));
+  }
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(EncodeAll(commands), 3, &decoded));
+  ASSERT_EQ(decoded.size(), 3u);
+  const auto& accounts = std::get<CreateAccounts>(decoded[0]).accounts;
+  ASSERT_EQ(accounts.size(), 2u);
+  EXPECT_EQ(accounts[0], SampleAccount(1));
+  EXPECT_EQ(accounts[1], SampleAccount(2));
+  const auto& transfers = std::get<CreateTransfers>(decoded[1]).transfers;
+  ASSERT_EQ(transfers.size(), 3u);
+  EXPECT_EQ(transfers[0], SampleTransfer(10));
+  EXPECT_EQ(transfers[2], SampleTransfer(30));
+  EXPECT_EQ(std::get<CloseAccount>(decoded[2]).account_id, 77u);
+}
+
+TEST(CommandCodecTest, EncodedSizesFollowTheGrammar) {
+  std::string payload;
+  EncodeCommand(CreateAccounts{{SampleAccount(1), SampleAccount(2)}}, &payload);
+  EXPECT_EQ(payload.size(), 2u + 4u + 4u + 2 * 64u);
+  payload.clear();
+  EncodeCommand(CloseAccount{5}, &payload);
+  EXPECT_EQ(payload.size(), 2u + 4u + 8u);
+}
+
+TEST(CommandCodecTest, EmptyPayloadIsZeroCommands) {
+  std::vector<Command> decoded{CloseAccount{1}};
+  EXPECT_TRUE(DecodeCommands("", 0, &decoded));
+  EXPECT_TRUE(decoded.empty());
+  EXPECT_FALSE(DecodeCommands("", 1, &decoded));
+}
+
+TEST(CommandCodecTest, WrongCommandCountIsRejected) {
+  const std::string payload = EncodeAll(SampleCommands());
+  std::vector<Command> decoded;
+  EXPECT_FALSE(DecodeCommands(payload, 2, &decoded));
+  EXPECT_FALSE(DecodeCommands(payload, 4, &decoded));
+  EXPECT_FALSE(DecodeCommands(payload, 0, &decoded));
+}
+
+// A record's command_count comes from disk; a huge one must be rejected, not allocated for.
+TEST(CommandCodecTest, HugeCommandCountIsRejectedWithoutAllocatingForIt) {
+  const std::string payload = EncodeAll(SampleCommands());
+  std::vector<Command> decoded;
+  EXPECT_FALSE(DecodeCommands(payload, std::numeric_limits<uint32_t>::max(), &decoded));
+}
+
+TEST(CommandCodecTest, EveryTruncationIsRejected) {
+  const std::vector<Command> commands = SampleCommands();
+  const std::string payload = EncodeAll(commands);
+  // Cutting exactly between commands leaves a valid, shorter payload of that many commands.
+  std::vector<size_t> boundaries;
+  std::string prefix;
+  for (const Command& c : commands) {
+    EncodeCommand(c, &prefix);
+    boundaries.push_back(prefix.size());
+  }
+  std::vector<Command> decoded;
+  for (size_t cut = 1; cut < payload.size(); cut++) {
+    const std::string_view truncated = std::string_view(payload).substr(0, cut);
+    for (uint32_t count = 0; count <= 3; count++) {
+      const bool valid = count > 0 && boundaries[count - 1] == cut;
+      ASSERT_EQ(DecodeCommands(truncated, count, &decoded), valid)
+          << "cut at " << cut << ", count " << count;
+    }
+  }
+}
+
+TEST(CommandCodecTest, UnknownAndQueryTypesAreRejected) {
+  std::string payload;
+  EncodeCommand(CloseAccount{5}, &payload);
+  std::vector<Command> decoded;
+  for (uint16_t type : {0, 4, 5, 0xFFFF}) {
+    std::memcpy(payload.data(), &type, 2);
+    EXPECT_FALSE(DecodeCommands(payload, 1, &decoded)) << "type " << type;
+  }
+}
+
+TEST(CommandCodecTest, ItemCountMustMatchTheBody) {
+  std::vector<Command> decoded;
+  // Says three accounts, holds two.
+  std::string body = CountedBody(2, 64);
+  body[0] = 3;
+  EXPECT_FALSE(DecodeCommands(RawCommand(1, body), 1, &decoded));
+  // Says one transfer, holds two.
+  body = CountedBody(2, 68);
+  body[0] = 1;
+  EXPECT_FALSE(DecodeCommands(RawCommand(2, body), 1, &decoded));
+  // A close with a byte too many or too few.
+  EXPECT_FALSE(DecodeCommands(RawCommand(3, std::string(9, '\0')), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(3, std::string(7, '\0')), 1, &decoded));
+  EXPECT_TRUE(DecodeCommands(RawCommand(3, std::string(8, '\0')), 1, &decoded));
+}
+
+TEST(CommandCodecTest, BodyLengthPastThePayloadIsRejected) {
+  std::string payload = RawCommand(3, std::string(8, '\0'));
+  payload[2] = 9;  // Body length 9, but only 8 bytes follow.
+  std::vector<Command> decoded;
+  EXPECT_FALSE(DecodeCommands(payload, 1, &decoded));
+}
+
+TEST(CommandCodecTest, ItemCountOverTheLimitIsRejected) {
+  std::vector<Command> decoded;
+  const auto limit = static_cast<uint32_t>(kMaxItemsPerCommand);
+  EXPECT_TRUE(DecodeCommands(RawCommand(1, CountedBody(limit, 64)), 1, &decoded));
+  EXPECT_EQ(std::get<CreateAccounts>(decoded[0]).accounts.size(), kMaxItemsPerCommand);
+  EXPECT_FALSE(DecodeCommands(RawCommand(1, CountedBody(limit + 1, 64)), 1, &decoded));
+  EXPECT_TRUE(DecodeCommands(RawCommand(2, CountedBody(limit, 68)), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(2, CountedBody(limit + 1, 68)), 1, &decoded));
+}
+
+TEST(CommandCodecTest, TypeNamesAndJournaling) {
+  EXPECT_EQ(TypeOf(Query{}), CommandType::kQuery);
+  EXPECT_FALSE(IsJournaled(Query{}));
+  EXPECT_TRUE(IsJournaled(CloseAccount{1}));
+  EXPECT_EQ(CommandTypeName(CommandType::kCreateTransfers), "create_transfers");
+  EXPECT_EQ(CommandTypeName(static_cast<CommandType>(99)), "unknown");
+  EXPECT_EQ(ReplyStatusName(ReplyStatus::kOverloaded), "overloaded");
+}
+
+}  // namespace
+}  // namespace qb::engine
