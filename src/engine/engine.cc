@@ -328,7 +328,9 @@ void Engine::RunJournal() {
 }
 
 void Engine::RunProjector() {
-  constexpr size_t kMaxMergedBatches = 64;
+  // One read-model transaction covers several batches, but not so many that the journal
+  // thread, waiting for room in the projection queue, waits behind a transaction of seconds.
+  constexpr size_t kMaxMergedTransfers = 131'072;
   absl::flat_hash_map<uint64_t, size_t> account_index;
   for (;;) {
     Projection merged;
@@ -339,7 +341,7 @@ void Engine::RunProjector() {
       projection_ready_.wait(lock,
                              [&] { return !projection_queue_.empty() || projector_stopping_; });
       if (projection_queue_.empty()) return;
-      for (size_t i = 0; i < kMaxMergedBatches && !projection_queue_.empty(); i++) {
+      while (!projection_queue_.empty() && merged.transfers.size() < kMaxMergedTransfers) {
         Projection& next = *projection_queue_.front();
         merged.last_seq = next.last_seq;
         // An account touched by several batches is written once, in its latest state.

@@ -32,7 +32,9 @@ Status Statement::Run() {
 
 Status Database::Open(const std::string& path, std::string_view synchronous,
                       const std::vector<sql::Migration>& migrations) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  // Each connection is used under the store's own mutex, so SQLite's per-call locking would
+  // only add cost.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     return Status::IoError("open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
   }
