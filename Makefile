@@ -4,12 +4,13 @@ JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: run test bench bootstrap build build-release build-asan test-release test-asan clean format
+.PHONY: run test bench bootstrap build build-release build-asan test-release test-asan clean format \
+	web test-web
 
 bootstrap:
 	@./scripts/bootstrap
 
-build-release: bootstrap
+build-release: bootstrap web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
@@ -25,8 +26,29 @@ run: build-release
 
 # Every test suite: release build (unit, integration, simulation, crash), then the unit and
 # integration suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: build-release build-asan
+test: build-release build-asan test-web
 	@./scripts/test-all
+
+# The web app (web/): `npm ci` only when node_modules is missing or older than the lock file
+# (a stamp inside node_modules records the last install), then a production build in web/dist,
+# which qianbaod serves.
+WEB_STAMP := web/node_modules/.qianbao-npm-ci.stamp
+NPM_CHECK = command -v npm >/dev/null 2>&1 || { \
+	echo "error: npm not found: install Node.js (>= 20.19) and npm to build the web app in web/" >&2; \
+	exit 1; }
+
+$(WEB_STAMP): web/package-lock.json web/package.json
+	@$(NPM_CHECK)
+	@cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web: $(WEB_STAMP)
+	@$(NPM_CHECK)
+	@cd web && npm run build
+
+test-web: $(WEB_STAMP)
+	@$(NPM_CHECK)
+	@cd web && npm test
 
 bench: build-release
 	@./scripts/bench

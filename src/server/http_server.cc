@@ -206,6 +206,7 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t request_number_ = 0;
   bool awaiting_answer_ = false;
   bool keep_alive_ = false;
+  bool head_request_ = false;  // Answer with headers only, announcing the body's length.
 };
 
 class ReplyState;
@@ -296,6 +297,7 @@ class ReplyState {
 void Session::Dispatch() {
   http::request<http::string_body> message = parser_->release();
   keep_alive_ = message.keep_alive();
+  head_request_ = message.method() == http::verb::head;
   HttpRequest request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -352,6 +354,7 @@ void Session::Write(HttpResponse response, bool close) {
   response_.keep_alive(!close);
   response_.body() = std::move(response.body);
   response_.prepare_payload();
+  if (head_request_) response_.body().clear();
   stream_.expires_after(std::chrono::milliseconds(context_.options.idle_timeout_ms));
   http::async_write(stream_, response_,
                     [self = shared_from_this(), close](beast::error_code ec, size_t) {

@@ -12,6 +12,7 @@
 #include "server/log.h"
 #include "server/routes.h"
 #include "server/signals.h"
+#include "server/static_files.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -85,6 +86,13 @@ int main(int argc, char** argv) {
   qb::Router router;
   qb::AddOperationalRoutes(router, metrics, [&engine]() -> std::string {
     return engine->stats().failed ? "the journal cannot be written; restart to recover" : "";
+  });
+
+  // The built web app (`make web` → web/dist), relative to the working directory; every GET
+  // that no route matches, outside /api, is served from it.
+  qb::StaticFiles web_app("web/dist");
+  router.SetFallback([&web_app](qb::HttpRequest&& request, qb::Responder respond) {
+    web_app.Serve(request, std::move(respond));
   });
 
   qb::HttpServer server(HttpOptionsFrom(config, &metrics), router.AsHandler());

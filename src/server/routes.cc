@@ -13,9 +13,20 @@ void Router::Add(std::string method, std::string path, HttpHandler handler) {
   QB_ASSERT(inserted);
 }
 
+void Router::SetFallback(HttpHandler handler) {
+  QB_ASSERT(handler != nullptr);
+  fallback_ = std::move(handler);
+}
+
 void Router::Handle(HttpRequest&& request, Responder respond) const {
   auto path = routes_.find(request.Path());
   if (path == routes_.end()) {
+    const std::string_view request_path = request.Path();
+    const bool api = request_path == "/api" || request_path.starts_with("/api/");
+    if (fallback_ && !api && (request.method == "GET" || request.method == "HEAD")) {
+      fallback_(std::move(request), std::move(respond));
+      return;
+    }
     respond(JsonErrorResponse(404, "NOT_FOUND", "no such resource"));
     return;
   }

@@ -21,7 +21,12 @@ class Router {
   // same method and path twice is a programmer error.
   void Add(std::string method, std::string path, HttpHandler handler);
 
-  // Calls the matching handler, or answers 404 NOT_FOUND for an unknown path and 405
+  // Sets the handler for GET and HEAD requests whose path matches no route and is not under
+  // /api/ (the web app's static files). Call before the server starts, like Add.
+  void SetFallback(HttpHandler handler);
+
+  // Calls the matching handler, or the fallback for an unknown path asked with GET or HEAD
+  // outside /api/, or else answers 404 NOT_FOUND for an unknown path and 405
   // METHOD_NOT_ALLOWED (with an Allow header) for a known path asked with another method.
   // Safe to call from several threads at once.
   void Handle(HttpRequest&& request, Responder respond) const;
@@ -32,6 +37,7 @@ class Router {
  private:
   // Path, then method. std::less<> lets a string_view look a path up without a copy.
   std::map<std::string, std::map<std::string, HttpHandler, std::less<>>, std::less<>> routes_;
+  HttpHandler fallback_;
 };
 
 // GET /healthz answers {"status":"ok"}, or 503 UNAVAILABLE with the text `health_problem`

@@ -19,6 +19,7 @@
 #include "base/digest.h"
 #include "engine/engine.h"
 #include "ledger/types.h"
+#include "support/temp_dir.h"
 #include "store/sqlite/sqlite_store.h"
 #include "test_store.h"
 
@@ -27,29 +28,7 @@ namespace qb::engine::testing {
 inline constexpr int64_t kNsPerMs = 1'000'000;
 inline constexpr int64_t kStartNs = 1'700'000'000'000'000'000;
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<uint64_t> counter{0};
-    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path() /
-            ("qb-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
-             std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using qb::testing::TempDir;
 
 // A clearing account may go negative (money from real bank cards); wallets may not.
 inline ledger::Account Clearing(uint64_t id) {

@@ -1,0 +1,73 @@
+#include "api/errors.h"
+
+#include <array>
+
+namespace qb::api {
+namespace {
+
+// The one place that ties a code to its name and status. Indexed by ErrorCode.
+constexpr std::array<ErrorCodeInfo, 22> kErrorCodes = {{
+    {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
+    {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
+    {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
+    {ErrorCode::kFieldRequired, "FIELD_REQUIRED", 400, 0},
+    {ErrorCode::kFieldInvalid, "FIELD_INVALID", 400, 0},
+    {ErrorCode::kPayloadTooLarge, "PAYLOAD_TOO_LARGE", 413, 0},
+    {ErrorCode::kUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", 415, 0},
+    {ErrorCode::kUnauthorized, "UNAUTHORIZED", 401, 0},
+    {ErrorCode::kForbidden, "FORBIDDEN", 403, 0},
+    {ErrorCode::kNotFound, "NOT_FOUND", 404, 0},
+    {ErrorCode::kConflict, "CONFLICT", 409, 0},
+    {ErrorCode::kIdempotencyKeyRequired, "IDEMPOTENCY_KEY_REQUIRED", 400, 0},
+    {ErrorCode::kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED", 409, 0},
+    {ErrorCode::kIdempotencyKeyInProgress, "IDEMPOTENCY_KEY_IN_PROGRESS", 409, 0},
+    {ErrorCode::kOverloaded, "OVERLOADED", 503, 1},
+    {ErrorCode::kStoreUnavailable, "STORE_UNAVAILABLE", 503, 0},
+    {ErrorCode::kInternal, "INTERNAL", 500, 0},
+    {ErrorCode::kInsufficientFunds, "INSUFFICIENT_FUNDS", 422, 0},
+    {ErrorCode::kLimitExceeded, "LIMIT_EXCEEDED", 422, 0},
+    {ErrorCode::kAccountNotFound, "ACCOUNT_NOT_FOUND", 404, 0},
+    {ErrorCode::kAccountClosed, "ACCOUNT_CLOSED", 422, 0},
+    {ErrorCode::kDuplicate, "DUPLICATE", 409, 0},
+}};
+
+constexpr bool TableIsInEnumOrder() {
+  for (size_t i = 0; i < kErrorCodes.size(); ++i) {
+    if (static_cast<size_t>(kErrorCodes[i].code) != i) return false;
+  }
+  return true;
+}
+static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
+static_assert(static_cast<size_t>(ErrorCode::kDuplicate) + 1 == kErrorCodes.size(),
+              "every ErrorCode needs a row in kErrorCodes");
+
+}  // namespace
+
+std::span<const ErrorCodeInfo> AllErrorCodes() { return kErrorCodes; }
+
+const ErrorCodeInfo& ErrorCodeInfoOf(ErrorCode code) {
+  size_t index = static_cast<size_t>(code);
+  QB_ASSERT(index < kErrorCodes.size());
+  return kErrorCodes[index];
+}
+
+std::string_view ErrorCodeName(ErrorCode code) { return ErrorCodeInfoOf(code).name; }
+
+ApiError MakeError(ErrorCode code, std::string message) {
+  const ErrorCodeInfo& info = ErrorCodeInfoOf(code);
+  return ApiError{info.http_status, std::string(info.name), std::move(message)};
+}
+
+HttpResponse ErrorResponse(const ApiError& error) {
+  HttpResponse response = JsonErrorResponse(error.http_status, error.code, error.message);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  // A linear scan of 22 rows is cheaper than keeping a second index in step with the table.
+  for (const ErrorCodeInfo& info : kErrorCodes) {
+    if (info.name == error.code && info.retry_after_seconds > 0) {
+      response.headers.emplace_back("Retry-After", std::to_string(info.retry_after_seconds));
+    }
+  }
+  return response;
+}
+
+}  // namespace qb::api

@@ -1,0 +1,104 @@
+// The API's error vocabulary: every error a client can see has a stable code from one table
+// (ErrorCode), a fixed HTTP status and a message that is safe to show. Messages are written by
+// this module and name fields (a client-sent name is shortened) but never echo values, so a
+// secret sent in a body cannot leak back.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "base/assert.h"
+#include "server/http_server.h"
+
+namespace qb::api {
+
+// Stable codes. Clients match on the names (ErrorCodeName), so a name never changes meaning;
+// new codes are appended.
+enum class ErrorCode : uint8_t {
+  kBadRequest,
+  kMalformedJson,
+  kUnknownField,
+  kFieldRequired,
+  kFieldInvalid,
+  kPayloadTooLarge,
+  kUnsupportedMediaType,
+  kUnauthorized,
+  kForbidden,
+  kNotFound,
+  kConflict,
+  kIdempotencyKeyRequired,
+  kIdempotencyKeyReused,      // Same key, different request body.
+  kIdempotencyKeyInProgress,  // Same key while the first request is still being answered.
+  kOverloaded,                // A bounded queue is full; answered with Retry-After.
+  kStoreUnavailable,
+  kInternal,
+  // Domain codes.
+  kInsufficientFunds,
+  kLimitExceeded,
+  kAccountNotFound,
+  kAccountClosed,
+  kDuplicate,
+};
+
+struct ErrorCodeInfo {
+  ErrorCode code;
+  std::string_view name;  // E.g. "INSUFFICIENT_FUNDS".
+  int http_status;
+  int retry_after_seconds;  // Sent as Retry-After when > 0.
+};
+
+// The whole table, in enum order.
+std::span<const ErrorCodeInfo> AllErrorCodes();
+const ErrorCodeInfo& ErrorCodeInfoOf(ErrorCode code);
+std::string_view ErrorCodeName(ErrorCode code);
+
+struct ApiError {
+  int http_status = 500;
+  std::string code;     // A name from the table.
+  std::string message;  // Safe to show to the client.
+};
+
+// An error with the status the table gives its code.
+ApiError MakeError(ErrorCode code, std::string message);
+
+// {"error":{"code":"...","message":"..."}} with the error's status, Cache-Control: no-store,
+// and Retry-After where the code's table entry asks for it.
+HttpResponse ErrorResponse(const ApiError& error);
+inline HttpResponse ErrorResponse(ErrorCode code, std::string message) {
+  return ErrorResponse(MakeError(code, std::move(message)));
+}
+
+// A value or the ApiError explaining why there is none. T must not be ApiError.
+template <typename T>
+class ApiResult {
+ public:
+  ApiResult(T value) : value_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit.
+  ApiResult(ApiError error) : value_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool ok() const { return value_.index() == 0; }
+  const T& value() const& {
+    QB_ASSERT(ok());
+    return std::get<0>(value_);
+  }
+  T& value() & {
+    QB_ASSERT(ok());
+    return std::get<0>(value_);
+  }
+  T&& value() && {
+    QB_ASSERT(ok());
+    return std::get<0>(std::move(value_));
+  }
+  const ApiError& error() const {
+    QB_ASSERT(!ok());
+    return std::get<1>(value_);
+  }
+
+ private:
+  std::variant<T, ApiError> value_;
+};
+
+}  // namespace qb::api

@@ -1,0 +1,138 @@
+// A typed client for the qianbaod API (JSON over HTTP under /api/v1, see DESIGN.md).
+//
+// Every call sends and expects JSON, adds the session's Bearer token when there is one, and turns
+// a failed answer into an ApiError carrying the server's stable error code. A POST that moves
+// money carries an Idempotency-Key, so a retry after a lost answer can never pay twice: create the
+// key once per user action (newIdempotencyKey) and pass the same key to every retry of it.
+//
+// Amounts in bodies are integer fen (see money.ts); nothing here does arithmetic on them.
+
+/** The error body every failed API call answers with. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** A failed call: the HTTP status (0 when no answer came) and the server's stable code. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+/** A fresh Idempotency-Key: a random UUID. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+export interface ApiClientOptions {
+  /** Prefix of every path, e.g. "" for the same origin or "http://localhost:8080". */
+  baseUrl?: string;
+  /** Returns the session token, or null when logged out. */
+  getToken?: () => string | null;
+  /** Replaceable for tests. */
+  fetch?: typeof fetch;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as Idempotency-Key; postMoney sets one when it is not given. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly getToken: () => string | null;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.baseUrl = options.baseUrl ?? '';
+    this.getToken = options.getToken ?? (() => null);
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('GET', path, options);
+  }
+
+  post<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body });
+  }
+
+  /**
+   * A POST that moves money. Pass the same idempotencyKey when retrying the same action; a new
+   * one is made when none is given.
+   */
+  postMoney<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
+    return this.request<T>('POST', path, { ...options, body, idempotencyKey });
+  }
+
+  async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = this.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      });
+    } catch (cause) {
+      if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+      throw new ApiError(0, 'NETWORK_ERROR', cause instanceof Error ? cause.message : 'network');
+    }
+
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        if (response.ok) throw new ApiError(response.status, 'BAD_RESPONSE', 'not JSON');
+      }
+    }
+    if (!response.ok) {
+      if (isApiErrorBody(parsed)) {
+        throw new ApiError(response.status, parsed.error.code, parsed.error.message);
+      }
+      throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
+    }
+    return parsed as T;
+  }
+}
+
+/** The client the pages use: same origin, token from the session store. */
+export const api = new ApiClient({
+  getToken: () => {
+    try {
+      return window.sessionStorage.getItem('qianbao.token');
+    } catch {
+      return null;
+    }
+  },
+});

@@ -1,0 +1,28 @@
+import { Button, Space } from 'antd-mobile';
+import { useNavigate } from 'react-router';
+
+import { LanguageToggle, useI18n } from '../i18n/I18nProvider';
+
+export function WelcomePage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <div className="h5-page">
+      <div style={{ textAlign: 'right' }}>
+        <LanguageToggle />
+      </div>
+      <div className="h5-hero">
+        <h1>{t('welcome.title')}</h1>
+        <p>{t('welcome.subtitle')}</p>
+      </div>
+      <Space direction="vertical" block>
+        <Button block color="primary" size="large" onClick={() => navigate('/login')}>
+          {t('welcome.login')}
+        </Button>
+        <Button block size="large" onClick={() => navigate('/register')}>
+          {t('welcome.register')}
+        </Button>
+      </Space>
+    </div>
+  );
+}
