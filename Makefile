@@ -5,7 +5,7 @@ DATA_DIR ?= ./data
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
 .PHONY: run test bench bootstrap build build-release build-asan test-release test-asan clean format \
-	web test-web
+	web test-web test-e2e
 
 bootstrap:
 	@./scripts/bootstrap
@@ -26,7 +26,7 @@ run: build-release
 
 # Every test suite: release build (unit, integration, simulation, crash), then the unit and
 # integration suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: build-release build-asan test-web
+test: build-release build-asan test-web test-e2e
 	@./scripts/test-all
 
 # The web app (web/): `npm ci` only when node_modules is missing or older than the lock file
@@ -49,6 +49,13 @@ web: $(WEB_STAMP)
 test-web: $(WEB_STAMP)
 	@$(NPM_CHECK)
 	@cd web && npm test
+
+# End-to-end: the release qianbaod serving web/dist on a free loopback port with a temporary data
+# dir, driven by Debian's headless Chromium (playwright-core; no browser is downloaded).
+# Screenshots land in test-artifacts/e2e/.
+test-e2e: build-release
+	@$(NPM_CHECK)
+	@cd web && npm run e2e
 
 bench: build-release
 	@./scripts/bench

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "identity/customer_book.h"
 #include "ledger/types.h"
 
 namespace qb::engine {
@@ -36,7 +37,46 @@ struct Query {
   std::function<void(const StateMachine&)> read;
 };
 
-using Command = std::variant<CreateAccounts, CreateTransfers, CloseAccount, Query>;
+// Identity commands. Secrets arrive hashed: the API generates codes and tokens, hashes them and
+// sends only the hashes, so neither the journal nor a checkpoint ever holds a usable secret.
+struct IssueOtp {
+  std::string phone;
+  identity::OtpPurpose purpose = identity::OtpPurpose::kRegister;
+  std::string code_hash;
+};
+
+// Creates the customer and their wallet account (ids allocated by the engine; the new
+// customer id comes back in Reply::value).
+struct RegisterCustomer {
+  identity::Registration registration;
+};
+
+struct RecordLogin {
+  uint64_t customer_id = 0;
+  bool password_ok = false;
+};
+
+struct CreateSession {
+  std::string token_hash;
+  uint64_t customer_id = 0;
+};
+
+struct RevokeSession {
+  std::string token_hash;
+};
+
+// Money from one customer's wallet to another's, found by phone, within both wallets' tier
+// limits. `transfer_id` is the idempotency key, as for any transfer.
+struct P2PTransfer {
+  uint64_t transfer_id = 0;
+  uint64_t from_customer_id = 0;
+  std::string to_phone;
+  int64_t amount_fen = 0;
+};
+
+using Command =
+    std::variant<CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer,
+                 RecordLogin, CreateSession, RevokeSession, P2PTransfer>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -44,6 +84,12 @@ enum class CommandType : uint16_t {
   kCreateTransfers = 2,
   kCloseAccount = 3,
   kQuery = 4,
+  kIssueOtp = 5,
+  kRegisterCustomer = 6,
+  kRecordLogin = 7,
+  kCreateSession = 8,
+  kRevokeSession = 9,
+  kP2PTransfer = 10,
 };
 
 CommandType TypeOf(const Command& command);
@@ -64,11 +110,36 @@ std::string_view ReplyStatusName(ReplyStatus status);
 
 struct Reply {
   ReplyStatus status = ReplyStatus::kOk;
-  // CreateAccountResult / CreateTransferResult values, one per item, or one bool for Close.
+  // CreateAccountResult / CreateTransferResult values, one per item; one bool for Close; one
+  // IdentityResult for identity commands; one P2PResult for P2PTransfer.
   absl::InlinedVector<uint8_t, 2> results;
+  uint64_t value = 0;        // RegisterCustomer: the new customer's id.
   uint64_t journal_seq = 0;  // The batch that holds the command.
   int64_t batch_time_ns = 0;
 };
+
+// The outcome of a P2PTransfer, ordered by precedence. Stable values: append, never renumber.
+enum class P2PResult : uint8_t {
+  kOk = 0,
+  kInvalid = 1,  // Zero or negative amount, or zero id.
+  kSenderNotFound = 2,
+  kReceiverNotFound = 3,
+  kSameCustomer = 4,
+  kExceedsPerPayment = 5,
+  kExceedsDaily = 6,
+  kExceedsYearly = 7,
+  kReceiverBalanceCap = 8,
+  kInsufficientFunds = 9,
+  kDuplicate = 10,  // The transfer id was used before; nothing moved this time.
+};
+
+std::string_view P2PResultName(P2PResult result);
+
+// Customer wallets get ledger account ids from this base up, one per customer id, so they can
+// never collide with the system and merchant accounts below it.
+inline constexpr uint64_t kCustomerWalletAccountBase = uint64_t{1} << 48;
+inline constexpr uint16_t kTransferCodeP2P = 10;
+inline constexpr size_t kMaxIdentityFieldBytes = 512;
 
 // Limits on one command, so a single request cannot stall the engine.
 inline constexpr size_t kMaxItemsPerCommand = 8190;

@@ -16,6 +16,12 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, CreateTransfers>) return CommandType::kCreateTransfers;
         if constexpr (std::is_same_v<T, CloseAccount>) return CommandType::kCloseAccount;
         if constexpr (std::is_same_v<T, Query>) return CommandType::kQuery;
+        if constexpr (std::is_same_v<T, IssueOtp>) return CommandType::kIssueOtp;
+        if constexpr (std::is_same_v<T, RegisterCustomer>) return CommandType::kRegisterCustomer;
+        if constexpr (std::is_same_v<T, RecordLogin>) return CommandType::kRecordLogin;
+        if constexpr (std::is_same_v<T, CreateSession>) return CommandType::kCreateSession;
+        if constexpr (std::is_same_v<T, RevokeSession>) return CommandType::kRevokeSession;
+        if constexpr (std::is_same_v<T, P2PTransfer>) return CommandType::kP2PTransfer;
       },
       command);
 }
@@ -30,6 +36,18 @@ std::string_view CommandTypeName(CommandType type) {
       return "close_account";
     case CommandType::kQuery:
       return "query";
+    case CommandType::kIssueOtp:
+      return "issue_otp";
+    case CommandType::kRegisterCustomer:
+      return "register_customer";
+    case CommandType::kRecordLogin:
+      return "record_login";
+    case CommandType::kCreateSession:
+      return "create_session";
+    case CommandType::kRevokeSession:
+      return "revoke_session";
+    case CommandType::kP2PTransfer:
+      return "p2p_transfer";
   }
   return "unknown";
 }
@@ -63,6 +81,29 @@ void EncodeCommand(const Command& command, std::string* payload) {
     for (const auto& transfer : c->transfers) ledger::EncodeTransfer(transfer, &writer);
   } else if (const auto* c = std::get_if<CloseAccount>(&command)) {
     writer.U64(c->account_id);
+  } else if (const auto* c = std::get_if<IssueOtp>(&command)) {
+    writer.LengthPrefixed(c->phone);
+    writer.U8(static_cast<uint8_t>(c->purpose));
+    writer.LengthPrefixed(c->code_hash);
+  } else if (const auto* c = std::get_if<RegisterCustomer>(&command)) {
+    const identity::Registration& r = c->registration;
+    for (const std::string* field :
+         {&r.phone, &r.otp_hash, &r.password_hash, &r.channel, &r.invite_code}) {
+      writer.LengthPrefixed(*field);
+    }
+  } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U8(c->password_ok ? 1 : 0);
+  } else if (const auto* c = std::get_if<CreateSession>(&command)) {
+    writer.LengthPrefixed(c->token_hash);
+    writer.U64(c->customer_id);
+  } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
+    writer.LengthPrefixed(c->token_hash);
+  } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
+    writer.U64(c->transfer_id);
+    writer.U64(c->from_customer_id);
+    writer.LengthPrefixed(c->to_phone);
+    writer.I64(c->amount_fen);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -98,6 +139,52 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kCloseAccount:
       *command = CloseAccount{reader.U64()};
       break;
+    case CommandType::kIssueOtp: {
+      IssueOtp c;
+      c.phone = std::string(reader.LengthPrefixed());
+      c.purpose = static_cast<identity::OtpPurpose>(reader.U8());
+      c.code_hash = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRegisterCustomer: {
+      RegisterCustomer c;
+      identity::Registration& r = c.registration;
+      for (std::string* field :
+           {&r.phone, &r.otp_hash, &r.password_hash, &r.channel, &r.invite_code}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRecordLogin: {
+      RecordLogin c;
+      c.customer_id = reader.U64();
+      const uint8_t ok = reader.U8();
+      if (ok > 1) return false;
+      c.password_ok = ok == 1;
+      *command = c;
+      break;
+    }
+    case CommandType::kCreateSession: {
+      CreateSession c;
+      c.token_hash = std::string(reader.LengthPrefixed());
+      c.customer_id = reader.U64();
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRevokeSession:
+      *command = RevokeSession{std::string(reader.LengthPrefixed())};
+      break;
+    case CommandType::kP2PTransfer: {
+      P2PTransfer c;
+      c.transfer_id = reader.U64();
+      c.from_customer_id = reader.U64();
+      c.to_phone = std::string(reader.LengthPrefixed());
+      c.amount_fen = reader.I64();
+      *command = std::move(c);
+      break;
+    }
     default:
       return false;
   }

@@ -6,6 +6,14 @@
 //   body (type 1)    := count:u32 account{count}       (ledger_codec.h, 64 bytes each)
 //   body (type 2)    := count:u32 transfer{count}      (ledger_codec.h, 68 bytes each)
 //   body (type 3)    := account_id:u64
+//   body (type 5)    := phone:str purpose:u8 code_hash:str                        (IssueOtp)
+//   body (type 6)    := phone:str otp_hash:str password_hash:str channel:str
+//                       invite_code:str                                     (RegisterCustomer)
+//   body (type 7)    := customer_id:u64 password_ok:u8                        (RecordLogin)
+//   body (type 8)    := token_hash:str customer_id:u64                      (CreateSession)
+//   body (type 9)    := token_hash:str                                      (RevokeSession)
+//   body (type 10)   := transfer_id:u64 from_customer_id:u64 to_phone:str amount_fen:i64
+//   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once
 

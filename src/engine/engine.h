@@ -40,8 +40,8 @@ namespace qb::engine {
 struct EngineOptions {
   size_t queue_capacity = 65'536;
   size_t max_batch_commands = 8'192;
-  size_t max_batches_in_flight = 4;  // Executed but not yet durable.
-  size_t max_projections_queued = 16;  // Batches waiting for the read models.
+  size_t max_batches_in_flight = 4;                // Executed but not yet durable.
+  size_t max_projections_queued = 16;              // Batches waiting for the read models.
   uint64_t checkpoint_every_commands = 2'000'000;  // 0: only on Stop.
   bool checkpoint_on_stop = true;
   bool project = true;  // Maintain the SQL read models.

@@ -1,6 +1,7 @@
 #include "engine/state_machine.h"
 
 #include "base/assert.h"
+#include "base/bytes.h"
 
 namespace qb::engine {
 
@@ -12,6 +13,21 @@ bool StateMachine::IsValid(const Command& command) {
     return !c->transfers.empty() && c->transfers.size() <= kMaxItemsPerCommand;
   }
   if (const auto* c = std::get_if<Query>(&command)) return static_cast<bool>(c->read);
+  // Identity fields are bounded so one command cannot bloat the journal or the state.
+  auto short_enough = [](const std::string& field) {
+    return field.size() <= kMaxIdentityFieldBytes;
+  };
+  if (const auto* c = std::get_if<IssueOtp>(&command)) {
+    return short_enough(c->phone) && short_enough(c->code_hash);
+  }
+  if (const auto* c = std::get_if<RegisterCustomer>(&command)) {
+    const identity::Registration& r = c->registration;
+    return short_enough(r.phone) && short_enough(r.otp_hash) && short_enough(r.password_hash) &&
+           short_enough(r.channel) && short_enough(r.invite_code);
+  }
+  if (const auto* c = std::get_if<CreateSession>(&command)) return short_enough(c->token_hash);
+  if (const auto* c = std::get_if<RevokeSession>(&command)) return short_enough(c->token_hash);
+  if (const auto* c = std::get_if<P2PTransfer>(&command)) return short_enough(c->to_phone);
   return true;
 }
 
@@ -61,8 +77,159 @@ Reply StateMachine::Apply(const Command& command) {
     if (closed) Touch(c->account_id);
   } else if (const auto* c = std::get_if<Query>(&command)) {
     c->read(*this);
+  } else {
+    return ApplyIdentity(command);
   }
   return reply;
+}
+
+Reply StateMachine::ApplyIdentity(const Command& command) {
+  using identity::IdentityResult;
+  Reply reply;
+  auto result = [&reply](auto code) { reply.results.push_back(static_cast<uint8_t>(code)); };
+  if (const auto* c = std::get_if<IssueOtp>(&command)) {
+    result(customers_.IssueOtp(c->phone, c->purpose, c->code_hash, batch_time_ns_));
+  } else if (const auto* c = std::get_if<RegisterCustomer>(&command)) {
+    result(Register(*c, &reply.value));
+  } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
+    result(customers_.RecordLogin(c->customer_id, c->password_ok, batch_time_ns_));
+  } else if (const auto* c = std::get_if<CreateSession>(&command)) {
+    result(customers_.CreateSession(c->token_hash, c->customer_id, batch_time_ns_));
+  } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
+    result(customers_.RevokeSession(c->token_hash));
+  } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
+    result(ApplyP2P(*c));
+  } else {
+    QB_ASSERT(false && "unhandled command type");
+  }
+  return reply;
+}
+
+identity::IdentityResult StateMachine::Register(const RegisterCustomer& command,
+                                                uint64_t* customer_id) {
+  // Customers are never deleted, so the next id is the count plus one on every replay.
+  const uint64_t id = customers_.customer_count() + 1;
+  const uint64_t wallet_id = kCustomerWalletAccountBase + id;
+  if (ledger_.FindAccount(wallet_id) != nullptr) return identity::IdentityResult::kInvalid;
+  const identity::IdentityResult result =
+      customers_.Register(command.registration, id, wallet_id, batch_time_ns_);
+  if (result != identity::IdentityResult::kOk) return result;
+  ledger::Account wallet;
+  wallet.id = wallet_id;
+  wallet.user_data = id;
+  wallet.ledger = ledger::kLedgerCny;
+  wallet.kind = static_cast<uint16_t>(ledger::AccountKind::kCustomerWallet);
+  wallet.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
+  ledger_.CreateAccounts(std::span(&wallet, 1), batch_time_ns_, &account_results_);
+  // The id range is reserved for wallets and was checked free above.
+  QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
+  Touch(wallet_id);
+  *customer_id = id;
+  return result;
+}
+
+P2PResult StateMachine::ApplyP2P(const P2PTransfer& c) {
+  using identity::LimitCheck;
+  if (c.transfer_id == 0 || c.amount_fen <= 0) return P2PResult::kInvalid;
+  identity::Customer* sender = customers_.MutableById(c.from_customer_id);
+  if (sender == nullptr) return P2PResult::kSenderNotFound;
+  const identity::Customer* receiver = customers_.FindByPhone(c.to_phone);
+  if (receiver == nullptr) return P2PResult::kReceiverNotFound;
+  if (receiver->id == sender->id) return P2PResult::kSameCustomer;
+  if (ledger_.FindTransfer(c.transfer_id) != nullptr) return P2PResult::kDuplicate;
+  switch (identity::CheckOutgoing(tier_policies_.For(sender->tier), sender->spending, c.amount_fen,
+                                  batch_time_ns_)) {
+    case LimitCheck::kOk:
+      break;
+    case LimitCheck::kExceedsPerPayment:
+      return P2PResult::kExceedsPerPayment;
+    case LimitCheck::kExceedsDaily:
+      return P2PResult::kExceedsDaily;
+    default:
+      return P2PResult::kExceedsYearly;
+  }
+  const ledger::Account* to = ledger_.FindAccount(receiver->wallet_account_id);
+  const int64_t balance_after = to->CreditBalance() + c.amount_fen;  // Both far below 2^62.
+  if (identity::CheckIncoming(tier_policies_.For(receiver->tier), balance_after) !=
+      LimitCheck::kOk) {
+    return P2PResult::kReceiverBalanceCap;
+  }
+  ledger::Transfer transfer;
+  transfer.id = c.transfer_id;
+  transfer.debit_account_id = sender->wallet_account_id;
+  transfer.credit_account_id = receiver->wallet_account_id;
+  transfer.amount = c.amount_fen;
+  transfer.ledger = ledger::kLedgerCny;
+  transfer.code = kTransferCodeP2P;
+  transfer.user_data = sender->id;
+  ledger_.CreateTransfers(std::span(&transfer, 1), batch_time_ns_, &transfer_results_);
+  if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
+    return P2PResult::kInsufficientFunds;
+  }
+  QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+  identity::RecordOutgoing(&sender->spending, c.amount_fen, batch_time_ns_);
+  if (projection_ != nullptr)
+    projection_->transfers.push_back(*ledger_.FindTransfer(c.transfer_id));
+  Touch(transfer.debit_account_id);
+  Touch(transfer.credit_account_id);
+  return P2PResult::kOk;
+}
+
+void StateMachine::Reset() {
+  ledger_.Clear();
+  customers_.Clear();
+}
+
+Digest StateMachine::StateHash() const {
+  Hasher hasher;
+  hasher.Update(ledger_.StateHash());
+  hasher.Update(customers_.StateHash());
+  return hasher.Finish();
+}
+
+void StateMachine::Serialize(std::string* out) const {
+  std::string ledger_bytes;
+  ledger_.Serialize(&ledger_bytes);
+  ByteWriter writer(out);
+  writer.U64(ledger_bytes.size());
+  writer.Bytes(ledger_bytes);
+  customers_.Serialize(out);
+}
+
+bool StateMachine::Deserialize(std::string_view bytes) {
+  ByteReader reader(bytes);
+  const uint64_t ledger_bytes = reader.U64();
+  if (!reader.ok() || ledger_bytes > reader.remaining()) return false;
+  if (!ledger_.Deserialize(reader.Bytes(ledger_bytes))) return false;
+  return customers_.Deserialize(bytes.substr(reader.position()));
+}
+
+std::string_view P2PResultName(P2PResult result) {
+  switch (result) {
+    case P2PResult::kOk:
+      return "ok";
+    case P2PResult::kInvalid:
+      return "invalid";
+    case P2PResult::kSenderNotFound:
+      return "sender_not_found";
+    case P2PResult::kReceiverNotFound:
+      return "receiver_not_found";
+    case P2PResult::kSameCustomer:
+      return "same_customer";
+    case P2PResult::kExceedsPerPayment:
+      return "exceeds_per_payment";
+    case P2PResult::kExceedsDaily:
+      return "exceeds_daily";
+    case P2PResult::kExceedsYearly:
+      return "exceeds_yearly";
+    case P2PResult::kReceiverBalanceCap:
+      return "receiver_balance_cap";
+    case P2PResult::kInsufficientFunds:
+      return "insufficient_funds";
+    case P2PResult::kDuplicate:
+      return "duplicate";
+  }
+  return "unknown";
 }
 
 void StateMachine::EndBatch() {

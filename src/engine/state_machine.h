@@ -13,6 +13,7 @@
 
 #include "base/digest.h"
 #include "engine/command.h"
+#include "identity/customer_book.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
 
@@ -39,19 +40,29 @@ class StateMachine {
 
   const ledger::Ledger& ledger() const { return ledger_; }
   ledger::Ledger& mutable_ledger() { return ledger_; }
+  const identity::CustomerBook& customers() const { return customers_; }
+  const identity::TierPolicies& tier_policies() const { return tier_policies_; }
   int64_t batch_time_ns() const { return batch_time_ns_; }
 
   // Back to the empty state of a new engine.
-  void Reset() { ledger_.Clear(); }
+  void Reset();
 
-  Digest StateHash() const { return ledger_.StateHash(); }
-  void Serialize(std::string* out) const { ledger_.Serialize(out); }
-  bool Deserialize(std::string_view bytes) { return ledger_.Deserialize(bytes); }
+  // The ledger's and the customer book's hashes, hashed together.
+  Digest StateHash() const;
+  // state := ledger_bytes:u64 ledger customers (each module documents its own encoding).
+  void Serialize(std::string* out) const;
+  bool Deserialize(std::string_view bytes);
 
  private:
   void Touch(uint64_t account_id);
+  Reply ApplyIdentity(const Command& command);
+  identity::IdentityResult Register(const RegisterCustomer& command, uint64_t* customer_id);
+  P2PResult ApplyP2P(const P2PTransfer& command);
 
   ledger::Ledger ledger_;
+  identity::CustomerBook customers_;
+  // The regulatory defaults; a command to change them comes with the console.
+  identity::TierPolicies tier_policies_ = identity::TierPolicies::Defaults();
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;
   Projection* projection_ = nullptr;

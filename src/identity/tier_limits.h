@@ -42,6 +42,7 @@ struct SpendingWindow {
   int32_t year = 0;
   int64_t spent_today_fen = 0;
   int64_t spent_this_year_fen = 0;
+  bool operator==(const SpendingWindow&) const = default;
 };
 
 // Ordered by precedence: the first that applies is reported.

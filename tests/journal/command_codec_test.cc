@@ -103,6 +103,42 @@ TEST(CommandCodecTest, EachCommandTypeRoundTrips) {
   EXPECT_EQ(std::get<CloseAccount>(decoded[2]).account_id, 77u);
 }
 
+TEST(CommandCodecTest, IdentityCommandsRoundTripFieldByField) {
+  const std::vector<Command> commands = {
+      IssueOtp{"13800138000", identity::OtpPurpose::kLogin, "otp-hash"},
+      RegisterCustomer{{"13800138000", "otp-hash", "$argon2id$...", "campus", "INVITE7"}},
+      RecordLogin{42, true},
+      CreateSession{"token-hash", 42},
+      RevokeSession{"token-hash"},
+      P2PTransfer{9001, 42, "13900139000", 12'345},
+  };
+  const std::string payload = EncodeAll(commands);
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(payload, static_cast<uint32_t>(commands.size()), &decoded));
+  ASSERT_EQ(decoded.size(), commands.size());
+  const auto& otp = std::get<IssueOtp>(decoded[0]);
+  EXPECT_EQ(otp.phone, "13800138000");
+  EXPECT_EQ(otp.purpose, identity::OtpPurpose::kLogin);
+  EXPECT_EQ(otp.code_hash, "otp-hash");
+  const auto& registration = std::get<RegisterCustomer>(decoded[1]).registration;
+  EXPECT_EQ(registration.password_hash, "$argon2id$...");
+  EXPECT_EQ(registration.channel, "campus");
+  EXPECT_EQ(registration.invite_code, "INVITE7");
+  EXPECT_EQ(std::get<RecordLogin>(decoded[2]).customer_id, 42u);
+  EXPECT_TRUE(std::get<RecordLogin>(decoded[2]).password_ok);
+  EXPECT_EQ(std::get<CreateSession>(decoded[3]).token_hash, "token-hash");
+  EXPECT_EQ(std::get<RevokeSession>(decoded[4]).token_hash, "token-hash");
+  const auto& p2p = std::get<P2PTransfer>(decoded[5]);
+  EXPECT_EQ(p2p.transfer_id, 9001u);
+  EXPECT_EQ(p2p.to_phone, "13900139000");
+  EXPECT_EQ(p2p.amount_fen, 12'345);
+  for (size_t cut = 0; cut < payload.size(); cut++) {
+    EXPECT_FALSE(DecodeCommands(std::string_view(payload).substr(0, cut),
+                                static_cast<uint32_t>(commands.size()), &decoded))
+        << cut;
+  }
+}
+
 TEST(CommandCodecTest, EncodedSizesFollowTheGrammar) {
   std::string payload;
   EncodeCommand(CreateAccounts{{SampleAccount(1), SampleAccount(2)}}, &payload);

@@ -87,6 +87,9 @@ TEST(SimulationTest, TheWorkloadCoversSuccessAndFailure) {
   EXPECT_GT(census.linked_chains_failed, 5u);
   EXPECT_GT(census.pendings_expired, 0u);
   EXPECT_GT(census.accounts_closed, 0u);
+  EXPECT_GT(census.customers_registered, 2u);
+  EXPECT_GT(census.p2p_ok, 0u);
+  EXPECT_GE(census.distinct_p2p_results, 4u) << census.Describe();
 }
 
 }  // namespace

@@ -52,7 +52,9 @@ std::string ResultCensus::Describe() const {
          std::to_string(distinct_transfer_failures) + ", distinct account results " +
          std::to_string(distinct_account_results) + ", failed chains " +
          std::to_string(linked_chains_failed) + ", expired holds " +
-         std::to_string(pendings_expired) + ", closed accounts " + std::to_string(accounts_closed);
+         std::to_string(pendings_expired) + ", closed accounts " + std::to_string(accounts_closed) +
+         ", customers " + std::to_string(customers_registered) + ", p2p ok " +
+         std::to_string(p2p_ok) + ", distinct p2p results " + std::to_string(distinct_p2p_results);
 }
 
 ResultCensus CountResults(uint64_t seed, size_t command_count) {
@@ -61,7 +63,7 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
   const std::vector<engine::Command> commands = GenerateWorkload(seed, command_count);
   engine::StateMachine state;
   ResultCensus census;
-  std::set<uint8_t> transfer_failures, account_results;
+  std::set<uint8_t> transfer_failures, account_results, p2p_results;
   int64_t now_ns = 1'700'000'000'000'000'000;
   std::vector<uint64_t> holds;
   for (size_t start = 0; start < commands.size(); start += kBatchCommands) {
@@ -87,6 +89,11 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
         account_results.insert(reply.results.begin(), reply.results.end());
       } else if (std::holds_alternative<engine::CloseAccount>(commands[i])) {
         census.accounts_closed += reply.results[0];
+      } else if (std::holds_alternative<engine::RegisterCustomer>(commands[i])) {
+        census.customers_registered += reply.results[0] == 0;
+      } else if (std::holds_alternative<engine::P2PTransfer>(commands[i])) {
+        census.p2p_ok += reply.results[0] == 0;
+        p2p_results.insert(reply.results[0]);
       }
     }
     state.EndBatch();
@@ -97,6 +104,7 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
   }
   census.distinct_transfer_failures = transfer_failures.size();
   census.distinct_account_results = account_results.size();
+  census.distinct_p2p_results = p2p_results.size();
   return census;
 }
 

@@ -37,6 +37,9 @@ struct ResultCensus {
   uint64_t linked_chains_failed = 0;
   uint64_t pendings_expired = 0;
   uint64_t accounts_closed = 0;
+  uint64_t customers_registered = 0;
+  uint64_t p2p_ok = 0;
+  uint64_t distinct_p2p_results = 0;
   std::string Describe() const;
 };
 

@@ -175,19 +175,29 @@ bool Simulator::ExecuteBatch(std::span<const engine::Command> commands) {
 
 void Simulator::RecordCreated(std::span<const engine::Command> commands,
                               const std::vector<engine::Reply>& replies, bool durable) {
+  auto record_transfer = [&](uint64_t id) {
+    if (!durable) {
+      if (!durable_transfers_.contains(id)) lost_transfer_ids_.insert(id);
+      return;
+    }
+    lost_transfer_ids_.erase(id);
+    if (!durable_transfers_.emplace(id, *state_->ledger().FindTransfer(id)).second) {
+      Problem("transfer " + std::to_string(id) + " was created twice");
+    }
+  };
   for (size_t i = 0; i < commands.size(); i++) {
     if (const auto* c = std::get_if<engine::CreateTransfers>(&commands[i])) {
       for (size_t j = 0; j < c->transfers.size(); j++) {
-        if (replies[i].results[j] != 0) continue;
-        const uint64_t id = c->transfers[j].id;
-        if (!durable) {
-          if (!durable_transfers_.contains(id)) lost_transfer_ids_.insert(id);
-          continue;
-        }
-        lost_transfer_ids_.erase(id);
-        if (!durable_transfers_.emplace(id, *state_->ledger().FindTransfer(id)).second) {
-          Problem("transfer " + std::to_string(id) + " was created twice");
-        }
+        if (replies[i].results[j] == 0) record_transfer(c->transfers[j].id);
+      }
+    } else if (const auto* c = std::get_if<engine::P2PTransfer>(&commands[i])) {
+      if (replies[i].results[0] == 0) record_transfer(c->transfer_id);
+    } else if (std::holds_alternative<engine::RegisterCustomer>(commands[i])) {
+      // A registration opens the customer's wallet account.
+      if (!durable || replies[i].results[0] != 0) continue;
+      const uint64_t id = engine::kCustomerWalletAccountBase + replies[i].value;
+      if (!durable_accounts_.emplace(id, *state_->ledger().FindAccount(id)).second) {
+        Problem("account " + std::to_string(id) + " was created twice");
       }
     } else if (const auto* c = std::get_if<engine::CreateAccounts>(&commands[i])) {
       for (size_t j = 0; j < c->accounts.size(); j++) {

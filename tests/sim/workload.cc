@@ -52,6 +52,7 @@ class Generator {
   engine::Command Resolutions();
   engine::Command BadTransfers();
   engine::Command Close();
+  void Identity(std::vector<engine::Command>* commands);
 
   Account NewAccount(Role role);
   Account DuplicateOrInvalidAccount();
@@ -84,16 +85,18 @@ std::vector<engine::Command> Generator::Generate(size_t command_count) {
     const uint64_t roll = rng_.Below(100);
     if (roll < 7) {
       commands.push_back(AccountsCommand());
-    } else if (roll < 45) {
+    } else if (roll < 42) {
       commands.push_back(SingleTransfers());
-    } else if (roll < 60) {
+    } else if (roll < 56) {
       commands.push_back(Chains());
-    } else if (roll < 71) {
+    } else if (roll < 66) {
       commands.push_back(Holds());
-    } else if (roll < 84) {
+    } else if (roll < 78) {
       commands.push_back(Resolutions());
-    } else if (roll < 97) {
+    } else if (roll < 86) {
       commands.push_back(BadTransfers());
+    } else if (roll < 97) {
+      Identity(&commands);
     } else {
       commands.push_back(Close());
     }
@@ -344,6 +347,49 @@ Transfer Generator::Reuse() {
       break;  // An exact retry: idempotent.
   }
   return t;
+}
+
+// Customers from a small pool of phones and codes, so codes match, mismatch, expire and run
+// out of tries, phones get taken twice, and transfers between customers hit every limit.
+void Generator::Identity(std::vector<engine::Command>* commands) {
+  constexpr uint64_t kPhones = 6;
+  auto phone = [&] { return "1380000000" + std::to_string(rng_.Below(kPhones)); };
+  auto code = [&] { return "code-" + std::to_string(rng_.Below(3)); };
+  auto customer = [&] { return 1 + rng_.Below(kPhones + 1); };  // Sometimes unknown.
+  auto token = [&] { return "token-" + std::to_string(rng_.Below(4)); };
+  switch (rng_.Below(8)) {
+    case 0:
+    case 1: {
+      // A sign-up: a code, then (usually right away, usually the right code) registration.
+      const std::string who = phone();
+      const std::string sent = code();
+      commands->push_back(engine::IssueOtp{who, identity::OtpPurpose::kRegister, sent});
+      const std::string typed = rng_.Below(4) == 0 ? code() : sent;
+      commands->push_back(engine::RegisterCustomer{{who, typed, "argon2-hash", "social", ""}});
+      return;
+    }
+    case 2:
+      commands->push_back(engine::RecordLogin{customer(), rng_.Below(3) != 0});
+      return;
+    case 3:
+      commands->push_back(engine::CreateSession{token(), customer()});
+      return;
+    case 4:
+      commands->push_back(engine::RevokeSession{token()});
+      return;
+    case 5: {
+      engine::CreateTransfers top_up;
+      top_up.transfers.push_back(MakeTransfer(
+          kClearing, engine::kCustomerWalletAccountBase + customer(), PaymentAmount(), kCodeTopUp));
+      commands->push_back(std::move(top_up));
+      return;
+    }
+    default: {
+      const int64_t amount = rng_.Below(4) == 0 ? AnyAmount() : PaymentAmount();
+      commands->push_back(engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount});
+      return;
+    }
+  }
 }
 
 engine::Command Generator::SingleTransfers() {

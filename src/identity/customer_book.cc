@@ -1,0 +1,341 @@
+// Encoding used by Serialize (and hashed by StateHash), integers little-endian, every table
+// sorted by key so equal states encode to equal bytes:
+//   book     := magic:u32 ("QBI1") customer_count:u64 customer* otp_count:u64 otp*
+//               rate_count:u64 rate* session_count:u64 session*
+//   customer := id:u64 wallet_account_id:u64 phone:str password_hash:str channel:str
+//               invite_code:str registered_ns:i64 tier:u8 failed_logins:u32
+//               locked_until_ns:i64 day_number:u32 year:u32 spent_today:i64 spent_year:i64
+//   otp      := key:str code_hash:str issued_ns:i64 tries:u32
+//   rate     := phone:str day_number:u32 issued_today:u32 last_issued_ns:i64
+//   session  := token_hash:str customer_id:u64 created_ns:i64 expires_ns:i64
+//   str      := length:u32 bytes
+#include "identity/customer_book.h"
+
+#include <absl/strings/string_view.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "base/bytes.h"
+
+namespace qb::identity {
+namespace {
+
+constexpr uint32_t kMagic = 0x31494251;  // "QBI1"
+
+template <typename Map>
+std::vector<typename Map::key_type> SortedKeys(const Map& map) {
+  std::vector<typename Map::key_type> keys;
+  keys.reserve(map.size());
+  for (const auto& [key, value] : map) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// Debian's abseil has its own string_view type; lookups by std::string_view convert here.
+absl::string_view Key(std::string_view text) { return absl::string_view(text.data(), text.size()); }
+
+bool ValidPurpose(OtpPurpose purpose) {
+  return purpose == OtpPurpose::kRegister || purpose == OtpPurpose::kLogin ||
+         purpose == OtpPurpose::kResetPassword;
+}
+
+}  // namespace
+
+std::string_view IdentityResultName(IdentityResult result) {
+  switch (result) {
+    case IdentityResult::kOk:
+      return "ok";
+    case IdentityResult::kOtpTooFrequent:
+      return "otp_too_frequent";
+    case IdentityResult::kOtpDailyLimit:
+      return "otp_daily_limit";
+    case IdentityResult::kOtpNotFound:
+      return "otp_not_found";
+    case IdentityResult::kOtpExpired:
+      return "otp_expired";
+    case IdentityResult::kOtpTooManyTries:
+      return "otp_too_many_tries";
+    case IdentityResult::kOtpMismatch:
+      return "otp_mismatch";
+    case IdentityResult::kPhoneTaken:
+      return "phone_taken";
+    case IdentityResult::kCustomerNotFound:
+      return "customer_not_found";
+    case IdentityResult::kLoginLocked:
+      return "login_locked";
+    case IdentityResult::kSessionNotFound:
+      return "session_not_found";
+    case IdentityResult::kSessionExists:
+      return "session_exists";
+    case IdentityResult::kInvalid:
+      return "invalid";
+  }
+  return "unknown";
+}
+
+std::string CustomerBook::OtpKey(std::string_view phone, OtpPurpose purpose) {
+  std::string key(phone);
+  key.push_back(':');
+  key.push_back(static_cast<char>('0' + static_cast<int>(purpose)));
+  return key;
+}
+
+IdentityResult CustomerBook::IssueOtp(std::string_view phone, OtpPurpose purpose,
+                                      std::string_view code_hash, int64_t now_ns) {
+  if (phone.empty() || code_hash.empty() || !ValidPurpose(purpose)) {
+    return IdentityResult::kInvalid;
+  }
+  OtpRate& rate = otp_rates_[std::string(phone)];
+  const int32_t today = ChinaDayNumber(now_ns);
+  if (rate.issued_today > 0 && now_ns - rate.last_issued_ns < kOtpResendIntervalNs) {
+    return IdentityResult::kOtpTooFrequent;
+  }
+  if (rate.day_number != today) {
+    rate.day_number = today;
+    rate.issued_today = 0;
+  }
+  if (rate.issued_today >= kOtpMaxPerDay) return IdentityResult::kOtpDailyLimit;
+  rate.issued_today++;
+  rate.last_issued_ns = now_ns;
+  otps_[OtpKey(phone, purpose)] = Otp{std::string(code_hash), now_ns, 0};
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::ConsumeOtp(std::string_view phone, OtpPurpose purpose,
+                                        std::string_view code_hash, int64_t now_ns) {
+  if (!ValidPurpose(purpose)) return IdentityResult::kInvalid;
+  auto it = otps_.find(OtpKey(phone, purpose));
+  if (it == otps_.end()) return IdentityResult::kOtpNotFound;
+  Otp& otp = it->second;
+  if (now_ns - otp.issued_ns >= kOtpLifetimeNs) {
+    otps_.erase(it);
+    return IdentityResult::kOtpExpired;
+  }
+  if (otp.code_hash != code_hash) {
+    // The hashes are keyed digests of the code, so comparing them leaks nothing useful.
+    if (++otp.tries >= kOtpMaxTries) {
+      otps_.erase(it);
+      return IdentityResult::kOtpTooManyTries;
+    }
+    return IdentityResult::kOtpMismatch;
+  }
+  otps_.erase(it);
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::Register(const Registration& r, uint64_t customer_id,
+                                      uint64_t wallet_account_id, int64_t now_ns) {
+  if (r.phone.empty() || r.password_hash.empty() || customer_id == 0 || wallet_account_id == 0 ||
+      customers_.contains(customer_id)) {
+    return IdentityResult::kInvalid;
+  }
+  // A taken phone does not use up the code: the person may still log in with it.
+  if (customer_by_phone_.contains(r.phone)) return IdentityResult::kPhoneTaken;
+  if (IdentityResult otp = ConsumeOtp(r.phone, OtpPurpose::kRegister, r.otp_hash, now_ns);
+      otp != IdentityResult::kOk) {
+    return otp;
+  }
+  Customer customer;
+  customer.id = customer_id;
+  customer.wallet_account_id = wallet_account_id;
+  customer.phone = r.phone;
+  customer.password_hash = r.password_hash;
+  customer.channel = r.channel;
+  customer.invite_code = r.invite_code;
+  customer.registered_ns = now_ns;
+  customers_.emplace(customer_id, std::move(customer));
+  customer_by_phone_.emplace(r.phone, customer_id);
+  return IdentityResult::kOk;
+}
+
+const Customer* CustomerBook::FindById(uint64_t customer_id) const {
+  auto it = customers_.find(customer_id);
+  return it == customers_.end() ? nullptr : &it->second;
+}
+
+Customer* CustomerBook::MutableById(uint64_t customer_id) {
+  auto it = customers_.find(customer_id);
+  return it == customers_.end() ? nullptr : &it->second;
+}
+
+const Customer* CustomerBook::FindByPhone(std::string_view phone) const {
+  auto it = customer_by_phone_.find(Key(phone));
+  return it == customer_by_phone_.end() ? nullptr : FindById(it->second);
+}
+
+IdentityResult CustomerBook::RecordLogin(uint64_t customer_id, bool password_ok, int64_t now_ns) {
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->locked_until_ns > now_ns) return IdentityResult::kLoginLocked;
+  if (password_ok) {
+    customer->failed_logins = 0;
+    return IdentityResult::kOk;
+  }
+  if (++customer->failed_logins >= kMaxFailedLogins) {
+    customer->failed_logins = 0;
+    customer->locked_until_ns = now_ns + kLoginLockNs;
+    return IdentityResult::kLoginLocked;
+  }
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::CreateSession(std::string_view token_hash, uint64_t customer_id,
+                                           int64_t now_ns) {
+  if (token_hash.empty()) return IdentityResult::kInvalid;
+  if (!customers_.contains(customer_id)) return IdentityResult::kCustomerNotFound;
+  auto [it, inserted] = sessions_.try_emplace(std::string(token_hash));
+  if (!inserted) return IdentityResult::kSessionExists;
+  it->second = Session{customer_id, now_ns, now_ns + kSessionLifetimeNs};
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::RevokeSession(std::string_view token_hash) {
+  auto it = sessions_.find(Key(token_hash));
+  if (it == sessions_.end()) return IdentityResult::kSessionNotFound;
+  sessions_.erase(it);
+  return IdentityResult::kOk;
+}
+
+const Session* CustomerBook::FindSession(std::string_view token_hash, int64_t now_ns) const {
+  auto it = sessions_.find(Key(token_hash));
+  if (it == sessions_.end() || it->second.expires_ns <= now_ns) return nullptr;
+  return &it->second;
+}
+
+size_t CustomerBook::ExpireSessions(int64_t now_ns, size_t limit) {
+  // Sorted, so which sessions go first never depends on hash-map order.
+  std::vector<std::string> expired;
+  for (const auto& [hash, session] : sessions_) {
+    if (session.expires_ns <= now_ns) expired.push_back(hash);
+  }
+  std::sort(expired.begin(), expired.end());
+  if (expired.size() > limit) expired.resize(limit);
+  for (const std::string& hash : expired) sessions_.erase(hash);
+  return expired.size();
+}
+
+void CustomerBook::Clear() {
+  customers_.clear();
+  customer_by_phone_.clear();
+  otps_.clear();
+  otp_rates_.clear();
+  sessions_.clear();
+}
+
+Digest CustomerBook::StateHash() const {
+  std::string bytes;
+  Serialize(&bytes);
+  return HashBytes(bytes);
+}
+
+void CustomerBook::Serialize(std::string* out) const {
+  ByteWriter w(out);
+  w.U32(kMagic);
+  w.U64(customers_.size());
+  for (uint64_t id : SortedKeys(customers_)) {
+    const Customer& c = customers_.at(id);
+    w.U64(c.id);
+    w.U64(c.wallet_account_id);
+    w.LengthPrefixed(c.phone);
+    w.LengthPrefixed(c.password_hash);
+    w.LengthPrefixed(c.channel);
+    w.LengthPrefixed(c.invite_code);
+    w.I64(c.registered_ns);
+    w.U8(static_cast<uint8_t>(c.tier));
+    w.U32(c.failed_logins);
+    w.I64(c.locked_until_ns);
+    w.U32(static_cast<uint32_t>(c.spending.day_number));
+    w.U32(static_cast<uint32_t>(c.spending.year));
+    w.I64(c.spending.spent_today_fen);
+    w.I64(c.spending.spent_this_year_fen);
+  }
+  w.U64(otps_.size());
+  for (const std::string& key : SortedKeys(otps_)) {
+    const Otp& otp = otps_.at(key);
+    w.LengthPrefixed(key);
+    w.LengthPrefixed(otp.code_hash);
+    w.I64(otp.issued_ns);
+    w.U32(otp.tries);
+  }
+  w.U64(otp_rates_.size());
+  for (const std::string& phone : SortedKeys(otp_rates_)) {
+    const OtpRate& rate = otp_rates_.at(phone);
+    w.LengthPrefixed(phone);
+    w.U32(static_cast<uint32_t>(rate.day_number));
+    w.U32(rate.issued_today);
+    w.I64(rate.last_issued_ns);
+  }
+  w.U64(sessions_.size());
+  for (const std::string& hash : SortedKeys(sessions_)) {
+    const Session& s = sessions_.at(hash);
+    w.LengthPrefixed(hash);
+    w.U64(s.customer_id);
+    w.I64(s.created_ns);
+    w.I64(s.expires_ns);
+  }
+}
+
+bool CustomerBook::Deserialize(std::string_view bytes) {
+  Clear();
+  ByteReader r(bytes);
+  if (r.U32() != kMagic) return false;
+  // Every record takes at least 4 bytes, which bounds each count by what is left.
+  auto plausible = [&](uint64_t count) { return count <= r.remaining() / 4; };
+  const uint64_t customers = r.U64();
+  if (!plausible(customers)) return false;
+  for (uint64_t i = 0; i < customers && r.ok(); i++) {
+    Customer c;
+    c.id = r.U64();
+    c.wallet_account_id = r.U64();
+    c.phone = std::string(r.LengthPrefixed());
+    c.password_hash = std::string(r.LengthPrefixed());
+    c.channel = std::string(r.LengthPrefixed());
+    c.invite_code = std::string(r.LengthPrefixed());
+    c.registered_ns = r.I64();
+    const uint8_t tier = r.U8();
+    if (tier < 1 || tier > 4) return false;
+    c.tier = static_cast<WalletTier>(tier);
+    c.failed_logins = r.U32();
+    c.locked_until_ns = r.I64();
+    c.spending.day_number = static_cast<int32_t>(r.U32());
+    c.spending.year = static_cast<int32_t>(r.U32());
+    c.spending.spent_today_fen = r.I64();
+    c.spending.spent_this_year_fen = r.I64();
+    if (!customer_by_phone_.emplace(c.phone, c.id).second) return false;
+    if (!customers_.emplace(c.id, std::move(c)).second) return false;
+  }
+  const uint64_t otps = r.U64();
+  if (!plausible(otps)) return false;
+  for (uint64_t i = 0; i < otps && r.ok(); i++) {
+    std::string key(r.LengthPrefixed());
+    Otp otp;
+    otp.code_hash = std::string(r.LengthPrefixed());
+    otp.issued_ns = r.I64();
+    otp.tries = r.U32();
+    if (!otps_.emplace(std::move(key), std::move(otp)).second) return false;
+  }
+  const uint64_t rates = r.U64();
+  if (!plausible(rates)) return false;
+  for (uint64_t i = 0; i < rates && r.ok(); i++) {
+    std::string phone(r.LengthPrefixed());
+    OtpRate rate;
+    rate.day_number = static_cast<int32_t>(r.U32());
+    rate.issued_today = r.U32();
+    rate.last_issued_ns = r.I64();
+    if (!otp_rates_.emplace(std::move(phone), rate).second) return false;
+  }
+  const uint64_t sessions = r.U64();
+  if (!plausible(sessions)) return false;
+  for (uint64_t i = 0; i < sessions && r.ok(); i++) {
+    std::string hash(r.LengthPrefixed());
+    Session s;
+    s.customer_id = r.U64();
+    s.created_ns = r.I64();
+    s.expires_ns = r.I64();
+    if (!sessions_.emplace(std::move(hash), s).second) return false;
+  }
+  return r.ok() && r.remaining() == 0;
+}
+
+}  // namespace qb::identity
