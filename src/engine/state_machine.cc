@@ -2,6 +2,7 @@
 
 #include "base/assert.h"
 #include "base/bytes.h"
+#include "base/checked.h"
 
 namespace qb::engine {
 
@@ -149,9 +150,9 @@ P2PResult StateMachine::ApplyP2P(const P2PTransfer& c) {
       return P2PResult::kExceedsYearly;
   }
   const ledger::Account* to = ledger_.FindAccount(receiver->wallet_account_id);
-  const int64_t balance_after = to->CreditBalance() + c.amount_fen;  // Both far below 2^62.
-  if (identity::CheckIncoming(tier_policies_.For(receiver->tier), balance_after) !=
-      LimitCheck::kOk) {
+  const std::optional<int64_t> balance_after = CheckedAdd(to->CreditBalance(), c.amount_fen);
+  if (!balance_after || identity::CheckIncoming(tier_policies_.For(receiver->tier),
+                                                *balance_after) != LimitCheck::kOk) {
     return P2PResult::kReceiverBalanceCap;
   }
   ledger::Transfer transfer;

@@ -329,7 +329,8 @@ Transfer Generator::Reuse() {
   Transfer t = issued_[rng_.Below(issued_.size())];
   switch (rng_.Below(8)) {
     case 0:
-      t.amount++;
+      // Another amount, without overflowing the ones near INT64_MAX.
+      t.amount = t.amount < kInt64Max ? t.amount + 1 : t.amount - 1;
       break;
     case 1:
       t.user_data++;
