@@ -19,8 +19,8 @@
 #include "base/digest.h"
 #include "engine/engine.h"
 #include "ledger/types.h"
-#include "support/temp_dir.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
 #include "test_store.h"
 
 namespace qb::engine::testing {

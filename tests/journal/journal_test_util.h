@@ -2,8 +2,6 @@
 // valid hash-chained run of records, so each test corrupts only what it is about.
 #pragma once
 
-#include "support/temp_dir.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include "engine/command_codec.h"
 #include "journal/record.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace qb::journal::testing {
 

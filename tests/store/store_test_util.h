@@ -14,12 +14,11 @@
 #include <string>
 
 #include "ledger/types.h"
-#include "support/temp_dir.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace qb::testing {
-
 
 class StoreTest : public ::testing::Test {
  protected:
