@@ -1,6 +1,6 @@
-// Store decorators for the engine tests: a ForwardingStore that passes every call to a real
-// SQLite store, and a ControlledStore whose journal appends and projections can be held at a
-// gate or made to fail, so a test can see what the engine does while the disk is slow or broken.
+// Store decorators for the engine tests: a ControlledStore, over support/forwarding_store.h, whose
+// journal appends and projections can be held at a gate or made to fail, so a test can see what the
+// engine does while the disk is slow or broken.
 #pragma once
 
 #include <chrono>
@@ -10,55 +10,11 @@
 #include <mutex>
 
 #include "store/store.h"
+#include "support/forwarding_store.h"
 
 namespace qb::engine::testing {
 
-class ForwardingStore : public Store {
- public:
-  explicit ForwardingStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
-  Store* inner() { return inner_.get(); }
-
-  Status AppendJournal(std::span<const JournalRecord> records) override {
-    return inner_->AppendJournal(records);
-  }
-  Status ReadJournal(uint64_t from_seq,
-                     const std::function<bool(uint64_t, std::string_view)>& visit) override {
-    return inner_->ReadJournal(from_seq, visit);
-  }
-  Status TruncateJournal(uint64_t from_seq) override { return inner_->TruncateJournal(from_seq); }
-  Status LastJournalSeq(uint64_t* seq) override { return inner_->LastJournalSeq(seq); }
-  Status WriteCheckpoint(uint64_t seq, std::string_view state_bytes) override {
-    return inner_->WriteCheckpoint(seq, state_bytes);
-  }
-  Status ListCheckpoints(size_t limit, std::vector<uint64_t>* seqs) override {
-    return inner_->ListCheckpoints(limit, seqs);
-  }
-  Status ReadCheckpoint(uint64_t seq, CheckpointInfo* checkpoint) override {
-    return inner_->ReadCheckpoint(seq, checkpoint);
-  }
-  Status ApplyProjection(const Projection& projection) override {
-    return inner_->ApplyProjection(projection);
-  }
-  Status ProjectedSeq(uint64_t* seq) override { return inner_->ProjectedSeq(seq); }
-  Status ResetReadModels() override { return inner_->ResetReadModels(); }
-  Status ReadAccount(uint64_t id, std::optional<ledger::Account>* account) override {
-    return inner_->ReadAccount(id, account);
-  }
-  Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns, size_t limit,
-                              TransferPage* page) override {
-    return inner_->ListAccountTransfers(account_id, before_ns, limit, page);
-  }
-  Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override {
-    return inner_->CountReadModel(accounts, transfers);
-  }
-  Status ForEachProjectedAccount(
-      const std::function<void(const ledger::Account&)>& visit) override {
-    return inner_->ForEachProjectedAccount(visit);
-  }
-
- private:
-  std::unique_ptr<Store> inner_;
-};
+using qb::testing::ForwardingStore;
 
 // A gate that calls pass through while open and wait at while closed. It counts the calls that
 // reached it, so a test can wait until a thread is known to be held there.

@@ -6,7 +6,7 @@
 namespace qb::sim {
 
 FaultyStore::FaultyStore(std::unique_ptr<Store> inner, uint64_t seed, const FaultRates& rates)
-    : inner_(std::move(inner)),
+    : ForwardingStore(std::move(inner)),
       rates_(rates),
       append_rng_(seed ^ 0xA99E4D),
       checkpoint_rng_(seed ^ 0xC4EC4),
@@ -58,11 +58,11 @@ Status FaultyStore::AppendJournal(std::span<const JournalRecord> records) {
   }
   switch (fault) {
     case AppendFault::kNone:
-      return inner_->AppendJournal(records);
+      return inner()->AppendJournal(records);
     case AppendFault::kFailBeforeWrite:
       return Status::IoError("injected: append failed before writing");
     case AppendFault::kAmbiguous: {
-      Status s = inner_->AppendJournal(records);
+      Status s = inner()->AppendJournal(records);
       return s.ok() ? Status::IoError("injected: append reported failure after writing") : s;
     }
     case AppendFault::kTorn: {
@@ -70,7 +70,7 @@ Status FaultyStore::AppendJournal(std::span<const JournalRecord> records) {
       std::vector<JournalRecord> torn(records.begin(), records.end());
       std::string& last = torn.back().bytes;
       last.resize(cut % last.size());
-      Status s = inner_->AppendJournal(torn);
+      Status s = inner()->AppendJournal(torn);
       return s.ok() ? Status::IoError("injected: torn append") : s;
     }
   }
@@ -85,7 +85,7 @@ Status FaultyStore::WriteCheckpoint(uint64_t seq, std::string_view state_bytes) 
       return Status::IoError("injected: checkpoint write failed");
     }
   }
-  return inner_->WriteCheckpoint(seq, state_bytes);
+  return inner()->WriteCheckpoint(seq, state_bytes);
 }
 
 Status FaultyStore::ApplyProjection(const Projection& projection) {
@@ -96,7 +96,7 @@ Status FaultyStore::ApplyProjection(const Projection& projection) {
       return Status::IoError("injected: projection failed");
     }
   }
-  return inner_->ApplyProjection(projection);
+  return inner()->ApplyProjection(projection);
 }
 
 }  // namespace qb::sim

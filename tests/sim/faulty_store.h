@@ -18,6 +18,7 @@
 
 #include "sim_rng.h"
 #include "store/store.h"
+#include "support/forwarding_store.h"
 
 namespace qb::sim {
 
@@ -44,50 +45,20 @@ struct FaultCounts {
   }
 };
 
-class FaultyStore final : public Store {
+class FaultyStore final : public qb::testing::ForwardingStore {
  public:
   FaultyStore(std::unique_ptr<Store> inner, uint64_t seed, const FaultRates& rates);
 
   AppendFault next_append_fault() const;
   FaultCounts counts() const;
-  Store* inner() { return inner_.get(); }
 
   Status AppendJournal(std::span<const JournalRecord> records) override;
-  Status ReadJournal(uint64_t from_seq,
-                     const std::function<bool(uint64_t, std::string_view)>& visit) override {
-    return inner_->ReadJournal(from_seq, visit);
-  }
-  Status TruncateJournal(uint64_t from_seq) override { return inner_->TruncateJournal(from_seq); }
-  Status LastJournalSeq(uint64_t* seq) override { return inner_->LastJournalSeq(seq); }
   Status WriteCheckpoint(uint64_t seq, std::string_view state_bytes) override;
-  Status ListCheckpoints(size_t limit, std::vector<uint64_t>* seqs) override {
-    return inner_->ListCheckpoints(limit, seqs);
-  }
-  Status ReadCheckpoint(uint64_t seq, CheckpointInfo* checkpoint) override {
-    return inner_->ReadCheckpoint(seq, checkpoint);
-  }
   Status ApplyProjection(const Projection& projection) override;
-  Status ProjectedSeq(uint64_t* seq) override { return inner_->ProjectedSeq(seq); }
-  Status ResetReadModels() override { return inner_->ResetReadModels(); }
-  Status ReadAccount(uint64_t id, std::optional<ledger::Account>* account) override {
-    return inner_->ReadAccount(id, account);
-  }
-  Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns, size_t limit,
-                              TransferPage* page) override {
-    return inner_->ListAccountTransfers(account_id, before_ns, limit, page);
-  }
-  Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override {
-    return inner_->CountReadModel(accounts, transfers);
-  }
-  Status ForEachProjectedAccount(
-      const std::function<void(const ledger::Account&)>& visit) override {
-    return inner_->ForEachProjectedAccount(visit);
-  }
 
  private:
   AppendFault DrawAppendFault();
 
-  const std::unique_ptr<Store> inner_;
   const FaultRates rates_;
   mutable std::mutex mutex_;
   Rng append_rng_;  // Separate streams: the engine's projector calls at its own pace.
