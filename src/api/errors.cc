@@ -29,6 +29,32 @@ constexpr std::array<ErrorCodeInfo, 22> kErrorCodes = {{
     {ErrorCode::kAccountNotFound, "ACCOUNT_NOT_FOUND", 404, 0},
     {ErrorCode::kAccountClosed, "ACCOUNT_CLOSED", 422, 0},
     {ErrorCode::kDuplicate, "DUPLICATE", 409, 0},
+    {ErrorCode::kOtpTooFrequent, "OTP_TOO_FREQUENT", 429, 0},
+    {ErrorCode::kOtpDailyLimit, "OTP_DAILY_LIMIT", 429, 0},
+    {ErrorCode::kOtpInvalid, "OTP_INVALID", 400, 0},
+    {ErrorCode::kOtpExpired, "OTP_EXPIRED", 400, 0},
+    {ErrorCode::kOtpNotFound, "OTP_NOT_FOUND", 400, 0},
+    {ErrorCode::kOtpTooManyTries, "OTP_TOO_MANY_TRIES", 400, 0},
+    {ErrorCode::kPhoneTaken, "PHONE_TAKEN", 409, 0},
+    {ErrorCode::kWeakPassword, "WEAK_PASSWORD", 400, 0},
+    {ErrorCode::kInvalidCredentials, "INVALID_CREDENTIALS", 401, 0},
+    {ErrorCode::kLoginLocked, "LOGIN_LOCKED", 403, 0},
+    {ErrorCode::kResidentIdInvalid, "RESIDENT_ID_INVALID", 400, 0},
+    {ErrorCode::kRealNameInvalid, "REAL_NAME_INVALID", 400, 0},
+    {ErrorCode::kIdentityMismatch, "IDENTITY_MISMATCH", 422, 0},
+    {ErrorCode::kIdentityNotFound, "IDENTITY_NOT_FOUND", 422, 0},
+    {ErrorCode::kIdentityTaken, "IDENTITY_TAKEN", 409, 0},
+    {ErrorCode::kAlreadyVerified, "ALREADY_VERIFIED", 409, 0},
+    {ErrorCode::kVerifierUnavailable, "VERIFIER_UNAVAILABLE", 503, 1},
+    {ErrorCode::kIdentityRequired, "IDENTITY_REQUIRED", 403, 0},
+    {ErrorCode::kCardInvalid, "CARD_INVALID", 400, 0},
+    {ErrorCode::kCardTaken, "CARD_TAKEN", 409, 0},
+    {ErrorCode::kCardLimit, "CARD_LIMIT", 422, 0},
+    {ErrorCode::kCardNotFound, "CARD_NOT_FOUND", 404, 0},
+    {ErrorCode::kPayeeNotFound, "PAYEE_NOT_FOUND", 404, 0},
+    {ErrorCode::kSameAccount, "SAME_ACCOUNT", 400, 0},
+    {ErrorCode::kBankDeclined, "BANK_DECLINED", 402, 0},
+    {ErrorCode::kBankUnavailable, "BANK_UNAVAILABLE", 503, 1},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -38,7 +64,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kDuplicate) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kBankUnavailable) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

@@ -129,31 +129,31 @@ identity::IdentityResult StateMachine::Register(const RegisterCustomer& command,
   return result;
 }
 
-P2PResult StateMachine::ApplyP2P(const P2PTransfer& c) {
+MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c) {
   using identity::LimitCheck;
-  if (c.transfer_id == 0 || c.amount_fen <= 0) return P2PResult::kInvalid;
+  if (c.transfer_id == 0 || c.amount_fen <= 0) return MoneyResult::kInvalid;
   identity::Customer* sender = customers_.MutableById(c.from_customer_id);
-  if (sender == nullptr) return P2PResult::kSenderNotFound;
+  if (sender == nullptr) return MoneyResult::kSenderNotFound;
   const identity::Customer* receiver = customers_.FindByPhone(c.to_phone);
-  if (receiver == nullptr) return P2PResult::kReceiverNotFound;
-  if (receiver->id == sender->id) return P2PResult::kSameCustomer;
-  if (ledger_.FindTransfer(c.transfer_id) != nullptr) return P2PResult::kDuplicate;
+  if (receiver == nullptr) return MoneyResult::kReceiverNotFound;
+  if (receiver->id == sender->id) return MoneyResult::kSameCustomer;
+  if (ledger_.FindTransfer(c.transfer_id) != nullptr) return MoneyResult::kDuplicate;
   switch (identity::CheckOutgoing(tier_policies_.For(sender->tier), sender->spending, c.amount_fen,
                                   batch_time_ns_)) {
     case LimitCheck::kOk:
       break;
     case LimitCheck::kExceedsPerPayment:
-      return P2PResult::kExceedsPerPayment;
+      return MoneyResult::kExceedsPerPayment;
     case LimitCheck::kExceedsDaily:
-      return P2PResult::kExceedsDaily;
+      return MoneyResult::kExceedsDaily;
     default:
-      return P2PResult::kExceedsYearly;
+      return MoneyResult::kExceedsYearly;
   }
   const ledger::Account* to = ledger_.FindAccount(receiver->wallet_account_id);
   const std::optional<int64_t> balance_after = CheckedAdd(to->CreditBalance(), c.amount_fen);
   if (!balance_after || identity::CheckIncoming(tier_policies_.For(receiver->tier),
                                                 *balance_after) != LimitCheck::kOk) {
-    return P2PResult::kReceiverBalanceCap;
+    return MoneyResult::kReceiverBalanceCap;
   }
   ledger::Transfer transfer;
   transfer.id = c.transfer_id;
@@ -165,7 +165,7 @@ P2PResult StateMachine::ApplyP2P(const P2PTransfer& c) {
   transfer.user_data = sender->id;
   ledger_.CreateTransfers(std::span(&transfer, 1), batch_time_ns_, &transfer_results_);
   if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
-    return P2PResult::kInsufficientFunds;
+    return MoneyResult::kInsufficientFunds;
   }
   QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
   identity::RecordOutgoing(&sender->spending, c.amount_fen, batch_time_ns_);
@@ -173,7 +173,7 @@ P2PResult StateMachine::ApplyP2P(const P2PTransfer& c) {
     projection_->transfers.push_back(*ledger_.FindTransfer(c.transfer_id));
   Touch(transfer.debit_account_id);
   Touch(transfer.credit_account_id);
-  return P2PResult::kOk;
+  return MoneyResult::kOk;
 }
 
 void StateMachine::Reset() {
@@ -205,29 +205,29 @@ bool StateMachine::Deserialize(std::string_view bytes) {
   return customers_.Deserialize(bytes.substr(reader.position()));
 }
 
-std::string_view P2PResultName(P2PResult result) {
+std::string_view MoneyResultName(MoneyResult result) {
   switch (result) {
-    case P2PResult::kOk:
+    case MoneyResult::kOk:
       return "ok";
-    case P2PResult::kInvalid:
+    case MoneyResult::kInvalid:
       return "invalid";
-    case P2PResult::kSenderNotFound:
+    case MoneyResult::kSenderNotFound:
       return "sender_not_found";
-    case P2PResult::kReceiverNotFound:
+    case MoneyResult::kReceiverNotFound:
       return "receiver_not_found";
-    case P2PResult::kSameCustomer:
+    case MoneyResult::kSameCustomer:
       return "same_customer";
-    case P2PResult::kExceedsPerPayment:
+    case MoneyResult::kExceedsPerPayment:
       return "exceeds_per_payment";
-    case P2PResult::kExceedsDaily:
+    case MoneyResult::kExceedsDaily:
       return "exceeds_daily";
-    case P2PResult::kExceedsYearly:
+    case MoneyResult::kExceedsYearly:
       return "exceeds_yearly";
-    case P2PResult::kReceiverBalanceCap:
+    case MoneyResult::kReceiverBalanceCap:
       return "receiver_balance_cap";
-    case P2PResult::kInsufficientFunds:
+    case MoneyResult::kInsufficientFunds:
       return "insufficient_funds";
-    case P2PResult::kDuplicate:
+    case MoneyResult::kDuplicate:
       return "duplicate";
   }
   return "unknown";

@@ -41,6 +41,7 @@ class StateMachine {
   const ledger::Ledger& ledger() const { return ledger_; }
   ledger::Ledger& mutable_ledger() { return ledger_; }
   const identity::CustomerBook& customers() const { return customers_; }
+  const identity::StaffBook& staff() const { return staff_; }
   const identity::TierPolicies& tier_policies() const { return tier_policies_; }
   int64_t batch_time_ns() const { return batch_time_ns_; }
 
@@ -57,10 +58,11 @@ class StateMachine {
   void Touch(uint64_t account_id);
   Reply ApplyIdentity(const Command& command);
   identity::IdentityResult Register(const RegisterCustomer& command, uint64_t* customer_id);
-  P2PResult ApplyP2P(const P2PTransfer& command);
+  MoneyResult ApplyP2P(const P2PTransfer& command);
 
   ledger::Ledger ledger_;
   identity::CustomerBook customers_;
+  identity::StaffBook staff_;
   // The regulatory defaults; a command to change them comes with the console.
   identity::TierPolicies tier_policies_ = identity::TierPolicies::Defaults();
   int64_t batch_time_ns_ = 0;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/digest.h"
 #include "identity/tier_limits.h"
@@ -48,9 +49,44 @@ enum class IdentityResult : uint8_t {
   kSessionNotFound = 10,
   kSessionExists = 11,
   kInvalid = 12,  // A field the API should have rejected (empty hash, unknown purpose).
+  kStaffTaken = 13,      // CreateStaff: the username is in use.
+  kAlreadyVerified = 14,  // VerifyIdentity on a verified customer.
+  kIdentityTaken = 15,    // The resident ID already verifies another wallet.
+  kNotVerified = 16,      // Binding a card or granting a tier needs a verified identity.
+  kCardTaken = 17,        // The card is bound already (to this customer or another).
+  kCardLimit = 18,        // kMaxCardsPerCustomer reached.
+  kCardNotFound = 19,
+  kStaffNotFound = 20,
 };
 
 std::string_view IdentityResultName(IdentityResult result);
+
+inline constexpr size_t kMaxCardsPerCustomer = 10;
+
+// A verified real-name identity. The resident ID number is never held in clear: `id_sealed` is
+// a CardVault blob, `id_lookup_hash` its keyed hash (one identity, one wallet) and `id_masked`
+// the display form.
+struct VerifiedIdentity {
+  std::string real_name;
+  std::string id_lookup_hash;
+  std::string id_sealed;
+  std::string id_masked;
+  int64_t verified_ns = 0;  // Set by the engine.
+  bool operator==(const VerifiedIdentity&) const = default;
+};
+
+// A bank card bound to a wallet (PCI DSS 3.4: the PAN only sealed; first 6 / last 4 shown).
+struct BoundCard {
+  uint64_t id = 0;  // Allocated by the engine.
+  std::string lookup_hash;
+  std::string pan_sealed;
+  std::string first6;
+  std::string last4;
+  std::string bank_code;   // From the BIN table, e.g. "ICBC".
+  std::string bank_token;  // The bank's token for the card (BankGateway); never the PAN.
+  int64_t bound_ns = 0;   // Set by the engine.
+  bool operator==(const BoundCard&) const = default;
+};
 
 struct Customer {
   uint64_t id = 0;
@@ -64,7 +100,11 @@ struct Customer {
   uint32_t failed_logins = 0;
   int64_t locked_until_ns = 0;
   SpendingWindow spending;
+  std::optional<VerifiedIdentity> identity;
+  std::vector<BoundCard> cards;  // In binding order.
 
+  bool verified() const { return identity.has_value(); }
+  const BoundCard* FindCard(uint64_t card_id) const;
   bool operator==(const Customer&) const = default;
 };
 
@@ -96,6 +136,17 @@ class CustomerBook {
   // supplies the ids (the engine allocates them) and opens the wallet account.
   IdentityResult Register(const Registration& registration, uint64_t customer_id,
                           uint64_t wallet_account_id, int64_t now_ns);
+
+  // Real-name verification: tier IV rises to III (a higher tier stays).
+  IdentityResult VerifyIdentity(uint64_t customer_id, VerifiedIdentity identity, int64_t now_ns);
+  // Binds a card to a verified customer under `card_id`; tier III rises to II.
+  IdentityResult BindCard(uint64_t customer_id, BoundCard card, uint64_t card_id, int64_t now_ns);
+  // Unbinds; a tier II customer without cards falls back to III.
+  IdentityResult UnbindCard(uint64_t customer_id, uint64_t card_id);
+  // Staff-granted tier (in-person verification); needs a verified identity.
+  IdentityResult GrantTier(uint64_t customer_id, WalletTier tier);
+  // The next card id BindCard will take (ids are never reused).
+  uint64_t next_card_id() const { return next_card_id_; }
 
   const Customer* FindById(uint64_t customer_id) const;
   const Customer* FindByPhone(std::string_view phone) const;
@@ -140,6 +191,9 @@ class CustomerBook {
   absl::flat_hash_map<std::string, Otp> otps_;           // OtpKey → the live code.
   absl::flat_hash_map<std::string, OtpRate> otp_rates_;  // phone → sending rate.
   absl::flat_hash_map<std::string, Session> sessions_;   // token hash → session.
+  absl::flat_hash_map<std::string, uint64_t> customer_by_identity_;  // id lookup hash → id.
+  absl::flat_hash_map<std::string, uint64_t> customer_by_card_;      // card lookup hash → id.
+  uint64_t next_card_id_ = 1;
 };
 
 }  // namespace qb::identity

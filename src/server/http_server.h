@@ -26,11 +26,15 @@ struct HttpRequest {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string remote_address;  // The peer's IP address, without the port.
+  // Filled by the Router from a pattern's "{name}" segments, e.g. {"card_id", "3"}.
+  std::vector<std::pair<std::string, std::string>> path_params;
 
   // The first header of that name, compared case-insensitively, or "" when there is none.
   std::string_view Header(std::string_view name) const;
   // The target without its query string.
   std::string_view Path() const;
+  // The value of a "{name}" path segment the router matched, or "" when there is none.
+  std::string_view PathParam(std::string_view name) const;
 };
 
 struct HttpResponse {

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -34,11 +35,69 @@ struct CheckpointInfo {
   std::string state_bytes;  // The serialized engine state.
 };
 
+// A customer as the read models see them: what staff search and the history's counterparty
+// column need. No secrets and no full identity numbers; the real name only masked.
+struct CustomerRow {
+  uint64_t id = 0;
+  uint64_t wallet_account_id = 0;
+  std::string phone;
+  std::string real_name_masked;  // "" until verified.
+  std::string resident_id_masked;
+  uint8_t tier = 4;  // identity::WalletTier.
+  std::string channel;
+  std::string invite_code;
+  int64_t registered_ns = 0;
+  bool operator==(const CustomerRow&) const = default;
+};
+
+// A card as the history's counterparty column shows it.
+struct CardRow {
+  uint64_t id = 0;
+  uint64_t customer_id = 0;
+  std::string bank_code;
+  std::string first6;
+  std::string last4;
+  bool operator==(const CardRow&) const = default;
+};
+
 // What the projector writes for one or more journal batches.
 struct Projection {
   uint64_t last_seq = 0;                    // Highest journal seq these changes cover.
   std::vector<ledger::Account> accounts;    // New state of every account created or touched.
   std::vector<ledger::Transfer> transfers;  // Every transfer created.
+  std::vector<CustomerRow> customers;       // New state of every customer created or changed.
+  std::vector<CardRow> cards;               // Every card bound (unbinding keeps the row).
+  std::vector<std::pair<uint64_t, std::string>> memos;  // transfer id → the payer's memo.
+};
+
+// One line of a wallet's history: a transfer that is not itself a post or void, with its
+// status resolved (a hold is "pending" until posted or voided) and its counterparty.
+enum class HistoryStatus : uint8_t { kPosted, kPending, kVoided };
+struct HistoryEntry {
+  ledger::Transfer transfer;
+  HistoryStatus status = HistoryStatus::kPosted;
+  std::string memo;
+  std::optional<CustomerRow> counterparty_customer;  // For transfers between wallets.
+  std::optional<CardRow> card;                       // For top-ups and withdrawals.
+};
+
+struct HistoryFilter {
+  std::vector<uint16_t> codes;  // Transfer codes; empty means all.
+  // Only money in (credit_account_id == the account) or out; both when neither is set.
+  bool only_in = false;
+  bool only_out = false;
+  std::optional<int64_t> from_ns;  // Inclusive.
+  std::optional<int64_t> to_ns;    // Exclusive.
+};
+
+struct HistoryPage {
+  std::vector<HistoryEntry> entries;
+  std::optional<int64_t> next_cursor;  // Timestamp to continue before, if more.
+};
+
+struct CustomerPage {
+  std::vector<CustomerRow> customers;
+  std::optional<uint64_t> next_cursor;  // Customer id to continue below, if more.
 };
 
 struct TransferPage {
@@ -75,6 +134,15 @@ class Store {
   virtual Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns,
                                       size_t limit, TransferPage* page) = 0;
   virtual Status CountReadModel(uint64_t* accounts, uint64_t* transfers) = 0;
+  // An account's history, newest first, before `before_ns` (cursor), filtered.
+  virtual Status ListHistory(uint64_t account_id, const HistoryFilter& filter,
+                             std::optional<int64_t> before_ns, size_t limit,
+                             HistoryPage* page) = 0;
+  // Customers whose phone starts with `phone_prefix` (all when empty), newest first, with ids
+  // below `before_id` (cursor).
+  virtual Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,
+                                 size_t limit, CustomerPage* page) = 0;
+  virtual Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) = 0;
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(
       const std::function<void(const ledger::Account&)>& visit) = 0;

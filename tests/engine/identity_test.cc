@@ -33,7 +33,7 @@ class IdentityTest : public EngineTest {
     return reply.results.empty() ? 255 : reply.results[0];
   }
   static uint8_t Code(IdentityResult r) { return static_cast<uint8_t>(r); }
-  static uint8_t Code(P2PResult r) { return static_cast<uint8_t>(r); }
+  static uint8_t Code(MoneyResult r) { return static_cast<uint8_t>(r); }
 
   // Issues a code and registers with it; returns the customer id.
   uint64_t SignUp(const std::string& phone) {
@@ -85,31 +85,31 @@ TEST_F(IdentityTest, TransfersRespectTierLimitsFundsAndIdempotency) {
                     Move(2, 1, kCustomerWalletAccountBase + carol, 10 * kYuan)}));
 
   // Tier IV: ¥500 a payment, ¥1,000 a day, balance at most ¥1,000.
-  EXPECT_EQ(Pay(100, alice, kBob, 500 * kYuan + 1), Code(P2PResult::kExceedsPerPayment));
-  EXPECT_EQ(Pay(101, alice, kBob, 500 * kYuan), Code(P2PResult::kOk));
-  EXPECT_EQ(Pay(101, alice, kBob, 500 * kYuan), Code(P2PResult::kDuplicate));
-  EXPECT_EQ(Pay(102, alice, kBob, 500 * kYuan), Code(P2PResult::kOk));
+  EXPECT_EQ(Pay(100, alice, kBob, 500 * kYuan + 1), Code(MoneyResult::kExceedsPerPayment));
+  EXPECT_EQ(Pay(101, alice, kBob, 500 * kYuan), Code(MoneyResult::kOk));
+  EXPECT_EQ(Pay(101, alice, kBob, 500 * kYuan), Code(MoneyResult::kDuplicate));
+  EXPECT_EQ(Pay(102, alice, kBob, 500 * kYuan), Code(MoneyResult::kOk));
   EXPECT_EQ(Balance(alice), 0);
   EXPECT_EQ(Balance(bob), 1'000 * kYuan);
-  EXPECT_EQ(Pay(103, carol, kBob, 1 * kYuan), Code(P2PResult::kReceiverBalanceCap));
-  EXPECT_EQ(Pay(104, carol, kAlice, 20 * kYuan), Code(P2PResult::kInsufficientFunds));
-  EXPECT_EQ(Pay(105, carol, kCarol, 1 * kYuan), Code(P2PResult::kSameCustomer));
-  EXPECT_EQ(Pay(106, carol, "13900000000", 1 * kYuan), Code(P2PResult::kReceiverNotFound));
-  EXPECT_EQ(Pay(107, 99, kBob, 1 * kYuan), Code(P2PResult::kSenderNotFound));
-  EXPECT_EQ(Pay(108, carol, kAlice, 0), Code(P2PResult::kInvalid));
-  EXPECT_EQ(Pay(109, bob, kAlice, 1 * kYuan), Code(P2PResult::kOk));
+  EXPECT_EQ(Pay(103, carol, kBob, 1 * kYuan), Code(MoneyResult::kReceiverBalanceCap));
+  EXPECT_EQ(Pay(104, carol, kAlice, 20 * kYuan), Code(MoneyResult::kInsufficientFunds));
+  EXPECT_EQ(Pay(105, carol, kCarol, 1 * kYuan), Code(MoneyResult::kSameCustomer));
+  EXPECT_EQ(Pay(106, carol, "13900000000", 1 * kYuan), Code(MoneyResult::kReceiverNotFound));
+  EXPECT_EQ(Pay(107, 99, kBob, 1 * kYuan), Code(MoneyResult::kSenderNotFound));
+  EXPECT_EQ(Pay(108, carol, kAlice, 0), Code(MoneyResult::kInvalid));
+  EXPECT_EQ(Pay(109, bob, kAlice, 1 * kYuan), Code(MoneyResult::kOk));
   // Alice has spent her ¥1,000 for the day; money coming in does not change that.
-  EXPECT_EQ(Pay(110, alice, kBob, 1), Code(P2PResult::kExceedsDaily));
+  EXPECT_EQ(Pay(110, alice, kBob, 1), Code(MoneyResult::kExceedsDaily));
   EXPECT_EQ(Balance(carol), 10 * kYuan);  // Nothing moved for any refusal.
 
   // The spending window and every balance survive a restart, with and without a checkpoint.
   const Digest hash = Hash();
   Restart();
   EXPECT_EQ(Hash(), hash);
-  EXPECT_EQ(Pay(111, alice, kBob, 1), Code(P2PResult::kExceedsDaily));
+  EXPECT_EQ(Pay(111, alice, kBob, 1), Code(MoneyResult::kExceedsDaily));
   // The next China day, Alice may spend again.
   clock_.Advance(24 * 3600 * kSecond);
-  EXPECT_EQ(Pay(112, alice, kCarol, 1 * kYuan), Code(P2PResult::kOk));
+  EXPECT_EQ(Pay(112, alice, kCarol, 1 * kYuan), Code(MoneyResult::kOk));
   Query([](const StateMachine& s) { EXPECT_FALSE(s.ledger().CheckInvariants().has_value()); });
 }
 

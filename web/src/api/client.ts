@@ -7,21 +7,26 @@
 //
 // Amounts in bodies are integer fen (see money.ts); nothing here does arithmetic on them.
 
-/** The error body every failed API call answers with. */
+/** The error body every failed API call answers with; LIMIT_EXCEEDED also names the limit. */
 export interface ApiErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; limit?: string };
 }
 
-/** A failed call: the HTTP status (0 when no answer came) and the server's stable code. */
+/**
+ * A failed call: the HTTP status (0 when no answer came), the server's stable code, and for
+ * LIMIT_EXCEEDED which limit ("per_payment" | "daily" | "yearly" | "balance_cap").
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly limit: string | undefined;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, limit?: string) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.limit = limit;
   }
 }
 
@@ -48,6 +53,8 @@ export interface ApiClientOptions {
   getToken?: () => string | null;
   /** Replaceable for tests. */
   fetch?: typeof fetch;
+  /** Called when an authenticated call answers 401: the session is gone (expired, revoked). */
+  onUnauthorized?: () => void;
 }
 
 export interface RequestOptions {
@@ -63,11 +70,17 @@ export class ApiClient {
   private readonly baseUrl: string;
   private readonly getToken: () => string | null;
   private readonly fetchImpl: typeof fetch;
+  private readonly onUnauthorized: () => void;
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? '';
     this.getToken = options.getToken ?? (() => null);
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.onUnauthorized = options.onUnauthorized ?? (() => {});
+  }
+
+  delete<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('DELETE', path, options);
   }
 
   get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
@@ -117,22 +130,15 @@ export class ApiClient {
       }
     }
     if (!response.ok) {
+      // Only a call that carried a token can lose a session; a failed log-in is not a log-out.
+      if (response.status === 401 && token) this.onUnauthorized();
       if (isApiErrorBody(parsed)) {
-        throw new ApiError(response.status, parsed.error.code, parsed.error.message);
+        const { code, message, limit } = parsed.error;
+        const limitName = typeof limit === 'string' ? limit : undefined;
+        throw new ApiError(response.status, code, message, limitName);
       }
       throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
     }
     return parsed as T;
   }
 }
-
-/** The client the pages use: same origin, token from the session store. */
-export const api = new ApiClient({
-  getToken: () => {
-    try {
-      return window.sessionStorage.getItem('qianbao.token');
-    } catch {
-      return null;
-    }
-  },
-});

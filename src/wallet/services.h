@@ -1,0 +1,67 @@
+// The customer wallet and staff console API (/api/v1): HTTP handlers that validate a request,
+// authenticate it, turn it into engine commands and map the replies to JSON. Handlers never
+// block an I/O thread: slow work (argon2id, the bank, the identity verifier, SMS) runs on the
+// worker pool, and the engine answers through callbacks.
+//
+// Files: services.h (this: what the handlers share), sessions.{h,cc} (bearer tokens, idle
+// timeout), auth_routes.cc (OTP, sign-up, log-in, staff log-in), money_routes.cc (identity,
+// cards, top-up, withdrawal, transfer, balance, history), console_routes.cc (staff console),
+// openapi (the served document).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/idempotency.h"
+#include "bank/bank_gateway.h"
+#include "base/clock.h"
+#include "engine/engine.h"
+#include "identity/card_vault.h"
+#include "identity/identity_verifier.h"
+#include "identity/secret_key.h"
+#include "identity/sms_gateway.h"
+#include "server/routes.h"
+#include "store/store.h"
+
+namespace qb::wallet {
+
+class WorkerPool;
+class SessionCache;
+
+struct WalletOptions {
+  int64_t customer_idle_timeout_ns = int64_t{30} * 60 * 1'000'000'000;
+  int64_t staff_idle_timeout_ns = int64_t{15} * 60 * 1'000'000'000;
+  // When set, GET /api/v1/staff/sms-outbox reads it (development and tests only).
+  const identity::OutboxSmsGateway* sms_outbox = nullptr;
+  uint32_t worker_threads = 2;
+};
+
+// Everything the handlers use. Not owned; all must outlive the router the routes are added to.
+struct WalletServices {
+  engine::Engine* engine = nullptr;
+  Store* store = nullptr;
+  const Clock* clock = nullptr;
+  const identity::CardVault* vault = nullptr;       // Seals PANs and resident IDs.
+  identity::SmsGateway* sms = nullptr;
+  identity::IdentityVerifier* verifier = nullptr;
+  bank::BankGateway* bank = nullptr;
+  const identity::SecretKey* otp_pepper = nullptr;  // Keys the OTP hashes.
+  WalletOptions options;
+};
+
+// Registers every /api/v1 route and GET /api/openapi.json on `router`. Starts the worker pool,
+// which lives as long as the returned object; destroy it after the HTTP server stopped.
+class WalletApi {
+ public:
+  WalletApi(WalletServices services, Router& router);
+  ~WalletApi();
+  WalletApi(const WalletApi&) = delete;
+  WalletApi& operator=(const WalletApi&) = delete;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qb::wallet

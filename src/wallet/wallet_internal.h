@@ -1,0 +1,73 @@
+// What the route files of the wallet API share. Not part of the module's public header.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "api/errors.h"
+#include "api/idempotency.h"
+#include "api/json_writer.h"
+#include "engine/command.h"
+#include "identity/staff_book.h"
+#include "store/store.h"
+#include "wallet/services.h"
+
+namespace qb::wallet {
+
+// Who is calling, once a Bearer token has been checked.
+struct Principal {
+  enum class Kind : uint8_t { kCustomer, kStaff };
+  Kind kind = Kind::kCustomer;
+  uint64_t id = 0;     // Customer id or staff id.
+  uint32_t roles = 0;  // identity::StaffRole bits, for staff.
+  std::string token_hash;
+};
+
+struct WalletContext;  // Defined in wallet_api.cc: services, session cache, workers, idempotency.
+
+// --- Implemented by sessions.cc / wallet_api.cc ---
+
+const WalletServices& Services(const WalletContext& context);
+api::IdempotencyCache& Idempotency(WalletContext& context);
+// Runs `work` on the worker pool (for argon2id, the bank, the verifier, SMS). If the pool's
+// queue is full, answers OVERLOADED through `respond` instead and returns false.
+bool RunOnWorker(WalletContext& context, std::function<void()> work, const Responder& respond);
+
+// The caller as a customer, or nullopt after answering 401 UNAUTHORIZED through `respond`
+// (no token, unknown, revoked, idle or absolutely expired). Refreshes the idle timer.
+std::optional<Principal> RequireCustomer(WalletContext& context, const HttpRequest& request,
+                                         const Responder& respond);
+// The caller as staff holding at least one of `any_of` (empty: any staff), or nullopt after
+// answering 401 (not a live staff session) or 403 FORBIDDEN (no such role).
+std::optional<Principal> RequireStaff(WalletContext& context, const HttpRequest& request,
+                                      const Responder& respond,
+                                      std::initializer_list<identity::StaffRole> any_of);
+
+// The HTTP answer for an engine reply that is not kOk (503 OVERLOADED with Retry-After,
+// 503 STORE_UNAVAILABLE, 500 INTERNAL for an invalid command).
+HttpResponse EngineFailureResponse(const engine::Reply& reply);
+
+// --- Implemented by views.cc (used by auth, money and console routes) ---
+
+// Customer JSON per the contract (id as string, tier, masked name/ID, limits with spending).
+api::JsonObjectWriter CustomerJson(const identity::Customer& customer,
+                                   const identity::TierPolicy& policy, int64_t now_ns);
+api::JsonObjectWriter CardJson(const identity::BoundCard& card);
+// {"balance","available","pending_in","pending_out","currency"} of a wallet account.
+api::JsonObjectWriter BalanceJson(const ledger::Account& wallet);
+// One history line as the contract shows it, seen from `account_id`.
+api::JsonObjectWriter HistoryEntryJson(const HistoryEntry& entry, uint64_t account_id);
+// CustomerSummary for the console (masked phone).
+api::JsonObjectWriter CustomerSummaryJson(const CustomerRow& row);
+// "2026-11-23T01:02:03Z".
+std::string Rfc3339(int64_t unix_ns);
+
+// --- Route registration, one per file ---
+void AddAuthRoutes(Router& router, WalletContext& context);     // auth_routes.cc
+void AddMoneyRoutes(Router& router, WalletContext& context);    // money_routes.cc
+void AddConsoleRoutes(Router& router, WalletContext& context);  // console_routes.cc
+
+}  // namespace qb::wallet
