@@ -211,7 +211,7 @@ enum class MoneyResult : uint8_t {
   kExceedsYearly = 7,
   kReceiverBalanceCap = 8,
   kInsufficientFunds = 9,
-  kDuplicate = 10,  // The transfer id was used before; nothing moved this time.
+  kDuplicate = 10,     // The transfer id was used before; nothing moved this time.
   kCardNotFound = 11,  // Not one of the customer's bound cards.
   kHoldNotFound = 12,  // SettleHold: no such hold (or not one made by HoldFunds).
   kHoldSettled = 13,   // SettleHold: the hold was already posted or voided.
@@ -225,10 +225,10 @@ inline constexpr uint64_t kCustomerWalletAccountBase = uint64_t{1} << 48;
 // The bank clearing account: money on its way from or to real bank cards. It may go negative
 // (the banks owe the wallet), so it has no balance flag.
 inline constexpr uint64_t kBankClearingAccountId = 1;
-// Transfer codes: what a transfer is for. Stable; the history shows them as types.
-inline constexpr uint16_t kTransferCodeP2P = 10;
-inline constexpr uint16_t kTransferCodeTopUp = 20;
-inline constexpr uint16_t kTransferCodeWithdrawal = 21;
+// Transfer codes (ledger/types.h), by their engine names.
+inline constexpr uint16_t kTransferCodeP2P = ledger::transfer_codes::kP2P;
+inline constexpr uint16_t kTransferCodeTopUp = ledger::transfer_codes::kTopUp;
+inline constexpr uint16_t kTransferCodeWithdrawal = ledger::transfer_codes::kWithdrawal;
 inline constexpr size_t kMaxIdentityFieldBytes = 512;
 
 // Limits on one command, so a single request cannot stall the engine.

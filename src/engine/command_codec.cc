@@ -22,6 +22,17 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, CreateSession>) return CommandType::kCreateSession;
         if constexpr (std::is_same_v<T, RevokeSession>) return CommandType::kRevokeSession;
         if constexpr (std::is_same_v<T, P2PTransfer>) return CommandType::kP2PTransfer;
+        if constexpr (std::is_same_v<T, VerifyIdentity>) return CommandType::kVerifyIdentity;
+        if constexpr (std::is_same_v<T, BindCard>) return CommandType::kBindCard;
+        if constexpr (std::is_same_v<T, UnbindCard>) return CommandType::kUnbindCard;
+        if constexpr (std::is_same_v<T, GrantTier>) return CommandType::kGrantTier;
+        if constexpr (std::is_same_v<T, HoldFunds>) return CommandType::kHoldFunds;
+        if constexpr (std::is_same_v<T, SettleHold>) return CommandType::kSettleHold;
+        if constexpr (std::is_same_v<T, CreateStaff>) return CommandType::kCreateStaff;
+        if constexpr (std::is_same_v<T, RecordStaffLogin>) return CommandType::kRecordStaffLogin;
+        if constexpr (std::is_same_v<T, CreateStaffSession>) {
+          return CommandType::kCreateStaffSession;
+        }
       },
       command);
 }
@@ -48,6 +59,24 @@ std::string_view CommandTypeName(CommandType type) {
       return "revoke_session";
     case CommandType::kP2PTransfer:
       return "p2p_transfer";
+    case CommandType::kVerifyIdentity:
+      return "verify_identity";
+    case CommandType::kBindCard:
+      return "bind_card";
+    case CommandType::kUnbindCard:
+      return "unbind_card";
+    case CommandType::kGrantTier:
+      return "grant_tier";
+    case CommandType::kHoldFunds:
+      return "hold_funds";
+    case CommandType::kSettleHold:
+      return "settle_hold";
+    case CommandType::kCreateStaff:
+      return "create_staff";
+    case CommandType::kRecordStaffLogin:
+      return "record_staff_login";
+    case CommandType::kCreateStaffSession:
+      return "create_staff_session";
   }
   return "unknown";
 }
@@ -104,6 +133,49 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->from_customer_id);
     writer.LengthPrefixed(c->to_phone);
     writer.I64(c->amount_fen);
+    writer.LengthPrefixed(c->memo);
+  } else if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
+    writer.U64(c->customer_id);
+    const identity::VerifiedIdentity& v = c->identity;
+    for (const std::string* field : {&v.real_name, &v.id_lookup_hash, &v.id_sealed, &v.id_masked}) {
+      writer.LengthPrefixed(*field);
+    }
+  } else if (const auto* c = std::get_if<BindCard>(&command)) {
+    writer.U64(c->customer_id);
+    const identity::BoundCard& card = c->card;
+    for (const std::string* field : {&card.lookup_hash, &card.pan_sealed, &card.first6, &card.last4,
+                                     &card.bank_code, &card.bank_token}) {
+      writer.LengthPrefixed(*field);
+    }
+  } else if (const auto* c = std::get_if<UnbindCard>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U64(c->card_id);
+  } else if (const auto* c = std::get_if<GrantTier>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U8(static_cast<uint8_t>(c->tier));
+    writer.U64(c->staff_id);
+  } else if (const auto* c = std::get_if<HoldFunds>(&command)) {
+    writer.U8(static_cast<uint8_t>(c->kind));
+    writer.U64(c->transfer_id);
+    writer.U64(c->customer_id);
+    writer.U64(c->card_id);
+    writer.I64(c->amount_fen);
+  } else if (const auto* c = std::get_if<SettleHold>(&command)) {
+    writer.U64(c->transfer_id);
+    writer.U64(c->hold_id);
+    writer.U8(c->post ? 1 : 0);
+  } else if (const auto* c = std::get_if<CreateStaff>(&command)) {
+    const identity::StaffRegistration& r = c->staff;
+    for (const std::string* field : {&r.username, &r.display_name, &r.password_hash}) {
+      writer.LengthPrefixed(*field);
+    }
+    writer.U32(r.roles);
+  } else if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
+    writer.U64(c->staff_id);
+    writer.U8(c->password_ok ? 1 : 0);
+  } else if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
+    writer.LengthPrefixed(c->token_hash);
+    writer.U64(c->staff_id);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -182,6 +254,96 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.from_customer_id = reader.U64();
       c.to_phone = std::string(reader.LengthPrefixed());
       c.amount_fen = reader.I64();
+      c.memo = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kVerifyIdentity: {
+      VerifyIdentity c;
+      c.customer_id = reader.U64();
+      identity::VerifiedIdentity& v = c.identity;
+      for (std::string* field : {&v.real_name, &v.id_lookup_hash, &v.id_sealed, &v.id_masked}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kBindCard: {
+      BindCard c;
+      c.customer_id = reader.U64();
+      identity::BoundCard& card = c.card;
+      for (std::string* field : {&card.lookup_hash, &card.pan_sealed, &card.first6, &card.last4,
+                                 &card.bank_code, &card.bank_token}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kUnbindCard: {
+      UnbindCard c;
+      c.customer_id = reader.U64();
+      c.card_id = reader.U64();
+      *command = c;
+      break;
+    }
+    case CommandType::kGrantTier: {
+      GrantTier c;
+      c.customer_id = reader.U64();
+      const uint8_t tier = reader.U8();
+      if (tier < 1 || tier > 4) return false;
+      c.tier = static_cast<identity::WalletTier>(tier);
+      c.staff_id = reader.U64();
+      *command = c;
+      break;
+    }
+    case CommandType::kHoldFunds: {
+      HoldFunds c;
+      const uint8_t kind = reader.U8();
+      if (kind != static_cast<uint8_t>(HoldKind::kTopUp) &&
+          kind != static_cast<uint8_t>(HoldKind::kWithdrawal)) {
+        return false;
+      }
+      c.kind = static_cast<HoldKind>(kind);
+      c.transfer_id = reader.U64();
+      c.customer_id = reader.U64();
+      c.card_id = reader.U64();
+      c.amount_fen = reader.I64();
+      *command = c;
+      break;
+    }
+    case CommandType::kSettleHold: {
+      SettleHold c;
+      c.transfer_id = reader.U64();
+      c.hold_id = reader.U64();
+      const uint8_t post = reader.U8();
+      if (post > 1) return false;
+      c.post = post == 1;
+      *command = c;
+      break;
+    }
+    case CommandType::kCreateStaff: {
+      CreateStaff c;
+      identity::StaffRegistration& r = c.staff;
+      for (std::string* field : {&r.username, &r.display_name, &r.password_hash}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      r.roles = reader.U32();
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRecordStaffLogin: {
+      RecordStaffLogin c;
+      c.staff_id = reader.U64();
+      const uint8_t ok = reader.U8();
+      if (ok > 1) return false;
+      c.password_ok = ok == 1;
+      *command = c;
+      break;
+    }
+    case CommandType::kCreateStaffSession: {
+      CreateStaffSession c;
+      c.token_hash = std::string(reader.LengthPrefixed());
+      c.staff_id = reader.U64();
       *command = std::move(c);
       break;
     }

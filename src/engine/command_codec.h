@@ -13,6 +13,20 @@
 //   body (type 8)    := token_hash:str customer_id:u64                      (CreateSession)
 //   body (type 9)    := token_hash:str                                      (RevokeSession)
 //   body (type 10)   := transfer_id:u64 from_customer_id:u64 to_phone:str amount_fen:i64
+//                       memo:str                                              (P2PTransfer)
+//   body (type 11)   := customer_id:u64 real_name:str id_lookup_hash:str id_sealed:str
+//                       id_masked:str                                      (VerifyIdentity)
+//   body (type 12)   := customer_id:u64 lookup_hash:str pan_sealed:str first6:str last4:str
+//                       bank_code:str bank_token:str                             (BindCard)
+//   body (type 13)   := customer_id:u64 card_id:u64                            (UnbindCard)
+//   body (type 14)   := customer_id:u64 tier:u8 staff_id:u64                    (GrantTier)
+//   body (type 15)   := kind:u8 transfer_id:u64 customer_id:u64 card_id:u64
+//                       amount_fen:i64                                          (HoldFunds)
+//   body (type 16)   := transfer_id:u64 hold_id:u64 post:u8                    (SettleHold)
+//   body (type 17)   := username:str display_name:str password_hash:str roles:u32
+//                                                                             (CreateStaff)
+//   body (type 18)   := staff_id:u64 password_ok:u8                       (RecordStaffLogin)
+//   body (type 19)   := token_hash:str staff_id:u64                     (CreateStaffSession)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

@@ -355,6 +355,11 @@ void Engine::RunProjector() {
         }
         merged.transfers.insert(merged.transfers.end(), next.transfers.begin(),
                                 next.transfers.end());
+        // Customer rows are upserts as well: a later state simply overwrites an earlier one.
+        merged.customers.insert(merged.customers.end(), next.customers.begin(),
+                                next.customers.end());
+        merged.cards.insert(merged.cards.end(), next.cards.begin(), next.cards.end());
+        for (auto& memo : next.memos) merged.memos.push_back(std::move(memo));
         projection_queue_.pop_front();
       }
       abandoned = projection_abandoned_;

@@ -28,7 +28,27 @@ bool StateMachine::IsValid(const Command& command) {
   }
   if (const auto* c = std::get_if<CreateSession>(&command)) return short_enough(c->token_hash);
   if (const auto* c = std::get_if<RevokeSession>(&command)) return short_enough(c->token_hash);
-  if (const auto* c = std::get_if<P2PTransfer>(&command)) return short_enough(c->to_phone);
+  if (const auto* c = std::get_if<P2PTransfer>(&command)) {
+    return short_enough(c->to_phone) && short_enough(c->memo);
+  }
+  if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
+    const identity::VerifiedIdentity& v = c->identity;
+    return short_enough(v.real_name) && short_enough(v.id_lookup_hash) &&
+           short_enough(v.id_sealed) && short_enough(v.id_masked);
+  }
+  if (const auto* c = std::get_if<BindCard>(&command)) {
+    const identity::BoundCard& card = c->card;
+    return short_enough(card.lookup_hash) && short_enough(card.pan_sealed) &&
+           short_enough(card.first6) && short_enough(card.last4) && short_enough(card.bank_code) &&
+           short_enough(card.bank_token);
+  }
+  if (const auto* c = std::get_if<CreateStaff>(&command)) {
+    return short_enough(c->staff.username) && short_enough(c->staff.display_name) &&
+           short_enough(c->staff.password_hash);
+  }
+  if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
+    return short_enough(c->token_hash);
+  }
   return true;
 }
 
@@ -97,9 +117,48 @@ Reply StateMachine::ApplyIdentity(const Command& command) {
   } else if (const auto* c = std::get_if<CreateSession>(&command)) {
     result(customers_.CreateSession(c->token_hash, c->customer_id, batch_time_ns_));
   } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
-    result(customers_.RevokeSession(c->token_hash));
+    // One command for both kinds of session: a token hash names at most one of them.
+    IdentityResult revoked = customers_.RevokeSession(c->token_hash);
+    if (revoked == IdentityResult::kSessionNotFound) revoked = staff_.RevokeSession(c->token_hash);
+    result(revoked);
   } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
     result(ApplyP2P(*c));
+  } else if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
+    const IdentityResult r = customers_.VerifyIdentity(c->customer_id, c->identity, batch_time_ns_);
+    if (r == IdentityResult::kOk) TouchCustomer(c->customer_id);
+    result(r);
+  } else if (const auto* c = std::get_if<BindCard>(&command)) {
+    const uint64_t card_id = customers_.next_card_id();
+    const IdentityResult r = customers_.BindCard(c->customer_id, c->card, card_id, batch_time_ns_);
+    if (r == IdentityResult::kOk) {
+      reply.value = card_id;
+      TouchCustomer(c->customer_id);
+      if (projection_ != nullptr) {
+        const identity::BoundCard& card = *customers_.FindById(c->customer_id)->FindCard(card_id);
+        projection_->cards.push_back(
+            CardRow{card_id, c->customer_id, card.bank_code, card.first6, card.last4});
+      }
+    }
+    result(r);
+  } else if (const auto* c = std::get_if<UnbindCard>(&command)) {
+    const IdentityResult r = customers_.UnbindCard(c->customer_id, c->card_id);
+    if (r == IdentityResult::kOk) TouchCustomer(c->customer_id);
+    result(r);
+  } else if (const auto* c = std::get_if<GrantTier>(&command)) {
+    IdentityResult r = IdentityResult::kStaffNotFound;
+    if (staff_.FindById(c->staff_id) != nullptr) r = customers_.GrantTier(c->customer_id, c->tier);
+    if (r == IdentityResult::kOk) TouchCustomer(c->customer_id);
+    result(r);
+  } else if (const auto* c = std::get_if<HoldFunds>(&command)) {
+    result(ApplyHold(*c));
+  } else if (const auto* c = std::get_if<SettleHold>(&command)) {
+    result(ApplySettle(*c));
+  } else if (const auto* c = std::get_if<CreateStaff>(&command)) {
+    result(staff_.Create(c->staff, batch_time_ns_, &reply.value));
+  } else if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
+    result(staff_.RecordLogin(c->staff_id, c->password_ok, batch_time_ns_));
+  } else if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
+    result(staff_.CreateSession(c->token_hash, c->staff_id, batch_time_ns_));
   } else {
     QB_ASSERT(false && "unhandled command type");
   }
@@ -125,6 +184,7 @@ identity::IdentityResult StateMachine::Register(const RegisterCustomer& command,
   // The id range is reserved for wallets and was checked free above.
   QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
   Touch(wallet_id);
+  TouchCustomer(id);
   *customer_id = id;
   return result;
 }
@@ -150,7 +210,7 @@ MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c) {
       return MoneyResult::kExceedsYearly;
   }
   const ledger::Account* to = ledger_.FindAccount(receiver->wallet_account_id);
-  const std::optional<int64_t> balance_after = CheckedAdd(to->CreditBalance(), c.amount_fen);
+  const std::optional<int64_t> balance_after = IncomingBalanceAfter(*to, c.amount_fen);
   if (!balance_after || identity::CheckIncoming(tier_policies_.For(receiver->tier),
                                                 *balance_after) != LimitCheck::kOk) {
     return MoneyResult::kReceiverBalanceCap;
@@ -169,32 +229,183 @@ MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c) {
   }
   QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
   identity::RecordOutgoing(&sender->spending, c.amount_fen, batch_time_ns_);
-  if (projection_ != nullptr)
+  if (projection_ != nullptr) {
     projection_->transfers.push_back(*ledger_.FindTransfer(c.transfer_id));
+    if (!c.memo.empty()) projection_->memos.emplace_back(c.transfer_id, c.memo);
+  }
   Touch(transfer.debit_account_id);
   Touch(transfer.credit_account_id);
   return MoneyResult::kOk;
 }
 
+std::optional<int64_t> StateMachine::IncomingBalanceAfter(const ledger::Account& wallet,
+                                                          int64_t amount_fen) {
+  // Money already on its way in (pending top-ups) counts against the cap too.
+  const std::optional<int64_t> with_pending =
+      CheckedAdd(wallet.CreditBalance(), wallet.credits_pending);
+  if (!with_pending) return std::nullopt;
+  return CheckedAdd(*with_pending, amount_fen);
+}
+
+void StateMachine::EnsureBankClearingAccount() {
+  if (ledger_.FindAccount(kBankClearingAccountId) != nullptr) return;
+  ledger::Account clearing;
+  clearing.id = kBankClearingAccountId;
+  clearing.ledger = ledger::kLedgerCny;
+  clearing.kind = static_cast<uint16_t>(ledger::AccountKind::kBankClearing);
+  ledger_.CreateAccounts(std::span(&clearing, 1), batch_time_ns_, &account_results_);
+  QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
+  Touch(kBankClearingAccountId);
+}
+
+MoneyResult StateMachine::ApplyHold(const HoldFunds& c) {
+  if (c.transfer_id == 0 || c.amount_fen <= 0) return MoneyResult::kInvalid;
+  const identity::Customer* customer = customers_.FindById(c.customer_id);
+  if (customer == nullptr) return MoneyResult::kSenderNotFound;
+  if (customer->FindCard(c.card_id) == nullptr) return MoneyResult::kCardNotFound;
+  if (ledger_.FindTransfer(c.transfer_id) != nullptr) return MoneyResult::kDuplicate;
+  EnsureBankClearingAccount();
+  ledger::Transfer hold;
+  hold.id = c.transfer_id;
+  hold.amount = c.amount_fen;
+  hold.ledger = ledger::kLedgerCny;
+  hold.flags = ledger::transfer_flags::kPending;
+  hold.user_data = c.card_id;
+  if (c.kind == HoldKind::kTopUp) {
+    const ledger::Account* wallet = ledger_.FindAccount(customer->wallet_account_id);
+    const std::optional<int64_t> balance_after = IncomingBalanceAfter(*wallet, c.amount_fen);
+    if (!balance_after || identity::CheckIncoming(tier_policies_.For(customer->tier),
+                                                  *balance_after) != identity::LimitCheck::kOk) {
+      return MoneyResult::kReceiverBalanceCap;
+    }
+    hold.debit_account_id = kBankClearingAccountId;
+    hold.credit_account_id = customer->wallet_account_id;
+    hold.code = kTransferCodeTopUp;
+  } else {
+    hold.debit_account_id = customer->wallet_account_id;
+    hold.credit_account_id = kBankClearingAccountId;
+    hold.code = kTransferCodeWithdrawal;
+  }
+  ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
+  if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
+    return MoneyResult::kInsufficientFunds;
+  }
+  // The clearing account has no limit and every other check was made above; an overflow of
+  // the clearing position is the only other way to fail.
+  if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return MoneyResult::kInvalid;
+  if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
+  Touch(hold.debit_account_id);
+  Touch(hold.credit_account_id);
+  return MoneyResult::kOk;
+}
+
+MoneyResult StateMachine::ApplySettle(const SettleHold& c) {
+  if (c.transfer_id == 0 || c.hold_id == 0) return MoneyResult::kInvalid;
+  const ledger::Transfer* hold = ledger_.FindTransfer(c.hold_id);
+  if (hold == nullptr || (hold->flags & ledger::transfer_flags::kPending) == 0 ||
+      (hold->code != kTransferCodeTopUp && hold->code != kTransferCodeWithdrawal)) {
+    return MoneyResult::kHoldNotFound;
+  }
+  if (ledger_.FindTransfer(c.transfer_id) != nullptr) return MoneyResult::kDuplicate;
+  ledger::Transfer settle;
+  settle.id = c.transfer_id;
+  settle.pending_id = c.hold_id;
+  settle.debit_account_id = hold->debit_account_id;
+  settle.credit_account_id = hold->credit_account_id;
+  settle.amount = c.post ? hold->amount : 0;
+  settle.ledger = hold->ledger;
+  settle.code = hold->code;
+  settle.user_data = hold->user_data;
+  settle.flags =
+      c.post ? ledger::transfer_flags::kPostPending : ledger::transfer_flags::kVoidPending;
+  ledger_.CreateTransfers(std::span(&settle, 1), batch_time_ns_, &transfer_results_);
+  switch (transfer_results_[0]) {
+    case ledger::CreateTransferResult::kOk:
+      break;
+    case ledger::CreateTransferResult::kPendingTransferAlreadyPosted:
+    case ledger::CreateTransferResult::kPendingTransferAlreadyVoided:
+    case ledger::CreateTransferResult::kPendingTransferExpired:
+      return MoneyResult::kHoldSettled;
+    default:
+      // Posting a hold in full cannot break a balance limit the hold itself respected.
+      return MoneyResult::kInvalid;
+  }
+  if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(settle.id));
+  Touch(settle.debit_account_id);
+  Touch(settle.credit_account_id);
+  return MoneyResult::kOk;
+}
+
+void StateMachine::TouchCustomer(uint64_t customer_id) {
+  if (projection_ != nullptr) touched_customers_.insert(customer_id);
+}
+
+namespace {
+
+// "张*", "阿依古丽·***": the first character, then one star per further character.
+std::string MaskRealName(std::string_view name) {
+  std::string masked;
+  size_t i = 0;
+  bool first = true;
+  while (i < name.size()) {
+    const auto lead = static_cast<unsigned char>(name[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (first) {
+      masked.append(name.substr(i, length));
+      first = false;
+    } else {
+      masked.push_back('*');
+    }
+    i += length;
+  }
+  return masked;
+}
+
+}  // namespace
+
+CustomerRow StateMachine::CustomerRowOf(const identity::Customer& customer) {
+  CustomerRow row;
+  row.id = customer.id;
+  row.wallet_account_id = customer.wallet_account_id;
+  row.phone = customer.phone;
+  if (customer.identity) {
+    row.real_name_masked = MaskRealName(customer.identity->real_name);
+    row.resident_id_masked = customer.identity->id_masked;
+  }
+  row.tier = static_cast<uint8_t>(customer.tier);
+  row.channel = customer.channel;
+  row.invite_code = customer.invite_code;
+  row.registered_ns = customer.registered_ns;
+  return row;
+}
+
 void StateMachine::Reset() {
   ledger_.Clear();
   customers_.Clear();
+  staff_.Clear();
 }
 
 Digest StateMachine::StateHash() const {
   Hasher hasher;
   hasher.Update(ledger_.StateHash());
   hasher.Update(customers_.StateHash());
+  hasher.Update(staff_.StateHash());
   return hasher.Finish();
 }
 
 void StateMachine::Serialize(std::string* out) const {
-  std::string ledger_bytes;
-  ledger_.Serialize(&ledger_bytes);
   ByteWriter writer(out);
-  writer.U64(ledger_bytes.size());
-  writer.Bytes(ledger_bytes);
-  customers_.Serialize(out);
+  for (int part = 0; part < 2; part++) {
+    std::string bytes;
+    if (part == 0) {
+      ledger_.Serialize(&bytes);
+    } else {
+      customers_.Serialize(&bytes);
+    }
+    writer.U64(bytes.size());
+    writer.Bytes(bytes);
+  }
+  staff_.Serialize(out);
 }
 
 bool StateMachine::Deserialize(std::string_view bytes) {
@@ -202,7 +413,10 @@ bool StateMachine::Deserialize(std::string_view bytes) {
   const uint64_t ledger_bytes = reader.U64();
   if (!reader.ok() || ledger_bytes > reader.remaining()) return false;
   if (!ledger_.Deserialize(reader.Bytes(ledger_bytes))) return false;
-  return customers_.Deserialize(bytes.substr(reader.position()));
+  const uint64_t customer_bytes = reader.U64();
+  if (!reader.ok() || customer_bytes > reader.remaining()) return false;
+  if (!customers_.Deserialize(reader.Bytes(customer_bytes))) return false;
+  return staff_.Deserialize(bytes.substr(reader.position()));
 }
 
 std::string_view MoneyResultName(MoneyResult result) {
@@ -229,6 +443,12 @@ std::string_view MoneyResultName(MoneyResult result) {
       return "insufficient_funds";
     case MoneyResult::kDuplicate:
       return "duplicate";
+    case MoneyResult::kCardNotFound:
+      return "card_not_found";
+    case MoneyResult::kHoldNotFound:
+      return "hold_not_found";
+    case MoneyResult::kHoldSettled:
+      return "hold_settled";
   }
   return "unknown";
 }
@@ -239,6 +459,10 @@ void StateMachine::EndBatch() {
   if (projection_ != nullptr) {
     for (uint64_t id : touched_accounts_) projection_->accounts.push_back(*ledger_.FindAccount(id));
     touched_accounts_.clear();
+    for (uint64_t id : touched_customers_) {
+      projection_->customers.push_back(CustomerRowOf(*customers_.FindById(id)));
+    }
+    touched_customers_.clear();
   }
   projection_ = nullptr;
 }

@@ -8,6 +8,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,9 +49,10 @@ class StateMachine {
   // Back to the empty state of a new engine.
   void Reset();
 
-  // The ledger's and the customer book's hashes, hashed together.
+  // The ledger's, the customer book's and the staff book's hashes, hashed together.
   Digest StateHash() const;
-  // state := ledger_bytes:u64 ledger customers (each module documents its own encoding).
+  // state := ledger_bytes:u64 ledger customer_bytes:u64 customers staff (each module
+  // documents its own encoding).
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view bytes);
 
@@ -59,6 +61,15 @@ class StateMachine {
   Reply ApplyIdentity(const Command& command);
   identity::IdentityResult Register(const RegisterCustomer& command, uint64_t* customer_id);
   MoneyResult ApplyP2P(const P2PTransfer& command);
+  MoneyResult ApplyHold(const HoldFunds& command);
+  MoneyResult ApplySettle(const SettleHold& command);
+  void EnsureBankClearingAccount();
+  void TouchCustomer(uint64_t customer_id);
+  // The wallet's balance after `amount_fen` more came in, counting pending top-ups; nullopt on
+  // overflow.
+  static std::optional<int64_t> IncomingBalanceAfter(const ledger::Account& wallet,
+                                                     int64_t amount_fen);
+  static CustomerRow CustomerRowOf(const identity::Customer& customer);
 
   ledger::Ledger ledger_;
   identity::CustomerBook customers_;
@@ -69,6 +80,7 @@ class StateMachine {
   bool in_batch_ = false;
   Projection* projection_ = nullptr;
   absl::flat_hash_set<uint64_t> touched_accounts_;
+  absl::flat_hash_set<uint64_t> touched_customers_;
   std::vector<ledger::CreateAccountResult> account_results_;
   std::vector<ledger::CreateTransferResult> transfer_results_;
   std::vector<uint64_t> expired_ids_;

@@ -1,10 +1,14 @@
 // Encoding used by Serialize (and hashed by StateHash), integers little-endian, every table
 // sorted by key so equal states encode to equal bytes:
-//   book     := magic:u32 ("QBI1") customer_count:u64 customer* otp_count:u64 otp*
-//               rate_count:u64 rate* session_count:u64 session*
+//   book     := magic:u32 ("QBI2") next_card_id:u64 customer_count:u64 customer*
+//               otp_count:u64 otp* rate_count:u64 rate* session_count:u64 session*
 //   customer := id:u64 wallet_account_id:u64 phone:str password_hash:str channel:str
 //               invite_code:str registered_ns:i64 tier:u8 failed_logins:u32
 //               locked_until_ns:i64 day_number:u32 year:u32 spent_today:i64 spent_year:i64
+//               verified:u8 [real_name:str id_lookup_hash:str id_sealed:str id_masked:str
+//               verified_ns:i64] card_count:u32 card*
+//   card     := id:u64 lookup_hash:str pan_sealed:str first6:str last4:str bank_code:str
+//               bank_token:str bound_ns:i64
 //   otp      := key:str code_hash:str issued_ns:i64 tries:u32
 //   rate     := phone:str day_number:u32 issued_today:u32 last_issued_ns:i64
 //   session  := token_hash:str customer_id:u64 created_ns:i64 expires_ns:i64
@@ -21,7 +25,7 @@
 namespace qb::identity {
 namespace {
 
-constexpr uint32_t kMagic = 0x31494251;  // "QBI1"
+constexpr uint32_t kMagic = 0x32494251;  // "QBI2"
 
 template <typename Map>
 std::vector<typename Map::key_type> SortedKeys(const Map& map) {
@@ -70,6 +74,22 @@ std::string_view IdentityResultName(IdentityResult result) {
       return "session_exists";
     case IdentityResult::kInvalid:
       return "invalid";
+    case IdentityResult::kStaffTaken:
+      return "staff_taken";
+    case IdentityResult::kAlreadyVerified:
+      return "already_verified";
+    case IdentityResult::kIdentityTaken:
+      return "identity_taken";
+    case IdentityResult::kNotVerified:
+      return "not_verified";
+    case IdentityResult::kCardTaken:
+      return "card_taken";
+    case IdentityResult::kCardLimit:
+      return "card_limit";
+    case IdentityResult::kCardNotFound:
+      return "card_not_found";
+    case IdentityResult::kStaffNotFound:
+      return "staff_not_found";
   }
   return "unknown";
 }
@@ -149,6 +169,73 @@ IdentityResult CustomerBook::Register(const Registration& r, uint64_t customer_i
   return IdentityResult::kOk;
 }
 
+const BoundCard* Customer::FindCard(uint64_t card_id) const {
+  for (const BoundCard& card : cards) {
+    if (card.id == card_id) return &card;
+  }
+  return nullptr;
+}
+
+IdentityResult CustomerBook::VerifyIdentity(uint64_t customer_id, VerifiedIdentity identity,
+                                            int64_t now_ns) {
+  if (identity.real_name.empty() || identity.id_lookup_hash.empty() || identity.id_sealed.empty()) {
+    return IdentityResult::kInvalid;
+  }
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->verified()) return IdentityResult::kAlreadyVerified;
+  if (customer_by_identity_.contains(identity.id_lookup_hash)) {
+    return IdentityResult::kIdentityTaken;
+  }
+  customer_by_identity_.emplace(identity.id_lookup_hash, customer_id);
+  identity.verified_ns = now_ns;
+  customer->identity = std::move(identity);
+  if (customer->tier == WalletTier::kIV) customer->tier = WalletTier::kIII;
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::BindCard(uint64_t customer_id, BoundCard card, uint64_t card_id,
+                                      int64_t now_ns) {
+  if (card.lookup_hash.empty() || card.pan_sealed.empty() || card_id != next_card_id_) {
+    return IdentityResult::kInvalid;
+  }
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (!customer->verified()) return IdentityResult::kNotVerified;
+  if (customer_by_card_.contains(card.lookup_hash)) return IdentityResult::kCardTaken;
+  if (customer->cards.size() >= kMaxCardsPerCustomer) return IdentityResult::kCardLimit;
+  card.id = card_id;
+  card.bound_ns = now_ns;
+  customer_by_card_.emplace(card.lookup_hash, customer_id);
+  customer->cards.push_back(std::move(card));
+  next_card_id_++;
+  if (customer->tier == WalletTier::kIII) customer->tier = WalletTier::kII;
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::UnbindCard(uint64_t customer_id, uint64_t card_id) {
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  auto it = std::find_if(customer->cards.begin(), customer->cards.end(),
+                         [card_id](const BoundCard& card) { return card.id == card_id; });
+  if (it == customer->cards.end()) return IdentityResult::kCardNotFound;
+  customer_by_card_.erase(Key(it->lookup_hash));
+  customer->cards.erase(it);
+  if (customer->cards.empty() && customer->tier == WalletTier::kII) {
+    customer->tier = WalletTier::kIII;
+  }
+  return IdentityResult::kOk;
+}
+
+IdentityResult CustomerBook::GrantTier(uint64_t customer_id, WalletTier tier) {
+  if (tier != WalletTier::kI) return IdentityResult::kInvalid;
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (!customer->verified()) return IdentityResult::kNotVerified;
+  customer->tier = tier;
+  return IdentityResult::kOk;
+}
+
 const Customer* CustomerBook::FindById(uint64_t customer_id) const {
   auto it = customers_.find(customer_id);
   return it == customers_.end() ? nullptr : &it->second;
@@ -221,6 +308,9 @@ void CustomerBook::Clear() {
   otps_.clear();
   otp_rates_.clear();
   sessions_.clear();
+  customer_by_identity_.clear();
+  customer_by_card_.clear();
+  next_card_id_ = 1;
 }
 
 Digest CustomerBook::StateHash() const {
@@ -232,6 +322,7 @@ Digest CustomerBook::StateHash() const {
 void CustomerBook::Serialize(std::string* out) const {
   ByteWriter w(out);
   w.U32(kMagic);
+  w.U64(next_card_id_);
   w.U64(customers_.size());
   for (uint64_t id : SortedKeys(customers_)) {
     const Customer& c = customers_.at(id);
@@ -249,6 +340,24 @@ void CustomerBook::Serialize(std::string* out) const {
     w.U32(static_cast<uint32_t>(c.spending.year));
     w.I64(c.spending.spent_today_fen);
     w.I64(c.spending.spent_this_year_fen);
+    w.U8(c.verified() ? 1 : 0);
+    if (c.verified()) {
+      const VerifiedIdentity& v = *c.identity;
+      for (const std::string* field :
+           {&v.real_name, &v.id_lookup_hash, &v.id_sealed, &v.id_masked}) {
+        w.LengthPrefixed(*field);
+      }
+      w.I64(v.verified_ns);
+    }
+    w.U32(static_cast<uint32_t>(c.cards.size()));
+    for (const BoundCard& card : c.cards) {
+      w.U64(card.id);
+      for (const std::string* field : {&card.lookup_hash, &card.pan_sealed, &card.first6,
+                                       &card.last4, &card.bank_code, &card.bank_token}) {
+        w.LengthPrefixed(*field);
+      }
+      w.I64(card.bound_ns);
+    }
   }
   w.U64(otps_.size());
   for (const std::string& key : SortedKeys(otps_)) {
@@ -280,6 +389,7 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
   Clear();
   ByteReader r(bytes);
   if (r.U32() != kMagic) return false;
+  next_card_id_ = r.U64();
   // Every record takes at least 4 bytes, which bounds each count by what is left.
   auto plausible = [&](uint64_t count) { return count <= r.remaining() / 4; };
   const uint64_t customers = r.U64();
@@ -302,6 +412,31 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     c.spending.year = static_cast<int32_t>(r.U32());
     c.spending.spent_today_fen = r.I64();
     c.spending.spent_this_year_fen = r.I64();
+    const uint8_t verified = r.U8();
+    if (verified > 1) return false;
+    if (verified == 1) {
+      VerifiedIdentity v;
+      for (std::string* field : {&v.real_name, &v.id_lookup_hash, &v.id_sealed, &v.id_masked}) {
+        *field = std::string(r.LengthPrefixed());
+      }
+      v.verified_ns = r.I64();
+      if (!customer_by_identity_.emplace(v.id_lookup_hash, c.id).second) return false;
+      c.identity = std::move(v);
+    }
+    const uint32_t cards = r.U32();
+    if (cards > kMaxCardsPerCustomer) return false;
+    for (uint32_t k = 0; k < cards && r.ok(); k++) {
+      BoundCard card;
+      card.id = r.U64();
+      for (std::string* field : {&card.lookup_hash, &card.pan_sealed, &card.first6, &card.last4,
+                                 &card.bank_code, &card.bank_token}) {
+        *field = std::string(r.LengthPrefixed());
+      }
+      card.bound_ns = r.I64();
+      if (card.id == 0 || card.id >= next_card_id_) return false;
+      if (!customer_by_card_.emplace(card.lookup_hash, c.id).second) return false;
+      c.cards.push_back(std::move(card));
+    }
     if (!customer_by_phone_.emplace(c.phone, c.id).second) return false;
     if (!customers_.emplace(c.id, std::move(c)).second) return false;
   }

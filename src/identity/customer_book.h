@@ -48,8 +48,8 @@ enum class IdentityResult : uint8_t {
   kLoginLocked = 9,
   kSessionNotFound = 10,
   kSessionExists = 11,
-  kInvalid = 12,  // A field the API should have rejected (empty hash, unknown purpose).
-  kStaffTaken = 13,      // CreateStaff: the username is in use.
+  kInvalid = 12,          // A field the API should have rejected (empty hash, unknown purpose).
+  kStaffTaken = 13,       // CreateStaff: the username is in use.
   kAlreadyVerified = 14,  // VerifyIdentity on a verified customer.
   kIdentityTaken = 15,    // The resident ID already verifies another wallet.
   kNotVerified = 16,      // Binding a card or granting a tier needs a verified identity.
@@ -84,7 +84,7 @@ struct BoundCard {
   std::string last4;
   std::string bank_code;   // From the BIN table, e.g. "ICBC".
   std::string bank_token;  // The bank's token for the card (BankGateway); never the PAN.
-  int64_t bound_ns = 0;   // Set by the engine.
+  int64_t bound_ns = 0;    // Set by the engine.
   bool operator==(const BoundCard&) const = default;
 };
 
@@ -164,6 +164,11 @@ class CustomerBook {
   size_t ExpireSessions(int64_t now_ns, size_t limit);
 
   size_t customer_count() const { return customers_.size(); }
+  // Visits every session (token hash, session), in no particular order.
+  template <typename Visit>
+  void ForEachSession(Visit&& visit) const {
+    for (const auto& [hash, session] : sessions_) visit(std::string_view(hash), session);
+  }
   size_t session_count() const { return sessions_.size(); }
 
   void Clear();
@@ -188,9 +193,9 @@ class CustomerBook {
 
   absl::flat_hash_map<uint64_t, Customer> customers_;
   absl::flat_hash_map<std::string, uint64_t> customer_by_phone_;
-  absl::flat_hash_map<std::string, Otp> otps_;           // OtpKey → the live code.
-  absl::flat_hash_map<std::string, OtpRate> otp_rates_;  // phone → sending rate.
-  absl::flat_hash_map<std::string, Session> sessions_;   // token hash → session.
+  absl::flat_hash_map<std::string, Otp> otps_;                       // OtpKey → the live code.
+  absl::flat_hash_map<std::string, OtpRate> otp_rates_;              // phone → sending rate.
+  absl::flat_hash_map<std::string, Session> sessions_;               // token hash → session.
   absl::flat_hash_map<std::string, uint64_t> customer_by_identity_;  // id lookup hash → id.
   absl::flat_hash_map<std::string, uint64_t> customer_by_card_;      // card lookup hash → id.
   uint64_t next_card_id_ = 1;

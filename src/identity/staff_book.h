@@ -71,6 +71,11 @@ class StaffBook {
   size_t ExpireSessions(int64_t now_ns, size_t limit);
 
   size_t staff_count() const { return staff_.size(); }
+  // Visits every session (token hash, session), in no particular order.
+  template <typename Visit>
+  void ForEachSession(Visit&& visit) const {
+    for (const auto& [hash, session] : sessions_) visit(std::string_view(hash), session);
+  }
   template <typename Visit>
   void ForEach(Visit&& visit) const {
     for (uint64_t id = 1; id <= staff_.size(); id++) visit(staff_.at(id));

@@ -56,6 +56,14 @@ inline constexpr uint16_t kVoidPending = 1 << 3;  // Phase two: release a hold.
 inline constexpr uint16_t kAll = (1 << 4) - 1;
 }  // namespace transfer_flags
 
+// Transfer codes: what a transfer is for. Stable (journaled, projected, shown as history
+// types): append, never renumber.
+namespace transfer_codes {
+inline constexpr uint16_t kP2P = 10;
+inline constexpr uint16_t kTopUp = 20;       // Bank card → wallet (a hold, then post/void).
+inline constexpr uint16_t kWithdrawal = 21;  // Wallet → bank card (a hold, then post/void).
+}  // namespace transfer_codes
+
 struct Transfer {
   uint64_t id = 0;
   uint64_t debit_account_id = 0;

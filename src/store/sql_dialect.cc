@@ -48,6 +48,22 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               " NOT NULL);"
               "CREATE INDEX transfers_by_debit ON transfers (debit_account_id, timestamp_ns);"
               "CREATE INDEX transfers_by_credit ON transfers (credit_account_id, timestamp_ns);"},
+      // Customers, cards and memos for the history and staff search; holds resolved by
+      // pending_id.
+      {2, "CREATE TABLE customers (id " + i64 + " PRIMARY KEY, wallet_account_id " + i64 +
+              " NOT NULL UNIQUE, phone TEXT NOT NULL, real_name_masked TEXT NOT NULL, "
+              "resident_id_masked TEXT NOT NULL, tier " +
+              i64 + " NOT NULL, channel TEXT NOT NULL, invite_code TEXT NOT NULL, registered_ns " +
+              i64 +
+              " NOT NULL);"
+              "CREATE INDEX customers_by_phone ON customers (phone);"
+              "CREATE TABLE cards (id " +
+              i64 + " PRIMARY KEY, customer_id " + i64 +
+              " NOT NULL, bank_code TEXT NOT NULL, first6 TEXT NOT NULL, last4 TEXT NOT NULL);"
+              "CREATE TABLE transfer_memos (transfer_id " +
+              i64 +
+              " PRIMARY KEY, memo TEXT NOT NULL);"
+              "CREATE INDEX transfers_by_pending ON transfers (pending_id) WHERE pending_id <> 0;"},
   };
 }
 

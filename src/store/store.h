@@ -136,8 +136,7 @@ class Store {
   virtual Status CountReadModel(uint64_t* accounts, uint64_t* transfers) = 0;
   // An account's history, newest first, before `before_ns` (cursor), filtered.
   virtual Status ListHistory(uint64_t account_id, const HistoryFilter& filter,
-                             std::optional<int64_t> before_ns, size_t limit,
-                             HistoryPage* page) = 0;
+                             std::optional<int64_t> before_ns, size_t limit, HistoryPage* page) = 0;
   // Customers whose phone starts with `phone_prefix` (all when empty), newest first, with ids
   // below `before_id` (cursor).
   virtual Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,

@@ -44,7 +44,7 @@ class IdentityTest : public EngineTest {
     return last_value_;
   }
   uint8_t Pay(uint64_t id, uint64_t from, const std::string& to, int64_t amount) {
-    return Result(P2PTransfer{id, from, to, amount});
+    return Result(P2PTransfer{id, from, to, amount, ""});
   }
   int64_t Balance(uint64_t customer_id) {
     return FindAccount(kCustomerWalletAccountBase + customer_id)->CreditBalance();

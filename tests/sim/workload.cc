@@ -387,7 +387,8 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
     }
     default: {
       const int64_t amount = rng_.Below(4) == 0 ? AnyAmount() : PaymentAmount();
-      commands->push_back(engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount});
+      commands->push_back(
+          engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount, ""});
       return;
     }
   }

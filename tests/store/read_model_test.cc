@@ -18,7 +18,20 @@ using testing::StoreTest;
 
 class ReadModelTest : public StoreTest {
  protected:
-  void Apply(const Projection& projection) {
+  // The ledger part of a projection, which most tests need alone.
+  struct LedgerChanges {
+    uint64_t last_seq = 0;
+    std::vector<ledger::Account> accounts;
+    std::vector<ledger::Transfer> transfers;
+  };
+  void Apply(const LedgerChanges& changes) {
+    Projection projection;
+    projection.last_seq = changes.last_seq;
+    projection.accounts = changes.accounts;
+    projection.transfers = changes.transfers;
+    ApplyFull(projection);
+  }
+  void ApplyFull(const Projection& projection) {
     Status s = store_->ApplyProjection(projection);
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
@@ -118,7 +131,9 @@ TEST_F(ReadModelTest, ProjectedSeqAdvancesAndSurvivesReopen) {
 // Account 1 is debited by even ids and credited by odd ids; 2 and 3 also trade between
 // themselves, which must never show up in account 1's history.
 Projection History(size_t transfers_of_account_one) {
-  Projection p{1, {MakeAccount(1), MakeAccount(2), MakeAccount(3)}, {}};
+  Projection p;
+  p.last_seq = 1;
+  p.accounts = {MakeAccount(1), MakeAccount(2), MakeAccount(3)};
   for (uint64_t i = 1; i <= transfers_of_account_one; i++) {
     const int64_t ts = 1'000'000 + static_cast<int64_t>(i) * 10;
     p.transfers.push_back(i % 2 == 0 ? MakeTransfer(i, 1, 2, ts) : MakeTransfer(i, 3, 1, ts));
@@ -143,7 +158,7 @@ void ExpectNewestFirstAndComplete(const std::vector<ledger::Transfer>& served, s
 }
 
 TEST_F(ReadModelTest, HistoryPagesCoverBothSidesWithoutGapsOrDuplicates) {
-  Apply(History(25));
+  ApplyFull(History(25));
   std::vector<size_t> sizes;
   const auto served = AllPages(1, 7, &sizes);
   ExpectNewestFirstAndComplete(served, 25);
@@ -152,14 +167,14 @@ TEST_F(ReadModelTest, HistoryPagesCoverBothSidesWithoutGapsOrDuplicates) {
 }
 
 TEST_F(ReadModelTest, HistoryOfExactMultipleOfTheLimitEndsWithoutAnEmptyPage) {
-  Apply(History(21));
+  ApplyFull(History(21));
   std::vector<size_t> sizes;
   ExpectNewestFirstAndComplete(AllPages(1, 7, &sizes), 21);
   EXPECT_EQ(sizes, (std::vector<size_t>{7, 7, 7}));
 }
 
 TEST_F(ReadModelTest, HistoryInOnePageAndOfUnknownAccount) {
-  Apply(History(5));
+  ApplyFull(History(5));
   std::vector<size_t> sizes;
   ExpectNewestFirstAndComplete(AllPages(1, 100, &sizes), 5);
   EXPECT_EQ(sizes, (std::vector<size_t>{5}));
@@ -170,7 +185,7 @@ TEST_F(ReadModelTest, HistoryInOnePageAndOfUnknownAccount) {
 }
 
 TEST_F(ReadModelTest, CursorSkipsTransfersAtOrAfterIt) {
-  Apply(History(10));
+  ApplyFull(History(10));
   TransferPage page;
   // Transfer 4 is at 1'000'040: the cursor excludes it and everything newer.
   ASSERT_TRUE(store_->ListAccountTransfers(1, 1'000'040, 2, &page).ok());
@@ -183,7 +198,7 @@ TEST_F(ReadModelTest, CursorSkipsTransfersAtOrAfterIt) {
 // A zero limit asks for nothing: no rows, and, if there are any, a cursor that resumes where
 // the caller was.
 TEST_F(ReadModelTest, ZeroLimitServesAnEmptyPage) {
-  Apply(History(3));
+  ApplyFull(History(3));
   TransferPage page;
   ASSERT_TRUE(store_->ListAccountTransfers(1, std::nullopt, 0, &page).ok());
   EXPECT_TRUE(page.transfers.empty());
@@ -195,7 +210,7 @@ TEST_F(ReadModelTest, ZeroLimitServesAnEmptyPage) {
 }
 
 TEST_F(ReadModelTest, ForEachProjectedAccountVisitsEveryAccount) {
-  Apply(History(2));
+  ApplyFull(History(2));
   std::set<uint64_t> ids;
   ASSERT_TRUE(store_
                   ->ForEachProjectedAccount([&](const ledger::Account& a) {
@@ -207,12 +222,12 @@ TEST_F(ReadModelTest, ForEachProjectedAccountVisitsEveryAccount) {
 }
 
 TEST_F(ReadModelTest, ResetClearsEverythingAndProjectionStartsOver) {
-  Apply(History(4));
+  ApplyFull(History(4));
   ASSERT_TRUE(store_->ResetReadModels().ok());
   EXPECT_EQ(ProjectedSeq(), 0u);
   EXPECT_EQ(Counts(), std::make_pair(uint64_t{0}, uint64_t{0}));
   EXPECT_FALSE(Account(1).has_value());
-  Apply(History(4));
+  ApplyFull(History(4));
   EXPECT_EQ(Counts(), std::make_pair(uint64_t{3}, uint64_t{8}));
   EXPECT_EQ(ProjectedSeq(), 1u);
   ASSERT_TRUE(store_->ResetReadModels().ok());
@@ -223,7 +238,7 @@ TEST_F(ReadModelTest, ResetClearsEverythingAndProjectionStartsOver) {
 TEST_F(ReadModelTest, ResetLeavesTheJournalAndCheckpointsAlone) {
   ASSERT_TRUE(store_->AppendJournal(std::vector<JournalRecord>{{1, "r"}}).ok());
   ASSERT_TRUE(store_->WriteCheckpoint(1, "c").ok());
-  Apply(History(1));
+  ApplyFull(History(1));
   ASSERT_TRUE(store_->ResetReadModels().ok());
   uint64_t last = 0;
   ASSERT_TRUE(store_->LastJournalSeq(&last).ok());

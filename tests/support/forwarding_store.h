@@ -50,6 +50,17 @@ class ForwardingStore : public Store {
       const std::function<void(const ledger::Account&)>& visit) override {
     return inner_->ForEachProjectedAccount(visit);
   }
+  Status ListHistory(uint64_t account_id, const HistoryFilter& filter,
+                     std::optional<int64_t> before_ns, size_t limit, HistoryPage* page) override {
+    return inner_->ListHistory(account_id, filter, before_ns, limit, page);
+  }
+  Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,
+                         size_t limit, CustomerPage* page) override {
+    return inner_->SearchCustomers(phone_prefix, before_id, limit, page);
+  }
+  Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) override {
+    return inner_->ReadCustomer(id, customer);
+  }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -28,6 +28,10 @@ class Statement {
     sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
   }
   // SQLITE_ROW → true with *ok; SQLITE_DONE → false with *ok; anything else → false, !*ok.
+  // Copies the text: the caller's buffer need not outlive the call.
+  void BindText(int index, std::string_view text) {
+    sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  }
   bool Step(Status* status);
   Status Run();  // Steps to completion of a statement that returns no rows, then resets.
   void Reset() {
@@ -36,6 +40,13 @@ class Statement {
   }
   int64_t ColumnInt64(int index) const { return sqlite3_column_int64(stmt_, index); }
   uint64_t ColumnU64(int index) const { return static_cast<uint64_t>(ColumnInt64(index)); }
+  bool ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+  std::string_view ColumnText(int index) const {
+    const unsigned char* data = sqlite3_column_text(stmt_, index);
+    const int size = sqlite3_column_bytes(stmt_, index);
+    return data == nullptr ? std::string_view()
+                           : std::string_view(reinterpret_cast<const char*>(data), size);
+  }
   std::string_view ColumnBlob(int index) const {
     const void* data = sqlite3_column_blob(stmt_, index);
     const int size = sqlite3_column_bytes(stmt_, index);

@@ -68,6 +68,25 @@ ledger::Transfer ReadTransferRow(const sqlite::Statement& s) {
 constexpr char kAccountColumns[] =
     "id, ledger, kind, flags, user_data, debits_pending, debits_posted, credits_pending, "
     "credits_posted, created_ns";
+constexpr char kCustomerColumns[] =
+    "id, wallet_account_id, phone, real_name_masked, resident_id_masked, tier, channel, "
+    "invite_code, registered_ns";
+
+// Reads the nine customer columns starting at `at`.
+CustomerRow ReadCustomerRow(const sqlite::Statement& s, int at) {
+  CustomerRow c;
+  c.id = s.ColumnU64(at);
+  c.wallet_account_id = s.ColumnU64(at + 1);
+  c.phone = std::string(s.ColumnText(at + 2));
+  c.real_name_masked = std::string(s.ColumnText(at + 3));
+  c.resident_id_masked = std::string(s.ColumnText(at + 4));
+  c.tier = static_cast<uint8_t>(s.ColumnInt64(at + 5));
+  c.channel = std::string(s.ColumnText(at + 6));
+  c.invite_code = std::string(s.ColumnText(at + 7));
+  c.registered_ns = s.ColumnInt64(at + 8);
+  return c;
+}
+
 constexpr char kTransferColumns[] =
     "id, debit_account_id, credit_account_id, amount, pending_id, user_data, timeout_s, ledger, "
     "code, flags, timestamp_ns";
@@ -92,6 +111,11 @@ class SqliteStore final : public Store {
                               TransferPage* page) override;
   Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override;
   Status ForEachProjectedAccount(const std::function<void(const ledger::Account&)>& visit) override;
+  Status ListHistory(uint64_t account_id, const HistoryFilter& filter,
+                     std::optional<int64_t> before_ns, size_t limit, HistoryPage* page) override;
+  Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,
+                         size_t limit, CustomerPage* page) override;
+  Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) override;
 
  private:
   std::mutex journal_mutex_;
@@ -103,6 +127,9 @@ class SqliteStore final : public Store {
   sqlite::Statement upsert_account_;
   sqlite::Statement insert_transfer_;
   sqlite::Statement set_projected_seq_;
+  sqlite::Statement upsert_customer_;
+  sqlite::Statement insert_card_;
+  sqlite::Statement insert_memo_;
 };
 
 Status SqliteStore::Open(const std::string& data_dir) {
@@ -135,6 +162,24 @@ Status SqliteStore::Open(const std::string& data_dir) {
     s = insert_transfer_.Prepare(
         read_db_.handle(), std::string("INSERT OR IGNORE INTO transfers (") + kTransferColumns +
                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  }
+  if (s.ok()) {
+    s = upsert_customer_.Prepare(
+        read_db_.handle(),
+        std::string("INSERT INTO customers (") + kCustomerColumns +
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
+            "real_name_masked = excluded.real_name_masked, resident_id_masked = "
+            "excluded.resident_id_masked, tier = excluded.tier");
+  }
+  if (s.ok()) {
+    s = insert_card_.Prepare(read_db_.handle(),
+                             "INSERT OR IGNORE INTO cards (id, customer_id, bank_code, first6, "
+                             "last4) VALUES (?1, ?2, ?3, ?4, ?5)");
+  }
+  if (s.ok()) {
+    s = insert_memo_.Prepare(
+        read_db_.handle(),
+        "INSERT OR IGNORE INTO transfer_memos (transfer_id, memo) VALUES (?1, ?2)");
   }
   if (s.ok()) {
     s = set_projected_seq_.Prepare(read_db_.handle(),
@@ -303,6 +348,31 @@ Status SqliteStore::ApplyProjection(const Projection& p) {
     insert_transfer_.BindInt64(11, t.timestamp_ns);
     if (Status s = insert_transfer_.Run(); !s.ok()) return s;
   }
+  for (const CustomerRow& c : p.customers) {
+    upsert_customer_.BindU64(1, c.id);
+    upsert_customer_.BindU64(2, c.wallet_account_id);
+    upsert_customer_.BindText(3, c.phone);
+    upsert_customer_.BindText(4, c.real_name_masked);
+    upsert_customer_.BindText(5, c.resident_id_masked);
+    upsert_customer_.BindInt64(6, c.tier);
+    upsert_customer_.BindText(7, c.channel);
+    upsert_customer_.BindText(8, c.invite_code);
+    upsert_customer_.BindInt64(9, c.registered_ns);
+    if (Status s = upsert_customer_.Run(); !s.ok()) return s;
+  }
+  for (const CardRow& c : p.cards) {
+    insert_card_.BindU64(1, c.id);
+    insert_card_.BindU64(2, c.customer_id);
+    insert_card_.BindText(3, c.bank_code);
+    insert_card_.BindText(4, c.first6);
+    insert_card_.BindText(5, c.last4);
+    if (Status s = insert_card_.Run(); !s.ok()) return s;
+  }
+  for (const auto& [transfer_id, memo] : p.memos) {
+    insert_memo_.BindU64(1, transfer_id);
+    insert_memo_.BindText(2, memo);
+    if (Status s = insert_memo_.Run(); !s.ok()) return s;
+  }
   set_projected_seq_.BindU64(1, p.last_seq);
   if (Status s = set_projected_seq_.Run(); !s.ok()) return s;
   return txn.Commit();
@@ -321,7 +391,8 @@ Status SqliteStore::ResetReadModels() {
   std::lock_guard lock(read_mutex_);
   Transaction txn(&read_db_);
   if (!txn.status().ok()) return txn.status();
-  for (const char* sql : {"DELETE FROM accounts", "DELETE FROM transfers",
+  for (const char* sql : {"DELETE FROM accounts", "DELETE FROM transfers", "DELETE FROM customers",
+                          "DELETE FROM cards", "DELETE FROM transfer_memos",
                           "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
     if (Status s = read_db_.Exec(sql); !s.ok()) return s;
   }
@@ -390,6 +461,131 @@ Status SqliteStore::ForEachProjectedAccount(
                             std::string("SELECT ") + kAccountColumns + " FROM accounts");
   if (!s.ok()) return s;
   while (select.Step(&s)) visit(ReadAccountRow(select));
+  return s;
+}
+
+Status SqliteStore::ListHistory(uint64_t account_id, const HistoryFilter& filter,
+                                std::optional<int64_t> before_ns, size_t limit, HistoryPage* page) {
+  page->entries.clear();
+  page->next_cursor.reset();
+  int64_t upper = before_ns.value_or(INT64_MAX);
+  if (filter.to_ns && *filter.to_ns < upper) upper = *filter.to_ns;
+  // Only numbers are spliced into the text; values are bound.
+  std::string where =
+      " AND timestamp_ns < ?2 AND timestamp_ns >= ?3 AND (flags & " +
+      std::to_string(ledger::transfer_flags::kPostPending | ledger::transfer_flags::kVoidPending) +
+      ") = 0";
+  if (!filter.codes.empty()) {
+    where += " AND code IN (";
+    for (size_t i = 0; i < filter.codes.size(); i++) {
+      if (i > 0) where += ", ";
+      where += std::to_string(filter.codes[i]);
+    }
+    where += ")";
+  }
+  const std::string columns = kTransferColumns;
+  std::string halves;
+  const bool both = filter.only_in == filter.only_out;
+  if (both || filter.only_out) {
+    halves += "SELECT " + columns + " FROM transfers WHERE debit_account_id = ?1" + where;
+  }
+  if (both) halves += " UNION ALL ";
+  if (both || filter.only_in) {
+    halves += "SELECT " + columns + " FROM transfers WHERE credit_account_id = ?1" + where;
+  }
+  std::string t_columns;
+  for (std::string_view column :
+       {"id", "debit_account_id", "credit_account_id", "amount", "pending_id", "user_data",
+        "timeout_s", "ledger", "code", "flags", "timestamp_ns"}) {
+    t_columns += "t.";
+    t_columns += column;
+    t_columns += ", ";
+  }
+  const std::string sql =
+      "SELECT " + t_columns +
+      "(SELECT r.flags FROM transfers r WHERE r.pending_id = t.id LIMIT 1), m.memo, "
+      "c.id, c.wallet_account_id, c.phone, c.real_name_masked, c.resident_id_masked, c.tier, "
+      "c.channel, c.invite_code, c.registered_ns, k.id, k.customer_id, k.bank_code, k.first6, "
+      "k.last4 FROM (" +
+      halves +
+      ") t LEFT JOIN transfer_memos m ON m.transfer_id = t.id "
+      "LEFT JOIN customers c ON c.wallet_account_id = (CASE WHEN t.debit_account_id = ?1 THEN "
+      "t.credit_account_id ELSE t.debit_account_id END) "
+      "LEFT JOIN cards k ON k.id = t.user_data AND t.code IN (" +
+      std::to_string(ledger::transfer_codes::kTopUp) + ", " +
+      std::to_string(ledger::transfer_codes::kWithdrawal) +
+      ") ORDER BY t.timestamp_ns DESC LIMIT ?4";
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(), sql);
+  if (!s.ok()) return s;
+  select.BindU64(1, account_id);
+  select.BindInt64(2, upper);
+  select.BindInt64(3, filter.from_ns.value_or(INT64_MIN));
+  select.BindU64(4, limit + 1);
+  while (select.Step(&s)) {
+    HistoryEntry entry;
+    entry.transfer = ReadTransferRow(select);
+    if (entry.transfer.flags & ledger::transfer_flags::kPending) {
+      entry.status = HistoryStatus::kPending;
+      if (!select.ColumnIsNull(11)) {
+        const int64_t resolution = select.ColumnInt64(11);
+        entry.status = (resolution & ledger::transfer_flags::kPostPending) ? HistoryStatus::kPosted
+                                                                           : HistoryStatus::kVoided;
+      }
+    }
+    if (!select.ColumnIsNull(12)) entry.memo = std::string(select.ColumnText(12));
+    if (!select.ColumnIsNull(13)) entry.counterparty_customer = ReadCustomerRow(select, 13);
+    if (!select.ColumnIsNull(22)) {
+      entry.card =
+          CardRow{select.ColumnU64(22), select.ColumnU64(23), std::string(select.ColumnText(24)),
+                  std::string(select.ColumnText(25)), std::string(select.ColumnText(26))};
+    }
+    page->entries.push_back(std::move(entry));
+  }
+  if (page->entries.size() > limit) {
+    page->entries.pop_back();
+    page->next_cursor = page->entries.empty() ? upper : page->entries.back().transfer.timestamp_ns;
+  }
+  return s;
+}
+
+Status SqliteStore::SearchCustomers(std::string_view phone_prefix,
+                                    std::optional<uint64_t> before_id, size_t limit,
+                                    CustomerPage* page) {
+  page->customers.clear();
+  page->next_cursor.reset();
+  // A prefix of digits is the range [prefix, prefix + "~"): '~' sorts after every digit.
+  std::string upper(phone_prefix);
+  upper.push_back('~');
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(),
+                            std::string("SELECT ") + kCustomerColumns +
+                                " FROM customers WHERE phone >= ?1 AND phone < ?2 AND id < ?3 "
+                                "ORDER BY id DESC LIMIT ?4");
+  if (!s.ok()) return s;
+  select.BindText(1, phone_prefix);
+  select.BindText(2, upper);
+  select.BindInt64(3, before_id ? static_cast<int64_t>(*before_id) : INT64_MAX);
+  select.BindU64(4, limit + 1);
+  while (select.Step(&s)) page->customers.push_back(ReadCustomerRow(select, 0));
+  if (page->customers.size() > limit) {
+    page->customers.pop_back();
+    page->next_cursor = page->customers.empty() ? before_id.value_or(0) : page->customers.back().id;
+  }
+  return s;
+}
+
+Status SqliteStore::ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) {
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + kCustomerColumns +
+                                                   " FROM customers WHERE id = ?1");
+  if (!s.ok()) return s;
+  select.BindU64(1, id);
+  customer->reset();
+  if (select.Step(&s)) *customer = ReadCustomerRow(select, 0);
   return s;
 }
 

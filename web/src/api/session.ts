@@ -77,7 +77,9 @@ export class SessionStore {
   /** Calls `listener` whenever the session expires; returns the unsubscribe function. */
   onExpire(listener: () => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 }
 

@@ -1,15 +1,67 @@
-// The staff console under /console: antd. Pages are shells until the staff API lands.
+// The staff console under /console: antd.
+//
+// Routes (URL paths):
+//   /console/login            staff log-in (username + password)
+//   /console/dashboard        KPI shells (every role)
+//   /console/customers        customer search by phone digits or id   (admin, support, risk,
+//                             outreach_manager, outreach_agent); ?q= runs the search on arrival
+//   /console/customers/:id    customer detail: masked PII, balance, cards, recent history,
+//                             "grant tier I" (admin, outreach_agent, outreach_manager)
+//   /console/sms-outbox       SMS outbox of the development gateway   (admin)
+//   /console/ledger           ledger verification status              (admin, auditor)
+//   /console/staff            staff list and create staff             (admin)
+// Without a staff session, or after any 401, every page goes to /console/login. The menu shows
+// only the pages the roles allow; opening another by URL goes to /console/dashboard.
+//
+// Test ids (data-testid); antd puts them on the native <input>/<button>, table rows carry the
+// row id in data-row-id. Errors show as "console-error" with the API code in data-error-code.
+//   login:     staff-username, staff-password, staff-login-submit
+//   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
+//              staff-name, staff-logout
+//   customers: customer-search (the input; Enter runs it), customer-search-submit,
+//              customer-row (data-row-id = customer id; click opens the detail), customer-more
+//   detail:    customer-detail, customer-id, customer-phone, customer-name,
+//              customer-resident-id, customer-tier (data-tier), customer-balance (data-fen),
+//              customer-card-row, customer-history-row, grant-tier-i, grant-tier-note,
+//              grant-tier-confirm
+//   outbox:    outbox-phone-filter, outbox-refresh, outbox-row (data-row-id = phone)
+//              containing outbox-text, outbox-unavailable
+//   ledger:    ledger-run, ledger-status (data-status = ok | mismatch), ledger-journal-seq,
+//              ledger-projected-seq, ledger-accounts, ledger-transfers, ledger-invariants and
+//              ledger-read-models (data-ok), ledger-problems, ledger-problem
+//   staff:     staff-row (data-row-id = staff id), staff-create, staff-new-username,
+//              staff-new-display-name, staff-new-password, staff-new-roles (checkboxes by
+//              label), staff-new-submit
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { Navigate, Route, Routes } from 'react-router';
+import { useEffect, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useNavigate } from 'react-router';
 
+import { staffSession } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
+import { CustomerDetailPage } from './CustomerDetailPage';
+import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
+import { LedgerPage } from './LedgerPage';
+import type { ConsolePage } from './roles';
+import { SmsOutboxPage } from './SmsOutboxPage';
+import { RequirePage, StaffLayout } from './StaffLayout';
 import { StaffLoginPage } from './StaffLoginPage';
+import { StaffPage } from './StaffPage';
+
+const only = (page: ConsolePage, element: ReactNode) => (
+  <RequirePage page={page}>{element}</RequirePage>
+);
 
 export default function ConsoleApp() {
   const { language } = useI18n();
+  const navigate = useNavigate();
+  // A 401 on any call means the staff session is gone: back to the log-in page.
+  useEffect(
+    () => staffSession.onExpire(() => navigate('/console/login', { replace: true })),
+    [navigate],
+  );
   return (
     <ConfigProvider
       locale={language === 'zh' ? zhCN : enUS}
@@ -18,7 +70,14 @@ export default function ConsoleApp() {
       <Routes>
         <Route index element={<Navigate to="login" replace />} />
         <Route path="login" element={<StaffLoginPage />} />
-        <Route path="dashboard" element={<DashboardPage />} />
+        <Route element={<StaffLayout />}>
+          <Route path="dashboard" element={<DashboardPage />} />
+          <Route path="customers" element={only('customers', <CustomersPage />)} />
+          <Route path="customers/:id" element={only('customers', <CustomerDetailPage />)} />
+          <Route path="sms-outbox" element={only('smsOutbox', <SmsOutboxPage />)} />
+          <Route path="ledger" element={only('ledger', <LedgerPage />)} />
+          <Route path="staff" element={only('staff', <StaffPage />)} />
+        </Route>
         <Route path="*" element={<Navigate to="/console" replace />} />
       </Routes>
     </ConfigProvider>

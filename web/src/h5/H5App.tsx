@@ -1,18 +1,74 @@
-// The customer H5 app: mobile first, antd-mobile. Pages are shells until the wallet API lands.
+// The customer H5 app: mobile first, antd-mobile.
+//
+// Routes (URL paths):
+//   /                 welcome (goes to /home when logged in)
+//   /login            log in with phone + password
+//   /register         register: phone → send code (60 s countdown) → code + password
+//                     (+ invite code); the channel comes from ?channel= (default organic)
+//   /home             balance, tier badge, limits, quick actions, log out      (needs log-in)
+//   /identity         verify identity: real name + resident ID                 (needs log-in)
+//   /cards            list, bind, unbind bank cards                            (needs log-in)
+//   /top-up           top up from a card                                       (needs log-in)
+//   /withdraw         withdraw to a card                                       (needs log-in)
+//   /transfer         transfer to a phone number with a memo                   (needs log-in)
+//   /history          history with type/date filters and infinite scroll       (needs log-in)
+// Without a session, or after any 401, the pages that need log-in go to /login.
+//
+// Test ids (data-testid). Inputs carry the id on the native <input>/<textarea>, so
+// page.getByTestId(id).fill(...) works. Every form has one error line "form-error" whose
+// data-error-code holds the API error code (absent for client-side checks).
+//   welcome:  welcome-login, welcome-register
+//   register: register-phone, register-send-code (data-seconds-left while counting down),
+//             register-code, register-password, register-password-confirm,
+//             register-invite-code, register-submit
+//   login:    login-phone, login-password, login-submit
+//   home:     balance-value (data-fen = balance in fen), available-value, tier-badge
+//             (data-tier), limit-balance_cap, limit-per_payment, limit-per_day, limit-per_year,
+//             limit-spent_today, limit-spent_this_year, action-top-up, action-withdraw,
+//             action-transfer, action-cards, action-history, action-identity, logout-button
+//   identity: identity-real-name, identity-resident-id, identity-submit, identity-verified
+//   cards:    card-list, card-item (data-card-id, data-last4), card-unbind (inside card-item;
+//             confirm in the dialog), card-number, card-bind-submit, cards-need-identity
+//   top-up / withdraw: move-card-option (data-card-id, data-last4), move-amount, move-submit,
+//             move-balance
+//   transfer: transfer-phone, transfer-amount, transfer-memo, transfer-submit, transfer-balance
+//   history:  history-type-filter (antd-mobile Selector; options by their text),
+//             history-from, history-to (<input type="date">, fill "2026-11-23"),
+//             history-apply, history-clear, history-list, history-entry (data-entry-id,
+//             data-type, data-status, data-direction, data-amount-fen) containing
+//             history-entry-counterparty, history-entry-amount ("+¥1.00" / "-¥1.00"),
+//             history-entry-type, history-entry-status, history-entry-time, history-entry-memo;
+//             history-end when the last page is shown
 import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
-import { Navigate, Route, Routes } from 'react-router';
+import { useEffect, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useNavigate } from 'react-router';
 
+import { customerSession } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
+import { CardsPage } from './CardsPage';
+import { RequireCustomer } from './common';
 import { HistoryPage } from './HistoryPage';
 import { HomePage } from './HomePage';
+import { IdentityPage } from './IdentityPage';
 import { LoginPage } from './LoginPage';
+import { MoneyMovePage } from './MoneyMovePage';
 import { RegisterPage } from './RegisterPage';
+import { TransferPage } from './TransferPage';
 import { WelcomePage } from './WelcomePage';
+import './react19';
+
+const guarded = (page: ReactNode) => <RequireCustomer>{page}</RequireCustomer>;
 
 export default function H5App() {
   const { language } = useI18n();
+  const navigate = useNavigate();
+  // A 401 on any call means the session is gone: back to the log-in page.
+  useEffect(
+    () => customerSession.onExpire(() => navigate('/login', { replace: true })),
+    [navigate],
+  );
   return (
     <ConfigProvider locale={language === 'zh' ? zhCN : enUS}>
       <div className="h5">
@@ -20,8 +76,16 @@ export default function H5App() {
           <Route index element={<WelcomePage />} />
           <Route path="login" element={<LoginPage />} />
           <Route path="register" element={<RegisterPage />} />
-          <Route path="home" element={<HomePage />} />
-          <Route path="history" element={<HistoryPage />} />
+          <Route path="home" element={guarded(<HomePage />)} />
+          <Route path="identity" element={guarded(<IdentityPage />)} />
+          <Route path="cards" element={guarded(<CardsPage />)} />
+          <Route path="top-up" element={guarded(<MoneyMovePage key="top_up" kind="top_up" />)} />
+          <Route
+            path="withdraw"
+            element={guarded(<MoneyMovePage key="withdrawal" kind="withdrawal" />)}
+          />
+          <Route path="transfer" element={guarded(<TransferPage />)} />
+          <Route path="history" element={guarded(<HistoryPage />)} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </div>

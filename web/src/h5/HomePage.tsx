@@ -1,20 +1,57 @@
-import { Grid, List, NavBar } from 'antd-mobile';
+import { Button, Grid, List, NavBar, Tag } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 
+import { customerApi, customerSession } from '../api/session';
+import type { Limits } from '../api/types';
+import { getBalance, getMe, logOut } from '../api/wallet';
 import { LanguageToggle, useI18n } from '../i18n/I18nProvider';
+import type { MessageKey } from '../i18n/dictionaries';
 import { formatFen } from '../money';
+import { useLoad } from '../useLoad';
+import { FormError } from './common';
 
 /** The balance in fen, or null until the API answers; shown as "—" meanwhile. */
 function BalanceText({ balanceFen }: { balanceFen: number | null }) {
-  return <div className="h5-balance">{balanceFen === null ? '—' : formatFen(balanceFen)}</div>;
+  return (
+    <div className="h5-balance" data-testid="balance-value" data-fen={balanceFen ?? undefined}>
+      {balanceFen === null ? '—' : formatFen(balanceFen)}
+    </div>
+  );
 }
+
+const LIMIT_ROWS: readonly (keyof Omit<Limits, 'currency'>)[] = [
+  'balance_cap',
+  'per_payment',
+  'per_day',
+  'per_year',
+  'spent_today',
+  'spent_this_year',
+];
+
+const ACTIONS: readonly { key: MessageKey; path: string; testId: string }[] = [
+  { key: 'home.topUp', path: '/top-up', testId: 'action-top-up' },
+  { key: 'home.withdraw', path: '/withdraw', testId: 'action-withdraw' },
+  { key: 'home.transfer', path: '/transfer', testId: 'action-transfer' },
+  { key: 'home.cards', path: '/cards', testId: 'action-cards' },
+];
 
 export function HomePage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  // Filled from GET /api/v1/wallet by the wallet issue.
-  const balanceFen: number | null = null;
-  const actions = ['home.topUp', 'home.withdraw', 'home.pay', 'home.transfer'] as const;
+  const me = useLoad(() => getMe(customerApi), []);
+  const balance = useLoad(() => getBalance(customerApi), []);
+  const customer = me.data;
+
+  const logout = async () => {
+    try {
+      await logOut(customerApi);
+    } catch {
+      // The session is dropped here whatever the server says; it expires there on its own.
+    }
+    customerSession.clear();
+    navigate('/login', { replace: true });
+  };
+
   return (
     <>
       <NavBar backIcon={false} right={<LanguageToggle />}>
@@ -22,20 +59,72 @@ export function HomePage() {
       </NavBar>
       <div className="h5-page">
         <div className="h5-balance-card">
-          <div>{t('home.balance')}</div>
-          <BalanceText balanceFen={balanceFen} />
+          <div className="h5-balance-head">
+            <span>{t('home.balance')}</span>
+            {customer && (
+              <Tag
+                color="#ffffff"
+                fill="outline"
+                data-testid="tier-badge"
+                data-tier={customer.tier}
+              >
+                {t(`tier.${customer.tier}`)}
+              </Tag>
+            )}
+          </div>
+          <BalanceText balanceFen={balance.data?.balance ?? null} />
+          {balance.data && balance.data.available !== balance.data.balance && (
+            <div data-testid="available-value">
+              {t('home.available')} {formatFen(balance.data.available)}
+            </div>
+          )}
+          {customer && <div className="h5-phone">{customer.phone}</div>}
         </div>
         <Grid columns={4} gap={8}>
-          {actions.map((key) => (
-            <Grid.Item key={key} style={{ textAlign: 'center', padding: 12, color: '#999' }}>
-              {t(key)}
+          {ACTIONS.map((action) => (
+            <Grid.Item key={action.key}>
+              <button
+                type="button"
+                className="h5-action"
+                onClick={() => navigate(action.path)}
+                data-testid={action.testId}
+              >
+                {t(action.key)}
+              </button>
             </Grid.Item>
           ))}
         </Grid>
       </div>
+      <FormError error={me.error ?? balance.error} />
       <List>
-        <List.Item onClick={() => navigate('/history')}>{t('home.history')}</List.Item>
+        <List.Item onClick={() => navigate('/history')} data-testid="action-history">
+          {t('home.history')}
+        </List.Item>
+        <List.Item
+          onClick={() => navigate('/identity')}
+          data-testid="action-identity"
+          extra={customer?.real_name_masked ?? t('home.verifyHint')}
+        >
+          {t('home.identity')}
+        </List.Item>
       </List>
+      {customer && (
+        <List header={t('home.limits')}>
+          {LIMIT_ROWS.map((row) => (
+            <List.Item
+              key={row}
+              extra={<span data-testid={`limit-${row}`}>{formatFen(customer.limits[row])}</span>}
+            >
+              {t(`limit.${row}`)}
+            </List.Item>
+          ))}
+        </List>
+      )}
+      <div className="h5-page">
+        <Button block onClick={logout} data-testid="logout-button">
+          {t('common.logout')}
+        </Button>
+      </div>
     </>
   );
 }

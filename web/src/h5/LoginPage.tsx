@@ -1,8 +1,11 @@
-import { Button, Form, Input, NavBar } from 'antd-mobile';
+import { Button, Form } from 'antd-mobile';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 
-import { LanguageToggle, useI18n } from '../i18n/I18nProvider';
+import { customerApi, customerSession } from '../api/session';
+import { logIn } from '../api/wallet';
+import { useI18n } from '../i18n/I18nProvider';
+import { FieldInput, FormError, H5Page } from './common';
 import { isValidPhone } from './validation';
 
 export function LoginPage() {
@@ -11,31 +14,48 @@ export function LoginPage() {
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  const [apiError, setApiError] = useState<unknown>(null);
+  const [submitting, setSubmitting] = useState(false);
 
-  const submit = () => {
+  const submit = async () => {
+    setApiError(null);
     if (!isValidPhone(phone)) {
       setMessage(t('error.phone'));
       return;
     }
-    // Wired to POST /api/v1/sessions by the wallet issue.
-    setMessage(t('error.notConnected'));
+    setMessage(null);
+    setSubmitting(true);
+    try {
+      const answer = await logIn(customerApi, phone.trim(), password);
+      customerSession.start(answer.token);
+      navigate('/home', { replace: true });
+    } catch (error) {
+      setApiError(error);
+      setSubmitting(false);
+    }
   };
 
   return (
-    <>
-      <NavBar onBack={() => navigate('/')} right={<LanguageToggle />}>
-        {t('login.title')}
-      </NavBar>
+    <H5Page title={t('login.title')} back="/">
       <Form
         layout="horizontal"
         footer={
-          <Button block color="primary" size="large" onClick={submit} disabled={password === ''}>
+          <Button
+            block
+            color="primary"
+            size="large"
+            onClick={submit}
+            loading={submitting}
+            disabled={password === ''}
+            data-testid="login-submit"
+          >
             {t('welcome.login')}
           </Button>
         }
       >
         <Form.Item label={t('field.phone')}>
-          <Input
+          <FieldInput
+            testId="login-phone"
             type="tel"
             inputMode="numeric"
             maxLength={11}
@@ -45,10 +65,20 @@ export function LoginPage() {
           />
         </Form.Item>
         <Form.Item label={t('field.password')}>
-          <Input type="password" maxLength={64} value={password} onChange={setPassword} />
+          <FieldInput
+            testId="login-password"
+            type="password"
+            maxLength={64}
+            value={password}
+            onChange={setPassword}
+            onEnterPress={submit}
+          />
         </Form.Item>
       </Form>
-      {message && <p className="h5-page h5-error">{message}</p>}
-    </>
+      <FormError error={apiError} text={message} />
+      <p className="h5-page" style={{ textAlign: 'center' }}>
+        <Link to="/register">{t('login.noAccount')}</Link>
+      </p>
+    </H5Page>
   );
 }

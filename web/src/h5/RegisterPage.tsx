@@ -1,23 +1,36 @@
-import { Button, Form, Input, NavBar } from 'antd-mobile';
+import { Button, Form, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 
-import { LanguageToggle, useI18n } from '../i18n/I18nProvider';
+import { customerApi, customerSession } from '../api/session';
+import { register, sendOtp } from '../api/wallet';
+import { useI18n } from '../i18n/I18nProvider';
+import { FieldInput, FormError, H5Page } from './common';
+import { useCountdown } from './useCountdown';
 import {
+  channelFromSearch,
   isValidPhone,
+  normalizeInviteCode,
   validateRegisterForm,
   type RegisterErrors,
   type RegisterForm,
 } from './validation';
 
 const EMPTY_FORM: RegisterForm = { phone: '', smsCode: '', password: '', passwordConfirm: '' };
+/** Used when the server's answer does not say how long to wait (DESIGN.md: 1 a minute). */
+const DEFAULT_RESEND_SECONDS = 60;
 
 export function RegisterPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const location = useLocation();
   const [form, setForm] = useState<RegisterForm>(EMPTY_FORM);
+  const [inviteCode, setInviteCode] = useState('');
   const [errors, setErrors] = useState<RegisterErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const [apiError, setApiError] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const countdown = useCountdown();
 
   const update = (field: keyof RegisterForm) => (value: string) =>
     setForm((previous) => ({ ...previous, [field]: value }));
@@ -26,31 +39,66 @@ export function RegisterPage() {
     return key ? <span className="h5-error">{t(key)}</span> : undefined;
   };
 
-  const sendCode = () => {
+  const sendCode = async () => {
     if (!isValidPhone(form.phone)) {
       setErrors((previous) => ({ ...previous, phone: 'error.phone' }));
       return;
     }
-    // Wired to POST /api/v1/sms-codes by the wallet issue.
-    setMessage(t('error.notConnected'));
+    setErrors((previous) => ({ ...previous, phone: undefined }));
+    setApiError(null);
+    setSending(true);
+    try {
+      const answer = await sendOtp(customerApi, form.phone.trim(), 'register');
+      countdown.start(answer.resend_after_seconds || DEFAULT_RESEND_SECONDS);
+      Toast.show({ content: t('field.smsCode.sent') });
+    } catch (error) {
+      setApiError(error);
+    } finally {
+      setSending(false);
+    }
   };
 
-  const submit = () => {
+  const submit = async () => {
     const found = validateRegisterForm(form);
     setErrors(found);
-    if (Object.keys(found).length === 0) setMessage(t('error.notConnected'));
+    if (Object.keys(found).length > 0) return;
+    setApiError(null);
+    setSubmitting(true);
+    try {
+      const answer = await register(customerApi, {
+        phone: form.phone.trim(),
+        otp: form.smsCode.trim(),
+        password: form.password,
+        invite_code: normalizeInviteCode(inviteCode),
+        channel: channelFromSearch(location.search),
+      });
+      customerSession.start(answer.token);
+      navigate('/home', { replace: true });
+    } catch (error) {
+      setApiError(error);
+      setSubmitting(false);
+    }
   };
 
+  const sendLabel =
+    countdown.secondsLeft > 0
+      ? t('field.smsCode.resend', { seconds: countdown.secondsLeft })
+      : t('field.smsCode.send');
+
   return (
-    <>
-      <NavBar onBack={() => navigate('/')} right={<LanguageToggle />}>
-        {t('register.title')}
-      </NavBar>
+    <H5Page title={t('register.title')} back="/">
       <Form
         layout="vertical"
         footer={
           <>
-            <Button block color="primary" size="large" onClick={submit}>
+            <Button
+              block
+              color="primary"
+              size="large"
+              onClick={submit}
+              loading={submitting}
+              data-testid="register-submit"
+            >
               {t('common.submit')}
             </Button>
             <p style={{ fontSize: 12, color: '#999' }}>{t('register.agree')}</p>
@@ -58,7 +106,8 @@ export function RegisterPage() {
         }
       >
         <Form.Item label={t('field.phone')} description={errorOf('phone')}>
-          <Input
+          <FieldInput
+            testId="register-phone"
             type="tel"
             inputMode="numeric"
             maxLength={11}
@@ -71,12 +120,22 @@ export function RegisterPage() {
           label={t('field.smsCode')}
           description={errorOf('smsCode')}
           extra={
-            <Button size="small" fill="none" color="primary" onClick={sendCode}>
-              {t('field.smsCode.send')}
+            <Button
+              size="small"
+              fill="none"
+              color="primary"
+              onClick={sendCode}
+              loading={sending}
+              disabled={countdown.secondsLeft > 0}
+              data-testid="register-send-code"
+              data-seconds-left={countdown.secondsLeft}
+            >
+              {sendLabel}
             </Button>
           }
         >
-          <Input
+          <FieldInput
+            testId="register-code"
             inputMode="numeric"
             maxLength={6}
             placeholder={t('field.smsCode.placeholder')}
@@ -85,7 +144,8 @@ export function RegisterPage() {
           />
         </Form.Item>
         <Form.Item label={t('field.password')} description={errorOf('password')}>
-          <Input
+          <FieldInput
+            testId="register-password"
             type="password"
             maxLength={64}
             placeholder={t('field.password.placeholder')}
@@ -94,15 +154,25 @@ export function RegisterPage() {
           />
         </Form.Item>
         <Form.Item label={t('field.passwordConfirm')} description={errorOf('passwordConfirm')}>
-          <Input
+          <FieldInput
+            testId="register-password-confirm"
             type="password"
             maxLength={64}
             value={form.passwordConfirm}
             onChange={update('passwordConfirm')}
           />
         </Form.Item>
+        <Form.Item label={t('field.inviteCode')}>
+          <FieldInput
+            testId="register-invite-code"
+            maxLength={32}
+            placeholder={t('field.inviteCode.placeholder')}
+            value={inviteCode}
+            onChange={setInviteCode}
+          />
+        </Form.Item>
       </Form>
-      {message && <p className="h5-page h5-error">{message}</p>}
-    </>
+      <FormError error={apiError} />
+    </H5Page>
   );
 }

@@ -3,12 +3,18 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from 'react';
 
 import type { MessageKey } from './dictionaries';
-import { readStoredLanguage, storeLanguage, translate, type Language } from './translate';
+import {
+  readStoredLanguage,
+  storeLanguage,
+  translate,
+  type Language,
+  type MessageParams,
+} from './translate';
 
 interface I18nContextValue {
   language: Language;
   setLanguage: (language: Language) => void;
-  t: (key: MessageKey) => string;
+  t: (key: MessageKey, params?: MessageParams) => string;
 }
 
 const I18nContext = createContext<I18nContextValue | null>(null);
@@ -33,7 +39,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
   }, [language]);
   const value = useMemo<I18nContextValue>(
-    () => ({ language, setLanguage, t: (key) => translate(language, key) }),
+    () => ({ language, setLanguage, t: (key, params) => translate(language, key, params) }),
     [language, setLanguage],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

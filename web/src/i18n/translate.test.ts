@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { en, zh } from './dictionaries';
 import {
   LANGUAGE_STORAGE_KEY,
+  hasMessage,
+  interpolate,
   lookup,
   readStoredLanguage,
   storeLanguage,
@@ -84,5 +86,21 @@ describe('stored language', () => {
   it('survives a storage that throws', () => {
     expect(readStoredLanguage(brokenStorage)).toBe('zh');
     expect(() => storeLanguage(brokenStorage, 'en')).not.toThrow();
+  });
+});
+
+describe('placeholders', () => {
+  it('fills named placeholders and leaves unknown ones', () => {
+    expect(interpolate('{a} and {b}', { a: 1, b: 'x' })).toBe('1 and x');
+    expect(interpolate('{a} and {c}', { a: 1 })).toBe('1 and {c}');
+    expect(interpolate('no params {a}')).toBe('no params {a}');
+    expect(translate('zh', 'field.smsCode.resend', { seconds: 59 })).toBe('59 秒后重发');
+    expect(translate('en', 'field.smsCode.resend', { seconds: 7 })).toBe('Resend in 7s');
+  });
+
+  it('knows which keys exist', () => {
+    expect(hasMessage('home.title')).toBe(true);
+    expect(hasMessage('toString')).toBe(false);
+    expect(hasMessage('no.such.key')).toBe(false);
   });
 });

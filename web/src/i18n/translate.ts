@@ -15,9 +15,29 @@ export function lookup(from: Dictionaries, language: Language, key: string): str
   return from[language][key] ?? from[DEFAULT_LANGUAGE][key] ?? key;
 }
 
+/** Values for the "{name}" placeholders of a text. */
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/** Replaces each "{name}" in `text` by its value; a placeholder without a value stays. */
+export function interpolate(text: string, params?: MessageParams): string {
+  if (params === undefined) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
 /** The text for a key in the app's dictionaries, with the fallback of lookup. */
-export function translate(language: Language, key: MessageKey | string): string {
-  return lookup(dictionaries, language, key);
+export function translate(
+  language: Language,
+  key: MessageKey | string,
+  params?: MessageParams,
+): string {
+  return interpolate(lookup(dictionaries, language, key), params);
+}
+
+/** True when the app's Chinese dictionary (the reference) has the key. */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(zh, key);
 }
 
 export function isLanguage(value: unknown): value is Language {

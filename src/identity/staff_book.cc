@@ -1,0 +1,214 @@
+// Encoding used by Serialize (and hashed by StateHash), integers little-endian, tables sorted
+// by key:
+//   book    := magic:u32 ("QBS1") staff_count:u64 staff* session_count:u64 session*
+//   staff   := id:u64 username:str display_name:str password_hash:str roles:u32
+//              created_ns:i64 failed_logins:u32 locked_until_ns:i64
+//   session := token_hash:str staff_id:u64 created_ns:i64 expires_ns:i64
+#include "identity/staff_book.h"
+
+#include <absl/strings/string_view.h>
+
+#include <algorithm>
+#include <array>
+
+#include "base/bytes.h"
+
+namespace qb::identity {
+namespace {
+
+constexpr uint32_t kMagic = 0x31534251;  // "QBS1"
+
+constexpr std::array<std::pair<StaffRole, std::string_view>, 7> kRoleNames = {{
+    {StaffRole::kAdmin, "admin"},
+    {StaffRole::kMarketing, "marketing"},
+    {StaffRole::kRisk, "risk"},
+    {StaffRole::kOutreachManager, "outreach_manager"},
+    {StaffRole::kOutreachAgent, "outreach_agent"},
+    {StaffRole::kSupport, "support"},
+    {StaffRole::kAuditor, "auditor"},
+}};
+
+absl::string_view Key(std::string_view text) { return absl::string_view(text.data(), text.size()); }
+
+}  // namespace
+
+std::string_view StaffRoleName(StaffRole role) {
+  for (const auto& [r, name] : kRoleNames) {
+    if (r == role) return name;
+  }
+  return "unknown";
+}
+
+std::optional<StaffRole> ParseStaffRole(std::string_view name) {
+  for (const auto& [role, n] : kRoleNames) {
+    if (n == name) return role;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> StaffRoleNames(uint32_t roles) {
+  std::vector<std::string_view> names;
+  for (const auto& [role, name] : kRoleNames) {
+    if (HasRole(roles, role)) names.push_back(name);
+  }
+  return names;
+}
+
+IdentityResult StaffBook::Create(const StaffRegistration& registration, int64_t now_ns,
+                                 uint64_t* staff_id) {
+  if (registration.username.empty() || registration.password_hash.empty() ||
+      registration.roles == 0 || (registration.roles & ~kAllStaffRoles) != 0) {
+    return IdentityResult::kInvalid;
+  }
+  if (staff_by_username_.contains(Key(registration.username))) return IdentityResult::kStaffTaken;
+  Staff staff;
+  staff.id = staff_.size() + 1;
+  staff.username = registration.username;
+  staff.display_name = registration.display_name;
+  staff.password_hash = registration.password_hash;
+  staff.roles = registration.roles;
+  staff.created_ns = now_ns;
+  staff_by_username_.emplace(staff.username, staff.id);
+  *staff_id = staff.id;
+  staff_.emplace(staff.id, std::move(staff));
+  return IdentityResult::kOk;
+}
+
+const Staff* StaffBook::FindById(uint64_t staff_id) const {
+  auto it = staff_.find(staff_id);
+  return it == staff_.end() ? nullptr : &it->second;
+}
+
+const Staff* StaffBook::FindByUsername(std::string_view username) const {
+  auto it = staff_by_username_.find(Key(username));
+  return it == staff_by_username_.end() ? nullptr : FindById(it->second);
+}
+
+IdentityResult StaffBook::RecordLogin(uint64_t staff_id, bool password_ok, int64_t now_ns) {
+  auto it = staff_.find(staff_id);
+  if (it == staff_.end()) return IdentityResult::kStaffNotFound;
+  Staff& staff = it->second;
+  if (staff.locked_until_ns > now_ns) return IdentityResult::kLoginLocked;
+  if (password_ok) {
+    staff.failed_logins = 0;
+    return IdentityResult::kOk;
+  }
+  if (++staff.failed_logins >= kMaxFailedLogins) {
+    staff.failed_logins = 0;
+    staff.locked_until_ns = now_ns + kLoginLockNs;
+    return IdentityResult::kLoginLocked;
+  }
+  return IdentityResult::kOk;
+}
+
+IdentityResult StaffBook::CreateSession(std::string_view token_hash, uint64_t staff_id,
+                                        int64_t now_ns) {
+  if (token_hash.empty()) return IdentityResult::kInvalid;
+  if (!staff_.contains(staff_id)) return IdentityResult::kStaffNotFound;
+  auto [it, inserted] = sessions_.try_emplace(std::string(token_hash));
+  if (!inserted) return IdentityResult::kSessionExists;
+  it->second = Session{staff_id, now_ns, now_ns + kStaffSessionLifetimeNs};
+  return IdentityResult::kOk;
+}
+
+IdentityResult StaffBook::RevokeSession(std::string_view token_hash) {
+  auto it = sessions_.find(Key(token_hash));
+  if (it == sessions_.end()) return IdentityResult::kSessionNotFound;
+  sessions_.erase(it);
+  return IdentityResult::kOk;
+}
+
+const Session* StaffBook::FindSession(std::string_view token_hash, int64_t now_ns) const {
+  auto it = sessions_.find(Key(token_hash));
+  if (it == sessions_.end() || it->second.expires_ns <= now_ns) return nullptr;
+  return &it->second;
+}
+
+size_t StaffBook::ExpireSessions(int64_t now_ns, size_t limit) {
+  std::vector<std::string> expired;
+  for (const auto& [hash, session] : sessions_) {
+    if (session.expires_ns <= now_ns) expired.push_back(hash);
+  }
+  std::sort(expired.begin(), expired.end());
+  if (expired.size() > limit) expired.resize(limit);
+  for (const std::string& hash : expired) sessions_.erase(hash);
+  return expired.size();
+}
+
+void StaffBook::Clear() {
+  staff_.clear();
+  staff_by_username_.clear();
+  sessions_.clear();
+}
+
+Digest StaffBook::StateHash() const {
+  std::string bytes;
+  Serialize(&bytes);
+  return HashBytes(bytes);
+}
+
+void StaffBook::Serialize(std::string* out) const {
+  ByteWriter w(out);
+  w.U32(kMagic);
+  w.U64(staff_.size());
+  for (uint64_t id = 1; id <= staff_.size(); id++) {
+    const Staff& s = staff_.at(id);
+    w.U64(s.id);
+    w.LengthPrefixed(s.username);
+    w.LengthPrefixed(s.display_name);
+    w.LengthPrefixed(s.password_hash);
+    w.U32(s.roles);
+    w.I64(s.created_ns);
+    w.U32(s.failed_logins);
+    w.I64(s.locked_until_ns);
+  }
+  std::vector<std::string> hashes;
+  hashes.reserve(sessions_.size());
+  for (const auto& [hash, session] : sessions_) hashes.push_back(hash);
+  std::sort(hashes.begin(), hashes.end());
+  w.U64(hashes.size());
+  for (const std::string& hash : hashes) {
+    const Session& s = sessions_.at(hash);
+    w.LengthPrefixed(hash);
+    w.U64(s.customer_id);
+    w.I64(s.created_ns);
+    w.I64(s.expires_ns);
+  }
+}
+
+bool StaffBook::Deserialize(std::string_view bytes) {
+  Clear();
+  ByteReader r(bytes);
+  if (r.U32() != kMagic) return false;
+  auto plausible = [&](uint64_t count) { return count <= r.remaining() / 4; };
+  const uint64_t count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    Staff s;
+    s.id = r.U64();
+    s.username = std::string(r.LengthPrefixed());
+    s.display_name = std::string(r.LengthPrefixed());
+    s.password_hash = std::string(r.LengthPrefixed());
+    s.roles = r.U32();
+    s.created_ns = r.I64();
+    s.failed_logins = r.U32();
+    s.locked_until_ns = r.I64();
+    // Ids are dense from 1, which ForEach and Create rely on.
+    if (s.id != i + 1) return false;
+    if (!staff_by_username_.emplace(s.username, s.id).second) return false;
+    staff_.emplace(s.id, std::move(s));
+  }
+  const uint64_t sessions = r.U64();
+  if (!plausible(sessions)) return false;
+  for (uint64_t i = 0; i < sessions && r.ok(); i++) {
+    std::string hash(r.LengthPrefixed());
+    Session s;
+    s.customer_id = r.U64();
+    s.created_ns = r.I64();
+    s.expires_ns = r.I64();
+    if (!sessions_.emplace(std::move(hash), s).second) return false;
+  }
+  return r.ok() && r.remaining() == 0;
+}
+
+}  // namespace qb::identity

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+
+import { canGrantTier, canOpen, landingPath, visiblePages } from './roles';
+
+const pagesOf = (roles: Parameters<typeof visiblePages>[0]) =>
+  visiblePages(roles).map((entry) => entry.page);
+
+describe('console roles', () => {
+  it('shows an admin every page', () => {
+    expect(pagesOf(['admin'])).toEqual(['dashboard', 'customers', 'smsOutbox', 'ledger', 'staff']);
+    expect(canGrantTier(['admin'])).toBe(true);
+  });
+
+  it('shows the other roles only what their API routes allow', () => {
+    expect(pagesOf(['support'])).toEqual(['dashboard', 'customers']);
+    expect(pagesOf(['auditor'])).toEqual(['dashboard', 'ledger']);
+    expect(pagesOf(['marketing'])).toEqual(['dashboard']);
+    expect(pagesOf(['outreach_agent', 'auditor'])).toEqual(['dashboard', 'customers', 'ledger']);
+    expect(pagesOf([])).toEqual(['dashboard']);
+    expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
+    expect(canOpen(['risk'], 'customers')).toBe(true);
+    expect(canOpen(['auditor'], 'staff')).toBe(false);
+  });
+
+  it('lets only admins and outreach staff grant tier I', () => {
+    expect(canGrantTier(['outreach_agent'])).toBe(true);
+    expect(canGrantTier(['outreach_manager'])).toBe(true);
+    expect(canGrantTier(['support', 'risk', 'auditor'])).toBe(false);
+  });
+
+  it('lands on the first useful page', () => {
+    expect(landingPath(['admin'])).toBe('/console/customers');
+    expect(landingPath(['auditor'])).toBe('/console/ledger');
+    expect(landingPath(['marketing'])).toBe('/console/dashboard');
+  });
+});

@@ -1,0 +1,56 @@
+// Which staff roles may use which console page, as the API checks them per route. The menu
+// shows only the pages a staff member can use; the server still refuses the rest (403).
+import type { StaffRole } from '../api/types';
+import type { MessageKey } from '../i18n/dictionaries';
+
+export type ConsolePage = 'dashboard' | 'customers' | 'smsOutbox' | 'ledger' | 'staff';
+
+/** Each page with its path under /console, its menu label and the roles that may open it. */
+export const CONSOLE_PAGES: readonly {
+  page: ConsolePage;
+  path: string;
+  label: MessageKey;
+  roles: readonly StaffRole[] | 'all';
+}[] = [
+  { page: 'dashboard', path: 'dashboard', label: 'console.dashboard', roles: 'all' },
+  {
+    page: 'customers',
+    path: 'customers',
+    label: 'console.customers',
+    roles: ['admin', 'support', 'risk', 'outreach_manager', 'outreach_agent'],
+  },
+  { page: 'smsOutbox', path: 'sms-outbox', label: 'console.smsOutbox', roles: ['admin'] },
+  { page: 'ledger', path: 'ledger', label: 'console.ledger', roles: ['admin', 'auditor'] },
+  { page: 'staff', path: 'staff', label: 'console.staff', roles: ['admin'] },
+];
+
+/** The roles that may grant a customer tier I (verified in person). */
+export const TIER_GRANT_ROLES: readonly StaffRole[] = [
+  'admin',
+  'outreach_agent',
+  'outreach_manager',
+];
+
+function anyOf(roles: readonly StaffRole[], allowed: readonly StaffRole[] | 'all'): boolean {
+  return allowed === 'all' || roles.some((role) => allowed.includes(role));
+}
+
+export function canOpen(roles: readonly StaffRole[], page: ConsolePage): boolean {
+  const entry = CONSOLE_PAGES.find((candidate) => candidate.page === page);
+  return entry !== undefined && anyOf(roles, entry.roles);
+}
+
+/** The pages for the menu, in menu order. */
+export function visiblePages(roles: readonly StaffRole[]) {
+  return CONSOLE_PAGES.filter((entry) => anyOf(roles, entry.roles));
+}
+
+export function canGrantTier(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, TIER_GRANT_ROLES);
+}
+
+/** Where a staff member lands after logging in: the first page useful for the roles. */
+export function landingPath(roles: readonly StaffRole[]): string {
+  const useful = visiblePages(roles).find((entry) => entry.page !== 'dashboard');
+  return `/console/${useful?.path ?? 'dashboard'}`;
+}

@@ -1,0 +1,128 @@
+// Transfer to another wallet by phone number. Amount parsed to integer fen by money.ts; one
+// Idempotency-Key per user action, reused on retry (see api/idempotency.ts).
+import { Button, Form, Toast } from 'antd-mobile';
+import { useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+
+import { ActionKey } from '../api/idempotency';
+import { customerApi } from '../api/session';
+import { getBalance, transfer, type TransferRequest } from '../api/wallet';
+import { useI18n } from '../i18n/I18nProvider';
+import { formatFen, parseYuan } from '../money';
+import { useLoad } from '../useLoad';
+import { FieldInput, FieldTextArea, FormError, H5Page } from './common';
+import { MAX_MEMO_LENGTH, isValidMemo, isValidPhone } from './validation';
+
+export function TransferPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const balance = useLoad(() => getBalance(customerApi), []);
+  const [toPhone, setToPhone] = useState('');
+  const [amount, setAmount] = useState('');
+  const [memo, setMemo] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [apiError, setApiError] = useState<unknown>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const action = useRef(new ActionKey());
+
+  const submit = async () => {
+    setApiError(null);
+    if (!isValidPhone(toPhone)) {
+      setMessage(t('error.phone'));
+      return;
+    }
+    const parsed = parseYuan(amount);
+    if (!parsed.ok) {
+      setMessage(t(`error.amount.${parsed.error}`));
+      return;
+    }
+    if (!isValidMemo(memo)) {
+      setMessage(t('error.memo'));
+      return;
+    }
+    setMessage(null);
+    setSubmitting(true);
+    const request: TransferRequest = {
+      to_phone: toPhone.trim(),
+      amount: parsed.fen,
+      currency: 'CNY',
+    };
+    if (memo.trim() !== '') request.memo = memo.trim();
+    const key = action.current.keyFor(request);
+    try {
+      const answer = await transfer(customerApi, request, key);
+      action.current.settle();
+      const payee = [answer.counterparty.phone_masked, answer.counterparty.name_masked]
+        .filter(Boolean)
+        .join(' ');
+      Toast.show({
+        icon: 'success',
+        content: t('transfer.done', { amount: formatFen(answer.amount), payee }),
+      });
+      navigate('/home', { replace: true });
+    } catch (error) {
+      action.current.settle(error);
+      setApiError(error);
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <H5Page title={t('transfer.title')}>
+      {balance.data && (
+        <p className="h5-page" data-testid="transfer-balance">
+          {t('home.available')} {formatFen(balance.data.available)}
+        </p>
+      )}
+      <Form
+        layout="vertical"
+        footer={
+          <Button
+            block
+            color="primary"
+            size="large"
+            onClick={submit}
+            loading={submitting}
+            data-testid="transfer-submit"
+          >
+            {t('transfer.submit')}
+          </Button>
+        }
+      >
+        <Form.Item label={t('transfer.toPhone')}>
+          <FieldInput
+            testId="transfer-phone"
+            type="tel"
+            inputMode="numeric"
+            maxLength={11}
+            placeholder={t('field.phone.placeholder')}
+            value={toPhone}
+            onChange={setToPhone}
+          />
+        </Form.Item>
+        <Form.Item label={t('move.amount')}>
+          <FieldInput
+            testId="transfer-amount"
+            inputMode="decimal"
+            maxLength={20}
+            placeholder={t('move.amount.placeholder')}
+            value={amount}
+            onChange={setAmount}
+          />
+        </Form.Item>
+        <Form.Item label={t('transfer.memo')}>
+          <FieldTextArea
+            testId="transfer-memo"
+            maxLength={MAX_MEMO_LENGTH}
+            showCount
+            rows={2}
+            placeholder={t('transfer.memo.placeholder')}
+            value={memo}
+            onChange={setMemo}
+          />
+        </Form.Item>
+      </Form>
+      <FormError error={apiError} text={message} />
+    </H5Page>
+  );
+}
