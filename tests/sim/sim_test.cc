@@ -81,7 +81,7 @@ TEST(SimulationTest, TheWorkloadCoversSuccessAndFailure) {
   EXPECT_GT(outcome.stats.injected_failures, 0u);
   EXPECT_GT(outcome.stats.restarts, outcome.stats.injected_failures / 2);
   EXPECT_GT(outcome.stats.checkpoints, 0u);
-  const ResultCensus census = CountResults(2, 1000);
+  const ResultCensus census = CountResults(2, 5000);
   EXPECT_GT(census.transfers_ok, 200u);
   EXPECT_GT(census.distinct_transfer_failures, 25u) << census.Describe();
   EXPECT_GT(census.linked_chains_failed, 5u);
@@ -90,6 +90,9 @@ TEST(SimulationTest, TheWorkloadCoversSuccessAndFailure) {
   EXPECT_GT(census.customers_registered, 2u);
   EXPECT_GT(census.p2p_ok, 0u);
   EXPECT_GE(census.distinct_p2p_results, 4u) << census.Describe();
+  EXPECT_GT(census.identities_verified, 0u) << census.Describe();
+  EXPECT_GT(census.cards_bound, 0u) << census.Describe();
+  EXPECT_GT(census.holds_settled, 0u) << census.Describe();
 }
 
 }  // namespace

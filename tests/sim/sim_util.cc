@@ -54,7 +54,9 @@ std::string ResultCensus::Describe() const {
          std::to_string(linked_chains_failed) + ", expired holds " +
          std::to_string(pendings_expired) + ", closed accounts " + std::to_string(accounts_closed) +
          ", customers " + std::to_string(customers_registered) + ", p2p ok " +
-         std::to_string(p2p_ok) + ", distinct p2p results " + std::to_string(distinct_p2p_results);
+         std::to_string(p2p_ok) + ", distinct p2p results " + std::to_string(distinct_p2p_results) +
+         ", identities verified " + std::to_string(identities_verified) + ", cards bound " +
+         std::to_string(cards_bound) + ", holds settled " + std::to_string(holds_settled);
 }
 
 ResultCensus CountResults(uint64_t seed, size_t command_count) {
@@ -94,6 +96,12 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
       } else if (std::holds_alternative<engine::P2PTransfer>(commands[i])) {
         census.p2p_ok += reply.results[0] == 0;
         p2p_results.insert(reply.results[0]);
+      } else if (std::holds_alternative<engine::VerifyIdentity>(commands[i])) {
+        census.identities_verified += reply.results[0] == 0;
+      } else if (std::holds_alternative<engine::BindCard>(commands[i])) {
+        census.cards_bound += reply.results[0] == 0;
+      } else if (std::holds_alternative<engine::SettleHold>(commands[i])) {
+        census.holds_settled += reply.results[0] == 0;
       }
     }
     state.EndBatch();

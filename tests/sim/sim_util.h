@@ -40,6 +40,9 @@ struct ResultCensus {
   uint64_t customers_registered = 0;
   uint64_t p2p_ok = 0;
   uint64_t distinct_p2p_results = 0;
+  uint64_t identities_verified = 0;
+  uint64_t cards_bound = 0;
+  uint64_t holds_settled = 0;  // SettleHold commands that posted or voided a hold.
   std::string Describe() const;
 };
 

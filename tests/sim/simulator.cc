@@ -192,6 +192,16 @@ void Simulator::RecordCreated(std::span<const engine::Command> commands,
       }
     } else if (const auto* c = std::get_if<engine::P2PTransfer>(&commands[i])) {
       if (replies[i].results[0] == 0) record_transfer(c->transfer_id);
+    } else if (const auto* c = std::get_if<engine::HoldFunds>(&commands[i])) {
+      if (replies[i].results[0] != 0) continue;
+      record_transfer(c->transfer_id);
+      // The first hold opens the bank clearing account if nothing else did.
+      if (durable && !durable_accounts_.contains(engine::kBankClearingAccountId)) {
+        durable_accounts_.emplace(engine::kBankClearingAccountId,
+                                  *state_->ledger().FindAccount(engine::kBankClearingAccountId));
+      }
+    } else if (const auto* c = std::get_if<engine::SettleHold>(&commands[i])) {
+      if (replies[i].results[0] == 0) record_transfer(c->transfer_id);
     } else if (std::holds_alternative<engine::RegisterCustomer>(commands[i])) {
       // A registration opens the customer's wallet account.
       if (!durable || replies[i].results[0] != 0) continue;

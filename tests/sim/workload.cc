@@ -69,10 +69,11 @@ class Generator {
   int64_t AnyAmount();
 
   Rng rng_;
-  std::vector<Account> accounts_;  // Every valid account the stream asks to create.
-  std::vector<Role> roles_;        // Parallel to accounts_.
-  std::vector<Transfer> issued_;   // Every transfer generated, for reuse.
-  std::vector<Transfer> holds_;    // Every pending transfer generated.
+  std::vector<Account> accounts_;       // Every valid account the stream asks to create.
+  std::vector<Role> roles_;             // Parallel to accounts_.
+  std::vector<Transfer> issued_;        // Every transfer generated, for reuse.
+  std::vector<Transfer> holds_;         // Every pending transfer generated.
+  std::vector<uint64_t> wallet_holds_;  // Ids of HoldFunds commands generated.
   uint64_t next_account_id_ = kFirstDynamicAccount;
   uint64_t next_transfer_id_ = 1;
 };
@@ -358,7 +359,11 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
   auto code = [&] { return "code-" + std::to_string(rng_.Below(3)); };
   auto customer = [&] { return 1 + rng_.Below(kPhones + 1); };  // Sometimes unknown.
   auto token = [&] { return "token-" + std::to_string(rng_.Below(4)); };
-  switch (rng_.Below(8)) {
+  auto card_id = [&] { return 1 + rng_.Below(6); };  // Sometimes never bound, or unbound.
+  // Cards, verification and holds mostly go to the first few customers, so that holds on
+  // bound cards (and their settlement) happen often enough to matter.
+  auto card_holder = [&] { return rng_.Percent(70) ? 1 + rng_.Below(2) : customer(); };
+  switch (rng_.Below(16)) {
     case 0:
     case 1: {
       // A sign-up: a code, then (usually right away, usually the right code) registration.
@@ -378,18 +383,80 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
     case 4:
       commands->push_back(engine::RevokeSession{token()});
       return;
-    case 5: {
+    case 5:
+    case 6: {
       engine::CreateTransfers top_up;
       top_up.transfers.push_back(MakeTransfer(
           kClearing, engine::kCustomerWalletAccountBase + customer(), PaymentAmount(), kCodeTopUp));
       commands->push_back(std::move(top_up));
       return;
     }
-    default: {
+    case 7:
+    case 8:
+    case 9: {
       const int64_t amount = rng_.Below(4) == 0 ? AnyAmount() : PaymentAmount();
       commands->push_back(
-          engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount, ""});
+          engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount, "memo"});
       return;
+    }
+    case 10: {
+      // Few identities for many customers: most attempts after the first are taken.
+      const std::string id = "id-" + std::to_string(rng_.Below(4));
+      commands->push_back(
+          engine::VerifyIdentity{card_holder(), {"张三", id, "sealed-" + id, "masked", 0}});
+      return;
+    }
+    case 11: {
+      identity::BoundCard card;
+      const std::string pan = std::to_string(rng_.Below(8));
+      card.lookup_hash = "pan-" + pan;
+      card.pan_sealed = "sealed-" + pan;
+      card.first6 = "622202";
+      card.last4 = "000" + pan;
+      card.bank_code = "ICBC";
+      card.bank_token = "tok-" + pan;
+      commands->push_back(engine::BindCard{card_holder(), card});
+      return;
+    }
+    case 12:
+      commands->push_back(engine::UnbindCard{customer(), card_id()});
+      return;
+    case 13: {
+      const auto kind = rng_.Percent(60) ? engine::HoldKind::kTopUp : engine::HoldKind::kWithdrawal;
+      wallet_holds_.push_back(next_transfer_id_);
+      commands->push_back(engine::HoldFunds{kind, next_transfer_id_++, card_holder(),
+                                            rng_.Percent(70) ? 1 + rng_.Below(3) : card_id(),
+                                            rng_.Below(5) == 0 ? AnyAmount() : PaymentAmount()});
+      return;
+    }
+    case 14: {
+      // Usually the latest hold made above (perhaps settled already), sometimes any id.
+      const uint64_t hold =
+          !wallet_holds_.empty() && rng_.Percent(90)
+              ? wallet_holds_[wallet_holds_.size() - 1 -
+                              rng_.Below(std::min<size_t>(3, wallet_holds_.size()))]
+              : 1 + rng_.Below(next_transfer_id_);
+      commands->push_back(engine::SettleHold{next_transfer_id_++, hold, rng_.Percent(70)});
+      return;
+    }
+    default: {
+      const uint64_t staff = 1 + rng_.Below(3);
+      switch (rng_.Below(4)) {
+        case 0:
+          commands->push_back(
+              engine::CreateStaff{{"staff-" + std::to_string(rng_.Below(3)), "name", "argon2-hash",
+                                   static_cast<uint32_t>(1 + rng_.Below(127))}});
+          return;
+        case 1:
+          commands->push_back(engine::RecordStaffLogin{staff, rng_.Below(3) != 0});
+          return;
+        case 2:
+          commands->push_back(engine::CreateStaffSession{token(), staff});
+          return;
+        default:
+          commands->push_back(engine::GrantTier{customer(), identity::WalletTier::kI, staff});
+          return;
+      }
     }
   }
 }
