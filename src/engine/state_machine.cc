@@ -60,6 +60,8 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
   expired_ids_.clear();
   ledger_.ExpirePending(batch_time_ns, kMaxExpirationsPerBatch,
                         projection_ ? &expired_ids_ : nullptr);
+  customers_.Sweep(batch_time_ns, kMaxSweepsPerBatch);
+  staff_.Sweep(batch_time_ns, kMaxSweepsPerBatch);
   for (uint64_t id : expired_ids_) {
     const ledger::Transfer* pending = ledger_.FindTransfer(id);
     Touch(pending->debit_account_id);

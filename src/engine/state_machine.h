@@ -25,6 +25,8 @@ namespace qb::engine {
 // replayed semantics, like the rules themselves: changing it changes how old journals replay,
 // so it is a constant and not a setting.
 inline constexpr size_t kMaxExpirationsPerBatch = 10'000;
+// Likewise for expired sessions, one-time codes and sending rates (identity books' Sweep).
+inline constexpr size_t kMaxSweepsPerBatch = 10'000;
 
 class StateMachine {
  public:

@@ -116,9 +116,15 @@ IdentityResult CustomerBook::IssueOtp(std::string_view phone, OtpPurpose purpose
     rate.issued_today = 0;
   }
   if (rate.issued_today >= kOtpMaxPerDay) return IdentityResult::kOtpDailyLimit;
+  if (rate.issued_today > 0) rate_expiry_.Remove(rate.last_issued_ns + kOtpRateKeepNs, phone);
   rate.issued_today++;
   rate.last_issued_ns = now_ns;
-  otps_[OtpKey(phone, purpose)] = Otp{std::string(code_hash), now_ns, 0};
+  rate_expiry_.Add(now_ns + kOtpRateKeepNs, phone);
+  const std::string key = OtpKey(phone, purpose);
+  Otp& otp = otps_[key];
+  if (!otp.code_hash.empty()) otp_expiry_.Remove(OtpDeadline(otp), key);
+  otp = Otp{std::string(code_hash), now_ns, 0};
+  otp_expiry_.Add(OtpDeadline(otp), key);
   return IdentityResult::kOk;
 }
 
@@ -128,19 +134,23 @@ IdentityResult CustomerBook::ConsumeOtp(std::string_view phone, OtpPurpose purpo
   auto it = otps_.find(OtpKey(phone, purpose));
   if (it == otps_.end()) return IdentityResult::kOtpNotFound;
   Otp& otp = it->second;
-  if (now_ns - otp.issued_ns >= kOtpLifetimeNs) {
+  auto erase = [&] {
+    otp_expiry_.Remove(OtpDeadline(otp), it->first);
     otps_.erase(it);
+  };
+  if (now_ns - otp.issued_ns >= kOtpLifetimeNs) {
+    erase();
     return IdentityResult::kOtpExpired;
   }
   if (otp.code_hash != code_hash) {
     // The hashes are keyed digests of the code, so comparing them leaks nothing useful.
     if (++otp.tries >= kOtpMaxTries) {
-      otps_.erase(it);
+      erase();
       return IdentityResult::kOtpTooManyTries;
     }
     return IdentityResult::kOtpMismatch;
   }
-  otps_.erase(it);
+  erase();
   return IdentityResult::kOk;
 }
 
@@ -274,12 +284,14 @@ IdentityResult CustomerBook::CreateSession(std::string_view token_hash, uint64_t
   auto [it, inserted] = sessions_.try_emplace(std::string(token_hash));
   if (!inserted) return IdentityResult::kSessionExists;
   it->second = Session{customer_id, now_ns, now_ns + kSessionLifetimeNs};
+  session_expiry_.Add(it->second.expires_ns, it->first);
   return IdentityResult::kOk;
 }
 
 IdentityResult CustomerBook::RevokeSession(std::string_view token_hash) {
   auto it = sessions_.find(Key(token_hash));
   if (it == sessions_.end()) return IdentityResult::kSessionNotFound;
+  session_expiry_.Remove(it->second.expires_ns, it->first);
   sessions_.erase(it);
   return IdentityResult::kOk;
 }
@@ -290,16 +302,14 @@ const Session* CustomerBook::FindSession(std::string_view token_hash, int64_t no
   return &it->second;
 }
 
-size_t CustomerBook::ExpireSessions(int64_t now_ns, size_t limit) {
-  // Sorted, so which sessions go first never depends on hash-map order.
-  std::vector<std::string> expired;
-  for (const auto& [hash, session] : sessions_) {
-    if (session.expires_ns <= now_ns) expired.push_back(hash);
-  }
-  std::sort(expired.begin(), expired.end());
-  if (expired.size() > limit) expired.resize(limit);
-  for (const std::string& hash : expired) sessions_.erase(hash);
-  return expired.size();
+size_t CustomerBook::Sweep(int64_t now_ns, size_t limit) {
+  size_t swept = session_expiry_.PopDue(
+      now_ns, limit, [&](const std::string& hash) { sessions_.erase(Key(hash)); });
+  swept +=
+      otp_expiry_.PopDue(now_ns, limit, [&](const std::string& key) { otps_.erase(Key(key)); });
+  swept += rate_expiry_.PopDue(now_ns, limit,
+                               [&](const std::string& phone) { otp_rates_.erase(Key(phone)); });
+  return swept;
 }
 
 void CustomerBook::Clear() {
@@ -311,6 +321,9 @@ void CustomerBook::Clear() {
   customer_by_identity_.clear();
   customer_by_card_.clear();
   next_card_id_ = 1;
+  session_expiry_.Clear();
+  otp_expiry_.Clear();
+  rate_expiry_.Clear();
 }
 
 Digest CustomerBook::StateHash() const {
@@ -448,6 +461,7 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     otp.code_hash = std::string(r.LengthPrefixed());
     otp.issued_ns = r.I64();
     otp.tries = r.U32();
+    otp_expiry_.Add(OtpDeadline(otp), key);
     if (!otps_.emplace(std::move(key), std::move(otp)).second) return false;
   }
   const uint64_t rates = r.U64();
@@ -458,6 +472,7 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     rate.day_number = static_cast<int32_t>(r.U32());
     rate.issued_today = r.U32();
     rate.last_issued_ns = r.I64();
+    rate_expiry_.Add(rate.last_issued_ns + kOtpRateKeepNs, phone);
     if (!otp_rates_.emplace(std::move(phone), rate).second) return false;
   }
   const uint64_t sessions = r.U64();
@@ -468,6 +483,7 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     s.customer_id = r.U64();
     s.created_ns = r.I64();
     s.expires_ns = r.I64();
+    session_expiry_.Add(s.expires_ns, hash);
     if (!sessions_.emplace(std::move(hash), s).second) return false;
   }
   return r.ok() && r.remaining() == 0;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/digest.h"
+#include "identity/expiry_index.h"
 #include "identity/tier_limits.h"
 
 namespace qb::identity {
@@ -31,6 +32,10 @@ inline constexpr uint32_t kOtpMaxPerDay = 10;
 inline constexpr uint32_t kMaxFailedLogins = 5;
 inline constexpr int64_t kLoginLockNs = 30 * 60 * kNsPerSecond;
 inline constexpr int64_t kSessionLifetimeNs = 12 * 3600 * kNsPerSecond;
+// How long an expired code is kept (so a late try hears "expired", not "not found") and how
+// long a phone's sending rate is kept after its last code, before Sweep drops them.
+inline constexpr int64_t kOtpKeepAfterExpiryNs = 3600 * kNsPerSecond;
+inline constexpr int64_t kOtpRateKeepNs = 2 * 24 * 3600 * kNsPerSecond;
 
 enum class OtpPurpose : uint8_t { kRegister = 1, kLogin = 2, kResetPassword = 3 };
 
@@ -160,8 +165,10 @@ class CustomerBook {
   IdentityResult RevokeSession(std::string_view token_hash);
   // The session if it exists and has not reached its absolute expiry.
   const Session* FindSession(std::string_view token_hash, int64_t now_ns) const;
-  // Drops sessions past their expiry, at most `limit`; returns how many.
-  size_t ExpireSessions(int64_t now_ns, size_t limit);
+  // Drops sessions past their expiry, codes and sending rates past their keeping time: at most
+  // `limit` of each, earliest first; returns how many in all. Deterministic, so the engine
+  // runs it at the start of every batch.
+  size_t Sweep(int64_t now_ns, size_t limit);
 
   size_t customer_count() const { return customers_.size(); }
   // Visits every session (token hash, session), in no particular order.
@@ -190,6 +197,9 @@ class CustomerBook {
     bool operator==(const OtpRate&) const = default;
   };
   static std::string OtpKey(std::string_view phone, OtpPurpose purpose);
+  static int64_t OtpDeadline(const Otp& otp) {
+    return otp.issued_ns + kOtpLifetimeNs + kOtpKeepAfterExpiryNs;
+  }
 
   absl::flat_hash_map<uint64_t, Customer> customers_;
   absl::flat_hash_map<std::string, uint64_t> customer_by_phone_;
@@ -199,6 +209,10 @@ class CustomerBook {
   absl::flat_hash_map<std::string, uint64_t> customer_by_identity_;  // id lookup hash → id.
   absl::flat_hash_map<std::string, uint64_t> customer_by_card_;      // card lookup hash → id.
   uint64_t next_card_id_ = 1;
+  // Derived: rebuilt by Deserialize, never serialized.
+  ExpiryIndex session_expiry_;
+  ExpiryIndex otp_expiry_;
+  ExpiryIndex rate_expiry_;
 };
 
 }  // namespace qb::identity

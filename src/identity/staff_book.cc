@@ -108,12 +108,14 @@ IdentityResult StaffBook::CreateSession(std::string_view token_hash, uint64_t st
   auto [it, inserted] = sessions_.try_emplace(std::string(token_hash));
   if (!inserted) return IdentityResult::kSessionExists;
   it->second = Session{staff_id, now_ns, now_ns + kStaffSessionLifetimeNs};
+  session_expiry_.Add(it->second.expires_ns, it->first);
   return IdentityResult::kOk;
 }
 
 IdentityResult StaffBook::RevokeSession(std::string_view token_hash) {
   auto it = sessions_.find(Key(token_hash));
   if (it == sessions_.end()) return IdentityResult::kSessionNotFound;
+  session_expiry_.Remove(it->second.expires_ns, it->first);
   sessions_.erase(it);
   return IdentityResult::kOk;
 }
@@ -124,21 +126,16 @@ const Session* StaffBook::FindSession(std::string_view token_hash, int64_t now_n
   return &it->second;
 }
 
-size_t StaffBook::ExpireSessions(int64_t now_ns, size_t limit) {
-  std::vector<std::string> expired;
-  for (const auto& [hash, session] : sessions_) {
-    if (session.expires_ns <= now_ns) expired.push_back(hash);
-  }
-  std::sort(expired.begin(), expired.end());
-  if (expired.size() > limit) expired.resize(limit);
-  for (const std::string& hash : expired) sessions_.erase(hash);
-  return expired.size();
+size_t StaffBook::Sweep(int64_t now_ns, size_t limit) {
+  return session_expiry_.PopDue(now_ns, limit,
+                                [&](const std::string& hash) { sessions_.erase(Key(hash)); });
 }
 
 void StaffBook::Clear() {
   staff_.clear();
   staff_by_username_.clear();
   sessions_.clear();
+  session_expiry_.Clear();
 }
 
 Digest StaffBook::StateHash() const {
@@ -206,6 +203,7 @@ bool StaffBook::Deserialize(std::string_view bytes) {
     s.customer_id = r.U64();
     s.created_ns = r.I64();
     s.expires_ns = r.I64();
+    session_expiry_.Add(s.expires_ns, hash);
     if (!sessions_.emplace(std::move(hash), s).second) return false;
   }
   return r.ok() && r.remaining() == 0;

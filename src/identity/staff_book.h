@@ -12,6 +12,7 @@
 
 #include "base/digest.h"
 #include "identity/customer_book.h"
+#include "identity/expiry_index.h"
 
 namespace qb::identity {
 
@@ -68,7 +69,8 @@ class StaffBook {
   IdentityResult RevokeSession(std::string_view token_hash);
   // `Session::customer_id` holds the staff id here.
   const Session* FindSession(std::string_view token_hash, int64_t now_ns) const;
-  size_t ExpireSessions(int64_t now_ns, size_t limit);
+  // Drops sessions past their expiry, at most `limit`, earliest first; returns how many.
+  size_t Sweep(int64_t now_ns, size_t limit);
 
   size_t staff_count() const { return staff_.size(); }
   // Visits every session (token hash, session), in no particular order.
@@ -90,6 +92,7 @@ class StaffBook {
   absl::flat_hash_map<uint64_t, Staff> staff_;
   absl::flat_hash_map<std::string, uint64_t> staff_by_username_;
   absl::flat_hash_map<std::string, Session> sessions_;
+  ExpiryIndex session_expiry_;  // Derived: rebuilt by Deserialize.
 };
 
 }  // namespace qb::identity

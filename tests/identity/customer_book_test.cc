@@ -110,8 +110,34 @@ TEST_F(CustomerBookTest, SessionsLiveTwelveHoursAndCanBeRevoked) {
   EXPECT_EQ(book_.RevokeSession("token-c"), IdentityResult::kOk);
   EXPECT_EQ(book_.RevokeSession("token-c"), IdentityResult::kSessionNotFound);
   EXPECT_EQ(book_.FindSession("token-c", kStart), nullptr);
-  EXPECT_EQ(book_.ExpireSessions(kStart + 12 * 60 * kMinute, 10), 1u);
+  // The code was used up at registration; the phone's sending rate stays for two days.
+  EXPECT_EQ(book_.Sweep(kStart + 12 * 60 * kMinute - 1, 10), 0u);
+  EXPECT_EQ(book_.Sweep(kStart + 12 * 60 * kMinute, 10), 1u);
   EXPECT_EQ(book_.session_count(), 0u);
+}
+
+TEST_F(CustomerBookTest, SweepDropsOnlyWhatHasOutlivedItsUse) {
+  ASSERT_EQ(Issue(kStart), IdentityResult::kOk);
+  // An expired code is kept an hour so a late try still hears "expired".
+  EXPECT_EQ(book_.Sweep(kStart + kOtpLifetimeNs + kOtpKeepAfterExpiryNs - 1, 10), 0u);
+  std::string copy;
+  book_.Serialize(&copy);
+  EXPECT_EQ(book_.Sweep(kStart + kOtpLifetimeNs + kOtpKeepAfterExpiryNs, 10), 1u);
+  EXPECT_EQ(book_.ConsumeOtp(kPhone, OtpPurpose::kRegister, "h",
+                             kStart + kOtpLifetimeNs + kOtpKeepAfterExpiryNs),
+            IdentityResult::kOtpNotFound);
+  // The sending rate goes after two days: a new day's limit is counted afresh either way.
+  EXPECT_EQ(book_.Sweep(kStart + kOtpRateKeepNs, 10), 1u);
+  // A book restored from bytes rebuilds its expiry order and sweeps the same.
+  CustomerBook restored;
+  ASSERT_TRUE(restored.Deserialize(copy));
+  // The limit counts per table: one code and one rate go in the same sweep.
+  EXPECT_EQ(restored.Sweep(kStart + kOtpRateKeepNs, 1), 2u);
+  EXPECT_EQ(restored.Sweep(kStart + kOtpRateKeepNs, 1), 0u);
+  std::string after, restored_after;
+  book_.Serialize(&after);
+  restored.Serialize(&restored_after);
+  EXPECT_EQ(after, restored_after);
 }
 
 TEST_F(CustomerBookTest, InvalidInputIsRefusedWithoutChange) {
