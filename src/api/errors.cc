@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 22> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 48> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -45,7 +45,7 @@ constexpr std::array<ErrorCodeInfo, 22> kErrorCodes = {{
     {ErrorCode::kIdentityNotFound, "IDENTITY_NOT_FOUND", 422, 0},
     {ErrorCode::kIdentityTaken, "IDENTITY_TAKEN", 409, 0},
     {ErrorCode::kAlreadyVerified, "ALREADY_VERIFIED", 409, 0},
-    {ErrorCode::kVerifierUnavailable, "VERIFIER_UNAVAILABLE", 503, 1},
+    {ErrorCode::kVerifierUnavailable, "VERIFIER_UNAVAILABLE", 503, 5},
     {ErrorCode::kIdentityRequired, "IDENTITY_REQUIRED", 403, 0},
     {ErrorCode::kCardInvalid, "CARD_INVALID", 400, 0},
     {ErrorCode::kCardTaken, "CARD_TAKEN", 409, 0},
@@ -54,7 +54,7 @@ constexpr std::array<ErrorCodeInfo, 22> kErrorCodes = {{
     {ErrorCode::kPayeeNotFound, "PAYEE_NOT_FOUND", 404, 0},
     {ErrorCode::kSameAccount, "SAME_ACCOUNT", 400, 0},
     {ErrorCode::kBankDeclined, "BANK_DECLINED", 402, 0},
-    {ErrorCode::kBankUnavailable, "BANK_UNAVAILABLE", 503, 1},
+    {ErrorCode::kBankUnavailable, "BANK_UNAVAILABLE", 503, 5},
 }};
 
 constexpr bool TableIsInEnumOrder() {

@@ -30,13 +30,17 @@ TEST(ErrorsTest, EveryCodeRendersWithItsStatusAndShape) {
     EXPECT_EQ(error.size(), 2u);
     EXPECT_EQ(error.at("code").as_string(), info.name);
     EXPECT_EQ(error.at("message").as_string(), "something \"quoted\" happened");
+    // Only the codes a retry can fix say when to retry.
     if (info.code == ErrorCode::kOverloaded) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "1");
+    } else if (info.code == ErrorCode::kVerifierUnavailable ||
+               info.code == ErrorCode::kBankUnavailable) {
+      EXPECT_EQ(HeaderOf(response, "Retry-After"), "5") << info.name;
     } else {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "") << info.name;
     }
   }
-  EXPECT_EQ(names.size(), 22u);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kBankUnavailable) + 1);
 }
 
 TEST(ErrorsTest, TableHasTheAgreedStatuses) {
