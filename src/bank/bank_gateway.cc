@@ -59,4 +59,24 @@ BankResultCode ValidateRequestFields(std::string_view request_id, std::string_vi
   return BankResultCode::kApproved;
 }
 
+BankResultCode ValidateBindingFields(const CardBindingRequest& request) {
+  constexpr size_t kMaxHolderFieldBytes = 128;
+  const std::string_view id = request.request_id;
+  if (id.empty() || id.size() > kMaxRequestIdBytes || !IsVisibleAscii(id)) {
+    return BankResultCode::kInvalidRequest;
+  }
+  const std::string_view pan = request.pan;
+  if (pan.size() < 13 || pan.size() > 19 ||
+      !std::all_of(pan.begin(), pan.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return BankResultCode::kInvalidRequest;
+  }
+  for (std::string_view field :
+       {std::string_view(request.holder_name), std::string_view(request.resident_id),
+        std::string_view(request.phone)}) {
+    if (field.empty() || field.size() > kMaxHolderFieldBytes)
+      return BankResultCode::kInvalidRequest;
+  }
+  return BankResultCode::kApproved;
+}
+
 }  // namespace qb::bank

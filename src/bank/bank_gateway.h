@@ -3,6 +3,11 @@
 // then Capture takes it or Void releases it. A withdrawal is one Payout to the card. Status
 // answers "what happened to request X?" after a timeout, for reconciliation.
 //
+// Binding comes first: BindCard asks the bank's four-element check (card number, holder name,
+// resident ID, phone) whether the card belongs to the wallet's verified customer, and on
+// approval the bank issues the card token every later request names the card by. That check is
+// what makes a tier II wallet's card "a card in the customer's own name".
+//
 // Every request carries a request_id chosen by the wallet; the bank treats it as an idempotency
 // key, so a retry after a timeout can never move money twice. Cards are named by a token issued
 // at binding, never by their number (PAN): tokens may appear in logs, PANs must not.
@@ -62,6 +67,16 @@ struct PayoutRequest {
   std::string currency{kCurrencyCny};
 };
 
+// Ask the bank to confirm that the card is the holder's and to issue a token for it. The PAN
+// goes to the bank here and nowhere else; the request as a whole must never be logged.
+struct CardBindingRequest {
+  std::string request_id;
+  std::string pan;  // Normalised digits (identity::NormalizePan).
+  std::string holder_name;
+  std::string resident_id;
+  std::string phone;
+};
+
 enum class TransactionKind : uint8_t { kAuthorization, kPayout };
 enum class AuthorizationState : uint8_t { kNone, kHeld, kCaptured, kVoided };
 
@@ -83,11 +98,19 @@ class BankGateway {
   virtual BankResult Void(const std::string& auth_id) = 0;
   virtual BankResult Payout(const PayoutRequest& request) = 0;
   virtual TransactionStatus Status(const std::string& request_id) = 0;
+  // Approved: bank_reference is the card token (never the PAN). Idempotent by request_id, like
+  // the money requests: a retry after a timeout gets the same token. A card that is not the
+  // holder's, or does not exist, is kDeclinedInvalidCard; a blocked one kDeclinedCardBlocked.
+  virtual BankResult BindCard(const CardBindingRequest& request) = 0;
 };
 
 // The checks every gateway applies before talking to the bank: kApproved when well-formed,
 // otherwise kInvalidRequest.
 BankResultCode ValidateRequestFields(std::string_view request_id, std::string_view card_token,
                                      int64_t amount_fen, std::string_view currency);
+
+// The same for a binding: a well-formed request id, a PAN of 13-19 digits, and non-empty
+// holder name, resident ID and phone of bounded length.
+BankResultCode ValidateBindingFields(const CardBindingRequest& request);
 
 }  // namespace qb::bank

@@ -5,6 +5,7 @@
 
 #include "base/assert.h"
 #include "base/checked.h"
+#include "base/digest.h"
 
 namespace qb::bank {
 
@@ -12,6 +13,8 @@ SimulatedBank::SimulatedBank(SimulatedBankOptions options) : options_(options), 
   QB_ASSERT(options_.failure_rate_ppm <= 1'000'000);
   QB_ASSERT(options_.max_amount_fen > 0);
   QB_ASSERT(options_.latency.count() >= 0);
+  QB_ASSERT(options_.opening_balance_fen >= 0 &&
+            options_.opening_balance_fen <= kMaxCardBalanceFen);
 }
 
 void SimulatedBank::AddCard(const std::string& card_token, int64_t balance_fen) {
@@ -86,6 +89,59 @@ TransactionStatus SimulatedBank::Status(const std::string& request_id) {
   const Transaction& transaction = it->second;
   return TransactionStatus{true, transaction.kind, transaction.result, transaction.state,
                            transaction.amount_fen};
+}
+
+BankResult SimulatedBank::BindCard(const CardBindingRequest& request) {
+  Sleep();
+  std::lock_guard lock(mutex_);
+  if (ValidateBindingFields(request) != BankResultCode::kApproved) {
+    return BankResult{BankResultCode::kInvalidRequest, ""};
+  }
+  Failure failure = DrawFailure();
+  if (failure == Failure::kUnavailable) return BankResult{BankResultCode::kUnavailable, ""};
+  if (failure == Failure::kTimeoutLost) return BankResult{BankResultCode::kTimeout, ""};
+
+  std::string pan_hash = DigestHex(HashBytes(request.pan));
+  BankResult result;
+  auto it = binding_requests_.find(request.request_id);
+  if (it != binding_requests_.end()) {
+    result = it->second.pan_hash == pan_hash ? it->second.result
+                                             : BankResult{BankResultCode::kRequestIdReused, ""};
+  } else if (binding_requests_.size() >= options_.max_requests) {
+    return BankResult{BankResultCode::kUnavailable, ""};
+  } else {
+    result = DecideBinding(request, pan_hash);
+    binding_requests_.emplace(request.request_id, Binding{std::move(pan_hash), result});
+  }
+  if (failure == Failure::kTimeoutProcessed) return BankResult{BankResultCode::kTimeout, ""};
+  return result;
+}
+
+BankResult SimulatedBank::DecideBinding(const CardBindingRequest& request,
+                                        const std::string& pan_hash) {
+  if (request.holder_name.find("不匹配") != std::string::npos) {
+    return BankResult{BankResultCode::kDeclinedInvalidCard, NextReference()};
+  }
+  auto known = token_by_pan_.find(pan_hash);
+  if (known != token_by_pan_.end()) {
+    if (cards_.at(known->second).blocked) {
+      return BankResult{BankResultCode::kDeclinedCardBlocked, NextReference()};
+    }
+    return BankResult{BankResultCode::kApproved, known->second};
+  }
+  // "CT" and a counter: never all digits, so never mistaken for a PAN.
+  std::string digits = std::to_string(token_by_pan_.size() + 1);
+  std::string token = "CT" + std::string(digits.size() < 12 ? 12 - digits.size() : 0, '0') + digits;
+  bool inserted =
+      cards_.emplace(token, SimulatedCard{options_.opening_balance_fen, 0, false}).second;
+  QB_ASSERT(inserted);  // AddCard tokens never start with "CT" in practice; asserted anyway.
+  token_by_pan_.emplace(pan_hash, token);
+  return BankResult{BankResultCode::kApproved, std::move(token)};
+}
+
+size_t SimulatedBank::bound_card_count() const {
+  std::lock_guard lock(mutex_);
+  return token_by_pan_.size();
 }
 
 SimulatedBank::Failure SimulatedBank::DrawFailure() {

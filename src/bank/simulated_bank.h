@@ -4,9 +4,16 @@
 // BankGateway.
 //
 // Money is conserved: the sum of all card balances plus the bank's settlement position (money
-// it has taken from cards for the wallet, minus money it has paid out) changes only by AddCard.
-// Authorize holds part of a card's balance; Capture moves it to settlement; Void releases it.
-// No operation lets a card's holds exceed its balance, so a card is never overdrawn.
+// it has taken from cards for the wallet, minus money it has paid out) changes only by AddCard
+// and by BindCard opening a card it has not seen before. Authorize holds part of a card's
+// balance; Capture moves it to settlement; Void releases it. No operation lets a card's holds
+// exceed its balance, so a card is never overdrawn.
+//
+// BindCard stands in for the four-element check: any well-formed request is the holder's card,
+// except that a holder name containing "不匹配" is declined (kDeclinedInvalidCard) so callers can
+// show a name mismatch. The first binding of a PAN opens a card with opening_balance_fen under
+// a new token; binding the same PAN again (another request id) answers the same token. The
+// bank keeps only a hash of each PAN, not the number.
 #pragma once
 
 #include <chrono>
@@ -29,9 +36,10 @@ struct SimulatedBankOptions {
   // after the bank did process the request (only Status or a retry reveals the outcome).
   // Calls in the same order with the same seed fail the same way.
   uint32_t failure_rate_ppm = 0;
-  std::chrono::microseconds latency{0};  // slept outside the lock on every call
-  int64_t max_amount_fen = 5'000'000;    // per transaction (¥50,000)
-  size_t max_requests = 1'000'000;       // remembered request ids; beyond, kUnavailable
+  std::chrono::microseconds latency{0};      // slept outside the lock on every call
+  int64_t max_amount_fen = 5'000'000;        // per transaction (¥50,000)
+  size_t max_requests = 1'000'000;           // remembered request ids; beyond, kUnavailable
+  int64_t opening_balance_fen = 10'000'000;  // of a card opened by BindCard (¥100,000)
 };
 
 struct SimulatedCard {
@@ -61,6 +69,10 @@ class SimulatedBank final : public BankGateway {
   BankResult Void(const std::string& auth_id) override;
   BankResult Payout(const PayoutRequest& request) override;
   TransactionStatus Status(const std::string& request_id) override;
+  BankResult BindCard(const CardBindingRequest& request) override;
+
+  // Cards opened by BindCard.
+  size_t bound_card_count() const;
 
  private:
   enum class Failure : uint8_t { kNone, kUnavailable, kTimeoutLost, kTimeoutProcessed };
@@ -73,6 +85,11 @@ class SimulatedBank final : public BankGateway {
     AuthorizationState state = AuthorizationState::kNone;
   };
 
+  struct Binding {
+    std::string pan_hash;  // never the PAN itself
+    BankResult result;
+  };
+
   // All below run with mutex_ held.
   Failure DrawFailure();
   std::string NextReference();
@@ -81,6 +98,7 @@ class SimulatedBank final : public BankGateway {
                               const std::string& currency);
   BankResultCode Decide(TransactionKind kind, const std::string& card_token, int64_t amount_fen);
   BankResult Settle(const std::string& auth_id, AuthorizationState target);
+  BankResult DecideBinding(const CardBindingRequest& request, const std::string& pan_hash);
   void Sleep() const;
 
   const SimulatedBankOptions options_;
@@ -89,6 +107,8 @@ class SimulatedBank final : public BankGateway {
   std::map<std::string, SimulatedCard> cards_;                  // guarded by mutex_
   std::unordered_map<std::string, Transaction> requests_;       // by request_id; guarded
   std::unordered_map<std::string, std::string> auth_requests_;  // auth_id -> request_id
+  std::unordered_map<std::string, Binding> binding_requests_;   // by request_id; guarded
+  std::unordered_map<std::string, std::string> token_by_pan_;   // PAN hash -> token; guarded
   int64_t settlement_fen_ = 0;                                  // guarded by mutex_
   uint64_t next_reference_ = 1;                                 // guarded by mutex_
 };

@@ -1,7 +1,8 @@
-// qianbao: the admin command. Subcommands: verify, bench.
+// qianbao: the admin command. Subcommands: verify, bench, admin.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/admin.h"
 #include "cli/bench_engine.h"
 #include "cli/verify.h"
 
@@ -31,8 +32,26 @@ int main(int argc, char** argv) {
   bench_engine->add_flag("--no-read-models", no_projection, "Do not project read models");
   bench_engine->add_flag("--no-progress", no_progress, "No progress bar");
 
+  auto* admin = app.add_subcommand("admin", "Staff accounts (the server must be stopped)");
+  admin->require_subcommand(1);
+  qb::cli::AdminCreateOptions admin_options;
+  auto* admin_create =
+      admin->add_subcommand("create", "Create a staff account with the admin role");
+  admin_create->add_option("--data", admin_options.data_dir, "Data directory")->required();
+  admin_create->add_option("--username", admin_options.username, "Log-in name")->required();
+  admin_create->add_option("--display-name", admin_options.display_name, "Name shown")->required();
+  auto* password_file = admin_create->add_option("--password-file", admin_options.password_file,
+                                                 "Read the password from this file");
+  admin_create
+      ->add_flag("--password-stdin", admin_options.password_stdin,
+                 "Read the password from standard input")
+      ->excludes(password_file);
+
   CLI11_PARSE(app, argc, argv);
   if (verify->parsed()) return qb::cli::RunVerify(verify_dir, std::cout);
+  if (admin_create->parsed()) {
+    return qb::cli::RunAdminCreate(admin_options, std::cin, std::cout, std::cerr);
+  }
   if (bench_engine->parsed()) {
     engine_options.project = !no_projection;
     engine_options.progress = !no_progress;

@@ -192,8 +192,12 @@ struct Reply {
   // IdentityResult for identity, card and staff commands; one MoneyResult for P2PTransfer,
   // HoldFunds and SettleHold.
   absl::InlinedVector<uint8_t, 2> results;
-  // RegisterCustomer: the new customer's id; BindCard: the card id; CreateStaff: the staff id.
+  // RegisterCustomer: the new customer's id; BindCard: the card id; CreateStaff: the staff id;
+  // P2PTransfer (ok): the transfer's ledger timestamp.
   uint64_t value = 0;
+  // P2PTransfer (ok): the payee's masked real name, "" when unverified. Lets the API answer a
+  // transfer without a second trip through the engine.
+  std::string text;
   uint64_t journal_seq = 0;  // The batch that holds the command.
   int64_t batch_time_ns = 0;
 };

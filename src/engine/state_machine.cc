@@ -3,6 +3,7 @@
 #include "base/assert.h"
 #include "base/bytes.h"
 #include "base/checked.h"
+#include "identity/identity_verifier.h"
 
 namespace qb::engine {
 
@@ -124,7 +125,7 @@ Reply StateMachine::ApplyIdentity(const Command& command) {
     if (revoked == IdentityResult::kSessionNotFound) revoked = staff_.RevokeSession(c->token_hash);
     result(revoked);
   } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
-    result(ApplyP2P(*c));
+    result(ApplyP2P(*c, &reply));
   } else if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
     const IdentityResult r = customers_.VerifyIdentity(c->customer_id, c->identity, batch_time_ns_);
     if (r == IdentityResult::kOk) TouchCustomer(c->customer_id);
@@ -191,7 +192,7 @@ identity::IdentityResult StateMachine::Register(const RegisterCustomer& command,
   return result;
 }
 
-MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c) {
+MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c, Reply* reply) {
   using identity::LimitCheck;
   if (c.transfer_id == 0 || c.amount_fen <= 0) return MoneyResult::kInvalid;
   identity::Customer* sender = customers_.MutableById(c.from_customer_id);
@@ -231,6 +232,8 @@ MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c) {
   }
   QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
   identity::RecordOutgoing(&sender->spending, c.amount_fen, batch_time_ns_);
+  reply->value = static_cast<uint64_t>(ledger_.FindTransfer(c.transfer_id)->timestamp_ns);
+  if (receiver->identity) reply->text = identity::MaskRealName(receiver->identity->real_name);
   if (projection_ != nullptr) {
     projection_->transfers.push_back(*ledger_.FindTransfer(c.transfer_id));
     if (!c.memo.empty()) projection_->memos.emplace_back(c.transfer_id, c.memo);
@@ -342,36 +345,13 @@ void StateMachine::TouchCustomer(uint64_t customer_id) {
   if (projection_ != nullptr) touched_customers_.insert(customer_id);
 }
 
-namespace {
-
-// "张*", "阿依古丽·***": the first character, then one star per further character.
-std::string MaskRealName(std::string_view name) {
-  std::string masked;
-  size_t i = 0;
-  bool first = true;
-  while (i < name.size()) {
-    const auto lead = static_cast<unsigned char>(name[i]);
-    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    if (first) {
-      masked.append(name.substr(i, length));
-      first = false;
-    } else {
-      masked.push_back('*');
-    }
-    i += length;
-  }
-  return masked;
-}
-
-}  // namespace
-
 CustomerRow StateMachine::CustomerRowOf(const identity::Customer& customer) {
   CustomerRow row;
   row.id = customer.id;
   row.wallet_account_id = customer.wallet_account_id;
   row.phone = customer.phone;
   if (customer.identity) {
-    row.real_name_masked = MaskRealName(customer.identity->real_name);
+    row.real_name_masked = identity::MaskRealName(customer.identity->real_name);
     row.resident_id_masked = customer.identity->id_masked;
   }
   row.tier = static_cast<uint8_t>(customer.tier);

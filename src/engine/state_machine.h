@@ -62,7 +62,7 @@ class StateMachine {
   void Touch(uint64_t account_id);
   Reply ApplyIdentity(const Command& command);
   identity::IdentityResult Register(const RegisterCustomer& command, uint64_t* customer_id);
-  MoneyResult ApplyP2P(const P2PTransfer& command);
+  MoneyResult ApplyP2P(const P2PTransfer& command, Reply* reply);
   MoneyResult ApplyHold(const HoldFunds& command);
   MoneyResult ApplySettle(const SettleHold& command);
   void EnsureBankClearingAccount();

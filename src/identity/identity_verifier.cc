@@ -117,4 +117,19 @@ VerificationResult LocalIdentityVerifier::VerifyOn(std::string_view real_name,
   return VerificationResult::kVerified;
 }
 
+std::string MaskRealName(std::string_view name) {
+  std::string masked;
+  for (size_t i = 0; i < name.size();) {
+    const auto lead = static_cast<unsigned char>(name[i]);
+    const size_t length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (masked.empty()) {
+      masked.append(name.substr(i, length));
+    } else {
+      masked.push_back('*');
+    }
+    i += length;
+  }
+  return masked;
+}
+
 }  // namespace qb::identity

@@ -43,6 +43,10 @@ inline constexpr size_t kRealNameMaxChars = 20;
 // follow one another.
 bool IsPlausibleRealName(std::string_view name);
 
+// The name as lists and other people see it: "张*", "阿依古丽·***" — the first character, then
+// one star per further character (a stray byte of malformed UTF-8 counts as a character).
+std::string MaskRealName(std::string_view name);
+
 struct LocalIdentityVerifierOptions {
   CalendarDate today;  // for the "born in the future" check; the verifier never reads a clock
   // Names answered with kIdNotFound, exactly as written.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 
@@ -19,6 +20,9 @@ constexpr int64_t kMaxBodyBytes = int64_t{1} << 30;
 constexpr int64_t kMaxQueueCapacity = int64_t{1} << 24;
 constexpr int64_t kMaxBatchCommands = int64_t{1} << 20;
 constexpr int64_t kMaxCheckpointEveryCommands = int64_t{1} << 40;
+constexpr int64_t kMaxWalletWorkers = 64;
+constexpr int64_t kMaxIdleMinutes = 12 * 60;  // The absolute session lifetime.
+constexpr int64_t kMaxTimeoutMs = 60'000;
 
 struct StringField {
   std::string_view section;
@@ -43,6 +47,12 @@ constexpr std::array kStringFields = {
     StringField{"store", "data_dir", "QIANBAO_DATA_DIR", &ServerConfig::data_dir},
     StringField{"store", "postgres_url", "QIANBAO_POSTGRES_URL", &ServerConfig::postgres_url},
     StringField{"log", "level", "QIANBAO_LOG_LEVEL", &ServerConfig::log_level},
+    StringField{"wallet", "deployment", "QIANBAO_DEPLOYMENT", &ServerConfig::deployment},
+    StringField{"wallet", "key_file", "QIANBAO_KEY_FILE", &ServerConfig::key_file},
+    StringField{"sms", "provider", "QIANBAO_SMS_PROVIDER", &ServerConfig::sms_provider},
+    StringField{"sms", "url", "QIANBAO_SMS_URL", &ServerConfig::sms_url},
+    StringField{"sms", "body_template", "", &ServerConfig::sms_body_template},
+    StringField{"sms", "api_key_header", "", &ServerConfig::sms_api_key_header},
 };
 
 const std::array kIntegerFields = {
@@ -61,9 +71,28 @@ const std::array kIntegerFields = {
     IntegerField{
         "engine", "checkpoint_every_commands", "", 1, kMaxCheckpointEveryCommands,
         [](ServerConfig& c, int64_t v) { c.checkpoint_every_commands = static_cast<uint64_t>(v); }},
+    IntegerField{
+        "wallet", "worker_threads", "", 1, kMaxWalletWorkers,
+        [](ServerConfig& c, int64_t v) { c.wallet_worker_threads = static_cast<uint32_t>(v); }},
+    IntegerField{
+        "wallet", "customer_idle_minutes", "", 1, kMaxIdleMinutes,
+        [](ServerConfig& c, int64_t v) { c.customer_idle_minutes = static_cast<uint32_t>(v); }},
+    IntegerField{
+        "wallet", "staff_idle_minutes", "", 1, kMaxIdleMinutes,
+        [](ServerConfig& c, int64_t v) { c.staff_idle_minutes = static_cast<uint32_t>(v); }},
+    IntegerField{"sms", "timeout_ms", "", 100, kMaxTimeoutMs,
+                 [](ServerConfig& c, int64_t v) { c.sms_timeout_ms = static_cast<uint32_t>(v); }},
+    IntegerField{"bank", "latency_ms", "", 0, kMaxTimeoutMs,
+                 [](ServerConfig& c, int64_t v) { c.bank_latency_ms = static_cast<uint32_t>(v); }},
+    IntegerField{
+        "bank", "failure_rate_ppm", "", 0, 1'000'000,
+        [](ServerConfig& c, int64_t v) { c.bank_failure_rate_ppm = static_cast<uint32_t>(v); }},
+    IntegerField{"bank", "seed", "", 0, INT64_MAX,
+                 [](ServerConfig& c, int64_t v) { c.bank_seed = static_cast<uint64_t>(v); }},
 };
 
-constexpr std::array<std::string_view, 4> kSections = {"server", "store", "engine", "log"};
+constexpr std::array<std::string_view, 7> kSections = {"server", "store", "engine", "log",
+                                                       "wallet", "sms",   "bank"};
 constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",
                                                         "error", "critical", "off"};
 
@@ -157,6 +186,21 @@ std::string Validate(const ServerConfig& config) {
   if (inet_pton(AF_INET, config.listen_address.c_str(), address) != 1 &&
       inet_pton(AF_INET6, config.listen_address.c_str(), address) != 1) {
     return "listen_address \"" + config.listen_address + "\" is not a numeric IPv4 or IPv6 address";
+  }
+  if (config.deployment != "development" && config.deployment != "production") {
+    return "deployment \"" + config.deployment + "\" is unknown; use development or production";
+  }
+  if (config.sms_provider != "outbox" && config.sms_provider != "http") {
+    return "sms provider \"" + config.sms_provider + "\" is unknown; use outbox or http";
+  }
+  if (config.sms_provider == "http" &&
+      (config.sms_url.empty() || config.sms_body_template.empty())) {
+    return "sms provider \"http\" needs [sms] url and body_template";
+  }
+  if (config.deployment == "production") {
+    // Development stand-ins would hand codes to admins or lose every card on restart.
+    if (config.sms_provider == "outbox") return "production needs [sms] provider = \"http\"";
+    if (config.key_file.empty()) return "production needs [wallet] key_file";
   }
   if (std::find(kLogLevels.begin(), kLogLevels.end(), config.log_level) == kLogLevels.end()) {
     return "log level \"" + config.log_level +

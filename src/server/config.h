@@ -16,9 +16,29 @@
 //   checkpoint_every_commands = 2000000
 //   [log]
 //   level = "info"                  # trace, debug, info, warn, error, critical, off
+//   [wallet]
+//   deployment = "development"      # or "production", which refuses development stand-ins
+//   key_file = ""                   # card-vault keys (identity/card_vault.h); "" generates
+//                                   # throw-away keys, development only
+//   worker_threads = 2
+//   customer_idle_minutes = 30
+//   staff_idle_minutes = 15
+//   [sms]
+//   provider = "outbox"             # "outbox" (development: kept in memory, shown to admins)
+//                                   # or "http" (a provider's HTTP API)
+//   url = ""                        # http: "http://host[:port]/path"
+//   body_template = ""              # http: see identity::HttpSmsConfig
+//   api_key_header = ""             # http: header carrying QIANBAO_SMS_API_KEY, if any
+//   timeout_ms = 5000
+//   [bank]                          # the simulated bank (the only one so far)
+//   latency_ms = 0
+//   failure_rate_ppm = 0
+//   seed = 1
 //
 // Environment: QIANBAO_DATA_DIR, QIANBAO_LISTEN_ADDRESS, QIANBAO_LISTEN_PORT,
-// QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS.
+// QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
+// QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_SMS_PROVIDER, QIANBAO_SMS_URL. The SMS
+// provider's API key comes only from QIANBAO_SMS_API_KEY, read by qianbaod, never a file.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +61,19 @@ struct ServerConfig {
   uint64_t max_batch_commands = 8192;
   uint64_t checkpoint_every_commands = 2000000;
   std::string log_level = "info";
+  std::string deployment = "development";
+  std::string key_file;
+  uint32_t wallet_worker_threads = 2;
+  uint32_t customer_idle_minutes = 30;
+  uint32_t staff_idle_minutes = 15;
+  std::string sms_provider = "outbox";
+  std::string sms_url;
+  std::string sms_body_template;
+  std::string sms_api_key_header;
+  uint32_t sms_timeout_ms = 5000;
+  uint32_t bank_latency_ms = 0;
+  uint32_t bank_failure_rate_ppm = 0;
+  uint64_t bank_seed = 1;
 };
 
 // Returns the value of an environment variable, or nothing when it is unset.

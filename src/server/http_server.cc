@@ -405,6 +405,13 @@ std::string_view HttpRequest::Path() const {
   return path.substr(0, path.find('?'));
 }
 
+std::string_view HttpRequest::PathParam(std::string_view name) const {
+  for (const auto& [key, value] : path_params) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 HttpResponse JsonErrorResponse(int status, std::string_view code, std::string_view message) {
   HttpResponse response;
   response.status = status;

@@ -1,19 +1,33 @@
 // qianbaod, the qianbao server: loads the configuration, recovers the engine from the store,
 // starts the HTTP server and serves until SIGINT or SIGTERM.
-#include <CLI/CLI.hpp>
-#include <cstdio>
-#include <string>
+#include <sodium.h>
 
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "bank/simulated_bank.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "engine/engine.h"
+#include "identity/card_vault.h"
+#include "identity/identity_verifier.h"
+#include "identity/sms_gateway.h"
+#include "identity/tier_limits.h"
 #include "server/config.h"
+#include "server/data_dir_lock.h"
 #include "server/http_server.h"
 #include "server/log.h"
 #include "server/routes.h"
 #include "server/signals.h"
 #include "server/static_files.h"
 #include "store/sqlite/sqlite_store.h"
+#include "wallet/services.h"
 
 namespace {
 
@@ -45,6 +59,88 @@ void LogRecovery(const qb::engine::RecoveryReport& report) {
                             {"duration_ms", std::to_string(report.duration_ns / 1'000'000)}});
 }
 
+// The OTP pepper, derived from the lookup key so that one key file holds every secret:
+// BLAKE2b-256 keyed with the lookup key over a fixed label. A different label keeps the two
+// keys independent in use.
+qb::identity::SecretKey DeriveOtpPepper(const qb::identity::SecretKey& lookup_key) {
+  static constexpr char kLabel[] = "qianbao otp pepper v1";
+  unsigned char pepper[qb::identity::SecretKey::kSize];
+  crypto_generichash(pepper, sizeof(pepper), reinterpret_cast<const unsigned char*>(kLabel),
+                     sizeof(kLabel) - 1, lookup_key.data(), qb::identity::SecretKey::kSize);
+  auto key = qb::identity::SecretKey::FromBytes(
+      std::string_view(reinterpret_cast<const char*>(pepper), sizeof(pepper)));
+  sodium_memzero(pepper, sizeof(pepper));
+  return std::move(*key);
+}
+
+// Today in China Standard Time, for the development identity verifier's "born in the future"
+// check (Howard Hinnant's days-to-civil algorithm).
+qb::identity::CalendarDate ChinaToday(int64_t now_ns) {
+  const int64_t z = qb::identity::ChinaDayNumber(now_ns) + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return {static_cast<int32_t>(year), static_cast<int32_t>(month), static_cast<int32_t>(day)};
+}
+
+// The SMS gateway the configuration asks for; null after logging why it cannot be made.
+qb::identity::SmsGateway* MakeSmsGateway(const qb::ServerConfig& config,
+                                         std::unique_ptr<qb::identity::OutboxSmsGateway>* outbox,
+                                         std::unique_ptr<qb::identity::HttpSmsGateway>* http) {
+  const auto deployment = config.deployment == "production"
+                              ? qb::identity::Deployment::kProduction
+                              : qb::identity::Deployment::kDevelopment;
+  if (config.sms_provider == "outbox") {
+    qb::Status s = qb::identity::OutboxSmsGateway::Create(
+        deployment, qb::identity::OutboxSmsGateway::kDefaultCapacity, outbox);
+    if (!s.ok()) {
+      qb::LogError("cannot create the SMS outbox", {{"error", s.ToString()}});
+      return nullptr;
+    }
+    qb::LogWarn("SMS go to the in-memory outbox, readable by admins: development only");
+    return outbox->get();
+  }
+  qb::identity::HttpSmsConfig sms;
+  sms.url = config.sms_url;
+  sms.body_template = config.sms_body_template;
+  sms.timeout_ms = config.sms_timeout_ms;
+  if (!config.sms_api_key_header.empty()) {
+    std::optional<std::string> key = qb::ProcessEnv("QIANBAO_SMS_API_KEY");
+    if (!key) {
+      qb::LogError("[sms] api_key_header is set but QIANBAO_SMS_API_KEY is not");
+      return nullptr;
+    }
+    sms.headers.emplace(config.sms_api_key_header, std::move(*key));
+  }
+  if (qb::Status s = qb::identity::HttpSmsGateway::Create(std::move(sms), http); !s.ok()) {
+    qb::LogError("cannot create the SMS gateway", {{"error", s.ToString()}});
+    return nullptr;
+  }
+  return http->get();
+}
+
+// The card-vault keys from the key file, or throw-away ones in development.
+bool LoadVaultKeys(const qb::ServerConfig& config, qb::identity::VaultKeys* keys) {
+  if (config.key_file.empty()) {
+    *keys = qb::identity::GenerateDevelopmentKeys();
+    qb::LogWarn(
+        "no key file: generated throw-away card-vault keys; sealed cards and identities "
+        "become unreadable, and pending codes invalid, after a restart (set [wallet] key_file "
+        "or QIANBAO_KEY_FILE)");
+    return true;
+  }
+  if (qb::Status s = qb::identity::LoadKeyFile(config.key_file, keys); !s.ok()) {
+    qb::LogError("cannot load the key file", {{"path", config.key_file}, {"error", s.ToString()}});
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +164,14 @@ int main(int argc, char** argv) {
 
   // Declared before the server, which uses them until it is destroyed.
   qb::metrics::Registry metrics;
+  // The lock comes first: not even the store's migrations may run beside another process.
+  std::error_code mkdir_error;
+  std::filesystem::create_directories(config.data_dir, mkdir_error);
+  qb::DataDirLock data_dir_lock;
+  if (std::string error = data_dir_lock.Acquire(config.data_dir); !error.empty()) {
+    qb::LogError("refusing to start", {{"error", error}});
+    return 1;
+  }
   std::unique_ptr<qb::Store> store;
   if (qb::Status s = qb::OpenSqliteStore(config.data_dir, &store); !s.ok()) {
     qb::LogError("cannot open the store", {{"error", s.ToString()}});
@@ -83,7 +187,46 @@ int main(int argc, char** argv) {
   }
   LogRecovery(engine->recovery_report());
 
+  // The wallet API's services. Declared before the router and the server, which use them.
+  std::unique_ptr<qb::identity::OutboxSmsGateway> sms_outbox;
+  std::unique_ptr<qb::identity::HttpSmsGateway> sms_http;
+  qb::identity::SmsGateway* sms = MakeSmsGateway(config, &sms_outbox, &sms_http);
+  qb::identity::VaultKeys keys;
+  if (sms == nullptr || !LoadVaultKeys(config, &keys)) return 1;
+  const qb::identity::SecretKey otp_pepper = DeriveOtpPepper(keys.lookup_key);
+  std::optional<qb::identity::CardVault> vault = qb::identity::CardVault::FromKeys(std::move(keys));
+  if (!vault) {
+    qb::LogError("the key file holds no usable card-vault keys", {{"path", config.key_file}});
+    return 1;
+  }
+  qb::identity::LocalIdentityVerifier verifier(
+      qb::identity::LocalIdentityVerifierOptions{ChinaToday(clock.NowNs()), {}});
+  qb::LogWarn("identity verification uses the local stand-in: development only");
+  qb::bank::SimulatedBankOptions bank_options;
+  bank_options.seed = config.bank_seed;
+  bank_options.failure_rate_ppm = config.bank_failure_rate_ppm;
+  bank_options.latency = std::chrono::milliseconds(config.bank_latency_ms);
+  qb::bank::SimulatedBank bank(bank_options);
+
+  qb::wallet::WalletServices services;
+  services.engine = engine.get();
+  services.store = store.get();
+  services.clock = &clock;
+  services.vault = &*vault;
+  services.sms = sms;
+  services.verifier = &verifier;
+  services.bank = &bank;
+  services.otp_pepper = &otp_pepper;
+  services.options.customer_idle_timeout_ns =
+      int64_t{config.customer_idle_minutes} * 60 * 1'000'000'000;
+  services.options.staff_idle_timeout_ns = int64_t{config.staff_idle_minutes} * 60 * 1'000'000'000;
+  services.options.sms_outbox = sms_outbox.get();
+  services.options.worker_threads = config.wallet_worker_threads;
+
   qb::Router router;
+  // Stopped after the server and the engine (the end of main): its workers may still be
+  // answering requests the engine has replied to.
+  qb::wallet::WalletApi wallet(services, router);
   qb::AddOperationalRoutes(router, metrics, [&engine]() -> std::string {
     return engine->stats().failed ? "the journal cannot be written; restart to recover" : "";
   });
@@ -106,6 +249,8 @@ int main(int argc, char** argv) {
   int signal_number = qb::WaitForStopSignal();
   qb::LogInfo("stopping", {{"signal", std::to_string(signal_number)}});
   server.Stop();
+  // The engine stops before the wallet API goes (at the end of main): every engine callback has
+  // then run, so none can reach the API's state after it is destroyed.
   engine->Stop();
   qb::LogInfo("stopped");
   return 0;

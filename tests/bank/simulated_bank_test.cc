@@ -265,5 +265,99 @@ TEST(SimulatedBankConcurrencyTest, ParallelHoldsNeverExceedBalance) {
   EXPECT_EQ(bank.Card("tok_hot")->held_fen, 999);
 }
 
+CardBindingRequest Binding(std::string request_id, std::string pan, std::string holder = "张三") {
+  return CardBindingRequest{std::move(request_id), std::move(pan), std::move(holder),
+                            "11010519491231002X", "13800138000"};
+}
+
+constexpr char kPan[] = "6222020200112233446";
+constexpr char kOtherPan[] = "6222080200112233443";
+
+TEST(SimulatedBankBindingTest, BindingIssuesATokenAndOpensTheCard) {
+  SimulatedBankOptions options;
+  options.opening_balance_fen = 50'000;
+  SimulatedBank bank(options);
+  BankResult bound = bank.BindCard(Binding("b1", kPan));
+  ASSERT_EQ(bound.code, BankResultCode::kApproved);
+  const std::string& token = bound.bank_reference;
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(token.find(kPan), std::string::npos);
+  // The token is usable for money at once, within the opening balance.
+  std::optional<SimulatedCard> card = bank.Card(token);
+  ASSERT_TRUE(card.has_value());
+  EXPECT_EQ(card->balance_fen, 50'000);
+  EXPECT_EQ(bank.TotalMoneyFen(), 50'000);
+  BankResult auth = bank.Authorize(Debit("a1", token, 20'000));
+  ASSERT_TRUE(auth.approved());
+  EXPECT_TRUE(bank.Capture(auth.bank_reference).approved());
+  EXPECT_EQ(bank.Card(token)->balance_fen, 30'000);
+  EXPECT_EQ(bank.TotalMoneyFen(), 50'000);
+}
+
+TEST(SimulatedBankBindingTest, BindingIsIdempotentAndOneCardHasOneToken) {
+  SimulatedBank bank(SimulatedBankOptions{});
+  BankResult first = bank.BindCard(Binding("b1", kPan));
+  ASSERT_TRUE(first.approved());
+  EXPECT_EQ(bank.BindCard(Binding("b1", kPan)).bank_reference, first.bank_reference);
+  // Another request for the same card: the same token, no second card opened.
+  EXPECT_EQ(bank.BindCard(Binding("b2", kPan)).bank_reference, first.bank_reference);
+  EXPECT_EQ(bank.bound_card_count(), 1u);
+  BankResult other = bank.BindCard(Binding("b3", kOtherPan));
+  ASSERT_TRUE(other.approved());
+  EXPECT_NE(other.bank_reference, first.bank_reference);
+  EXPECT_EQ(bank.bound_card_count(), 2u);
+  // The first request id with another card is refused, not rebound.
+  EXPECT_EQ(bank.BindCard(Binding("b1", kOtherPan)).code, BankResultCode::kRequestIdReused);
+  EXPECT_EQ(bank.TotalMoneyFen(), 2 * SimulatedBankOptions{}.opening_balance_fen);
+}
+
+TEST(SimulatedBankBindingTest, HolderMismatchIsDeclined) {
+  SimulatedBank bank(SimulatedBankOptions{});
+  BankResult declined = bank.BindCard(Binding("b1", kPan, "张不匹配"));
+  EXPECT_EQ(declined.code, BankResultCode::kDeclinedInvalidCard);
+  EXPECT_EQ(bank.bound_card_count(), 0u);
+  // The decline is remembered for the request id, as any answer is.
+  EXPECT_EQ(bank.BindCard(Binding("b1", kPan, "张不匹配")).code,
+            BankResultCode::kDeclinedInvalidCard);
+}
+
+TEST(SimulatedBankBindingTest, BlockedCardCannotBeBoundAgain) {
+  SimulatedBank bank(SimulatedBankOptions{});
+  BankResult bound = bank.BindCard(Binding("b1", kPan));
+  ASSERT_TRUE(bound.approved());
+  ASSERT_TRUE(bank.SetBlocked(bound.bank_reference, true));
+  EXPECT_EQ(bank.BindCard(Binding("b2", kPan)).code, BankResultCode::kDeclinedCardBlocked);
+}
+
+TEST(SimulatedBankBindingTest, MalformedBindingsAreInvalid) {
+  SimulatedBank bank(SimulatedBankOptions{});
+  EXPECT_EQ(bank.BindCard(Binding("", kPan)).code, BankResultCode::kInvalidRequest);
+  EXPECT_EQ(bank.BindCard(Binding("b1", "1234")).code, BankResultCode::kInvalidRequest);
+  EXPECT_EQ(bank.BindCard(Binding("b1", "62220202001122334x")).code,
+            BankResultCode::kInvalidRequest);
+  CardBindingRequest no_phone = Binding("b1", kPan);
+  no_phone.phone.clear();
+  EXPECT_EQ(bank.BindCard(no_phone).code, BankResultCode::kInvalidRequest);
+  CardBindingRequest no_name = Binding("b1", kPan);
+  no_name.holder_name.clear();
+  EXPECT_EQ(bank.BindCard(no_name).code, BankResultCode::kInvalidRequest);
+  EXPECT_EQ(bank.bound_card_count(), 0u);
+}
+
+TEST(SimulatedBankBindingTest, RetriesAfterTimeoutsGetOneToken) {
+  SimulatedBankOptions options;
+  options.failure_rate_ppm = 500'000;
+  options.seed = 11;
+  SimulatedBank bank(options);
+  std::string token;
+  for (int attempt = 0; attempt < 100 && token.empty(); ++attempt) {
+    BankResult result = bank.BindCard(Binding("b1", kPan));
+    if (result.approved()) token = result.bank_reference;
+  }
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(bank.bound_card_count(), 1u);
+  EXPECT_EQ(bank.TotalMoneyFen(), options.opening_balance_fen);
+}
+
 }  // namespace
 }  // namespace qb::bank

@@ -152,5 +152,61 @@ TEST_F(ConfigTest, FailureLeavesConfigUnchanged) {
   EXPECT_EQ(config_.listen_port, 1234);
 }
 
+TEST_F(ConfigTest, WalletSmsAndBankSettings) {
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.deployment, "development");
+  EXPECT_EQ(config_.sms_provider, "outbox");
+  EXPECT_EQ(config_.key_file, "");
+  EXPECT_EQ(config_.customer_idle_minutes, 30u);
+  EXPECT_EQ(config_.staff_idle_minutes, 15u);
+
+  std::string path = WriteFile(R"(
+[wallet]
+deployment = "production"
+key_file = "/etc/qianbao/keys"
+worker_threads = 4
+customer_idle_minutes = 20
+staff_idle_minutes = 10
+[sms]
+provider = "http"
+url = "http://sms.example/send"
+body_template = '{"to":${phone},"text":${text}}'
+api_key_header = "X-Api-Key"
+timeout_ms = 3000
+[bank]
+latency_ms = 5
+failure_rate_ppm = 1000
+seed = 7
+)");
+  ASSERT_EQ(Load(path), "");
+  EXPECT_EQ(config_.deployment, "production");
+  EXPECT_EQ(config_.key_file, "/etc/qianbao/keys");
+  EXPECT_EQ(config_.wallet_worker_threads, 4u);
+  EXPECT_EQ(config_.customer_idle_minutes, 20u);
+  EXPECT_EQ(config_.staff_idle_minutes, 10u);
+  EXPECT_EQ(config_.sms_provider, "http");
+  EXPECT_EQ(config_.sms_api_key_header, "X-Api-Key");
+  EXPECT_EQ(config_.sms_timeout_ms, 3000u);
+  EXPECT_EQ(config_.bank_latency_ms, 5u);
+  EXPECT_EQ(config_.bank_failure_rate_ppm, 1000u);
+  EXPECT_EQ(config_.bank_seed, 7u);
+
+  env_["QIANBAO_KEY_FILE"] = "/run/keys";
+  ASSERT_EQ(Load(path), "");
+  EXPECT_EQ(config_.key_file, "/run/keys");
+}
+
+TEST_F(ConfigTest, ProductionRefusesDevelopmentStandIns) {
+  env_["QIANBAO_DEPLOYMENT"] = "production";
+  EXPECT_NE(Load("").find("provider"), std::string::npos);
+  env_["QIANBAO_SMS_PROVIDER"] = "http";
+  EXPECT_NE(Load("").find("url"), std::string::npos);
+  env_["QIANBAO_DEPLOYMENT"] = "staging";
+  EXPECT_NE(Load("").find("deployment"), std::string::npos);
+  env_["QIANBAO_DEPLOYMENT"] = "development";
+  env_["QIANBAO_SMS_PROVIDER"] = "pigeon";
+  EXPECT_NE(Load("").find("pigeon"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qb

@@ -1,0 +1,77 @@
+// Live bearer sessions, in memory, keyed by the token's hash (the token itself is never kept).
+//
+// The engine is the record of every session (CreateSession, RevokeSession, absolute expiry);
+// this cache adds what the engine cannot know without a write per request: when a session was
+// last used, for the idle timeout. The API loads every live session from the engine at start,
+// adds each one it creates, and so can answer every authenticated request from memory.
+//
+// Memory is bounded: expired entries are swept now and then, and when the cache is full the
+// least recently used session is dropped (its holder must log in again). Thread-safe.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "wallet/wallet_internal.h"
+
+namespace qb::wallet {
+
+struct CachedSession {
+  Principal::Kind kind = Principal::Kind::kCustomer;
+  uint64_t id = 0;     // Customer or staff id.
+  uint32_t roles = 0;  // For staff.
+  int64_t created_ns = 0;
+  int64_t expires_ns = 0;  // Absolute expiry, as the engine holds it.
+  int64_t last_seen_ns = 0;
+};
+
+class SessionCache {
+ public:
+  static constexpr size_t kDefaultMaxEntries = 1'000'000;
+  static constexpr int64_t kSweepIntervalNs = int64_t{60} * 1'000'000'000;
+
+  // The clock must outlive the cache.
+  SessionCache(const Clock& clock, int64_t customer_idle_ns, int64_t staff_idle_ns,
+               size_t max_entries = kDefaultMaxEntries);
+
+  void Put(std::string token_hash, const CachedSession& session);
+
+  // The session if it is live, with its idle timer restarted. A session past its idle or
+  // absolute expiry is removed, and its hash appended to `expired` (if given) so the caller
+  // can revoke it in the engine: otherwise a restart would bring it back to life.
+  std::optional<CachedSession> Touch(std::string_view token_hash,
+                                     std::vector<std::string>* expired = nullptr);
+
+  // True when the session was there.
+  bool Remove(std::string_view token_hash);
+
+  // Removes every expired session; returns their hashes.
+  std::vector<std::string> Sweep();
+
+  size_t size() const;
+
+ private:
+  bool ExpiredLocked(const CachedSession& session, int64_t now_ns) const;
+  void SweepLocked(int64_t now_ns, std::vector<std::string>* expired);
+
+  const Clock& clock_;
+  const int64_t customer_idle_ns_;
+  const int64_t staff_idle_ns_;
+  const size_t max_entries_;
+  mutable std::mutex mutex_;
+  absl::flat_hash_map<std::string, CachedSession> sessions_;  // Guarded by mutex_.
+  int64_t last_sweep_ns_ = 0;                                 // Guarded by mutex_.
+};
+
+// The context's cache (wallet_api.cc).
+SessionCache& Sessions(WalletContext& context);
+
+}  // namespace qb::wallet
