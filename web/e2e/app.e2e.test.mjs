@@ -126,6 +126,7 @@ describe('web app through qianbaod', { timeout: 120_000 }, () => {
       assert.ok(await page.getByText('验证码为 6 位数字').isVisible());
       assert.ok(await page.getByText('密码需 8–64 位，且同时包含字母和数字').isVisible());
       assert.equal(await page.getByText('服务尚未接入，敬请期待').count(), 0);
+      assert.equal(await page.getByTestId('form-error').count(), 0);
       assert.deepEqual(apiRequests, []);
       await screenshot(page, 'h5-register-invalid-phone');
       assert.deepEqual(errors, []);
@@ -148,14 +149,23 @@ describe('web app through qianbaod', { timeout: 120_000 }, () => {
       assert.ok(await username.isVisible());
       assert.ok(await password.isVisible());
       assert.equal(await password.getAttribute('type'), 'password');
-      assert.ok(await page.getByLabel('动态口令（TOTP）').isVisible());
+      // Username and password only: the staff log-in has no TOTP field (any more).
+      assert.equal(await page.getByLabel('动态口令（TOTP）').count(), 0);
+      assert.equal(await page.locator('.ant-card .ant-form input').count(), 2);
       // antd rendered it (its classes), not a bare HTML form.
       assert.equal(await page.locator('.ant-card .ant-form').count(), 1);
 
-      // antd's own required-field validation runs on an empty submit.
+      // antd's own required-field validation runs on an empty submit: one error per field,
+      // and nothing is sent to the server.
+      const apiRequests = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(request.url());
+      });
       await page.getByRole('button', { name: /登\s*录/ }).click();
       await page.locator('.ant-form-item-explain-error').first().waitFor();
-      assert.ok((await page.locator('.ant-form-item-explain-error').count()) >= 3);
+      await page.locator('.ant-form-item-explain-error').nth(1).waitFor();
+      assert.equal(await page.locator('.ant-form-item-explain-error').count(), 2);
+      assert.deepEqual(apiRequests, []);
 
       await username.fill('ops.alice');
       assert.equal(await username.inputValue(), 'ops.alice');
@@ -177,18 +187,27 @@ describe('web app through qianbaod', { timeout: 120_000 }, () => {
     assert.deepEqual(await response.json(), { status: 'ok' });
   });
 
-  test('a deep link (/history) is answered by the SPA, not a 404', {
+  test('a deep link (/history) is answered by the SPA and, without a session, goes to /login', {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
     const { context, page, errors } = await newPage(MOBILE);
+    const apiRequests = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(request.url());
+    });
     try {
       const response = await page.goto(`${server.baseUrl}/history`);
+      // The server answers the deep link with the SPA (not a 404) ...
       assert.equal(response?.status(), 200);
       assert.match(response?.headers()['content-type'] ?? '', /text\/html/);
-      await page.getByText('交易记录', { exact: true }).waitFor();
-      assert.ok(await page.getByText('暂无数据').isVisible());
-      assert.equal(new URL(page.url()).pathname, '/history');
-      await screenshot(page, 'h5-history-deep-link');
+      // ... and the app, finding no customer session, sends the visitor to log in.
+      await page.waitForURL((url) => url.pathname === '/login');
+      await page.getByTestId('login-phone').waitFor();
+      assert.ok(await page.getByTestId('login-password').isVisible());
+      assert.ok(await page.getByTestId('login-submit').isVisible());
+      assert.equal(await page.getByTestId('history-list').count(), 0);
+      assert.deepEqual(apiRequests, []);
+      await screenshot(page, 'h5-history-deep-link-login');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
