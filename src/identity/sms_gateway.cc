@@ -154,14 +154,14 @@ Status ValidateSmsMessage(const SmsMessage& message, std::string* rendered_text)
 }
 
 Status OutboxSmsGateway::Create(Deployment deployment, size_t capacity,
-                                std::unique_ptr<OutboxSmsGateway>* out) {
+                                std::unique_ptr<OutboxSmsGateway>* out, const Clock* clock) {
   if (deployment == Deployment::kProduction) {
     return Status::InvalidArgument("the sms outbox keeps codes in plain text: development only");
   }
   if (capacity == 0 || capacity > kMaxCapacity) {
     return Status::InvalidArgument("sms outbox capacity out of range");
   }
-  out->reset(new OutboxSmsGateway(capacity));
+  out->reset(new OutboxSmsGateway(capacity, clock));
   return Status::Ok();
 }
 
@@ -169,10 +169,11 @@ Status OutboxSmsGateway::Send(const SmsMessage& message) {
   std::string text;
   Status status = ValidateSmsMessage(message, &text);
   if (!status.ok()) return status;
+  const int64_t now_ns = clock_ != nullptr ? clock_->NowNs() : 0;
   std::lock_guard lock(mutex_);
   if (entries_.size() == capacity_) entries_.pop_front();
   entries_.push_back(SmsOutboxEntry{next_sequence_++, message.phone, message.template_id,
-                                    std::move(text), message.params});
+                                    std::move(text), message.params, now_ns});
   return Status::Ok();
 }
 

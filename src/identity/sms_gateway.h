@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/status.h"
 
 namespace qb::identity {
@@ -65,6 +66,7 @@ struct SmsOutboxEntry {
   std::string template_id;
   std::string text;  // rendered
   std::map<std::string, std::string> params;
+  int64_t sent_unix_ns = 0;  // When Send took it; 0 when the outbox has no clock.
 };
 
 // DEVELOPMENT ONLY. Holds the last `capacity` messages, one-time codes included, in plain text
@@ -75,9 +77,10 @@ class OutboxSmsGateway final : public SmsGateway {
   static constexpr size_t kDefaultCapacity = 1000;
   static constexpr size_t kMaxCapacity = 100'000;
 
-  // kInvalidArgument for kProduction, or a capacity of 0 or above kMaxCapacity.
+  // kInvalidArgument for kProduction, or a capacity of 0 or above kMaxCapacity. `clock`, which
+  // must outlive the outbox, stamps each message's sending time; optional.
   static Status Create(Deployment deployment, size_t capacity,
-                       std::unique_ptr<OutboxSmsGateway>* out);
+                       std::unique_ptr<OutboxSmsGateway>* out, const Clock* clock = nullptr);
 
   Status Send(const SmsMessage& message) override;
 
@@ -85,9 +88,10 @@ class OutboxSmsGateway final : public SmsGateway {
   std::vector<SmsOutboxEntry> List(const std::optional<std::string>& phone, size_t limit) const;
 
  private:
-  explicit OutboxSmsGateway(size_t capacity) : capacity_(capacity) {}
+  OutboxSmsGateway(size_t capacity, const Clock* clock) : capacity_(capacity), clock_(clock) {}
 
   const size_t capacity_;
+  const Clock* const clock_;
   mutable std::mutex mutex_;
   uint64_t next_sequence_ = 1;          // guarded by mutex_
   std::deque<SmsOutboxEntry> entries_;  // guarded by mutex_; oldest at the front

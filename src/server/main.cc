@@ -89,7 +89,7 @@ qb::identity::CalendarDate ChinaToday(int64_t now_ns) {
 }
 
 // The SMS gateway the configuration asks for; null after logging why it cannot be made.
-qb::identity::SmsGateway* MakeSmsGateway(const qb::ServerConfig& config,
+qb::identity::SmsGateway* MakeSmsGateway(const qb::ServerConfig& config, const qb::Clock& clock,
                                          std::unique_ptr<qb::identity::OutboxSmsGateway>* outbox,
                                          std::unique_ptr<qb::identity::HttpSmsGateway>* http) {
   const auto deployment = config.deployment == "production"
@@ -97,7 +97,7 @@ qb::identity::SmsGateway* MakeSmsGateway(const qb::ServerConfig& config,
                               : qb::identity::Deployment::kDevelopment;
   if (config.sms_provider == "outbox") {
     qb::Status s = qb::identity::OutboxSmsGateway::Create(
-        deployment, qb::identity::OutboxSmsGateway::kDefaultCapacity, outbox);
+        deployment, qb::identity::OutboxSmsGateway::kDefaultCapacity, outbox, &clock);
     if (!s.ok()) {
       qb::LogError("cannot create the SMS outbox", {{"error", s.ToString()}});
       return nullptr;
@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
   // The wallet API's services. Declared before the router and the server, which use them.
   std::unique_ptr<qb::identity::OutboxSmsGateway> sms_outbox;
   std::unique_ptr<qb::identity::HttpSmsGateway> sms_http;
-  qb::identity::SmsGateway* sms = MakeSmsGateway(config, &sms_outbox, &sms_http);
+  qb::identity::SmsGateway* sms = MakeSmsGateway(config, clock, &sms_outbox, &sms_http);
   qb::identity::VaultKeys keys;
   if (sms == nullptr || !LoadVaultKeys(config, &keys)) return 1;
   const qb::identity::SecretKey otp_pepper = DeriveOtpPepper(keys.lookup_key);

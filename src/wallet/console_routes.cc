@@ -334,8 +334,11 @@ HttpResponse ListOutbox(const identity::OutboxSmsGateway& outbox, const HttpRequ
         .String("template_id", entry.template_id)
         .String("text", entry.text)
         .Int("sequence", static_cast<int64_t>(entry.sequence));
-    // The outbox does not record when it took a message yet.
-    message.Null("sent_at");
+    if (entry.sent_unix_ns > 0) {
+      message.String("sent_at", Rfc3339(entry.sent_unix_ns));
+    } else {
+      message.Null("sent_at");
+    }
     messages.Object(std::move(message));
   }
   api::JsonObjectWriter body;

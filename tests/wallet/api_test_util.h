@@ -291,10 +291,11 @@ class WalletApiTest : public ::testing::Test {
 
   qb::testing::TempDir dir_{"qb-wallet"};
   ManualClock clock_{kTestStartNs};
-  std::unique_ptr<identity::OutboxSmsGateway> outbox_ = [] {
+  std::unique_ptr<identity::OutboxSmsGateway> outbox_ = [this] {
     std::unique_ptr<identity::OutboxSmsGateway> outbox;
-    Status s = identity::OutboxSmsGateway::Create(
-        identity::Deployment::kDevelopment, identity::OutboxSmsGateway::kDefaultCapacity, &outbox);
+    Status s = identity::OutboxSmsGateway::Create(identity::Deployment::kDevelopment,
+                                                  identity::OutboxSmsGateway::kDefaultCapacity,
+                                                  &outbox, &clock_);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return outbox;
   }();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api_test_util.h"
+#include "wallet/wallet_internal.h"
 
 namespace qb::wallet::testing {
 namespace {
@@ -213,6 +214,7 @@ TEST_F(ConsoleApiTest, SmsOutboxIsForAdmins) {
   EXPECT_EQ(messages.at(0).at("phone").as_string(), "13800138000");
   const std::string text(messages.at(0).at("text").as_string());
   EXPECT_NE(text.find(LatestOtp("13800138000")), std::string::npos);
+  EXPECT_EQ(messages.at(0).at("sent_at").as_string(), Rfc3339(clock_.NowNs()));
 
   ApiResponse other = Get("/api/v1/staff/sms-outbox?phone=13900139000", Admin());
   EXPECT_TRUE(other.json.at("messages").as_array().empty());
