@@ -486,6 +486,64 @@ TEST_F(MoneyApiTest, TierThreeAndTwoLimits) {
   EXPECT_EQ(Balance(alice.customer), 8'000 * kYuan);
 }
 
+TEST_F(MoneyApiTest, TierOneLimits) {
+  Funded alice = TierTwo(1);
+  RegisteredCustomer bob = RegisterCustomer(Phone(2));  // tier IV: holds at most ¥1,000
+  const std::string agent = StaffToken("agent", Roles({identity::StaffRole::kOutreachAgent}));
+  ApiResponse granted = Post("/api/v1/staff/customers/" + alice.customer.id + "/tier",
+                             R"({"tier":"I","note":"verified at the branch"})", agent);
+  ASSERT_EQ(granted.status, 200) << Describe(granted);
+  EXPECT_EQ(Tier(alice.customer), "I");
+  // Tier I holds up to ¥500,000: ¥60,000 fits where tier II stopped at ¥10,000.
+  ASSERT_EQ(TopUp(alice, 30'000 * kYuan, "t1").status, 201);
+  ASSERT_EQ(TopUp(alice, 30'000 * kYuan, "t2").status, 201);
+  // ¥50,000 a payment.
+  ApiResponse big = Transfer(alice.customer, Phone(2), 50'000 * kYuan + 1, "a1");
+  EXPECT_EQ(big.status, 422);
+  EXPECT_EQ(LimitOf(big), "per_payment");
+  // Within the payer's limits, the payee's tier still caps what arrives.
+  EXPECT_EQ(LimitOf(Transfer(alice.customer, Phone(2), 1'000 * kYuan + 1, "a2")), "balance_cap");
+  ASSERT_EQ(Transfer(alice.customer, Phone(2), 1'000 * kYuan, "a3").status, 201);
+  EXPECT_EQ(Balance(alice.customer), 59'000 * kYuan);
+  EXPECT_EQ(Balance(bob), 1'000 * kYuan);
+}
+
+TEST_F(MoneyApiTest, BadBodiesOnMoneyRoutesMoveNothing) {
+  Funded alice = TierTwo(1);
+  RegisteredCustomer bob = RegisterCustomer(Phone(2));
+  ASSERT_EQ(TopUp(alice, 100 * kYuan, "t1").status, 201);
+  const std::string& token = alice.customer.token;
+  ApiResponse malformed =
+      Post("/api/v1/me/transfers", R"({"to_phone":")" + Phone(2) + R"(","amount":)", token, "b1");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.ErrorCode(), "MALFORMED_JSON");
+  ApiResponse unknown = Post(
+      "/api/v1/me/transfers",
+      R"({"to_phone":")" + Phone(2) + R"(","amount":100,"currency":"CNY","fee":0})", token, "b2");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.ErrorCode(), "UNKNOWN_FIELD");
+  ApiResponse fractional =
+      Post("/api/v1/me/transfers",
+           R"({"to_phone":")" + Phone(2) + R"(","amount":1.5,"currency":"CNY"})", token, "b3");
+  EXPECT_EQ(fractional.ErrorCode(), "FIELD_INVALID");
+  ApiResponse currency =
+      Post("/api/v1/me/transfers",
+           R"({"to_phone":")" + Phone(2) + R"(","amount":100,"currency":"USD"})", token, "b4");
+  EXPECT_EQ(currency.ErrorCode(), "FIELD_INVALID");
+  std::string huge = R"({"to_phone":")" + Phone(2) + R"(","amount":100,"currency":"CNY","memo":")";
+  huge.append(200'000, 'x');
+  huge += "\"}";
+  ApiResponse large = Post("/api/v1/me/transfers", huge, token, "b5");
+  EXPECT_EQ(large.status, 413);
+  EXPECT_EQ(large.ErrorCode(), "PAYLOAD_TOO_LARGE");
+  ApiResponse no_key = Post("/api/v1/me/transfers", TransferBody(Phone(2), 100, ""), token, "");
+  EXPECT_EQ(no_key.ErrorCode(), "IDEMPOTENCY_KEY_REQUIRED");
+  ApiResponse no_token = Post("/api/v1/me/transfers", TransferBody(Phone(2), 100, ""), "", "b6");
+  EXPECT_EQ(no_token.status, 401);
+  EXPECT_EQ(Balance(alice.customer), 100 * kYuan);
+  EXPECT_EQ(Balance(bob), 0);
+}
+
 // --- Idempotency ---
 
 TEST_F(MoneyApiTest, IdempotencyKeyReplaysAndConflicts) {
