@@ -88,6 +88,14 @@ bool Router::Matches(const Pattern& pattern, std::string_view path,
   return true;
 }
 
+void Router::ForEachRoute(
+    const std::function<void(std::string_view method, std::string_view path)>& visit) const {
+  for (const auto& [path, methods] : routes_) {
+    for (const auto& [method, handler] : methods) visit(method, path);
+  }
+  for (const Pattern& pattern : patterns_) visit(pattern.method, pattern.path);
+}
+
 void Router::Handle(HttpRequest&& request, Responder respond) const {
   const std::string_view request_path = request.Path();
   std::string allow;

@@ -36,6 +36,10 @@ class Router {
   // Safe to call from several threads at once.
   void Handle(HttpRequest&& request, Responder respond) const;
 
+  // Calls visit(method, path) for every registered route, patterns as written ("{name}").
+  void ForEachRoute(
+      const std::function<void(std::string_view method, std::string_view path)>& visit) const;
+
   // Adapts the router to the server's handler type; the router must outlive the server.
   HttpHandler AsHandler() const;
 
