@@ -41,6 +41,30 @@ void CompareReadModels(Store* store, const engine::StateMachine& state, Findings
     findings->Pass("read-model accounts equal the engine (" + std::to_string(projected.size()) +
                    ")");
   }
+  // Customers: every engine customer has its row, equal field by field, and no other row.
+  size_t customer_rows = 0, customers_differing = 0;
+  std::optional<uint64_t> cursor;
+  do {
+    CustomerPage page;
+    if (s = store->SearchCustomers("", cursor, 10'000, &page); !s.ok()) {
+      return findings->Fail("read-model customers unreadable: " + s.ToString());
+    }
+    for (const CustomerRow& row : page.customers) {
+      customer_rows++;
+      const identity::Customer* customer = state.customers().FindById(row.id);
+      if (customer == nullptr || !(engine::StateMachine::CustomerRowOf(*customer) == row)) {
+        customers_differing++;
+      }
+    }
+    cursor = page.next_cursor;
+  } while (cursor);
+  if (customers_differing != 0 || customer_rows != state.customers().customer_count()) {
+    findings->Fail("read-model customers: " + std::to_string(customers_differing) + " differ; " +
+                   std::to_string(customer_rows) + " rows vs " +
+                   std::to_string(state.customers().customer_count()) + " in the engine");
+  } else {
+    findings->Pass("read-model customers equal the engine (" + std::to_string(customer_rows) + ")");
+  }
   if (transfer_rows != state.ledger().transfer_count()) {
     findings->Fail("read-model transfers: " + std::to_string(transfer_rows) + " rows vs " +
                    std::to_string(state.ledger().transfer_count()) + " in the engine");

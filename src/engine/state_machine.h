@@ -48,6 +48,9 @@ class StateMachine {
   const identity::TierPolicies& tier_policies() const { return tier_policies_; }
   int64_t batch_time_ns() const { return batch_time_ns_; }
 
+  // A customer as the read models hold them (verification compares the two).
+  static CustomerRow CustomerRowOf(const identity::Customer& customer);
+
   // Back to the empty state of a new engine.
   void Reset();
 
@@ -71,7 +74,6 @@ class StateMachine {
   // overflow.
   static std::optional<int64_t> IncomingBalanceAfter(const ledger::Account& wallet,
                                                      int64_t amount_fen);
-  static CustomerRow CustomerRowOf(const identity::Customer& customer);
 
   ledger::Ledger ledger_;
   identity::CustomerBook customers_;
