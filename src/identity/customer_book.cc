@@ -281,30 +281,22 @@ IdentityResult CustomerBook::CreateSession(std::string_view token_hash, uint64_t
                                            int64_t now_ns) {
   if (token_hash.empty()) return IdentityResult::kInvalid;
   if (!customers_.contains(customer_id)) return IdentityResult::kCustomerNotFound;
-  auto [it, inserted] = sessions_.try_emplace(std::string(token_hash));
-  if (!inserted) return IdentityResult::kSessionExists;
-  it->second = Session{customer_id, now_ns, now_ns + kSessionLifetimeNs};
-  session_expiry_.Add(it->second.expires_ns, it->first);
+  if (!sessions_.Create(token_hash, customer_id, now_ns, kSessionLifetimeNs)) {
+    return IdentityResult::kSessionExists;
+  }
   return IdentityResult::kOk;
 }
 
 IdentityResult CustomerBook::RevokeSession(std::string_view token_hash) {
-  auto it = sessions_.find(Key(token_hash));
-  if (it == sessions_.end()) return IdentityResult::kSessionNotFound;
-  session_expiry_.Remove(it->second.expires_ns, it->first);
-  sessions_.erase(it);
-  return IdentityResult::kOk;
+  return sessions_.Revoke(token_hash) ? IdentityResult::kOk : IdentityResult::kSessionNotFound;
 }
 
 const Session* CustomerBook::FindSession(std::string_view token_hash, int64_t now_ns) const {
-  auto it = sessions_.find(Key(token_hash));
-  if (it == sessions_.end() || it->second.expires_ns <= now_ns) return nullptr;
-  return &it->second;
+  return sessions_.Find(token_hash, now_ns);
 }
 
 size_t CustomerBook::Sweep(int64_t now_ns, size_t limit) {
-  size_t swept = session_expiry_.PopDue(
-      now_ns, limit, [&](const std::string& hash) { sessions_.erase(Key(hash)); });
+  size_t swept = sessions_.Sweep(now_ns, limit);
   swept +=
       otp_expiry_.PopDue(now_ns, limit, [&](const std::string& key) { otps_.erase(Key(key)); });
   swept += rate_expiry_.PopDue(now_ns, limit,
@@ -317,11 +309,10 @@ void CustomerBook::Clear() {
   customer_by_phone_.clear();
   otps_.clear();
   otp_rates_.clear();
-  sessions_.clear();
+  sessions_.Clear();
   customer_by_identity_.clear();
   customer_by_card_.clear();
   next_card_id_ = 1;
-  session_expiry_.Clear();
   otp_expiry_.Clear();
   rate_expiry_.Clear();
 }
@@ -388,14 +379,7 @@ void CustomerBook::Serialize(std::string* out) const {
     w.U32(rate.issued_today);
     w.I64(rate.last_issued_ns);
   }
-  w.U64(sessions_.size());
-  for (const std::string& hash : SortedKeys(sessions_)) {
-    const Session& s = sessions_.at(hash);
-    w.LengthPrefixed(hash);
-    w.U64(s.customer_id);
-    w.I64(s.created_ns);
-    w.I64(s.expires_ns);
-  }
+  sessions_.Serialize(&w);
 }
 
 bool CustomerBook::Deserialize(std::string_view bytes) {
@@ -475,17 +459,7 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     rate_expiry_.Add(rate.last_issued_ns + kOtpRateKeepNs, phone);
     if (!otp_rates_.emplace(std::move(phone), rate).second) return false;
   }
-  const uint64_t sessions = r.U64();
-  if (!plausible(sessions)) return false;
-  for (uint64_t i = 0; i < sessions && r.ok(); i++) {
-    std::string hash(r.LengthPrefixed());
-    Session s;
-    s.customer_id = r.U64();
-    s.created_ns = r.I64();
-    s.expires_ns = r.I64();
-    session_expiry_.Add(s.expires_ns, hash);
-    if (!sessions_.emplace(std::move(hash), s).second) return false;
-  }
+  if (!sessions_.Deserialize(&r)) return false;
   return r.ok() && r.remaining() == 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include "base/digest.h"
 #include "identity/expiry_index.h"
+#include "identity/session_table.h"
 #include "identity/tier_limits.h"
 
 namespace qb::identity {
@@ -113,13 +114,6 @@ struct Customer {
   bool operator==(const Customer&) const = default;
 };
 
-struct Session {
-  uint64_t customer_id = 0;
-  int64_t created_ns = 0;
-  int64_t expires_ns = 0;
-  bool operator==(const Session&) const = default;
-};
-
 struct Registration {
   std::string phone;
   std::string otp_hash;
@@ -174,7 +168,7 @@ class CustomerBook {
   // Visits every session (token hash, session), in no particular order.
   template <typename Visit>
   void ForEachSession(Visit&& visit) const {
-    for (const auto& [hash, session] : sessions_) visit(std::string_view(hash), session);
+    sessions_.ForEach(visit);
   }
   size_t session_count() const { return sessions_.size(); }
 
@@ -203,14 +197,13 @@ class CustomerBook {
 
   absl::flat_hash_map<uint64_t, Customer> customers_;
   absl::flat_hash_map<std::string, uint64_t> customer_by_phone_;
-  absl::flat_hash_map<std::string, Otp> otps_;                       // OtpKey → the live code.
-  absl::flat_hash_map<std::string, OtpRate> otp_rates_;              // phone → sending rate.
-  absl::flat_hash_map<std::string, Session> sessions_;               // token hash → session.
+  absl::flat_hash_map<std::string, Otp> otps_;           // OtpKey → the live code.
+  absl::flat_hash_map<std::string, OtpRate> otp_rates_;  // phone → sending rate.
+  SessionTable sessions_;
   absl::flat_hash_map<std::string, uint64_t> customer_by_identity_;  // id lookup hash → id.
   absl::flat_hash_map<std::string, uint64_t> customer_by_card_;      // card lookup hash → id.
   uint64_t next_card_id_ = 1;
   // Derived: rebuilt by Deserialize, never serialized.
-  ExpiryIndex session_expiry_;
   ExpiryIndex otp_expiry_;
   ExpiryIndex rate_expiry_;
 };

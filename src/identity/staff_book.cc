@@ -105,37 +105,26 @@ IdentityResult StaffBook::CreateSession(std::string_view token_hash, uint64_t st
                                         int64_t now_ns) {
   if (token_hash.empty()) return IdentityResult::kInvalid;
   if (!staff_.contains(staff_id)) return IdentityResult::kStaffNotFound;
-  auto [it, inserted] = sessions_.try_emplace(std::string(token_hash));
-  if (!inserted) return IdentityResult::kSessionExists;
-  it->second = Session{staff_id, now_ns, now_ns + kStaffSessionLifetimeNs};
-  session_expiry_.Add(it->second.expires_ns, it->first);
+  if (!sessions_.Create(token_hash, staff_id, now_ns, kStaffSessionLifetimeNs)) {
+    return IdentityResult::kSessionExists;
+  }
   return IdentityResult::kOk;
 }
 
 IdentityResult StaffBook::RevokeSession(std::string_view token_hash) {
-  auto it = sessions_.find(Key(token_hash));
-  if (it == sessions_.end()) return IdentityResult::kSessionNotFound;
-  session_expiry_.Remove(it->second.expires_ns, it->first);
-  sessions_.erase(it);
-  return IdentityResult::kOk;
+  return sessions_.Revoke(token_hash) ? IdentityResult::kOk : IdentityResult::kSessionNotFound;
 }
 
 const Session* StaffBook::FindSession(std::string_view token_hash, int64_t now_ns) const {
-  auto it = sessions_.find(Key(token_hash));
-  if (it == sessions_.end() || it->second.expires_ns <= now_ns) return nullptr;
-  return &it->second;
+  return sessions_.Find(token_hash, now_ns);
 }
 
-size_t StaffBook::Sweep(int64_t now_ns, size_t limit) {
-  return session_expiry_.PopDue(now_ns, limit,
-                                [&](const std::string& hash) { sessions_.erase(Key(hash)); });
-}
+size_t StaffBook::Sweep(int64_t now_ns, size_t limit) { return sessions_.Sweep(now_ns, limit); }
 
 void StaffBook::Clear() {
   staff_.clear();
   staff_by_username_.clear();
-  sessions_.clear();
-  session_expiry_.Clear();
+  sessions_.Clear();
 }
 
 Digest StaffBook::StateHash() const {
@@ -159,18 +148,7 @@ void StaffBook::Serialize(std::string* out) const {
     w.U32(s.failed_logins);
     w.I64(s.locked_until_ns);
   }
-  std::vector<std::string> hashes;
-  hashes.reserve(sessions_.size());
-  for (const auto& [hash, session] : sessions_) hashes.push_back(hash);
-  std::sort(hashes.begin(), hashes.end());
-  w.U64(hashes.size());
-  for (const std::string& hash : hashes) {
-    const Session& s = sessions_.at(hash);
-    w.LengthPrefixed(hash);
-    w.U64(s.customer_id);
-    w.I64(s.created_ns);
-    w.I64(s.expires_ns);
-  }
+  sessions_.Serialize(&w);
 }
 
 bool StaffBook::Deserialize(std::string_view bytes) {
@@ -195,17 +173,7 @@ bool StaffBook::Deserialize(std::string_view bytes) {
     if (!staff_by_username_.emplace(s.username, s.id).second) return false;
     staff_.emplace(s.id, std::move(s));
   }
-  const uint64_t sessions = r.U64();
-  if (!plausible(sessions)) return false;
-  for (uint64_t i = 0; i < sessions && r.ok(); i++) {
-    std::string hash(r.LengthPrefixed());
-    Session s;
-    s.customer_id = r.U64();
-    s.created_ns = r.I64();
-    s.expires_ns = r.I64();
-    session_expiry_.Add(s.expires_ns, hash);
-    if (!sessions_.emplace(std::move(hash), s).second) return false;
-  }
+  if (!sessions_.Deserialize(&r)) return false;
   return r.ok() && r.remaining() == 0;
 }
 

@@ -12,7 +12,7 @@
 
 #include "base/digest.h"
 #include "identity/customer_book.h"
-#include "identity/expiry_index.h"
+#include "identity/session_table.h"
 
 namespace qb::identity {
 
@@ -76,7 +76,7 @@ class StaffBook {
   // Visits every session (token hash, session), in no particular order.
   template <typename Visit>
   void ForEachSession(Visit&& visit) const {
-    for (const auto& [hash, session] : sessions_) visit(std::string_view(hash), session);
+    sessions_.ForEach(visit);
   }
   template <typename Visit>
   void ForEach(Visit&& visit) const {
@@ -91,8 +91,7 @@ class StaffBook {
  private:
   absl::flat_hash_map<uint64_t, Staff> staff_;
   absl::flat_hash_map<std::string, uint64_t> staff_by_username_;
-  absl::flat_hash_map<std::string, Session> sessions_;
-  ExpiryIndex session_expiry_;  // Derived: rebuilt by Deserialize.
+  SessionTable sessions_;
 };
 
 }  // namespace qb::identity
