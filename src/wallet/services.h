@@ -42,7 +42,7 @@ struct WalletServices {
   engine::Engine* engine = nullptr;
   Store* store = nullptr;
   const Clock* clock = nullptr;
-  const identity::CardVault* vault = nullptr;       // Seals PANs and resident IDs.
+  const identity::CardVault* vault = nullptr;  // Seals PANs and resident IDs.
   identity::SmsGateway* sms = nullptr;
   identity::IdentityVerifier* verifier = nullptr;
   bank::BankGateway* bank = nullptr;

@@ -1,0 +1,96 @@
+// What money_routes.cc, identity_card_routes.cc and history_routes.cc share: engine access,
+// the error helper, China time constants and the per-file route registration. Private to the
+// wallet module, like wallet_internal.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "api/errors.h"
+#include "engine/state_machine.h"
+#include "wallet/wallet_internal.h"
+
+namespace qb::wallet {
+
+inline constexpr int64_t kNsPerSecond = 1'000'000'000;
+inline constexpr int64_t kChinaOffsetSeconds = 8 * 3600;
+
+// --- Engine access ---
+
+// Runs `read` on the engine thread at its place in the command order, then `then` with the copy
+// it made once everything before it is durable. An engine refusal answers through `respond`.
+template <typename T>
+void ReadEngine(WalletContext& context, const Responder& respond,
+                std::function<T(const engine::StateMachine&)> read, std::function<void(T)> then) {
+  auto value = std::make_shared<std::optional<T>>();
+  engine::Query query{
+      [value, read = std::move(read)](const engine::StateMachine& state) { *value = read(state); }};
+  Services(context).engine->Submit(
+      std::move(query), [value, respond, then = std::move(then)](engine::Reply&& reply) {
+        if (reply.status != engine::ReplyStatus::kOk || !value->has_value()) {
+          respond(EngineFailureResponse(reply));
+          return;
+        }
+        then(std::move(**value));
+      });
+}
+
+// Submits a command and calls `then` with its single result code; refusals answer `respond`.
+inline void SubmitCommand(WalletContext& context, engine::Command command, const Responder& respond,
+                          std::function<void(uint8_t result, const engine::Reply&)> then) {
+  Services(context).engine->Submit(
+      std::move(command), [respond, then = std::move(then)](engine::Reply&& reply) {
+        if (reply.status != engine::ReplyStatus::kOk || reply.results.size() != 1) {
+          respond(EngineFailureResponse(reply));
+          return;
+        }
+        then(reply.results[0], reply);
+      });
+}
+
+// A customer as the engine holds them, with their wallet and tier policy.
+struct CustomerSnapshot {
+  identity::Customer customer;
+  ledger::Account wallet;
+  identity::TierPolicy policy;
+};
+
+inline void ReadCustomer(WalletContext& context, uint64_t customer_id, const Responder& respond,
+                         std::function<void(CustomerSnapshot)> then) {
+  ReadEngine<std::optional<CustomerSnapshot>>(
+      context, respond,
+      [customer_id](const engine::StateMachine& state) -> std::optional<CustomerSnapshot> {
+        const identity::Customer* customer = state.customers().FindById(customer_id);
+        if (customer == nullptr) return std::nullopt;
+        const ledger::Account* wallet = state.ledger().FindAccount(customer->wallet_account_id);
+        if (wallet == nullptr) return std::nullopt;
+        return CustomerSnapshot{*customer, *wallet, state.tier_policies().For(customer->tier)};
+      },
+      [respond, then = std::move(then)](std::optional<CustomerSnapshot> snapshot) {
+        // A live session always belongs to a registered customer with a wallet.
+        if (!snapshot) {
+          respond(api::ErrorResponse(api::ErrorCode::kInternal, "the customer could not be read"));
+          return;
+        }
+        then(std::move(*snapshot));
+      });
+}
+
+// --- Answers ---
+
+inline HttpResponse Error(api::ErrorCode code, std::string message) {
+  return api::ErrorResponse(code, std::move(message));
+}
+
+// --- Route registration, called by AddMoneyRoutes ---
+
+// GET /me/balance, POST /me/identity, GET/POST /me/cards, DELETE /me/cards/{card_id}.
+void AddIdentityCardRoutes(Router& router, WalletContext& context);  // identity_card_routes.cc
+// GET /me/history.
+void AddHistoryRoutes(Router& router, WalletContext& context);  // history_routes.cc
+
+}  // namespace qb::wallet
