@@ -111,7 +111,7 @@ class WalletApiTest : public ::testing::Test {
     services.vault = &vault_;
     services.sms = outbox_.get();
     services.verifier = &verifier_;
-    services.bank = &bank_;
+    services.bank = bank_override_ != nullptr ? bank_override_ : &bank_;
     services.otp_pepper = &pepper_;
     options.sms_outbox = console_outbox ? outbox_.get() : nullptr;
     services.options = options;
@@ -304,6 +304,8 @@ class WalletApiTest : public ::testing::Test {
   identity::LocalIdentityVerifier verifier_{
       identity::LocalIdentityVerifierOptions{identity::CalendarDate{2026, 11, 23}, {}}};
   bank::SimulatedBank bank_{bank::SimulatedBankOptions{}};
+  // When set before StartServer, the API talks to this bank instead of bank_.
+  bank::BankGateway* bank_override_ = nullptr;
 
   std::unique_ptr<Store> store_;
   std::unique_ptr<engine::Engine> engine_;

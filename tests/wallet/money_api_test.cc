@@ -666,29 +666,8 @@ TEST_F(MoneyApiTest, HistoryPagesAndFilters) {
 class FlakyBankTest : public MoneyApiTest {
  protected:
   void SetUp() override {
-    std::unique_ptr<Store> store;
-    Status s = OpenSqliteStore(dir_.path(), &store);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    store_ = std::move(store);
-    s = engine::Engine::Open(store_.get(), &clock_, engine::EngineOptions(), nullptr, &engine_);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    WalletServices services;
-    services.engine = engine_.get();
-    services.store = store_.get();
-    services.clock = &clock_;
-    services.vault = &vault_;
-    services.sms = outbox_.get();
-    services.verifier = &verifier_;
-    services.bank = &flaky_bank_;
-    services.otp_pepper = &pepper_;
-    services.options.sms_outbox = outbox_.get();
-    router_ = std::make_unique<Router>();
-    api_ = std::make_unique<WalletApi>(services, *router_);
-    HttpServerOptions http;
-    http.listen_port = 0;
-    http.io_threads = 2;
-    server_ = std::make_unique<HttpServer>(http, router_->AsHandler());
-    ASSERT_EQ(server_->Start(), "");
+    bank_override_ = &flaky_bank_;
+    StartServer();
   }
 
   // Retries with the same key while the answer says to come back (503, or "processing").
