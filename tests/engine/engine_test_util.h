@@ -206,4 +206,24 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
 };
 
+// For commands that answer one result code (identity, cards, staff, money commands).
+class CustomerEngineTest : public EngineTest {
+ protected:
+  // Executes `command` and returns its one result code; keeps Reply::value in last_value_.
+  uint8_t Result(Command command) {
+    Reply reply = engine_->Execute(std::move(command));
+    EXPECT_EQ(reply.status, ReplyStatus::kOk);
+    EXPECT_EQ(reply.results.size(), 1u);
+    last_value_ = reply.value;
+    return reply.results.empty() ? 255 : reply.results[0];
+  }
+  static uint8_t Code(identity::IdentityResult r) { return static_cast<uint8_t>(r); }
+  static uint8_t Code(MoneyResult r) { return static_cast<uint8_t>(r); }
+  int64_t Balance(uint64_t customer_id) {
+    return FindAccount(kCustomerWalletAccountBase + customer_id)->CreditBalance();
+  }
+
+  uint64_t last_value_ = 0;
+};
+
 }  // namespace qb::engine::testing

@@ -13,7 +13,7 @@ namespace {
 using identity::IdentityResult;
 using testing::Accounts;
 using testing::Clearing;
-using testing::EngineTest;
+using testing::CustomerEngineTest;
 using testing::Move;
 using testing::Transfers;
 
@@ -23,18 +23,8 @@ constexpr char kAlice[] = "13800138001";
 constexpr char kBob[] = "13800138002";
 constexpr char kCarol[] = "13800138003";
 
-class IdentityTest : public EngineTest {
+class IdentityTest : public CustomerEngineTest {
  protected:
-  uint8_t Result(Command command) {
-    Reply reply = engine_->Execute(std::move(command));
-    EXPECT_EQ(reply.status, ReplyStatus::kOk);
-    EXPECT_EQ(reply.results.size(), 1u);
-    last_value_ = reply.value;
-    return reply.results.empty() ? 255 : reply.results[0];
-  }
-  static uint8_t Code(IdentityResult r) { return static_cast<uint8_t>(r); }
-  static uint8_t Code(MoneyResult r) { return static_cast<uint8_t>(r); }
-
   // Issues a code and registers with it; returns the customer id.
   uint64_t SignUp(const std::string& phone) {
     EXPECT_EQ(Result(IssueOtp{phone, identity::OtpPurpose::kRegister, "hash-" + phone}),
@@ -46,11 +36,6 @@ class IdentityTest : public EngineTest {
   uint8_t Pay(uint64_t id, uint64_t from, const std::string& to, int64_t amount) {
     return Result(P2PTransfer{id, from, to, amount, ""});
   }
-  int64_t Balance(uint64_t customer_id) {
-    return FindAccount(kCustomerWalletAccountBase + customer_id)->CreditBalance();
-  }
-
-  uint64_t last_value_ = 0;
 };
 
 TEST_F(IdentityTest, RegistrationOpensAWalletAndWrongOrReusedCodesAreRefused) {

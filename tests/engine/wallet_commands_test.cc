@@ -12,25 +12,15 @@ namespace {
 
 using identity::IdentityResult;
 using identity::WalletTier;
-using testing::EngineTest;
+using testing::CustomerEngineTest;
 
 constexpr int64_t kSecond = 1'000'000'000;
 constexpr int64_t kYuan = 100;
 constexpr char kAlice[] = "13800138001";
 constexpr char kBob[] = "13800138002";
 
-class WalletCommandsTest : public EngineTest {
+class WalletCommandsTest : public CustomerEngineTest {
  protected:
-  uint8_t Result(Command command) {
-    Reply reply = engine_->Execute(std::move(command));
-    EXPECT_EQ(reply.status, ReplyStatus::kOk);
-    EXPECT_EQ(reply.results.size(), 1u);
-    last_value_ = reply.value;
-    return reply.results.empty() ? 255 : reply.results[0];
-  }
-  static uint8_t Code(IdentityResult r) { return static_cast<uint8_t>(r); }
-  static uint8_t Code(MoneyResult r) { return static_cast<uint8_t>(r); }
-
   uint64_t SignUp(const std::string& phone) {
     EXPECT_EQ(Result(IssueOtp{phone, identity::OtpPurpose::kRegister, "h" + phone}),
               Code(IdentityResult::kOk));
@@ -58,17 +48,12 @@ class WalletCommandsTest : public EngineTest {
     Query([&](const StateMachine& s) { copy = *s.customers().FindById(id); });
     return copy;
   }
-  int64_t Balance(uint64_t customer_id) {
-    return FindAccount(kCustomerWalletAccountBase + customer_id)->CreditBalance();
-  }
   // A verified customer with one card; returns the card id.
   uint64_t VerifiedWithCard(uint64_t customer, const std::string& id, const std::string& pan) {
     EXPECT_EQ(Result(VerifyIdentity{customer, Identity(id)}), Code(IdentityResult::kOk));
     EXPECT_EQ(Result(BindCard{customer, Card(pan)}), Code(IdentityResult::kOk));
     return last_value_;
   }
-
-  uint64_t last_value_ = 0;
 };
 
 TEST_F(WalletCommandsTest, VerificationAndCardsMoveTheTierAndOneIdentityHoldsOneWallet) {
