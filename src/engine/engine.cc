@@ -296,6 +296,14 @@ void Engine::RunJournal() {
       spdlog::error("msg=\"journal append failed; refusing all further commands\" error=\"{}\"",
                     status.ToString());
     }
+    // Durable before anyone hears so: a client that got its reply and then reads the stats
+    // must see its command counted as durable.
+    if (status.ok()) {
+      std::lock_guard lock(journal_mutex_);
+      chain_ = position;
+      durable_seq_ = std::max(durable_seq_, batches.back()->seq);
+      metrics_->durable_seq->Set(static_cast<int64_t>(durable_seq_));
+    }
     const int64_t now_ns = MonotonicNowNs();
     for (auto& batch : batches) {
       for (size_t i = 0; i < batch->callbacks.size(); i++) {
@@ -308,9 +316,6 @@ void Engine::RunJournal() {
     {
       std::unique_lock lock(journal_mutex_);
       if (status.ok()) {
-        chain_ = position;
-        durable_seq_ = std::max(durable_seq_, batches.back()->seq);
-        metrics_->durable_seq->Set(static_cast<int64_t>(durable_seq_));
         for (auto& batch : batches) {
           if (!batch->projection) continue;
           // Back pressure from the projector: its queue is bounded too.
