@@ -7,7 +7,10 @@
 namespace qb::engine {
 namespace {
 
-constexpr uint32_t kMagic = 0x31434251;  // "QBC1"
+constexpr uint32_t kMagic = 0x32434251;  // "QBC2"
+// Written before the payment book existed: its state has no payments part (see
+// StateMachine::Deserialize). Still read, so an upgraded server starts from its old checkpoint.
+constexpr uint32_t kMagicV1 = 0x31434251;  // "QBC1"
 
 std::string_view AsBytes(const Digest& digest) {
   return std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size());
@@ -31,7 +34,8 @@ void EncodeCheckpoint(const StateMachine& state, const journal::ChainPosition& p
 Status DecodeCheckpoint(std::string_view bytes, StateMachine* state,
                         journal::ChainPosition* position, Digest* state_hash) {
   ByteReader reader(bytes);
-  if (reader.U32() != kMagic) return Status::Corruption("checkpoint magic");
+  const uint32_t magic = reader.U32();
+  if (magic != kMagic && magic != kMagicV1) return Status::Corruption("checkpoint magic");
   journal::ChainPosition decoded;
   decoded.last_seq = reader.U64();
   std::string_view last_hash = reader.Bytes(32);
@@ -41,7 +45,7 @@ Status DecodeCheckpoint(std::string_view bytes, StateMachine* state,
     return Status::Corruption("checkpoint length");
   }
   std::memcpy(decoded.last_hash.data(), last_hash.data(), 32);
-  if (!state->Deserialize(reader.Bytes(state_bytes))) {
+  if (!state->Deserialize(reader.Bytes(state_bytes), magic == kMagic)) {
     return Status::Corruption("checkpoint state does not decode");
   }
   const Digest actual = state->StateHash();

@@ -14,6 +14,7 @@
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
 #include "ledger/types.h"
+#include "payments/payment_book.h"
 
 namespace qb::engine {
 
@@ -141,11 +142,123 @@ struct CreateStaffSession {
   uint64_t staff_id = 0;
 };
 
+// --- Merchants and payments (payments/payment_book.h). Each answers one PaymentResult. ---
+
+// Onboarding, by staff (staff_id set; `activate` skips review) or self-service (staff_id 0,
+// always pending review). Creates the merchant, its settlement account and its owner's portal
+// login. Reply::value is the merchant id, Reply::text the owner's user id in decimal.
+struct ApplyMerchant {
+  payments::MerchantProfile profile;
+  identity::StaffRegistration owner;  // roles: payments::kMerchantOwner.
+  uint64_t staff_id = 0;
+  bool activate = false;
+};
+
+// Staff move a merchant between pending review, active and suspended.
+struct ReviewMerchant {
+  uint64_t merchant_id = 0;
+  uint64_t staff_id = 0;
+  payments::MerchantStatus status = payments::MerchantStatus::kActive;
+};
+
+struct RecordMerchantLogin {
+  uint64_t user_id = 0;
+  bool password_ok = false;
+};
+
+struct CreateMerchantSession {
+  std::string token_hash;
+  uint64_t user_id = 0;
+};
+
+struct IssueApiKey {
+  uint64_t merchant_id = 0;
+  payments::ApiKey key;  // `created_ns` is set by the engine.
+};
+
+struct RevokeApiKey {
+  uint64_t merchant_id = 0;
+  std::string key_id;
+};
+
+// A customer's phone registers for payment codes; the API picks a random free slot (the engine
+// refuses a slot held by another customer) and seals the secret.
+struct RegisterPaymentDevice {
+  uint64_t customer_id = 0;
+  uint32_t slot = 0;
+  std::string secret_sealed;
+};
+
+struct SetSmallPayments {
+  uint64_t customer_id = 0;
+  bool enabled = false;
+  int64_t per_payment_fen = 0;
+  int64_t per_day_fen = 0;
+};
+
+// A merchant's order (dynamic QR or online checkout). The same merchant_order_no again with the
+// same amount answers kDuplicate and the existing order's id; with another amount kOrderExists.
+// Description and URLs are journaled and projected, not kept by the engine.
+// Reply::value is the order id.
+struct CreateOrder {
+  uint64_t merchant_id = 0;
+  std::string merchant_order_no;
+  int64_t amount_fen = 0;
+  int64_t expires_ns = 0;
+  std::string description;
+  std::string notify_url;
+  std::string return_url;
+};
+
+struct CloseOrder {
+  uint64_t merchant_id = 0;
+  uint64_t order_id = 0;
+};
+
+// A payment to a merchant: one linked chain customer → merchant (amount), merchant → fee income
+// (the fee, charged per payment). `payment_id` is the first transfer's id and the idempotency
+// key. Scan-to-pay and checkout name the customer; a payment code names the device slot and the
+// code's step instead (the API matched the code against the device's secret; the engine makes
+// the step single use and checks it is within the window at batch time). Payment-code and NFC
+// payments beyond the customer's small-payment caps wait for the customer's confirmation as a
+// hold. Reply::value is the customer id, Reply::text the payment state name.
+struct Pay {
+  uint64_t payment_id = 0;
+  uint64_t customer_id = 0;  // 0 for kPaymentCode.
+  uint64_t merchant_id = 0;
+  uint64_t order_id = 0;  // kDynamicQr and kOnline.
+  int64_t amount_fen = 0;
+  payments::PaymentChannel channel = payments::PaymentChannel::kStaticQr;
+  uint32_t device_slot = 0;
+  int64_t code_step = 0;
+  int64_t code_step_seconds = 0;
+  uint32_t code_window_steps = 0;
+};
+
+// The customer confirms (post) or declines (void) a payment awaiting confirmation.
+struct ConfirmPayment {
+  uint64_t customer_id = 0;
+  uint64_t payment_id = 0;
+  bool confirm = false;
+};
+
+// Gives back part or all of a payment: fee income → merchant (the fee share), merchant →
+// customer (the amount), linked. Any number of refunds up to the amount paid; `refund_id` is
+// the idempotency key. Reply::value is the payment's refunded total afterwards.
+struct Refund {
+  uint64_t refund_id = 0;
+  uint64_t merchant_id = 0;
+  uint64_t payment_id = 0;
+  int64_t amount_fen = 0;
+};
+
 using Command =
     std::variant<CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer,
                  RecordLogin, CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard,
                  UnbindCard, GrantTier, HoldFunds, SettleHold, CreateStaff, RecordStaffLogin,
-                 CreateStaffSession>;
+                 CreateStaffSession, ApplyMerchant, ReviewMerchant, RecordMerchantLogin,
+                 CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
+                 SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -168,6 +281,19 @@ enum class CommandType : uint16_t {
   kCreateStaff = 17,
   kRecordStaffLogin = 18,
   kCreateStaffSession = 19,
+  kApplyMerchant = 20,
+  kReviewMerchant = 21,
+  kRecordMerchantLogin = 22,
+  kCreateMerchantSession = 23,
+  kIssueApiKey = 24,
+  kRevokeApiKey = 25,
+  kRegisterPaymentDevice = 26,
+  kSetSmallPayments = 27,
+  kCreateOrder = 28,
+  kCloseOrder = 29,
+  kPay = 30,
+  kConfirmPayment = 31,
+  kRefund = 32,
 };
 
 CommandType TypeOf(const Command& command);
@@ -223,6 +349,43 @@ enum class MoneyResult : uint8_t {
 
 std::string_view MoneyResultName(MoneyResult result);
 
+// The outcome of a merchant or payment command, ordered by precedence. Stable values.
+enum class PaymentResult : uint8_t {
+  kOk = 0,
+  kInvalid = 1,  // A field the API should have rejected.
+  kStaffNotFound = 2,
+  kUserTaken = 3,  // ApplyMerchant: the owner's username is in use.
+  kMerchantNotFound = 4,
+  kMerchantNotActive = 5,
+  kUserNotFound = 6,
+  kLoginLocked = 7,
+  kSessionExists = 8,
+  kApiKeyRefused = 9,  // Key id taken, or the merchant has kMaxApiKeysPerMerchant live keys.
+  kApiKeyNotFound = 10,
+  kCustomerNotFound = 11,
+  kSlotTaken = 12,
+  kOrderExists = 13,  // The merchant order number is used by an order with another amount.
+  kOrderNotFound = 14,
+  kOrderNotOpen = 15,  // Paid or closed.
+  kOrderExpired = 16,
+  kAmountMismatch = 17,  // A dynamic-QR or online payment must pay the order's amount.
+  kDeviceNotFound = 18,
+  kCodeExpired = 19,
+  kCodeReused = 20,
+  kExceedsPerPayment = 21,
+  kExceedsDaily = 22,
+  kExceedsYearly = 23,
+  kInsufficientFunds = 24,
+  kDuplicate = 25,  // The id was used before; nothing moved this time.
+  kPaymentNotFound = 26,
+  kNotAwaitingConfirmation = 27,
+  kRefundExceedsPayment = 28,
+  kMerchantInsufficientFunds = 29,  // The merchant's account cannot cover the refund.
+  kPaymentNotCompleted = 30,        // Refunding a payment still awaiting confirmation.
+};
+
+std::string_view PaymentResultName(PaymentResult result);
+
 // Customer wallets get ledger account ids from this base up, one per customer id, so they can
 // never collide with the system and merchant accounts below it.
 inline constexpr uint64_t kCustomerWalletAccountBase = uint64_t{1} << 48;
@@ -233,6 +396,12 @@ inline constexpr uint64_t kBankClearingAccountId = 1;
 inline constexpr uint16_t kTransferCodeP2P = ledger::transfer_codes::kP2P;
 inline constexpr uint16_t kTransferCodeTopUp = ledger::transfer_codes::kTopUp;
 inline constexpr uint16_t kTransferCodeWithdrawal = ledger::transfer_codes::kWithdrawal;
+// Fee income: every merchant's payment fee. No overdraft.
+inline constexpr uint64_t kFeeIncomeAccountId = 2;
+// Merchant settlement accounts: this base plus the merchant id.
+inline constexpr uint64_t kMerchantAccountBase = uint64_t{1} << 40;
+// How long a payment awaiting the customer's confirmation holds the money.
+inline constexpr uint32_t kConfirmationTimeoutS = 120;
 inline constexpr size_t kMaxIdentityFieldBytes = 512;
 
 // Limits on one command, so a single request cannot stall the engine.

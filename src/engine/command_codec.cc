@@ -33,6 +33,22 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, CreateStaffSession>) {
           return CommandType::kCreateStaffSession;
         }
+        if constexpr (std::is_same_v<T, ApplyMerchant>) return CommandType::kApplyMerchant;
+        if constexpr (std::is_same_v<T, ReviewMerchant>) return CommandType::kReviewMerchant;
+        if constexpr (std::is_same_v<T, RecordMerchantLogin>)
+          return CommandType::kRecordMerchantLogin;
+        if constexpr (std::is_same_v<T, CreateMerchantSession>)
+          return CommandType::kCreateMerchantSession;
+        if constexpr (std::is_same_v<T, IssueApiKey>) return CommandType::kIssueApiKey;
+        if constexpr (std::is_same_v<T, RevokeApiKey>) return CommandType::kRevokeApiKey;
+        if constexpr (std::is_same_v<T, RegisterPaymentDevice>)
+          return CommandType::kRegisterPaymentDevice;
+        if constexpr (std::is_same_v<T, SetSmallPayments>) return CommandType::kSetSmallPayments;
+        if constexpr (std::is_same_v<T, CreateOrder>) return CommandType::kCreateOrder;
+        if constexpr (std::is_same_v<T, CloseOrder>) return CommandType::kCloseOrder;
+        if constexpr (std::is_same_v<T, Pay>) return CommandType::kPay;
+        if constexpr (std::is_same_v<T, ConfirmPayment>) return CommandType::kConfirmPayment;
+        if constexpr (std::is_same_v<T, Refund>) return CommandType::kRefund;
       },
       command);
 }
@@ -77,6 +93,32 @@ std::string_view CommandTypeName(CommandType type) {
       return "record_staff_login";
     case CommandType::kCreateStaffSession:
       return "create_staff_session";
+    case CommandType::kApplyMerchant:
+      return "apply_merchant";
+    case CommandType::kReviewMerchant:
+      return "review_merchant";
+    case CommandType::kRecordMerchantLogin:
+      return "record_merchant_login";
+    case CommandType::kCreateMerchantSession:
+      return "create_merchant_session";
+    case CommandType::kIssueApiKey:
+      return "issue_api_key";
+    case CommandType::kRevokeApiKey:
+      return "revoke_api_key";
+    case CommandType::kRegisterPaymentDevice:
+      return "register_payment_device";
+    case CommandType::kSetSmallPayments:
+      return "set_small_payments";
+    case CommandType::kCreateOrder:
+      return "create_order";
+    case CommandType::kCloseOrder:
+      return "close_order";
+    case CommandType::kPay:
+      return "pay";
+    case CommandType::kConfirmPayment:
+      return "confirm_payment";
+    case CommandType::kRefund:
+      return "refund";
   }
   return "unknown";
 }
@@ -176,6 +218,78 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
     writer.LengthPrefixed(c->token_hash);
     writer.U64(c->staff_id);
+  } else if (const auto* c = std::get_if<ApplyMerchant>(&command)) {
+    const payments::MerchantProfile& p = c->profile;
+    for (const std::string* field :
+         {&p.legal_name, &p.credit_code, &p.category, &p.settlement_bank_code,
+          &p.settlement_account_sealed, &p.settlement_account_last4, &p.contact_phone}) {
+      writer.LengthPrefixed(*field);
+    }
+    writer.U32(p.fee_bps);
+    const identity::StaffRegistration& r = c->owner;
+    for (const std::string* field : {&r.username, &r.display_name, &r.password_hash}) {
+      writer.LengthPrefixed(*field);
+    }
+    writer.U32(r.roles);
+    writer.U64(c->staff_id);
+    writer.U8(c->activate ? 1 : 0);
+  } else if (const auto* c = std::get_if<ReviewMerchant>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.U64(c->staff_id);
+    writer.U8(static_cast<uint8_t>(c->status));
+  } else if (const auto* c = std::get_if<RecordMerchantLogin>(&command)) {
+    writer.U64(c->user_id);
+    writer.U8(c->password_ok ? 1 : 0);
+  } else if (const auto* c = std::get_if<CreateMerchantSession>(&command)) {
+    writer.LengthPrefixed(c->token_hash);
+    writer.U64(c->user_id);
+  } else if (const auto* c = std::get_if<IssueApiKey>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.LengthPrefixed(c->key.key_id);
+    writer.LengthPrefixed(c->key.secret_sealed);
+  } else if (const auto* c = std::get_if<RevokeApiKey>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.LengthPrefixed(c->key_id);
+  } else if (const auto* c = std::get_if<RegisterPaymentDevice>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U32(c->slot);
+    writer.LengthPrefixed(c->secret_sealed);
+  } else if (const auto* c = std::get_if<SetSmallPayments>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U8(c->enabled ? 1 : 0);
+    writer.I64(c->per_payment_fen);
+    writer.I64(c->per_day_fen);
+  } else if (const auto* c = std::get_if<CreateOrder>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.LengthPrefixed(c->merchant_order_no);
+    writer.I64(c->amount_fen);
+    writer.I64(c->expires_ns);
+    writer.LengthPrefixed(c->description);
+    writer.LengthPrefixed(c->notify_url);
+    writer.LengthPrefixed(c->return_url);
+  } else if (const auto* c = std::get_if<CloseOrder>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.U64(c->order_id);
+  } else if (const auto* c = std::get_if<Pay>(&command)) {
+    writer.U64(c->payment_id);
+    writer.U64(c->customer_id);
+    writer.U64(c->merchant_id);
+    writer.U64(c->order_id);
+    writer.I64(c->amount_fen);
+    writer.U8(static_cast<uint8_t>(c->channel));
+    writer.U32(c->device_slot);
+    writer.I64(c->code_step);
+    writer.I64(c->code_step_seconds);
+    writer.U32(c->code_window_steps);
+  } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U64(c->payment_id);
+    writer.U8(c->confirm ? 1 : 0);
+  } else if (const auto* c = std::get_if<Refund>(&command)) {
+    writer.U64(c->refund_id);
+    writer.U64(c->merchant_id);
+    writer.U64(c->payment_id);
+    writer.I64(c->amount_fen);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -184,6 +298,12 @@ void EncodeCommand(const Command& command, std::string* payload) {
 }
 
 namespace {
+
+bool Bool(ByteReader* reader, bool* out) {
+  const uint8_t value = reader->U8();
+  *out = value == 1;
+  return value <= 1;
+}
 
 bool DecodeBody(CommandType type, std::string_view body, Command* command) {
   ByteReader reader(body);
@@ -345,6 +465,134 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.token_hash = std::string(reader.LengthPrefixed());
       c.staff_id = reader.U64();
       *command = std::move(c);
+      break;
+    }
+    case CommandType::kApplyMerchant: {
+      ApplyMerchant c;
+      payments::MerchantProfile& p = c.profile;
+      for (std::string* field :
+           {&p.legal_name, &p.credit_code, &p.category, &p.settlement_bank_code,
+            &p.settlement_account_sealed, &p.settlement_account_last4, &p.contact_phone}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      p.fee_bps = reader.U32();
+      identity::StaffRegistration& r = c.owner;
+      for (std::string* field : {&r.username, &r.display_name, &r.password_hash}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      r.roles = reader.U32();
+      c.staff_id = reader.U64();
+      if (!Bool(&reader, &c.activate)) return false;
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kReviewMerchant: {
+      ReviewMerchant c;
+      c.merchant_id = reader.U64();
+      c.staff_id = reader.U64();
+      const uint8_t status = reader.U8();
+      if (status < 1 || status > 3) return false;
+      c.status = static_cast<payments::MerchantStatus>(status);
+      *command = c;
+      break;
+    }
+    case CommandType::kRecordMerchantLogin: {
+      RecordMerchantLogin c;
+      c.user_id = reader.U64();
+      if (!Bool(&reader, &c.password_ok)) return false;
+      *command = c;
+      break;
+    }
+    case CommandType::kCreateMerchantSession: {
+      CreateMerchantSession c;
+      c.token_hash = std::string(reader.LengthPrefixed());
+      c.user_id = reader.U64();
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kIssueApiKey: {
+      IssueApiKey c;
+      c.merchant_id = reader.U64();
+      c.key.key_id = std::string(reader.LengthPrefixed());
+      c.key.secret_sealed = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRevokeApiKey: {
+      RevokeApiKey c;
+      c.merchant_id = reader.U64();
+      c.key_id = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRegisterPaymentDevice: {
+      RegisterPaymentDevice c;
+      c.customer_id = reader.U64();
+      c.slot = reader.U32();
+      c.secret_sealed = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kSetSmallPayments: {
+      SetSmallPayments c;
+      c.customer_id = reader.U64();
+      if (!Bool(&reader, &c.enabled)) return false;
+      c.per_payment_fen = reader.I64();
+      c.per_day_fen = reader.I64();
+      *command = c;
+      break;
+    }
+    case CommandType::kCreateOrder: {
+      CreateOrder c;
+      c.merchant_id = reader.U64();
+      c.merchant_order_no = std::string(reader.LengthPrefixed());
+      c.amount_fen = reader.I64();
+      c.expires_ns = reader.I64();
+      c.description = std::string(reader.LengthPrefixed());
+      c.notify_url = std::string(reader.LengthPrefixed());
+      c.return_url = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kCloseOrder: {
+      CloseOrder c;
+      c.merchant_id = reader.U64();
+      c.order_id = reader.U64();
+      *command = c;
+      break;
+    }
+    case CommandType::kPay: {
+      Pay c;
+      c.payment_id = reader.U64();
+      c.customer_id = reader.U64();
+      c.merchant_id = reader.U64();
+      c.order_id = reader.U64();
+      c.amount_fen = reader.I64();
+      const uint8_t channel = reader.U8();
+      if (!payments::IsPaymentChannel(channel)) return false;
+      c.channel = static_cast<payments::PaymentChannel>(channel);
+      c.device_slot = reader.U32();
+      c.code_step = reader.I64();
+      c.code_step_seconds = reader.I64();
+      c.code_window_steps = reader.U32();
+      *command = c;
+      break;
+    }
+    case CommandType::kConfirmPayment: {
+      ConfirmPayment c;
+      c.customer_id = reader.U64();
+      c.payment_id = reader.U64();
+      if (!Bool(&reader, &c.confirm)) return false;
+      *command = c;
+      break;
+    }
+    case CommandType::kRefund: {
+      Refund c;
+      c.refund_id = reader.U64();
+      c.merchant_id = reader.U64();
+      c.payment_id = reader.U64();
+      c.amount_fen = reader.I64();
+      *command = c;
       break;
     }
     default:

@@ -50,6 +50,28 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
     return short_enough(c->token_hash);
   }
+  if (const auto* c = std::get_if<ApplyMerchant>(&command)) {
+    const payments::MerchantProfile& p = c->profile;
+    return short_enough(p.legal_name) && short_enough(p.credit_code) && short_enough(p.category) &&
+           short_enough(p.settlement_bank_code) && short_enough(p.settlement_account_sealed) &&
+           short_enough(p.settlement_account_last4) && short_enough(p.contact_phone) &&
+           short_enough(c->owner.username) && short_enough(c->owner.display_name) &&
+           short_enough(c->owner.password_hash);
+  }
+  if (const auto* c = std::get_if<CreateMerchantSession>(&command)) {
+    return short_enough(c->token_hash);
+  }
+  if (const auto* c = std::get_if<IssueApiKey>(&command)) {
+    return short_enough(c->key.key_id) && short_enough(c->key.secret_sealed);
+  }
+  if (const auto* c = std::get_if<RevokeApiKey>(&command)) return short_enough(c->key_id);
+  if (const auto* c = std::get_if<RegisterPaymentDevice>(&command)) {
+    return short_enough(c->secret_sealed);
+  }
+  if (const auto* c = std::get_if<CreateOrder>(&command)) {
+    return short_enough(c->merchant_order_no) && short_enough(c->description) &&
+           short_enough(c->notify_url) && short_enough(c->return_url);
+  }
   return true;
 }
 
@@ -59,14 +81,20 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
   batch_time_ns_ = batch_time_ns;
   projection_ = projection;
   expired_ids_.clear();
-  ledger_.ExpirePending(batch_time_ns, kMaxExpirationsPerBatch,
-                        projection_ ? &expired_ids_ : nullptr);
+  ledger_.ExpirePending(batch_time_ns, kMaxExpirationsPerBatch, &expired_ids_);
   customers_.Sweep(batch_time_ns, kMaxSweepsPerBatch);
   staff_.Sweep(batch_time_ns, kMaxSweepsPerBatch);
+  payments_.users().Sweep(batch_time_ns, kMaxSweepsPerBatch);
   for (uint64_t id : expired_ids_) {
     const ledger::Transfer* pending = ledger_.FindTransfer(id);
     Touch(pending->debit_account_id);
     Touch(pending->credit_account_id);
+    // A payment the customer never confirmed: the hold is gone, and so is the payment.
+    if (payments::Payment* payment = payments_.MutablePayment(id);
+        payment != nullptr && payment->state == payments::PaymentState::kAwaitingConfirmation) {
+      payment->state = payments::PaymentState::kCancelled;
+      ProjectPayment(id);
+    }
   }
 }
 
@@ -101,6 +129,8 @@ Reply StateMachine::Apply(const Command& command) {
     if (closed) Touch(c->account_id);
   } else if (const auto* c = std::get_if<Query>(&command)) {
     c->read(*this);
+  } else if (TypeOf(command) >= CommandType::kApplyMerchant) {
+    return ApplyPayments(command);
   } else {
     return ApplyIdentity(command);
   }
@@ -123,6 +153,9 @@ Reply StateMachine::ApplyIdentity(const Command& command) {
     // One command for both kinds of session: a token hash names at most one of them.
     IdentityResult revoked = customers_.RevokeSession(c->token_hash);
     if (revoked == IdentityResult::kSessionNotFound) revoked = staff_.RevokeSession(c->token_hash);
+    if (revoked == IdentityResult::kSessionNotFound) {
+      revoked = payments_.users().RevokeSession(c->token_hash);
+    }
     result(revoked);
   } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
     result(ApplyP2P(*c, &reply));
@@ -365,6 +398,7 @@ void StateMachine::Reset() {
   ledger_.Clear();
   customers_.Clear();
   staff_.Clear();
+  payments_.Clear();
 }
 
 Digest StateMachine::StateHash() const {
@@ -372,33 +406,54 @@ Digest StateMachine::StateHash() const {
   hasher.Update(ledger_.StateHash());
   hasher.Update(customers_.StateHash());
   hasher.Update(staff_.StateHash());
+  // An empty payment book adds nothing, so states from before payments keep their hashes (and
+  // old checkpoints still verify).
+  if (!payments_.empty()) hasher.Update(payments_.StateHash());
   return hasher.Finish();
 }
 
 void StateMachine::Serialize(std::string* out) const {
   ByteWriter writer(out);
-  for (int part = 0; part < 2; part++) {
+  for (int part = 0; part < 4; part++) {
     std::string bytes;
-    if (part == 0) {
-      ledger_.Serialize(&bytes);
-    } else {
-      customers_.Serialize(&bytes);
+    switch (part) {
+      case 0:
+        ledger_.Serialize(&bytes);
+        break;
+      case 1:
+        customers_.Serialize(&bytes);
+        break;
+      case 2:
+        staff_.Serialize(&bytes);
+        break;
+      default:
+        payments_.Serialize(&bytes);
+        break;
     }
     writer.U64(bytes.size());
     writer.Bytes(bytes);
   }
-  staff_.Serialize(out);
 }
 
-bool StateMachine::Deserialize(std::string_view bytes) {
+bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
+  Reset();
   ByteReader reader(bytes);
-  const uint64_t ledger_bytes = reader.U64();
-  if (!reader.ok() || ledger_bytes > reader.remaining()) return false;
-  if (!ledger_.Deserialize(reader.Bytes(ledger_bytes))) return false;
-  const uint64_t customer_bytes = reader.U64();
-  if (!reader.ok() || customer_bytes > reader.remaining()) return false;
-  if (!customers_.Deserialize(reader.Bytes(customer_bytes))) return false;
-  return staff_.Deserialize(bytes.substr(reader.position()));
+  auto part = [&reader]() -> std::optional<std::string_view> {
+    const uint64_t length = reader.U64();
+    if (!reader.ok() || length > reader.remaining()) return std::nullopt;
+    return reader.Bytes(length);
+  };
+  const std::optional<std::string_view> ledger = part();
+  if (!ledger || !ledger_.Deserialize(*ledger)) return false;
+  const std::optional<std::string_view> customers = part();
+  if (!customers || !customers_.Deserialize(*customers)) return false;
+  // Checkpoints written before merchants existed end with the staff book, unprefixed.
+  if (!with_payments) return staff_.Deserialize(bytes.substr(reader.position()));
+  const std::optional<std::string_view> staff = part();
+  if (!staff || !staff_.Deserialize(*staff)) return false;
+  const std::optional<std::string_view> payments = part();
+  if (!payments || !payments_.Deserialize(*payments)) return false;
+  return reader.remaining() == 0;
 }
 
 std::string_view MoneyResultName(MoneyResult result) {

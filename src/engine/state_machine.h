@@ -45,6 +45,7 @@ class StateMachine {
   ledger::Ledger& mutable_ledger() { return ledger_; }
   const identity::CustomerBook& customers() const { return customers_; }
   const identity::StaffBook& staff() const { return staff_; }
+  const payments::PaymentBook& payments() const { return payments_; }
   const identity::TierPolicies& tier_policies() const { return tier_policies_; }
   int64_t batch_time_ns() const { return batch_time_ns_; }
 
@@ -54,12 +55,13 @@ class StateMachine {
   // Back to the empty state of a new engine.
   void Reset();
 
-  // The ledger's, the customer book's and the staff book's hashes, hashed together.
+  // The ledger's, the customer, staff and payment books' hashes, hashed together.
   Digest StateHash() const;
-  // state := ledger_bytes:u64 ledger customer_bytes:u64 customers staff (each module
-  // documents its own encoding).
+  // state := (length:u64 part){4} for the ledger, customers, staff and payments (each module
+  // documents its own encoding). `with_payments` false reads the older layout
+  // ledger_bytes:u64 ledger customer_bytes:u64 customers staff, from before payments.
   void Serialize(std::string* out) const;
-  bool Deserialize(std::string_view bytes);
+  bool Deserialize(std::string_view bytes, bool with_payments = true);
 
  private:
   void Touch(uint64_t account_id);
@@ -69,6 +71,19 @@ class StateMachine {
   MoneyResult ApplyHold(const HoldFunds& command);
   MoneyResult ApplySettle(const SettleHold& command);
   void EnsureBankClearingAccount();
+  void EnsureFeeIncomeAccount();
+  // Merchant and payment commands (state_machine_payments.cc).
+  Reply ApplyPayments(const Command& command);
+  PaymentResult Onboard(const ApplyMerchant& command, Reply* reply);
+  PaymentResult ApplyOrder(const CreateOrder& command, Reply* reply);
+  PaymentResult ApplyPay(const Pay& command, Reply* reply);
+  PaymentResult ApplyConfirm(const ConfirmPayment& command);
+  PaymentResult ApplyRefund(const Refund& command, Reply* reply);
+  PaymentResult CheckPayer(const identity::Customer& customer, int64_t amount_fen) const;
+  // Posts the payment's hold (or, for a direct payment, moves the money) with its fee, linked.
+  PaymentResult MoveMoney(const payments::Payment& payment, bool from_hold);
+  void ProjectMerchant(uint64_t merchant_id);
+  void ProjectPayment(uint64_t payment_id);
   void TouchCustomer(uint64_t customer_id);
   // The wallet's balance after `amount_fen` more came in, counting pending top-ups; nullopt on
   // overflow.
@@ -78,6 +93,7 @@ class StateMachine {
   ledger::Ledger ledger_;
   identity::CustomerBook customers_;
   identity::StaffBook staff_;
+  payments::PaymentBook payments_;
   // The regulatory defaults; a command to change them comes with the console.
   identity::TierPolicies tier_policies_ = identity::TierPolicies::Defaults();
   int64_t batch_time_ns_ = 0;

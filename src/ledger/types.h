@@ -62,6 +62,10 @@ namespace transfer_codes {
 inline constexpr uint16_t kP2P = 10;
 inline constexpr uint16_t kTopUp = 20;       // Bank card → wallet (a hold, then post/void).
 inline constexpr uint16_t kWithdrawal = 21;  // Wallet → bank card (a hold, then post/void).
+inline constexpr uint16_t kPayment = 30;     // Wallet → merchant.
+inline constexpr uint16_t kPaymentFee = 31;  // Merchant → fee income, linked to its payment.
+inline constexpr uint16_t kRefund = 32;      // Merchant → wallet.
+inline constexpr uint16_t kRefundFee = 33;   // Fee income → merchant, linked to its refund.
 }  // namespace transfer_codes
 
 struct Transfer {

@@ -64,6 +64,44 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               i64 +
               " PRIMARY KEY, memo TEXT NOT NULL);"
               "CREATE INDEX transfers_by_pending ON transfers (pending_id) WHERE pending_id <> 0;"},
+      // Merchants, orders, payments and refunds. A payment's seq is its position in projection
+      // order (which is time order), given on first insert and kept by later upserts: lists
+      // page by it, newest first.
+      {3, "CREATE TABLE merchants (id " + i64 + " PRIMARY KEY, account_id " + i64 +
+              " NOT NULL, legal_name TEXT NOT NULL, credit_code TEXT NOT NULL, category TEXT NOT "
+              "NULL, fee_bps " +
+              i64 + " NOT NULL, status " + i64 +
+              " NOT NULL, settlement_bank_code TEXT NOT NULL, settlement_account_last4 TEXT NOT "
+              "NULL, contact_phone TEXT NOT NULL, onboarded_by_staff_id " +
+              i64 + " NOT NULL, created_ns " + i64 + " NOT NULL, status_changed_ns " + i64 +
+              " NOT NULL);"
+              "CREATE INDEX merchants_by_status ON merchants (status, id);"
+              "CREATE TABLE orders (id " +
+              i64 + " PRIMARY KEY, merchant_id " + i64 +
+              " NOT NULL, merchant_order_no TEXT NOT NULL, amount_fen " + i64 +
+              " NOT NULL, description TEXT NOT NULL, notify_url TEXT NOT NULL, return_url TEXT NOT "
+              "NULL, created_ns " +
+              i64 + " NOT NULL, expires_ns " + i64 + " NOT NULL, status " + i64 +
+              " NOT NULL, payment_id " + i64 +
+              " NOT NULL);"
+              "CREATE INDEX orders_by_merchant ON orders (merchant_id, id);"
+              "CREATE TABLE payments (id " +
+              i64 + " PRIMARY KEY, seq " + i64 + " NOT NULL, merchant_id " + i64 +
+              " NOT NULL, customer_id " + i64 + " NOT NULL, order_id " + i64 +
+              " NOT NULL, channel " + i64 + " NOT NULL, state " + i64 + " NOT NULL, amount_fen " +
+              i64 + " NOT NULL, fee_fen " + i64 + " NOT NULL, refunded_fen " + i64 +
+              " NOT NULL, fee_refunded_fen " + i64 + " NOT NULL, created_ns " + i64 +
+              " NOT NULL);"
+              "CREATE UNIQUE INDEX payments_by_seq ON payments (seq);"
+              "CREATE INDEX payments_by_merchant ON payments (merchant_id, seq);"
+              "CREATE INDEX payments_by_customer ON payments (customer_id, seq);"
+              "CREATE INDEX payments_by_time ON payments (created_ns, seq);"
+              "CREATE TABLE refunds (id " +
+              i64 + " PRIMARY KEY, payment_id " + i64 + " NOT NULL, merchant_id " + i64 +
+              " NOT NULL, customer_id " + i64 + " NOT NULL, amount_fen " + i64 +
+              " NOT NULL, fee_fen " + i64 + " NOT NULL, created_ns " + i64 +
+              " NOT NULL);"
+              "CREATE INDEX refunds_by_payment ON refunds (payment_id, created_ns, id);"},
   };
 }
 

@@ -60,6 +60,82 @@ struct CardRow {
   bool operator==(const CardRow&) const = default;
 };
 
+// A merchant as the console, the portal and the customer's history see it. No secrets: the
+// settlement account only by its last four digits.
+struct MerchantRow {
+  uint64_t id = 0;
+  uint64_t account_id = 0;
+  std::string legal_name;
+  std::string credit_code;
+  std::string category;
+  uint32_t fee_bps = 0;
+  uint8_t status = 1;  // payments::MerchantStatus.
+  std::string settlement_bank_code;
+  std::string settlement_account_last4;
+  std::string contact_phone;
+  uint64_t onboarded_by_staff_id = 0;
+  int64_t created_ns = 0;
+  int64_t status_changed_ns = 0;
+  bool operator==(const MerchantRow&) const = default;
+};
+
+// An order (dynamic QR or online checkout) with what the engine does not keep: description and
+// the merchant's URLs.
+struct OrderRow {
+  uint64_t id = 0;
+  uint64_t merchant_id = 0;
+  std::string merchant_order_no;
+  int64_t amount_fen = 0;
+  std::string description;
+  std::string notify_url;
+  std::string return_url;
+  int64_t created_ns = 0;
+  int64_t expires_ns = 0;
+  uint8_t status = 1;  // payments::OrderStatus.
+  uint64_t payment_id = 0;
+  bool operator==(const OrderRow&) const = default;
+};
+
+// A payment to a merchant, in its latest state (refunded totals, confirmation).
+struct PaymentRow {
+  uint64_t id = 0;
+  uint64_t merchant_id = 0;
+  uint64_t customer_id = 0;
+  uint64_t order_id = 0;
+  uint8_t channel = 1;  // payments::PaymentChannel.
+  uint8_t state = 1;    // payments::PaymentState.
+  int64_t amount_fen = 0;
+  int64_t fee_fen = 0;
+  int64_t refunded_fen = 0;
+  int64_t fee_refunded_fen = 0;
+  int64_t created_ns = 0;
+  bool operator==(const PaymentRow&) const = default;
+};
+
+// One refund of a payment (there may be several).
+struct RefundRow {
+  uint64_t id = 0;  // The merchant → customer transfer's id.
+  uint64_t payment_id = 0;
+  uint64_t merchant_id = 0;
+  uint64_t customer_id = 0;
+  int64_t amount_fen = 0;
+  int64_t fee_fen = 0;  // The fee share given back to the merchant with it.
+  int64_t created_ns = 0;
+  bool operator==(const RefundRow&) const = default;
+};
+
+struct PaymentFilter {
+  std::optional<uint64_t> merchant_id;
+  std::optional<uint64_t> customer_id;
+  std::optional<int64_t> from_ns;  // Inclusive.
+  std::optional<int64_t> to_ns;    // Exclusive.
+};
+
+struct PaymentPage {
+  std::vector<PaymentRow> payments;
+  std::optional<uint64_t> next_cursor;  // Payment created_ns/id position to continue after.
+};
+
 // What the projector writes for one or more journal batches.
 struct Projection {
   uint64_t last_seq = 0;                    // Highest journal seq these changes cover.
@@ -68,6 +144,18 @@ struct Projection {
   std::vector<CustomerRow> customers;       // New state of every customer created or changed.
   std::vector<CardRow> cards;               // Every card bound (unbinding keeps the row).
   std::vector<std::pair<uint64_t, std::string>> memos;  // transfer id → the payer's memo.
+  std::vector<MerchantRow> merchants;  // Upserts: the latest state of every merchant changed.
+  std::vector<OrderRow> orders;        // Upserts.
+  // Status changes of orders (paid, closed), applied after `orders`: the engine does not keep an
+  // order's description and URLs, so it cannot send the whole row again.
+  struct OrderState {
+    uint64_t id = 0;
+    uint8_t status = 1;
+    uint64_t payment_id = 0;
+  };
+  std::vector<OrderState> order_states;
+  std::vector<PaymentRow> payments;  // Upserts.
+  std::vector<RefundRow> refunds;    // Inserts.
 };
 
 // One line of a wallet's history: a transfer that is not itself a post or void, with its
@@ -79,6 +167,8 @@ struct HistoryEntry {
   std::string memo;
   std::optional<CustomerRow> counterparty_customer;  // For transfers between wallets.
   std::optional<CardRow> card;                       // For top-ups and withdrawals.
+  // For payments (the transfer is the payment) and refunds (the transfer is a refund).
+  std::optional<MerchantRow> merchant;
 };
 
 struct HistoryFilter {
@@ -142,6 +232,24 @@ class Store {
   virtual Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,
                                  size_t limit, CustomerPage* page) = 0;
   virtual Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) = 0;
+  // --- Merchants and payments ---
+  virtual Status ReadMerchant(uint64_t id, std::optional<MerchantRow>* merchant) = 0;
+  // Newest first, ids below `before_id`; `status` 0 means any.
+  virtual Status ListMerchants(uint8_t status, std::optional<uint64_t> before_id, size_t limit,
+                               std::vector<MerchantRow>* merchants,
+                               std::optional<uint64_t>* next_cursor) = 0;
+  virtual Status ReadOrder(uint64_t id, std::optional<OrderRow>* order) = 0;
+  // A merchant's orders, newest first, ids below `before_id`.
+  virtual Status ListOrders(uint64_t merchant_id, std::optional<uint64_t> before_id, size_t limit,
+                            std::vector<OrderRow>* orders,
+                            std::optional<uint64_t>* next_cursor) = 0;
+  virtual Status ReadPayment(uint64_t id, std::optional<PaymentRow>* payment) = 0;
+  // Payments matching the filter, newest first; the cursor is opaque (a position in that order).
+  virtual Status ListPayments(const PaymentFilter& filter, std::optional<uint64_t> cursor,
+                              size_t limit, PaymentPage* page) = 0;
+  // A payment's refunds, oldest first.
+  virtual Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) = 0;
+
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(
       const std::function<void(const ledger::Account&)>& visit) = 0;

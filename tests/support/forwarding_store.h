@@ -61,6 +61,31 @@ class ForwardingStore : public Store {
   Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) override {
     return inner_->ReadCustomer(id, customer);
   }
+  Status ReadMerchant(uint64_t id, std::optional<MerchantRow>* merchant) override {
+    return inner_->ReadMerchant(id, merchant);
+  }
+  Status ListMerchants(uint8_t status, std::optional<uint64_t> before_id, size_t limit,
+                       std::vector<MerchantRow>* merchants,
+                       std::optional<uint64_t>* next_cursor) override {
+    return inner_->ListMerchants(status, before_id, limit, merchants, next_cursor);
+  }
+  Status ReadOrder(uint64_t id, std::optional<OrderRow>* order) override {
+    return inner_->ReadOrder(id, order);
+  }
+  Status ListOrders(uint64_t merchant_id, std::optional<uint64_t> before_id, size_t limit,
+                    std::vector<OrderRow>* orders, std::optional<uint64_t>* next_cursor) override {
+    return inner_->ListOrders(merchant_id, before_id, limit, orders, next_cursor);
+  }
+  Status ReadPayment(uint64_t id, std::optional<PaymentRow>* payment) override {
+    return inner_->ReadPayment(id, payment);
+  }
+  Status ListPayments(const PaymentFilter& filter, std::optional<uint64_t> cursor, size_t limit,
+                      PaymentPage* page) override {
+    return inner_->ListPayments(filter, cursor, limit, page);
+  }
+  Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override {
+    return inner_->ListRefunds(payment_id, refunds);
+  }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -1,0 +1,607 @@
+// The merchant and payment commands of the state machine (see command.h for each command's
+// contract). Split from state_machine.cc only to keep files readable; same class, same rules:
+// pure, deterministic, every money movement one linked ledger chain.
+#include "base/assert.h"
+#include "base/checked.h"
+#include "engine/state_machine.h"
+
+namespace qb::engine {
+namespace {
+
+using payments::Merchant;
+using payments::MerchantStatus;
+using payments::Order;
+using payments::OrderStatus;
+using payments::Payment;
+using payments::PaymentChannel;
+using payments::PaymentState;
+
+constexpr int64_t kNsPerSecond = 1'000'000'000;
+constexpr int64_t kNsPerDay = 86'400 * kNsPerSecond;
+constexpr int64_t kChinaOffsetNs = 8 * 3'600 * kNsPerSecond;
+
+// The second and later transfers of a chain get ids derived from the first, so a retried
+// command derives the same ids and the ledger's own idempotency holds for the whole chain.
+uint64_t DerivedId(uint64_t id, std::string_view purpose) {
+  Hasher hasher;
+  hasher.Update("qianbao/engine/derived-transfer-id/v1");
+  hasher.UpdateU64(id);
+  hasher.Update(purpose);
+  const Digest digest = hasher.Finish();
+  uint64_t derived = 0;
+  for (size_t i = 0; i < 8; ++i) derived = (derived << 8) | digest[i];
+  // 0 and UINT64_MAX are reserved by the ledger; a digest hitting either is not going to happen.
+  return derived == 0 || derived == UINT64_MAX ? 1 : derived;
+}
+
+bool ConfirmedByCustomer(PaymentChannel channel) {
+  // The customer acted in the app (scan, checkout); a code or a tap is taken by the merchant.
+  return channel != PaymentChannel::kPaymentCode && channel != PaymentChannel::kNfc;
+}
+
+int64_t ChinaDay(int64_t time_ns) { return (time_ns + kChinaOffsetNs) / kNsPerDay; }
+
+}  // namespace
+
+PaymentResult StateMachine::Onboard(const ApplyMerchant& c, Reply* reply) {
+  const payments::MerchantProfile& p = c.profile;
+  if (p.legal_name.empty() || p.credit_code.empty() || p.category.empty() ||
+      p.fee_bps > payments::kMaxFeeBps || c.owner.username.empty() ||
+      c.owner.password_hash.empty() || (c.activate && c.staff_id == 0)) {
+    return PaymentResult::kInvalid;
+  }
+  if (c.staff_id != 0 && staff_.FindById(c.staff_id) == nullptr) {
+    return PaymentResult::kStaffNotFound;
+  }
+  if (payments_.users().FindByUsername(c.owner.username) != nullptr) {
+    return PaymentResult::kUserTaken;
+  }
+  const uint64_t merchant_id = payments_.next_merchant_id();
+  const uint64_t account_id = kMerchantAccountBase + merchant_id;
+  if (ledger_.FindAccount(account_id) != nullptr) return PaymentResult::kInvalid;
+
+  identity::StaffRegistration owner = c.owner;
+  owner.roles = payments::kMerchantOwner;
+  uint64_t user_id = 0;
+  if (payments_.users().Create(owner, batch_time_ns_, &user_id) != identity::IdentityResult::kOk) {
+    return PaymentResult::kUserTaken;
+  }
+  payments_.SetUserMerchant(user_id, merchant_id);
+
+  ledger::Account account;
+  account.id = account_id;
+  account.user_data = merchant_id;
+  account.ledger = ledger::kLedgerCny;
+  account.kind = static_cast<uint16_t>(ledger::AccountKind::kMerchantSettlement);
+  account.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
+  ledger_.CreateAccounts(std::span(&account, 1), batch_time_ns_, &account_results_);
+  QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
+  Touch(account_id);
+
+  Merchant merchant;
+  merchant.id = merchant_id;
+  merchant.account_id = account_id;
+  merchant.profile = p;
+  merchant.status = c.activate ? MerchantStatus::kActive : MerchantStatus::kPendingReview;
+  merchant.created_ns = batch_time_ns_;
+  merchant.status_changed_ns = batch_time_ns_;
+  merchant.onboarded_by_staff_id = c.staff_id;
+  payments_.AddMerchant(std::move(merchant));
+  ProjectMerchant(merchant_id);
+  reply->value = merchant_id;
+  reply->text = std::to_string(user_id);
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::ApplyOrder(const CreateOrder& c, Reply* reply) {
+  if (c.merchant_order_no.empty() || c.amount_fen <= 0 || c.expires_ns <= batch_time_ns_) {
+    return PaymentResult::kInvalid;
+  }
+  const Merchant* merchant = payments_.FindMerchant(c.merchant_id);
+  if (merchant == nullptr) return PaymentResult::kMerchantNotFound;
+  if (merchant->status != MerchantStatus::kActive) return PaymentResult::kMerchantNotActive;
+  if (const uint64_t existing = payments_.FindOrderByMerchantNo(c.merchant_id, c.merchant_order_no);
+      existing != 0) {
+    if (payments_.FindOrder(existing)->amount_fen != c.amount_fen) {
+      return PaymentResult::kOrderExists;
+    }
+    reply->value = existing;
+    return PaymentResult::kDuplicate;
+  }
+  Order order;
+  order.id = payments_.next_order_id();
+  order.merchant_id = c.merchant_id;
+  order.merchant_order_no = c.merchant_order_no;
+  order.amount_fen = c.amount_fen;
+  order.created_ns = batch_time_ns_;
+  order.expires_ns = c.expires_ns;
+  payments_.AddOrder(order);
+  reply->value = order.id;
+  if (projection_ != nullptr) {
+    projection_->orders.push_back(OrderRow{order.id, order.merchant_id, order.merchant_order_no,
+                                           order.amount_fen, c.description, c.notify_url,
+                                           c.return_url, order.created_ns, order.expires_ns,
+                                           static_cast<uint8_t>(order.status), 0});
+  }
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::CheckPayer(const identity::Customer& customer,
+                                       int64_t amount_fen) const {
+  switch (identity::CheckOutgoing(tier_policies_.For(customer.tier), customer.spending, amount_fen,
+                                  batch_time_ns_)) {
+    case identity::LimitCheck::kOk:
+      return PaymentResult::kOk;
+    case identity::LimitCheck::kExceedsPerPayment:
+      return PaymentResult::kExceedsPerPayment;
+    case identity::LimitCheck::kExceedsDaily:
+      return PaymentResult::kExceedsDaily;
+    default:
+      return PaymentResult::kExceedsYearly;
+  }
+}
+
+PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
+  const Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
+  const identity::Customer& customer = *customers_.FindById(payment.customer_id);
+  absl::InlinedVector<ledger::Transfer, 2> chain(1);
+  ledger::Transfer& pay = chain[0];
+  pay.id = from_hold ? DerivedId(payment.id, "post") : payment.id;
+  pay.pending_id = from_hold ? payment.id : 0;
+  pay.debit_account_id = customer.wallet_account_id;
+  pay.credit_account_id = merchant.account_id;
+  pay.amount = payment.amount_fen;
+  pay.ledger = ledger::kLedgerCny;
+  pay.code = ledger::transfer_codes::kPayment;
+  pay.user_data = merchant.id;
+  pay.flags = from_hold ? ledger::transfer_flags::kPostPending : 0;
+  if (payment.fee_fen > 0) {
+    EnsureFeeIncomeAccount();
+    pay.flags |= ledger::transfer_flags::kLinked;
+    ledger::Transfer fee;
+    fee.id = DerivedId(payment.id, "fee");
+    fee.debit_account_id = merchant.account_id;
+    fee.credit_account_id = kFeeIncomeAccountId;
+    fee.amount = payment.fee_fen;
+    fee.ledger = ledger::kLedgerCny;
+    fee.code = ledger::transfer_codes::kPaymentFee;
+    fee.user_data = merchant.id;
+    chain.push_back(fee);
+  }
+  ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
+  if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
+    return PaymentResult::kInsufficientFunds;
+  }
+  if (transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferExpired ||
+      transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferAlreadyVoided) {
+    return PaymentResult::kNotAwaitingConfirmation;
+  }
+  for (ledger::CreateTransferResult r : transfer_results_) {
+    QB_ASSERT(r == ledger::CreateTransferResult::kOk);
+  }
+  for (const ledger::Transfer& t : chain) {
+    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
+    Touch(t.debit_account_id);
+    Touch(t.credit_account_id);
+  }
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
+  const bool by_code = c.channel == PaymentChannel::kPaymentCode;
+  const bool with_order =
+      c.channel == PaymentChannel::kDynamicQr || c.channel == PaymentChannel::kOnline;
+  if (c.payment_id == 0 || c.amount_fen <= 0 || (by_code && c.customer_id != 0) ||
+      (!by_code && c.customer_id == 0) || (with_order != (c.order_id != 0)) ||
+      (by_code && (c.code_step_seconds <= 0 || c.code_step < 0 || c.code_window_steps > 10))) {
+    return PaymentResult::kInvalid;
+  }
+  // A retry of a payment that went through answers as such, whatever changed since.
+  if (payments_.FindPayment(c.payment_id) != nullptr ||
+      ledger_.FindTransfer(c.payment_id) != nullptr) {
+    return PaymentResult::kDuplicate;
+  }
+  const Merchant* merchant = payments_.FindMerchant(c.merchant_id);
+  if (merchant == nullptr) return PaymentResult::kMerchantNotFound;
+  if (merchant->status != MerchantStatus::kActive) return PaymentResult::kMerchantNotActive;
+
+  uint64_t customer_id = c.customer_id;
+  payments::PaymentDevice* device = nullptr;
+  if (by_code) {
+    device = payments_.MutableDeviceBySlot(c.device_slot);
+    if (device == nullptr) return PaymentResult::kDeviceNotFound;
+    const int64_t current = batch_time_ns_ / kNsPerSecond / c.code_step_seconds;
+    const int64_t window = c.code_window_steps;
+    if (c.code_step > current + window) return PaymentResult::kInvalid;
+    if (c.code_step < current - window) return PaymentResult::kCodeExpired;
+    if (c.code_step <= device->last_step) return PaymentResult::kCodeReused;
+    customer_id = device->customer_id;
+  }
+  identity::Customer* customer = customers_.MutableById(customer_id);
+  if (customer == nullptr) return PaymentResult::kCustomerNotFound;
+
+  Order* order = nullptr;
+  if (with_order) {
+    order = payments_.MutableOrder(c.order_id);
+    if (order == nullptr || order->merchant_id != c.merchant_id) {
+      return PaymentResult::kOrderNotFound;
+    }
+    if (order->status != OrderStatus::kOpen) return PaymentResult::kOrderNotOpen;
+    if (batch_time_ns_ >= order->expires_ns) return PaymentResult::kOrderExpired;
+    if (order->amount_fen != c.amount_fen) return PaymentResult::kAmountMismatch;
+  }
+  if (PaymentResult r = CheckPayer(*customer, c.amount_fen); r != PaymentResult::kOk) return r;
+
+  // Small payments (免密) go through untouched; larger code and NFC payments wait for the
+  // customer to confirm in the app.
+  payments::SmallPaymentSetting* small = nullptr;
+  bool needs_confirmation = false;
+  if (!ConfirmedByCustomer(c.channel)) {
+    small = payments_.MutableSmallPayments(customer_id);
+    const int64_t today = ChinaDay(batch_time_ns_);
+    if (small->day != today) {
+      small->day = today;
+      small->spent_fen = 0;
+    }
+    const std::optional<int64_t> spent_after = CheckedAdd(small->spent_fen, c.amount_fen);
+    needs_confirmation = !small->enabled || c.amount_fen > small->per_payment_fen || !spent_after ||
+                         *spent_after > small->per_day_fen;
+  }
+
+  Payment payment;
+  payment.id = c.payment_id;
+  payment.merchant_id = c.merchant_id;
+  payment.customer_id = customer_id;
+  payment.order_id = c.order_id;
+  payment.amount_fen = c.amount_fen;
+  payment.fee_fen = payments::FeeFor(c.amount_fen, merchant->profile.fee_bps);
+  payment.created_ns = batch_time_ns_;
+  payment.channel = c.channel;
+  if (needs_confirmation) {
+    payment.state = PaymentState::kAwaitingConfirmation;
+    ledger::Transfer hold;
+    hold.id = payment.id;
+    hold.debit_account_id = customer->wallet_account_id;
+    hold.credit_account_id = merchant->account_id;
+    hold.amount = payment.amount_fen;
+    hold.ledger = ledger::kLedgerCny;
+    hold.code = ledger::transfer_codes::kPayment;
+    hold.user_data = merchant->id;
+    hold.flags = ledger::transfer_flags::kPending;
+    hold.timeout_s = kConfirmationTimeoutS;
+    ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
+    if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
+      return PaymentResult::kInsufficientFunds;
+    }
+    QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
+    Touch(hold.debit_account_id);
+    Touch(hold.credit_account_id);
+  } else {
+    if (PaymentResult r = MoveMoney(payment, false); r != PaymentResult::kOk) return r;
+    if (small != nullptr) small->spent_fen += c.amount_fen;
+  }
+  // The limits count a held payment at once, so holds cannot add up past them.
+  identity::RecordOutgoing(&customer->spending, c.amount_fen, batch_time_ns_);
+  if (device != nullptr) device->last_step = c.code_step;
+  if (order != nullptr) {
+    order->status = OrderStatus::kPaid;
+    order->payment_id = payment.id;
+  }
+  payments_.AddPayment(payment);
+  ProjectPayment(payment.id);
+  reply->value = customer_id;
+  reply->text = needs_confirmation ? "awaiting_confirmation" : "completed";
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c) {
+  Payment* payment = payments_.MutablePayment(c.payment_id);
+  if (payment == nullptr || payment->customer_id != c.customer_id) {
+    return PaymentResult::kPaymentNotFound;
+  }
+  if (payment->state != PaymentState::kAwaitingConfirmation) {
+    return PaymentResult::kNotAwaitingConfirmation;
+  }
+  if (c.confirm) {
+    if (PaymentResult r = MoveMoney(*payment, true); r != PaymentResult::kOk) return r;
+    payment->state = PaymentState::kCompleted;
+  } else {
+    const ledger::Transfer* hold = ledger_.FindTransfer(payment->id);
+    ledger::Transfer release = *hold;
+    release.id = DerivedId(payment->id, "void");
+    release.pending_id = payment->id;
+    release.amount = 0;
+    release.timeout_s = 0;
+    release.timestamp_ns = 0;
+    release.flags = ledger::transfer_flags::kVoidPending;
+    ledger_.CreateTransfers(std::span(&release, 1), batch_time_ns_, &transfer_results_);
+    if (transfer_results_[0] != ledger::CreateTransferResult::kOk) {
+      return PaymentResult::kNotAwaitingConfirmation;
+    }
+    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(release.id));
+    Touch(release.debit_account_id);
+    Touch(release.credit_account_id);
+    payment->state = PaymentState::kCancelled;
+  }
+  ProjectPayment(payment->id);
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
+  if (c.refund_id == 0 || c.amount_fen <= 0) return PaymentResult::kInvalid;
+  Payment* payment = payments_.MutablePayment(c.payment_id);
+  if (payment == nullptr || payment->merchant_id != c.merchant_id) {
+    return PaymentResult::kPaymentNotFound;
+  }
+  if (ledger_.FindTransfer(c.refund_id) != nullptr) {
+    reply->value = static_cast<uint64_t>(payment->refunded_fen);
+    return PaymentResult::kDuplicate;
+  }
+  if (payment->state != PaymentState::kCompleted) return PaymentResult::kPaymentNotCompleted;
+  const std::optional<int64_t> refunded_after = CheckedAdd(payment->refunded_fen, c.amount_fen);
+  if (!refunded_after || *refunded_after > payment->amount_fen) {
+    return PaymentResult::kRefundExceedsPayment;
+  }
+  // A suspended merchant still refunds: customers get their money back either way.
+  const Merchant& merchant = *payments_.FindMerchant(c.merchant_id);
+  const identity::Customer& customer = *customers_.FindById(payment->customer_id);
+  const int64_t fee_back = payments::FeeRefundFor(*payment, *refunded_after);
+  absl::InlinedVector<ledger::Transfer, 2> chain;
+  if (fee_back > 0) {
+    // First, so the fee share counts towards what the merchant can pay back.
+    ledger::Transfer fee;
+    fee.id = DerivedId(c.refund_id, "fee");
+    fee.debit_account_id = kFeeIncomeAccountId;
+    fee.credit_account_id = merchant.account_id;
+    fee.amount = fee_back;
+    fee.ledger = ledger::kLedgerCny;
+    fee.code = ledger::transfer_codes::kRefundFee;
+    fee.user_data = merchant.id;
+    fee.flags = ledger::transfer_flags::kLinked;
+    chain.push_back(fee);
+  }
+  ledger::Transfer back;
+  back.id = c.refund_id;
+  back.debit_account_id = merchant.account_id;
+  back.credit_account_id = customer.wallet_account_id;
+  back.amount = c.amount_fen;
+  back.ledger = ledger::kLedgerCny;
+  back.code = ledger::transfer_codes::kRefund;
+  back.user_data = payment->id;
+  chain.push_back(back);
+  ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
+  for (ledger::CreateTransferResult r : transfer_results_) {
+    if (r == ledger::CreateTransferResult::kExceedsCredits) {
+      return PaymentResult::kMerchantInsufficientFunds;
+    }
+  }
+  for (ledger::CreateTransferResult r : transfer_results_) {
+    QB_ASSERT(r == ledger::CreateTransferResult::kOk);
+  }
+  for (const ledger::Transfer& t : chain) {
+    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
+    Touch(t.debit_account_id);
+    Touch(t.credit_account_id);
+  }
+  payment->refunded_fen = *refunded_after;
+  payment->fee_refunded_fen += fee_back;
+  if (projection_ != nullptr) {
+    projection_->refunds.push_back(RefundRow{c.refund_id, payment->id, merchant.id, customer.id,
+                                             c.amount_fen, fee_back, batch_time_ns_});
+  }
+  ProjectPayment(payment->id);
+  reply->value = static_cast<uint64_t>(payment->refunded_fen);
+  return PaymentResult::kOk;
+}
+
+Reply StateMachine::ApplyPayments(const Command& command) {
+  Reply reply;
+  PaymentResult r = PaymentResult::kInvalid;
+  if (const auto* c = std::get_if<ApplyMerchant>(&command)) {
+    r = Onboard(*c, &reply);
+  } else if (const auto* c = std::get_if<ReviewMerchant>(&command)) {
+    Merchant* merchant = payments_.MutableMerchant(c->merchant_id);
+    if (staff_.FindById(c->staff_id) == nullptr) {
+      r = PaymentResult::kStaffNotFound;
+    } else if (merchant == nullptr) {
+      r = PaymentResult::kMerchantNotFound;
+    } else {
+      if (merchant->status != c->status) {
+        merchant->status = c->status;
+        merchant->status_changed_ns = batch_time_ns_;
+        ProjectMerchant(merchant->id);
+      }
+      r = PaymentResult::kOk;
+    }
+  } else if (const auto* c = std::get_if<RecordMerchantLogin>(&command)) {
+    const identity::IdentityResult ir =
+        payments_.users().RecordLogin(c->user_id, c->password_ok, batch_time_ns_);
+    r = ir == identity::IdentityResult::kOk            ? PaymentResult::kOk
+        : ir == identity::IdentityResult::kLoginLocked ? PaymentResult::kLoginLocked
+                                                       : PaymentResult::kUserNotFound;
+  } else if (const auto* c = std::get_if<CreateMerchantSession>(&command)) {
+    const identity::IdentityResult ir =
+        payments_.users().CreateSession(c->token_hash, c->user_id, batch_time_ns_);
+    r = ir == identity::IdentityResult::kOk              ? PaymentResult::kOk
+        : ir == identity::IdentityResult::kSessionExists ? PaymentResult::kSessionExists
+                                                         : PaymentResult::kUserNotFound;
+  } else if (const auto* c = std::get_if<IssueApiKey>(&command)) {
+    payments::ApiKey key = c->key;
+    key.created_ns = batch_time_ns_;
+    key.revoked = false;
+    if (key.key_id.empty() || key.secret_sealed.empty()) {
+      r = PaymentResult::kInvalid;
+    } else if (payments_.FindMerchant(c->merchant_id) == nullptr) {
+      r = PaymentResult::kMerchantNotFound;
+    } else {
+      r = payments_.AddApiKey(c->merchant_id, std::move(key)) ? PaymentResult::kOk
+                                                              : PaymentResult::kApiKeyRefused;
+    }
+  } else if (const auto* c = std::get_if<RevokeApiKey>(&command)) {
+    r = PaymentResult::kApiKeyNotFound;
+    if (Merchant* merchant = payments_.MutableMerchant(c->merchant_id); merchant != nullptr) {
+      for (payments::ApiKey& key : merchant->api_keys) {
+        if (key.key_id == c->key_id && !key.revoked) {
+          key.revoked = true;
+          r = PaymentResult::kOk;
+        }
+      }
+    }
+  } else if (const auto* c = std::get_if<RegisterPaymentDevice>(&command)) {
+    if (c->secret_sealed.empty() || c->slot >= 10'000'000) {
+      r = PaymentResult::kInvalid;
+    } else if (customers_.FindById(c->customer_id) == nullptr) {
+      r = PaymentResult::kCustomerNotFound;
+    } else {
+      r = payments_.RegisterDevice(payments::PaymentDevice{c->slot, c->customer_id,
+                                                           c->secret_sealed, batch_time_ns_, -1})
+              ? PaymentResult::kOk
+              : PaymentResult::kSlotTaken;
+    }
+  } else if (const auto* c = std::get_if<SetSmallPayments>(&command)) {
+    if (c->per_payment_fen <= 0 || c->per_day_fen <= 0 || c->per_payment_fen > c->per_day_fen ||
+        c->per_payment_fen > payments::kMaxSmallPaymentPerPaymentFen ||
+        c->per_day_fen > payments::kMaxSmallPaymentPerDayFen) {
+      r = PaymentResult::kInvalid;
+    } else if (customers_.FindById(c->customer_id) == nullptr) {
+      r = PaymentResult::kCustomerNotFound;
+    } else {
+      payments::SmallPaymentSetting* s = payments_.MutableSmallPayments(c->customer_id);
+      s->enabled = c->enabled;
+      s->per_payment_fen = c->per_payment_fen;
+      s->per_day_fen = c->per_day_fen;
+      r = PaymentResult::kOk;
+    }
+  } else if (const auto* c = std::get_if<CreateOrder>(&command)) {
+    r = ApplyOrder(*c, &reply);
+  } else if (const auto* c = std::get_if<CloseOrder>(&command)) {
+    Order* order = payments_.MutableOrder(c->order_id);
+    if (order == nullptr || order->merchant_id != c->merchant_id) {
+      r = PaymentResult::kOrderNotFound;
+    } else if (order->status != OrderStatus::kOpen) {
+      r = PaymentResult::kOrderNotOpen;
+    } else {
+      order->status = OrderStatus::kClosed;
+      if (projection_ != nullptr) {
+        projection_->order_states.push_back({order->id, static_cast<uint8_t>(order->status), 0});
+      }
+      r = PaymentResult::kOk;
+    }
+  } else if (const auto* c = std::get_if<Pay>(&command)) {
+    r = ApplyPay(*c, &reply);
+  } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
+    r = ApplyConfirm(*c);
+  } else if (const auto* c = std::get_if<Refund>(&command)) {
+    r = ApplyRefund(*c, &reply);
+  } else {
+    QB_ASSERT(false && "unhandled command type");
+  }
+  reply.results.push_back(static_cast<uint8_t>(r));
+  return reply;
+}
+
+void StateMachine::EnsureFeeIncomeAccount() {
+  if (ledger_.FindAccount(kFeeIncomeAccountId) != nullptr) return;
+  ledger::Account fees;
+  fees.id = kFeeIncomeAccountId;
+  fees.ledger = ledger::kLedgerCny;
+  fees.kind = static_cast<uint16_t>(ledger::AccountKind::kFeeIncome);
+  fees.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
+  ledger_.CreateAccounts(std::span(&fees, 1), batch_time_ns_, &account_results_);
+  QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
+  Touch(kFeeIncomeAccountId);
+}
+
+void StateMachine::ProjectMerchant(uint64_t merchant_id) {
+  if (projection_ == nullptr) return;
+  const Merchant& m = *payments_.FindMerchant(merchant_id);
+  projection_->merchants.push_back(MerchantRow{
+      m.id, m.account_id, m.profile.legal_name, m.profile.credit_code, m.profile.category,
+      m.profile.fee_bps, static_cast<uint8_t>(m.status), m.profile.settlement_bank_code,
+      m.profile.settlement_account_last4, m.profile.contact_phone, m.onboarded_by_staff_id,
+      m.created_ns, m.status_changed_ns});
+}
+
+void StateMachine::ProjectPayment(uint64_t payment_id) {
+  if (projection_ == nullptr) return;
+  const Payment& p = *payments_.FindPayment(payment_id);
+  projection_->payments.push_back(PaymentRow{p.id, p.merchant_id, p.customer_id, p.order_id,
+                                             static_cast<uint8_t>(p.channel),
+                                             static_cast<uint8_t>(p.state), p.amount_fen, p.fee_fen,
+                                             p.refunded_fen, p.fee_refunded_fen, p.created_ns});
+  if (p.order_id != 0) {
+    const Order& o = *payments_.FindOrder(p.order_id);
+    projection_->order_states.push_back({o.id, static_cast<uint8_t>(o.status), o.payment_id});
+  }
+}
+
+std::string_view PaymentResultName(PaymentResult result) {
+  switch (result) {
+    case PaymentResult::kOk:
+      return "ok";
+    case PaymentResult::kInvalid:
+      return "invalid";
+    case PaymentResult::kStaffNotFound:
+      return "staff_not_found";
+    case PaymentResult::kUserTaken:
+      return "user_taken";
+    case PaymentResult::kMerchantNotFound:
+      return "merchant_not_found";
+    case PaymentResult::kMerchantNotActive:
+      return "merchant_not_active";
+    case PaymentResult::kUserNotFound:
+      return "user_not_found";
+    case PaymentResult::kLoginLocked:
+      return "login_locked";
+    case PaymentResult::kSessionExists:
+      return "session_exists";
+    case PaymentResult::kApiKeyRefused:
+      return "api_key_refused";
+    case PaymentResult::kApiKeyNotFound:
+      return "api_key_not_found";
+    case PaymentResult::kCustomerNotFound:
+      return "customer_not_found";
+    case PaymentResult::kSlotTaken:
+      return "slot_taken";
+    case PaymentResult::kOrderExists:
+      return "order_exists";
+    case PaymentResult::kOrderNotFound:
+      return "order_not_found";
+    case PaymentResult::kOrderNotOpen:
+      return "order_not_open";
+    case PaymentResult::kOrderExpired:
+      return "order_expired";
+    case PaymentResult::kAmountMismatch:
+      return "amount_mismatch";
+    case PaymentResult::kDeviceNotFound:
+      return "device_not_found";
+    case PaymentResult::kCodeExpired:
+      return "code_expired";
+    case PaymentResult::kCodeReused:
+      return "code_reused";
+    case PaymentResult::kExceedsPerPayment:
+      return "exceeds_per_payment";
+    case PaymentResult::kExceedsDaily:
+      return "exceeds_daily";
+    case PaymentResult::kExceedsYearly:
+      return "exceeds_yearly";
+    case PaymentResult::kInsufficientFunds:
+      return "insufficient_funds";
+    case PaymentResult::kDuplicate:
+      return "duplicate";
+    case PaymentResult::kPaymentNotFound:
+      return "payment_not_found";
+    case PaymentResult::kNotAwaitingConfirmation:
+      return "not_awaiting_confirmation";
+    case PaymentResult::kRefundExceedsPayment:
+      return "refund_exceeds_payment";
+    case PaymentResult::kMerchantInsufficientFunds:
+      return "merchant_insufficient_funds";
+    case PaymentResult::kPaymentNotCompleted:
+      return "payment_not_completed";
+  }
+  return "unknown";
+}
+
+}  // namespace qb::engine

@@ -1,0 +1,440 @@
+// Encoding used by Serialize (and hashed by StateHash), integers little-endian, every table
+// sorted by key so equal books give equal bytes:
+//
+//   book      := magic:u32 ("QBP1")
+//                merchant_count:u64 merchant*   (ids 1..count)
+//                users_len:u64 users:StaffBook
+//                user_merchant_count:u64 (user:u64 merchant:u64)*
+//                device_count:u64 device*        (by slot)
+//                small_count:u64 small*          (by customer)
+//                order_count:u64 order*          (ids 1..count)
+//                payment_count:u64 payment*      (by id)
+//   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
+//                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
+//                status:u8 created:i64 status_changed:i64 staff:u64
+//                key_count:u32 (key_id secret_sealed created:i64 revoked:u8)*
+//   device    := slot:u32 customer:u64 secret_sealed registered:i64 last_step:i64
+//   small     := customer:u64 enabled:u8 per_payment:i64 per_day:i64 day:i64 spent:i64
+//   order     := id:u64 merchant:u64 merchant_order_no amount:i64 created:i64 expires:i64
+//                status:u8 payment:u64
+//   payment   := id:u64 merchant:u64 customer:u64 order:u64 amount:i64 fee:i64 refunded:i64
+//                fee_refunded:i64 created:i64 channel:u8 state:u8
+#include "payments/payment_book.h"
+
+#include <algorithm>
+
+#include "base/assert.h"
+
+namespace qb::payments {
+namespace {
+
+constexpr uint32_t kMagic = 0x31504251;  // "QBP1"
+
+std::string OrderKey(uint64_t merchant_id, std::string_view merchant_order_no) {
+  std::string key = std::to_string(merchant_id);
+  key.push_back(':');
+  key.append(merchant_order_no);
+  return key;
+}
+
+template <typename Map>
+std::vector<typename Map::key_type> SortedKeys(const Map& map) {
+  std::vector<typename Map::key_type> keys;
+  keys.reserve(map.size());
+  for (const auto& [key, value] : map) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+std::string_view MerchantStatusName(MerchantStatus status) {
+  switch (status) {
+    case MerchantStatus::kPendingReview:
+      return "pending_review";
+    case MerchantStatus::kActive:
+      return "active";
+    case MerchantStatus::kSuspended:
+      return "suspended";
+  }
+  return "unknown";
+}
+
+std::string_view PaymentChannelName(PaymentChannel channel) {
+  switch (channel) {
+    case PaymentChannel::kStaticQr:
+      return "static_qr";
+    case PaymentChannel::kDynamicQr:
+      return "dynamic_qr";
+    case PaymentChannel::kPaymentCode:
+      return "payment_code";
+    case PaymentChannel::kOnline:
+      return "online";
+    case PaymentChannel::kNfc:
+      return "nfc";
+  }
+  return "unknown";
+}
+
+bool IsPaymentChannel(uint8_t value) { return value >= 1 && value <= 5; }
+
+std::string_view OrderStatusName(OrderStatus status) {
+  switch (status) {
+    case OrderStatus::kOpen:
+      return "open";
+    case OrderStatus::kPaid:
+      return "paid";
+    case OrderStatus::kClosed:
+      return "closed";
+  }
+  return "unknown";
+}
+
+int64_t FeeFor(int64_t amount_fen, uint32_t fee_bps) {
+  QB_ASSERT(amount_fen >= 0 && fee_bps <= kMaxFeeBps);
+  const __int128 scaled = static_cast<__int128>(amount_fen) * fee_bps;
+  return static_cast<int64_t>((scaled + 5'000) / 10'000);
+}
+
+int64_t FeeRefundFor(const Payment& payment, int64_t refunded_after_fen) {
+  QB_ASSERT(payment.amount_fen > 0 && refunded_after_fen <= payment.amount_fen);
+  const __int128 share = static_cast<__int128>(payment.fee_fen) * refunded_after_fen;
+  // Rounded down, so the merchant never gets back more fee than the refunded share carried;
+  // the last refund (refunded_after == amount) returns the remainder exactly.
+  const int64_t fee_share = static_cast<int64_t>(share / payment.amount_fen);
+  return fee_share - payment.fee_refunded_fen;
+}
+
+void PaymentBook::AddMerchant(Merchant merchant) {
+  QB_ASSERT(merchant.id == next_merchant_id());
+  for (const ApiKey& key : merchant.api_keys) merchant_by_key_id_[key.key_id] = merchant.id;
+  merchants_.emplace(merchant.id, std::move(merchant));
+}
+
+const Merchant* PaymentBook::FindMerchant(uint64_t id) const {
+  auto it = merchants_.find(id);
+  return it == merchants_.end() ? nullptr : &it->second;
+}
+
+Merchant* PaymentBook::MutableMerchant(uint64_t id) {
+  auto it = merchants_.find(id);
+  return it == merchants_.end() ? nullptr : &it->second;
+}
+
+const Merchant* PaymentBook::FindMerchantByKeyId(std::string_view key_id) const {
+  auto it = merchant_by_key_id_.find(std::string(key_id));
+  return it == merchant_by_key_id_.end() ? nullptr : FindMerchant(it->second);
+}
+
+bool PaymentBook::AddApiKey(uint64_t merchant_id, ApiKey key) {
+  Merchant* merchant = MutableMerchant(merchant_id);
+  if (merchant == nullptr || merchant_by_key_id_.contains(key.key_id)) return false;
+  const size_t live = std::count_if(merchant->api_keys.begin(), merchant->api_keys.end(),
+                                    [](const ApiKey& k) { return !k.revoked; });
+  if (live >= kMaxApiKeysPerMerchant) return false;
+  merchant_by_key_id_[key.key_id] = merchant_id;
+  merchant->api_keys.push_back(std::move(key));
+  return true;
+}
+
+void PaymentBook::SetUserMerchant(uint64_t user_id, uint64_t merchant_id) {
+  user_merchant_[user_id] = merchant_id;
+}
+
+uint64_t PaymentBook::MerchantOfUser(uint64_t user_id) const {
+  auto it = user_merchant_.find(user_id);
+  return it == user_merchant_.end() ? 0 : it->second;
+}
+
+const PaymentDevice* PaymentBook::FindDeviceBySlot(uint32_t slot) const {
+  auto it = devices_.find(slot);
+  return it == devices_.end() ? nullptr : &it->second;
+}
+
+PaymentDevice* PaymentBook::MutableDeviceBySlot(uint32_t slot) {
+  auto it = devices_.find(slot);
+  return it == devices_.end() ? nullptr : &it->second;
+}
+
+const PaymentDevice* PaymentBook::FindDeviceOfCustomer(uint64_t customer_id) const {
+  auto it = device_of_customer_.find(customer_id);
+  return it == device_of_customer_.end() ? nullptr : FindDeviceBySlot(it->second);
+}
+
+bool PaymentBook::RegisterDevice(PaymentDevice device) {
+  if (const PaymentDevice* taken = FindDeviceBySlot(device.slot);
+      taken != nullptr && taken->customer_id != device.customer_id) {
+    return false;
+  }
+  // A new device replaces the old one: its codes stop working at once.
+  if (auto it = device_of_customer_.find(device.customer_id); it != device_of_customer_.end()) {
+    devices_.erase(it->second);
+  }
+  device_of_customer_[device.customer_id] = device.slot;
+  devices_[device.slot] = std::move(device);
+  return true;
+}
+
+const SmallPaymentSetting& PaymentBook::SmallPayments(uint64_t customer_id) const {
+  static const SmallPaymentSetting kDefault;
+  auto it = small_payments_.find(customer_id);
+  return it == small_payments_.end() ? kDefault : it->second;
+}
+
+SmallPaymentSetting* PaymentBook::MutableSmallPayments(uint64_t customer_id) {
+  return &small_payments_[customer_id];
+}
+
+void PaymentBook::AddOrder(Order order) {
+  QB_ASSERT(order.id == next_order_id());
+  order_by_merchant_no_[OrderKey(order.merchant_id, order.merchant_order_no)] = order.id;
+  orders_.emplace(order.id, std::move(order));
+}
+
+const Order* PaymentBook::FindOrder(uint64_t id) const {
+  auto it = orders_.find(id);
+  return it == orders_.end() ? nullptr : &it->second;
+}
+
+Order* PaymentBook::MutableOrder(uint64_t id) {
+  auto it = orders_.find(id);
+  return it == orders_.end() ? nullptr : &it->second;
+}
+
+uint64_t PaymentBook::FindOrderByMerchantNo(uint64_t merchant_id,
+                                            std::string_view merchant_order_no) const {
+  auto it = order_by_merchant_no_.find(OrderKey(merchant_id, merchant_order_no));
+  return it == order_by_merchant_no_.end() ? 0 : it->second;
+}
+
+void PaymentBook::AddPayment(Payment payment) {
+  QB_ASSERT(!payments_.contains(payment.id));
+  payments_.emplace(payment.id, std::move(payment));
+}
+
+const Payment* PaymentBook::FindPayment(uint64_t id) const {
+  auto it = payments_.find(id);
+  return it == payments_.end() ? nullptr : &it->second;
+}
+
+Payment* PaymentBook::MutablePayment(uint64_t id) {
+  auto it = payments_.find(id);
+  return it == payments_.end() ? nullptr : &it->second;
+}
+
+void PaymentBook::Clear() {
+  merchants_.clear();
+  merchant_by_key_id_.clear();
+  users_.Clear();
+  user_merchant_.clear();
+  devices_.clear();
+  device_of_customer_.clear();
+  small_payments_.clear();
+  orders_.clear();
+  order_by_merchant_no_.clear();
+  payments_.clear();
+}
+
+Digest PaymentBook::StateHash() const {
+  std::string bytes;
+  Serialize(&bytes);
+  return HashBytes(bytes);
+}
+
+void PaymentBook::Serialize(std::string* out) const {
+  ByteWriter w(out);
+  w.U32(kMagic);
+  w.U64(merchants_.size());
+  for (uint64_t id = 1; id <= merchants_.size(); id++) {
+    const Merchant& m = merchants_.at(id);
+    w.U64(m.id);
+    w.U64(m.account_id);
+    w.LengthPrefixed(m.profile.legal_name);
+    w.LengthPrefixed(m.profile.credit_code);
+    w.LengthPrefixed(m.profile.category);
+    w.U32(m.profile.fee_bps);
+    w.LengthPrefixed(m.profile.settlement_bank_code);
+    w.LengthPrefixed(m.profile.settlement_account_sealed);
+    w.LengthPrefixed(m.profile.settlement_account_last4);
+    w.LengthPrefixed(m.profile.contact_phone);
+    w.U8(static_cast<uint8_t>(m.status));
+    w.I64(m.created_ns);
+    w.I64(m.status_changed_ns);
+    w.U64(m.onboarded_by_staff_id);
+    w.U32(static_cast<uint32_t>(m.api_keys.size()));
+    for (const ApiKey& key : m.api_keys) {
+      w.LengthPrefixed(key.key_id);
+      w.LengthPrefixed(key.secret_sealed);
+      w.I64(key.created_ns);
+      w.U8(key.revoked ? 1 : 0);
+    }
+  }
+  std::string users;
+  users_.Serialize(&users);
+  w.U64(users.size());
+  w.Bytes(users);
+  w.U64(user_merchant_.size());
+  for (uint64_t user : SortedKeys(user_merchant_)) {
+    w.U64(user);
+    w.U64(user_merchant_.at(user));
+  }
+  w.U64(devices_.size());
+  for (uint32_t slot : SortedKeys(devices_)) {
+    const PaymentDevice& d = devices_.at(slot);
+    w.U32(d.slot);
+    w.U64(d.customer_id);
+    w.LengthPrefixed(d.secret_sealed);
+    w.I64(d.registered_ns);
+    w.I64(d.last_step);
+  }
+  w.U64(small_payments_.size());
+  for (uint64_t customer : SortedKeys(small_payments_)) {
+    const SmallPaymentSetting& s = small_payments_.at(customer);
+    w.U64(customer);
+    w.U8(s.enabled ? 1 : 0);
+    w.I64(s.per_payment_fen);
+    w.I64(s.per_day_fen);
+    w.I64(s.day);
+    w.I64(s.spent_fen);
+  }
+  w.U64(orders_.size());
+  for (uint64_t id = 1; id <= orders_.size(); id++) {
+    const Order& o = orders_.at(id);
+    w.U64(o.id);
+    w.U64(o.merchant_id);
+    w.LengthPrefixed(o.merchant_order_no);
+    w.I64(o.amount_fen);
+    w.I64(o.created_ns);
+    w.I64(o.expires_ns);
+    w.U8(static_cast<uint8_t>(o.status));
+    w.U64(o.payment_id);
+  }
+  w.U64(payments_.size());
+  for (uint64_t id : SortedKeys(payments_)) {
+    const Payment& p = payments_.at(id);
+    w.U64(p.id);
+    w.U64(p.merchant_id);
+    w.U64(p.customer_id);
+    w.U64(p.order_id);
+    w.I64(p.amount_fen);
+    w.I64(p.fee_fen);
+    w.I64(p.refunded_fen);
+    w.I64(p.fee_refunded_fen);
+    w.I64(p.created_ns);
+    w.U8(static_cast<uint8_t>(p.channel));
+    w.U8(static_cast<uint8_t>(p.state));
+  }
+}
+
+bool PaymentBook::Deserialize(std::string_view bytes) {
+  Clear();
+  ByteReader r(bytes);
+  if (r.U32() != kMagic) return false;
+  auto plausible = [&](uint64_t count) { return count <= r.remaining() / 4; };
+  auto text = [&] { return std::string(r.LengthPrefixed()); };
+  uint64_t count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    Merchant m;
+    m.id = r.U64();
+    m.account_id = r.U64();
+    m.profile.legal_name = text();
+    m.profile.credit_code = text();
+    m.profile.category = text();
+    m.profile.fee_bps = r.U32();
+    m.profile.settlement_bank_code = text();
+    m.profile.settlement_account_sealed = text();
+    m.profile.settlement_account_last4 = text();
+    m.profile.contact_phone = text();
+    const uint8_t status = r.U8();
+    if (status < 1 || status > 3) return false;
+    m.status = static_cast<MerchantStatus>(status);
+    m.created_ns = r.I64();
+    m.status_changed_ns = r.I64();
+    m.onboarded_by_staff_id = r.U64();
+    const uint32_t keys = r.U32();
+    if (keys > 64) return false;
+    for (uint32_t k = 0; k < keys && r.ok(); k++) {
+      ApiKey key;
+      key.key_id = text();
+      key.secret_sealed = text();
+      key.created_ns = r.I64();
+      key.revoked = r.U8() != 0;
+      m.api_keys.push_back(std::move(key));
+    }
+    if (m.id != i + 1) return false;
+    AddMerchant(std::move(m));
+  }
+  const uint64_t users_len = r.U64();
+  if (users_len > r.remaining() || !users_.Deserialize(r.Bytes(users_len))) return false;
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    const uint64_t user = r.U64();
+    user_merchant_[user] = r.U64();
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    PaymentDevice d;
+    d.slot = r.U32();
+    d.customer_id = r.U64();
+    d.secret_sealed = text();
+    d.registered_ns = r.I64();
+    d.last_step = r.I64();
+    if (!RegisterDevice(std::move(d))) return false;
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    const uint64_t customer = r.U64();
+    SmallPaymentSetting s;
+    s.enabled = r.U8() != 0;
+    s.per_payment_fen = r.I64();
+    s.per_day_fen = r.I64();
+    s.day = r.I64();
+    s.spent_fen = r.I64();
+    small_payments_[customer] = s;
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    Order o;
+    o.id = r.U64();
+    o.merchant_id = r.U64();
+    o.merchant_order_no = text();
+    o.amount_fen = r.I64();
+    o.created_ns = r.I64();
+    o.expires_ns = r.I64();
+    const uint8_t status = r.U8();
+    if (status < 1 || status > 3) return false;
+    o.status = static_cast<OrderStatus>(status);
+    o.payment_id = r.U64();
+    if (o.id != i + 1) return false;
+    AddOrder(std::move(o));
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    Payment p;
+    p.id = r.U64();
+    p.merchant_id = r.U64();
+    p.customer_id = r.U64();
+    p.order_id = r.U64();
+    p.amount_fen = r.I64();
+    p.fee_fen = r.I64();
+    p.refunded_fen = r.I64();
+    p.fee_refunded_fen = r.I64();
+    p.created_ns = r.I64();
+    const uint8_t channel = r.U8();
+    const uint8_t state = r.U8();
+    if (!IsPaymentChannel(channel) || state < 1 || state > 3) return false;
+    p.channel = static_cast<PaymentChannel>(channel);
+    p.state = static_cast<PaymentState>(state);
+    if (payments_.contains(p.id)) return false;
+    payments_.emplace(p.id, std::move(p));
+  }
+  return r.ok() && r.remaining() == 0;
+}
+
+}  // namespace qb::payments
