@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 48> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 72> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -55,6 +55,30 @@ constexpr std::array<ErrorCodeInfo, 48> kErrorCodes = {{
     {ErrorCode::kSameAccount, "SAME_ACCOUNT", 400, 0},
     {ErrorCode::kBankDeclined, "BANK_DECLINED", 402, 0},
     {ErrorCode::kBankUnavailable, "BANK_UNAVAILABLE", 503, 5},
+    {ErrorCode::kMerchantNotFound, "MERCHANT_NOT_FOUND", 404, 0},
+    {ErrorCode::kMerchantNotActive, "MERCHANT_NOT_ACTIVE", 409, 0},
+    {ErrorCode::kCreditCodeInvalid, "CREDIT_CODE_INVALID", 400, 0},
+    {ErrorCode::kUsernameTaken, "USERNAME_TAKEN", 409, 0},
+    {ErrorCode::kSignatureInvalid, "SIGNATURE_INVALID", 401, 0},
+    {ErrorCode::kNonceReplayed, "NONCE_REPLAYED", 401, 0},
+    {ErrorCode::kTimestampStale, "TIMESTAMP_STALE", 401, 0},
+    {ErrorCode::kApiKeyLimit, "API_KEY_LIMIT", 409, 0},
+    {ErrorCode::kQrInvalid, "QR_INVALID", 400, 0},
+    {ErrorCode::kQrExpired, "QR_EXPIRED", 410, 0},
+    {ErrorCode::kOrderNotFound, "ORDER_NOT_FOUND", 404, 0},
+    {ErrorCode::kOrderNotOpen, "ORDER_NOT_OPEN", 409, 0},
+    {ErrorCode::kOrderExpired, "ORDER_EXPIRED", 410, 0},
+    {ErrorCode::kOrderExists, "ORDER_EXISTS", 409, 0},
+    {ErrorCode::kAmountMismatch, "AMOUNT_MISMATCH", 400, 0},
+    {ErrorCode::kPaymentCodeInvalid, "PAYMENT_CODE_INVALID", 400, 0},
+    {ErrorCode::kPaymentCodeExpired, "PAYMENT_CODE_EXPIRED", 410, 0},
+    {ErrorCode::kPaymentCodeUsed, "PAYMENT_CODE_USED", 409, 0},
+    {ErrorCode::kPaymentNotFound, "PAYMENT_NOT_FOUND", 404, 0},
+    {ErrorCode::kPaymentNotCompleted, "PAYMENT_NOT_COMPLETED", 409, 0},
+    {ErrorCode::kNotAwaitingConfirmation, "NOT_AWAITING_CONFIRMATION", 409, 0},
+    {ErrorCode::kRefundExceedsPayment, "REFUND_EXCEEDS_PAYMENT", 409, 0},
+    {ErrorCode::kMerchantInsufficientFunds, "MERCHANT_INSUFFICIENT_FUNDS", 409, 0},
+    {ErrorCode::kDeviceNotRegistered, "DEVICE_NOT_REGISTERED", 404, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -64,7 +88,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kBankUnavailable) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kDeviceNotRegistered) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

@@ -365,6 +365,13 @@ void Engine::RunProjector() {
                                 next.customers.end());
         merged.cards.insert(merged.cards.end(), next.cards.begin(), next.cards.end());
         for (auto& memo : next.memos) merged.memos.push_back(std::move(memo));
+        // Rows of merchants, orders and payments are upserts (latest wins) and order states
+        // and refunds apply in order: appending keeps both right.
+        for (auto& row : next.merchants) merged.merchants.push_back(std::move(row));
+        for (auto& row : next.orders) merged.orders.push_back(std::move(row));
+        for (auto& row : next.order_states) merged.order_states.push_back(row);
+        for (auto& row : next.payments) merged.payments.push_back(std::move(row));
+        for (auto& row : next.refunds) merged.refunds.push_back(std::move(row));
         projection_queue_.pop_front();
       }
       abandoned = projection_abandoned_;

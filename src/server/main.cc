@@ -19,6 +19,7 @@
 #include "identity/identity_verifier.h"
 #include "identity/sms_gateway.h"
 #include "identity/tier_limits.h"
+#include "paytoken/qr_payload.h"
 #include "server/config.h"
 #include "server/data_dir_lock.h"
 #include "server/http_server.h"
@@ -59,17 +60,16 @@ void LogRecovery(const qb::engine::RecoveryReport& report) {
                             {"duration_ms", std::to_string(report.duration_ns / 1'000'000)}});
 }
 
-// The OTP pepper, derived from the lookup key so that one key file holds every secret:
-// BLAKE2b-256 keyed with the lookup key over a fixed label. A different label keeps the two
-// keys independent in use.
-qb::identity::SecretKey DeriveOtpPepper(const qb::identity::SecretKey& lookup_key) {
-  static constexpr char kLabel[] = "qianbao otp pepper v1";
-  unsigned char pepper[qb::identity::SecretKey::kSize];
-  crypto_generichash(pepper, sizeof(pepper), reinterpret_cast<const unsigned char*>(kLabel),
-                     sizeof(kLabel) - 1, lookup_key.data(), qb::identity::SecretKey::kSize);
+// Keys derived from the lookup key, so that one key file holds every secret: BLAKE2b-256 keyed
+// with the lookup key over a fixed label. Different labels keep the keys independent in use.
+qb::identity::SecretKey DeriveKey(const qb::identity::SecretKey& lookup_key,
+                                  std::string_view label) {
+  unsigned char derived[qb::identity::SecretKey::kSize];
+  crypto_generichash(derived, sizeof(derived), reinterpret_cast<const unsigned char*>(label.data()),
+                     label.size(), lookup_key.data(), qb::identity::SecretKey::kSize);
   auto key = qb::identity::SecretKey::FromBytes(
-      std::string_view(reinterpret_cast<const char*>(pepper), sizeof(pepper)));
-  sodium_memzero(pepper, sizeof(pepper));
+      std::string_view(reinterpret_cast<const char*>(derived), sizeof(derived)));
+  sodium_memzero(derived, sizeof(derived));
   return std::move(*key);
 }
 
@@ -193,7 +193,12 @@ int main(int argc, char** argv) {
   qb::identity::SmsGateway* sms = MakeSmsGateway(config, clock, &sms_outbox, &sms_http);
   qb::identity::VaultKeys keys;
   if (sms == nullptr || !LoadVaultKeys(config, &keys)) return 1;
-  const qb::identity::SecretKey otp_pepper = DeriveOtpPepper(keys.lookup_key);
+  const qb::identity::SecretKey otp_pepper = DeriveKey(keys.lookup_key, "qianbao otp pepper v1");
+  // Merchants' QR codes are signed with an Ed25519 key whose seed comes from the key file too,
+  // so printed codes stay valid across restarts.
+  const qb::paytoken::QrSigningKey qr_key(1, DeriveKey(keys.lookup_key, "qianbao qr signing v1"));
+  qb::paytoken::QrKeyRing qr_keys;
+  qr_keys.Add(qr_key.key_id(), qr_key.public_key());
   std::optional<qb::identity::CardVault> vault = qb::identity::CardVault::FromKeys(std::move(keys));
   if (!vault) {
     qb::LogError("the key file holds no usable card-vault keys", {{"path", config.key_file}});
@@ -217,6 +222,8 @@ int main(int argc, char** argv) {
   services.verifier = &verifier;
   services.bank = &bank;
   services.otp_pepper = &otp_pepper;
+  services.qr_key = &qr_key;
+  services.qr_keys = &qr_keys;
   services.options.customer_idle_timeout_ns =
       int64_t{config.customer_idle_minutes} * 60 * 1'000'000'000;
   services.options.staff_idle_timeout_ns = int64_t{config.staff_idle_minutes} * 60 * 1'000'000'000;

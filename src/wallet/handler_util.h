@@ -1,6 +1,6 @@
 // Helpers the route files share beyond wallet_internal.h: body parsing, the identity error
 // table, the staff JSON, and waiting for the read models. Implemented in wallet_api.cc (the
-// document in openapi.cc). Not part of the module's public header.
+// document in openapi.json). Not part of the module's public header.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,8 @@ std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Respo
 // The contract's error for an identity, card or staff command that did not succeed.
 api::ApiError IdentityError(identity::IdentityResult result);
 
-// A decimal id from a path segment or a query ("17"), or nullopt (no sign, no leading zero).
+// A decimal id from a path segment or a query ("17"), or nullopt (no sign, no leading zero,
+// at most UINT64_MAX).
 std::optional<uint64_t> ParseId(std::string_view text);
 
 // {"id","username","display_name","roles":[...]}.
@@ -42,7 +43,7 @@ bool WaitForProjection(const WalletContext& context, uint64_t seq, int64_t timeo
 // Revokes sessions the cache found expired, in the engine, so a restart cannot revive them.
 void RevokeInEngine(WalletContext& context, std::vector<std::string> token_hashes);
 
-// The OpenAPI 3.0 document served at GET /api/openapi.json (openapi.cc).
+// The OpenAPI 3.0 document served at GET /api/openapi.json (openapi.json, compiled in).
 std::string_view OpenApiDocument();
 
 }  // namespace qb::wallet

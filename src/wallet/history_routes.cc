@@ -120,6 +120,8 @@ bool Wanted(const HistoryQuery& query, const HistoryEntry& entry) {
   if (transfer.code == engine::kTransferCodeP2P) type = in ? "p2p_in" : "p2p_out";
   if (transfer.code == engine::kTransferCodeTopUp) type = "top_up";
   if (transfer.code == engine::kTransferCodeWithdrawal) type = "withdrawal";
+  if (transfer.code == ledger::transfer_codes::kPayment) type = "payment";
+  if (transfer.code == ledger::transfer_codes::kRefund) type = "refund";
   for (std::string_view wanted : query.types) {
     if (wanted == type) return true;
   }
@@ -129,7 +131,8 @@ bool Wanted(const HistoryQuery& query, const HistoryEntry& entry) {
 // Parses "top_up,p2p_in" into the store filter: codes, and a direction when every wanted type
 // agrees on one (a mix like p2p_in + withdrawal is filtered after the query instead).
 std::optional<api::ApiError> ParseTypes(std::string_view text, HistoryQuery* query) {
-  static constexpr std::string_view kTypes[] = {"top_up", "withdrawal", "p2p_in", "p2p_out"};
+  static constexpr std::string_view kTypes[] = {"top_up",  "withdrawal", "p2p_in",
+                                                "p2p_out", "payment",    "refund"};
   while (!text.empty()) {
     const size_t comma = text.find(',');
     const std::string_view name = text.substr(0, comma);
@@ -145,21 +148,26 @@ std::optional<api::ApiError> ParseTypes(std::string_view text, HistoryQuery* que
     if (!known) {
       return api::MakeError(ErrorCode::kFieldInvalid,
                             "query parameter \"type\" must list top_up, withdrawal, p2p_in, "
-                            "p2p_out");
+                            "p2p_out, payment, refund");
     }
   }
-  bool in = false, out = false, top_up = false, withdrawal = false;
+  bool in = false, out = false, top_up = false, withdrawal = false, payment = false, refund = false;
   for (std::string_view type : query->types) {
     in = in || type == "p2p_in";
     out = out || type == "p2p_out";
     top_up = top_up || type == "top_up";
     withdrawal = withdrawal || type == "withdrawal";
+    payment = payment || type == "payment";
+    refund = refund || type == "refund";
   }
   if (in || out) query->filter.codes.push_back(engine::kTransferCodeP2P);
   if (top_up) query->filter.codes.push_back(engine::kTransferCodeTopUp);
   if (withdrawal) query->filter.codes.push_back(engine::kTransferCodeWithdrawal);
-  query->filter.only_in = in && !out && !withdrawal;
-  query->filter.only_out = out && !in && !top_up;
+  if (payment) query->filter.codes.push_back(ledger::transfer_codes::kPayment);
+  if (refund) query->filter.codes.push_back(ledger::transfer_codes::kRefund);
+  // Money in: p2p_in, top-ups, refunds; out: p2p_out, withdrawals, payments.
+  query->filter.only_in = in && !out && !withdrawal && !payment;
+  query->filter.only_out = out && !in && !top_up && !refund;
   return std::nullopt;
 }
 

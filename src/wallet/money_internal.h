@@ -86,6 +86,23 @@ inline HttpResponse Error(api::ErrorCode code, std::string message) {
   return api::ErrorResponse(code, std::move(message));
 }
 
+// LIMIT_EXCEEDED with the contract's extra member: {"error":{"code","message","limit"}}.
+HttpResponse LimitExceeded(std::string_view limit, std::string message);
+
+// --- Idempotency-Key (money_routes.cc) ---
+
+// 428-style IDEMPOTENCY_KEY_REQUIRED through `respond` when the header is missing.
+bool RequireIdempotencyKey(const HttpRequest& request, const Responder& respond);
+// Starts the idempotent handling of a money POST for `owner` (a caller's namespace for keys,
+// e.g. "17" for customer 17, "m3" for merchant 3): the responder that records the answer, or
+// nullopt after answering a replay, a conflict or a malformed key.
+std::optional<Responder> BeginIdempotent(WalletContext& context, const HttpRequest& request,
+                                         const std::string& owner, const Responder& respond);
+// A transfer id from (owner id, Idempotency-Key, purpose), so a retry after a restart meets the
+// ledger's own idempotency.
+uint64_t DeriveTransferId(uint64_t customer_id, std::string_view key, std::string_view purpose);
+uint64_t IdFromDigest(const Digest& digest);
+
 // --- Route registration, called by AddMoneyRoutes ---
 
 // GET /me/balance, POST /me/identity, GET/POST /me/cards, DELETE /me/cards/{card_id}.

@@ -34,24 +34,12 @@
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
-namespace {
 
-using api::ErrorCode;
-using api::ErrorResponse;
-using engine::MoneyResult;
-
-constexpr std::string_view kCny = "CNY";
-// The contract's bound on one top-up, withdrawal or transfer: ¥1,000,000.
-constexpr int64_t kMaxMoneyRequestFen = 100'000'000;
-constexpr size_t kMaxMemoChars = 50;
-constexpr size_t kMaxPhoneInputChars = 32;
-constexpr int kMaxCaptureAttempts = 3;
-
-// --- Answers ---
+// --- Shared with the payment routes (declared in money_internal.h) ---
 
 // LIMIT_EXCEEDED with the contract's extra member: {"error":{"code","message","limit"}}.
 HttpResponse LimitExceeded(std::string_view limit, std::string message) {
-  const api::ApiError error = api::MakeError(ErrorCode::kLimitExceeded, std::move(message));
+  const api::ApiError error = api::MakeError(api::ErrorCode::kLimitExceeded, std::move(message));
   api::JsonObjectWriter inner;
   inner.String("code", error.code).String("message", error.message).String("limit", limit);
   api::JsonObjectWriter body;
@@ -59,36 +47,11 @@ HttpResponse LimitExceeded(std::string_view limit, std::string message) {
   return api::JsonResponse(error.http_status, body);
 }
 
-HttpResponse MoneyError(MoneyResult result) {
-  switch (result) {
-    case MoneyResult::kReceiverNotFound:
-      return Error(ErrorCode::kPayeeNotFound, "no wallet is registered with that phone number");
-    case MoneyResult::kSameCustomer:
-      return Error(ErrorCode::kSameAccount, "a transfer needs another customer's wallet");
-    case MoneyResult::kExceedsPerPayment:
-      return LimitExceeded("per_payment", "the amount is above your wallet's per-payment limit");
-    case MoneyResult::kExceedsDaily:
-      return LimitExceeded("daily", "the amount would exceed your wallet's daily limit");
-    case MoneyResult::kExceedsYearly:
-      return LimitExceeded("yearly", "the amount would exceed your wallet's yearly limit");
-    case MoneyResult::kReceiverBalanceCap:
-      return LimitExceeded("balance_cap", "the receiving wallet would exceed its balance cap");
-    case MoneyResult::kInsufficientFunds:
-      return Error(ErrorCode::kInsufficientFunds, "the wallet's available balance is too low");
-    case MoneyResult::kCardNotFound:
-      return Error(ErrorCode::kCardNotFound, "no such card is bound to your wallet");
-    default:
-      break;
-  }
-  LogError("money command failed unexpectedly", {{"result", engine::MoneyResultName(result)}});
-  return Error(ErrorCode::kInternal, "the request could not be executed");
-}
-
 // The idempotency entry is completed with every answer a retry should see again. Answers that
 // ask the client to come back (5xx, or Retry-After on a top-up still "processing") abandon it,
 // so the retry runs afresh, meets the ledger's record and can finish what was left open.
-Responder CompletingResponder(WalletContext& context, std::string principal, std::string key,
-                              Responder respond) {
+static Responder CompletingResponder(WalletContext& context, std::string principal, std::string key,
+                                     Responder respond) {
   return [&cache = Idempotency(context), principal = std::move(principal), key = std::move(key),
           respond = std::move(respond)](HttpResponse response) {
     bool come_back = response.status >= 500;
@@ -105,9 +68,8 @@ Responder CompletingResponder(WalletContext& context, std::string principal, std
 // Starts the idempotent handling of a money POST: the responder that records the answer, or
 // nullopt after answering a replay, a conflict or a malformed key.
 std::optional<Responder> BeginIdempotent(WalletContext& context, const HttpRequest& request,
-                                         const Principal& principal, const Responder& respond) {
+                                         const std::string& owner, const Responder& respond) {
   const std::string key(request.Header("Idempotency-Key"));
-  const std::string owner = std::to_string(principal.id);
   api::IdempotencyBegin begin = Idempotency(context).Begin(
       owner, key, api::IdempotencyDigest(request.method, request.Path(), request.body));
   switch (begin.outcome) {
@@ -117,23 +79,23 @@ std::optional<Responder> BeginIdempotent(WalletContext& context, const HttpReque
       respond(std::move(begin.response));
       return std::nullopt;
     case api::IdempotencyOutcome::kMismatch:
-      respond(Error(ErrorCode::kIdempotencyKeyReused,
+      respond(Error(api::ErrorCode::kIdempotencyKeyReused,
                     "this Idempotency-Key was used for a different request"));
       return std::nullopt;
     case api::IdempotencyOutcome::kInProgress:
-      respond(Error(ErrorCode::kIdempotencyKeyInProgress,
+      respond(Error(api::ErrorCode::kIdempotencyKeyInProgress,
                     "a request with this Idempotency-Key is still being processed"));
       return std::nullopt;
     case api::IdempotencyOutcome::kInvalidKey:
       break;
   }
-  respond(Error(ErrorCode::kBadRequest, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]"));
+  respond(Error(api::ErrorCode::kBadRequest, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]"));
   return std::nullopt;
 }
 
 bool RequireIdempotencyKey(const HttpRequest& request, const Responder& respond) {
   if (!request.Header("Idempotency-Key").empty()) return true;
-  respond(Error(ErrorCode::kIdempotencyKeyRequired, "this request needs an Idempotency-Key"));
+  respond(Error(api::ErrorCode::kIdempotencyKeyRequired, "this request needs an Idempotency-Key"));
   return false;
 }
 
@@ -160,6 +122,44 @@ uint64_t DeriveTransferId(uint64_t customer_id, std::string_view key, std::strin
   hasher.UpdateU64(purpose.size());
   hasher.Update(purpose);
   return IdFromDigest(hasher.Finish());
+}
+
+namespace {
+
+using api::ErrorCode;
+using api::ErrorResponse;
+using engine::MoneyResult;
+
+constexpr std::string_view kCny = "CNY";
+// The contract's bound on one top-up, withdrawal or transfer: ¥1,000,000.
+constexpr int64_t kMaxMoneyRequestFen = 100'000'000;
+constexpr size_t kMaxMemoChars = 50;
+constexpr size_t kMaxPhoneInputChars = 32;
+constexpr int kMaxCaptureAttempts = 3;
+
+HttpResponse MoneyError(MoneyResult result) {
+  switch (result) {
+    case MoneyResult::kReceiverNotFound:
+      return Error(ErrorCode::kPayeeNotFound, "no wallet is registered with that phone number");
+    case MoneyResult::kSameCustomer:
+      return Error(ErrorCode::kSameAccount, "a transfer needs another customer's wallet");
+    case MoneyResult::kExceedsPerPayment:
+      return LimitExceeded("per_payment", "the amount is above your wallet's per-payment limit");
+    case MoneyResult::kExceedsDaily:
+      return LimitExceeded("daily", "the amount would exceed your wallet's daily limit");
+    case MoneyResult::kExceedsYearly:
+      return LimitExceeded("yearly", "the amount would exceed your wallet's yearly limit");
+    case MoneyResult::kReceiverBalanceCap:
+      return LimitExceeded("balance_cap", "the receiving wallet would exceed its balance cap");
+    case MoneyResult::kInsufficientFunds:
+      return Error(ErrorCode::kInsufficientFunds, "the wallet's available balance is too low");
+    case MoneyResult::kCardNotFound:
+      return Error(ErrorCode::kCardNotFound, "no such card is bound to your wallet");
+    default:
+      break;
+  }
+  LogError("money command failed unexpectedly", {{"result", engine::MoneyResultName(result)}});
+  return Error(ErrorCode::kInternal, "the request could not be executed");
 }
 
 uint64_t SettleIdOf(uint64_t hold_id) {
@@ -413,7 +413,8 @@ void PostHold(WalletContext& context, HttpRequest&& request, Responder respond,
   if (std::optional<api::ApiError> error = reader.Finish()) return respond(ErrorResponse(*error));
   const std::optional<uint64_t> card_id = ParseId(card_text);
   if (!card_id) return respond(Error(ErrorCode::kCardNotFound, "no such card"));
-  std::optional<Responder> answer = BeginIdempotent(context, request, *principal, respond);
+  std::optional<Responder> answer =
+      BeginIdempotent(context, request, std::to_string(principal->id), respond);
   if (!answer) return;
 
   auto hold = std::make_shared<Hold>();
@@ -545,7 +546,8 @@ void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respo
   if (!phone) {
     return respond(Error(ErrorCode::kFieldInvalid, "to_phone is not a mainland mobile number"));
   }
-  std::optional<Responder> answer = BeginIdempotent(context, request, *principal, respond);
+  std::optional<Responder> answer =
+      BeginIdempotent(context, request, std::to_string(principal->id), respond);
   if (!answer) return;
 
   auto p2p = std::make_shared<P2PRequest>();

@@ -21,6 +21,8 @@
 #include "identity/identity_verifier.h"
 #include "identity/secret_key.h"
 #include "identity/sms_gateway.h"
+#include "paytoken/payment_code.h"
+#include "paytoken/qr_payload.h"
 #include "server/routes.h"
 #include "store/store.h"
 
@@ -35,6 +37,12 @@ struct WalletOptions {
   // When set, GET /api/v1/staff/sms-outbox reads it (development and tests only).
   const identity::OutboxSmsGateway* sms_outbox = nullptr;
   uint32_t worker_threads = 2;
+  // Payment codes the customers' phones show (step, window, prefix).
+  paytoken::PaymentCodeConfig payment_code;
+  // The fee a merchant onboarded without one pays, in basis points of each payment.
+  uint32_t default_fee_bps = 60;
+  // Dynamic QR codes and orders live this long unless the merchant says otherwise.
+  int64_t default_order_ttl_ns = int64_t{15} * 60 * 1'000'000'000;
 };
 
 // Everything the handlers use. Not owned; all must outlive the router the routes are added to.
@@ -47,6 +55,8 @@ struct WalletServices {
   identity::IdentityVerifier* verifier = nullptr;
   bank::BankGateway* bank = nullptr;
   const identity::SecretKey* otp_pepper = nullptr;  // Keys the OTP hashes.
+  const paytoken::QrSigningKey* qr_key = nullptr;   // Signs merchants' QR codes.
+  const paytoken::QrKeyRing* qr_keys = nullptr;     // Checks scanned QR codes.
   WalletOptions options;
 };
 

@@ -17,7 +17,7 @@ SessionCache::SessionCache(const Clock& clock, int64_t customer_idle_ns, int64_t
 
 bool SessionCache::ExpiredLocked(const CachedSession& session, int64_t now_ns) const {
   const int64_t idle_ns =
-      session.kind == Principal::Kind::kStaff ? staff_idle_ns_ : customer_idle_ns_;
+      session.kind == Principal::Kind::kCustomer ? customer_idle_ns_ : staff_idle_ns_;
   return now_ns >= session.expires_ns || now_ns - session.last_seen_ns >= idle_ns;
 }
 

@@ -27,10 +27,11 @@ namespace qb::wallet {
 struct CachedSession {
   Principal::Kind kind = Principal::Kind::kCustomer;
   uint64_t id = 0;     // Customer or staff id.
-  uint32_t roles = 0;  // For staff.
+  uint32_t roles = 0;  // For staff and merchant users.
   int64_t created_ns = 0;
   int64_t expires_ns = 0;  // Absolute expiry, as the engine holds it.
   int64_t last_seen_ns = 0;
+  uint64_t merchant_id = 0;  // For merchant-portal users.
 };
 
 class SessionCache {

@@ -53,6 +53,10 @@ std::string_view HistoryType(const ledger::Transfer& transfer, bool incoming) {
       return "top_up";
     case engine::kTransferCodeWithdrawal:
       return "withdrawal";
+    case ledger::transfer_codes::kPayment:
+      return "payment";
+    case ledger::transfer_codes::kRefund:
+      return "refund";
     default:
       return "other";
   }
@@ -82,6 +86,8 @@ api::JsonObjectWriter CounterpartyJson(const HistoryEntry& entry) {
     std::string display = ShortBankName(BankNamesOf(card.first6, card.bank_code).zh);
     display.append(" 尾号").append(card.last4);
     counterparty.String("kind", "card").String("display", display);
+  } else if (entry.merchant) {
+    counterparty.String("kind", "merchant").String("display", entry.merchant->legal_name);
   } else {
     counterparty.String("kind", "other").String("display", "");
   }

@@ -8,8 +8,11 @@
 #include "engine/state_machine.h"
 #include "identity/otp.h"
 #include "identity/password.h"
+#include "merchant/request_signing.h"
+#include "payments/payment_book.h"
 #include "server/log.h"
 #include "wallet/handler_util.h"
+#include "wallet/payment_internal.h"
 #include "wallet/sessions.h"
 #include "wallet/wallet_internal.h"
 #include "wallet/worker_pool.h"
@@ -18,6 +21,9 @@ namespace qb::wallet {
 
 // Jobs waiting for a worker at most; beyond, requests are answered 503 OVERLOADED.
 inline constexpr size_t kWorkerQueueCapacity = 4096;
+// Nonces of signed merchant requests remembered for replay protection (each for the 5-minute
+// window); beyond, signed requests are refused until older nonces expire.
+inline constexpr size_t kSignedRequestNonces = 1'000'000;
 
 struct WalletContext {
   explicit WalletContext(WalletServices s)
@@ -25,14 +31,25 @@ struct WalletContext {
         sessions(*services.clock, services.options.customer_idle_timeout_ns,
                  services.options.staff_idle_timeout_ns),
         workers(services.options.worker_threads, kWorkerQueueCapacity),
-        idempotency(*services.clock) {}
+        idempotency(*services.clock),
+        signed_requests(
+            [this](std::string_view key_id) -> std::optional<std::string> {
+              std::optional<PaymentSecrets::ApiKeySecret> key = payment_secrets.FindApiKey(key_id);
+              if (!key) return std::nullopt;
+              return std::move(key->secret);
+            },
+            kSignedRequestNonces) {}
 
   const WalletServices services;
   SessionCache sessions;
   WorkerPool workers;
   api::IdempotencyCache idempotency;
   std::string dummy_password_hash;
+  PaymentSecrets payment_secrets;
+  merchant::RequestVerifier signed_requests;
 };
+
+PaymentSecrets& Secrets(WalletContext& context) { return context.payment_secrets; }
 
 const WalletServices& Services(const WalletContext& context) { return context.services; }
 api::IdempotencyCache& Idempotency(WalletContext& context) { return context.idempotency; }
@@ -108,7 +125,8 @@ std::optional<Principal> Authenticate(WalletContext& context, const HttpRequest&
                                "a valid session token is required (Authorization: Bearer)"));
     return std::nullopt;
   }
-  return Principal{session->kind, session->id, session->roles, std::move(token_hash)};
+  return Principal{session->kind, session->id, session->roles, std::move(token_hash),
+                   session->merchant_id};
 }
 
 }  // namespace
@@ -129,6 +147,70 @@ std::optional<Principal> RequireStaff(WalletContext& context, const HttpRequest&
   }
   respond(api::ErrorResponse(api::ErrorCode::kForbidden, "your role does not allow this"));
   return std::nullopt;
+}
+
+std::optional<MerchantCaller> RequireMerchant(WalletContext& context, const HttpRequest& request,
+                                              const Responder& respond, bool owner_only,
+                                              bool allow_api_key) {
+  const std::string_view authorization = request.Header("Authorization");
+  if (authorization.starts_with(merchant::kSigningScheme)) {
+    merchant::AuthorizationFields fields;
+    if (merchant::ParseAuthorizationHeader(authorization, &fields) !=
+        merchant::HeaderParseError::kOk) {
+      respond(api::ErrorResponse(api::ErrorCode::kSignatureInvalid,
+                                 "the Authorization header is not a valid QB-HMAC-SHA256 header"));
+      return std::nullopt;
+    }
+    const std::string_view target = request.target;
+    const size_t question = target.find('?');
+    const merchant::RequestToSign to_sign{
+        request.method, request.Path(),
+        question == std::string_view::npos ? std::string_view() : target.substr(question + 1),
+        request.body};
+    const int64_t now_s = context.services.clock->NowNs() / 1'000'000'000;
+    const merchant::VerifyResult result = context.signed_requests.Verify(to_sign, fields, now_s);
+    switch (result) {
+      case merchant::VerifyResult::kOk:
+        break;
+      case merchant::VerifyResult::kStaleTimestamp:
+        respond(api::ErrorResponse(api::ErrorCode::kTimestampStale,
+                                   "the request's timestamp is more than 5 minutes off"));
+        return std::nullopt;
+      case merchant::VerifyResult::kReplayedNonce:
+        respond(api::ErrorResponse(api::ErrorCode::kNonceReplayed,
+                                   "this nonce was used already; sign every request anew"));
+        return std::nullopt;
+      case merchant::VerifyResult::kReplayCacheFull:
+        respond(api::ErrorResponse(api::ErrorCode::kOverloaded, "the server is busy; retry"));
+        return std::nullopt;
+      default:
+        respond(api::ErrorResponse(api::ErrorCode::kSignatureInvalid,
+                                   "the request signature is not valid"));
+        return std::nullopt;
+    }
+    std::optional<PaymentSecrets::ApiKeySecret> key =
+        context.payment_secrets.FindApiKey(fields.key_id);
+    if (!key) {  // Revoked between the check and now.
+      respond(api::ErrorResponse(api::ErrorCode::kSignatureInvalid, "the API key is revoked"));
+      return std::nullopt;
+    }
+    if (owner_only || !allow_api_key) {
+      respond(api::ErrorResponse(api::ErrorCode::kForbidden,
+                                 "only a merchant-portal session may do this"));
+      return std::nullopt;
+    }
+    return MerchantCaller{key->merchant_id, 0, payments::kMerchantCashier, fields.key_id, ""};
+  }
+  std::optional<Principal> principal =
+      Authenticate(context, request, respond, Principal::Kind::kMerchant);
+  if (!principal) return std::nullopt;
+  if (owner_only && (principal->roles & payments::kMerchantOwner) == 0) {
+    respond(
+        api::ErrorResponse(api::ErrorCode::kForbidden, "only the merchant's owner may do this"));
+    return std::nullopt;
+  }
+  return MerchantCaller{principal->merchant_id, principal->id, principal->roles, "",
+                        principal->token_hash};
 }
 
 std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Responder& respond) {
@@ -205,11 +287,14 @@ api::ApiError IdentityError(identity::IdentityResult result) {
 }
 
 std::optional<uint64_t> ParseId(std::string_view text) {
-  if (text.empty() || text.size() > 19 || text.front() == '0') return std::nullopt;
+  // Up to 20 digits: payment and transfer ids use the whole 64 bits.
+  if (text.empty() || text.size() > 20 || text.front() == '0') return std::nullopt;
   uint64_t value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
   }
   return value;
 }
@@ -260,6 +345,15 @@ void LoadSessions(WalletContext& context) {
           {std::string(hash), CachedSession{Principal::Kind::kStaff, staff->id, staff->roles,
                                             s.created_ns, s.expires_ns, now_ns}});
     });
+    const identity::StaffBook& users = state.payments().users();
+    users.ForEachSession([&](std::string_view hash, const identity::Session& s) {
+      const identity::Staff* user = users.FindById(s.customer_id);
+      if (s.expires_ns <= now_ns || user == nullptr) return;
+      loaded.push_back(
+          {std::string(hash),
+           CachedSession{Principal::Kind::kMerchant, user->id, user->roles, s.created_ns,
+                         s.expires_ns, now_ns, state.payments().MerchantOfUser(user->id)}});
+    });
   };
   engine::Reply reply = context.services.engine->Execute(std::move(query));
   if (reply.status != engine::ReplyStatus::kOk) {
@@ -281,17 +375,22 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   QB_ASSERT(services.engine != nullptr && services.store != nullptr && services.clock != nullptr &&
             services.vault != nullptr && services.sms != nullptr && services.verifier != nullptr &&
             services.bank != nullptr && services.otp_pepper != nullptr &&
-            !services.otp_pepper->empty());
+            !services.otp_pepper->empty() && services.qr_key != nullptr &&
+            services.qr_keys != nullptr);
   impl_->context = std::make_unique<WalletContext>(std::move(services));
   WalletContext& context = *impl_->context;
   std::optional<std::string> dummy = identity::HashPassword("not-a-password-0");
   QB_ASSERT(dummy.has_value());
   context.dummy_password_hash = std::move(*dummy);
   LoadSessions(context);
+  LoadPaymentSecrets(context);
 
   AddAuthRoutes(router, context);
   AddMoneyRoutes(router, context);
   AddConsoleRoutes(router, context);
+  AddMerchantRoutes(router, context);
+  AddMerchantPaymentRoutes(router, context);
+  AddPayRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());

@@ -19,11 +19,12 @@ namespace qb::wallet {
 
 // Who is calling, once a Bearer token has been checked.
 struct Principal {
-  enum class Kind : uint8_t { kCustomer, kStaff };
+  enum class Kind : uint8_t { kCustomer, kStaff, kMerchant };
   Kind kind = Kind::kCustomer;
-  uint64_t id = 0;     // Customer id or staff id.
-  uint32_t roles = 0;  // identity::StaffRole bits, for staff.
+  uint64_t id = 0;     // Customer id, staff id or merchant-portal user id.
+  uint32_t roles = 0;  // identity::StaffRole bits for staff; payments::kMerchant* for merchants.
   std::string token_hash;
+  uint64_t merchant_id = 0;  // For merchant-portal users.
 };
 
 struct WalletContext;  // Defined in wallet_api.cc: services, session cache, workers, idempotency.

@@ -40,7 +40,7 @@ TEST(ErrorsTest, EveryCodeRendersWithItsStatusAndShape) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "") << info.name;
     }
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kBankUnavailable) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kDeviceNotRegistered) + 1);
 }
 
 TEST(ErrorsTest, TableHasTheAgreedStatuses) {

@@ -76,6 +76,7 @@ inline std::string Describe(const ApiResponse& response) {
 
 struct RequestOptions {
   std::string token;            // Sent as "Authorization: Bearer <token>" when not empty.
+  std::string authorization;    // Sent as the whole Authorization header when not empty.
   std::string idempotency_key;  // Sent as Idempotency-Key when not empty.
   std::string content_type = "application/json";
 };
@@ -113,6 +114,8 @@ class WalletApiTest : public ::testing::Test {
     services.verifier = &verifier_;
     services.bank = bank_override_ != nullptr ? bank_override_ : &bank_;
     services.otp_pepper = &pepper_;
+    services.qr_key = &qr_key_;
+    services.qr_keys = &qr_keys_;
     options.sms_outbox = console_outbox ? outbox_.get() : nullptr;
     services.options = options;
     router_ = std::make_unique<Router>();
@@ -143,7 +146,11 @@ class WalletApiTest : public ::testing::Test {
                       const RequestOptions& options) {
     std::string raw =
         std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (!options.token.empty()) raw += "Authorization: Bearer " + options.token + "\r\n";
+    if (!options.authorization.empty()) {
+      raw += "Authorization: " + options.authorization + "\r\n";
+    } else if (!options.token.empty()) {
+      raw += "Authorization: Bearer " + options.token + "\r\n";
+    }
     if (!options.idempotency_key.empty()) {
       raw += "Idempotency-Key: " + options.idempotency_key + "\r\n";
     }
@@ -301,6 +308,12 @@ class WalletApiTest : public ::testing::Test {
   }();
   identity::CardVault vault_ = *identity::CardVault::FromKeys(identity::GenerateDevelopmentKeys());
   identity::SecretKey pepper_ = identity::SecretKey::Random();
+  paytoken::QrSigningKey qr_key_{7, identity::SecretKey::Random()};
+  paytoken::QrKeyRing qr_keys_ = [this] {
+    paytoken::QrKeyRing ring;
+    ring.Add(qr_key_.key_id(), qr_key_.public_key());
+    return ring;
+  }();
   identity::LocalIdentityVerifier verifier_{
       identity::LocalIdentityVerifierOptions{identity::CalendarDate{2026, 11, 23}, {}}};
   bank::SimulatedBank bank_{bank::SimulatedBankOptions{}};

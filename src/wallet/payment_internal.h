@@ -1,0 +1,112 @@
+// What the merchant and payment routes share (merchant_routes.cc, merchant_payment_routes.cc,
+// pay_routes.cc, payment_support.cc): who a merchant caller is, the secrets the API holds
+// unsealed, the payment error table and the JSON views. Private to the wallet module.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/errors.h"
+#include "api/json_writer.h"
+#include "api/query.h"
+#include "engine/command.h"
+#include "identity/secret_key.h"
+#include "paytoken/payment_code.h"
+#include "store/store.h"
+#include "wallet/wallet_internal.h"
+
+namespace qb::wallet {
+
+// A merchant's caller: a portal user (Bearer session) or the merchant's server (a request signed
+// with an API key, Authorization: QB-HMAC-SHA256 ...).
+struct MerchantCaller {
+  uint64_t merchant_id = 0;
+  uint64_t user_id = 0;  // 0 for an API key.
+  uint32_t roles = 0;    // payments::kMerchantOwner / kMerchantCashier; API keys: cashier.
+  std::string key_id;    // For an API key.
+  std::string token_hash;
+  // The owner of Idempotency-Keys sent by this merchant ("m<id>"): a portal user and the
+  // merchant's server share the merchant's key space.
+  std::string IdempotencyOwner() const {
+    std::string owner = "m";  // Built by append: GCC 12 warns falsely on "m" + std::string.
+    owner.append(std::to_string(merchant_id));
+    return owner;
+  }
+};
+
+// The caller as a merchant, or nullopt after answering 401 (no live merchant session and no
+// valid signature) or 403 (not the owner, when `owner_only`; or an API key where only a portal
+// session may act, when `!allow_api_key`).
+std::optional<MerchantCaller> RequireMerchant(WalletContext& context, const HttpRequest& request,
+                                              const Responder& respond, bool owner_only,
+                                              bool allow_api_key);
+
+// Secrets the API needs in the clear, unsealed once from the engine's sealed copies: merchants'
+// API key secrets (to check request signatures) and customers' payment-code device secrets (to
+// match codes). Thread-safe.
+class PaymentSecrets {
+ public:
+  struct ApiKeySecret {
+    uint64_t merchant_id = 0;
+    std::string secret;
+  };
+  void PutApiKey(const std::string& key_id, ApiKeySecret secret);
+  void RevokeApiKey(const std::string& key_id);
+  std::optional<ApiKeySecret> FindApiKey(std::string_view key_id) const;
+
+  // Device secrets are 32 raw bytes, kept as plain strings: guarded memory per device would
+  // not scale to millions of phones (and mlock limits).
+  void PutDevice(uint32_t slot, uint64_t customer_id, std::string secret);
+  // Matches a code against the slot's secret at `now_ns` without consuming it (the engine makes
+  // the step single use). kUnknownDevice when the slot is free.
+  paytoken::PaymentCodeMatch Match(const paytoken::PaymentCodeConfig& config, std::string_view code,
+                                   int64_t now_ns) const;
+
+ private:
+  mutable std::mutex mutex_;
+  absl::flat_hash_map<std::string, ApiKeySecret> api_keys_;  // Live keys only.
+  absl::flat_hash_map<uint32_t, std::string> devices_;
+  absl::flat_hash_map<uint64_t, uint32_t> slot_of_customer_;
+};
+
+PaymentSecrets& Secrets(WalletContext& context);
+// Loads every live API key and device secret from the engine (at start).
+void LoadPaymentSecrets(WalletContext& context);
+// Sealing contexts (AAD) for the card vault.
+inline constexpr std::string_view kApiKeySealContext = "merchant-api-key";
+inline constexpr std::string_view kDeviceSealContext = "payment-device";
+inline constexpr std::string_view kSettlementSealContext = "settlement-account";
+
+// The request's query parameters, or nullopt after answering 400 through `respond`.
+std::optional<api::QueryParams> QueryOf(const HttpRequest& request, const Responder& respond);
+
+// The contract's error for a merchant or payment command that did not succeed.
+HttpResponse PaymentError(engine::PaymentResult result);
+
+// --- Views (payment_support.cc) ---
+api::JsonObjectWriter MerchantJson(const MerchantRow& merchant);
+api::JsonObjectWriter MerchantJson(const payments::Merchant& merchant);
+api::JsonObjectWriter OrderJson(const OrderRow& order, int64_t now_ns);
+api::JsonObjectWriter PaymentJson(const PaymentRow& payment);
+api::JsonObjectWriter PaymentJson(const payments::Payment& payment);
+api::JsonObjectWriter RefundJson(const RefundRow& refund);
+
+// The signed QR text of a merchant (static) or an order (dynamic), or "" if it cannot be signed.
+std::string StaticQrText(const WalletContext& context, uint64_t merchant_id);
+std::string OrderQrText(const WalletContext& context, const OrderRow& order);
+// The QR as an image response (PNG or SVG by `format`), or an error response.
+HttpResponse QrImageResponse(std::string_view text, std::string_view format);
+
+// --- Route registration ---
+void AddMerchantRoutes(Router& router, WalletContext& context);  // merchant_routes.cc
+void AddMerchantPaymentRoutes(Router& router,
+                              WalletContext& context);      // merchant_payment_routes.cc
+void AddPayRoutes(Router& router, WalletContext& context);  // pay_routes.cc
+
+}  // namespace qb::wallet

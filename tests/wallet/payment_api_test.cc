@@ -1,0 +1,534 @@
+// Merchants and payments over HTTP: onboarding and review, the merchant portal and signed API
+// requests, paying static and dynamic QR codes, payment codes, refunds, and every way a payment
+// must be refused (forged or altered QR, expired or reused code, suspended merchant, refund over
+// the amount) with a stable code and no money moved. TearDown checks the ledger's invariants.
+#include <sodium.h>
+
+#include <string>
+
+#include "merchant/request_signing.h"
+#include "paytoken/payment_code.h"
+#include "paytoken/qr_payload.h"
+#include "wallet/money_fixture.h"
+
+namespace qb::wallet::testing {
+namespace {
+
+constexpr int64_t kSecond = 1'000'000'000;
+// Valid unified social credit codes (GB 32100 check characters).
+constexpr char kCreditCode[] = "91350100M000100Y43";
+
+std::string ApplicationBody(std::string_view username, std::string_view extra = "") {
+  return R"({"legal_name":"福州小吃店","credit_code":")" + std::string(kCreditCode) +
+         R"(","category":"catering","settlement_bank_code":"ICBC",)"
+         R"("settlement_account":"6222020200112233","contact_phone":"13900139000",)"
+         R"("username":")" +
+         std::string(username) + R"(","password":"shop-pass-1")" + std::string(extra) + "}";
+}
+
+std::string PayBody(std::string_view qr, std::optional<int64_t> amount = std::nullopt,
+                    std::string_view via = "") {
+  std::string body = R"({"qr":")" + std::string(qr) + R"(","currency":"CNY")";
+  if (amount) body += R"(,"amount":)" + std::to_string(*amount);
+  if (!via.empty()) body += R"(,"via":")" + std::string(via) + "\"";
+  return body + "}";
+}
+
+std::string ChargeBody(std::string_view code, int64_t amount) {
+  return R"({"code":")" + std::string(code) + R"(","amount":)" + std::to_string(amount) +
+         R"(,"currency":"CNY"})";
+}
+
+class PaymentApiTest : public MoneyApiTest {
+ protected:
+  struct Merchant {
+    std::string id;
+    std::string token;  // Portal session of the owner.
+  };
+
+  void SetUp() override {
+    MoneyApiTest::SetUp();
+    admin_ = StaffToken("admin", Roles({identity::StaffRole::kAdmin}));
+  }
+
+  // An active merchant onboarded by staff, logged in to the portal.
+  Merchant ActiveMerchant(std::string_view username, int fee_bps = 60) {
+    ApiResponse created =
+        Post("/api/v1/staff/merchants",
+             ApplicationBody(username, R"(,"activate":true,"fee_bps":)" + std::to_string(fee_bps)),
+             admin_);
+    EXPECT_EQ(created.status, 201) << Describe(created);
+    EXPECT_EQ(created.String("status"), "active");
+    Merchant merchant{created.String("id"), ""};
+    ApiResponse session =
+        Post("/api/v1/merchant/sessions",
+             R"({"username":")" + std::string(username) + R"(","password":"shop-pass-1"})");
+    EXPECT_EQ(session.status, 201) << Describe(session);
+    merchant.token = session.String("token");
+    return merchant;
+  }
+
+  // A tier II customer with `amount_fen` in the wallet.
+  Funded Customer(int serial, int64_t amount_fen) {
+    Funded funded = TierTwo(serial);
+    EXPECT_EQ(TopUp(funded, amount_fen, "fund").status, 201);
+    return funded;
+  }
+
+  std::string StaticQr(const Merchant& merchant) {
+    ApiResponse qr = Get("/api/v1/merchant/qr", merchant.token);
+    EXPECT_EQ(qr.status, 200) << Describe(qr);
+    return qr.String("text");
+  }
+
+  ApiResponse Pay(const RegisteredCustomer& customer, std::string_view body, std::string_view key) {
+    return Post("/api/v1/me/payments", body, customer.token, key);
+  }
+
+  ApiResponse Refund(const Merchant& merchant, std::string_view payment_id, int64_t amount,
+                     std::string_view key) {
+    return Post("/api/v1/merchant/payments/" + std::string(payment_id) + "/refunds",
+                R"({"amount":)" + std::to_string(amount) + R"(,"currency":"CNY"})", merchant.token,
+                key);
+  }
+
+  // A request signed with an API key, as a merchant's server sends it.
+  ApiResponse Signed(std::string_view method, std::string_view target, std::string_view body,
+                     std::string_view key_id, std::string_view secret,
+                     std::string_view idempotency_key = "", std::string nonce = "",
+                     int64_t skew_s = 0) {
+    if (nonce.empty()) nonce = "nonce-" + std::to_string(++nonces_) + "-abcdefghijk";
+    const size_t question = target.find('?');
+    merchant::RequestToSign request{
+        method, target.substr(0, question),
+        question == std::string_view::npos ? std::string_view() : target.substr(question + 1),
+        body};
+    const int64_t now_s = clock_.NowNs() / kSecond + skew_s;
+    merchant::AuthorizationFields fields;
+    fields.key_id = std::string(key_id);
+    fields.timestamp_s = now_s;
+    fields.nonce = nonce;
+    fields.signature_hex = merchant::SignRequest(secret, request, now_s, nonce);
+    RequestOptions options;
+    options.authorization = merchant::FormatAuthorizationHeader(fields);
+    options.idempotency_key = std::string(idempotency_key);
+    return Request(method, target, body, options);
+  }
+
+  struct Device {
+    uint32_t slot = 0;
+    std::string secret;
+  };
+  Device RegisterDevice(const RegisteredCustomer& customer) {
+    ApiResponse registered = Post("/api/v1/me/payment-device", "{}", customer.token);
+    EXPECT_EQ(registered.status, 201) << Describe(registered);
+    Device device;
+    device.slot = static_cast<uint32_t>(registered.json.at("slot").as_int64());
+    const std::string encoded = registered.String("secret");
+    device.secret.resize(identity::SecretKey::kSize);
+    size_t length = 0;
+    EXPECT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(device.secret.data()),
+                                device.secret.size(), encoded.data(), encoded.size(), nullptr,
+                                &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+              0);
+    EXPECT_EQ(length, identity::SecretKey::kSize);
+    return device;
+  }
+  // The code the phone shows now (computed as the H5 app does).
+  std::string CodeNow(const Device& device) {
+    paytoken::PaymentCodeConfig config;
+    std::optional<identity::SecretKey> key = identity::SecretKey::FromBytes(device.secret);
+    return paytoken::MakePaymentCode(config, device.slot, *key,
+                                     paytoken::PaymentCodeStep(config, clock_.NowNs()));
+  }
+
+  int64_t MerchantBalance(std::string_view merchant_id) {
+    auto balance = std::make_shared<int64_t>(-1);
+    const uint64_t account = engine::kMerchantAccountBase + std::stoull(std::string(merchant_id));
+    engine_->Execute(engine::Query{[balance, account](const engine::StateMachine& s) {
+      if (const ledger::Account* a = s.ledger().FindAccount(account)) *balance = a->CreditBalance();
+    }});
+    return *balance;
+  }
+
+  std::string admin_;
+  int nonces_ = 0;
+};
+
+TEST_F(PaymentApiTest, OnboardingReviewAndPortalLogIn) {
+  // Self-service waits for review; staff may onboard straight to active.
+  ApiResponse applied = Post("/api/v1/merchant-applications", ApplicationBody("selfshop"));
+  ASSERT_EQ(applied.status, 201) << Describe(applied);
+  EXPECT_EQ(applied.String("status"), "pending_review");
+  EXPECT_EQ(applied.json.at("fee_bps").as_int64(), 60);
+  EXPECT_EQ(applied.String("settlement_account_last4"), "2233");
+  EXPECT_EQ(applied.body.find("6222020200112233"), std::string::npos);
+  EXPECT_EQ(Post("/api/v1/merchant-applications", ApplicationBody("selfshop")).ErrorCode(),
+            "USERNAME_TAKEN");
+  std::string bad = ApplicationBody("other");
+  bad.replace(bad.find(kCreditCode), 18, "91350100M000100Y44");
+  EXPECT_EQ(Post("/api/v1/merchant-applications", bad).ErrorCode(), "CREDIT_CODE_INVALID");
+  // A self-service caller cannot set its own fee or skip review.
+  EXPECT_EQ(Post("/api/v1/merchant-applications", ApplicationBody("other", R"(,"fee_bps":0)"))
+                .ErrorCode(),
+            "UNKNOWN_FIELD");
+
+  ApiResponse session =
+      Post("/api/v1/merchant/sessions", R"({"username":"SelfShop","password":"shop-pass-1"})");
+  ASSERT_EQ(session.status, 201) << Describe(session);
+  const std::string token = session.String("token");
+  EXPECT_EQ(Get("/api/v1/merchant/me", token).String("status"), "pending_review");
+  EXPECT_EQ(Post("/api/v1/merchant/sessions", R"({"username":"selfshop","password":"wrong-1"})")
+                .ErrorCode(),
+            "INVALID_CREDENTIALS");
+  EXPECT_EQ(Post("/api/v1/merchant/sessions", R"({"username":"nobody","password":"wrong-1"})")
+                .ErrorCode(),
+            "INVALID_CREDENTIALS");
+  // Portal sessions are not customer or staff sessions.
+  EXPECT_EQ(Get("/api/v1/me", token).status, 401);
+  EXPECT_EQ(Get("/api/v1/staff/merchants", token).status, 401);
+
+  // Pending: it cannot be paid.
+  Funded alice = Customer(1, 100 * kYuan);
+  const std::string qr = Get("/api/v1/merchant/qr", token).String("text");
+  EXPECT_EQ(Pay(alice.customer, PayBody(qr, 10 * kYuan), "p1").ErrorCode(), "MERCHANT_NOT_ACTIVE");
+  // Review: support may look, only admin or risk may approve.
+  const std::string support = StaffToken("support", Roles({identity::StaffRole::kSupport}));
+  WaitForReadModels();
+  ApiResponse pending = Get("/api/v1/staff/merchants?status=pending_review", support);
+  ASSERT_EQ(pending.status, 200) << Describe(pending);
+  ASSERT_EQ(pending.json.at("merchants").as_array().size(), 1u);
+  const std::string id = applied.String("id");
+  EXPECT_EQ(
+      Post("/api/v1/staff/merchants/" + id + "/status", R"({"status":"active"})", support).status,
+      403);
+  ApiResponse approved =
+      Post("/api/v1/staff/merchants/" + id + "/status", R"({"status":"active"})", admin_);
+  ASSERT_EQ(approved.status, 200) << Describe(approved);
+  EXPECT_EQ(approved.String("status"), "active");
+  EXPECT_EQ(Pay(alice.customer, PayBody(qr, 10 * kYuan), "p2").status, 201);
+  EXPECT_EQ(Balance(alice.customer), 90 * kYuan);
+
+  EXPECT_EQ(Delete("/api/v1/merchant/sessions/current", token).status, 204);
+  EXPECT_EQ(Get("/api/v1/merchant/me", token).status, 401);
+}
+
+TEST_F(PaymentApiTest, StaticQrPaymentAndRefundsInParts) {
+  Merchant shop = ActiveMerchant("shop", 100);  // 1 %
+  Funded alice = Customer(1, 500 * kYuan);
+  const std::string qr = StaticQr(shop);
+  ASSERT_TRUE(qr.starts_with("qbpay:1.")) << qr;
+
+  ApiResponse scanned = Post("/api/v1/me/scans", R"({"qr":")" + qr + R"("})", alice.customer.token);
+  ASSERT_EQ(scanned.status, 200) << Describe(scanned);
+  EXPECT_EQ(scanned.String("kind"), "static");
+  EXPECT_EQ(scanned.json.at("merchant").at("name").as_string(), "福州小吃店");
+  EXPECT_TRUE(scanned.json.at("amount").is_null());
+
+  EXPECT_EQ(Pay(alice.customer, PayBody(qr), "p1").ErrorCode(), "FIELD_REQUIRED");
+  ApiResponse paid = Pay(alice.customer, PayBody(qr, 300 * kYuan), "p1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.String("status"), "completed");
+  EXPECT_EQ(paid.String("channel"), "static_qr");
+  EXPECT_EQ(paid.json.at("fee").as_int64(), 300);
+  EXPECT_EQ(Balance(alice.customer), 200 * kYuan);
+  EXPECT_EQ(MerchantBalance(shop.id), 300 * kYuan - 300);
+  // The same key again: the same payment, nothing moves twice.
+  ApiResponse again = Pay(alice.customer, PayBody(qr, 300 * kYuan), "p1");
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.String("id"), paid.String("id"));
+  EXPECT_EQ(Balance(alice.customer), 200 * kYuan);
+  const std::string payment = paid.String("id");
+
+  // The merchant sees it; the customer's history shows the merchant.
+  ApiResponse list = Get("/api/v1/merchant/payments", shop.token);
+  ASSERT_EQ(list.status, 200) << Describe(list);
+  ASSERT_EQ(list.json.at("payments").as_array().size(), 1u);
+  boost::json::array history = History(alice.customer, "?limit=1");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].at("amount").as_int64(), 300 * kYuan);
+
+  ApiResponse part = Refund(shop, payment, 100 * kYuan, "r1");
+  ASSERT_EQ(part.status, 201) << Describe(part);
+  EXPECT_EQ(part.json.at("payment_refunded").as_int64(), 100 * kYuan);
+  EXPECT_EQ(Refund(shop, payment, 100 * kYuan, "r1").String("id"), part.String("id"));
+  EXPECT_EQ(Refund(shop, payment, 101 * kYuan, "r1").ErrorCode(), "IDEMPOTENCY_KEY_REUSED");
+  ApiResponse over = Refund(shop, payment, 200 * kYuan + 1, "r2");
+  EXPECT_EQ(over.status, 409);
+  EXPECT_EQ(over.ErrorCode(), "REFUND_EXCEEDS_PAYMENT");
+  EXPECT_EQ(Balance(alice.customer), 300 * kYuan);
+  EXPECT_EQ(Refund(shop, payment, 200 * kYuan, "r3").status, 201);
+  EXPECT_EQ(Balance(alice.customer), 500 * kYuan);
+  EXPECT_EQ(MerchantBalance(shop.id), 0);  // The whole fee came back with the whole amount.
+
+  ApiResponse detail = Get("/api/v1/merchant/payments/" + payment, shop.token);
+  ASSERT_EQ(detail.status, 200) << Describe(detail);
+  EXPECT_EQ(detail.json.at("refunded").as_int64(), 300 * kYuan);
+  EXPECT_EQ(detail.json.at("refunds").as_array().size(), 2u);
+  ApiResponse mine = Get("/api/v1/me/payments/" + payment, alice.customer.token);
+  ASSERT_EQ(mine.status, 200) << Describe(mine);
+  EXPECT_EQ(mine.json.at("refunds").as_array().size(), 2u);
+  // Nobody else sees or refunds it.
+  Merchant other = ActiveMerchant("other");
+  EXPECT_EQ(Get("/api/v1/merchant/payments/" + payment, other.token).ErrorCode(),
+            "PAYMENT_NOT_FOUND");
+  EXPECT_EQ(Refund(other, payment, 1, "x").ErrorCode(), "PAYMENT_NOT_FOUND");
+  Funded bob = Customer(2, 10 * kYuan);
+  EXPECT_EQ(Get("/api/v1/me/payments/" + payment, bob.customer.token).ErrorCode(),
+            "PAYMENT_NOT_FOUND");
+}
+
+TEST_F(PaymentApiTest, ForgedAlteredAndExpiredQrCodesMoveNothing) {
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ApiResponse order = Post("/api/v1/merchant/orders",
+                           R"({"merchant_order_no":"A-1","amount":8800,"currency":"CNY",)"
+                           R"("description":"午餐","expires_in_seconds":600})",
+                           shop.token);
+  ASSERT_EQ(order.status, 201) << Describe(order);
+  const std::string qr = order.String("qr_text");
+
+  // Altered: one character of the signed payload changed.
+  std::string altered = qr;
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(Pay(alice.customer, PayBody(altered), "p1").ErrorCode(), "QR_INVALID");
+  // Forged: a well-formed code signed with a key that is not the wallet's.
+  paytoken::QrSigningKey forger(7, identity::SecretKey::Random());
+  paytoken::QrPayload payload;
+  payload.kind = paytoken::QrKind::kDynamic;
+  payload.merchant_id = std::stoull(shop.id);
+  payload.order_id = order.String("id");
+  payload.amount_fen = 1;
+  payload.currency = "CNY";
+  payload.expires_at_ns = clock_.NowNs() + 600 * kSecond;
+  std::string forged;
+  ASSERT_EQ(paytoken::SignQr(payload, forger, &forged), paytoken::QrResult::kOk);
+  EXPECT_EQ(Pay(alice.customer, PayBody(forged), "p2").ErrorCode(), "QR_INVALID");
+  EXPECT_EQ(
+      Post("/api/v1/me/scans", R"({"qr":")" + forged + R"("})", alice.customer.token).ErrorCode(),
+      "QR_INVALID");
+  // The right code with another amount.
+  EXPECT_EQ(Pay(alice.customer, PayBody(qr, 1), "p3").ErrorCode(), "AMOUNT_MISMATCH");
+  EXPECT_EQ(Balance(alice.customer), 500 * kYuan);
+
+  // Paid once; then the order is done.
+  ApiResponse paid = Pay(alice.customer, PayBody(qr), "p4");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.String("channel"), "dynamic_qr");
+  EXPECT_EQ(Pay(alice.customer, PayBody(qr), "p5").ErrorCode(), "ORDER_NOT_OPEN");
+  EXPECT_EQ(Balance(alice.customer), 500 * kYuan - 8800);
+  ApiResponse queried = Get("/api/v1/merchant/orders/" + order.String("id"), shop.token);
+  EXPECT_EQ(queried.String("status"), "paid");
+  EXPECT_EQ(queried.String("payment_id"), paid.String("id"));
+
+  // Expired.
+  ApiResponse late = Post("/api/v1/merchant/orders",
+                          R"({"merchant_order_no":"A-2","amount":100,"currency":"CNY",)"
+                          R"("expires_in_seconds":60})",
+                          shop.token);
+  ASSERT_EQ(late.status, 201);
+  AdvanceClock(61 * kSecond);
+  EXPECT_EQ(Pay(alice.customer, PayBody(late.String("qr_text")), "p6").ErrorCode(), "QR_EXPIRED");
+  EXPECT_EQ(Get("/api/v1/merchant/orders/" + late.String("id"), shop.token).String("status"),
+            "expired");
+  EXPECT_EQ(Balance(alice.customer), 500 * kYuan - 8800);
+}
+
+TEST_F(PaymentApiTest, OrdersAreIdempotentClosableAndPrintable) {
+  Merchant shop = ActiveMerchant("shop");
+  const std::string body =
+      R"({"merchant_order_no":"N-9","amount":1234,"currency":"CNY","notify_url":"http://127.0.0.1:9/n"})";
+  ApiResponse first = Post("/api/v1/merchant/orders", body, shop.token);
+  ASSERT_EQ(first.status, 201) << Describe(first);
+  ApiResponse same = Post("/api/v1/merchant/orders", body, shop.token);
+  EXPECT_EQ(same.status, 200) << Describe(same);
+  EXPECT_EQ(same.String("id"), first.String("id"));
+  std::string other = body;
+  other.replace(other.find("1234"), 4, "1235");
+  EXPECT_EQ(Post("/api/v1/merchant/orders", other, shop.token).ErrorCode(), "ORDER_EXISTS");
+  EXPECT_EQ(Post("/api/v1/merchant/orders",
+                 R"({"merchant_order_no":"N 9","amount":1,"currency":"CNY"})", shop.token)
+                .ErrorCode(),
+            "FIELD_INVALID");
+
+  ApiResponse png = Get("/api/v1/merchant/orders/" + first.String("id") + "/qr", shop.token);
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.headers["content-type"], "image/png");
+  EXPECT_TRUE(png.body.starts_with("\x89PNG\r\n\x1a\n"));
+  ApiResponse svg =
+      Get("/api/v1/merchant/orders/" + first.String("id") + "/qr?format=svg", shop.token);
+  EXPECT_EQ(svg.headers["content-type"], "image/svg+xml");
+  EXPECT_NE(svg.body.find("<svg"), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/merchant/qr?format=png", shop.token).headers["content-type"], "image/png");
+
+  ApiResponse closed =
+      Post("/api/v1/merchant/orders/" + first.String("id") + "/close", "{}", shop.token);
+  ASSERT_EQ(closed.status, 200) << Describe(closed);
+  EXPECT_EQ(closed.String("status"), "closed");
+  Funded alice = Customer(1, 100 * kYuan);
+  EXPECT_EQ(Pay(alice.customer, PayBody(first.String("qr_text")), "p1").ErrorCode(),
+            "ORDER_NOT_OPEN");
+  EXPECT_EQ(Balance(alice.customer), 100 * kYuan);
+  ApiResponse list = Get("/api/v1/merchant/orders", shop.token);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.json.at("orders").as_array().size(), 1u);
+  Merchant stranger = ActiveMerchant("stranger");
+  EXPECT_EQ(Get("/api/v1/merchant/orders/" + first.String("id"), stranger.token).ErrorCode(),
+            "ORDER_NOT_FOUND");
+}
+
+TEST_F(PaymentApiTest, SignedRequestsFromTheMerchantServer) {
+  Merchant shop = ActiveMerchant("shop");
+  ApiResponse key = Post("/api/v1/merchant/api-keys", "{}", shop.token);
+  ASSERT_EQ(key.status, 201) << Describe(key);
+  const std::string key_id = key.String("key_id");
+  const std::string secret = key.String("secret");
+  ASSERT_FALSE(secret.empty());
+  // Listing shows the key, never its secret.
+  ApiResponse keys = Get("/api/v1/merchant/api-keys", shop.token);
+  EXPECT_EQ(keys.body.find(secret), std::string::npos);
+  EXPECT_EQ(keys.json.at("keys").as_array().size(), 1u);
+
+  const std::string body = R"({"merchant_order_no":"S-1","amount":500,"currency":"CNY"})";
+  ApiResponse created = Signed("POST", "/api/v1/merchant/orders", body, key_id, secret);
+  ASSERT_EQ(created.status, 201) << Describe(created);
+  EXPECT_EQ(Signed("GET", "/api/v1/merchant/orders/" + created.String("id"), "", key_id, secret)
+                .String("merchant_order_no"),
+            "S-1");
+  // Wrong secret, replayed nonce, stale clock.
+  EXPECT_EQ(Signed("POST", "/api/v1/merchant/orders", body, key_id, "sk_wrong").ErrorCode(),
+            "SIGNATURE_INVALID");
+  EXPECT_EQ(
+      Signed("GET", "/api/v1/merchant/me", "", key_id, secret, "", "fixed-nonce-0123456789").status,
+      200);
+  EXPECT_EQ(Signed("GET", "/api/v1/merchant/me", "", key_id, secret, "", "fixed-nonce-0123456789")
+                .ErrorCode(),
+            "NONCE_REPLAYED");
+  EXPECT_EQ(Signed("GET", "/api/v1/merchant/me", "", key_id, secret, "", "", -600).ErrorCode(),
+            "TIMESTAMP_STALE");
+  // A signed body cannot be swapped.
+  RequestOptions tampered;
+  {
+    merchant::RequestToSign request{"POST", "/api/v1/merchant/orders", "", body};
+    const int64_t now_s = clock_.NowNs() / kSecond;
+    merchant::AuthorizationFields fields{key_id, now_s, "tamper-nonce-0123456789", ""};
+    fields.signature_hex = merchant::SignRequest(secret, request, now_s, fields.nonce);
+    tampered.authorization = merchant::FormatAuthorizationHeader(fields);
+  }
+  std::string swapped = body;
+  swapped.replace(swapped.find("500"), 3, "501");
+  EXPECT_EQ(Request("POST", "/api/v1/merchant/orders", swapped, tampered).ErrorCode(),
+            "SIGNATURE_INVALID");
+  // Keys are managed only from the owner's portal session.
+  EXPECT_EQ(Signed("POST", "/api/v1/merchant/api-keys", "{}", key_id, secret).status, 403);
+  // Revoked: refused at once.
+  EXPECT_EQ(Delete("/api/v1/merchant/api-keys/" + key_id, shop.token).status, 204);
+  EXPECT_EQ(Signed("GET", "/api/v1/merchant/me", "", key_id, secret).ErrorCode(),
+            "SIGNATURE_INVALID");
+}
+
+TEST_F(PaymentApiTest, PaymentCodesAreSingleUseAndExpire) {
+  Merchant shop = ActiveMerchant("shop");
+  ApiResponse key = Post("/api/v1/merchant/api-keys", "{}", shop.token);
+  const std::string key_id = key.String("key_id");
+  const std::string secret = key.String("secret");
+  Funded alice = Customer(1, 500 * kYuan);
+  const Device device = RegisterDevice(alice.customer);
+  ApiResponse small = Request("PUT", "/api/v1/me/small-payments",
+                              R"({"enabled":true,"per_payment":20000,"per_day":100000})",
+                              RequestOptions{alice.customer.token, "", "", "application/json"});
+  ASSERT_EQ(small.status, 200) << Describe(small);
+
+  const std::string code = CodeNow(device);
+  ApiResponse charged = Signed("POST", "/api/v1/merchant/charges", ChargeBody(code, 25 * kYuan),
+                               key_id, secret, "c1");
+  ASSERT_EQ(charged.status, 201) << Describe(charged);
+  EXPECT_EQ(charged.String("status"), "completed");
+  EXPECT_EQ(charged.String("channel"), "payment_code");
+  EXPECT_EQ(charged.String("customer_id"), alice.customer.id);
+  EXPECT_EQ(Balance(alice.customer), 475 * kYuan);
+  // The same code again (another charge): used.
+  ApiResponse reused = Signed("POST", "/api/v1/merchant/charges", ChargeBody(code, 25 * kYuan),
+                              key_id, secret, "c2");
+  EXPECT_EQ(reused.ErrorCode(), "PAYMENT_CODE_USED");
+  // A stolen old code: expired.
+  AdvanceClock(5 * 60 * kSecond);
+  EXPECT_EQ(
+      Post("/api/v1/merchant/charges", ChargeBody(code, 25 * kYuan), shop.token, "c3").ErrorCode(),
+      "PAYMENT_CODE_EXPIRED");
+  // Typed wrong, or made up.
+  std::string wrong = CodeNow(device);
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  EXPECT_EQ(Post("/api/v1/merchant/charges", ChargeBody(wrong, 1), shop.token, "c4").ErrorCode(),
+            "PAYMENT_CODE_INVALID");
+  EXPECT_EQ(Post("/api/v1/merchant/charges", ChargeBody("12345", 1), shop.token, "c5").ErrorCode(),
+            "PAYMENT_CODE_INVALID");
+  EXPECT_EQ(Balance(alice.customer), 475 * kYuan);
+
+  // Above the small-payment cap: the customer confirms in the app.
+  ApiResponse big =
+      Post("/api/v1/merchant/charges", ChargeBody(CodeNow(device), 300 * kYuan), shop.token, "c6");
+  ASSERT_EQ(big.status, 201) << Describe(big);
+  EXPECT_EQ(big.String("status"), "awaiting_confirmation");
+  EXPECT_EQ(Balance(alice.customer), 475 * kYuan);
+  ApiResponse waiting =
+      Get("/api/v1/me/payments?status=awaiting_confirmation", alice.customer.token);
+  ASSERT_EQ(waiting.status, 200) << Describe(waiting);
+  ASSERT_EQ(waiting.json.at("payments").as_array().size(), 1u);
+  ApiResponse confirmed =
+      Post("/api/v1/me/payments/" + big.String("id") + "/confirm", "{}", alice.customer.token);
+  ASSERT_EQ(confirmed.status, 200) << Describe(confirmed);
+  EXPECT_EQ(confirmed.String("status"), "completed");
+  EXPECT_EQ(Balance(alice.customer), 175 * kYuan);
+  EXPECT_EQ(Get("/api/v1/merchant/payments/" + big.String("id"), shop.token).String("status"),
+            "completed");
+  EXPECT_EQ(Post("/api/v1/me/payments/" + big.String("id") + "/decline", "{}", alice.customer.token)
+                .ErrorCode(),
+            "NOT_AWAITING_CONFIRMATION");
+}
+
+TEST_F(PaymentApiTest, ASuspendedMerchantTakesNothingButStillRefunds) {
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  const std::string qr = StaticQr(shop);
+  ApiResponse paid = Pay(alice.customer, PayBody(qr, 50 * kYuan), "p1");
+  ASSERT_EQ(paid.status, 201);
+  const std::string risk = StaffToken("risk", Roles({identity::StaffRole::kRisk}));
+  ApiResponse suspended =
+      Post("/api/v1/staff/merchants/" + shop.id + "/status", R"({"status":"suspended"})", risk);
+  ASSERT_EQ(suspended.status, 200) << Describe(suspended);
+  ApiResponse refused = Pay(alice.customer, PayBody(qr, 10 * kYuan), "p2");
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.ErrorCode(), "MERCHANT_NOT_ACTIVE");
+  EXPECT_EQ(Balance(alice.customer), 450 * kYuan);
+  EXPECT_EQ(Post("/api/v1/merchant/orders",
+                 R"({"merchant_order_no":"X","amount":100,"currency":"CNY"})", shop.token)
+                .ErrorCode(),
+            "MERCHANT_NOT_ACTIVE");
+  EXPECT_EQ(Refund(shop, paid.String("id"), 50 * kYuan, "r1").status, 201);
+  EXPECT_EQ(Balance(alice.customer), 500 * kYuan);
+}
+
+TEST_F(PaymentApiTest, OnlineCheckoutPaysTheOrder) {
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ApiResponse order = Post("/api/v1/merchant/orders",
+                           R"({"merchant_order_no":"WEB-7","amount":19900,"currency":"CNY",)"
+                           R"("description":"耳机","return_url":"http://127.0.0.1:9/done"})",
+                           shop.token);
+  ASSERT_EQ(order.status, 201) << Describe(order);
+  EXPECT_TRUE(order.String("checkout_path").starts_with("/pay?qr=qbpay:1."));
+  ApiResponse paid =
+      Pay(alice.customer, PayBody(order.String("qr_text"), std::nullopt, "checkout"), "web-7");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.String("channel"), "online");
+  EXPECT_EQ(Balance(alice.customer), 500 * kYuan - 19900);
+  EXPECT_EQ(Get("/api/v1/merchant/orders/" + order.String("id"), shop.token).String("status"),
+            "paid");
+  // A static code has no order to check out.
+  EXPECT_EQ(Pay(alice.customer, PayBody(StaticQr(shop), 100, "checkout"), "web-8").ErrorCode(),
+            "FIELD_INVALID");
+}
+
+}  // namespace
+}  // namespace qb::wallet::testing
