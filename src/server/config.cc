@@ -53,6 +53,8 @@ constexpr std::array kStringFields = {
     StringField{"sms", "url", "QIANBAO_SMS_URL", &ServerConfig::sms_url},
     StringField{"sms", "body_template", "", &ServerConfig::sms_body_template},
     StringField{"sms", "api_key_header", "", &ServerConfig::sms_api_key_header},
+    StringField{"webhooks", "private_networks", "QIANBAO_WEBHOOKS_PRIVATE_NETWORKS",
+                &ServerConfig::webhook_private_networks},
 };
 
 const std::array kIntegerFields = {
@@ -91,8 +93,8 @@ const std::array kIntegerFields = {
                  [](ServerConfig& c, int64_t v) { c.bank_seed = static_cast<uint64_t>(v); }},
 };
 
-constexpr std::array<std::string_view, 7> kSections = {"server", "store", "engine", "log",
-                                                       "wallet", "sms",   "bank"};
+constexpr std::array<std::string_view, 8> kSections = {"server", "store", "engine", "log",
+                                                       "wallet", "sms",   "bank",   "webhooks"};
 constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",
                                                         "error", "critical", "off"};
 
@@ -196,6 +198,10 @@ std::string Validate(const ServerConfig& config) {
   if (config.sms_provider == "http" &&
       (config.sms_url.empty() || config.sms_body_template.empty())) {
     return "sms provider \"http\" needs [sms] url and body_template";
+  }
+  if (!config.webhook_private_networks.empty() && config.webhook_private_networks != "allow" &&
+      config.webhook_private_networks != "refuse") {
+    return "[webhooks] private_networks must be \"allow\" or \"refuse\"";
   }
   if (config.deployment == "production") {
     // Development stand-ins would hand codes to admins or lose every card on restart.

@@ -34,10 +34,14 @@
 //   latency_ms = 0
 //   failure_rate_ppm = 0
 //   seed = 1
+//   [webhooks]
+//   private_networks = ""           # "allow" or "refuse" merchant notify URLs on loopback and
+//                                   # private addresses; "" allows them in development only
 //
 // Environment: QIANBAO_DATA_DIR, QIANBAO_LISTEN_ADDRESS, QIANBAO_LISTEN_PORT,
 // QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
-// QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_SMS_PROVIDER, QIANBAO_SMS_URL. The SMS
+// QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_SMS_PROVIDER, QIANBAO_SMS_URL,
+// QIANBAO_WEBHOOKS_PRIVATE_NETWORKS. The SMS
 // provider's API key comes only from QIANBAO_SMS_API_KEY, read by qianbaod, never a file.
 #pragma once
 
@@ -74,6 +78,7 @@ struct ServerConfig {
   uint32_t bank_latency_ms = 0;
   uint32_t bank_failure_rate_ppm = 0;
   uint64_t bank_seed = 1;
+  std::string webhook_private_networks;  // "allow", "refuse" or "" (by deployment).
 };
 
 // Returns the value of an environment variable, or nothing when it is unset.

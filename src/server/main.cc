@@ -197,6 +197,8 @@ int main(int argc, char** argv) {
   // Merchants' QR codes are signed with an Ed25519 key whose seed comes from the key file too,
   // so printed codes stay valid across restarts.
   const qb::paytoken::QrSigningKey qr_key(1, DeriveKey(keys.lookup_key, "qianbao qr signing v1"));
+  const qb::identity::SecretKey webhook_key =
+      DeriveKey(keys.lookup_key, "qianbao webhook signing v1");
   qb::paytoken::QrKeyRing qr_keys;
   qr_keys.Add(qr_key.key_id(), qr_key.public_key());
   std::optional<qb::identity::CardVault> vault = qb::identity::CardVault::FromKeys(std::move(keys));
@@ -224,6 +226,12 @@ int main(int argc, char** argv) {
   services.otp_pepper = &otp_pepper;
   services.qr_key = &qr_key;
   services.qr_keys = &qr_keys;
+  services.webhook_key = &webhook_key;
+  // Merchants testing against their own machine use loopback notify URLs; production refuses
+  // them (SSRF) unless told otherwise.
+  services.options.webhooks.allow_private_networks =
+      config.webhook_private_networks.empty() ? config.deployment == "development"
+                                              : config.webhook_private_networks == "allow";
   services.options.customer_idle_timeout_ns =
       int64_t{config.customer_idle_minutes} * 60 * 1'000'000'000;
   services.options.staff_idle_timeout_ns = int64_t{config.staff_idle_minutes} * 60 * 1'000'000'000;

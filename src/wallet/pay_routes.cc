@@ -158,7 +158,7 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   pay.payment_id = DeriveTransferId(principal->id, request.Header("Idempotency-Key"), "pay");
   SubmitCommand(
       context, pay, *answer,
-      [&context, pay, respond = *answer](uint8_t result, const engine::Reply&) {
+      [&context, pay, respond = *answer](uint8_t result, const engine::Reply& reply) {
         const auto code = static_cast<PaymentResult>(result);
         if (code != PaymentResult::kOk && code != PaymentResult::kDuplicate) {
           return respond(PaymentError(code));
@@ -166,6 +166,9 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
         if (code == PaymentResult::kOk) {
           LogInfo("payment", {{"merchant_id", std::to_string(pay.merchant_id)},
                               {"channel", payments::PaymentChannelName(pay.channel)}});
+          if (pay.order_id != 0) {
+            NotifyOrderPaid(context, pay.payment_id, pay.order_id, reply.journal_seq);
+          }
         }
         struct Paid {
           std::optional<payments::Payment> payment;

@@ -20,6 +20,8 @@
 #include "paytoken/payment_code.h"
 #include "store/store.h"
 #include "wallet/wallet_internal.h"
+#include "webhook/delivery_log.h"
+#include "webhook/dispatcher.h"
 
 namespace qb::wallet {
 
@@ -76,6 +78,14 @@ class PaymentSecrets {
 };
 
 PaymentSecrets& Secrets(WalletContext& context);
+webhook::WebhookDispatcher& Webhooks(WalletContext& context);
+const webhook::InMemoryDeliveryLog& WebhookLog(const WalletContext& context);
+// The secret a merchant verifies webhooks with: derived from the server's webhook key and the
+// merchant id, so it needs no storage (rotation would need a stored version; not yet).
+std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id);
+// After a payment of an order is durable in journal batch `seq`: if the order has a notify_url,
+// queues the signed "order.paid" notification. On a worker; failures are logged.
+void NotifyOrderPaid(WalletContext& context, uint64_t payment_id, uint64_t order_id, uint64_t seq);
 // Loads every live API key and device secret from the engine (at start).
 void LoadPaymentSecrets(WalletContext& context);
 // Sealing contexts (AAD) for the card vault.

@@ -1,5 +1,7 @@
 // What the merchant and payment routes share: the unsealed secrets, the payment error table,
 // the JSON views and the QR helpers (payment_internal.h).
+#include <sodium.h>
+
 #include <utility>
 
 #include "engine/state_machine.h"
@@ -7,6 +9,7 @@
 #include "paytoken/payment_code.h"
 #include "qrimage/qr_image.h"
 #include "server/log.h"
+#include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
 
@@ -141,6 +144,64 @@ void LoadPaymentSecrets(WalletContext& context) {
     LogError("some merchant keys or payment devices cannot be unsealed with this key file",
              {{"count", std::to_string(unreadable)}});
   }
+}
+
+// --- Webhooks ---
+
+std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id) {
+  const std::string label = "merchant-webhook:" + std::to_string(merchant_id);
+  unsigned char mac[32];
+  crypto_generichash(mac, sizeof(mac), reinterpret_cast<const unsigned char*>(label.data()),
+                     label.size(), Services(context).webhook_key->data(),
+                     identity::SecretKey::kSize);
+  std::string secret = "whsec_";
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char byte : mac) {
+    secret.push_back(kHex[byte >> 4]);
+    secret.push_back(kHex[byte & 0xF]);
+  }
+  sodium_memzero(mac, sizeof(mac));
+  return secret;
+}
+
+void NotifyOrderPaid(WalletContext& context, uint64_t payment_id, uint64_t order_id, uint64_t seq) {
+  RunOnWorker(
+      context,
+      [&context, payment_id, order_id, seq]() {
+        constexpr int64_t kWaitNs = int64_t{5} * 1'000'000'000;
+        if (!WaitForProjection(context, seq, kWaitNs)) {
+          LogError("webhook not sent: read models behind",
+                   {{"order_id", std::to_string(order_id)}});
+          return;
+        }
+        Store& store = *Services(context).store;
+        std::optional<OrderRow> order;
+        std::optional<PaymentRow> payment;
+        if (!store.ReadOrder(order_id, &order).ok() || !order ||
+            !store.ReadPayment(payment_id, &payment).ok() || !payment) {
+          LogError("webhook not sent: order or payment unreadable",
+                   {{"order_id", std::to_string(order_id)}});
+          return;
+        }
+        if (order->notify_url.empty()) return;
+        const std::string event_id = "evt_" + std::to_string(payment_id);
+        const int64_t now_ns = Services(context).clock->NowNs();
+        api::JsonObjectWriter data;
+        data.Object("order", OrderJson(*order, now_ns)).Object("payment", PaymentJson(*payment));
+        api::JsonObjectWriter body;
+        body.String("id", event_id)
+            .String("type", "order.paid")
+            .String("created_at", Rfc3339(now_ns))
+            .Object("data", std::move(data));
+        webhook::WebhookEvent event{event_id, order->merchant_id, order->notify_url,
+                                    WebhookSecret(context, order->merchant_id), body.Serialize()};
+        Status s = Webhooks(context).Enqueue(std::move(event));
+        if (!s.ok()) {
+          LogError("webhook not queued",
+                   {{"order_id", std::to_string(order_id)}, {"error", s.ToString()}});
+        }
+      },
+      [](HttpResponse) {});
 }
 
 // --- Errors ---

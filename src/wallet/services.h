@@ -25,6 +25,7 @@
 #include "paytoken/qr_payload.h"
 #include "server/routes.h"
 #include "store/store.h"
+#include "webhook/dispatcher.h"
 
 namespace qb::wallet {
 
@@ -43,6 +44,9 @@ struct WalletOptions {
   uint32_t default_fee_bps = 60;
   // Dynamic QR codes and orders live this long unless the merchant says otherwise.
   int64_t default_order_ttl_ns = int64_t{15} * 60 * 1'000'000'000;
+  // Signed notifications to merchants' notify_url when an order is paid.
+  webhook::DispatcherOptions webhooks;
+  size_t webhook_log_capacity = 10'000;  // Delivery attempts kept for the portal's log.
 };
 
 // Everything the handlers use. Not owned; all must outlive the router the routes are added to.
@@ -54,9 +58,10 @@ struct WalletServices {
   identity::SmsGateway* sms = nullptr;
   identity::IdentityVerifier* verifier = nullptr;
   bank::BankGateway* bank = nullptr;
-  const identity::SecretKey* otp_pepper = nullptr;  // Keys the OTP hashes.
-  const paytoken::QrSigningKey* qr_key = nullptr;   // Signs merchants' QR codes.
-  const paytoken::QrKeyRing* qr_keys = nullptr;     // Checks scanned QR codes.
+  const identity::SecretKey* otp_pepper = nullptr;   // Keys the OTP hashes.
+  const paytoken::QrSigningKey* qr_key = nullptr;    // Signs merchants' QR codes.
+  const paytoken::QrKeyRing* qr_keys = nullptr;      // Checks scanned QR codes.
+  const identity::SecretKey* webhook_key = nullptr;  // Derives each merchant's webhook secret.
   WalletOptions options;
 };
 

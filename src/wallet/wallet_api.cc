@@ -47,9 +47,15 @@ struct WalletContext {
   std::string dummy_password_hash;
   PaymentSecrets payment_secrets;
   merchant::RequestVerifier signed_requests;
+  webhook::InMemoryDeliveryLog webhook_log{services.options.webhook_log_capacity};
+  std::unique_ptr<webhook::WebhookDispatcher> webhooks;
 };
 
 PaymentSecrets& Secrets(WalletContext& context) { return context.payment_secrets; }
+webhook::WebhookDispatcher& Webhooks(WalletContext& context) { return *context.webhooks; }
+const webhook::InMemoryDeliveryLog& WebhookLog(const WalletContext& context) {
+  return context.webhook_log;
+}
 
 const WalletServices& Services(const WalletContext& context) { return context.services; }
 api::IdempotencyCache& Idempotency(WalletContext& context) { return context.idempotency; }
@@ -376,7 +382,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
             services.vault != nullptr && services.sms != nullptr && services.verifier != nullptr &&
             services.bank != nullptr && services.otp_pepper != nullptr &&
             !services.otp_pepper->empty() && services.qr_key != nullptr &&
-            services.qr_keys != nullptr);
+            services.qr_keys != nullptr && services.webhook_key != nullptr);
   impl_->context = std::make_unique<WalletContext>(std::move(services));
   WalletContext& context = *impl_->context;
   std::optional<std::string> dummy = identity::HashPassword("not-a-password-0");
@@ -384,6 +390,10 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   context.dummy_password_hash = std::move(*dummy);
   LoadSessions(context);
   LoadPaymentSecrets(context);
+  Status webhooks =
+      webhook::WebhookDispatcher::Create(context.services.options.webhooks, context.services.clock,
+                                         &context.webhook_log, &context.webhooks);
+  QB_ASSERT(webhooks.ok() && "invalid webhook dispatcher options");
 
   AddAuthRoutes(router, context);
   AddMoneyRoutes(router, context);
@@ -402,6 +412,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
 WalletApi::~WalletApi() {
   // Queued jobs still run (each holds a client's Responder); then the threads stop.
   impl_->context->workers.Stop();
+  impl_->context->webhooks->Stop();
 }
 
 }  // namespace qb::wallet

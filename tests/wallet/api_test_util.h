@@ -116,6 +116,7 @@ class WalletApiTest : public ::testing::Test {
     services.otp_pepper = &pepper_;
     services.qr_key = &qr_key_;
     services.qr_keys = &qr_keys_;
+    services.webhook_key = &webhook_key_;
     options.sms_outbox = console_outbox ? outbox_.get() : nullptr;
     services.options = options;
     router_ = std::make_unique<Router>();
@@ -309,6 +310,7 @@ class WalletApiTest : public ::testing::Test {
   identity::CardVault vault_ = *identity::CardVault::FromKeys(identity::GenerateDevelopmentKeys());
   identity::SecretKey pepper_ = identity::SecretKey::Random();
   paytoken::QrSigningKey qr_key_{7, identity::SecretKey::Random()};
+  identity::SecretKey webhook_key_ = identity::SecretKey::Random();
   paytoken::QrKeyRing qr_keys_ = [this] {
     paytoken::QrKeyRing ring;
     ring.Add(qr_key_.key_id(), qr_key_.public_key());

@@ -10,6 +10,8 @@
 #include "paytoken/payment_code.h"
 #include "paytoken/qr_payload.h"
 #include "wallet/money_fixture.h"
+#include "webhook/test_receiver.h"
+#include "webhook/webhook_signature.h"
 
 namespace qb::wallet::testing {
 namespace {
@@ -528,6 +530,75 @@ TEST_F(PaymentApiTest, OnlineCheckoutPaysTheOrder) {
   // A static code has no order to check out.
   EXPECT_EQ(Pay(alice.customer, PayBody(StaticQr(shop), 100, "checkout"), "web-8").ErrorCode(),
             "FIELD_INVALID");
+}
+
+TEST_F(PaymentApiTest, APaidOrderNotifiesTheMerchantWithASignedWebhook) {
+  StopServer();
+  WalletOptions options;
+  options.webhooks.allow_private_networks = true;  // The receiver is on loopback.
+  StartServer(options);
+  admin_ = StaffToken("admin2", Roles({identity::StaffRole::kAdmin}));
+  webhook::testing::TestReceiver receiver([](const webhook::testing::ReceivedRequest&) {
+    return webhook::testing::Reply{200, "ok"};
+  });
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ApiResponse order = Post("/api/v1/merchant/orders",
+                           R"({"merchant_order_no":"H-1","amount":2500,"currency":"CNY",)"
+                           R"("notify_url":")" +
+                               receiver.Url() + R"("})",
+                           shop.token);
+  ASSERT_EQ(order.status, 201) << Describe(order);
+  ApiResponse paid = Pay(alice.customer, PayBody(order.String("qr_text")), "p1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  for (int i = 0; i < 500 && receiver.RequestCount() == 0; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(receiver.RequestCount(), 1u);
+  const webhook::testing::ReceivedRequest hook = receiver.Requests()[0];
+  EXPECT_EQ(hook.method, "POST");
+  EXPECT_EQ(hook.headers.at("qb-webhook-id"), "evt_" + paid.String("id"));
+
+  // The merchant checks the signature with the secret from its portal.
+  ApiResponse secret = Get("/api/v1/merchant/webhook-secret", shop.token);
+  ASSERT_EQ(secret.status, 200) << Describe(secret);
+  const int64_t now_s = clock_.NowNs() / kSecond;
+  const std::string& signature = hook.headers.at("qb-signature");
+  EXPECT_EQ(webhook::VerifyWebhook(secret.String("secret"), signature, hook.body, now_s),
+            webhook::WebhookVerifyResult::kOk);
+  // A tampered body or another merchant's secret does not verify.
+  std::string tampered = hook.body;
+  tampered.replace(tampered.find("2500"), 4, "2501");
+  EXPECT_EQ(webhook::VerifyWebhook(secret.String("secret"), signature, tampered, now_s),
+            webhook::WebhookVerifyResult::kBadSignature);
+  Merchant other = ActiveMerchant("other");
+  EXPECT_EQ(
+      webhook::VerifyWebhook(Get("/api/v1/merchant/webhook-secret", other.token).String("secret"),
+                             signature, hook.body, now_s),
+      webhook::WebhookVerifyResult::kBadSignature);
+  boost::json::value event = boost::json::parse(hook.body);
+  EXPECT_EQ(event.at("type").as_string(), "order.paid");
+  EXPECT_EQ(event.at("data").at("order").at("status").as_string(), "paid");
+  EXPECT_EQ(event.at("data").at("payment").at("amount").as_int64(), 2500);
+
+  // The delivery log, and a manual re-send of the same event.
+  ApiResponse log = Get("/api/v1/merchant/webhooks", shop.token);
+  ASSERT_EQ(log.status, 200) << Describe(log);
+  ASSERT_EQ(log.json.at("deliveries").as_array().size(), 1u);
+  EXPECT_EQ(log.json.at("deliveries").at(0).at("state").as_string(), "delivered");
+  EXPECT_EQ(Get("/api/v1/merchant/webhooks", other.token).json.at("deliveries").as_array().size(),
+            0u);
+  EXPECT_EQ(
+      Post("/api/v1/merchant/webhooks/evt_" + paid.String("id") + "/resend", "{}", other.token)
+          .status,
+      404);
+  EXPECT_EQ(Post("/api/v1/merchant/webhooks/evt_" + paid.String("id") + "/resend", "{}", shop.token)
+                .status,
+            202);
+  for (int i = 0; i < 500 && receiver.RequestCount() < 2; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(receiver.RequestCount(), 2u);
 }
 
 }  // namespace
