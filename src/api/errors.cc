@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 72> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 74> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -79,6 +79,8 @@ constexpr std::array<ErrorCodeInfo, 72> kErrorCodes = {{
     {ErrorCode::kRefundExceedsPayment, "REFUND_EXCEEDS_PAYMENT", 409, 0},
     {ErrorCode::kMerchantInsufficientFunds, "MERCHANT_INSUFFICIENT_FUNDS", 409, 0},
     {ErrorCode::kDeviceNotRegistered, "DEVICE_NOT_REGISTERED", 404, 0},
+    {ErrorCode::kInvoiceNotFound, "INVOICE_NOT_FOUND", 404, 0},
+    {ErrorCode::kInvoiceUnavailable, "INVOICE_UNAVAILABLE", 503, 5},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -88,7 +90,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kDeviceNotRegistered) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kInvoiceUnavailable) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

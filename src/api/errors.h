@@ -94,6 +94,8 @@ enum class ErrorCode : uint8_t {
   kRefundExceedsPayment,
   kMerchantInsufficientFunds,
   kDeviceNotRegistered,
+  kInvoiceNotFound,
+  kInvoiceUnavailable,
 };
 
 struct ErrorCodeInfo {

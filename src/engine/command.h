@@ -15,6 +15,7 @@
 #include "identity/staff_book.h"
 #include "ledger/types.h"
 #include "payments/payment_book.h"
+#include "store/store.h"
 
 namespace qb::engine {
 
@@ -252,13 +253,22 @@ struct Refund {
   int64_t amount_fen = 0;
 };
 
+// Records an e-invoice the InvoiceProvider issued for a completed payment of the customer's
+// (one per payment: a second answers kDuplicate). Journaled and projected; the engine keeps only
+// the number on the payment.
+struct RecordInvoice {
+  uint64_t customer_id = 0;
+  InvoiceRow invoice;  // payment_id and the platform's fields; merchant and customer are checked.
+};
+
 using Command =
     std::variant<CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer,
                  RecordLogin, CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard,
                  UnbindCard, GrantTier, HoldFunds, SettleHold, CreateStaff, RecordStaffLogin,
                  CreateStaffSession, ApplyMerchant, ReviewMerchant, RecordMerchantLogin,
                  CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
-                 SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund>;
+                 SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
+                 RecordInvoice>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -294,6 +304,7 @@ enum class CommandType : uint16_t {
   kPay = 30,
   kConfirmPayment = 31,
   kRefund = 32,
+  kRecordInvoice = 33,
 };
 
 CommandType TypeOf(const Command& command);

@@ -49,6 +49,7 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, Pay>) return CommandType::kPay;
         if constexpr (std::is_same_v<T, ConfirmPayment>) return CommandType::kConfirmPayment;
         if constexpr (std::is_same_v<T, Refund>) return CommandType::kRefund;
+        if constexpr (std::is_same_v<T, RecordInvoice>) return CommandType::kRecordInvoice;
       },
       command);
 }
@@ -119,6 +120,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "confirm_payment";
     case CommandType::kRefund:
       return "refund";
+    case CommandType::kRecordInvoice:
+      return "record_invoice";
   }
   return "unknown";
 }
@@ -290,6 +293,22 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->merchant_id);
     writer.U64(c->payment_id);
     writer.I64(c->amount_fen);
+  } else if (const auto* c = std::get_if<RecordInvoice>(&command)) {
+    writer.U64(c->customer_id);
+    const InvoiceRow& r = c->invoice;
+    writer.LengthPrefixed(r.number);
+    writer.U64(r.payment_id);
+    writer.U64(r.merchant_id);
+    writer.U64(r.customer_id);
+    for (const std::string* field :
+         {&r.buyer_title, &r.buyer_tax_id, &r.seller_name, &r.seller_tax_id, &r.item_name}) {
+      writer.LengthPrefixed(*field);
+    }
+    writer.I64(r.amount_fen);
+    writer.I64(r.tax_fen);
+    writer.U32(r.tax_rate_bp);
+    writer.I64(r.issued_ns);
+    writer.U8(r.issued_locally ? 1 : 0);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -593,6 +612,26 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.payment_id = reader.U64();
       c.amount_fen = reader.I64();
       *command = c;
+      break;
+    }
+    case CommandType::kRecordInvoice: {
+      RecordInvoice c;
+      c.customer_id = reader.U64();
+      InvoiceRow& r = c.invoice;
+      r.number = std::string(reader.LengthPrefixed());
+      r.payment_id = reader.U64();
+      r.merchant_id = reader.U64();
+      r.customer_id = reader.U64();
+      for (std::string* field :
+           {&r.buyer_title, &r.buyer_tax_id, &r.seller_name, &r.seller_tax_id, &r.item_name}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      r.amount_fen = reader.I64();
+      r.tax_fen = reader.I64();
+      r.tax_rate_bp = reader.U32();
+      r.issued_ns = reader.I64();
+      if (!Bool(&reader, &r.issued_locally)) return false;
+      *command = std::move(c);
       break;
     }
     default:

@@ -372,6 +372,7 @@ void Engine::RunProjector() {
         for (auto& row : next.order_states) merged.order_states.push_back(row);
         for (auto& row : next.payments) merged.payments.push_back(std::move(row));
         for (auto& row : next.refunds) merged.refunds.push_back(std::move(row));
+        for (auto& row : next.invoices) merged.invoices.push_back(std::move(row));
         projection_queue_.pop_front();
       }
       abandoned = projection_abandoned_;

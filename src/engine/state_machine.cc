@@ -68,6 +68,12 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<RegisterPaymentDevice>(&command)) {
     return short_enough(c->secret_sealed);
   }
+  if (const auto* c = std::get_if<RecordInvoice>(&command)) {
+    const InvoiceRow& r = c->invoice;
+    return short_enough(r.number) && short_enough(r.buyer_title) && short_enough(r.buyer_tax_id) &&
+           short_enough(r.seller_name) && short_enough(r.seller_tax_id) &&
+           short_enough(r.item_name);
+  }
   if (const auto* c = std::get_if<CreateOrder>(&command)) {
     return short_enough(c->merchant_order_no) && short_enough(c->description) &&
            short_enough(c->notify_url) && short_enough(c->return_url);

@@ -494,6 +494,23 @@ Reply StateMachine::ApplyPayments(const Command& command) {
     r = ApplyConfirm(*c);
   } else if (const auto* c = std::get_if<Refund>(&command)) {
     r = ApplyRefund(*c, &reply);
+  } else if (const auto* c = std::get_if<RecordInvoice>(&command)) {
+    Payment* payment = payments_.MutablePayment(c->invoice.payment_id);
+    if (c->invoice.number.empty()) {
+      r = PaymentResult::kInvalid;
+    } else if (payment == nullptr || payment->customer_id != c->customer_id ||
+               c->invoice.customer_id != c->customer_id ||
+               c->invoice.merchant_id != payment->merchant_id) {
+      r = PaymentResult::kPaymentNotFound;
+    } else if (!payment->invoice_number.empty()) {
+      r = PaymentResult::kDuplicate;
+    } else if (payment->state != PaymentState::kCompleted) {
+      r = PaymentResult::kPaymentNotCompleted;
+    } else {
+      payment->invoice_number = c->invoice.number;
+      if (projection_ != nullptr) projection_->invoices.push_back(c->invoice);
+      r = PaymentResult::kOk;
+    }
   } else {
     QB_ASSERT(false && "unhandled command type");
   }

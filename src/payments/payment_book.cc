@@ -18,7 +18,7 @@
 //   order     := id:u64 merchant:u64 merchant_order_no amount:i64 created:i64 expires:i64
 //                status:u8 payment:u64
 //   payment   := id:u64 merchant:u64 customer:u64 order:u64 amount:i64 fee:i64 refunded:i64
-//                fee_refunded:i64 created:i64 channel:u8 state:u8
+//                fee_refunded:i64 created:i64 channel:u8 state:u8 invoice_number
 #include "payments/payment_book.h"
 
 #include <algorithm>
@@ -323,6 +323,7 @@ void PaymentBook::Serialize(std::string* out) const {
     w.I64(p.created_ns);
     w.U8(static_cast<uint8_t>(p.channel));
     w.U8(static_cast<uint8_t>(p.state));
+    w.LengthPrefixed(p.invoice_number);
   }
 }
 
@@ -431,6 +432,7 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
     if (!IsPaymentChannel(channel) || state < 1 || state > 3) return false;
     p.channel = static_cast<PaymentChannel>(channel);
     p.state = static_cast<PaymentState>(state);
+    p.invoice_number = text();
     if (payments_.contains(p.id)) return false;
     payments_.emplace(p.id, std::move(p));
   }

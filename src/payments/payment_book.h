@@ -130,6 +130,7 @@ struct Payment {
   int64_t created_ns = 0;
   PaymentChannel channel = PaymentChannel::kStaticQr;
   PaymentState state = PaymentState::kCompleted;
+  std::string invoice_number;  // "" until an e-invoice is issued; at most one per payment.
   bool operator==(const Payment&) const = default;
 };
 

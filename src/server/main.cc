@@ -19,6 +19,7 @@
 #include "identity/identity_verifier.h"
 #include "identity/sms_gateway.h"
 #include "identity/tier_limits.h"
+#include "invoice/local_invoice_provider.h"
 #include "paytoken/qr_payload.h"
 #include "server/config.h"
 #include "server/data_dir_lock.h"
@@ -214,6 +215,15 @@ int main(int argc, char** argv) {
   bank_options.failure_rate_ppm = config.bank_failure_rate_ppm;
   bank_options.latency = std::chrono::milliseconds(config.bank_latency_ms);
   qb::bank::SimulatedBank bank(bank_options);
+  // The tax platform's stand-in: numbers invoices itself and says so on every PDF.
+  std::unique_ptr<qb::invoice::LocalInvoiceProvider> invoices;
+  qb::invoice::LocalInvoiceProviderOptions invoice_options;
+  invoice_options.directory = config.data_dir + "/invoices";
+  if (qb::Status s = qb::invoice::LocalInvoiceProvider::Open(invoice_options, &invoices); !s.ok()) {
+    qb::LogError("the local invoice provider cannot start", {{"error", s.ToString()}});
+    return 1;
+  }
+  qb::LogWarn("e-invoices come from the local stand-in provider, not a tax platform");
 
   qb::wallet::WalletServices services;
   services.engine = engine.get();
@@ -227,6 +237,7 @@ int main(int argc, char** argv) {
   services.qr_key = &qr_key;
   services.qr_keys = &qr_keys;
   services.webhook_key = &webhook_key;
+  services.invoices = invoices.get();
   // Merchants testing against their own machine use loopback notify URLs; production refuses
   // them (SSRF) unless told otherwise.
   services.options.webhooks.allow_private_networks =

@@ -102,6 +102,12 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               " NOT NULL, fee_fen " + i64 + " NOT NULL, created_ns " + i64 +
               " NOT NULL);"
               "CREATE INDEX refunds_by_payment ON refunds (payment_id, created_ns, id);"},
+      {4, "CREATE TABLE invoices (number TEXT PRIMARY KEY, payment_id " + i64 +
+              " NOT NULL UNIQUE, merchant_id " + i64 + " NOT NULL, customer_id " + i64 +
+              " NOT NULL, buyer_title TEXT NOT NULL, buyer_tax_id TEXT NOT NULL, seller_name TEXT "
+              "NOT NULL, seller_tax_id TEXT NOT NULL, item_name TEXT NOT NULL, amount_fen " +
+              i64 + " NOT NULL, tax_fen " + i64 + " NOT NULL, tax_rate_bp " + i64 +
+              " NOT NULL, issued_ns " + i64 + " NOT NULL, issued_locally " + i64 + " NOT NULL);"},
   };
 }
 

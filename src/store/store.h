@@ -124,6 +124,25 @@ struct RefundRow {
   bool operator==(const RefundRow&) const = default;
 };
 
+// An e-invoice issued for a payment (by the InvoiceProvider), as both sides see it.
+struct InvoiceRow {
+  std::string number;  // The platform's 20-digit number.
+  uint64_t payment_id = 0;
+  uint64_t merchant_id = 0;
+  uint64_t customer_id = 0;
+  std::string buyer_title;
+  std::string buyer_tax_id;
+  std::string seller_name;
+  std::string seller_tax_id;
+  std::string item_name;
+  int64_t amount_fen = 0;  // Tax included.
+  int64_t tax_fen = 0;
+  uint32_t tax_rate_bp = 0;
+  int64_t issued_ns = 0;
+  bool issued_locally = false;  // By the local stand-in, not a tax authority.
+  bool operator==(const InvoiceRow&) const = default;
+};
+
 struct PaymentFilter {
   std::optional<uint64_t> merchant_id;
   std::optional<uint64_t> customer_id;
@@ -156,6 +175,7 @@ struct Projection {
   std::vector<OrderState> order_states;
   std::vector<PaymentRow> payments;  // Upserts.
   std::vector<RefundRow> refunds;    // Inserts.
+  std::vector<InvoiceRow> invoices;  // Inserts (an invoice never changes).
 };
 
 // One line of a wallet's history: a transfer that is not itself a post or void, with its
@@ -249,6 +269,9 @@ class Store {
                               size_t limit, PaymentPage* page) = 0;
   // A payment's refunds, oldest first.
   virtual Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) = 0;
+  // The invoice of a payment, or of a number; nullopt when there is none.
+  virtual Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) = 0;
+  virtual Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) = 0;
 
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(

@@ -116,7 +116,8 @@ HttpResponse QrImageResponse(std::string_view text, std::string_view format);
 // --- Route registration ---
 void AddMerchantRoutes(Router& router, WalletContext& context);  // merchant_routes.cc
 void AddMerchantPaymentRoutes(Router& router,
-                              WalletContext& context);      // merchant_payment_routes.cc
-void AddPayRoutes(Router& router, WalletContext& context);  // pay_routes.cc
+                              WalletContext& context);          // merchant_payment_routes.cc
+void AddPayRoutes(Router& router, WalletContext& context);      // pay_routes.cc
+void AddInvoiceRoutes(Router& router, WalletContext& context);  // invoice_routes.cc
 
 }  // namespace qb::wallet

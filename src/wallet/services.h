@@ -21,6 +21,7 @@
 #include "identity/identity_verifier.h"
 #include "identity/secret_key.h"
 #include "identity/sms_gateway.h"
+#include "invoice/invoice_provider.h"
 #include "paytoken/payment_code.h"
 #include "paytoken/qr_payload.h"
 #include "server/routes.h"
@@ -62,6 +63,7 @@ struct WalletServices {
   const paytoken::QrSigningKey* qr_key = nullptr;    // Signs merchants' QR codes.
   const paytoken::QrKeyRing* qr_keys = nullptr;      // Checks scanned QR codes.
   const identity::SecretKey* webhook_key = nullptr;  // Derives each merchant's webhook secret.
+  invoice::InvoiceProvider* invoices = nullptr;      // Issues e-invoices (电子发票).
   WalletOptions options;
 };
 

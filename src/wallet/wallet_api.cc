@@ -382,7 +382,8 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
             services.vault != nullptr && services.sms != nullptr && services.verifier != nullptr &&
             services.bank != nullptr && services.otp_pepper != nullptr &&
             !services.otp_pepper->empty() && services.qr_key != nullptr &&
-            services.qr_keys != nullptr && services.webhook_key != nullptr);
+            services.qr_keys != nullptr && services.webhook_key != nullptr &&
+            services.invoices != nullptr);
   impl_->context = std::make_unique<WalletContext>(std::move(services));
   WalletContext& context = *impl_->context;
   std::optional<std::string> dummy = identity::HashPassword("not-a-password-0");
@@ -401,6 +402,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddMerchantRoutes(router, context);
   AddMerchantPaymentRoutes(router, context);
   AddPayRoutes(router, context);
+  AddInvoiceRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());

@@ -34,13 +34,14 @@ TEST(ErrorsTest, EveryCodeRendersWithItsStatusAndShape) {
     if (info.code == ErrorCode::kOverloaded) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "1");
     } else if (info.code == ErrorCode::kVerifierUnavailable ||
-               info.code == ErrorCode::kBankUnavailable) {
+               info.code == ErrorCode::kBankUnavailable ||
+               info.code == ErrorCode::kInvoiceUnavailable) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "5") << info.name;
     } else {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "") << info.name;
     }
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kDeviceNotRegistered) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kInvoiceUnavailable) + 1);
 }
 
 TEST(ErrorsTest, TableHasTheAgreedStatuses) {

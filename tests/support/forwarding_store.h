@@ -86,6 +86,12 @@ class ForwardingStore : public Store {
   Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override {
     return inner_->ListRefunds(payment_id, refunds);
   }
+  Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) override {
+    return inner_->ReadInvoiceOfPayment(payment_id, invoice);
+  }
+  Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override {
+    return inner_->ReadInvoice(number, invoice);
+  }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -32,6 +32,7 @@
 #include "identity/secret_key.h"
 #include "identity/sms_gateway.h"
 #include "identity/staff_book.h"
+#include "invoice/local_invoice_provider.h"
 #include "server/http_server.h"
 #include "server/routes.h"
 #include "server/test_http_client.h"
@@ -117,6 +118,13 @@ class WalletApiTest : public ::testing::Test {
     services.qr_key = &qr_key_;
     services.qr_keys = &qr_keys_;
     services.webhook_key = &webhook_key_;
+    if (!invoices_) {
+      invoice::LocalInvoiceProviderOptions invoice_options;
+      invoice_options.directory = dir_.path() + "/invoices";
+      Status opened = invoice::LocalInvoiceProvider::Open(invoice_options, &invoices_);
+      ASSERT_TRUE(opened.ok()) << opened.ToString();
+    }
+    services.invoices = invoices_.get();
     options.sms_outbox = console_outbox ? outbox_.get() : nullptr;
     services.options = options;
     router_ = std::make_unique<Router>();
@@ -311,6 +319,7 @@ class WalletApiTest : public ::testing::Test {
   identity::SecretKey pepper_ = identity::SecretKey::Random();
   paytoken::QrSigningKey qr_key_{7, identity::SecretKey::Random()};
   identity::SecretKey webhook_key_ = identity::SecretKey::Random();
+  std::unique_ptr<invoice::LocalInvoiceProvider> invoices_;
   paytoken::QrKeyRing qr_keys_ = [this] {
     paytoken::QrKeyRing ring;
     ring.Add(qr_key_.key_id(), qr_key_.public_key());

@@ -601,5 +601,58 @@ TEST_F(PaymentApiTest, APaidOrderNotifiesTheMerchantWithASignedWebhook) {
   EXPECT_EQ(receiver.RequestCount(), 2u);
 }
 
+TEST_F(PaymentApiTest, InvoicesForAPaymentDownloadableByBothSides) {
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ApiResponse paid = Pay(alice.customer, PayBody(StaticQr(shop), 120 * kYuan), "p1");
+  ASSERT_EQ(paid.status, 201);
+  const std::string payment = paid.String("id");
+  ASSERT_EQ(Refund(shop, payment, 20 * kYuan, "r1").status, 201);
+  const std::string target = "/api/v1/me/payments/" + payment + "/invoice";
+  EXPECT_EQ(Get(target, alice.customer.token).ErrorCode(), "INVOICE_NOT_FOUND");
+  EXPECT_EQ(Post(target, R"({"title":"张三","tax_id":"12"})", alice.customer.token).ErrorCode(),
+            "FIELD_INVALID");
+  ApiResponse issued =
+      Post(target, R"({"title":"福州某某科技有限公司","tax_id":"91350100m000100y43"})",
+           alice.customer.token);
+  ASSERT_EQ(issued.status, 201) << Describe(issued);
+  const std::string number = issued.String("number");
+  EXPECT_EQ(number.size(), 20u);
+  EXPECT_EQ(issued.json.at("amount").as_int64(), 100 * kYuan);  // What was finally paid.
+  EXPECT_EQ(issued.json.at("tax").as_int64(), 566);  // 10,000 × 6/106 = 566.04 → 566 fen.
+  EXPECT_EQ(issued.String("tax_id"), "91350100M000100Y43");
+  EXPECT_EQ(issued.String("item"), "*餐饮服务*餐费");
+  // One invoice per payment.
+  ApiResponse again = Post(target, R"({"title":"别的抬头"})", alice.customer.token);
+  EXPECT_EQ(again.status, 200) << Describe(again);
+  EXPECT_EQ(again.String("number"), number);
+  EXPECT_EQ(Get(target, alice.customer.token).String("number"), number);
+
+  ApiResponse pdf = Get("/api/v1/me/invoices/" + number + "/pdf", alice.customer.token);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.headers["content-type"], "application/pdf");
+  EXPECT_TRUE(pdf.body.starts_with("%PDF-"));
+  ApiResponse merchant_pdf = Get("/api/v1/merchant/invoices/" + number + "/pdf", shop.token);
+  EXPECT_EQ(merchant_pdf.status, 200);
+  EXPECT_EQ(Get("/api/v1/merchant/payments/" + payment + "/invoice", shop.token).String("number"),
+            number);
+  // Nobody else.
+  Funded bob = Customer(2, 10 * kYuan);
+  EXPECT_EQ(Get("/api/v1/me/invoices/" + number + "/pdf", bob.customer.token).ErrorCode(),
+            "INVOICE_NOT_FOUND");
+  EXPECT_EQ(Post(target, R"({"title":"李四"})", bob.customer.token).ErrorCode(),
+            "PAYMENT_NOT_FOUND");
+  Merchant other = ActiveMerchant("other");
+  EXPECT_EQ(Get("/api/v1/merchant/invoices/" + number + "/pdf", other.token).ErrorCode(),
+            "INVOICE_NOT_FOUND");
+  // A payment refunded in full has nothing to invoice.
+  ApiResponse second = Pay(alice.customer, PayBody(StaticQr(shop), 10 * kYuan), "p2");
+  ASSERT_EQ(Refund(shop, second.String("id"), 10 * kYuan, "r2").status, 201);
+  EXPECT_EQ(Post("/api/v1/me/payments/" + second.String("id") + "/invoice", R"({"title":"张三"})",
+                 alice.customer.token)
+                .ErrorCode(),
+            "CONFLICT");
+}
+
 }  // namespace
 }  // namespace qb::wallet::testing

@@ -28,6 +28,10 @@ inline constexpr char kPaymentColumns[] =
 inline constexpr char kRefundColumns[] =
     "id, payment_id, merchant_id, customer_id, amount_fen, fee_fen, created_ns";
 
+inline constexpr char kInvoiceColumns[] =
+    "number, payment_id, merchant_id, customer_id, buyer_title, buyer_tax_id, seller_name, "
+    "seller_tax_id, item_name, amount_fen, tax_fen, tax_rate_bp, issued_ns, issued_locally";
+
 // Binds a merchant as parameters ?1..?13 in kMerchantColumns order.
 inline void BindMerchant(Statement* s, const MerchantRow& m) {
   s->BindU64(1, m.id);
@@ -143,6 +147,43 @@ inline RefundRow ReadRefundRow(const Statement& s) {
   r.amount_fen = s.ColumnInt64(4);
   r.fee_fen = s.ColumnInt64(5);
   r.created_ns = s.ColumnInt64(6);
+  return r;
+}
+
+// Binds an invoice as parameters ?1..?14 in kInvoiceColumns order.
+inline void BindInvoice(Statement* s, const InvoiceRow& r) {
+  s->BindText(1, r.number);
+  s->BindU64(2, r.payment_id);
+  s->BindU64(3, r.merchant_id);
+  s->BindU64(4, r.customer_id);
+  s->BindText(5, r.buyer_title);
+  s->BindText(6, r.buyer_tax_id);
+  s->BindText(7, r.seller_name);
+  s->BindText(8, r.seller_tax_id);
+  s->BindText(9, r.item_name);
+  s->BindInt64(10, r.amount_fen);
+  s->BindInt64(11, r.tax_fen);
+  s->BindInt64(12, r.tax_rate_bp);
+  s->BindInt64(13, r.issued_ns);
+  s->BindInt64(14, r.issued_locally ? 1 : 0);
+}
+
+inline InvoiceRow ReadInvoiceRow(const Statement& s) {
+  InvoiceRow r;
+  r.number = std::string(s.ColumnText(0));
+  r.payment_id = s.ColumnU64(1);
+  r.merchant_id = s.ColumnU64(2);
+  r.customer_id = s.ColumnU64(3);
+  r.buyer_title = std::string(s.ColumnText(4));
+  r.buyer_tax_id = std::string(s.ColumnText(5));
+  r.seller_name = std::string(s.ColumnText(6));
+  r.seller_tax_id = std::string(s.ColumnText(7));
+  r.item_name = std::string(s.ColumnText(8));
+  r.amount_fen = s.ColumnInt64(9);
+  r.tax_fen = s.ColumnInt64(10);
+  r.tax_rate_bp = static_cast<uint32_t>(s.ColumnInt64(11));
+  r.issued_ns = s.ColumnInt64(12);
+  r.issued_locally = s.ColumnInt64(13) != 0;
   return r;
 }
 

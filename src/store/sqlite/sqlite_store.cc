@@ -143,6 +143,8 @@ class SqliteStore final : public Store {
   Status ListPayments(const PaymentFilter& filter, std::optional<uint64_t> cursor, size_t limit,
                       PaymentPage* page) override;
   Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override;
+  Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) override;
+  Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override;
 
  private:
   Status PreparePaymentStatements();
@@ -166,6 +168,7 @@ class SqliteStore final : public Store {
   sqlite::Statement update_order_state_;
   sqlite::Statement upsert_payment_;
   sqlite::Statement insert_refund_;
+  sqlite::Statement insert_invoice_;
 };
 
 Status SqliteStore::Open(const std::string& data_dir) {
@@ -274,6 +277,13 @@ Status SqliteStore::PreparePaymentStatements() {
     s = insert_refund_.Prepare(read_db_.handle(), std::string("INSERT OR IGNORE INTO refunds (") +
                                                       kRefundColumns +
                                                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  }
+  if (s.ok()) {
+    s = insert_invoice_.Prepare(read_db_.handle(),
+                                std::string("INSERT OR IGNORE INTO invoices (") +
+                                    sqlite::kInvoiceColumns +
+                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                    "?13, ?14)");
   }
   return s;
 }
@@ -501,6 +511,10 @@ Status SqliteStore::ApplyPaymentRows(const Projection& p) {
     sqlite::BindRefund(&insert_refund_, r);
     if (Status s = insert_refund_.Run(); !s.ok()) return s;
   }
+  for (const InvoiceRow& r : p.invoices) {
+    sqlite::BindInvoice(&insert_invoice_, r);
+    if (Status s = insert_invoice_.Run(); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 
@@ -520,7 +534,7 @@ Status SqliteStore::ResetReadModels() {
   for (const char* sql :
        {"DELETE FROM accounts", "DELETE FROM transfers", "DELETE FROM customers",
         "DELETE FROM cards", "DELETE FROM transfer_memos", "DELETE FROM merchants",
-        "DELETE FROM orders", "DELETE FROM payments", "DELETE FROM refunds",
+        "DELETE FROM orders", "DELETE FROM payments", "DELETE FROM refunds", "DELETE FROM invoices",
         "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
     if (Status s = read_db_.Exec(sql); !s.ok()) return s;
   }
@@ -869,6 +883,30 @@ Status SqliteStore::ListRefunds(uint64_t payment_id, std::vector<RefundRow>* ref
   if (!s.ok()) return s;
   select.BindU64(1, payment_id);
   while (select.Step(&s)) refunds->push_back(sqlite::ReadRefundRow(select));
+  return s;
+}
+
+Status SqliteStore::ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) {
+  invoice->reset();
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kInvoiceColumns +
+                                                   " FROM invoices WHERE payment_id = ?1");
+  if (!s.ok()) return s;
+  select.BindU64(1, payment_id);
+  if (select.Step(&s)) *invoice = sqlite::ReadInvoiceRow(select);
+  return s;
+}
+
+Status SqliteStore::ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) {
+  invoice->reset();
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kInvoiceColumns +
+                                                   " FROM invoices WHERE number = ?1");
+  if (!s.ok()) return s;
+  select.BindText(1, number);
+  if (select.Step(&s)) *invoice = sqlite::ReadInvoiceRow(select);
   return s;
 }
 
