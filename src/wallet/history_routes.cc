@@ -26,16 +26,6 @@ constexpr int kMaxHistoryScans = 10;
 
 // --- History ---
 
-// Days from 1970-01-01 to a civil date (Howard Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;
-  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146'097 + day_of_era - 719'468;
-}
-
 // Reads `count` digits at `*at` into `*value`; false when they are not all digits.
 bool ReadDigits(std::string_view text, size_t* at, size_t count, int64_t* value) {
   if (*at + count > text.size()) return false;

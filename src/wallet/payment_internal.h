@@ -119,5 +119,6 @@ void AddMerchantPaymentRoutes(Router& router,
                               WalletContext& context);          // merchant_payment_routes.cc
 void AddPayRoutes(Router& router, WalletContext& context);      // pay_routes.cc
 void AddInvoiceRoutes(Router& router, WalletContext& context);  // invoice_routes.cc
+void AddReportRoutes(Router& router, WalletContext& context);   // report_routes.cc
 
 }  // namespace qb::wallet

@@ -94,7 +94,13 @@ api::JsonObjectWriter CounterpartyJson(const HistoryEntry& entry) {
   return counterparty;
 }
 
-// Days since 1970-01-01 to a civil date (Howard Hinnant's days_from_civil, inverted).
+int64_t FloorDiv(int64_t value, int64_t divisor) {
+  const int64_t quotient = value / divisor;
+  return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient;
+}
+
+}  // namespace
+
 void CivilFromDays(int64_t days, int64_t* year, int64_t* month, int64_t* day) {
   days += 719'468;
   const int64_t era = (days >= 0 ? days : days - 146'096) / 146'097;
@@ -109,12 +115,14 @@ void CivilFromDays(int64_t days, int64_t* year, int64_t* month, int64_t* day) {
   *year = year_of_era + era * 400 + (*month <= 2 ? 1 : 0);
 }
 
-int64_t FloorDiv(int64_t value, int64_t divisor) {
-  const int64_t quotient = value / divisor;
-  return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient;
+int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const int64_t year_of_era = year - era * 400;
+  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146'097 + day_of_era - 719'468;
 }
-
-}  // namespace
 
 std::string Rfc3339(int64_t unix_ns) {
   const int64_t seconds = FloorDiv(unix_ns, kNsPerSecond);

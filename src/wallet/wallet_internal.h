@@ -65,6 +65,9 @@ api::JsonObjectWriter HistoryEntryJson(const HistoryEntry& entry, uint64_t accou
 api::JsonObjectWriter CustomerSummaryJson(const CustomerRow& row);
 // "2026-11-23T01:02:03Z".
 std::string Rfc3339(int64_t unix_ns);
+// Days since 1970-01-01 to a civil date and back (Howard Hinnant's algorithms).
+void CivilFromDays(int64_t days, int64_t* year, int64_t* month, int64_t* day);
+int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day);
 
 // --- Route registration, one per file ---
 void AddAuthRoutes(Router& router, WalletContext& context);     // auth_routes.cc

@@ -61,13 +61,15 @@ class PaymentApiTest : public MoneyApiTest {
              admin_);
     EXPECT_EQ(created.status, 201) << Describe(created);
     EXPECT_EQ(created.String("status"), "active");
-    Merchant merchant{created.String("id"), ""};
+    return Merchant{created.String("id"), MerchantLogIn(username)};
+  }
+
+  std::string MerchantLogIn(std::string_view username) {
     ApiResponse session =
         Post("/api/v1/merchant/sessions",
              R"({"username":")" + std::string(username) + R"(","password":"shop-pass-1"})");
     EXPECT_EQ(session.status, 201) << Describe(session);
-    merchant.token = session.String("token");
-    return merchant;
+    return session.String("token");
   }
 
   // A tier II customer with `amount_fen` in the wallet.
@@ -652,6 +654,71 @@ TEST_F(PaymentApiTest, InvoicesForAPaymentDownloadableByBothSides) {
                  alice.customer.token)
                 .ErrorCode(),
             "CONFLICT");
+}
+
+TEST_F(PaymentApiTest, SpendingAnalysisAndTheMerchantSalesReport) {
+  Merchant cafe = ActiveMerchant("cafe", 100);
+  Merchant market = ActiveMerchant("market", 0);
+  Funded alice = Customer(1, 900 * kYuan);
+  Funded bob = Customer(2, 900 * kYuan);
+  // Last month: one coffee. This month: two coffees (one half refunded) and groceries.
+  ApiResponse first = Pay(alice.customer, PayBody(StaticQr(cafe), 30 * kYuan), "a1");
+  ASSERT_EQ(first.status, 201);
+  AdvanceClock(int64_t{32} * 86'400 * kSecond);
+  // A month later every session has ended: log in again.
+  for (RegisteredCustomer* customer : {&alice.customer, &bob.customer}) {
+    customer->token = LogIn(customer->phone, customer->password).String("token");
+  }
+  cafe.token = MerchantLogIn("cafe");
+  market.token = MerchantLogIn("market");
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(cafe), 40 * kYuan), "a2").status, 201);
+  ApiResponse refunded = Pay(alice.customer, PayBody(StaticQr(cafe), 20 * kYuan), "a3");
+  ASSERT_EQ(refunded.status, 201);
+  ASSERT_EQ(Refund(cafe, refunded.String("id"), 10 * kYuan, "r1").status, 201);
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(market), 100 * kYuan), "a4").status, 201);
+  ASSERT_EQ(Pay(bob.customer, PayBody(StaticQr(cafe), 5 * kYuan), "b1").status, 201);
+
+  ApiResponse spending = Get("/api/v1/me/spending?months=2", alice.customer.token);
+  ASSERT_EQ(spending.status, 200) << Describe(spending);
+  const boost::json::array& months = spending.json.at("months").as_array();
+  ASSERT_EQ(months.size(), 2u);
+  EXPECT_EQ(months[0].at("amount").as_int64(), 30 * kYuan);
+  EXPECT_EQ(months[1].at("amount").as_int64(), 150 * kYuan);  // 40 + (20 - 10) + 100
+  EXPECT_EQ(months[1].at("count").as_int64(), 3);
+  const boost::json::array& categories = spending.json.at("by_category").as_array();
+  ASSERT_EQ(categories.size(), 1u);  // Both merchants are "catering" in this test.
+  EXPECT_EQ(categories[0].at("amount").as_int64(), 180 * kYuan);
+  const boost::json::array& top = spending.json.at("top_merchants").as_array();
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].at("merchant_id").as_string(), market.id);
+  EXPECT_EQ(top[1].at("amount").as_int64(), 80 * kYuan);
+  EXPECT_EQ(spending.json.at("month_over_month").at("change_bp").as_int64(), 40'000);  // +400 %
+  EXPECT_EQ(Get("/api/v1/me/spending?months=99", alice.customer.token).ErrorCode(),
+            "FIELD_INVALID");
+
+  // The café's last 30 days, by day: two payments of Alice's and one of Bob's today.
+  ApiResponse sales = Get("/api/v1/merchant/reports/sales", cafe.token);
+  ASSERT_EQ(sales.status, 200) << Describe(sales);
+  const boost::json::object& totals = sales.json.at("totals").as_object();
+  EXPECT_EQ(totals.at("payment_count").as_int64(), 3);
+  EXPECT_EQ(totals.at("gross").as_int64(), 65 * kYuan);
+  EXPECT_EQ(totals.at("refunds").as_int64(), 10 * kYuan);
+  EXPECT_EQ(totals.at("fees").as_int64(), 40 + 10 + 5);  // 1 %, the refunded half's fee back
+  EXPECT_EQ(totals.at("unique_customers").as_int64(), 2);
+  EXPECT_EQ(totals.at("repeat_customers").as_int64(), 1);
+  EXPECT_EQ(totals.at("by_channel").at("static_qr").at("count").as_int64(), 3);
+  EXPECT_EQ(sales.json.at("rows").as_array().size(), 30u);
+  ApiResponse weekly = Get("/api/v1/merchant/reports/sales?period=week", cafe.token);
+  EXPECT_EQ(weekly.status, 200);
+  ApiResponse csv = Get("/api/v1/merchant/reports/sales?format=csv", cafe.token);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
+  EXPECT_NE(csv.body.find("65.00"), std::string::npos) << csv.body.substr(0, 300);
+  ApiResponse xlsx = Get("/api/v1/merchant/reports/sales?format=xlsx", cafe.token);
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_TRUE(xlsx.body.starts_with("PK\x03\x04"));
+  EXPECT_EQ(Get("/api/v1/merchant/reports/sales?from=2026-02-30", cafe.token).ErrorCode(),
+            "FIELD_INVALID");
 }
 
 }  // namespace
