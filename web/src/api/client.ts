@@ -100,6 +100,43 @@ export class ApiClient {
     return this.request<T>('POST', path, { ...options, body, idempotencyKey });
   }
 
+  /**
+   * A GET of a binary body (a QR image) with the session's Bearer header, which an <img src>
+   * cannot send; errors are read as for request().
+   */
+  async getBlob(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<Blob> {
+    const headers: Record<string, string> = { Accept: '*/*' };
+    const token = this.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + path, {
+        method: 'GET',
+        headers,
+        signal: options.signal,
+      });
+    } catch (cause) {
+      if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+      throw new ApiError(0, 'NETWORK_ERROR', cause instanceof Error ? cause.message : 'network');
+    }
+    if (response.ok) return response.blob();
+    if (response.status === 401 && token) this.onUnauthorized();
+    let parsed: unknown = undefined;
+    try {
+      parsed = JSON.parse(await response.text());
+    } catch {
+      // Not an error body: the status alone says what went wrong.
+    }
+    if (isApiErrorBody(parsed)) {
+      throw new ApiError(response.status, parsed.error.code, parsed.error.message);
+    }
+    throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
+  }
+
+  put<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PUT', path, { ...options, body });
+  }
+
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';

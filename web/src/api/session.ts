@@ -1,5 +1,5 @@
-// Where the session tokens live: sessionStorage, one key for the customer and one for staff, so
-// a customer session and a staff session in the same browser never see each other's token.
+// Where the session tokens live: sessionStorage, one key each for the customer, staff and the
+// merchant portal, so sessions of different kinds in one browser never see each other's token.
 // A 401 from the API ends the session: the token is dropped and the listeners (the apps, which
 // return to their log-in page) are told.
 import { ApiClient } from './client';
@@ -8,6 +8,10 @@ export const CUSTOMER_TOKEN_KEY = 'qianbao.customer.token';
 export const STAFF_TOKEN_KEY = 'qianbao.staff.token';
 /** The logged-in staff member (JSON of Staff), kept beside the token to decide the menu. */
 export const STAFF_PROFILE_KEY = 'qianbao.staff.profile';
+/** The merchant portal's session: a merchant token, never mixed with customer or staff ones. */
+export const MERCHANT_TOKEN_KEY = 'qianbao.merchant.token';
+/** The logged-in portal user (JSON of MerchantSessionProfile). */
+export const MERCHANT_PROFILE_KEY = 'qianbao.merchant.profile';
 
 /** The slice of Web Storage used, so tests can pass a plain object. */
 export interface SessionStorageLike {
@@ -98,6 +102,12 @@ export const staffSession = new SessionStore(
   STAFF_PROFILE_KEY,
 );
 
+export const merchantSession = new SessionStore(
+  browserSessionStorage,
+  MERCHANT_TOKEN_KEY,
+  MERCHANT_PROFILE_KEY,
+);
+
 /** The client the customer pages use: same origin, the customer token. */
 export const customerApi = new ApiClient({
   getToken: () => customerSession.token(),
@@ -108,4 +118,10 @@ export const customerApi = new ApiClient({
 export const staffApi = new ApiClient({
   getToken: () => staffSession.token(),
   onUnauthorized: () => staffSession.expire(),
+});
+
+/** The client the merchant portal uses: same origin, the merchant token. */
+export const merchantApi = new ApiClient({
+  getToken: () => merchantSession.token(),
+  onUnauthorized: () => merchantSession.expire(),
 });

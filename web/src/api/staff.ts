@@ -1,7 +1,11 @@
 // The staff console endpoints of API v1, one function each.
 import type { ApiClient } from './client';
+import type { MerchantApplication } from './merchant';
 import type {
   CustomerDetail,
+  Merchant,
+  MerchantPage,
+  MerchantStatus,
   CustomerSearchPage,
   CustomerSummary,
   LedgerVerification,
@@ -84,4 +88,39 @@ export async function listSmsOutbox(api: ApiClient, phone: string): Promise<SmsM
 
 export function verifyLedger(api: ApiClient): Promise<LedgerVerification> {
   return api.get<LedgerVerification>('/api/v1/staff/ledger/verification');
+}
+
+export interface NewMerchant extends MerchantApplication {
+  fee_bps?: number;
+  activate?: boolean;
+}
+
+export function listMerchants(
+  api: ApiClient,
+  status: MerchantStatus | null,
+  cursor: string | null,
+): Promise<MerchantPage> {
+  const params = new URLSearchParams();
+  params.set('limit', '20');
+  if (status !== null) params.set('status', status);
+  if (cursor !== null) params.set('cursor', cursor);
+  return api.get<MerchantPage>(`/api/v1/staff/merchants?${params.toString()}`);
+}
+
+export function onboardMerchant(api: ApiClient, merchant: NewMerchant): Promise<Merchant> {
+  return api.post<Merchant>('/api/v1/staff/merchants', merchant);
+}
+
+export function getMerchant(api: ApiClient, id: string): Promise<Merchant> {
+  return api.get<Merchant>(`/api/v1/staff/merchants/${encodeURIComponent(id)}`);
+}
+
+export function setMerchantStatus(
+  api: ApiClient,
+  id: string,
+  status: 'active' | 'suspended',
+): Promise<Merchant> {
+  return api.post<Merchant>(`/api/v1/staff/merchants/${encodeURIComponent(id)}/status`, {
+    status,
+  });
 }

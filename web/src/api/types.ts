@@ -97,8 +97,23 @@ export interface TransferAnswer {
   created_at: string;
 }
 
-export type HistoryType = 'top_up' | 'withdrawal' | 'p2p_in' | 'p2p_out';
-export const HISTORY_TYPES: readonly HistoryType[] = ['top_up', 'withdrawal', 'p2p_in', 'p2p_out'];
+export type HistoryType =
+  | 'top_up'
+  | 'withdrawal'
+  | 'p2p_in'
+  | 'p2p_out'
+  | 'payment'
+  | 'refund'
+  | 'other';
+/** The types the history filter offers ("other" is shown but not offered as a filter). */
+export const HISTORY_TYPES: readonly HistoryType[] = [
+  'top_up',
+  'withdrawal',
+  'p2p_in',
+  'p2p_out',
+  'payment',
+  'refund',
+];
 
 export interface HistoryEntry {
   id: string;
@@ -107,7 +122,7 @@ export interface HistoryEntry {
   amount: number;
   currency: string;
   status: MoneyStatus;
-  counterparty: { kind: 'customer' | 'card'; display: string };
+  counterparty: { kind: 'customer' | 'card' | 'merchant' | 'other'; display: string };
   memo: string | null;
   created_at: string;
 }
@@ -187,4 +202,168 @@ export interface LedgerVerification {
   invariants_ok: boolean;
   read_models_ok: boolean;
   problems: string[];
+}
+
+// Merchants and payments.
+
+export type MerchantStatus = 'pending_review' | 'active' | 'suspended';
+export const MERCHANT_STATUSES: readonly MerchantStatus[] = ['pending_review', 'active', 'suspended'];
+
+/** The merchant categories the server knows (src/merchant/merchant_category.cc). */
+export const MERCHANT_CATEGORIES = [
+  'catering',
+  'supermarket',
+  'convenience',
+  'transport',
+  'utilities',
+  'education',
+  'health',
+  'entertainment',
+  'online_retail',
+  'fuel',
+  'travel_hotel',
+  'telecom',
+  'government_fees',
+  'charity',
+  'department_store',
+  'other',
+] as const;
+export type MerchantCategory = (typeof MERCHANT_CATEGORIES)[number];
+
+export interface Merchant {
+  id: string;
+  legal_name: string;
+  credit_code: string;
+  category: string;
+  category_name: string;
+  fee_bps: number;
+  status: MerchantStatus;
+  settlement_bank_code: string;
+  settlement_account_last4: string;
+  contact_phone: string;
+  created_at: string;
+  status_changed_at: string;
+}
+
+export interface MerchantSummary {
+  id: string;
+  name: string;
+  category: string;
+  category_name: string;
+  status: string;
+}
+
+export type OrderStatus = 'open' | 'paid' | 'closed' | 'expired';
+
+export interface Order {
+  id: string;
+  merchant_id: string;
+  merchant_order_no: string;
+  amount: number;
+  currency: string;
+  description?: string;
+  notify_url?: string;
+  return_url?: string;
+  status: OrderStatus;
+  created_at: string;
+  expires_at: string;
+  payment_id: string | null;
+  qr_text: string;
+  checkout_path: string;
+}
+
+export type PaymentChannel = 'static_qr' | 'dynamic_qr' | 'payment_code' | 'online' | 'nfc';
+export type PaymentStatus = 'completed' | 'awaiting_confirmation' | 'cancelled';
+
+export interface Refund {
+  id: string;
+  payment_id: string;
+  amount: number;
+  fee_returned: number;
+  currency: string;
+  status: string;
+  created_at: string;
+  payment_refunded: number;
+}
+
+export interface Payment {
+  id: string;
+  merchant_id: string;
+  customer_id: string;
+  order_id: string | null;
+  channel: PaymentChannel;
+  status: PaymentStatus;
+  amount: number;
+  fee: number;
+  refunded: number;
+  currency: string;
+  created_at: string;
+  merchant: MerchantSummary | null;
+  refunds?: Refund[];
+}
+
+export interface PaymentPage {
+  payments: Payment[];
+  next_cursor: string | null;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  next_cursor: string | null;
+}
+
+export interface MerchantPage {
+  merchants: Merchant[];
+  next_cursor: string | null;
+}
+
+/** What a scanned QR would pay: POST /me/scans. amount is null for a static QR. */
+export interface ScanPreview {
+  kind: 'static' | 'dynamic';
+  merchant: MerchantSummary;
+  amount: number | null;
+  order: { id: string; merchant_order_no: string; status: string; expires_at: string } | null;
+  currency: string;
+}
+
+/** The answer of POST /me/payment-device: the device secret is shown this once. */
+export interface PaymentDeviceAnswer {
+  slot: number;
+  secret: string;
+  prefix: number;
+  step_seconds: number;
+  digits: number;
+  algorithm: string;
+}
+
+export interface SmallPayments {
+  enabled: boolean;
+  per_payment: number;
+  per_day: number;
+  currency: string;
+}
+
+export interface MerchantUser {
+  id: string;
+  username: string;
+  role: string;
+}
+
+export interface MerchantSessionAnswer {
+  token: string;
+  expires_at: string;
+  merchant_id: string;
+  user: MerchantUser;
+}
+
+export interface ApiKey {
+  key_id: string;
+  status: string;
+  created_at: string;
+}
+
+export interface IssuedApiKey {
+  key_id: string;
+  secret: string;
+  created_at: string;
 }

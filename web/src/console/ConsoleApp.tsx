@@ -10,6 +10,9 @@
 //   /console/sms-outbox       SMS outbox of the development gateway   (admin)
 //   /console/ledger           ledger verification status              (admin, auditor)
 //   /console/staff            staff list and create staff             (admin)
+//   /console/merchants        merchants with a status filter; onboard (admin)
+//                             (admin, risk, support, auditor)
+//   /console/merchants/:id    a merchant; approve / suspend / reinstate (admin, risk)
 // Without a staff session, or after any 401, every page goes to /console/login. The menu shows
 // only the pages the roles allow; opening another by URL goes to /console/dashboard.
 //
@@ -17,6 +20,7 @@
 // row id in data-row-id. Errors show as "console-error" with the API code in data-error-code.
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
+//              menu-merchants,
 //              staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
@@ -32,6 +36,13 @@
 //   staff:     staff-row (data-row-id = staff id), staff-create, staff-new-username,
 //              staff-new-display-name, staff-new-password, staff-new-roles (checkboxes by
 //              label), staff-new-submit
+//   merchants: merchant-status-filter, merchant-onboard, merchant-row (data-row-id = merchant
+//              id, data-status; click opens the detail), merchant-more, merchant-status-tag
+//              (data-status); onboarding dialog: onboard-legal-name, onboard-credit-code,
+//              onboard-category, onboard-bank-code, onboard-account, onboard-contact-phone,
+//              onboard-username, onboard-password, onboard-fee-bps, onboard-activate,
+//              onboard-submit; detail: merchant-detail (data-merchant-id, data-status),
+//              merchant-approve, merchant-suspend (confirm), merchant-reinstate
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -44,6 +55,7 @@ import { CustomerDetailPage } from './CustomerDetailPage';
 import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
 import { LedgerPage } from './LedgerPage';
+import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
 import type { ConsolePage } from './roles';
 import { SmsOutboxPage } from './SmsOutboxPage';
 import { RequirePage, StaffLayout } from './StaffLayout';
@@ -77,6 +89,8 @@ export default function ConsoleApp() {
           <Route path="sms-outbox" element={only('smsOutbox', <SmsOutboxPage />)} />
           <Route path="ledger" element={only('ledger', <LedgerPage />)} />
           <Route path="staff" element={only('staff', <StaffPage />)} />
+          <Route path="merchants" element={only('merchants', <MerchantsPage />)} />
+          <Route path="merchants/:id" element={only('merchants', <MerchantDetailPage />)} />
         </Route>
         <Route path="*" element={<Navigate to="/console" replace />} />
       </Routes>

@@ -1,21 +1,41 @@
 import { describe, expect, it } from 'vitest';
 
-import { canGrantTier, canOpen, landingPath, visiblePages } from './roles';
+import {
+  canChangeMerchantStatus,
+  canGrantTier,
+  canOnboardMerchant,
+  canOpen,
+  landingPath,
+  visiblePages,
+} from './roles';
 
 const pagesOf = (roles: Parameters<typeof visiblePages>[0]) =>
   visiblePages(roles).map((entry) => entry.page);
 
 describe('console roles', () => {
   it('shows an admin every page', () => {
-    expect(pagesOf(['admin'])).toEqual(['dashboard', 'customers', 'smsOutbox', 'ledger', 'staff']);
+    expect(pagesOf(['admin'])).toEqual([
+      'dashboard',
+      'customers',
+      'smsOutbox',
+      'ledger',
+      'staff',
+      'merchants',
+    ]);
     expect(canGrantTier(['admin'])).toBe(true);
   });
 
   it('shows the other roles only what their API routes allow', () => {
-    expect(pagesOf(['support'])).toEqual(['dashboard', 'customers']);
-    expect(pagesOf(['auditor'])).toEqual(['dashboard', 'ledger']);
+    expect(pagesOf(['support'])).toEqual(['dashboard', 'customers', 'merchants']);
+    expect(pagesOf(['auditor'])).toEqual(['dashboard', 'ledger', 'merchants']);
     expect(pagesOf(['marketing'])).toEqual(['dashboard']);
-    expect(pagesOf(['outreach_agent', 'auditor'])).toEqual(['dashboard', 'customers', 'ledger']);
+    expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
+      'dashboard',
+      'customers',
+      'ledger',
+      'merchants',
+    ]);
+    expect(pagesOf(['risk'])).toEqual(['dashboard', 'customers', 'merchants']);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
@@ -26,6 +46,14 @@ describe('console roles', () => {
     expect(canGrantTier(['outreach_agent'])).toBe(true);
     expect(canGrantTier(['outreach_manager'])).toBe(true);
     expect(canGrantTier(['support', 'risk', 'auditor'])).toBe(false);
+  });
+
+  it('lets only admins onboard merchants, and admins and risk change their status', () => {
+    expect(canOnboardMerchant(['admin'])).toBe(true);
+    expect(canOnboardMerchant(['risk', 'support', 'auditor'])).toBe(false);
+    expect(canChangeMerchantStatus(['risk'])).toBe(true);
+    expect(canChangeMerchantStatus(['admin'])).toBe(true);
+    expect(canChangeMerchantStatus(['support', 'auditor', 'marketing'])).toBe(false);
   });
 
   it('lands on the first useful page', () => {

@@ -3,7 +3,13 @@
 import type { StaffRole } from '../api/types';
 import type { MessageKey } from '../i18n/dictionaries';
 
-export type ConsolePage = 'dashboard' | 'customers' | 'smsOutbox' | 'ledger' | 'staff';
+export type ConsolePage =
+  | 'dashboard'
+  | 'customers'
+  | 'smsOutbox'
+  | 'ledger'
+  | 'staff'
+  | 'merchants';
 
 /** Each page with its path under /console, its menu label and the roles that may open it. */
 export const CONSOLE_PAGES: readonly {
@@ -22,7 +28,18 @@ export const CONSOLE_PAGES: readonly {
   { page: 'smsOutbox', path: 'sms-outbox', label: 'console.smsOutbox', roles: ['admin'] },
   { page: 'ledger', path: 'ledger', label: 'console.ledger', roles: ['admin', 'auditor'] },
   { page: 'staff', path: 'staff', label: 'console.staff', roles: ['admin'] },
+  {
+    page: 'merchants',
+    path: 'merchants',
+    label: 'console.merchants',
+    roles: ['admin', 'risk', 'support', 'auditor'],
+  },
 ];
+
+/** Who may onboard a merchant (POST /staff/merchants). */
+export const MERCHANT_ONBOARD_ROLES: readonly StaffRole[] = ['admin'];
+/** Who may approve, suspend or reinstate a merchant (POST /staff/merchants/{id}/status). */
+export const MERCHANT_STATUS_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
 /** The roles that may grant a customer tier I (verified in person). */
 export const TIER_GRANT_ROLES: readonly StaffRole[] = [
@@ -47,6 +64,14 @@ export function visiblePages(roles: readonly StaffRole[]) {
 
 export function canGrantTier(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, TIER_GRANT_ROLES);
+}
+
+export function canOnboardMerchant(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, MERCHANT_ONBOARD_ROLES);
+}
+
+export function canChangeMerchantStatus(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, MERCHANT_STATUS_ROLES);
 }
 
 /** Where a staff member lands after logging in: the first page useful for the roles. */

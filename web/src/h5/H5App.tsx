@@ -12,7 +12,13 @@
 //   /withdraw         withdraw to a card                                       (needs log-in)
 //   /transfer         transfer to a phone number with a memo                   (needs log-in)
 //   /history          history with type/date filters and infinite scroll       (needs log-in)
-// Without a session, or after any 401, the pages that need log-in go to /login.
+//   /scan             scan a merchant QR (camera or picture upload) and pay   (needs log-in)
+//   /pay?qr=          hosted checkout of a merchant's online order            (needs log-in)
+//   /paycode          payment code (QR + barcode + digits), confirm payments  (needs log-in)
+//   /payments         my payments to merchants; /payments/:id with refunds    (needs log-in)
+//   /small-payments   small-payment (免密) settings                            (needs log-in)
+// Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
+// which returns there after logging in.
 //
 // Test ids (data-testid). Inputs carry the id on the native <input>/<textarea>, so
 // page.getByTestId(id).fill(...) works. Every form has one error line "form-error" whose
@@ -39,6 +45,26 @@
 //             history-entry-counterparty, history-entry-amount ("+¥1.00" / "-¥1.00"),
 //             history-entry-type, history-entry-status, history-entry-time, history-entry-memo;
 //             history-end when the last page is shown
+//   home (payments): action-scan, action-paycode, action-payments, action-small-payments
+//   scan:     scan-camera, scan-camera-stop, scan-video, scan-camera-error, scan-upload (the
+//             <input type="file">: setInputFiles works)
+//   pay (scan and checkout): pay-preview (data-kind static|dynamic), pay-merchant,
+//             pay-category, pay-order-no, pay-amount (data-fen; dynamic only),
+//             pay-amount-input (static only), pay-submit; after paying pay-success
+//             (data-payment-id, data-status) with pay-success-amount (data-fen),
+//             pay-success-merchant, pay-detail, pay-done
+//   paycode:  paycode-digits (data-code = the 18 digits), paycode-countdown (data-seconds-left),
+//             paycode-qr, paycode-barcode, paycode-pending (data-payment-id, data-amount-fen)
+//             with paycode-confirm / paycode-decline, paycode-answered (data-payment-id),
+//             paycode-small-payments
+//   small payments: small-enabled (data-checked; click the switch inside), small-per-payment,
+//             small-per-day, small-save
+//   payments: payments-list, payment-item (data-payment-id, data-status, data-amount-fen,
+//             data-refunded-fen) with payment-item-status, payment-item-refunded;
+//             payments-more, payments-empty
+//   payment detail: payment-detail (data-payment-id, data-status), payment-merchant,
+//             payment-amount (data-fen), payment-status, payment-refunded (data-fen),
+//             refund-list, refund-item (data-refund-id, data-fen, data-status) with refund-status
 import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
@@ -48,13 +74,18 @@ import { Navigate, Route, Routes, useNavigate } from 'react-router';
 import { customerSession } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
 import { CardsPage } from './CardsPage';
+import { CheckoutPage } from './CheckoutPage';
 import { RequireCustomer } from './common';
 import { HistoryPage } from './HistoryPage';
 import { HomePage } from './HomePage';
 import { IdentityPage } from './IdentityPage';
 import { LoginPage } from './LoginPage';
 import { MoneyMovePage } from './MoneyMovePage';
+import { PayCodePage } from './PayCodePage';
+import { PaymentDetailPage, PaymentsPage } from './PaymentsPage';
 import { RegisterPage } from './RegisterPage';
+import { ScanPage } from './ScanPage';
+import { SmallPaymentsPage } from './SmallPaymentsPage';
 import { TransferPage } from './TransferPage';
 import { WelcomePage } from './WelcomePage';
 import './react19';
@@ -86,6 +117,12 @@ export default function H5App() {
           />
           <Route path="transfer" element={guarded(<TransferPage />)} />
           <Route path="history" element={guarded(<HistoryPage />)} />
+          <Route path="scan" element={guarded(<ScanPage />)} />
+          <Route path="pay" element={guarded(<CheckoutPage />)} />
+          <Route path="paycode" element={guarded(<PayCodePage />)} />
+          <Route path="payments" element={guarded(<PaymentsPage />)} />
+          <Route path="payments/:id" element={guarded(<PaymentDetailPage />)} />
+          <Route path="small-payments" element={guarded(<SmallPaymentsPage />)} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </div>

@@ -109,7 +109,7 @@ export function HistoryPage() {
       <div className="h5-filter" data-testid="history-filter">
         <Selector<HistoryType>
           multiple
-          columns={4}
+          columns={3}
           options={typeOptions}
           value={draft.types}
           onChange={(types) => setDraft((previous) => ({ ...previous, types }))}

@@ -28,6 +28,11 @@ const LIMIT_ROWS: readonly (keyof Omit<Limits, 'currency'>)[] = [
   'spent_this_year',
 ];
 
+const PAY_ACTIONS: readonly { key: MessageKey; path: string; testId: string }[] = [
+  { key: 'home.scan', path: '/scan', testId: 'action-scan' },
+  { key: 'home.paycode', path: '/paycode', testId: 'action-paycode' },
+];
+
 const ACTIONS: readonly { key: MessageKey; path: string; testId: string }[] = [
   { key: 'home.topUp', path: '/top-up', testId: 'action-top-up' },
   { key: 'home.withdraw', path: '/withdraw', testId: 'action-withdraw' },
@@ -80,6 +85,20 @@ export function HomePage() {
           )}
           {customer && <div className="h5-phone">{customer.phone}</div>}
         </div>
+        <Grid columns={2} gap={8} className="h5-pay-actions">
+          {PAY_ACTIONS.map((action) => (
+            <Grid.Item key={action.key}>
+              <button
+                type="button"
+                className="h5-action h5-action-pay"
+                onClick={() => navigate(action.path)}
+                data-testid={action.testId}
+              >
+                {t(action.key)}
+              </button>
+            </Grid.Item>
+          ))}
+        </Grid>
         <Grid columns={4} gap={8}>
           {ACTIONS.map((action) => (
             <Grid.Item key={action.key}>
@@ -99,6 +118,12 @@ export function HomePage() {
       <List>
         <List.Item onClick={() => navigate('/history')} data-testid="action-history">
           {t('home.history')}
+        </List.Item>
+        <List.Item onClick={() => navigate('/payments')} data-testid="action-payments">
+          {t('home.payments')}
+        </List.Item>
+        <List.Item onClick={() => navigate('/small-payments')} data-testid="action-small-payments">
+          {t('small.title')}
         </List.Item>
         <List.Item
           onClick={() => navigate('/identity')}

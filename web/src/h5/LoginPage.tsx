@@ -1,16 +1,17 @@
 import { Button, Form } from 'antd-mobile';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { customerApi, customerSession } from '../api/session';
 import { logIn } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
-import { FieldInput, FormError, H5Page } from './common';
+import { afterLogInPath, FieldInput, FormError, H5Page } from './common';
 import { isValidPhone } from './validation';
 
 export function LoginPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -28,7 +29,7 @@ export function LoginPage() {
     try {
       const answer = await logIn(customerApi, phone.trim(), password);
       customerSession.start(answer.token);
-      navigate('/home', { replace: true });
+      navigate(afterLogInPath(params.get('next')), { replace: true });
     } catch (error) {
       setApiError(error);
       setSubmitting(false);

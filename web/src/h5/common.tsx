@@ -10,7 +10,7 @@ import {
   type TextAreaRef,
 } from 'antd-mobile';
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Navigate, useNavigate } from 'react-router';
+import { Navigate, useLocation, useNavigate } from 'react-router';
 
 import { ApiError } from '../api/client';
 import { customerSession } from '../api/session';
@@ -59,9 +59,27 @@ export function FormError({ error, text }: { error?: unknown; text?: string | nu
   );
 }
 
-/** Renders the page only with a customer session; otherwise goes to the log-in page. */
+/**
+ * Where to go after logging in: `next` when it is a path of this app ("/pay?qr=…"), else /home.
+ * Anything that could leave the site ("//evil.example", "https:…") is ignored.
+ */
+export function afterLogInPath(next: string | null): string {
+  if (next === null || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) {
+    return '/home';
+  }
+  return next;
+}
+
+/**
+ * Renders the page only with a customer session; otherwise goes to the log-in page, which comes
+ * back here afterwards (?next=).
+ */
 export function RequireCustomer({ children }: { children: ReactNode }) {
-  if (customerSession.token() === null) return <Navigate to="/login" replace />;
+  const location = useLocation();
+  if (customerSession.token() === null) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/login?next=${next}`} replace />;
+  }
   return <>{children}</>;
 }
 

@@ -1,0 +1,133 @@
+// The merchant portal's endpoints of API v1, one function each. The portal calls them with a
+// merchant session token (Bearer); a merchant's own server would sign with an API key instead.
+// Charges and refunds move money and carry the Idempotency-Key of the user action.
+import type { ApiClient } from './client';
+import type {
+  ApiKey,
+  IssuedApiKey,
+  Merchant,
+  MerchantSessionAnswer,
+  Order,
+  OrderPage,
+  Payment,
+  PaymentPage,
+  Refund,
+} from './types';
+
+/** What a merchant (or staff onboarding one) fills in. */
+export interface MerchantApplication {
+  legal_name: string;
+  credit_code: string;
+  category: string;
+  settlement_bank_code: string;
+  settlement_account: string;
+  contact_phone: string;
+  username: string;
+  password: string;
+}
+
+export function applyAsMerchant(api: ApiClient, application: MerchantApplication) {
+  return api.post<Merchant>('/api/v1/merchant-applications', application);
+}
+
+export function merchantLogIn(api: ApiClient, username: string, password: string) {
+  return api.post<MerchantSessionAnswer>('/api/v1/merchant/sessions', { username, password });
+}
+
+export function merchantLogOut(api: ApiClient): Promise<void> {
+  return api.delete<void>('/api/v1/merchant/sessions/current');
+}
+
+export function getMerchantMe(api: ApiClient): Promise<Merchant> {
+  return api.get<Merchant>('/api/v1/merchant/me');
+}
+
+export type QrImageFormat = 'png' | 'svg';
+
+export function getStaticQrImage(api: ApiClient, format: QrImageFormat): Promise<Blob> {
+  return api.getBlob(`/api/v1/merchant/qr?format=${format}`);
+}
+
+export function getOrderQrImage(api: ApiClient, id: string, format: QrImageFormat) {
+  return api.getBlob(`/api/v1/merchant/orders/${encodeURIComponent(id)}/qr?format=${format}`);
+}
+
+export const MERCHANT_PAGE_SIZE = 20;
+
+function pageQuery(cursor: string | null): string {
+  const params = new URLSearchParams();
+  params.set('limit', String(MERCHANT_PAGE_SIZE));
+  if (cursor !== null) params.set('cursor', cursor);
+  return `?${params.toString()}`;
+}
+
+export interface NewOrder {
+  merchant_order_no: string;
+  amount: number;
+  currency: 'CNY';
+  description?: string;
+  expires_in_seconds?: number;
+}
+
+/** The same merchant_order_no answers the same order, so it doubles as the idempotency key. */
+export function createOrder(api: ApiClient, order: NewOrder): Promise<Order> {
+  return api.post<Order>('/api/v1/merchant/orders', order);
+}
+
+export function listOrders(api: ApiClient, cursor: string | null): Promise<OrderPage> {
+  return api.get<OrderPage>(`/api/v1/merchant/orders${pageQuery(cursor)}`);
+}
+
+export function getOrder(api: ApiClient, id: string): Promise<Order> {
+  return api.get<Order>(`/api/v1/merchant/orders/${encodeURIComponent(id)}`);
+}
+
+export function closeOrder(api: ApiClient, id: string): Promise<Order> {
+  return api.post<Order>(`/api/v1/merchant/orders/${encodeURIComponent(id)}/close`, {});
+}
+
+export function chargePaymentCode(
+  api: ApiClient,
+  code: string,
+  amountFen: number,
+  idempotencyKey: string,
+): Promise<Payment> {
+  const body = { code, amount: amountFen, currency: 'CNY' };
+  return api.postMoney<Payment>('/api/v1/merchant/charges', body, { idempotencyKey });
+}
+
+export function listMerchantPayments(api: ApiClient, cursor: string | null) {
+  return api.get<PaymentPage>(`/api/v1/merchant/payments${pageQuery(cursor)}`);
+}
+
+export function getMerchantPayment(api: ApiClient, id: string): Promise<Payment> {
+  return api.get<Payment>(`/api/v1/merchant/payments/${encodeURIComponent(id)}`);
+}
+
+export interface RefundRequest {
+  amount: number;
+  currency: 'CNY';
+  reason?: string;
+}
+
+export function refundPayment(
+  api: ApiClient,
+  paymentId: string,
+  request: RefundRequest,
+  idempotencyKey: string,
+): Promise<Refund> {
+  const path = `/api/v1/merchant/payments/${encodeURIComponent(paymentId)}/refunds`;
+  return api.postMoney<Refund>(path, request, { idempotencyKey });
+}
+
+export function issueApiKey(api: ApiClient): Promise<IssuedApiKey> {
+  return api.post<IssuedApiKey>('/api/v1/merchant/api-keys', {});
+}
+
+export async function listApiKeys(api: ApiClient): Promise<ApiKey[]> {
+  return (await api.get<{ keys: ApiKey[] }>('/api/v1/merchant/api-keys')).keys;
+}
+
+export function revokeApiKey(api: ApiClient, keyId: string): Promise<void> {
+  return api.delete<void>(`/api/v1/merchant/api-keys/${encodeURIComponent(keyId)}`);
+}

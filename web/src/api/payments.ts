@@ -1,0 +1,68 @@
+// The customer's payment endpoints of API v1: scanning and paying merchant QR codes, online
+// checkout, payment codes (付款码), confirming payments taken by code, and small-payment (免密)
+// settings. Payments carry the Idempotency-Key of the user action.
+import type { ApiClient } from './client';
+import type {
+  Payment,
+  PaymentDeviceAnswer,
+  PaymentPage,
+  ScanPreview,
+  SmallPayments,
+} from './types';
+
+export function previewScan(api: ApiClient, qr: string): Promise<ScanPreview> {
+  return api.post<ScanPreview>('/api/v1/me/scans', { qr });
+}
+
+export interface PayRequest {
+  qr: string;
+  /** Only for a static QR: the customer types it. */
+  amount?: number;
+  currency: 'CNY';
+  via?: 'scan' | 'checkout';
+}
+
+export function pay(api: ApiClient, request: PayRequest, idempotencyKey: string): Promise<Payment> {
+  return api.postMoney<Payment>('/api/v1/me/payments', request, { idempotencyKey });
+}
+
+export const PAYMENTS_PAGE_SIZE = 20;
+
+export function listMyPayments(
+  api: ApiClient,
+  cursor: string | null,
+  status?: 'awaiting_confirmation',
+): Promise<PaymentPage> {
+  const params = new URLSearchParams();
+  params.set('limit', String(PAYMENTS_PAGE_SIZE));
+  if (cursor !== null) params.set('cursor', cursor);
+  if (status !== undefined) params.set('status', status);
+  return api.get<PaymentPage>(`/api/v1/me/payments?${params.toString()}`);
+}
+
+export function getMyPayment(api: ApiClient, id: string): Promise<Payment> {
+  return api.get<Payment>(`/api/v1/me/payments/${encodeURIComponent(id)}`);
+}
+
+export function confirmPayment(api: ApiClient, id: string): Promise<Payment> {
+  return api.post<Payment>(`/api/v1/me/payments/${encodeURIComponent(id)}/confirm`, {});
+}
+
+export function declinePayment(api: ApiClient, id: string): Promise<Payment> {
+  return api.post<Payment>(`/api/v1/me/payments/${encodeURIComponent(id)}/decline`, {});
+}
+
+export function registerPaymentDevice(api: ApiClient): Promise<PaymentDeviceAnswer> {
+  return api.post<PaymentDeviceAnswer>('/api/v1/me/payment-device', {});
+}
+
+export function getSmallPayments(api: ApiClient): Promise<SmallPayments> {
+  return api.get<SmallPayments>('/api/v1/me/small-payments');
+}
+
+export function putSmallPayments(
+  api: ApiClient,
+  settings: Omit<SmallPayments, 'currency'>,
+): Promise<SmallPayments> {
+  return api.put<SmallPayments>('/api/v1/me/small-payments', settings);
+}

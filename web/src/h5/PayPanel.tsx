@@ -1,0 +1,144 @@
+// Paying a scanned or opened merchant QR: the preview from POST /me/scans (merchant, category,
+// the order's amount or an amount field for a static QR), the pay button, and the result. One
+// Idempotency-Key per user action, reused on retry (api/idempotency.ts).
+import { Button, Card, Form, Result } from 'antd-mobile';
+import { useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+
+import { ActionKey } from '../api/idempotency';
+import { pay, type PayRequest } from '../api/payments';
+import { customerApi } from '../api/session';
+import type { Payment, ScanPreview } from '../api/types';
+import { useI18n } from '../i18n/I18nProvider';
+import { formatFen, parseYuan } from '../money';
+import { FieldInput, FormError } from './common';
+
+/** The largest amount a customer can type for a static QR (the API's maximum). */
+const MAX_PAY_FEN = 100_000_000n;
+
+export function PaymentSuccess({ payment }: { payment: Payment }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <div data-testid="pay-success" data-payment-id={payment.id} data-status={payment.status}>
+      <Result
+        status="success"
+        title={t('pay.success')}
+        description={
+          <>
+            <div data-testid="pay-success-amount" data-fen={payment.amount}>
+              {formatFen(payment.amount)}
+            </div>
+            <div data-testid="pay-success-merchant">{payment.merchant?.name ?? ''}</div>
+          </>
+        }
+      />
+      <div className="h5-page">
+        <Button block onClick={() => navigate(`/payments/${payment.id}`)} data-testid="pay-detail">
+          {t('pay.viewDetail')}
+        </Button>
+        <Button block fill="none" onClick={() => navigate('/home')} data-testid="pay-done">
+          {t('pay.done')}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function PayPanel({
+  qr,
+  preview,
+  via,
+}: {
+  qr: string;
+  preview: ScanPreview;
+  via: 'scan' | 'checkout';
+}) {
+  const { t } = useI18n();
+  const [amount, setAmount] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [apiError, setApiError] = useState<unknown>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [paid, setPaid] = useState<Payment | null>(null);
+  const action = useRef(new ActionKey());
+
+  if (paid !== null) return <PaymentSuccess payment={paid} />;
+
+  const submit = async () => {
+    setApiError(null);
+    const request: PayRequest = { qr, currency: 'CNY', via };
+    if (preview.amount === null) {
+      const parsed = parseYuan(amount, { maxFen: MAX_PAY_FEN });
+      if (!parsed.ok) {
+        setMessage(t(`error.amount.${parsed.error}`));
+        return;
+      }
+      request.amount = parsed.fen;
+    }
+    setMessage(null);
+    setSubmitting(true);
+    try {
+      const payment = await pay(customerApi, request, action.current.keyFor(request));
+      action.current.settle();
+      setPaid(payment);
+    } catch (error) {
+      action.current.settle(error);
+      setApiError(error);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <div data-testid="pay-preview" data-kind={preview.kind}>
+      <Card className="h5-page">
+        <div className="h5-pay-merchant" data-testid="pay-merchant">
+          {preview.merchant.name}
+        </div>
+        <div className="h5-muted" data-testid="pay-category">
+          {preview.merchant.category_name}
+        </div>
+        {preview.order && (
+          <div className="h5-muted" data-testid="pay-order-no">
+            {t('pay.orderNo')} {preview.order.merchant_order_no}
+          </div>
+        )}
+        {preview.amount !== null && (
+          <div className="h5-balance" data-testid="pay-amount" data-fen={preview.amount}>
+            {formatFen(preview.amount)}
+          </div>
+        )}
+      </Card>
+      <Form
+        layout="vertical"
+        footer={
+          <Button
+            block
+            color="primary"
+            size="large"
+            onClick={submit}
+            loading={submitting}
+            data-testid="pay-submit"
+          >
+            {t('pay.submit')}
+          </Button>
+        }
+      >
+        {preview.amount === null && (
+          <Form.Item label={t('pay.enterAmount')}>
+            <FieldInput
+              testId="pay-amount-input"
+              inputMode="decimal"
+              maxLength={20}
+              placeholder={t('move.amount.placeholder')}
+              value={amount}
+              onChange={setAmount}
+              onEnterPress={submit}
+            />
+          </Form.Item>
+        )}
+      </Form>
+      <FormError error={apiError} text={message} />
+    </div>
+  );
+}
