@@ -69,6 +69,16 @@ struct PayoutRequest {
 
 // Ask the bank to confirm that the card is the holder's and to issue a token for it. The PAN
 // goes to the bank here and nowhere else; the request as a whole must never be logged.
+// Money to a business bank account (a merchant's settlement account), not a card.
+struct AccountPayoutRequest {
+  std::string request_id;
+  std::string bank_code;       // e.g. "ICBC"
+  std::string account_number;  // digits, 8-30
+  std::string account_name;    // the holder (a merchant's legal name)
+  int64_t amount_fen = 0;
+  std::string currency{kCurrencyCny};
+};
+
 struct CardBindingRequest {
   std::string request_id;
   std::string pan;  // Normalised digits (identity::NormalizePan).
@@ -97,6 +107,8 @@ class BankGateway {
   virtual BankResult Capture(const std::string& auth_id) = 0;
   virtual BankResult Void(const std::string& auth_id) = 0;
   virtual BankResult Payout(const PayoutRequest& request) = 0;
+  // Idempotent by request_id, like Payout; Status finds it (kind kPayout).
+  virtual BankResult PayAccount(const AccountPayoutRequest& request) = 0;
   virtual TransactionStatus Status(const std::string& request_id) = 0;
   // Approved: bank_reference is the card token (never the PAN). Idempotent by request_id, like
   // the money requests: a retry after a timeout gets the same token. A card that is not the

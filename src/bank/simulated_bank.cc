@@ -52,6 +52,11 @@ int64_t SimulatedBank::TotalMoneyFen() const {
     QB_ASSERT(sum.has_value());
     total = *sum;
   }
+  for (const auto& [account, balance] : accounts_) {
+    std::optional<int64_t> sum = CheckedAdd(total, balance);
+    QB_ASSERT(sum.has_value());
+    total = *sum;
+  }
   return total;
 }
 
@@ -67,6 +72,56 @@ BankResult SimulatedBank::Payout(const PayoutRequest& request) {
   std::lock_guard lock(mutex_);
   return StartTransaction(TransactionKind::kPayout, request.request_id, request.card_token,
                           request.amount_fen, request.currency);
+}
+
+BankResult SimulatedBank::PayAccount(const AccountPayoutRequest& request) {
+  Sleep();
+  std::lock_guard lock(mutex_);
+  const std::string& number = request.account_number;
+  bool digits = number.size() >= 8 && number.size() <= 30;
+  for (char c : number) digits = digits && c >= '0' && c <= '9';
+  if (request.request_id.empty() || request.request_id.size() > kMaxRequestIdBytes || !digits ||
+      request.amount_fen <= 0 || request.currency != kCurrencyCny) {
+    return BankResult{BankResultCode::kInvalidRequest, ""};
+  }
+  Failure failure = DrawFailure();
+  if (failure == Failure::kUnavailable) return BankResult{BankResultCode::kUnavailable, ""};
+  if (failure == Failure::kTimeoutLost) return BankResult{BankResultCode::kTimeout, ""};
+  // The account is recorded as the transaction's "card" so a reused request id is recognised.
+  const std::string key = "account:" + number;
+  BankResult result;
+  auto it = requests_.find(request.request_id);
+  if (it != requests_.end()) {
+    const Transaction& first = it->second;
+    const bool same = first.kind == TransactionKind::kPayout && first.card_token == key &&
+                      first.amount_fen == request.amount_fen;
+    result = same ? first.result : BankResult{BankResultCode::kRequestIdReused, ""};
+  } else if (requests_.size() >= options_.max_requests) {
+    return BankResult{BankResultCode::kUnavailable, ""};
+  } else {
+    Transaction transaction{
+        TransactionKind::kPayout, key, request.amount_fen, {}, AuthorizationState::kNone};
+    BankResultCode code = BankResultCode::kApproved;
+    std::optional<int64_t> balance = CheckedAdd(accounts_[number], request.amount_fen);
+    std::optional<int64_t> settlement = CheckedSub(settlement_fen_, request.amount_fen);
+    if (request.amount_fen > options_.max_amount_fen || !balance || !settlement) {
+      code = BankResultCode::kDeclinedLimit;
+    } else {
+      accounts_[number] = *balance;
+      settlement_fen_ = *settlement;
+    }
+    transaction.result = BankResult{code, NextReference()};
+    result = transaction.result;
+    requests_.emplace(request.request_id, std::move(transaction));
+  }
+  if (failure == Failure::kTimeoutProcessed) return BankResult{BankResultCode::kTimeout, ""};
+  return result;
+}
+
+int64_t SimulatedBank::AccountBalanceFen(const std::string& account_number) const {
+  std::lock_guard lock(mutex_);
+  auto it = accounts_.find(account_number);
+  return it == accounts_.end() ? 0 : it->second;
 }
 
 BankResult SimulatedBank::Capture(const std::string& auth_id) {

@@ -61,13 +61,16 @@ class SimulatedBank final : public BankGateway {
 
   std::optional<SimulatedCard> Card(const std::string& card_token) const;
   int64_t settlement_fen() const;
-  // Sum of card balances plus settlement: constant between AddCard calls.
+  // Sum of card balances, business accounts and settlement: constant between AddCard calls.
   int64_t TotalMoneyFen() const;
 
   BankResult Authorize(const DebitRequest& request) override;
   BankResult Capture(const std::string& auth_id) override;
   BankResult Void(const std::string& auth_id) override;
   BankResult Payout(const PayoutRequest& request) override;
+  BankResult PayAccount(const AccountPayoutRequest& request) override;
+  // What business accounts received through PayAccount.
+  int64_t AccountBalanceFen(const std::string& account_number) const;
   TransactionStatus Status(const std::string& request_id) override;
   BankResult BindCard(const CardBindingRequest& request) override;
 
@@ -103,9 +106,10 @@ class SimulatedBank final : public BankGateway {
 
   const SimulatedBankOptions options_;
   mutable std::mutex mutex_;
-  std::mt19937_64 rng_;                                         // guarded by mutex_
-  std::map<std::string, SimulatedCard> cards_;                  // guarded by mutex_
-  std::unordered_map<std::string, Transaction> requests_;       // by request_id; guarded
+  std::mt19937_64 rng_;                                    // guarded by mutex_
+  std::map<std::string, SimulatedCard> cards_;             // guarded by mutex_
+  std::map<std::string, int64_t> accounts_;                // business account → received; guarded
+  std::unordered_map<std::string, Transaction> requests_;  // by request_id; guarded
   std::unordered_map<std::string, std::string> auth_requests_;  // auth_id -> request_id
   std::unordered_map<std::string, Binding> binding_requests_;   // by request_id; guarded
   std::unordered_map<std::string, std::string> token_by_pan_;   // PAN hash -> token; guarded

@@ -261,6 +261,23 @@ struct RecordInvoice {
   InvoiceRow invoice;  // payment_id and the platform's fields; merchant and customer are checked.
 };
 
+// T+1 settlement: pays out what the merchant took up to and including `business_day` (China
+// time, days since the epoch; must be before the batch's day) and has not been paid yet, at most
+// its available balance, as a pending transfer merchant → bank clearing. One per merchant and
+// day (again: kDuplicate with the first's id). Reply::value is the amount.
+struct StartSettlement {
+  uint64_t settlement_id = 0;
+  uint64_t merchant_id = 0;
+  int64_t business_day = 0;
+};
+
+// The bank paid the settlement (post) or refused it (void: the money goes back to the days
+// still to settle).
+struct FinishSettlement {
+  uint64_t settlement_id = 0;
+  bool paid = false;
+};
+
 using Command =
     std::variant<CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer,
                  RecordLogin, CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard,
@@ -268,7 +285,7 @@ using Command =
                  CreateStaffSession, ApplyMerchant, ReviewMerchant, RecordMerchantLogin,
                  CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
                  SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
-                 RecordInvoice>;
+                 RecordInvoice, StartSettlement, FinishSettlement>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -305,6 +322,8 @@ enum class CommandType : uint16_t {
   kConfirmPayment = 31,
   kRefund = 32,
   kRecordInvoice = 33,
+  kStartSettlement = 34,
+  kFinishSettlement = 35,
 };
 
 CommandType TypeOf(const Command& command);
@@ -393,6 +412,9 @@ enum class PaymentResult : uint8_t {
   kRefundExceedsPayment = 28,
   kMerchantInsufficientFunds = 29,  // The merchant's account cannot cover the refund.
   kPaymentNotCompleted = 30,        // Refunding a payment still awaiting confirmation.
+  kNothingToSettle = 31,
+  kSettlementNotFound = 32,
+  kSettlementFinished = 33,  // FinishSettlement of one already paid or failed.
 };
 
 std::string_view PaymentResultName(PaymentResult result);

@@ -50,6 +50,8 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, ConfirmPayment>) return CommandType::kConfirmPayment;
         if constexpr (std::is_same_v<T, Refund>) return CommandType::kRefund;
         if constexpr (std::is_same_v<T, RecordInvoice>) return CommandType::kRecordInvoice;
+        if constexpr (std::is_same_v<T, StartSettlement>) return CommandType::kStartSettlement;
+        if constexpr (std::is_same_v<T, FinishSettlement>) return CommandType::kFinishSettlement;
       },
       command);
 }
@@ -122,6 +124,10 @@ std::string_view CommandTypeName(CommandType type) {
       return "refund";
     case CommandType::kRecordInvoice:
       return "record_invoice";
+    case CommandType::kStartSettlement:
+      return "start_settlement";
+    case CommandType::kFinishSettlement:
+      return "finish_settlement";
   }
   return "unknown";
 }
@@ -309,6 +315,13 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U32(r.tax_rate_bp);
     writer.I64(r.issued_ns);
     writer.U8(r.issued_locally ? 1 : 0);
+  } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
+    writer.U64(c->settlement_id);
+    writer.U64(c->merchant_id);
+    writer.I64(c->business_day);
+  } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {
+    writer.U64(c->settlement_id);
+    writer.U8(c->paid ? 1 : 0);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -632,6 +645,21 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       r.issued_ns = reader.I64();
       if (!Bool(&reader, &r.issued_locally)) return false;
       *command = std::move(c);
+      break;
+    }
+    case CommandType::kStartSettlement: {
+      StartSettlement c;
+      c.settlement_id = reader.U64();
+      c.merchant_id = reader.U64();
+      c.business_day = reader.I64();
+      *command = c;
+      break;
+    }
+    case CommandType::kFinishSettlement: {
+      FinishSettlement c;
+      c.settlement_id = reader.U64();
+      if (!Bool(&reader, &c.paid)) return false;
+      *command = c;
       break;
     }
     default:

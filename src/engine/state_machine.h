@@ -79,6 +79,9 @@ class StateMachine {
   PaymentResult ApplyPay(const Pay& command, Reply* reply);
   PaymentResult ApplyConfirm(const ConfirmPayment& command);
   PaymentResult ApplyRefund(const Refund& command, Reply* reply);
+  PaymentResult ApplyStartSettlement(const StartSettlement& command, Reply* reply);
+  PaymentResult ApplyFinishSettlement(const FinishSettlement& command);
+  void ProjectSettlement(uint64_t settlement_id);
   PaymentResult CheckPayer(const identity::Customer& customer, int64_t amount_fen) const;
   // Posts the payment's hold (or, for a direct payment, moves the money) with its fee, linked.
   PaymentResult MoveMoney(const payments::Payment& payment, bool from_hold);

@@ -1,6 +1,8 @@
 // The merchant and payment commands of the state machine (see command.h for each command's
 // contract). Split from state_machine.cc only to keep files readable; same class, same rules:
 // pure, deterministic, every money movement one linked ledger chain.
+#include <algorithm>
+
 #include "base/assert.h"
 #include "base/checked.h"
 #include "engine/state_machine.h"
@@ -184,6 +186,8 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
     Touch(t.debit_account_id);
     Touch(t.credit_account_id);
   }
+  payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_),
+                         payment.amount_fen - payment.fee_fen);
   return PaymentResult::kOk;
 }
 
@@ -386,12 +390,88 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   }
   payment->refunded_fen = *refunded_after;
   payment->fee_refunded_fen += fee_back;
+  payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_), -(c.amount_fen - fee_back));
   if (projection_ != nullptr) {
     projection_->refunds.push_back(RefundRow{c.refund_id, payment->id, merchant.id, customer.id,
                                              c.amount_fen, fee_back, batch_time_ns_});
   }
   ProjectPayment(payment->id);
   reply->value = static_cast<uint64_t>(payment->refunded_fen);
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::ApplyStartSettlement(const StartSettlement& c, Reply* reply) {
+  if (c.settlement_id == 0 || c.business_day >= ChinaDay(batch_time_ns_)) {
+    return PaymentResult::kInvalid;  // T+1: a day is settled once it is over.
+  }
+  const Merchant* merchant = payments_.FindMerchant(c.merchant_id);
+  if (merchant == nullptr) return PaymentResult::kMerchantNotFound;
+  if (const uint64_t existing = payments_.FindSettlementOf(c.merchant_id, c.business_day);
+      existing != 0) {
+    reply->value = existing;
+    return PaymentResult::kDuplicate;
+  }
+  // Payouts of a suspended merchant wait until it is reinstated (risk may be looking at it).
+  if (merchant->status != MerchantStatus::kActive) return PaymentResult::kMerchantNotActive;
+  if (ledger_.FindTransfer(c.settlement_id) != nullptr) return PaymentResult::kDuplicate;
+  const ledger::Account& account = *ledger_.FindAccount(merchant->account_id);
+  const int64_t available = account.CreditBalance() - account.debits_pending;
+  const int64_t amount =
+      std::min(payments_.UnsettledUpTo(c.merchant_id, c.business_day), available);
+  if (amount <= 0) return PaymentResult::kNothingToSettle;
+  ledger::Transfer hold;
+  hold.id = c.settlement_id;
+  hold.debit_account_id = merchant->account_id;
+  hold.credit_account_id = kBankClearingAccountId;
+  hold.amount = amount;
+  hold.ledger = ledger::kLedgerCny;
+  hold.code = ledger::transfer_codes::kSettlement;
+  hold.user_data = merchant->id;
+  hold.flags = ledger::transfer_flags::kPending;
+  EnsureBankClearingAccount();
+  ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
+  QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+  if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
+  Touch(hold.debit_account_id);
+  Touch(hold.credit_account_id);
+  payments_.TakeUnsettled(c.merchant_id, c.business_day, amount);
+  payments_.AddSettlement(payments::Settlement{c.settlement_id, c.merchant_id, c.business_day,
+                                               amount, batch_time_ns_,
+                                               payments::SettlementState::kProcessing});
+  ProjectSettlement(c.settlement_id);
+  reply->value = static_cast<uint64_t>(amount);
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::ApplyFinishSettlement(const FinishSettlement& c) {
+  payments::Settlement* settlement = payments_.MutableSettlement(c.settlement_id);
+  if (settlement == nullptr) return PaymentResult::kSettlementNotFound;
+  if (settlement->state != payments::SettlementState::kProcessing) {
+    return PaymentResult::kSettlementFinished;
+  }
+  const ledger::Transfer& hold = *ledger_.FindTransfer(settlement->id);
+  ledger::Transfer finish = hold;
+  finish.id = DerivedId(settlement->id, c.paid ? "post" : "void");
+  finish.pending_id = settlement->id;
+  finish.amount = c.paid ? hold.amount : 0;
+  finish.timestamp_ns = 0;
+  finish.timeout_s = 0;
+  finish.flags =
+      c.paid ? ledger::transfer_flags::kPostPending : ledger::transfer_flags::kVoidPending;
+  ledger_.CreateTransfers(std::span(&finish, 1), batch_time_ns_, &transfer_results_);
+  QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+  if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(finish.id));
+  Touch(finish.debit_account_id);
+  Touch(finish.credit_account_id);
+  if (c.paid) {
+    settlement->state = payments::SettlementState::kPaid;
+  } else {
+    settlement->state = payments::SettlementState::kFailed;
+    // Not paid: the money is the merchant's to settle again, with its day.
+    payments_.AddUnsettled(settlement->merchant_id, settlement->business_day,
+                           settlement->amount_fen);
+  }
+  ProjectSettlement(settlement->id);
   return PaymentResult::kOk;
 }
 
@@ -511,6 +591,10 @@ Reply StateMachine::ApplyPayments(const Command& command) {
       if (projection_ != nullptr) projection_->invoices.push_back(c->invoice);
       r = PaymentResult::kOk;
     }
+  } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
+    r = ApplyStartSettlement(*c, &reply);
+  } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {
+    r = ApplyFinishSettlement(*c);
   } else {
     QB_ASSERT(false && "unhandled command type");
   }
@@ -553,8 +637,22 @@ void StateMachine::ProjectPayment(uint64_t payment_id) {
   }
 }
 
+void StateMachine::ProjectSettlement(uint64_t settlement_id) {
+  if (projection_ == nullptr) return;
+  const payments::Settlement& t = *payments_.FindSettlement(settlement_id);
+  projection_->settlements.push_back(SettlementRow{t.id, t.merchant_id, t.business_day,
+                                                   t.amount_fen, t.created_ns,
+                                                   static_cast<uint8_t>(t.state)});
+}
+
 std::string_view PaymentResultName(PaymentResult result) {
   switch (result) {
+    case PaymentResult::kNothingToSettle:
+      return "nothing_to_settle";
+    case PaymentResult::kSettlementNotFound:
+      return "settlement_not_found";
+    case PaymentResult::kSettlementFinished:
+      return "settlement_finished";
     case PaymentResult::kOk:
       return "ok";
     case PaymentResult::kInvalid:

@@ -66,6 +66,7 @@ inline constexpr uint16_t kPayment = 30;     // Wallet → merchant.
 inline constexpr uint16_t kPaymentFee = 31;  // Merchant → fee income, linked to its payment.
 inline constexpr uint16_t kRefund = 32;      // Merchant → wallet.
 inline constexpr uint16_t kRefundFee = 33;   // Fee income → merchant, linked to its refund.
+inline constexpr uint16_t kSettlement = 34;  // Merchant → bank (a hold, then post/void).
 }  // namespace transfer_codes
 
 struct Transfer {

@@ -9,6 +9,8 @@
 //                small_count:u64 small*          (by customer)
 //                order_count:u64 order*          (ids 1..count)
 //                payment_count:u64 payment*      (by id)
+//                unsettled_count:u64 (merchant:u64 day_count:u32 (day:i64 net:i64)*)*  (by
+//                merchant) settlement_count:u64 settlement* (by id)
 //   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
 //                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
 //                status:u8 created:i64 status_changed:i64 staff:u64
@@ -19,6 +21,7 @@
 //                status:u8 payment:u64
 //   payment   := id:u64 merchant:u64 customer:u64 order:u64 amount:i64 fee:i64 refunded:i64
 //                fee_refunded:i64 created:i64 channel:u8 state:u8 invoice_number
+//   settlement := id:u64 merchant:u64 day:i64 amount:i64 created:i64 state:u8
 #include "payments/payment_book.h"
 
 #include <algorithm>
@@ -77,6 +80,18 @@ std::string_view PaymentChannelName(PaymentChannel channel) {
 }
 
 bool IsPaymentChannel(uint8_t value) { return value >= 1 && value <= 5; }
+
+std::string_view SettlementStateName(SettlementState state) {
+  switch (state) {
+    case SettlementState::kProcessing:
+      return "processing";
+    case SettlementState::kPaid:
+      return "paid";
+    case SettlementState::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
 
 std::string_view OrderStatusName(OrderStatus status) {
   switch (status) {
@@ -207,6 +222,54 @@ uint64_t PaymentBook::FindOrderByMerchantNo(uint64_t merchant_id,
   return it == order_by_merchant_no_.end() ? 0 : it->second;
 }
 
+void PaymentBook::AddUnsettled(uint64_t merchant_id, int64_t day, int64_t net_fen) {
+  if (net_fen == 0) return;
+  std::map<int64_t, int64_t>& days = unsettled_[merchant_id];
+  if ((days[day] += net_fen) == 0) days.erase(day);
+  if (days.empty()) unsettled_.erase(merchant_id);
+}
+
+int64_t PaymentBook::UnsettledUpTo(uint64_t merchant_id, int64_t day) const {
+  auto it = unsettled_.find(merchant_id);
+  if (it == unsettled_.end()) return 0;
+  int64_t sum = 0;
+  for (auto d = it->second.begin(); d != it->second.end() && d->first <= day; ++d) sum += d->second;
+  return sum;
+}
+
+void PaymentBook::TakeUnsettled(uint64_t merchant_id, int64_t day, int64_t amount_fen) {
+  const int64_t sum = UnsettledUpTo(merchant_id, day);
+  auto it = unsettled_.find(merchant_id);
+  if (it != unsettled_.end()) {
+    std::map<int64_t, int64_t>& days = it->second;
+    days.erase(days.begin(), days.upper_bound(day));
+    if (days.empty()) unsettled_.erase(it);
+  }
+  AddUnsettled(merchant_id, day, sum - amount_fen);
+}
+
+void PaymentBook::AddSettlement(Settlement settlement) {
+  const std::string key =
+      std::to_string(settlement.merchant_id) + ":" + std::to_string(settlement.business_day);
+  settlement_by_day_[key] = settlement.id;
+  settlements_.emplace(settlement.id, std::move(settlement));
+}
+
+const Settlement* PaymentBook::FindSettlement(uint64_t id) const {
+  auto it = settlements_.find(id);
+  return it == settlements_.end() ? nullptr : &it->second;
+}
+
+Settlement* PaymentBook::MutableSettlement(uint64_t id) {
+  auto it = settlements_.find(id);
+  return it == settlements_.end() ? nullptr : &it->second;
+}
+
+uint64_t PaymentBook::FindSettlementOf(uint64_t merchant_id, int64_t day) const {
+  auto it = settlement_by_day_.find(std::to_string(merchant_id) + ":" + std::to_string(day));
+  return it == settlement_by_day_.end() ? 0 : it->second;
+}
+
 void PaymentBook::AddPayment(Payment payment) {
   QB_ASSERT(!payments_.contains(payment.id));
   payments_.emplace(payment.id, std::move(payment));
@@ -233,6 +296,9 @@ void PaymentBook::Clear() {
   orders_.clear();
   order_by_merchant_no_.clear();
   payments_.clear();
+  unsettled_.clear();
+  settlements_.clear();
+  settlement_by_day_.clear();
 }
 
 Digest PaymentBook::StateHash() const {
@@ -324,6 +390,26 @@ void PaymentBook::Serialize(std::string* out) const {
     w.U8(static_cast<uint8_t>(p.channel));
     w.U8(static_cast<uint8_t>(p.state));
     w.LengthPrefixed(p.invoice_number);
+  }
+  w.U64(unsettled_.size());
+  for (uint64_t merchant : SortedKeys(unsettled_)) {
+    const std::map<int64_t, int64_t>& days = unsettled_.at(merchant);
+    w.U64(merchant);
+    w.U32(static_cast<uint32_t>(days.size()));
+    for (const auto& [day, net] : days) {
+      w.I64(day);
+      w.I64(net);
+    }
+  }
+  w.U64(settlements_.size());
+  for (uint64_t id : SortedKeys(settlements_)) {
+    const Settlement& t = settlements_.at(id);
+    w.U64(t.id);
+    w.U64(t.merchant_id);
+    w.I64(t.business_day);
+    w.I64(t.amount_fen);
+    w.I64(t.created_ns);
+    w.U8(static_cast<uint8_t>(t.state));
   }
 }
 
@@ -435,6 +521,32 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
     p.invoice_number = text();
     if (payments_.contains(p.id)) return false;
     payments_.emplace(p.id, std::move(p));
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    const uint64_t merchant = r.U64();
+    const uint32_t days = r.U32();
+    if (!plausible(days)) return false;
+    std::map<int64_t, int64_t>& map = unsettled_[merchant];
+    for (uint32_t d = 0; d < days && r.ok(); d++) {
+      const int64_t day = r.I64();
+      map[day] = r.I64();
+    }
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    Settlement t;
+    t.id = r.U64();
+    t.merchant_id = r.U64();
+    t.business_day = r.I64();
+    t.amount_fen = r.I64();
+    t.created_ns = r.I64();
+    const uint8_t state = r.U8();
+    if (state < 1 || state > 3) return false;
+    t.state = static_cast<SettlementState>(state);
+    AddSettlement(std::move(t));
   }
   return r.ok() && r.remaining() == 0;
 }

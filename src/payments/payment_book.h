@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,6 +135,21 @@ struct Payment {
   bool operator==(const Payment&) const = default;
 };
 
+enum class SettlementState : uint8_t { kProcessing = 1, kPaid = 2, kFailed = 3 };
+std::string_view SettlementStateName(SettlementState state);
+
+// One payout of a merchant's takings for a business day (China time) and the days before it
+// not yet paid out: a pending transfer merchant → bank clearing, posted when the bank pays.
+struct Settlement {
+  uint64_t id = 0;  // The pending transfer's id.
+  uint64_t merchant_id = 0;
+  int64_t business_day = 0;  // Days since the epoch, China time.
+  int64_t amount_fen = 0;
+  int64_t created_ns = 0;
+  SettlementState state = SettlementState::kProcessing;
+  bool operator==(const Settlement&) const = default;
+};
+
 class PaymentBook {
  public:
   // Merchants: ids are the count plus one (never deleted).
@@ -176,14 +192,34 @@ class PaymentBook {
   Order* MutableOrder(uint64_t id);
   uint64_t FindOrderByMerchantNo(uint64_t merchant_id, std::string_view merchant_order_no) const;
 
+  // What each merchant took per business day and has not been paid out yet (net of fees and
+  // refunds; a day can be negative when refunds exceed takings).
+  void AddUnsettled(uint64_t merchant_id, int64_t day, int64_t net_fen);
+  // The sum of the merchant's unsettled days up to and including `day`.
+  int64_t UnsettledUpTo(uint64_t merchant_id, int64_t day) const;
+  // Marks `amount_fen` of the days up to `day` as settled (the rest, if any, stays on `day`).
+  void TakeUnsettled(uint64_t merchant_id, int64_t day, int64_t amount_fen);
+  void AddSettlement(Settlement settlement);
+  const Settlement* FindSettlement(uint64_t id) const;
+  Settlement* MutableSettlement(uint64_t id);
+  uint64_t FindSettlementOf(uint64_t merchant_id, int64_t day) const;  // 0 when none.
+  template <typename Visit>
+  void ForEachSettlement(Visit&& visit) const {
+    for (const auto& [id, settlement] : settlements_) visit(settlement);
+  }
+
   void AddPayment(Payment payment);
+  template <typename Visit>
+  void ForEachPayment(Visit&& visit) const {
+    for (const auto& [id, payment] : payments_) visit(payment);
+  }
   const Payment* FindPayment(uint64_t id) const;
   Payment* MutablePayment(uint64_t id);
   size_t payment_count() const { return payments_.size(); }
 
   bool empty() const {
     return merchants_.empty() && devices_.empty() && small_payments_.empty() && orders_.empty() &&
-           payments_.empty();
+           payments_.empty() && unsettled_.empty() && settlements_.empty();
   }
   void Clear();
   Digest StateHash() const;
@@ -203,6 +239,10 @@ class PaymentBook {
   absl::flat_hash_map<uint64_t, Order> orders_;
   absl::flat_hash_map<std::string, uint64_t> order_by_merchant_no_;  // "<merchant>:<no>" → id.
   absl::flat_hash_map<uint64_t, Payment> payments_;
+  // merchant → (day → net fen), days in order.
+  absl::flat_hash_map<uint64_t, std::map<int64_t, int64_t>> unsettled_;
+  absl::flat_hash_map<uint64_t, Settlement> settlements_;
+  absl::flat_hash_map<std::string, uint64_t> settlement_by_day_;  // "<merchant>:<day>" → id.
 };
 
 // fee = amount × bps / 10 000, rounded half up; nullopt-free because amounts are bounded by

@@ -108,6 +108,12 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               "NOT NULL, seller_tax_id TEXT NOT NULL, item_name TEXT NOT NULL, amount_fen " +
               i64 + " NOT NULL, tax_fen " + i64 + " NOT NULL, tax_rate_bp " + i64 +
               " NOT NULL, issued_ns " + i64 + " NOT NULL, issued_locally " + i64 + " NOT NULL);"},
+      {5, "CREATE TABLE settlements (id " + i64 + " PRIMARY KEY, merchant_id " + i64 +
+              " NOT NULL, business_day " + i64 + " NOT NULL, amount_fen " + i64 +
+              " NOT NULL, created_ns " + i64 + " NOT NULL, state " + i64 +
+              " NOT NULL);"
+              "CREATE INDEX settlements_by_merchant ON settlements (merchant_id, business_day);"
+              "CREATE INDEX settlements_by_day ON settlements (business_day);"},
   };
 }
 

@@ -143,6 +143,17 @@ struct InvoiceRow {
   bool operator==(const InvoiceRow&) const = default;
 };
 
+// A merchant's payout for a business day (payments::Settlement as the read models hold it).
+struct SettlementRow {
+  uint64_t id = 0;
+  uint64_t merchant_id = 0;
+  int64_t business_day = 0;  // Days since the epoch, China time.
+  int64_t amount_fen = 0;
+  int64_t created_ns = 0;
+  uint8_t state = 1;  // payments::SettlementState.
+  bool operator==(const SettlementRow&) const = default;
+};
+
 struct PaymentFilter {
   std::optional<uint64_t> merchant_id;
   std::optional<uint64_t> customer_id;
@@ -173,9 +184,10 @@ struct Projection {
     uint64_t payment_id = 0;
   };
   std::vector<OrderState> order_states;
-  std::vector<PaymentRow> payments;  // Upserts.
-  std::vector<RefundRow> refunds;    // Inserts.
-  std::vector<InvoiceRow> invoices;  // Inserts (an invoice never changes).
+  std::vector<PaymentRow> payments;        // Upserts.
+  std::vector<RefundRow> refunds;          // Inserts.
+  std::vector<InvoiceRow> invoices;        // Inserts (an invoice never changes).
+  std::vector<SettlementRow> settlements;  // Upserts.
 };
 
 // One line of a wallet's history: a transfer that is not itself a post or void, with its
@@ -272,6 +284,9 @@ class Store {
   // The invoice of a payment, or of a number; nullopt when there is none.
   virtual Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) = 0;
   virtual Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) = 0;
+  // Settlements, newest business day first; of one merchant, or of all when merchant_id is 0.
+  virtual Status ListSettlements(uint64_t merchant_id, size_t limit,
+                                 std::vector<SettlementRow>* settlements) = 0;
 
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(

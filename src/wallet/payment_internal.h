@@ -116,9 +116,10 @@ HttpResponse QrImageResponse(std::string_view text, std::string_view format);
 // --- Route registration ---
 void AddMerchantRoutes(Router& router, WalletContext& context);  // merchant_routes.cc
 void AddMerchantPaymentRoutes(Router& router,
-                              WalletContext& context);          // merchant_payment_routes.cc
-void AddPayRoutes(Router& router, WalletContext& context);      // pay_routes.cc
-void AddInvoiceRoutes(Router& router, WalletContext& context);  // invoice_routes.cc
-void AddReportRoutes(Router& router, WalletContext& context);   // report_routes.cc
+                              WalletContext& context);             // merchant_payment_routes.cc
+void AddPayRoutes(Router& router, WalletContext& context);         // pay_routes.cc
+void AddInvoiceRoutes(Router& router, WalletContext& context);     // invoice_routes.cc
+void AddReportRoutes(Router& router, WalletContext& context);      // report_routes.cc
+void AddSettlementRoutes(Router& router, WalletContext& context);  // settlement_routes.cc
 
 }  // namespace qb::wallet

@@ -404,6 +404,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddPayRoutes(router, context);
   AddInvoiceRoutes(router, context);
   AddReportRoutes(router, context);
+  AddSettlementRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());

@@ -402,5 +402,50 @@ TEST_F(PaymentsTest, MerchantLoginsSessionsAndApiKeys) {
   });
 }
 
+TEST_F(PaymentsTest, SettlementPaysYesterdaysTakingsOnceAndAFailedOneAgain) {
+  const uint64_t alice = SignUp("13800138001");
+  Fund(alice, 900 * kYuan);
+  const uint64_t shop = Onboard("shop", 100);  // 1 %
+  const int64_t kDay = 86'400 * kSecond;
+  auto today = [&] { return (clock_.NowNs() + 8 * 3'600 * kSecond) / kDay; };
+  const int64_t day1 = today();
+  ASSERT_EQ(Result(ScanPay(1, alice, shop, 100 * kYuan)), Code(PaymentResult::kOk));
+  // Not before the day is over (T+1).
+  EXPECT_EQ(Result(StartSettlement{50, shop, day1}), Code(PaymentResult::kInvalid));
+  clock_.Advance(kDay);
+  // Today's takings wait for tomorrow's run.
+  ASSERT_EQ(Result(ScanPay(2, alice, shop, 50 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(StartSettlement{50, shop, day1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, static_cast<uint64_t>(99 * kYuan));
+  EXPECT_EQ(FindAccount(kMerchantAccountBase + shop)->debits_pending, 99 * kYuan);
+  EXPECT_EQ(Result(StartSettlement{51, shop, day1}), Code(PaymentResult::kDuplicate));
+  EXPECT_EQ(last_value_, 50u);
+  // The bank refused: the money is back to settle, with its day.
+  EXPECT_EQ(Result(FinishSettlement{50, false}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(FinishSettlement{50, true}), Code(PaymentResult::kSettlementFinished));
+  EXPECT_EQ(Result(FinishSettlement{99, true}), Code(PaymentResult::kSettlementNotFound));
+  EXPECT_EQ(MerchantBalance(shop), 148'50);
+  clock_.Advance(kDay);
+  // The next run covers both days.
+  EXPECT_EQ(Result(StartSettlement{60, shop, day1 + 1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, static_cast<uint64_t>(148'50));
+  EXPECT_EQ(Result(FinishSettlement{60, true}), Code(PaymentResult::kOk));
+  EXPECT_EQ(MerchantBalance(shop), 0);
+  EXPECT_EQ(FindAccount(kBankClearingAccountId)->CreditBalance(), -900 * kYuan + 148'50);
+  EXPECT_EQ(Result(StartSettlement{61, shop, day1 + 1 - 2}), Code(PaymentResult::kNothingToSettle));
+  // After payout, a refund needs new takings to cover it.
+  EXPECT_EQ(Result(Refund{70, shop, 1, 10 * kYuan}),
+            Code(PaymentResult::kMerchantInsufficientFunds));
+  ASSERT_EQ(Result(ScanPay(3, alice, shop, 20 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(Refund{70, shop, 1, 10 * kYuan}), Code(PaymentResult::kOk));
+  // Today's net is 19.80 - 9.90 = 9.90, tomorrow's run pays exactly that.
+  clock_.Advance(kDay);
+  EXPECT_EQ(Result(StartSettlement{80, shop, today() - 1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, static_cast<uint64_t>(9'90));
+  EXPECT_EQ(Result(ReviewMerchant{shop, staff_, MerchantStatus::kSuspended}),
+            Code(PaymentResult::kOk));
+  ExpectSameAfterRestart();
+}
+
 }  // namespace
 }  // namespace qb::engine

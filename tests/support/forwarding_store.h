@@ -92,6 +92,10 @@ class ForwardingStore : public Store {
   Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override {
     return inner_->ReadInvoice(number, invoice);
   }
+  Status ListSettlements(uint64_t merchant_id, size_t limit,
+                         std::vector<SettlementRow>* settlements) override {
+    return inner_->ListSettlements(merchant_id, limit, settlements);
+  }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -721,5 +721,53 @@ TEST_F(PaymentApiTest, SpendingAnalysisAndTheMerchantSalesReport) {
             "FIELD_INVALID");
 }
 
+TEST_F(PaymentApiTest, DailySettlementPaysTheMerchantOnceAndReconciles) {
+  Merchant shop = ActiveMerchant("shop");  // 0.6 %
+  Funded alice = Customer(1, 500 * kYuan);
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(shop), 100 * kYuan), "p1").status, 201);
+  // Today is not over: nothing to settle yet.
+  ApiResponse early = Post("/api/v1/staff/settlements/run", "{}", admin_);
+  ASSERT_EQ(early.status, 200) << Describe(early);
+  EXPECT_EQ(early.json.at("settlements").as_array().size(), 0u);
+
+  AdvanceClock(int64_t{86'400} * kSecond);
+  admin_ = StaffToken("admin-next-day", Roles({identity::StaffRole::kAdmin}));
+  shop.token = MerchantLogIn("shop");
+  ApiResponse run = Post("/api/v1/staff/settlements/run", "{}", admin_);
+  ASSERT_EQ(run.status, 200) << Describe(run);
+  const boost::json::array& settled = run.json.at("settlements").as_array();
+  ASSERT_EQ(settled.size(), 1u);
+  EXPECT_EQ(settled[0].at("amount").as_int64(), 100 * kYuan - 60);
+  EXPECT_EQ(settled[0].at("status").as_string(), "paid");
+  EXPECT_EQ(bank_.AccountBalanceFen("6222020200112233"), 100 * kYuan - 60);
+  EXPECT_EQ(MerchantBalance(shop.id), 0);
+  // Running the day again pays nothing twice.
+  ApiResponse again = Post("/api/v1/staff/settlements/run", "{}", admin_);
+  ASSERT_EQ(again.status, 200);
+  ASSERT_EQ(again.json.at("settlements").as_array().size(), 1u);
+  EXPECT_EQ(again.json.at("settlements").at(0).at("status").as_string(), "paid");
+  EXPECT_EQ(bank_.AccountBalanceFen("6222020200112233"), 100 * kYuan - 60);
+  EXPECT_EQ(Post("/api/v1/staff/settlements/run", R"({"business_date":"2099-01-01"})", admin_)
+                .ErrorCode(),
+            "FIELD_INVALID");
+
+  ApiResponse mine = Get("/api/v1/merchant/settlements", shop.token);
+  ASSERT_EQ(mine.status, 200) << Describe(mine);
+  ASSERT_EQ(mine.json.at("settlements").as_array().size(), 1u);
+  const boost::json::value& day = mine.json.at("settlements").at(0).at("day");
+  EXPECT_EQ(day.at("gross").as_int64(), 100 * kYuan);
+  EXPECT_EQ(day.at("fees").as_int64(), 60);
+  EXPECT_EQ(day.at("net").as_int64(), 100 * kYuan - 60);
+
+  ApiResponse reconciliation = Get("/api/v1/staff/reconciliation", admin_);
+  ASSERT_EQ(reconciliation.status, 200) << Describe(reconciliation);
+  EXPECT_TRUE(reconciliation.json.at("ok").as_bool()) << reconciliation.body;
+  EXPECT_EQ(reconciliation.json.at("balances").at("fee_income").as_int64(), 60);
+  EXPECT_EQ(reconciliation.json.at("checks").as_array().size(), 10u);
+  const std::string support = StaffToken("support", Roles({identity::StaffRole::kSupport}));
+  EXPECT_EQ(Get("/api/v1/staff/reconciliation", support).status, 403);
+  EXPECT_EQ(Post("/api/v1/staff/settlements/run", "{}", support).status, 403);
+}
+
 }  // namespace
 }  // namespace qb::wallet::testing

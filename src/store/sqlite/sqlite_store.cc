@@ -145,6 +145,8 @@ class SqliteStore final : public Store {
   Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override;
   Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) override;
   Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override;
+  Status ListSettlements(uint64_t merchant_id, size_t limit,
+                         std::vector<SettlementRow>* settlements) override;
 
  private:
   Status PreparePaymentStatements();
@@ -169,6 +171,7 @@ class SqliteStore final : public Store {
   sqlite::Statement upsert_payment_;
   sqlite::Statement insert_refund_;
   sqlite::Statement insert_invoice_;
+  sqlite::Statement upsert_settlement_;
 };
 
 Status SqliteStore::Open(const std::string& data_dir) {
@@ -284,6 +287,12 @@ Status SqliteStore::PreparePaymentStatements() {
                                     sqlite::kInvoiceColumns +
                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
                                     "?13, ?14)");
+  }
+  if (s.ok()) {
+    s = upsert_settlement_.Prepare(
+        read_db_.handle(),
+        "INSERT INTO settlements (id, merchant_id, business_day, amount_fen, created_ns, state) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET state = excluded.state");
   }
   return s;
 }
@@ -515,6 +524,15 @@ Status SqliteStore::ApplyPaymentRows(const Projection& p) {
     sqlite::BindInvoice(&insert_invoice_, r);
     if (Status s = insert_invoice_.Run(); !s.ok()) return s;
   }
+  for (const SettlementRow& r : p.settlements) {
+    upsert_settlement_.BindU64(1, r.id);
+    upsert_settlement_.BindU64(2, r.merchant_id);
+    upsert_settlement_.BindInt64(3, r.business_day);
+    upsert_settlement_.BindInt64(4, r.amount_fen);
+    upsert_settlement_.BindInt64(5, r.created_ns);
+    upsert_settlement_.BindInt64(6, r.state);
+    if (Status s = upsert_settlement_.Run(); !s.ok()) return s;
+  }
   return Status::Ok();
 }
 
@@ -535,7 +553,7 @@ Status SqliteStore::ResetReadModels() {
        {"DELETE FROM accounts", "DELETE FROM transfers", "DELETE FROM customers",
         "DELETE FROM cards", "DELETE FROM transfer_memos", "DELETE FROM merchants",
         "DELETE FROM orders", "DELETE FROM payments", "DELETE FROM refunds", "DELETE FROM invoices",
-        "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
+        "DELETE FROM settlements", "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
     if (Status s = read_db_.Exec(sql); !s.ok()) return s;
   }
   return txn.Commit();
@@ -907,6 +925,26 @@ Status SqliteStore::ReadInvoice(std::string_view number, std::optional<InvoiceRo
   if (!s.ok()) return s;
   select.BindText(1, number);
   if (select.Step(&s)) *invoice = sqlite::ReadInvoiceRow(select);
+  return s;
+}
+
+Status SqliteStore::ListSettlements(uint64_t merchant_id, size_t limit,
+                                    std::vector<SettlementRow>* settlements) {
+  settlements->clear();
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(
+      read_db_.handle(),
+      "SELECT id, merchant_id, business_day, amount_fen, created_ns, state FROM settlements "
+      "WHERE ?1 = 0 OR merchant_id = ?1 ORDER BY business_day DESC, id DESC LIMIT ?2");
+  if (!s.ok()) return s;
+  select.BindU64(1, merchant_id);
+  select.BindInt64(2, static_cast<int64_t>(limit));
+  while (select.Step(&s)) {
+    settlements->push_back(SettlementRow{
+        select.ColumnU64(0), select.ColumnU64(1), select.ColumnInt64(2), select.ColumnInt64(3),
+        select.ColumnInt64(4), static_cast<uint8_t>(select.ColumnInt64(5))});
+  }
   return s;
 }
 
