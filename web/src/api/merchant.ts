@@ -1,9 +1,10 @@
 // The merchant portal's endpoints of API v1, one function each. The portal calls them with a
 // merchant session token (Bearer); a merchant's own server would sign with an API key instead.
 // Charges and refunds move money and carry the Idempotency-Key of the user action.
-import type { ApiClient } from './client';
+import { ApiError, type ApiClient } from './client';
 import type {
   ApiKey,
+  Invoice,
   IssuedApiKey,
   Merchant,
   MerchantSessionAnswer,
@@ -12,6 +13,11 @@ import type {
   Payment,
   PaymentPage,
   Refund,
+  SalesPeriod,
+  SalesReport,
+  Settlement,
+  WebhookDelivery,
+  WebhookSecret,
 } from './types';
 
 /** What a merchant (or staff onboarding one) fills in. */
@@ -130,4 +136,62 @@ export async function listApiKeys(api: ApiClient): Promise<ApiKey[]> {
 
 export function revokeApiKey(api: ApiClient, keyId: string): Promise<void> {
   return api.delete<void>(`/api/v1/merchant/api-keys/${encodeURIComponent(keyId)}`);
+}
+
+/** The payment's invoice, or null when the customer asked for none (404 INVOICE_NOT_FOUND). */
+export async function getMerchantInvoice(api: ApiClient, paymentId: string) {
+  try {
+    const path = `/api/v1/merchant/payments/${encodeURIComponent(paymentId)}/invoice`;
+    return await api.get<Invoice>(path);
+  } catch (cause) {
+    if (cause instanceof ApiError && cause.code === 'INVOICE_NOT_FOUND') return null;
+    throw cause;
+  }
+}
+
+export function getMerchantInvoicePdf(api: ApiClient, number: string): Promise<Blob> {
+  return api.getBlob(`/api/v1/merchant/invoices/${encodeURIComponent(number)}/pdf`);
+}
+
+/** The report's range: China-time dates "YYYY-MM-DD", both inclusive; absent = last 30 days. */
+export interface SalesQuery {
+  from?: string;
+  to?: string;
+  period: SalesPeriod;
+}
+
+export type SalesExportFormat = 'csv' | 'xlsx';
+
+export function salesReportPath(query: SalesQuery, format: 'json' | SalesExportFormat): string {
+  const params = new URLSearchParams();
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
+  params.set('period', query.period);
+  params.set('format', format);
+  return `/api/v1/merchant/reports/sales?${params.toString()}`;
+}
+
+export function getSalesReport(api: ApiClient, query: SalesQuery): Promise<SalesReport> {
+  return api.get<SalesReport>(salesReportPath(query, 'json'));
+}
+
+export function exportSalesReport(api: ApiClient, query: SalesQuery, format: SalesExportFormat) {
+  return api.getBlob(salesReportPath(query, format));
+}
+
+export function getWebhookSecret(api: ApiClient): Promise<WebhookSecret> {
+  return api.get<WebhookSecret>('/api/v1/merchant/webhook-secret');
+}
+
+export async function listWebhookDeliveries(api: ApiClient): Promise<WebhookDelivery[]> {
+  return (await api.get<{ deliveries: WebhookDelivery[] }>('/api/v1/merchant/webhooks')).deliveries;
+}
+
+/** Queues the event for sending again now (202, no body). */
+export function resendWebhook(api: ApiClient, eventId: string): Promise<void> {
+  return api.post<void>(`/api/v1/merchant/webhooks/${encodeURIComponent(eventId)}/resend`, {});
+}
+
+export async function listMerchantSettlements(api: ApiClient): Promise<Settlement[]> {
+  return (await api.get<{ settlements: Settlement[] }>('/api/v1/merchant/settlements')).settlements;
 }

@@ -1,13 +1,17 @@
 // The customer's payment endpoints of API v1: scanning and paying merchant QR codes, online
 // checkout, payment codes (付款码), confirming payments taken by code, and small-payment (免密)
-// settings. Payments carry the Idempotency-Key of the user action.
-import type { ApiClient } from './client';
+// settings, spending analysis and e-invoices. Payments carry the Idempotency-Key of the user
+// action.
+import { ApiError, type ApiClient } from './client';
 import type {
+  Invoice,
+  InvoiceRequest,
   Payment,
   PaymentDeviceAnswer,
   PaymentPage,
   ScanPreview,
   SmallPayments,
+  Spending,
 } from './types';
 
 export function previewScan(api: ApiClient, qr: string): Promise<ScanPreview> {
@@ -65,4 +69,36 @@ export function putSmallPayments(
   settings: Omit<SmallPayments, 'currency'>,
 ): Promise<SmallPayments> {
   return api.put<SmallPayments>('/api/v1/me/small-payments', settings);
+}
+
+export const SPENDING_MONTHS = 6;
+
+export function getSpending(api: ApiClient, months = SPENDING_MONTHS): Promise<Spending> {
+  return api.get<Spending>(`/api/v1/me/spending?months=${months}`);
+}
+
+function invoicePath(paymentId: string): string {
+  return `/api/v1/me/payments/${encodeURIComponent(paymentId)}/invoice`;
+}
+
+/** The payment's invoice, or null when none was asked for yet (404 INVOICE_NOT_FOUND). */
+export async function getMyInvoice(api: ApiClient, paymentId: string): Promise<Invoice | null> {
+  try {
+    return await api.get<Invoice>(invoicePath(paymentId));
+  } catch (cause) {
+    if (cause instanceof ApiError && cause.code === 'INVOICE_NOT_FOUND') return null;
+    throw cause;
+  }
+}
+
+/**
+ * Asks for the invoice. It moves no money, so no Idempotency-Key: a payment has one invoice and
+ * asking again answers the first one (200).
+ */
+export function requestInvoice(api: ApiClient, paymentId: string, request: InvoiceRequest) {
+  return api.post<Invoice>(invoicePath(paymentId), request);
+}
+
+export function getMyInvoicePdf(api: ApiClient, number: string): Promise<Blob> {
+  return api.getBlob(`/api/v1/me/invoices/${encodeURIComponent(number)}/pdf`);
 }

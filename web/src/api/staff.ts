@@ -9,6 +9,8 @@ import type {
   CustomerSearchPage,
   CustomerSummary,
   LedgerVerification,
+  Reconciliation,
+  Settlement,
   SmsMessage,
   Staff,
   StaffRole,
@@ -123,4 +125,14 @@ export function setMerchantStatus(
   return api.post<Merchant>(`/api/v1/staff/merchants/${encodeURIComponent(id)}/status`, {
     status,
   });
+}
+
+/** Recent settlements of every merchant (admin, auditor). */
+export async function listSettlements(api: ApiClient): Promise<Settlement[]> {
+  return (await api.get<{ settlements: Settlement[] }>('/api/v1/staff/settlements')).settlements;
+}
+
+/** Ledger totals against balances and payment / settlement records (admin, auditor). */
+export function getReconciliation(api: ApiClient): Promise<Reconciliation> {
+  return api.get<Reconciliation>('/api/v1/staff/reconciliation');
 }

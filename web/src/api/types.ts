@@ -367,3 +367,134 @@ export interface IssuedApiKey {
   secret: string;
   created_at: string;
 }
+
+/** One category's spending; the server names it in both languages. */
+export interface CategorySpending {
+  category: string;
+  category_name: string;
+  category_name_en: string;
+  amount: number;
+}
+
+/** GET /me/spending: net of refunds, by China-time month (oldest first). */
+export interface Spending {
+  months: { month: string; amount: number; count: number; by_category: CategorySpending[] }[];
+  by_category: CategorySpending[];
+  top_merchants: { merchant_id: string; name: string; amount: number; count: number }[];
+  /** change_bp: (current − previous) / previous in basis points; null when previous is 0. */
+  month_over_month: { current: number; previous: number; change_bp: number | null };
+  currency: string;
+  truncated?: boolean;
+}
+
+/** An e-invoice (电子发票) of a payment, issued by the local invoicing service. */
+export interface Invoice {
+  number: string;
+  payment_id: string;
+  title: string;
+  tax_id?: string;
+  seller_name: string;
+  seller_tax_id: string;
+  item: string;
+  amount: number;
+  tax: number;
+  amount_excl_tax: number;
+  tax_rate_bp: number;
+  currency: string;
+  issued_at: string;
+  issued_locally: boolean;
+}
+
+export interface InvoiceRequest {
+  title: string;
+  tax_id?: string;
+}
+
+export interface ChannelSales {
+  count: number;
+  amount: number;
+}
+
+export interface SalesRow {
+  period_start: string;
+  payment_count: number;
+  gross: number;
+  refunds: number;
+  fees: number;
+  net: number;
+  average_ticket: number;
+  unique_customers: number;
+  repeat_customers: number;
+  by_channel: Partial<Record<PaymentChannel, ChannelSales>>;
+}
+
+export type SalesPeriod = 'day' | 'week';
+
+/** GET /merchant/reports/sales?format=json: one row per day or week, China time. */
+export interface SalesReport {
+  from: string;
+  to: string;
+  period: SalesPeriod;
+  rows: SalesRow[];
+  totals: SalesRow;
+}
+
+export interface WebhookSecret {
+  secret: string;
+  signature_header: string;
+  scheme: string;
+}
+
+export type WebhookState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookAttempt {
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  http_status: number;
+  error: string;
+  outcome: 'delivered' | 'retry_scheduled' | 'failed';
+}
+
+export interface WebhookDelivery {
+  event_id: string;
+  url: string;
+  state: WebhookState;
+  attempts: number;
+  last_http_status: number;
+  last_error: string;
+  next_attempt_at: string | null;
+  log: WebhookAttempt[];
+}
+
+export type SettlementStatus = 'processing' | 'paid' | 'failed';
+
+/** A T+1 payout of one merchant's business day (China time) to its settlement account. */
+export interface Settlement {
+  id: string;
+  merchant_id: string;
+  business_date: string;
+  amount: number;
+  currency: string;
+  status: SettlementStatus;
+  created_at: string;
+  /** The day's takings; the merchant's own list carries it. */
+  day?: { payment_count: number; gross: number; fees: number; refunds: number; net: number };
+}
+
+export interface ReconciliationCheck {
+  name: string;
+  expected: number;
+  actual: number;
+  ok: boolean;
+}
+
+/** GET /staff/reconciliation: ledger totals by transfer kind against balances and records. */
+export interface Reconciliation {
+  ok: boolean;
+  checks: ReconciliationCheck[];
+  balances: { customers: number; merchants: number; fee_income: number; bank_clearing: number };
+  movements_by_code: Record<string, { posted: number; count: number }>;
+  currency: string;
+  ledger_problem: string | null;
+}

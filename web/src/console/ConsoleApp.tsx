@@ -13,6 +13,8 @@
 //   /console/merchants        merchants with a status filter; onboard (admin)
 //                             (admin, risk, support, auditor)
 //   /console/merchants/:id    a merchant; approve / suspend / reinstate (admin, risk)
+//   /console/settlements      reconciliation report and every merchant's T+1 settlements
+//                             (admin, auditor)
 // Without a staff session, or after any 401, every page goes to /console/login. The menu shows
 // only the pages the roles allow; opening another by URL goes to /console/dashboard.
 //
@@ -20,7 +22,7 @@
 // row id in data-row-id. Errors show as "console-error" with the API code in data-error-code.
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
-//              menu-merchants,
+//              menu-merchants, menu-settlements,
 //              staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
@@ -43,6 +45,9 @@
 //              onboard-username, onboard-password, onboard-fee-bps, onboard-activate,
 //              onboard-submit; detail: merchant-detail (data-merchant-id, data-status),
 //              merchant-approve, merchant-suspend (confirm), merchant-reinstate
+//   settlements: reconciliation-run, reconciliation-status (data-ok), reconciliation-check
+//              (data-row-id = check name, data-ok), settlements-refresh, settlement-row
+//              (data-row-id, data-status, data-fen)
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -58,6 +63,7 @@ import { LedgerPage } from './LedgerPage';
 import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
 import type { ConsolePage } from './roles';
 import { SmsOutboxPage } from './SmsOutboxPage';
+import { SettlementsPage } from './SettlementsPage';
 import { RequirePage, StaffLayout } from './StaffLayout';
 import { StaffLoginPage } from './StaffLoginPage';
 import { StaffPage } from './StaffPage';
@@ -91,6 +97,7 @@ export default function ConsoleApp() {
           <Route path="staff" element={only('staff', <StaffPage />)} />
           <Route path="merchants" element={only('merchants', <MerchantsPage />)} />
           <Route path="merchants/:id" element={only('merchants', <MerchantDetailPage />)} />
+          <Route path="settlements" element={only('settlements', <SettlementsPage />)} />
         </Route>
         <Route path="*" element={<Navigate to="/console" replace />} />
       </Routes>

@@ -1,7 +1,7 @@
 // Small renderers shared by the console tables.
 import { Tag } from 'antd';
 
-import type { HistoryEntry, Tier } from '../api/types';
+import type { HistoryEntry, SettlementStatus, Tier } from '../api/types';
 import { formatHistoryEntry } from '../h5/historyFormat';
 import type { MessageKey } from '../i18n/dictionaries';
 
@@ -14,6 +14,13 @@ export function TierTag({ tier, t }: { tier: Tier; t: (key: MessageKey) => strin
     </Tag>
   );
 }
+
+/** The tag colour of a settlement's status, in the console and the merchant portal. */
+export const SETTLEMENT_COLORS: Record<SettlementStatus, string> = {
+  processing: 'processing',
+  paid: 'success',
+  failed: 'error',
+};
 
 /** Row attributes for antd tables: a test id and the row's id, for end-to-end tests. */
 export function rowTestAttributes(testId: string, id: string) {

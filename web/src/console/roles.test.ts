@@ -21,19 +21,21 @@ describe('console roles', () => {
       'ledger',
       'staff',
       'merchants',
+      'settlements',
     ]);
     expect(canGrantTier(['admin'])).toBe(true);
   });
 
   it('shows the other roles only what their API routes allow', () => {
     expect(pagesOf(['support'])).toEqual(['dashboard', 'customers', 'merchants']);
-    expect(pagesOf(['auditor'])).toEqual(['dashboard', 'ledger', 'merchants']);
+    expect(pagesOf(['auditor'])).toEqual(['dashboard', 'ledger', 'merchants', 'settlements']);
     expect(pagesOf(['marketing'])).toEqual(['dashboard']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
       'ledger',
       'merchants',
+      'settlements',
     ]);
     expect(pagesOf(['risk'])).toEqual(['dashboard', 'customers', 'merchants']);
     expect(pagesOf([])).toEqual(['dashboard']);

@@ -9,7 +9,8 @@ export type ConsolePage =
   | 'smsOutbox'
   | 'ledger'
   | 'staff'
-  | 'merchants';
+  | 'merchants'
+  | 'settlements';
 
 /** Each page with its path under /console, its menu label and the roles that may open it. */
 export const CONSOLE_PAGES: readonly {
@@ -33,6 +34,12 @@ export const CONSOLE_PAGES: readonly {
     path: 'merchants',
     label: 'console.merchants',
     roles: ['admin', 'risk', 'support', 'auditor'],
+  },
+  {
+    page: 'settlements',
+    path: 'settlements',
+    label: 'console.settlements',
+    roles: ['admin', 'auditor'],
   },
 ];
 

@@ -17,6 +17,8 @@
 //   /paycode          payment code (QR + barcode + digits), confirm payments  (needs log-in)
 //   /payments         my payments to merchants; /payments/:id with refunds    (needs log-in)
 //   /small-payments   small-payment (免密) settings                            (needs log-in)
+//   /spending         spending analysis: month over month, by category and month (ECharts,
+//                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
 // which returns there after logging in.
 //
@@ -45,7 +47,8 @@
 //             history-entry-counterparty, history-entry-amount ("+¥1.00" / "-¥1.00"),
 //             history-entry-type, history-entry-status, history-entry-time, history-entry-memo;
 //             history-end when the last page is shown
-//   home (payments): action-scan, action-paycode, action-payments, action-small-payments
+//   home (payments): action-scan, action-paycode, action-payments, action-small-payments,
+//             action-spending
 //   scan:     scan-camera, scan-camera-stop, scan-video, scan-camera-error, scan-upload (the
 //             <input type="file">: setInputFiles works)
 //   pay (scan and checkout): pay-preview (data-kind static|dynamic), pay-merchant,
@@ -65,10 +68,20 @@
 //   payment detail: payment-detail (data-payment-id, data-status), payment-merchant,
 //             payment-amount (data-fen), payment-status, payment-refunded (data-fen),
 //             refund-list, refund-item (data-refund-id, data-fen, data-status) with refund-status
-import { ConfigProvider } from 'antd-mobile';
+//   invoice (on payment detail): invoice-kind (data-kind person|company; antd-mobile Selector,
+//             options by their text), invoice-title, invoice-tax-id (company only),
+//             invoice-submit; then invoice (data-invoice-number, data-fen) with invoice-number,
+//             invoice-amount, invoice-local-note, invoice-download (saves invoice-<number>.pdf)
+//   spending: action-spending (home), spending-page, spending-current (data-fen),
+//             spending-change (data-direction up|down|flat|none, data-change-bp),
+//             spending-category-chart, spending-month-chart (each wraps an ECharts <canvas>;
+//             data-rendered="true" once drawn),
+//             spending-top-merchants with spending-merchant (data-merchant-id, data-fen),
+//             spending-empty
+import { ConfigProvider, SpinLoading } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router';
 
 import { customerSession } from '../api/session';
@@ -89,6 +102,9 @@ import { SmallPaymentsPage } from './SmallPaymentsPage';
 import { TransferPage } from './TransferPage';
 import { WelcomePage } from './WelcomePage';
 import './react19';
+
+// ECharts is large: only the spending page needs it, so it comes in its own chunk.
+const SpendingPage = lazy(() => import('./SpendingPage'));
 
 const guarded = (page: ReactNode) => <RequireCustomer>{page}</RequireCustomer>;
 
@@ -123,6 +139,14 @@ export default function H5App() {
           <Route path="payments" element={guarded(<PaymentsPage />)} />
           <Route path="payments/:id" element={guarded(<PaymentDetailPage />)} />
           <Route path="small-payments" element={guarded(<SmallPaymentsPage />)} />
+          <Route
+            path="spending"
+            element={guarded(
+              <Suspense fallback={<SpinLoading />}>
+                <SpendingPage />
+              </Suspense>,
+            )}
+          />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </div>

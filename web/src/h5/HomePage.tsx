@@ -122,6 +122,9 @@ export function HomePage() {
         <List.Item onClick={() => navigate('/payments')} data-testid="action-payments">
           {t('home.payments')}
         </List.Item>
+        <List.Item onClick={() => navigate('/spending')} data-testid="action-spending">
+          {t('home.spending')}
+        </List.Item>
         <List.Item onClick={() => navigate('/small-payments')} data-testid="action-small-payments">
           {t('small.title')}
         </List.Item>

@@ -1,4 +1,5 @@
-// My payments to merchants (/payments) and one payment with its refunds (/payments/:id).
+// My payments to merchants (/payments) and one payment with its refunds and its e-invoice
+// (/payments/:id).
 import { Button, Card, List, SpinLoading, Tag } from 'antd-mobile';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -11,6 +12,7 @@ import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
 import { FormError, H5Page } from './common';
 import { formatChinaTime } from './historyFormat';
+import { InvoicePanel } from './InvoicePanel';
 import { channelKey, paymentStatusKey, refundStatusKey } from './paymentFormat';
 
 export function PaymentsPage() {
@@ -156,6 +158,7 @@ export function PaymentDetailPage() {
               ))}
             </List>
           )}
+          <InvoicePanel payment={payment} />
         </div>
       )}
     </H5Page>

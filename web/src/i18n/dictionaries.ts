@@ -1,3 +1,4 @@
+import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 
 // One dictionary per language. Chinese is the reference: every key exists there, and its type
@@ -292,6 +293,7 @@ export const zh = {
   'console.channel.outreach': '外拓',
   'console.channel.organic': '自然流量',
   ...paymentsZh,
+  ...insightsZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -587,4 +589,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   'console.channel.outreach': 'Outreach',
   'console.channel.organic': 'Organic',
   ...paymentsEn,
+  ...insightsEn,
 };

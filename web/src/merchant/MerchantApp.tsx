@@ -6,7 +6,13 @@
 //   /merchant/dashboard      status, static QR (PNG/SVG download, print)
 //   /merchant/orders         orders: create (amount, description) → QR + checkout link; close
 //   /merchant/charge         charge a customer's payment code; waits for confirmation if needed
-//   /merchant/payments       payments; /merchant/payments/:id with refunds and the refund form
+//   /merchant/payments       payments; /merchant/payments/:id with refunds, the refund form and
+//                            the e-invoice (PDF download) if the customer asked for one
+//   /merchant/reports        sales report: date range, day/week, totals, charts (ECharts, loaded
+//                            lazily), CSV / XLSX export
+//   /merchant/settlements    T+1 settlements with each business day's takings
+//   /merchant/webhooks       webhook signing secret (owner: reveal, copy), deliveries with each
+//                            attempt's log, send again
 //   /merchant/api-keys       API keys: issue (secret shown once), list, revoke   (owner)
 // The merchant session is its own (api/session.ts: merchantSession), separate from customer and
 // staff sessions. Without it, or after any 401, every page goes to /merchant/login.
@@ -18,7 +24,8 @@
 //   apply:     apply-legal-name, apply-credit-code, apply-category, apply-bank-code,
 //              apply-account, apply-contact-phone, apply-username, apply-password, apply-submit,
 //              merchant-apply-pending (data-merchant-id)
-//   frame:     merchant-menu-<path> (dashboard, orders, charge, payments, api-keys),
+//   frame:     merchant-menu-<path> (dashboard, orders, charge, payments, reports,
+//              settlements, webhooks, api-keys),
 //              merchant-user, merchant-logout
 //   dashboard: merchant-status (data-status), merchant-id, merchant-static-qr (<img>),
 //              merchant-qr-png, merchant-qr-svg, merchant-qr-print
@@ -34,13 +41,27 @@
 //   detail:    merchant-payment-detail (data-payment-id, data-status, data-refunded-fen),
 //              merchant-payment-status, merchant-payment-refunded, merchant-refund-row
 //              (data-row-id, data-fen), refund-partial, refund-full, refund-amount,
-//              refund-reason, refund-submit
+//              refund-reason, refund-submit; merchant-invoice (data-invoice-number, data-fen)
+//              with merchant-invoice-download, or merchant-invoice-none
+//   reports:   reports-from, reports-to (<input type="date">, fill "2026-11-23"),
+//              reports-period-day, reports-period-week, reports-query, reports-export-csv,
+//              reports-export-xlsx, reports-result (data-from, data-to, data-period, data-rows),
+//              reports-total-<field> (data-value; payment_count, gross, refunds, fees, net,
+//              average_ticket, unique_customers, repeat_customers), reports-trend-chart,
+//              reports-channel-chart (each wraps an ECharts <canvas>; data-rendered="true"
+//              once drawn)
+//   settlements: merchant-settlements (data-loaded), settlement-row (data-row-id, data-status,
+//              data-fen, data-business-date)
+//   webhooks:  webhook-secret-reveal, webhook-secret (data-scheme), webhook-secret-hide
+//              (owner only), webhooks-refresh, webhook-row (data-row-id = event id, data-state,
+//              data-attempts) with webhook-state and webhook-resend, webhook-log with
+//              webhook-attempt (data-outcome, data-http-status), webhook-resent
 //   api keys:  api-key-issue, api-key-issued (data-key-id) with api-key-secret,
 //              api-key-dismiss, api-key-row (data-row-id), api-key-revoke
-import { ConfigProvider } from 'antd';
+import { ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router';
 
 import { merchantSession } from '../api/session';
@@ -53,6 +74,12 @@ import { MerchantLayout, RequireMerchantOwner } from './MerchantLayout';
 import { MerchantLoginPage } from './MerchantLoginPage';
 import { MerchantOrdersPage } from './MerchantOrdersPage';
 import { MerchantPaymentDetailPage, MerchantPaymentsPage } from './MerchantPaymentsPage';
+import { MerchantSettlementsPage } from './MerchantSettlementsPage';
+
+// ECharts is large: only the reports page needs it, so it comes in its own chunk; so does the
+// rarely opened webhooks page.
+const MerchantReportsPage = lazy(() => import('./MerchantReportsPage'));
+const MerchantWebhooksPage = lazy(() => import('./MerchantWebhooksPage'));
 
 export default function MerchantApp() {
   const { language } = useI18n();
@@ -77,6 +104,23 @@ export default function MerchantApp() {
           <Route path="charge" element={<MerchantChargePage />} />
           <Route path="payments" element={<MerchantPaymentsPage />} />
           <Route path="payments/:id" element={<MerchantPaymentDetailPage />} />
+          <Route
+            path="reports"
+            element={
+              <Suspense fallback={<Spin />}>
+                <MerchantReportsPage />
+              </Suspense>
+            }
+          />
+          <Route path="settlements" element={<MerchantSettlementsPage />} />
+          <Route
+            path="webhooks"
+            element={
+              <Suspense fallback={<Spin />}>
+                <MerchantWebhooksPage />
+              </Suspense>
+            }
+          />
           <Route
             path="api-keys"
             element={

@@ -9,6 +9,7 @@ import { ApiError } from '../api/client';
 import { merchantLogOut } from '../api/merchant';
 import { merchantApi, merchantSession } from '../api/session';
 import { blobToDataUrl } from '../dataUrl';
+export { saveBlob } from '../download';
 import type { MerchantUser } from '../api/types';
 import type { MessageKey } from '../i18n/dictionaries';
 import { errorMessage } from '../i18n/errors';
@@ -25,7 +26,15 @@ export function currentMerchantUser(): MerchantProfile | null {
   return merchantSession.profile<MerchantProfile>();
 }
 
-export type MerchantPage = 'dashboard' | 'orders' | 'charge' | 'payments' | 'apiKeys';
+export type MerchantPage =
+  | 'dashboard'
+  | 'orders'
+  | 'charge'
+  | 'payments'
+  | 'reports'
+  | 'settlements'
+  | 'webhooks'
+  | 'apiKeys';
 
 export const MERCHANT_PAGES: readonly {
   page: MerchantPage;
@@ -37,6 +46,9 @@ export const MERCHANT_PAGES: readonly {
   { page: 'orders', path: 'orders', label: 'merchant.orders', ownerOnly: false },
   { page: 'charge', path: 'charge', label: 'merchant.charge', ownerOnly: false },
   { page: 'payments', path: 'payments', label: 'merchant.payments', ownerOnly: false },
+  { page: 'reports', path: 'reports', label: 'merchant.reports', ownerOnly: false },
+  { page: 'settlements', path: 'settlements', label: 'merchant.settlements', ownerOnly: false },
+  { page: 'webhooks', path: 'webhooks', label: 'merchant.webhooks', ownerOnly: false },
   { page: 'apiKeys', path: 'api-keys', label: 'merchant.apiKeys', ownerOnly: true },
 ];
 
@@ -88,19 +100,6 @@ export function AuthorizedImage({
   if (error !== null) return <MerchantError error={error} />;
   if (url === null) return <div className={className} />;
   return <img src={url} alt={alt} className={className} data-testid={testId} />;
-}
-
-/** Saves a blob as a file through a temporary link. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // The browser has started the download by now; the URL can go on the next task.
-  window.setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export function RequireMerchantOwner({ children }: { children: React.ReactNode }) {

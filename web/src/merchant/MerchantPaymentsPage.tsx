@@ -1,5 +1,5 @@
-// The merchant's payments, newest first, and one payment with its refunds and the refund form
-// (full or partial; one Idempotency-Key per refund action).
+// The merchant's payments, newest first, and one payment with its refunds, the refund form
+// (full or partial; one Idempotency-Key per refund action) and its e-invoice, if any.
 import {
   Button,
   Card,
@@ -30,6 +30,7 @@ import { channelKey, paymentStatusKey, refundableFen, refundStatusKey } from '..
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
+import { MerchantInvoiceCard } from './MerchantInvoiceCard';
 import { MerchantError } from './MerchantLayout';
 
 export function MerchantPaymentsPage() {
@@ -274,6 +275,7 @@ export function MerchantPaymentDetailPage() {
           />
         </Card>
       )}
+      {payment && <MerchantInvoiceCard paymentId={payment.id} />}
       {payment && <RefundForm payment={payment} onRefunded={loaded.reload} />}
     </Space>
   );
