@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 74> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 77> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -81,6 +81,9 @@ constexpr std::array<ErrorCodeInfo, 74> kErrorCodes = {{
     {ErrorCode::kDeviceNotRegistered, "DEVICE_NOT_REGISTERED", 404, 0},
     {ErrorCode::kInvoiceNotFound, "INVOICE_NOT_FOUND", 404, 0},
     {ErrorCode::kInvoiceUnavailable, "INVOICE_UNAVAILABLE", 503, 5},
+    {ErrorCode::kNfcInvalid, "NFC_INVALID", 400, 0},
+    {ErrorCode::kNfcReplayed, "NFC_REPLAYED", 409, 0},
+    {ErrorCode::kNfcKeysExhausted, "NFC_KEYS_EXHAUSTED", 409, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -90,7 +93,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kInvoiceUnavailable) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kNfcKeysExhausted) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

@@ -96,6 +96,9 @@ enum class ErrorCode : uint8_t {
   kDeviceNotRegistered,
   kInvoiceNotFound,
   kInvoiceUnavailable,
+  kNfcInvalid,
+  kNfcReplayed,
+  kNfcKeysExhausted,
 };
 
 struct ErrorCodeInfo {

@@ -234,6 +234,25 @@ struct Pay {
   int64_t code_step = 0;
   int64_t code_step_seconds = 0;
   uint32_t code_window_steps = 0;
+  std::string nfc_token;  // kNfc: the token and the transaction counter the terminal sent
+  uint32_t nfc_atc = 0;   // (the API checked the cryptogram; the engine makes the ATC rise).
+};
+
+// Issues a customer's NFC payment token (the API draws the number; the engine refuses a taken
+// one) with its first generation of limited-use keys; the customer's older token stops working.
+struct IssueNfcToken {
+  uint64_t customer_id = 0;
+  std::string token;
+  uint32_t luk_count = 0;
+  uint32_t uses_per_luk = 0;
+};
+
+// The next generation of keys for the customer's live token, starting after the last ATC used.
+// Reply::value is the new generation.
+struct RefreshNfcToken {
+  uint64_t customer_id = 0;
+  uint32_t luk_count = 0;
+  uint32_t uses_per_luk = 0;
 };
 
 // The customer confirms (post) or declines (void) a payment awaiting confirmation.
@@ -285,7 +304,7 @@ using Command =
                  CreateStaffSession, ApplyMerchant, ReviewMerchant, RecordMerchantLogin,
                  CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
                  SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
-                 RecordInvoice, StartSettlement, FinishSettlement>;
+                 RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -324,6 +343,8 @@ enum class CommandType : uint16_t {
   kRecordInvoice = 33,
   kStartSettlement = 34,
   kFinishSettlement = 35,
+  kIssueNfcToken = 36,
+  kRefreshNfcToken = 37,
 };
 
 CommandType TypeOf(const Command& command);
@@ -415,6 +436,10 @@ enum class PaymentResult : uint8_t {
   kNothingToSettle = 31,
   kSettlementNotFound = 32,
   kSettlementFinished = 33,  // FinishSettlement of one already paid or failed.
+  kNfcTokenNotFound = 34,    // Unknown, or no longer the customer's live token.
+  kNfcReplayed = 35,         // The ATC is not above the last one accepted.
+  kNfcKeysExhausted = 36,    // The ATC is beyond the generation's keys: refresh.
+  kNfcTokenTaken = 37,
 };
 
 std::string_view PaymentResultName(PaymentResult result);

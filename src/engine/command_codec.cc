@@ -52,6 +52,8 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, RecordInvoice>) return CommandType::kRecordInvoice;
         if constexpr (std::is_same_v<T, StartSettlement>) return CommandType::kStartSettlement;
         if constexpr (std::is_same_v<T, FinishSettlement>) return CommandType::kFinishSettlement;
+        if constexpr (std::is_same_v<T, IssueNfcToken>) return CommandType::kIssueNfcToken;
+        if constexpr (std::is_same_v<T, RefreshNfcToken>) return CommandType::kRefreshNfcToken;
       },
       command);
 }
@@ -128,6 +130,10 @@ std::string_view CommandTypeName(CommandType type) {
       return "start_settlement";
     case CommandType::kFinishSettlement:
       return "finish_settlement";
+    case CommandType::kIssueNfcToken:
+      return "issue_nfc_token";
+    case CommandType::kRefreshNfcToken:
+      return "refresh_nfc_token";
   }
   return "unknown";
 }
@@ -290,6 +296,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.I64(c->code_step);
     writer.I64(c->code_step_seconds);
     writer.U32(c->code_window_steps);
+    writer.LengthPrefixed(c->nfc_token);
+    writer.U32(c->nfc_atc);
   } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
     writer.U64(c->customer_id);
     writer.U64(c->payment_id);
@@ -322,6 +330,15 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {
     writer.U64(c->settlement_id);
     writer.U8(c->paid ? 1 : 0);
+  } else if (const auto* c = std::get_if<IssueNfcToken>(&command)) {
+    writer.U64(c->customer_id);
+    writer.LengthPrefixed(c->token);
+    writer.U32(c->luk_count);
+    writer.U32(c->uses_per_luk);
+  } else if (const auto* c = std::get_if<RefreshNfcToken>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U32(c->luk_count);
+    writer.U32(c->uses_per_luk);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -607,7 +624,9 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.code_step = reader.I64();
       c.code_step_seconds = reader.I64();
       c.code_window_steps = reader.U32();
-      *command = c;
+      c.nfc_token = std::string(reader.LengthPrefixed());
+      c.nfc_atc = reader.U32();
+      *command = std::move(c);
       break;
     }
     case CommandType::kConfirmPayment: {
@@ -659,6 +678,23 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       FinishSettlement c;
       c.settlement_id = reader.U64();
       if (!Bool(&reader, &c.paid)) return false;
+      *command = c;
+      break;
+    }
+    case CommandType::kIssueNfcToken: {
+      IssueNfcToken c;
+      c.customer_id = reader.U64();
+      c.token = std::string(reader.LengthPrefixed());
+      c.luk_count = reader.U32();
+      c.uses_per_luk = reader.U32();
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRefreshNfcToken: {
+      RefreshNfcToken c;
+      c.customer_id = reader.U64();
+      c.luk_count = reader.U32();
+      c.uses_per_luk = reader.U32();
       *command = c;
       break;
     }

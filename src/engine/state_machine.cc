@@ -68,6 +68,8 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<RegisterPaymentDevice>(&command)) {
     return short_enough(c->secret_sealed);
   }
+  if (const auto* c = std::get_if<Pay>(&command)) return short_enough(c->nfc_token);
+  if (const auto* c = std::get_if<IssueNfcToken>(&command)) return short_enough(c->token);
   if (const auto* c = std::get_if<RecordInvoice>(&command)) {
     const InvoiceRow& r = c->invoice;
     return short_enough(r.number) && short_enough(r.buyer_title) && short_enough(r.buyer_tax_id) &&

@@ -193,10 +193,11 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
 
 PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   const bool by_code = c.channel == PaymentChannel::kPaymentCode;
+  const bool by_nfc = c.channel == PaymentChannel::kNfc;
   const bool with_order =
       c.channel == PaymentChannel::kDynamicQr || c.channel == PaymentChannel::kOnline;
-  if (c.payment_id == 0 || c.amount_fen <= 0 || (by_code && c.customer_id != 0) ||
-      (!by_code && c.customer_id == 0) || (with_order != (c.order_id != 0)) ||
+  if (c.payment_id == 0 || c.amount_fen <= 0 || ((by_code || by_nfc) != (c.customer_id == 0)) ||
+      (with_order != (c.order_id != 0)) || (by_nfc && (c.nfc_token.empty() || c.nfc_atc == 0)) ||
       (by_code && (c.code_step_seconds <= 0 || c.code_step < 0 || c.code_window_steps > 10))) {
     return PaymentResult::kInvalid;
   }
@@ -220,6 +221,19 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     if (c.code_step < current - window) return PaymentResult::kCodeExpired;
     if (c.code_step <= device->last_step) return PaymentResult::kCodeReused;
     customer_id = device->customer_id;
+  }
+  payments::NfcToken* nfc = nullptr;
+  if (by_nfc) {
+    nfc = payments_.MutableNfcToken(c.nfc_token);
+    if (nfc == nullptr || !nfc->state.active) return PaymentResult::kNfcTokenNotFound;
+    const paytoken::NfcTokenState& state = nfc->state;
+    if (c.nfc_atc <= state.last_atc || c.nfc_atc < state.first_atc) {
+      return PaymentResult::kNfcReplayed;
+    }
+    const uint64_t keys_end =
+        uint64_t{state.first_atc} + uint64_t{state.luk_count} * state.uses_per_luk;
+    if (c.nfc_atc >= keys_end) return PaymentResult::kNfcKeysExhausted;
+    customer_id = nfc->customer_id;
   }
   identity::Customer* customer = customers_.MutableById(customer_id);
   if (customer == nullptr) return PaymentResult::kCustomerNotFound;
@@ -288,6 +302,7 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   // The limits count a held payment at once, so holds cannot add up past them.
   identity::RecordOutgoing(&customer->spending, c.amount_fen, batch_time_ns_);
   if (device != nullptr) device->last_step = c.code_step;
+  if (nfc != nullptr) nfc->state.last_atc = c.nfc_atc;
   if (order != nullptr) {
     order->status = OrderStatus::kPaid;
     order->payment_id = payment.id;
@@ -591,6 +606,36 @@ Reply StateMachine::ApplyPayments(const Command& command) {
       if (projection_ != nullptr) projection_->invoices.push_back(c->invoice);
       r = PaymentResult::kOk;
     }
+  } else if (const auto* c = std::get_if<IssueNfcToken>(&command)) {
+    if (!paytoken::IsTokenNumber(c->token) || c->luk_count == 0 ||
+        c->luk_count > paytoken::kMaxLuksPerGeneration || c->uses_per_luk == 0 ||
+        c->uses_per_luk > paytoken::kMaxUsesPerLuk) {
+      r = PaymentResult::kInvalid;
+    } else if (customers_.FindById(c->customer_id) == nullptr) {
+      r = PaymentResult::kCustomerNotFound;
+    } else {
+      payments::NfcToken token;
+      token.token = c->token;
+      token.customer_id = c->customer_id;
+      token.state.luk_count = c->luk_count;
+      token.state.uses_per_luk = c->uses_per_luk;
+      token.issued_ns = batch_time_ns_;
+      r = payments_.IssueNfcToken(std::move(token)) ? PaymentResult::kOk
+                                                    : PaymentResult::kNfcTokenTaken;
+    }
+  } else if (const auto* c = std::get_if<RefreshNfcToken>(&command)) {
+    const payments::NfcToken* live = payments_.FindNfcTokenOf(c->customer_id);
+    if (c->luk_count == 0 || c->luk_count > paytoken::kMaxLuksPerGeneration ||
+        c->uses_per_luk == 0 || c->uses_per_luk > paytoken::kMaxUsesPerLuk) {
+      r = PaymentResult::kInvalid;
+    } else if (live == nullptr || !live->state.active || live->state.last_atc == UINT32_MAX) {
+      r = PaymentResult::kNfcTokenNotFound;
+    } else {
+      payments::NfcToken* token = payments_.MutableNfcToken(live->token);
+      token->state = paytoken::RefreshedState(token->state, c->luk_count, c->uses_per_luk);
+      reply.value = token->state.generation;
+      r = PaymentResult::kOk;
+    }
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     r = ApplyStartSettlement(*c, &reply);
   } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {
@@ -649,6 +694,14 @@ std::string_view PaymentResultName(PaymentResult result) {
   switch (result) {
     case PaymentResult::kNothingToSettle:
       return "nothing_to_settle";
+    case PaymentResult::kNfcTokenNotFound:
+      return "nfc_token_not_found";
+    case PaymentResult::kNfcReplayed:
+      return "nfc_replayed";
+    case PaymentResult::kNfcKeysExhausted:
+      return "nfc_keys_exhausted";
+    case PaymentResult::kNfcTokenTaken:
+      return "nfc_token_taken";
     case PaymentResult::kSettlementNotFound:
       return "settlement_not_found";
     case PaymentResult::kSettlementFinished:

@@ -22,6 +22,8 @@
 //   payment   := id:u64 merchant:u64 customer:u64 order:u64 amount:i64 fee:i64 refunded:i64
 //                fee_refunded:i64 created:i64 channel:u8 state:u8 invoice_number
 //   settlement := id:u64 merchant:u64 day:i64 amount:i64 created:i64 state:u8
+//   nfc       := token customer:u64 issued:i64 active:u8 generation:u32 first_atc:u32
+//                last_atc:u32 luk_count:u32 uses_per_luk:u32
 #include "payments/payment_book.h"
 
 #include <algorithm>
@@ -270,6 +272,38 @@ uint64_t PaymentBook::FindSettlementOf(uint64_t merchant_id, int64_t day) const 
   return it == settlement_by_day_.end() ? 0 : it->second;
 }
 
+bool PaymentBook::IssueNfcToken(NfcToken token) {
+  if (nfc_tokens_.contains(token.token)) return false;
+  if (auto it = nfc_token_of_customer_.find(token.customer_id);
+      it != nfc_token_of_customer_.end()) {
+    nfc_tokens_.at(it->second).state.active = false;
+  }
+  nfc_token_of_customer_[token.customer_id] = token.token;
+  std::string key = token.token;
+  nfc_tokens_.emplace(std::move(key), std::move(token));
+  return true;
+}
+
+const NfcToken* PaymentBook::FindNfcToken(std::string_view token) const {
+  auto it = nfc_tokens_.find(std::string(token));
+  return it == nfc_tokens_.end() ? nullptr : &it->second;
+}
+
+NfcToken* PaymentBook::MutableNfcToken(std::string_view token) {
+  auto it = nfc_tokens_.find(std::string(token));
+  return it == nfc_tokens_.end() ? nullptr : &it->second;
+}
+
+const NfcToken* PaymentBook::FindNfcTokenOf(uint64_t customer_id) const {
+  auto it = nfc_token_of_customer_.find(customer_id);
+  return it == nfc_token_of_customer_.end() ? nullptr : FindNfcToken(it->second);
+}
+
+const paytoken::NfcTokenState* PaymentBook::Find(std::string_view token) const {
+  const NfcToken* found = FindNfcToken(token);
+  return found == nullptr ? nullptr : &found->state;
+}
+
 void PaymentBook::AddPayment(Payment payment) {
   QB_ASSERT(!payments_.contains(payment.id));
   payments_.emplace(payment.id, std::move(payment));
@@ -299,6 +333,8 @@ void PaymentBook::Clear() {
   unsettled_.clear();
   settlements_.clear();
   settlement_by_day_.clear();
+  nfc_tokens_.clear();
+  nfc_token_of_customer_.clear();
 }
 
 Digest PaymentBook::StateHash() const {
@@ -410,6 +446,19 @@ void PaymentBook::Serialize(std::string* out) const {
     w.I64(t.amount_fen);
     w.I64(t.created_ns);
     w.U8(static_cast<uint8_t>(t.state));
+  }
+  w.U64(nfc_tokens_.size());
+  for (const std::string& key : SortedKeys(nfc_tokens_)) {
+    const NfcToken& t = nfc_tokens_.at(key);
+    w.LengthPrefixed(t.token);
+    w.U64(t.customer_id);
+    w.I64(t.issued_ns);
+    w.U8(t.state.active ? 1 : 0);
+    w.U32(t.state.generation);
+    w.U32(t.state.first_atc);
+    w.U32(t.state.last_atc);
+    w.U32(t.state.luk_count);
+    w.U32(t.state.uses_per_luk);
   }
 }
 
@@ -547,6 +596,24 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
     if (state < 1 || state > 3) return false;
     t.state = static_cast<SettlementState>(state);
     AddSettlement(std::move(t));
+  }
+  count = r.U64();
+  if (!plausible(count)) return false;
+  for (uint64_t i = 0; i < count && r.ok(); i++) {
+    NfcToken t;
+    t.token = text();
+    t.customer_id = r.U64();
+    t.issued_ns = r.I64();
+    t.state.active = r.U8() != 0;
+    t.state.generation = r.U32();
+    t.state.first_atc = r.U32();
+    t.state.last_atc = r.U32();
+    t.state.luk_count = r.U32();
+    t.state.uses_per_luk = r.U32();
+    // The customer's live token is the active one (at most one).
+    if (t.state.active) nfc_token_of_customer_[t.customer_id] = t.token;
+    std::string key = t.token;
+    if (!nfc_tokens_.emplace(std::move(key), std::move(t)).second) return false;
   }
   return r.ok() && r.remaining() == 0;
 }

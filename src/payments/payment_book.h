@@ -20,6 +20,7 @@
 #include "base/bytes.h"
 #include "base/digest.h"
 #include "identity/staff_book.h"
+#include "paytoken/nfc_cryptogram.h"
 
 namespace qb::payments {
 
@@ -150,7 +151,15 @@ struct Settlement {
   bool operator==(const Settlement&) const = default;
 };
 
-class PaymentBook {
+// A customer's NFC payment token (HCE): its number and the key generation's counters.
+struct NfcToken {
+  std::string token;
+  uint64_t customer_id = 0;
+  paytoken::NfcTokenState state;
+  int64_t issued_ns = 0;
+};
+
+class PaymentBook final : public paytoken::NfcTokenDirectory {
  public:
   // Merchants: ids are the count plus one (never deleted).
   uint64_t next_merchant_id() const { return merchants_.size() + 1; }
@@ -208,6 +217,14 @@ class PaymentBook {
     for (const auto& [id, settlement] : settlements_) visit(settlement);
   }
 
+  // NFC tokens: one live token per customer; a new one deactivates the old.
+  bool IssueNfcToken(NfcToken token);  // False: the number is taken.
+  const NfcToken* FindNfcToken(std::string_view token) const;
+  NfcToken* MutableNfcToken(std::string_view token);
+  const NfcToken* FindNfcTokenOf(uint64_t customer_id) const;
+  // paytoken::NfcTokenDirectory.
+  const paytoken::NfcTokenState* Find(std::string_view token) const override;
+
   void AddPayment(Payment payment);
   template <typename Visit>
   void ForEachPayment(Visit&& visit) const {
@@ -219,7 +236,7 @@ class PaymentBook {
 
   bool empty() const {
     return merchants_.empty() && devices_.empty() && small_payments_.empty() && orders_.empty() &&
-           payments_.empty() && unsettled_.empty() && settlements_.empty();
+           payments_.empty() && unsettled_.empty() && settlements_.empty() && nfc_tokens_.empty();
   }
   void Clear();
   Digest StateHash() const;
@@ -243,6 +260,8 @@ class PaymentBook {
   absl::flat_hash_map<uint64_t, std::map<int64_t, int64_t>> unsettled_;
   absl::flat_hash_map<uint64_t, Settlement> settlements_;
   absl::flat_hash_map<std::string, uint64_t> settlement_by_day_;  // "<merchant>:<day>" → id.
+  absl::flat_hash_map<std::string, NfcToken> nfc_tokens_;
+  absl::flat_hash_map<uint64_t, std::string> nfc_token_of_customer_;
 };
 
 // fee = amount × bps / 10 000, rounded half up; nullopt-free because amounts are bounded by

@@ -200,6 +200,8 @@ int main(int argc, char** argv) {
   const qb::paytoken::QrSigningKey qr_key(1, DeriveKey(keys.lookup_key, "qianbao qr signing v1"));
   const qb::identity::SecretKey webhook_key =
       DeriveKey(keys.lookup_key, "qianbao webhook signing v1");
+  const qb::identity::SecretKey nfc_issuer_key =
+      DeriveKey(keys.lookup_key, "qianbao nfc issuer v1");
   qb::paytoken::QrKeyRing qr_keys;
   qr_keys.Add(qr_key.key_id(), qr_key.public_key());
   std::optional<qb::identity::CardVault> vault = qb::identity::CardVault::FromKeys(std::move(keys));
@@ -238,6 +240,7 @@ int main(int argc, char** argv) {
   services.qr_keys = &qr_keys;
   services.webhook_key = &webhook_key;
   services.invoices = invoices.get();
+  services.nfc_issuer_key = &nfc_issuer_key;
   // Merchants testing against their own machine use loopback notify URLs; production refuses
   // them (SSRF) unless told otherwise.
   services.options.webhooks.allow_private_networks =

@@ -121,5 +121,6 @@ void AddPayRoutes(Router& router, WalletContext& context);         // pay_routes
 void AddInvoiceRoutes(Router& router, WalletContext& context);     // invoice_routes.cc
 void AddReportRoutes(Router& router, WalletContext& context);      // report_routes.cc
 void AddSettlementRoutes(Router& router, WalletContext& context);  // settlement_routes.cc
+void AddNfcRoutes(Router& router, WalletContext& context);         // nfc_routes.cc
 
 }  // namespace qb::wallet

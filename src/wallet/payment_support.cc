@@ -268,6 +268,13 @@ HttpResponse PaymentError(PaymentResult result) {
       return Error(ErrorCode::kPaymentNotCompleted, "the payment has not completed");
     case PaymentResult::kCustomerNotFound:
       return Error(ErrorCode::kNotFound, "no such customer");
+    case PaymentResult::kNfcTokenNotFound:
+      return Error(ErrorCode::kNfcInvalid, "the NFC token is not valid");
+    case PaymentResult::kNfcReplayed:
+      return Error(ErrorCode::kNfcReplayed, "this tap was used already");
+    case PaymentResult::kNfcKeysExhausted:
+      return Error(ErrorCode::kNfcKeysExhausted,
+                   "the phone's payment keys are used up; it must refresh them");
     case PaymentResult::kLoginLocked:
       return Error(ErrorCode::kLoginLocked,
                    "too many wrong passwords; log-in is locked for 30 minutes");

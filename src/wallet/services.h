@@ -59,11 +59,12 @@ struct WalletServices {
   identity::SmsGateway* sms = nullptr;
   identity::IdentityVerifier* verifier = nullptr;
   bank::BankGateway* bank = nullptr;
-  const identity::SecretKey* otp_pepper = nullptr;   // Keys the OTP hashes.
-  const paytoken::QrSigningKey* qr_key = nullptr;    // Signs merchants' QR codes.
-  const paytoken::QrKeyRing* qr_keys = nullptr;      // Checks scanned QR codes.
-  const identity::SecretKey* webhook_key = nullptr;  // Derives each merchant's webhook secret.
-  invoice::InvoiceProvider* invoices = nullptr;      // Issues e-invoices (电子发票).
+  const identity::SecretKey* otp_pepper = nullptr;      // Keys the OTP hashes.
+  const paytoken::QrSigningKey* qr_key = nullptr;       // Signs merchants' QR codes.
+  const paytoken::QrKeyRing* qr_keys = nullptr;         // Checks scanned QR codes.
+  const identity::SecretKey* webhook_key = nullptr;     // Derives each merchant's webhook secret.
+  invoice::InvoiceProvider* invoices = nullptr;         // Issues e-invoices (电子发票).
+  const identity::SecretKey* nfc_issuer_key = nullptr;  // Derives NFC limited-use keys.
   WalletOptions options;
 };
 

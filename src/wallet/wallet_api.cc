@@ -383,7 +383,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
             services.bank != nullptr && services.otp_pepper != nullptr &&
             !services.otp_pepper->empty() && services.qr_key != nullptr &&
             services.qr_keys != nullptr && services.webhook_key != nullptr &&
-            services.invoices != nullptr);
+            services.invoices != nullptr && services.nfc_issuer_key != nullptr);
   impl_->context = std::make_unique<WalletContext>(std::move(services));
   WalletContext& context = *impl_->context;
   std::optional<std::string> dummy = identity::HashPassword("not-a-password-0");
@@ -405,6 +405,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddInvoiceRoutes(router, context);
   AddReportRoutes(router, context);
   AddSettlementRoutes(router, context);
+  AddNfcRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());

@@ -41,7 +41,7 @@ TEST(ErrorsTest, EveryCodeRendersWithItsStatusAndShape) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "") << info.name;
     }
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kInvoiceUnavailable) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kNfcKeysExhausted) + 1);
 }
 
 TEST(ErrorsTest, TableHasTheAgreedStatuses) {

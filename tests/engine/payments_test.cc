@@ -447,5 +447,44 @@ TEST_F(PaymentsTest, SettlementPaysYesterdaysTakingsOnceAndAFailedOneAgain) {
   ExpectSameAfterRestart();
 }
 
+TEST_F(PaymentsTest, NfcTapsMustRaiseTheCounterWithinTheKeys) {
+  const uint64_t alice = SignUp("13800138001");
+  Fund(alice, 900 * kYuan);
+  const uint64_t shop = Onboard("shop", 0);
+  ASSERT_EQ(Result(SetSmallPayments{alice, true, 200 * kYuan, 1'000 * kYuan}),
+            Code(PaymentResult::kOk));
+  const std::string token = *paytoken::MakeTokenNumber("900000000000001");
+  EXPECT_EQ(Result(IssueNfcToken{alice, "1234", 2, 1}), Code(PaymentResult::kInvalid));
+  ASSERT_EQ(Result(IssueNfcToken{alice, token, 2, 1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(IssueNfcToken{alice, token, 2, 1}), Code(PaymentResult::kNfcTokenTaken));
+  auto tap = [&](uint64_t id, uint32_t atc, const std::string& number = "") {
+    Pay pay;
+    pay.payment_id = id;
+    pay.merchant_id = shop;
+    pay.amount_fen = 10 * kYuan;
+    pay.channel = PaymentChannel::kNfc;
+    pay.nfc_token = number.empty() ? token : number;
+    pay.nfc_atc = atc;
+    return Result(pay);
+  };
+  EXPECT_EQ(tap(1, 1), Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, alice);
+  EXPECT_EQ(tap(2, 1), Code(PaymentResult::kNfcReplayed));
+  EXPECT_EQ(tap(2, 3), Code(PaymentResult::kNfcKeysExhausted));  // Keys for ATC 1 and 2 only.
+  EXPECT_EQ(tap(2, 2), Code(PaymentResult::kOk));
+  EXPECT_EQ(tap(3, 3), Code(PaymentResult::kNfcKeysExhausted));
+  ASSERT_EQ(Result(RefreshNfcToken{alice, 2, 1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, 1u);
+  EXPECT_EQ(tap(3, 3), Code(PaymentResult::kOk));
+  EXPECT_EQ(Balance(alice), 870 * kYuan);
+  // A new token: the old one stops working.
+  const std::string second = *paytoken::MakeTokenNumber("900000000000002");
+  ASSERT_EQ(Result(IssueNfcToken{alice, second, 2, 1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(tap(4, 4), Code(PaymentResult::kNfcTokenNotFound));
+  EXPECT_EQ(tap(4, 1, second), Code(PaymentResult::kOk));
+  ExpectSameAfterRestart();
+  EXPECT_EQ(tap(5, 1, second), Code(PaymentResult::kNfcReplayed));
+}
+
 }  // namespace
 }  // namespace qb::engine

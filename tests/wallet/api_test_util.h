@@ -125,6 +125,7 @@ class WalletApiTest : public ::testing::Test {
       ASSERT_TRUE(opened.ok()) << opened.ToString();
     }
     services.invoices = invoices_.get();
+    services.nfc_issuer_key = &nfc_issuer_key_;
     options.sms_outbox = console_outbox ? outbox_.get() : nullptr;
     services.options = options;
     router_ = std::make_unique<Router>();
@@ -320,6 +321,7 @@ class WalletApiTest : public ::testing::Test {
   paytoken::QrSigningKey qr_key_{7, identity::SecretKey::Random()};
   identity::SecretKey webhook_key_ = identity::SecretKey::Random();
   std::unique_ptr<invoice::LocalInvoiceProvider> invoices_;
+  identity::SecretKey nfc_issuer_key_ = identity::SecretKey::Random();
   paytoken::QrKeyRing qr_keys_ = [this] {
     paytoken::QrKeyRing ring;
     ring.Add(qr_key_.key_id(), qr_key_.public_key());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "merchant/request_signing.h"
+#include "paytoken/nfc_cryptogram.h"
 #include "paytoken/payment_code.h"
 #include "paytoken/qr_payload.h"
 #include "wallet/money_fixture.h"
@@ -767,6 +768,65 @@ TEST_F(PaymentApiTest, DailySettlementPaysTheMerchantOnceAndReconciles) {
   const std::string support = StaffToken("support", Roles({identity::StaffRole::kSupport}));
   EXPECT_EQ(Get("/api/v1/staff/reconciliation", support).status, 403);
   EXPECT_EQ(Post("/api/v1/staff/settlements/run", "{}", support).status, 403);
+}
+
+TEST_F(PaymentApiTest, NfcTapsAreVerifiedAndNeverReplayed) {
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ASSERT_EQ(Request("PUT", "/api/v1/me/small-payments",
+                    R"({"enabled":true,"per_payment":20000,"per_day":100000})",
+                    RequestOptions{alice.customer.token, "", "", "application/json"})
+                .status,
+            200);
+  ApiResponse issued = Post("/api/v1/me/nfc-token", "{}", alice.customer.token);
+  ASSERT_EQ(issued.status, 201) << Describe(issued);
+  const std::string token = issued.String("token");
+  EXPECT_TRUE(paytoken::IsTokenNumber(token));
+  const boost::json::array& keys = issued.json.at("keys").as_array();
+  ASSERT_EQ(keys.size(), 10u);
+  // The phone signs a tap with the key for its counter, as paytoken/nfc_cryptogram.h says.
+  auto tap_request = [&](uint32_t atc, int64_t amount, std::string_view key_hex) {
+    std::string raw(identity::SecretKey::kSize, '\0');
+    EXPECT_EQ(sodium_hex2bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(),
+                             key_hex.data(), key_hex.size(), nullptr, nullptr, nullptr),
+              0);
+    paytoken::NfcRequest request{token, amount, "CNY", atc, 0x1234abcd, ""};
+    request.cryptogram_hex =
+        paytoken::ComputeNfcCryptogram(*identity::SecretKey::FromBytes(raw), request);
+    return paytoken::FormatNfcRequest(request);
+  };
+  auto tap = [&](const std::string& request, std::string_view key) {
+    return Post("/api/v1/merchant/nfc-payments", R"({"request":")" + request + R"("})", shop.token,
+                key);
+  };
+  const std::string first = tap_request(1, 12 * kYuan, keys[0].as_string());
+  ApiResponse paid = tap(first, "t1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.String("channel"), "nfc");
+  EXPECT_EQ(paid.String("status"), "completed");
+  EXPECT_EQ(Balance(alice.customer), 488 * kYuan);
+  // The same tap again: a retry with the same key answers the same payment; a replay is refused.
+  EXPECT_EQ(tap(first, "t1").String("id"), paid.String("id"));
+  ApiResponse replayed = tap(first, "t2");
+  EXPECT_EQ(replayed.status, 409);
+  EXPECT_EQ(replayed.ErrorCode(), "NFC_REPLAYED");
+  // Altered amount, or signed with the wrong key.
+  std::string altered = tap_request(2, 12 * kYuan, keys[1].as_string());
+  altered.replace(altered.find("|1200|"), 6, "|1300|");
+  EXPECT_EQ(tap(altered, "t3").ErrorCode(), "NFC_INVALID");
+  EXPECT_EQ(tap(tap_request(2, 5 * kYuan, keys[5].as_string()), "t4").ErrorCode(), "NFC_INVALID");
+  EXPECT_EQ(tap("qbnfc1|garbage", "t5").ErrorCode(), "NFC_INVALID");
+  EXPECT_EQ(Balance(alice.customer), 488 * kYuan);
+  // Beyond the generation's ten keys: exhausted until the phone refreshes.
+  EXPECT_EQ(tap(tap_request(11, 1, keys[9].as_string()), "t6").ErrorCode(), "NFC_KEYS_EXHAUSTED");
+  ApiResponse refreshed = Post("/api/v1/me/nfc-token/refresh", "{}", alice.customer.token);
+  ASSERT_EQ(refreshed.status, 200) << Describe(refreshed);
+  EXPECT_EQ(refreshed.json.at("generation").as_int64(), 1);
+  EXPECT_EQ(refreshed.json.at("first_atc").as_int64(), 2);
+  EXPECT_EQ(
+      tap(tap_request(2, 3 * kYuan, refreshed.json.at("keys").at(0).as_string()), "t7").status,
+      201);
+  EXPECT_EQ(Balance(alice.customer), 485 * kYuan);
 }
 
 }  // namespace
