@@ -89,30 +89,51 @@ void Scan(WalletContext& context, HttpRequest&& request, Responder respond) {
       },
       [&context, qr = *qr, order_id, respond](MerchantView view) {
         if (!view.found) return respond(PaymentError(PaymentResult::kMerchantNotFound));
-        api::JsonObjectWriter json;
-        json.String("kind", qr.kind == paytoken::QrKind::kStatic ? "static" : "dynamic")
-            .Object("merchant", MerchantSummary(view.merchant));
         if (qr.kind == paytoken::QrKind::kStatic) {
-          json.Null("amount").Null("order");
-        } else {
-          if (!view.order || view.order->merchant_id != qr.merchant_id) {
-            return respond(PaymentError(PaymentResult::kOrderNotFound));
-          }
-          const payments::Order& o = *view.order;
-          std::string_view status = payments::OrderStatusName(o.status);
-          if (o.status == payments::OrderStatus::kOpen &&
-              Services(context).clock->NowNs() >= o.expires_ns) {
-            status = "expired";
-          }
-          api::JsonObjectWriter order;
-          order.String("id", std::to_string(order_id))
-              .String("merchant_order_no", o.merchant_order_no)
-              .String("status", status)
-              .String("expires_at", Rfc3339(o.expires_ns));
-          json.Amount("amount", o.amount_fen).Object("order", std::move(order));
+          api::JsonObjectWriter json;
+          json.String("kind", "static")
+              .Object("merchant", MerchantSummary(view.merchant))
+              .Null("amount")
+              .Null("order")
+              .String("currency", "CNY");
+          return respond(api::JsonResponse(200, json));
         }
-        json.String("currency", "CNY");
-        respond(api::JsonResponse(200, json));
+        if (!view.order || view.order->merchant_id != qr.merchant_id) {
+          return respond(PaymentError(PaymentResult::kOrderNotFound));
+        }
+        // The order's description and the merchant's return URL live in the read models.
+        const uint64_t durable = Services(context).engine->stats().durable_seq;
+        RunOnWorker(
+            context,
+            [&context, view, order_id, durable, respond]() {
+              WaitForProjection(context, durable, int64_t{2} * kNsPerSecond);
+              std::optional<OrderRow> row;
+              if (!Services(context).store->ReadOrder(order_id, &row).ok()) {
+                return respond(
+                    api::ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read the order now"));
+              }
+              const payments::Order& o = *view.order;
+              std::string_view status = payments::OrderStatusName(o.status);
+              if (o.status == payments::OrderStatus::kOpen &&
+                  Services(context).clock->NowNs() >= o.expires_ns) {
+                status = "expired";
+              }
+              api::JsonObjectWriter order;
+              order.String("id", std::to_string(order_id))
+                  .String("merchant_order_no", o.merchant_order_no)
+                  .String("status", status)
+                  .String("expires_at", Rfc3339(o.expires_ns))
+                  .String("description", row ? row->description : "")
+                  .String("return_url", row ? row->return_url : "");
+              api::JsonObjectWriter json;
+              json.String("kind", "dynamic")
+                  .Object("merchant", MerchantSummary(view.merchant))
+                  .Amount("amount", o.amount_fen)
+                  .Object("order", std::move(order))
+                  .String("currency", "CNY");
+              respond(api::JsonResponse(200, json));
+            },
+            respond);
       });
 }
 

@@ -324,29 +324,31 @@ void Reconcile(WalletContext& context, Responder respond) {
                   withdrawals = posted(codes::kWithdrawal);
     api::JsonArrayWriter checks;
     bool all_ok = true;
-    auto check = [&](std::string_view name, int64_t expected, int64_t actual) {
+    auto check = [&](std::string_view id, std::string_view name, int64_t expected, int64_t actual) {
       api::JsonObjectWriter json;
-      json.String("name", name)
+      json.String("id", id)
+          .String("name", name)
           .Amount("expected", expected)
           .Amount("actual", actual)
           .Bool("ok", expected == actual);
       all_ok = all_ok && expected == actual;
       checks.Object(std::move(json));
     };
-    check("merchants = payments - fees - refunds + fee refunds - settlements",
+    check("merchant_balances", "merchants = payments - fees - refunds + fee refunds - settlements",
           payments - fees - refunds + fee_refunds - settled, r->merchants);
-    check("fee income = fees - fee refunds", fees - fee_refunds, r->fee_income);
-    check("customers = top-ups - withdrawals - payments + refunds",
+    check("fee_income", "fee income = fees - fee refunds", fees - fee_refunds, r->fee_income);
+    check("customer_balances", "customers = top-ups - withdrawals - payments + refunds",
           top_ups - withdrawals - payments + refunds, r->customers);
-    check("bank clearing = withdrawals + settlements - top-ups", withdrawals + settled - top_ups,
-          r->clearing);
-    check("all balances sum to zero", 0, r->total);
-    check("payment records = payments posted", r->payments_completed, payments);
-    check("refund records = refunds posted", r->payments_refunded, refunds);
-    check("fee records = fee income", r->payments_fees, r->fee_income);
-    check("paid settlements = settlements posted", r->settlements_paid, settled);
-    check("processing settlements = merchants' pending payouts", r->settlements_processing,
-          r->merchants_pending);
+    check("bank_clearing", "bank clearing = withdrawals + settlements - top-ups",
+          withdrawals + settled - top_ups, r->clearing);
+    check("sum_zero", "all balances sum to zero", 0, r->total);
+    check("payment_records", "payment records = payments posted", r->payments_completed, payments);
+    check("refund_records", "refund records = refunds posted", r->payments_refunded, refunds);
+    check("fee_records", "fee records = fee income", r->payments_fees, r->fee_income);
+    check("paid_settlements", "paid settlements = settlements posted", r->settlements_paid,
+          settled);
+    check("processing_settlements", "processing settlements = merchants' pending payouts",
+          r->settlements_processing, r->merchants_pending);
     api::JsonObjectWriter movements;
     for (const auto& [code, totals] : r->by_code) {
       api::JsonObjectWriter json;

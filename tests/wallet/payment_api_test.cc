@@ -523,6 +523,13 @@ TEST_F(PaymentApiTest, OnlineCheckoutPaysTheOrder) {
                            shop.token);
   ASSERT_EQ(order.status, 201) << Describe(order);
   EXPECT_TRUE(order.String("checkout_path").starts_with("/pay?qr=qbpay:1."));
+  // The checkout page shows the order and knows where to send the customer back.
+  ApiResponse preview = Post("/api/v1/me/scans", R"({"qr":")" + order.String("qr_text") + R"("})",
+                             alice.customer.token);
+  ASSERT_EQ(preview.status, 200) << Describe(preview);
+  EXPECT_EQ(preview.json.at("order").at("return_url").as_string(), "http://127.0.0.1:9/done");
+  EXPECT_EQ(preview.json.at("order").at("description").as_string(), "耳机");
+  EXPECT_EQ(preview.json.at("amount").as_int64(), 19900);
   ApiResponse paid =
       Pay(alice.customer, PayBody(order.String("qr_text"), std::nullopt, "checkout"), "web-7");
   ASSERT_EQ(paid.status, 201) << Describe(paid);
