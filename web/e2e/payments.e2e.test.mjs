@@ -471,6 +471,7 @@ describe('payments: merchant portal, scan, payment code, checkout, refund', { ti
     const portal = pages.get('portal').page;
     await portal.getByTestId('merchant-menu-orders').click();
     await portal.getByTestId('order-amount').fill('19.90');
+    await portal.getByTestId('order-return-url').fill(`${server.baseUrl}/home`);
     await portal.getByTestId('order-submit').click();
     await waitOrExplain(portal, portal.getByTestId('order-checkout-link'));
     const link = await portal.getByTestId('order-checkout-link').getAttribute('href');
@@ -490,6 +491,9 @@ describe('payments: merchant portal, scan, payment code, checkout, refund', { ti
     await page.getByTestId('pay-submit').tap();
     await waitOrExplain(page, page.locator('[data-testid="pay-success"][data-status="completed"]'));
     await screenshot(page, '09-checkout-paid');
+    // Back to the merchant's site: the return_url the order was created with.
+    await page.getByTestId('pay-return').tap();
+    await page.waitForURL((url) => url.pathname === '/home');
     await portal
       .locator(`[data-testid="order-row"][data-row-id="${orderId}"][data-status="paid"]`)
       .waitFor();

@@ -72,6 +72,10 @@ export interface NewOrder {
   amount: number;
   currency: 'CNY';
   description?: string;
+  /** Where the signed order.paid webhook goes. */
+  notify_url?: string;
+  /** Where the checkout page sends the customer back. */
+  return_url?: string;
   expires_in_seconds?: number;
 }
 

@@ -322,7 +322,15 @@ export interface ScanPreview {
   kind: 'static' | 'dynamic';
   merchant: MerchantSummary;
   amount: number | null;
-  order: { id: string; merchant_order_no: string; status: string; expires_at: string } | null;
+  order: {
+    id: string;
+    merchant_order_no: string;
+    status: string;
+    expires_at: string;
+    description: string;
+    /** Where the merchant's site wants the customer back after paying ("" when none). */
+    return_url: string;
+  } | null;
   currency: string;
 }
 

@@ -1,6 +1,6 @@
 // The hosted checkout (收银台) of a merchant's online order: /pay?qr=<qbpay text>, opened from
-// the merchant's site. The log-in guard brings the customer back here after logging in. The
-// scan preview does not carry the order's return_url, so the page ends on its own success view.
+// the merchant's site. The log-in guard brings the customer back here after logging in; after
+// paying, a button leads back to the order's return_url (http or https only).
 import { ErrorBlock, SpinLoading } from 'antd-mobile';
 import { useSearchParams } from 'react-router';
 

@@ -55,7 +55,8 @@
 //             pay-category, pay-order-no, pay-amount (data-fen; dynamic only),
 //             pay-amount-input (static only), pay-submit; after paying pay-success
 //             (data-payment-id, data-status) with pay-success-amount (data-fen),
-//             pay-success-merchant, pay-detail, pay-done
+//             pay-success-merchant, pay-return (checkout with a return_url), pay-detail, pay-done;
+//             pay-order-description
 //   paycode:  paycode-digits (data-code = the 18 digits), paycode-countdown (data-seconds-left),
 //             paycode-qr, paycode-barcode, paycode-pending (data-payment-id, data-amount-fen)
 //             with paycode-confirm / paycode-decline, paycode-answered (data-payment-id),

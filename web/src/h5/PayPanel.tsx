@@ -16,7 +16,13 @@ import { FieldInput, FormError } from './common';
 /** The largest amount a customer can type for a static QR (the API's maximum). */
 const MAX_PAY_FEN = 100_000_000n;
 
-export function PaymentSuccess({ payment }: { payment: Payment }) {
+/** Only plain web links go back to a merchant's site (never javascript: or the like). */
+export function safeReturnUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  return url.startsWith('https://') || url.startsWith('http://') ? url : null;
+}
+
+export function PaymentSuccess({ payment, returnUrl }: { payment: Payment; returnUrl?: string | null }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   return (
@@ -34,6 +40,11 @@ export function PaymentSuccess({ payment }: { payment: Payment }) {
         }
       />
       <div className="h5-page">
+        {returnUrl && (
+          <Button block color="primary" onClick={() => window.location.assign(returnUrl)} data-testid="pay-return">
+            {t('pay.returnToMerchant')}
+          </Button>
+        )}
         <Button block onClick={() => navigate(`/payments/${payment.id}`)} data-testid="pay-detail">
           {t('pay.viewDetail')}
         </Button>
@@ -62,7 +73,10 @@ export function PayPanel({
   const [paid, setPaid] = useState<Payment | null>(null);
   const action = useRef(new ActionKey());
 
-  if (paid !== null) return <PaymentSuccess payment={paid} />;
+  if (paid !== null) {
+    const returnUrl = via === 'checkout' ? safeReturnUrl(preview.order?.return_url) : null;
+    return <PaymentSuccess payment={paid} returnUrl={returnUrl} />;
+  }
 
   const submit = async () => {
     setApiError(null);
@@ -102,6 +116,9 @@ export function PayPanel({
           <div className="h5-muted" data-testid="pay-order-no">
             {t('pay.orderNo')} {preview.order.merchant_order_no}
           </div>
+        )}
+        {preview.order && preview.order.description !== '' && (
+          <div data-testid="pay-order-description">{preview.order.description}</div>
         )}
         {preview.amount !== null && (
           <div className="h5-balance" data-testid="pay-amount" data-fen={preview.amount}>

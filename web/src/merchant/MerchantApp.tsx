@@ -29,7 +29,8 @@
 //              merchant-user, merchant-logout
 //   dashboard: merchant-status (data-status), merchant-id, merchant-static-qr (<img>),
 //              merchant-qr-png, merchant-qr-svg, merchant-qr-print
-//   orders:    order-amount, order-description, order-no, order-submit, order-list,
+//   orders:    order-amount, order-description, order-no, order-notify-url, order-return-url,
+//              order-submit, order-list,
 //              order-row (data-row-id = order id, data-status, data-order-no) with order-status,
 //              order-show-qr, order-close; the QR dialog: order-qr-panel (data-order-id),
 //              order-qr-amount, order-qr (<img>), order-qr-download, order-checkout-link,

@@ -84,12 +84,24 @@ function OrderQr({ order, onClose }: { order: Order; onClose: () => void }) {
 
 function CreateOrderForm({ onCreated }: { onCreated: (order: Order) => void }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ amount: string; description: string; orderNo: string }>();
+  const [form] = Form.useForm<{
+    amount: string;
+    description: string;
+    orderNo: string;
+    notifyUrl: string;
+    returnUrl: string;
+  }>();
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
-  const submit = async (values: { amount: string; description?: string; orderNo?: string }) => {
+  const submit = async (values: {
+    amount: string;
+    description?: string;
+    orderNo?: string;
+    notifyUrl?: string;
+    returnUrl?: string;
+  }) => {
     setError(null);
     const parsed = parseYuan(values.amount ?? '', { maxFen: 100_000_000n });
     if (!parsed.ok) {
@@ -103,6 +115,18 @@ function CreateOrderForm({ onCreated }: { onCreated: (order: Order) => void }) {
       currency: 'CNY',
     };
     if (values.description?.trim()) request.description = values.description.trim();
+    for (const [field, key] of [
+      [values.notifyUrl, 'notify_url'],
+      [values.returnUrl, 'return_url'],
+    ] as const) {
+      const url = field?.trim() ?? '';
+      if (url === '') continue;
+      if (!/^https?:\/\/\S+$/.test(url)) {
+        setMessage(t('merchant.order.badUrl'));
+        return;
+      }
+      request[key] = url;
+    }
     setSubmitting(true);
     try {
       const order = await createOrder(merchantApi, request);
@@ -132,6 +156,12 @@ function CreateOrderForm({ onCreated }: { onCreated: (order: Order) => void }) {
         </Form.Item>
         <Form.Item name="orderNo" label={t('merchant.order.no')}>
           <Input maxLength={64} placeholder={t('common.optional')} data-testid="order-no" />
+        </Form.Item>
+        <Form.Item name="notifyUrl" label={t('merchant.order.notifyUrl')}>
+          <Input maxLength={256} placeholder="https://…" data-testid="order-notify-url" />
+        </Form.Item>
+        <Form.Item name="returnUrl" label={t('merchant.order.returnUrl')}>
+          <Input maxLength={256} placeholder="https://…" data-testid="order-return-url" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={submitting} data-testid="order-submit">
           {t('merchant.order.submit')}
