@@ -178,8 +178,10 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
       transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferAlreadyVoided) {
     return PaymentResult::kNotAwaitingConfirmation;
   }
+  // Anything else (an overflowing balance, an id a raw transfer took) moved nothing: the chain
+  // is linked.
   for (ledger::CreateTransferResult r : transfer_results_) {
-    QB_ASSERT(r == ledger::CreateTransferResult::kOk);
+    if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
   for (const ledger::Transfer& t : chain) {
     if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
@@ -291,7 +293,7 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
       return PaymentResult::kInsufficientFunds;
     }
-    QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+    if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
     if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
     Touch(hold.debit_account_id);
     Touch(hold.credit_account_id);
@@ -396,7 +398,7 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
     }
   }
   for (ledger::CreateTransferResult r : transfer_results_) {
-    QB_ASSERT(r == ledger::CreateTransferResult::kOk);
+    if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
   for (const ledger::Transfer& t : chain) {
     if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
@@ -445,7 +447,7 @@ PaymentResult StateMachine::ApplyStartSettlement(const StartSettlement& c, Reply
   hold.flags = ledger::transfer_flags::kPending;
   EnsureBankClearingAccount();
   ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
-  QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+  if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
   Touch(hold.debit_account_id);
   Touch(hold.credit_account_id);
@@ -474,7 +476,7 @@ PaymentResult StateMachine::ApplyFinishSettlement(const FinishSettlement& c) {
   finish.flags =
       c.paid ? ledger::transfer_flags::kPostPending : ledger::transfer_flags::kVoidPending;
   ledger_.CreateTransfers(std::span(&finish, 1), batch_time_ns_, &transfer_results_);
-  QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+  if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(finish.id));
   Touch(finish.debit_account_id);
   Touch(finish.credit_account_id);
@@ -655,6 +657,7 @@ void StateMachine::EnsureFeeIncomeAccount() {
   fees.kind = static_cast<uint16_t>(ledger::AccountKind::kFeeIncome);
   fees.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
   ledger_.CreateAccounts(std::span(&fees, 1), batch_time_ns_, &account_results_);
+  // A fresh id below every customer and merchant range: only this creates it.
   QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
   Touch(kFeeIncomeAccountId);
 }

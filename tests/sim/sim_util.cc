@@ -56,7 +56,10 @@ std::string ResultCensus::Describe() const {
          ", customers " + std::to_string(customers_registered) + ", p2p ok " +
          std::to_string(p2p_ok) + ", distinct p2p results " + std::to_string(distinct_p2p_results) +
          ", identities verified " + std::to_string(identities_verified) + ", cards bound " +
-         std::to_string(cards_bound) + ", holds settled " + std::to_string(holds_settled);
+         std::to_string(cards_bound) + ", holds settled " + std::to_string(holds_settled) +
+         ", merchant payments ok " + std::to_string(merchant_payments_ok) +
+         ", distinct payment results " + std::to_string(distinct_payment_results) +
+         ", refunds ok " + std::to_string(refunds_ok);
 }
 
 ResultCensus CountResults(uint64_t seed, size_t command_count) {
@@ -65,7 +68,7 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
   const std::vector<engine::Command> commands = GenerateWorkload(seed, command_count);
   engine::StateMachine state;
   ResultCensus census;
-  std::set<uint8_t> transfer_failures, account_results, p2p_results;
+  std::set<uint8_t> transfer_failures, account_results, p2p_results, payment_results;
   int64_t now_ns = 1'700'000'000'000'000'000;
   std::vector<uint64_t> holds;
   for (size_t start = 0; start < commands.size(); start += kBatchCommands) {
@@ -102,6 +105,11 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
         census.cards_bound += reply.results[0] == 0;
       } else if (std::holds_alternative<engine::SettleHold>(commands[i])) {
         census.holds_settled += reply.results[0] == 0;
+      } else if (std::holds_alternative<engine::Pay>(commands[i])) {
+        census.merchant_payments_ok += reply.results[0] == 0;
+        payment_results.insert(reply.results[0]);
+      } else if (std::holds_alternative<engine::Refund>(commands[i])) {
+        census.refunds_ok += reply.results[0] == 0;
       }
     }
     state.EndBatch();
@@ -113,6 +121,7 @@ ResultCensus CountResults(uint64_t seed, size_t command_count) {
   census.distinct_transfer_failures = transfer_failures.size();
   census.distinct_account_results = account_results.size();
   census.distinct_p2p_results = p2p_results.size();
+  census.distinct_payment_results = payment_results.size();
   return census;
 }
 

@@ -43,6 +43,9 @@ struct ResultCensus {
   uint64_t identities_verified = 0;
   uint64_t cards_bound = 0;
   uint64_t holds_settled = 0;  // SettleHold commands that posted or voided a hold.
+  uint64_t merchant_payments_ok = 0;
+  uint64_t distinct_payment_results = 0;  // Of Pay commands.
+  uint64_t refunds_ok = 0;
   std::string Describe() const;
 };
 

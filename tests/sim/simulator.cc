@@ -219,6 +219,26 @@ void Simulator::RecordCreated(std::span<const engine::Command> commands,
       }
     }
   }
+  // Merchant and payment commands create transfers with ids derived in the engine (fees, posts,
+  // voids, refunds' fee shares) and accounts (merchants', fee income, bank clearing): take
+  // whatever the batch added that no record holds yet. Simulated ledgers are small.
+  const bool payments = std::any_of(commands.begin(), commands.end(), [](const auto& command) {
+    return engine::TypeOf(command) >= engine::CommandType::kApplyMerchant;
+  });
+  if (!payments) return;
+  state_->ledger().ForEachTransfer([&](const ledger::Transfer& t) {
+    if (durable_transfers_.contains(t.id)) return;
+    if (durable) {
+      lost_transfer_ids_.erase(t.id);
+      durable_transfers_.emplace(t.id, t);
+    } else {
+      lost_transfer_ids_.insert(t.id);
+    }
+  });
+  if (!durable) return;
+  state_->ledger().ForEachAccount([&](const ledger::Account& a) {
+    if (!durable_accounts_.contains(a.id)) durable_accounts_.emplace(a.id, a);
+  });
 }
 
 // Folds an acknowledged batch into the replies digest: its seq and time, and each command's

@@ -53,6 +53,7 @@ class Generator {
   engine::Command BadTransfers();
   engine::Command Close();
   void Identity(std::vector<engine::Command>* commands);
+  void Payments(std::vector<engine::Command>* commands);
 
   Account NewAccount(Role role);
   Account DuplicateOrInvalidAccount();
@@ -74,6 +75,8 @@ class Generator {
   std::vector<Transfer> issued_;        // Every transfer generated, for reuse.
   std::vector<Transfer> holds_;         // Every pending transfer generated.
   std::vector<uint64_t> wallet_holds_;  // Ids of HoldFunds commands generated.
+  std::vector<std::pair<uint64_t, uint64_t>> payments_;  // (Pay id, merchant) generated.
+  std::vector<uint64_t> settlements_;  // Ids of StartSettlement commands generated.
   uint64_t next_account_id_ = kFirstDynamicAccount;
   uint64_t next_transfer_id_ = 1;
 };
@@ -363,6 +366,7 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
   // Cards, verification and holds mostly go to the first few customers, so that holds on
   // bound cards (and their settlement) happen often enough to matter.
   auto card_holder = [&] { return rng_.Percent(70) ? 1 + rng_.Below(2) : customer(); };
+  if (rng_.Percent(30)) return Payments(commands);
   switch (rng_.Below(16)) {
     case 0:
     case 1: {
@@ -457,6 +461,137 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
           commands->push_back(engine::GrantTier{customer(), identity::WalletTier::kI, staff});
           return;
       }
+    }
+  }
+}
+
+// Merchants and every way to pay them, refunds, settlements: few merchants, customers, devices
+// and tokens, so that payments meet each other's states (paid orders, used codes, replayed
+// counters, exhausted keys, refunds beyond the amount, settled days).
+void Generator::Payments(std::vector<engine::Command>* commands) {
+  using payments::PaymentChannel;
+  auto customer = [&] { return 1 + rng_.Below(7); };
+  auto merchant = [&] { return 1 + rng_.Below(4); };  // Sometimes unknown.
+  // Usually a recent payment, with its merchant; sometimes any id, any merchant.
+  auto payment = [&]() -> std::pair<uint64_t, uint64_t> {
+    if (payments_.empty() || rng_.Percent(15)) {
+      return {1 + rng_.Below(next_transfer_id_), merchant()};
+    }
+    return payments_[payments_.size() - 1 - rng_.Below(std::min<size_t>(4, payments_.size()))];
+  };
+  auto token = [&](uint64_t n) {
+    return *paytoken::MakeTokenNumber("90000000000000" + std::to_string(n));
+  };
+  // Code steps of 10^9 seconds: the step of any batch time is 1, so steps 0..3 are expired,
+  // current, or ahead.
+  constexpr int64_t kHugeStepSeconds = 1'000'000'000;
+  switch (rng_.Below(16)) {
+    case 0: {
+      // Staff onboard merchants; the first such command also makes sure one staff member
+      // exists (later ones find the name taken, which is fine).
+      commands->push_back(engine::CreateStaff{{"onboarding", "o", "argon2-hash", 1}});
+      payments::MerchantProfile profile;
+      profile.legal_name = "商户";
+      profile.credit_code = "91350100M000100Y43";
+      profile.category = "catering";
+      profile.fee_bps = static_cast<uint32_t>(rng_.Below(200));
+      const bool by_staff = rng_.Percent(80);
+      commands->push_back(
+          engine::ApplyMerchant{profile,
+                                {"m" + std::to_string(rng_.Below(4)), "m", "argon2-hash", 0},
+                                by_staff ? 1 + rng_.Below(2) : 0,
+                                by_staff && rng_.Percent(80)});
+      return;
+    }
+    case 1: {
+      // Mostly approvals, so payments find active merchants; sometimes a suspension.
+      const auto status = rng_.Percent(75)
+                              ? payments::MerchantStatus::kActive
+                              : static_cast<payments::MerchantStatus>(1 + rng_.Below(3));
+      commands->push_back(engine::ReviewMerchant{merchant(), 1 + rng_.Below(2), status});
+      return;
+    }
+    case 2:
+      commands->push_back(engine::CreateOrder{merchant(), "o" + std::to_string(rng_.Below(6)),
+                                              PaymentAmount(),
+                                              int64_t{1} << 62,  // Far ahead of any batch time.
+                                              "desc", "", ""});
+      return;
+    case 3:
+      commands->push_back(engine::CloseOrder{merchant(), 1 + rng_.Below(6)});
+      return;
+    case 4:
+      commands->push_back(engine::RegisterPaymentDevice{
+          customer(), static_cast<uint32_t>(rng_.Below(4)), "sealed"});
+      return;
+    case 5:
+      commands->push_back(engine::SetSmallPayments{
+          customer(), rng_.Percent(70), static_cast<int64_t>(1 + rng_.Below(50'000)), 100'000});
+      return;
+    case 6:
+      commands->push_back(engine::IssueNfcToken{customer(), token(rng_.Below(4)), 2, 1});
+      return;
+    case 7:
+      commands->push_back(engine::RefreshNfcToken{customer(), 2, 1});
+      return;
+    case 8:
+    case 9:
+    case 10: {
+      engine::Pay pay;
+      pay.payment_id = next_transfer_id_++;
+      pay.merchant_id = merchant();
+      pay.amount_fen = rng_.Below(6) == 0 ? AnyAmount() : PaymentAmount();
+      pay.channel = static_cast<PaymentChannel>(1 + rng_.Below(5));
+      switch (pay.channel) {
+        case PaymentChannel::kPaymentCode:
+          pay.device_slot = static_cast<uint32_t>(rng_.Below(4));
+          pay.code_step = static_cast<int64_t>(rng_.Below(4));
+          pay.code_step_seconds = kHugeStepSeconds;
+          pay.code_window_steps = 1;
+          break;
+        case PaymentChannel::kNfc:
+          pay.nfc_token = token(rng_.Below(4));
+          pay.nfc_atc = static_cast<uint32_t>(1 + rng_.Below(6));
+          break;
+        case PaymentChannel::kDynamicQr:
+        case PaymentChannel::kOnline:
+          pay.customer_id = customer();
+          pay.order_id = 1 + rng_.Below(6);
+          break;
+        default:
+          pay.customer_id = customer();
+          break;
+      }
+      payments_.push_back({pay.payment_id, pay.merchant_id});
+      commands->push_back(std::move(pay));
+      return;
+    }
+    case 11:
+      commands->push_back(engine::ConfirmPayment{customer(), payment().first, rng_.Percent(70)});
+      return;
+    case 12: {
+      const auto [id, paid_to] = payment();
+      commands->push_back(engine::Refund{
+          next_transfer_id_++, paid_to, id,
+          rng_.Percent(85) ? 1 + static_cast<int64_t>(rng_.Below(2'000)) : AnyAmount()});
+      return;
+    }
+    default: {
+      const uint64_t id = next_transfer_id_++;
+      settlements_.push_back(id);
+      if (rng_.Percent(65) || settlements_.size() < 2) {
+        // Days around now (batch times are real-ish Unix times): most are over, some are not.
+        // The batch clock starts late on day 19,675 (2023-11-14, China time): most of these
+        // days are over, the last few are not.
+        const int64_t day = 19'660 + static_cast<int64_t>(rng_.Below(20));
+        commands->push_back(engine::StartSettlement{id, merchant(), day});
+      } else {
+        commands->push_back(engine::FinishSettlement{
+            settlements_[settlements_.size() - 2 -
+                         rng_.Below(std::min<size_t>(2, settlements_.size() - 1))],
+            rng_.Percent(70)});
+      }
+      return;
     }
   }
 }
