@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
-# The HTTP figure of `make bench`: P2P transfers/s and latency over keep-alive connections,
-# measured with wrk against a qianbaod on loopback.
+# The HTTP figures of `make bench`: P2P transfers/s and latency over keep-alive connections,
+# measured with wrk against a qianbaod on loopback; then, against the same server and customers,
+# merchant payments: static-QR payments/s (wrk), payment-code charges/s through the signed
+# merchant API (a burst of one charge per device), and signed merchant-API orders/s.
 #
 #   1. a fresh temporary data directory; `qianbao admin create` makes an admin there with a
 #      password generated now (kept only in this process's environment);
 #   2. qianbaod on 127.0.0.1, on a port the OS picks;
-#   3. customers.mjs prepares BENCH_HTTP_CUSTOMERS customers through the API (OTP read from the
-#      development SMS outbox, register, verify identity, bind a card, top up);
+#   3. customers.mjs prepares max(BENCH_HTTP_CUSTOMERS, BENCH_HTTP_CODE_DEVICES) customers
+#      through the API (OTP read from the development SMS outbox, register, verify identity, bind
+#      a card, top up); the P2P and QR runs use the first BENCH_HTTP_CUSTOMERS of them;
 #   4. wrk -t THREADS -c CONNECTIONS -d SECONDS with transfer.lua (1 fen each, round robin);
-#   5. customers.mjs checks the balances still sum to what was topped up;
-#   6. the server is stopped (always, by the trap) and the directory removed.
+#   5. customers.mjs checks the P2P customers' balances still sum to what was topped up;
+#   6. payments.mjs setup: the admin onboards one active merchant, whose owner issues an API key
+#      and reads the static QR; every customer turns on small payments (免密) and registers a
+#      payment device;
+#   7. wrk with qr_pay.lua: the P2P customers pay the static QR, 1 fen each, round robin;
+#   8. payments.mjs codes: every device's current payment code charged once (1 fen) by a signed
+#      POST /api/v1/merchant/charges, CONNECTIONS in flight (a code is single use per device per
+#      30 s step, so the devices bound what one step can take; 1024 devices make a burst of about
+#      a second, and their customers about 50 s of setup on 2 cores, argon2id at registration);
+#   9. payments.mjs orders: signed POST /api/v1/merchant/orders for SECONDS, CONNECTIONS in flight;
+#  10. payments.mjs verify: the admin's reconciliation report says ok, and the customers' balances
+#      plus the merchant's takings (net of fees) plus fee income are what was topped up;
+#  11. the server is stopped (always, by the trap) and the directory removed.
 #
-# Prints wrk's report and one line "RESULT http_transfers_per_second=... p50_ms=... p99_ms=...".
+# Prints wrk's report and the lines "RESULT http_transfers_per_second=... p50_ms=... p99_ms=...",
+# "RESULT http_qr_payments_per_second=...", "RESULT http_code_charges_per_second=... devices=..."
+# and "RESULT http_signed_orders_per_second=..." (each with p50_ms and p99_ms).
 # Exits non-zero when setup fails, any answer was not 201, or money was not conserved.
 #
 # Environment: QIANBAOD, QIANBAO (the binaries; default build/release), BENCH_HTTP_CUSTOMERS
-# (64), BENCH_HTTP_SECONDS (10), BENCH_HTTP_CONNECTIONS (32), BENCH_HTTP_THREADS (1),
-# BENCH_HTTP_SETUP_PARALLEL (4).
+# (64), BENCH_HTTP_CODE_DEVICES (1024), BENCH_HTTP_SECONDS (10), BENCH_HTTP_CONNECTIONS (32),
+# BENCH_HTTP_THREADS (1), BENCH_HTTP_SETUP_PARALLEL (4).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -24,6 +40,7 @@ root=$(cd "$here/../.." && pwd)
 qianbaod=${QIANBAOD:-$root/build/release/src/server/qianbaod}
 qianbao=${QIANBAO:-$root/build/release/src/cli/qianbao}
 customers=${BENCH_HTTP_CUSTOMERS:-64}
+devices=${BENCH_HTTP_CODE_DEVICES:-1024}
 seconds=${BENCH_HTTP_SECONDS:-10}
 connections=${BENCH_HTTP_CONNECTIONS:-32}
 threads=${BENCH_HTTP_THREADS:-1}
@@ -84,10 +101,12 @@ fi
 url="http://127.0.0.1:$port"
 curl -fsS --max-time 5 "$url/healthz" >/dev/null
 
-# 3. The customers.
+# 3. The customers: the first $customers for P2P and QR payments, $devices for payment codes.
 export QB_URL=$url QB_ADMIN_USER=$admin_user QB_ADMIN_PASSWORD=$admin_password
-export QB_CUSTOMERS=$customers QB_SETUP_PARALLEL=${BENCH_HTTP_SETUP_PARALLEL:-4}
-timeout 600 node "$here/customers.mjs" setup "$work/customers.tsv"
+export QB_CUSTOMERS=$((customers > devices ? customers : devices))
+export QB_SETUP_PARALLEL=${BENCH_HTTP_SETUP_PARALLEL:-4}
+timeout 600 node "$here/customers.mjs" setup "$work/all_customers.tsv"
+head -n "$customers" "$work/all_customers.tsv" >"$work/customers.tsv"
 
 # 4. The load.
 echo "wrk -t$threads -c$connections -d${seconds}s --latency (transfer.lua, $customers customers)"
@@ -115,6 +134,36 @@ timeout 120 node "$here/customers.mjs" verify "$work/customers.tsv" || status=1
 non201=$(grep '^RESULT' "$work/wrk.out" | grep -oE 'non_201=[0-9]+' | cut -d= -f2)
 if [[ ${non201:-x} != 0 ]]; then
   echo "bench/http: ${non201:-unknown} answers were not 201 Created (see above)" >&2
+  status=1
+fi
+
+# 6-10. Merchant payments, against the same server and customers.
+payments() { timeout "$1" node "$here/payments.mjs" "${@:2}"; }
+mkdir -m 700 "$work/payments"
+export QB_CONCURRENCY=$connections QB_SECONDS=$seconds QB_CODE_DEVICES=$devices
+if payments 300 setup "$work/all_customers.tsv" "$work/payments"; then
+  qr=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).qr)' \
+         "$work/payments/merchant.json")
+  echo "wrk -t$threads -c$connections -d${seconds}s --latency (qr_pay.lua, $customers customers)"
+  QB_BENCH_CUSTOMERS="$work/customers.tsv" QB_BENCH_NONCE="q$$" QB_BENCH_QR="$qr" \
+    timeout $((seconds + 60)) wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 5s \
+    --latency -s "$here/qr_pay.lua" "$url" | tee "$work/wrk_qr.out" || status=1
+  non201=$(grep '^RESULT' "$work/wrk_qr.out" | grep -oE 'non_201=[0-9]+' | cut -d= -f2 || true)
+  if [[ ${non201:-x} != 0 ]]; then
+    echo "bench/http: ${non201:-unknown} QR payments were not 201 Created (see above)" >&2
+    status=1
+  fi
+  # The payments wrk saw answered 201: a lower bound (wrk does not count answers still in
+  # flight when it stops) for what the merchant must have received.
+  grep '^RESULT' "$work/wrk_qr.out" | grep -oE ' ok=[0-9]+' | cut -d= -f2 \
+    >>"$work/payments/paid.count" || true
+  echo "payment codes: one signed charge per device, $devices devices, $connections in flight"
+  payments 120 codes "$work/payments" || status=1
+  echo "signed orders: $connections in flight for ${seconds}s"
+  payments $((seconds + 60)) orders "$work/payments" || status=1
+  payments 300 verify "$work/payments" || status=1
+else
+  echo "bench/http: merchant payments setup failed; no payment figures" >&2
   status=1
 fi
 if ! kill -0 "$server_pid" 2>/dev/null; then
