@@ -167,6 +167,13 @@ struct RecordMerchantLogin {
   bool password_ok = false;
 };
 
+// The owner adds a portal user (a cashier, or another owner) to its merchant. Reply::value is
+// the new user's id.
+struct CreateMerchantUser {
+  uint64_t merchant_id = 0;
+  identity::StaffRegistration user;  // roles: payments::kMerchantOwner and/or kMerchantCashier.
+};
+
 struct CreateMerchantSession {
   std::string token_hash;
   uint64_t user_id = 0;
@@ -304,7 +311,8 @@ using Command =
                  CreateStaffSession, ApplyMerchant, ReviewMerchant, RecordMerchantLogin,
                  CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
                  SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
-                 RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken>;
+                 RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
+                 CreateMerchantUser>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -345,6 +353,7 @@ enum class CommandType : uint16_t {
   kFinishSettlement = 35,
   kIssueNfcToken = 36,
   kRefreshNfcToken = 37,
+  kCreateMerchantUser = 38,
 };
 
 CommandType TypeOf(const Command& command);

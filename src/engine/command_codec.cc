@@ -54,6 +54,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, FinishSettlement>) return CommandType::kFinishSettlement;
         if constexpr (std::is_same_v<T, IssueNfcToken>) return CommandType::kIssueNfcToken;
         if constexpr (std::is_same_v<T, RefreshNfcToken>) return CommandType::kRefreshNfcToken;
+        if constexpr (std::is_same_v<T, CreateMerchantUser>) {
+          return CommandType::kCreateMerchantUser;
+        }
       },
       command);
 }
@@ -134,6 +137,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "issue_nfc_token";
     case CommandType::kRefreshNfcToken:
       return "refresh_nfc_token";
+    case CommandType::kCreateMerchantUser:
+      return "create_merchant_user";
   }
   return "unknown";
 }
@@ -339,6 +344,13 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->customer_id);
     writer.U32(c->luk_count);
     writer.U32(c->uses_per_luk);
+  } else if (const auto* c = std::get_if<CreateMerchantUser>(&command)) {
+    writer.U64(c->merchant_id);
+    const identity::StaffRegistration& r = c->user;
+    for (const std::string* field : {&r.username, &r.display_name, &r.password_hash}) {
+      writer.LengthPrefixed(*field);
+    }
+    writer.U32(r.roles);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -696,6 +708,17 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.luk_count = reader.U32();
       c.uses_per_luk = reader.U32();
       *command = c;
+      break;
+    }
+    case CommandType::kCreateMerchantUser: {
+      CreateMerchantUser c;
+      c.merchant_id = reader.U64();
+      identity::StaffRegistration& r = c.user;
+      for (std::string* field : {&r.username, &r.display_name, &r.password_hash}) {
+        *field = std::string(reader.LengthPrefixed());
+      }
+      r.roles = reader.U32();
+      *command = std::move(c);
       break;
     }
     default:

@@ -69,6 +69,10 @@ bool StateMachine::IsValid(const Command& command) {
     return short_enough(c->secret_sealed);
   }
   if (const auto* c = std::get_if<Pay>(&command)) return short_enough(c->nfc_token);
+  if (const auto* c = std::get_if<CreateMerchantUser>(&command)) {
+    return short_enough(c->user.username) && short_enough(c->user.display_name) &&
+           short_enough(c->user.password_hash);
+  }
   if (const auto* c = std::get_if<IssueNfcToken>(&command)) return short_enough(c->token);
   if (const auto* c = std::get_if<RecordInvoice>(&command)) {
     const InvoiceRow& r = c->invoice;

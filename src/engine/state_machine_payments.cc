@@ -638,6 +638,20 @@ Reply StateMachine::ApplyPayments(const Command& command) {
       reply.value = token->state.generation;
       r = PaymentResult::kOk;
     }
+  } else if (const auto* c = std::get_if<CreateMerchantUser>(&command)) {
+    constexpr uint32_t kMerchantRoles = payments::kMerchantOwner | payments::kMerchantCashier;
+    if (c->user.username.empty() || c->user.password_hash.empty() || c->user.roles == 0 ||
+        (c->user.roles & ~kMerchantRoles) != 0) {
+      r = PaymentResult::kInvalid;
+    } else if (payments_.FindMerchant(c->merchant_id) == nullptr) {
+      r = PaymentResult::kMerchantNotFound;
+    } else if (payments_.users().Create(c->user, batch_time_ns_, &reply.value) !=
+               identity::IdentityResult::kOk) {
+      r = PaymentResult::kUserTaken;
+    } else {
+      payments_.SetUserMerchant(reply.value, c->merchant_id);
+      r = PaymentResult::kOk;
+    }
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     r = ApplyStartSettlement(*c, &reply);
   } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {

@@ -434,6 +434,81 @@ void RevokeKey(WalletContext& context, const MerchantCaller& caller, std::string
                 });
 }
 
+// --- Portal users ---
+
+api::JsonObjectWriter UserJson(const identity::Staff& user) {
+  api::JsonObjectWriter json;
+  json.String("id", std::to_string(user.id))
+      .String("username", user.username)
+      .String("display_name", user.display_name)
+      .String("role", (user.roles & payments::kMerchantOwner) != 0 ? "owner" : "cashier")
+      .String("created_at", Rfc3339(user.created_ns));
+  return json;
+}
+
+void AddUser(WalletContext& context, const MerchantCaller& caller, HttpRequest&& request,
+             Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  std::string username = LowerAscii(reader.RequiredString("username", 32));
+  std::string display_name = reader.RequiredString("display_name", 64);
+  std::string password = reader.RequiredString("password", 256);
+  const std::string role = reader.RequiredEnum("role", {"cashier", "owner"});
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  if (!IsValidUsername(username)) {
+    return respond(FieldInvalid("username", "3-32 of a-z, 0-9, _ . -, starting with a letter"));
+  }
+  if (identity::CheckPasswordStrength(password, "") != identity::PasswordStrength::kOk ||
+      password.size() > 64) {
+    return respond(ErrorResponse(ErrorCode::kWeakPassword,
+                                 "password: 8-64 characters with letters and digits"));
+  }
+  identity::StaffRegistration user{
+      std::move(username), std::move(display_name), "",
+      role == "owner" ? payments::kMerchantOwner : payments::kMerchantCashier};
+  RunOnWorker(
+      context,
+      [&context, user = std::move(user), password = std::move(password),
+       merchant_id = caller.merchant_id, respond]() mutable {
+        std::optional<std::string> hash = identity::HashPassword(password);
+        if (!hash) return respond(ErrorResponse(ErrorCode::kOverloaded, "busy; retry"));
+        user.password_hash = std::move(*hash);
+        identity::Staff shown{0, user.username, user.display_name, "", user.roles};
+        SubmitCommand(
+            context, engine::CreateMerchantUser{merchant_id, std::move(user)}, respond,
+            [shown, merchant_id, respond](uint8_t result, const engine::Reply& reply) mutable {
+              const auto code = static_cast<PaymentResult>(result);
+              if (code != PaymentResult::kOk) return respond(PaymentError(code));
+              shown.id = reply.value;
+              shown.created_ns = reply.batch_time_ns;
+              LogInfo("merchant user created", {{"merchant_id", std::to_string(merchant_id)},
+                                                {"user_id", std::to_string(shown.id)}});
+              respond(api::JsonResponse(201, UserJson(shown)));
+            });
+      },
+      respond);
+}
+
+void ListUsers(WalletContext& context, const MerchantCaller& caller, Responder respond) {
+  ReadEngine<std::vector<identity::Staff>>(
+      context, respond,
+      [merchant_id = caller.merchant_id](const engine::StateMachine& state) {
+        std::vector<identity::Staff> users;
+        state.payments().users().ForEach([&](const identity::Staff& user) {
+          if (state.payments().MerchantOfUser(user.id) == merchant_id) users.push_back(user);
+        });
+        return users;
+      },
+      [respond](std::vector<identity::Staff> users) {
+        api::JsonArrayWriter list;
+        for (const identity::Staff& user : users) list.Object(UserJson(user));
+        api::JsonObjectWriter body;
+        body.Array("users", std::move(list));
+        respond(api::JsonResponse(200, body));
+      });
+}
+
 // --- Webhooks ---
 
 void ListWebhooks(WalletContext& context, const MerchantCaller& caller, Responder respond) {
@@ -567,6 +642,14 @@ void AddMerchantRoutes(Router& router, WalletContext& context) {
                    RequireMerchant(*shared, request, respond, true, false);
                if (caller) ListKeys(*shared, *caller, std::move(respond));
              });
+  router.Add("POST", "/api/v1/merchant/users", [shared](HttpRequest&& request, Responder respond) {
+    std::optional<MerchantCaller> caller = RequireMerchant(*shared, request, respond, true, false);
+    if (caller) AddUser(*shared, *caller, std::move(request), std::move(respond));
+  });
+  router.Add("GET", "/api/v1/merchant/users", [shared](HttpRequest&& request, Responder respond) {
+    std::optional<MerchantCaller> caller = RequireMerchant(*shared, request, respond, true, false);
+    if (caller) ListUsers(*shared, *caller, std::move(respond));
+  });
   router.Add(
       "GET", "/api/v1/merchant/webhook-secret", [shared](HttpRequest&& request, Responder respond) {
         std::optional<MerchantCaller> caller =

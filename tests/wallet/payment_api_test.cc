@@ -836,5 +836,42 @@ TEST_F(PaymentApiTest, NfcTapsAreVerifiedAndNeverReplayed) {
   EXPECT_EQ(Balance(alice.customer), 485 * kYuan);
 }
 
+TEST_F(PaymentApiTest, TheOwnerAddsCashiersWhoTakePaymentsButManageNothing) {
+  Merchant shop = ActiveMerchant("shop");
+  ApiResponse added =
+      Post("/api/v1/merchant/users",
+           R"({"username":"Till-1","display_name":"收银一号","password":"till-pass-1",)"
+           R"("role":"cashier"})",
+           shop.token);
+  ASSERT_EQ(added.status, 201) << Describe(added);
+  EXPECT_EQ(added.String("username"), "till-1");
+  EXPECT_EQ(added.String("role"), "cashier");
+  EXPECT_EQ(
+      Post("/api/v1/merchant/users",
+           R"({"username":"till-1","display_name":"x","password":"till-pass-1","role":"cashier"})",
+           shop.token)
+          .ErrorCode(),
+      "USERNAME_TAKEN");
+  ApiResponse users = Get("/api/v1/merchant/users", shop.token);
+  ASSERT_EQ(users.status, 200);
+  EXPECT_EQ(users.json.at("users").as_array().size(), 2u);  // The owner and the cashier.
+
+  ApiResponse session =
+      Post("/api/v1/merchant/sessions", R"({"username":"till-1","password":"till-pass-1"})");
+  ASSERT_EQ(session.status, 201) << Describe(session);
+  const std::string till = session.String("token");
+  EXPECT_EQ(session.json.at("merchant_id").as_string(), shop.id);
+  // A cashier takes payments and refunds ...
+  Funded alice = Customer(1, 100 * kYuan);
+  ApiResponse paid = Pay(alice.customer, PayBody(StaticQr(shop), 10 * kYuan), "p1");
+  ASSERT_EQ(paid.status, 201);
+  EXPECT_EQ(Get("/api/v1/merchant/payments/" + paid.String("id"), till).status, 200);
+  EXPECT_EQ(Refund(Merchant{shop.id, till}, paid.String("id"), 10 * kYuan, "r1").status, 201);
+  // ... but manages neither keys, users nor the webhook secret.
+  EXPECT_EQ(Post("/api/v1/merchant/api-keys", "{}", till).status, 403);
+  EXPECT_EQ(Get("/api/v1/merchant/users", till).status, 403);
+  EXPECT_EQ(Get("/api/v1/merchant/webhook-secret", till).status, 403);
+}
+
 }  // namespace
 }  // namespace qb::wallet::testing
