@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -82,6 +83,8 @@ class StateMachine {
   PaymentResult ApplyStartSettlement(const StartSettlement& command, Reply* reply);
   PaymentResult ApplyFinishSettlement(const FinishSettlement& command);
   void ProjectSettlement(uint64_t settlement_id);
+  // Projects transfers just created and marks their accounts touched.
+  void ProjectCreated(std::span<const ledger::Transfer> transfers);
   PaymentResult CheckPayer(const identity::Customer& customer, int64_t amount_fen) const;
   // Posts the payment's hold (or, for a direct payment, moves the money) with its fee, linked.
   PaymentResult MoveMoney(const payments::Payment& payment, bool from_hold);

@@ -183,11 +183,7 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
   for (ledger::CreateTransferResult r : transfer_results_) {
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
-  for (const ledger::Transfer& t : chain) {
-    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
-    Touch(t.debit_account_id);
-    Touch(t.credit_account_id);
-  }
+  ProjectCreated(chain);
   payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_),
                          payment.amount_fen - payment.fee_fen);
   return PaymentResult::kOk;
@@ -294,9 +290,7 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
       return PaymentResult::kInsufficientFunds;
     }
     if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
-    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
-    Touch(hold.debit_account_id);
-    Touch(hold.credit_account_id);
+    ProjectCreated(std::span(&hold, 1));
   } else {
     if (PaymentResult r = MoveMoney(payment, false); r != PaymentResult::kOk) return r;
     if (small != nullptr) small->spent_fen += c.amount_fen;
@@ -340,9 +334,7 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c) {
     if (transfer_results_[0] != ledger::CreateTransferResult::kOk) {
       return PaymentResult::kNotAwaitingConfirmation;
     }
-    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(release.id));
-    Touch(release.debit_account_id);
-    Touch(release.credit_account_id);
+    ProjectCreated(std::span(&release, 1));
     payment->state = PaymentState::kCancelled;
   }
   ProjectPayment(payment->id);
@@ -400,11 +392,7 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   for (ledger::CreateTransferResult r : transfer_results_) {
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
-  for (const ledger::Transfer& t : chain) {
-    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
-    Touch(t.debit_account_id);
-    Touch(t.credit_account_id);
-  }
+  ProjectCreated(chain);
   payment->refunded_fen = *refunded_after;
   payment->fee_refunded_fen += fee_back;
   payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_), -(c.amount_fen - fee_back));
@@ -448,9 +436,7 @@ PaymentResult StateMachine::ApplyStartSettlement(const StartSettlement& c, Reply
   EnsureBankClearingAccount();
   ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
   if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
-  if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(hold.id));
-  Touch(hold.debit_account_id);
-  Touch(hold.credit_account_id);
+  ProjectCreated(std::span(&hold, 1));
   payments_.TakeUnsettled(c.merchant_id, c.business_day, amount);
   payments_.AddSettlement(payments::Settlement{c.settlement_id, c.merchant_id, c.business_day,
                                                amount, batch_time_ns_,
@@ -477,9 +463,7 @@ PaymentResult StateMachine::ApplyFinishSettlement(const FinishSettlement& c) {
       c.paid ? ledger::transfer_flags::kPostPending : ledger::transfer_flags::kVoidPending;
   ledger_.CreateTransfers(std::span(&finish, 1), batch_time_ns_, &transfer_results_);
   if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
-  if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(finish.id));
-  Touch(finish.debit_account_id);
-  Touch(finish.credit_account_id);
+  ProjectCreated(std::span(&finish, 1));
   if (c.paid) {
     settlement->state = payments::SettlementState::kPaid;
   } else {
@@ -696,6 +680,14 @@ void StateMachine::ProjectPayment(uint64_t payment_id) {
   if (p.order_id != 0) {
     const Order& o = *payments_.FindOrder(p.order_id);
     projection_->order_states.push_back({o.id, static_cast<uint8_t>(o.status), o.payment_id});
+  }
+}
+
+void StateMachine::ProjectCreated(std::span<const ledger::Transfer> transfers) {
+  for (const ledger::Transfer& t : transfers) {
+    if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(t.id));
+    Touch(t.debit_account_id);
+    Touch(t.credit_account_id);
   }
 }
 

@@ -352,13 +352,6 @@ void HandleLogIn(WalletContext& context, HttpRequest&& request, Responder respon
       });
 }
 
-std::string LowerAscii(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 void HandleStaffLogIn(WalletContext& context, HttpRequest&& request, Responder respond) {
   std::optional<api::JsonObject> body = ParseBody(request, respond);
   if (!body) return;

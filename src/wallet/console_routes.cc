@@ -40,17 +40,6 @@ HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
 
 // --- POST /api/v1/staff/staff ---
 
-// Lower-case letters, digits, '_', '.', '-'; 3 to 32 characters, starting with a letter.
-bool IsValidUsername(std::string_view name) {
-  if (name.size() < 3 || name.size() > 32 || name[0] < 'a' || name[0] > 'z') return false;
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // Takes "roles" (an array of role names) out of a body ParseBody has already checked, and
 // returns the body without it for the ObjectReader, which reads scalars only.
 api::ApiResult<std::pair<uint32_t, std::string>> TakeRoles(const std::string& body) {
@@ -86,9 +75,7 @@ void HandleCreateStaff(WalletContext& context, const Principal& admin, HttpReque
   std::string display_name = reader.RequiredString("display_name", 64);
   std::string password = reader.RequiredString("password", 256);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
-  for (char& c : username) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  username = LowerAscii(std::move(username));
   if (!IsValidUsername(username)) {
     return respond(FieldInvalid("username", "3-32 of a-z, 0-9, _ . -, starting with a letter"));
   }

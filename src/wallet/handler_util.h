@@ -25,6 +25,12 @@ std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Respo
 // The contract's error for an identity, card or staff command that did not succeed.
 api::ApiError IdentityError(identity::IdentityResult result);
 
+// Usernames of staff and merchant-portal users: lower-case letters, digits, '_', '.', '-';
+// 3 to 32 characters, starting with a letter.
+bool IsValidUsername(std::string_view name);
+// ASCII letters lowered (usernames are compared as typed, case-insensitively).
+std::string LowerAscii(std::string text);
+
 // A decimal id from a path segment or a query ("17"), or nullopt (no sign, no leading zero,
 // at most UINT64_MAX).
 std::optional<uint64_t> ParseId(std::string_view text);

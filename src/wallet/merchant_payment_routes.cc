@@ -234,24 +234,6 @@ void CloseOrderRoute(WalletContext& context, const MerchantCaller& caller,
 
 // --- Payments ---
 
-// The payment as the engine holds it now, or 404 when it is not this merchant's.
-void AnswerPayment(WalletContext& context, uint64_t merchant_id, uint64_t payment_id, int status,
-                   Responder respond) {
-  ReadEngine<std::optional<payments::Payment>>(
-      context, respond,
-      [payment_id](const engine::StateMachine& state) -> std::optional<payments::Payment> {
-        const payments::Payment* p = state.payments().FindPayment(payment_id);
-        if (p == nullptr) return std::nullopt;
-        return *p;
-      },
-      [merchant_id, status, respond](std::optional<payments::Payment> payment) {
-        if (!payment || payment->merchant_id != merchant_id) {
-          return respond(PaymentError(PaymentResult::kPaymentNotFound));
-        }
-        respond(api::JsonResponse(status, PaymentJson(*payment)));
-      });
-}
-
 void ChargeRoute(WalletContext& context, const MerchantCaller& caller, HttpRequest&& request,
                  Responder respond) {
   if (!RequireIdempotencyKey(request, respond)) return;
@@ -287,33 +269,17 @@ void ChargeRoute(WalletContext& context, const MerchantCaller& caller, HttpReque
   pay.code_step = match.step;
   pay.code_step_seconds = config.step_seconds;
   pay.code_window_steps = config.window_steps;
-  SubmitCommand(
-      context, pay, *answer,
-      [&context, pay, respond = *answer](uint8_t result, const engine::Reply&) {
-        const auto code = static_cast<PaymentResult>(result);
-        if (code == PaymentResult::kOk) {
-          return AnswerPayment(context, pay.merchant_id, pay.payment_id, 201, respond);
-        }
-        if (code != PaymentResult::kDuplicate) return respond(PaymentError(code));
-        // A retry of a charge that went through (after a restart the idempotency cache is
-        // gone; the engine remembers): the same payment, if it is the same request.
-        ReadEngine<std::optional<payments::Payment>>(
-            context, respond,
-            [id = pay.payment_id](
-                const engine::StateMachine& state) -> std::optional<payments::Payment> {
-              const payments::Payment* p = state.payments().FindPayment(id);
-              if (p == nullptr) return std::nullopt;
-              return *p;
-            },
-            [pay, respond](std::optional<payments::Payment> payment) {
-              if (!payment || payment->merchant_id != pay.merchant_id ||
-                  payment->amount_fen != pay.amount_fen) {
-                return respond(ErrorResponse(ErrorCode::kIdempotencyKeyReused,
-                                             "this Idempotency-Key was used for another request"));
-              }
-              respond(api::JsonResponse(201, PaymentJson(*payment)));
-            });
-      });
+  SubmitCommand(context, pay, *answer,
+                [&context, pay, respond = *answer](uint8_t result, const engine::Reply&) {
+                  const auto code = static_cast<PaymentResult>(result);
+                  // A retry of a charge that went through (after a restart the idempotency cache is
+                  // gone; the engine remembers) answers the same payment, if it is the same
+                  // request.
+                  if (code != PaymentResult::kOk && code != PaymentResult::kDuplicate) {
+                    return respond(PaymentError(code));
+                  }
+                  AnswerCharged(context, pay, respond);
+                });
 }
 
 void ListPaymentsRoute(WalletContext& context, const MerchantCaller& caller,

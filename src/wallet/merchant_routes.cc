@@ -39,23 +39,6 @@ HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
   return ErrorResponse(ErrorCode::kFieldInvalid, std::string(field) + ": " + std::string(why));
 }
 
-bool IsValidUsername(std::string_view name) {
-  if (name.size() < 3 || name.size() > 32 || name[0] < 'a' || name[0] > 'z') return false;
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string LowerAscii(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 bool AllOf(std::string_view text, bool (*ok)(char)) {
   for (char c : text) {
     if (!ok(c)) return false;

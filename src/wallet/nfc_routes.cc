@@ -140,30 +140,14 @@ void Tap(WalletContext& context, const MerchantCaller& caller, HttpRequest&& req
         pay.channel = payments::PaymentChannel::kNfc;
         pay.nfc_token = verified.request.token;
         pay.nfc_atc = verified.request.atc;
-        SubmitCommand(
-            context, pay, respond, [&context, pay, respond](uint8_t result, const engine::Reply&) {
-              const auto code = static_cast<PaymentResult>(result);
-              if (code != PaymentResult::kOk && code != PaymentResult::kDuplicate) {
-                return respond(PaymentError(code));
-              }
-              ReadEngine<std::optional<payments::Payment>>(
-                  context, respond,
-                  [id = pay.payment_id](
-                      const engine::StateMachine& state) -> std::optional<payments::Payment> {
-                    const payments::Payment* p = state.payments().FindPayment(id);
-                    if (p == nullptr) return std::nullopt;
-                    return *p;
-                  },
-                  [pay, respond](std::optional<payments::Payment> payment) {
-                    if (!payment || payment->merchant_id != pay.merchant_id ||
-                        payment->amount_fen != pay.amount_fen) {
-                      return respond(
-                          ErrorResponse(ErrorCode::kIdempotencyKeyReused,
-                                        "this Idempotency-Key was used for another request"));
-                    }
-                    respond(api::JsonResponse(201, PaymentJson(*payment)));
-                  });
-            });
+        SubmitCommand(context, pay, respond,
+                      [&context, pay, respond](uint8_t result, const engine::Reply&) {
+                        const auto code = static_cast<PaymentResult>(result);
+                        if (code != PaymentResult::kOk && code != PaymentResult::kDuplicate) {
+                          return respond(PaymentError(code));
+                        }
+                        AnswerCharged(context, pay, respond);
+                      });
       });
 }
 

@@ -93,8 +93,21 @@ inline constexpr std::string_view kApiKeySealContext = "merchant-api-key";
 inline constexpr std::string_view kDeviceSealContext = "payment-device";
 inline constexpr std::string_view kSettlementSealContext = "settlement-account";
 
+// Business days are China time (UTC+8), counted in days since 1970-01-01.
+inline constexpr int64_t kNsPerDay = int64_t{86'400} * 1'000'000'000;
+inline constexpr int64_t kChinaOffsetNs = int64_t{8 * 3'600} * 1'000'000'000;
+int64_t ChinaDay(int64_t unix_ns);
+int64_t DayStartNs(int64_t day);    // The day's first nanosecond as Unix time.
+std::string DateText(int64_t day);  // "2026-11-23".
+std::optional<int64_t> ParseDate(std::string_view text);  // "YYYY-MM-DD" (2000-2099), or nullopt.
+
 // The request's query parameters, or nullopt after answering 400 through `respond`.
 std::optional<api::QueryParams> QueryOf(const HttpRequest& request, const Responder& respond);
+
+// Answers 201 with the merchant's payment `pay.payment_id` as the engine holds it now; when it
+// is not the merchant's payment of `pay.amount_fen` (an Idempotency-Key reused for another
+// request), IDEMPOTENCY_KEY_REUSED.
+void AnswerCharged(WalletContext& context, const engine::Pay& pay, Responder respond);
 
 // The contract's error for a merchant or payment command that did not succeed.
 HttpResponse PaymentError(engine::PaymentResult result);

@@ -27,47 +27,8 @@ using api::ErrorResponse;
 
 constexpr size_t kMaxReportPayments = 200'000;
 constexpr size_t kPageSize = 1'000;
-constexpr int64_t kNsPerDay = 86'400 * kNsPerSecond;
-constexpr int64_t kChinaOffsetNs = kChinaOffsetSeconds * kNsPerSecond;
 constexpr int64_t kReadWaitNs = int64_t{2} * kNsPerSecond;
 constexpr int64_t kMaxReportDays = 366;
-
-int64_t ChinaDay(int64_t unix_ns) {
-  const int64_t shifted = unix_ns + kChinaOffsetNs;
-  return shifted >= 0 ? shifted / kNsPerDay : (shifted - kNsPerDay + 1) / kNsPerDay;
-}
-int64_t DayStartNs(int64_t day) { return day * kNsPerDay - kChinaOffsetNs; }
-
-std::string DateText(int64_t day) {
-  int64_t y = 0, m = 0, d = 0;
-  CivilFromDays(day, &y, &m, &d);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d));
-  return text;
-}
-
-// "YYYY-MM-DD" → days since the epoch, or nullopt.
-std::optional<int64_t> ParseDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int64_t parts[3] = {0, 0, 0};
-  const size_t starts[3] = {0, 5, 8};
-  const size_t lengths[3] = {4, 2, 2};
-  for (int i = 0; i < 3; i++) {
-    for (size_t j = starts[i]; j < starts[i] + lengths[i]; j++) {
-      if (text[j] < '0' || text[j] > '9') return std::nullopt;
-      parts[i] = parts[i] * 10 + (text[j] - '0');
-    }
-  }
-  if (parts[0] < 2000 || parts[0] > 2099 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1) {
-    return std::nullopt;
-  }
-  const int64_t day = DaysFromCivil(parts[0], parts[1], parts[2]);
-  int64_t y = 0, m = 0, d = 0;
-  CivilFromDays(day, &y, &m, &d);
-  if (d != parts[2]) return std::nullopt;  // 2026-02-30 and the like.
-  return day;
-}
 
 // Every completed payment matching `filter`, newest first, up to kMaxReportPayments.
 Status ReadPayments(Store& store, const PaymentFilter& filter, std::vector<PaymentRow>* out,

@@ -26,40 +26,7 @@ using api::ErrorResponse;
 using engine::PaymentResult;
 using identity::StaffRole;
 
-constexpr int64_t kNsPerDay = 86'400 * kNsPerSecond;
-constexpr int64_t kChinaOffsetNs = kChinaOffsetSeconds * kNsPerSecond;
 constexpr size_t kMaxMerchantsPerRun = 100'000;
-
-int64_t ChinaDay(int64_t unix_ns) { return (unix_ns + kChinaOffsetNs) / kNsPerDay; }
-
-std::string DateText(int64_t day) {
-  int64_t y = 0, m = 0, d = 0;
-  CivilFromDays(day, &y, &m, &d);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d));
-  return text;
-}
-
-std::optional<int64_t> ParseDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int64_t v[3] = {0, 0, 0};
-  const size_t at[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-  for (int i = 0; i < 3; i++) {
-    for (size_t j = at[i]; j < at[i] + len[i]; j++) {
-      if (text[j] < '0' || text[j] > '9') return std::nullopt;
-      v[i] = v[i] * 10 + (text[j] - '0');
-    }
-  }
-  if (v[0] < 2000 || v[0] > 2099 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31) {
-    return std::nullopt;
-  }
-  const int64_t day = DaysFromCivil(v[0], v[1], v[2]);
-  int64_t y = 0, m = 0, d = 0;
-  CivilFromDays(day, &y, &m, &d);
-  if (d != v[2]) return std::nullopt;
-  return day;
-}
 
 uint64_t SettlementId(uint64_t merchant_id, int64_t day) {
   Hasher hasher;
@@ -215,7 +182,7 @@ void ListSettlements(WalletContext& context, uint64_t merchant_id, Responder res
           // The day's own takings (a settlement may also carry earlier days' remainders).
           PaymentFilter filter;
           filter.merchant_id = row.merchant_id;
-          filter.from_ns = row.business_day * kNsPerDay - kChinaOffsetNs;
+          filter.from_ns = DayStartNs(row.business_day);
           filter.to_ns = filter.from_ns.value() + kNsPerDay;
           int64_t count = 0, gross = 0, fees = 0, refunded = 0;
           std::optional<uint64_t> cursor;

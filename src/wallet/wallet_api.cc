@@ -292,6 +292,23 @@ api::ApiError IdentityError(identity::IdentityResult result) {
   return api::MakeError(ErrorCode::kInternal, "the request could not be executed");
 }
 
+bool IsValidUsername(std::string_view name) {
+  if (name.size() < 3 || name.size() > 32 || name[0] < 'a' || name[0] > 'z') return false;
+  for (char c : name) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string LowerAscii(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
 std::optional<uint64_t> ParseId(std::string_view text) {
   // Up to 20 digits: payment and transfer ids use the whole 64 bits.
   if (text.empty() || text.size() > 20 || text.front() == '0') return std::nullopt;
