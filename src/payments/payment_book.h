@@ -44,7 +44,6 @@ inline constexpr uint32_t kMerchantCashier = 1u << 1;  // Charge codes, see orde
 
 inline constexpr uint32_t kMaxFeeBps = 1000;  // 10 %: anything above is a typing error.
 inline constexpr size_t kMaxApiKeysPerMerchant = 5;
-inline constexpr size_t kMaxFieldBytes = 512;
 
 struct MerchantProfile {
   std::string legal_name;
@@ -183,7 +182,6 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
 
   // Payment-code devices: one per customer; registering again replaces the old one.
   const PaymentDevice* FindDeviceBySlot(uint32_t slot) const;
-  const PaymentDevice* FindDeviceOfCustomer(uint64_t customer_id) const;
   PaymentDevice* MutableDeviceBySlot(uint32_t slot);
   bool RegisterDevice(PaymentDevice device);  // False: the slot belongs to another customer.
   template <typename Visit>
