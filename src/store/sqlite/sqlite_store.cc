@@ -6,6 +6,7 @@
 
 #include "store/sqlite/payment_rows.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_store_internal.h"
 
 namespace qb {
 namespace {
@@ -14,26 +15,6 @@ namespace {
 // memory of a single statement small.
 constexpr size_t kCheckpointChunkBytes = 8 << 20;
 constexpr size_t kCheckpointsKept = 3;
-
-// Keeps a transaction open until Commit(); rolls back otherwise.
-class Transaction {
- public:
-  explicit Transaction(sqlite::Database* db) : db_(db) { status_ = db_->Exec("BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (status_.ok() && !committed_) db_->Exec("ROLLBACK");
-  }
-  const Status& status() const { return status_; }
-  Status Commit() {
-    Status status = db_->Exec("COMMIT");
-    committed_ = status.ok();
-    return status;
-  }
-
- private:
-  sqlite::Database* db_;
-  Status status_;
-  bool committed_ = false;
-};
 
 ledger::Account ReadAccountRow(const sqlite::Statement& s) {
   ledger::Account a;
@@ -107,72 +88,9 @@ constexpr char kTransferColumns[] =
     "id, debit_account_id, credit_account_id, amount, pending_id, user_data, timeout_s, ledger, "
     "code, flags, timestamp_ns";
 
-class SqliteStore final : public Store {
- public:
-  Status Open(const std::string& data_dir);
+}  // namespace
 
-  Status AppendJournal(std::span<const JournalRecord> records) override;
-  Status ReadJournal(uint64_t from_seq,
-                     const std::function<bool(uint64_t, std::string_view)>& visit) override;
-  Status TruncateJournal(uint64_t from_seq) override;
-  Status LastJournalSeq(uint64_t* seq) override;
-  Status WriteCheckpoint(uint64_t seq, std::string_view state_bytes) override;
-  Status ListCheckpoints(size_t limit, std::vector<uint64_t>* seqs) override;
-  Status ReadCheckpoint(uint64_t seq, CheckpointInfo* checkpoint) override;
-  Status ApplyProjection(const Projection& projection) override;
-  Status ProjectedSeq(uint64_t* seq) override;
-  Status ResetReadModels() override;
-  Status ReadAccount(uint64_t id, std::optional<ledger::Account>* account) override;
-  Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns, size_t limit,
-                              TransferPage* page) override;
-  Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override;
-  Status ForEachProjectedAccount(const std::function<void(const ledger::Account&)>& visit) override;
-  Status ListHistory(uint64_t account_id, const HistoryFilter& filter,
-                     std::optional<int64_t> before_ns, size_t limit, HistoryPage* page) override;
-  Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,
-                         size_t limit, CustomerPage* page) override;
-  Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) override;
-  Status ReadMerchant(uint64_t id, std::optional<MerchantRow>* merchant) override;
-  Status ListMerchants(uint8_t status, std::optional<uint64_t> before_id, size_t limit,
-                       std::vector<MerchantRow>* merchants,
-                       std::optional<uint64_t>* next_cursor) override;
-  Status ReadOrder(uint64_t id, std::optional<OrderRow>* order) override;
-  Status ListOrders(uint64_t merchant_id, std::optional<uint64_t> before_id, size_t limit,
-                    std::vector<OrderRow>* orders, std::optional<uint64_t>* next_cursor) override;
-  Status ReadPayment(uint64_t id, std::optional<PaymentRow>* payment) override;
-  Status ListPayments(const PaymentFilter& filter, std::optional<uint64_t> cursor, size_t limit,
-                      PaymentPage* page) override;
-  Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override;
-  Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) override;
-  Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override;
-  Status ListSettlements(uint64_t merchant_id, size_t limit,
-                         std::vector<SettlementRow>* settlements) override;
-
- private:
-  Status PreparePaymentStatements();
-  // Writes the merchant, order, payment and refund rows; the caller holds the transaction.
-  Status ApplyPaymentRows(const Projection& p);
-
-  std::mutex journal_mutex_;
-  sqlite::Database journal_db_;
-  sqlite::Statement insert_record_;
-
-  std::mutex read_mutex_;
-  sqlite::Database read_db_;
-  sqlite::Statement upsert_account_;
-  sqlite::Statement insert_transfer_;
-  sqlite::Statement set_projected_seq_;
-  sqlite::Statement upsert_customer_;
-  sqlite::Statement insert_card_;
-  sqlite::Statement insert_memo_;
-  sqlite::Statement upsert_merchant_;
-  sqlite::Statement upsert_order_;
-  sqlite::Statement update_order_state_;
-  sqlite::Statement upsert_payment_;
-  sqlite::Statement insert_refund_;
-  sqlite::Statement insert_invoice_;
-  sqlite::Statement upsert_settlement_;
-};
+namespace sqlite {
 
 Status SqliteStore::Open(const std::string& data_dir) {
   std::error_code error;
@@ -234,69 +152,6 @@ Status SqliteStore::Open(const std::string& data_dir) {
 // Merchants, orders and payments are upserts that overwrite every column but the key: the
 // projection carries each row's latest state. A payment keeps the seq of its first insert, so
 // its place in the lists never moves. Refunds, like transfers, are written once.
-Status SqliteStore::PreparePaymentStatements() {
-  using sqlite::kMerchantColumns, sqlite::kOrderColumns, sqlite::kPaymentColumns,
-      sqlite::kRefundColumns;
-  Status s = upsert_merchant_.Prepare(
-      read_db_.handle(),
-      std::string("INSERT INTO merchants (") + kMerchantColumns +
-          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO "
-          "UPDATE SET account_id = excluded.account_id, legal_name = excluded.legal_name, "
-          "credit_code = excluded.credit_code, category = excluded.category, fee_bps = "
-          "excluded.fee_bps, status = excluded.status, settlement_bank_code = "
-          "excluded.settlement_bank_code, settlement_account_last4 = "
-          "excluded.settlement_account_last4, contact_phone = excluded.contact_phone, "
-          "onboarded_by_staff_id = excluded.onboarded_by_staff_id, created_ns = "
-          "excluded.created_ns, status_changed_ns = excluded.status_changed_ns");
-  if (s.ok()) {
-    s = upsert_order_.Prepare(
-        read_db_.handle(),
-        std::string("INSERT INTO orders (") + kOrderColumns +
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE "
-            "SET merchant_id = excluded.merchant_id, merchant_order_no = "
-            "excluded.merchant_order_no, amount_fen = excluded.amount_fen, description = "
-            "excluded.description, notify_url = excluded.notify_url, return_url = "
-            "excluded.return_url, created_ns = excluded.created_ns, expires_ns = "
-            "excluded.expires_ns, status = excluded.status, payment_id = excluded.payment_id");
-  }
-  if (s.ok()) {
-    s = update_order_state_.Prepare(read_db_.handle(),
-                                    "UPDATE orders SET status = ?2, payment_id = ?3 WHERE id = ?1");
-  }
-  if (s.ok()) {
-    // MAX(seq) is one step down the payments_by_seq index.
-    s = upsert_payment_.Prepare(
-        read_db_.handle(),
-        std::string("INSERT INTO payments (seq, ") + kPaymentColumns +
-            ") VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM payments), ?1, ?2, ?3, ?4, ?5, ?6, "
-            "?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE SET merchant_id = "
-            "excluded.merchant_id, customer_id = excluded.customer_id, order_id = "
-            "excluded.order_id, channel = excluded.channel, state = excluded.state, amount_fen = "
-            "excluded.amount_fen, fee_fen = excluded.fee_fen, refunded_fen = "
-            "excluded.refunded_fen, fee_refunded_fen = excluded.fee_refunded_fen, created_ns = "
-            "excluded.created_ns");
-  }
-  if (s.ok()) {
-    s = insert_refund_.Prepare(read_db_.handle(), std::string("INSERT OR IGNORE INTO refunds (") +
-                                                      kRefundColumns +
-                                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  }
-  if (s.ok()) {
-    s = insert_invoice_.Prepare(read_db_.handle(),
-                                std::string("INSERT OR IGNORE INTO invoices (") +
-                                    sqlite::kInvoiceColumns +
-                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                                    "?13, ?14)");
-  }
-  if (s.ok()) {
-    s = upsert_settlement_.Prepare(
-        read_db_.handle(),
-        "INSERT INTO settlements (id, merchant_id, business_day, amount_fen, created_ns, state) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET state = excluded.state");
-  }
-  return s;
-}
-
 Status SqliteStore::AppendJournal(std::span<const JournalRecord> records) {
   std::lock_guard lock(journal_mutex_);
   Transaction txn(&journal_db_);
@@ -486,54 +341,6 @@ Status SqliteStore::ApplyProjection(const Projection& p) {
   set_projected_seq_.BindU64(1, p.last_seq);
   if (Status s = set_projected_seq_.Run(); !s.ok()) return s;
   return txn.Commit();
-}
-
-Status SqliteStore::ApplyPaymentRows(const Projection& p) {
-  for (const MerchantRow& m : p.merchants) {
-    sqlite::BindMerchant(&upsert_merchant_, m);
-    if (Status s = upsert_merchant_.Run(); !s.ok()) return s;
-  }
-  for (const OrderRow& o : p.orders) {
-    sqlite::BindOrder(&upsert_order_, o);
-    if (Status s = upsert_order_.Run(); !s.ok()) return s;
-  }
-  // After the upserts: an order created and paid in the same batches arrives in both.
-  for (const Projection::OrderState& o : p.order_states) {
-    update_order_state_.BindU64(1, o.id);
-    update_order_state_.BindInt64(2, o.status);
-    update_order_state_.BindU64(3, o.payment_id);
-    if (Status s = update_order_state_.Run(); !s.ok()) return s;
-  }
-  // New payments take their seq in time order, whatever order the projection lists them in;
-  // the sort is stable, so of two states of one payment the later listed still wins.
-  std::vector<const PaymentRow*> payments;
-  payments.reserve(p.payments.size());
-  for (const PaymentRow& payment : p.payments) payments.push_back(&payment);
-  std::stable_sort(payments.begin(), payments.end(), [](const PaymentRow* a, const PaymentRow* b) {
-    return a->created_ns < b->created_ns;
-  });
-  for (const PaymentRow* payment : payments) {
-    sqlite::BindPayment(&upsert_payment_, *payment);
-    if (Status s = upsert_payment_.Run(); !s.ok()) return s;
-  }
-  for (const RefundRow& r : p.refunds) {
-    sqlite::BindRefund(&insert_refund_, r);
-    if (Status s = insert_refund_.Run(); !s.ok()) return s;
-  }
-  for (const InvoiceRow& r : p.invoices) {
-    sqlite::BindInvoice(&insert_invoice_, r);
-    if (Status s = insert_invoice_.Run(); !s.ok()) return s;
-  }
-  for (const SettlementRow& r : p.settlements) {
-    upsert_settlement_.BindU64(1, r.id);
-    upsert_settlement_.BindU64(2, r.merchant_id);
-    upsert_settlement_.BindInt64(3, r.business_day);
-    upsert_settlement_.BindInt64(4, r.amount_fen);
-    upsert_settlement_.BindInt64(5, r.created_ns);
-    upsert_settlement_.BindInt64(6, r.state);
-    if (Status s = upsert_settlement_.Run(); !s.ok()) return s;
-  }
-  return Status::Ok();
 }
 
 Status SqliteStore::ProjectedSeq(uint64_t* seq) {
@@ -759,199 +566,10 @@ Status SqliteStore::ReadCustomer(uint64_t id, std::optional<CustomerRow>* custom
   return s;
 }
 
-Status SqliteStore::ReadMerchant(uint64_t id, std::optional<MerchantRow>* merchant) {
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kMerchantColumns +
-                                                   " FROM merchants WHERE id = ?1");
-  if (!s.ok()) return s;
-  select.BindU64(1, id);
-  merchant->reset();
-  if (select.Step(&s)) *merchant = sqlite::ReadMerchantRow(select, 0);
-  return s;
-}
-
-Status SqliteStore::ListMerchants(uint8_t status, std::optional<uint64_t> before_id, size_t limit,
-                                  std::vector<MerchantRow>* merchants,
-                                  std::optional<uint64_t>* next_cursor) {
-  merchants->clear();
-  next_cursor->reset();
-  const uint64_t below = before_id.value_or(INT64_MAX);
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kMerchantColumns +
-                                                   " FROM merchants WHERE id < ?1" +
-                                                   (status != 0 ? " AND status = ?2" : "") +
-                                                   " ORDER BY id DESC LIMIT ?3");
-  if (!s.ok()) return s;
-  select.BindU64(1, below);
-  if (status != 0) select.BindInt64(2, status);
-  select.BindU64(3, limit + 1);
-  while (select.Step(&s)) merchants->push_back(sqlite::ReadMerchantRow(select, 0));
-  if (merchants->size() > limit) {
-    merchants->pop_back();
-    *next_cursor = merchants->empty() ? below : merchants->back().id;
-  }
-  return s;
-}
-
-Status SqliteStore::ReadOrder(uint64_t id, std::optional<OrderRow>* order) {
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kOrderColumns +
-                                                   " FROM orders WHERE id = ?1");
-  if (!s.ok()) return s;
-  select.BindU64(1, id);
-  order->reset();
-  if (select.Step(&s)) *order = sqlite::ReadOrderRow(select);
-  return s;
-}
-
-Status SqliteStore::ListOrders(uint64_t merchant_id, std::optional<uint64_t> before_id,
-                               size_t limit, std::vector<OrderRow>* orders,
-                               std::optional<uint64_t>* next_cursor) {
-  orders->clear();
-  next_cursor->reset();
-  const uint64_t below = before_id.value_or(INT64_MAX);
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s =
-      select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kOrderColumns +
-                                            " FROM orders WHERE merchant_id = ?1 AND id < ?2 "
-                                            "ORDER BY id DESC LIMIT ?3");
-  if (!s.ok()) return s;
-  select.BindU64(1, merchant_id);
-  select.BindU64(2, below);
-  select.BindU64(3, limit + 1);
-  while (select.Step(&s)) orders->push_back(sqlite::ReadOrderRow(select));
-  if (orders->size() > limit) {
-    orders->pop_back();
-    *next_cursor = orders->empty() ? below : orders->back().id;
-  }
-  return s;
-}
-
-Status SqliteStore::ReadPayment(uint64_t id, std::optional<PaymentRow>* payment) {
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kPaymentColumns +
-                                                   " FROM payments WHERE id = ?1");
-  if (!s.ok()) return s;
-  select.BindU64(1, id);
-  payment->reset();
-  if (select.Step(&s)) *payment = sqlite::ReadPaymentRow(select);
-  return s;
-}
-
-// Pages by seq, newest first; the cursor is the last seq served. Payments are projected in
-// time order, so seq order is created_ns order and a time range is a seq range: its ends are
-// found on payments_by_time, and the scan then walks payments_by_merchant, payments_by_customer
-// or payments_by_seq from the cursor, touching only rows it serves. The created_ns terms are
-// checked again on each row (the '+' keeps the planner off the time index for the scan), so a
-// row outside the range is never served.
-Status SqliteStore::ListPayments(const PaymentFilter& filter, std::optional<uint64_t> cursor,
-                                 size_t limit, PaymentPage* page) {
-  page->payments.clear();
-  page->next_cursor.reset();
-  const uint64_t below = std::min<uint64_t>(cursor.value_or(INT64_MAX), INT64_MAX);
-  std::string where = " WHERE seq < ?1";
-  if (filter.merchant_id) where += " AND merchant_id = ?2";
-  if (filter.customer_id) where += " AND customer_id = ?3";
-  if (filter.from_ns) {
-    where +=
-        " AND +created_ns >= ?4 AND seq >= (SELECT seq FROM payments WHERE created_ns >= ?4 "
-        "ORDER BY created_ns, seq LIMIT 1)";
-  }
-  if (filter.to_ns) {
-    where +=
-        " AND +created_ns < ?5 AND seq < COALESCE((SELECT seq FROM payments WHERE created_ns "
-        ">= ?5 ORDER BY created_ns, seq LIMIT 1), ?1)";
-  }
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kPaymentColumns +
-                                                   ", seq FROM payments" + where +
-                                                   " ORDER BY seq DESC LIMIT ?6");
-  if (!s.ok()) return s;
-  select.BindU64(1, below);
-  if (filter.merchant_id) select.BindU64(2, *filter.merchant_id);
-  if (filter.customer_id) select.BindU64(3, *filter.customer_id);
-  if (filter.from_ns) select.BindInt64(4, *filter.from_ns);
-  if (filter.to_ns) select.BindInt64(5, *filter.to_ns);
-  select.BindU64(6, limit + 1);
-  uint64_t last_seq = below;
-  while (select.Step(&s)) {
-    if (page->payments.size() == limit) {
-      page->next_cursor = last_seq;  // A row beyond the limit: there are more.
-      break;
-    }
-    page->payments.push_back(sqlite::ReadPaymentRow(select));
-    last_seq = select.ColumnU64(11);
-  }
-  return s;
-}
-
-Status SqliteStore::ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) {
-  refunds->clear();
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(),
-                            std::string("SELECT ") + sqlite::kRefundColumns +
-                                " FROM refunds WHERE payment_id = ?1 ORDER BY created_ns, id");
-  if (!s.ok()) return s;
-  select.BindU64(1, payment_id);
-  while (select.Step(&s)) refunds->push_back(sqlite::ReadRefundRow(select));
-  return s;
-}
-
-Status SqliteStore::ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) {
-  invoice->reset();
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kInvoiceColumns +
-                                                   " FROM invoices WHERE payment_id = ?1");
-  if (!s.ok()) return s;
-  select.BindU64(1, payment_id);
-  if (select.Step(&s)) *invoice = sqlite::ReadInvoiceRow(select);
-  return s;
-}
-
-Status SqliteStore::ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) {
-  invoice->reset();
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kInvoiceColumns +
-                                                   " FROM invoices WHERE number = ?1");
-  if (!s.ok()) return s;
-  select.BindText(1, number);
-  if (select.Step(&s)) *invoice = sqlite::ReadInvoiceRow(select);
-  return s;
-}
-
-Status SqliteStore::ListSettlements(uint64_t merchant_id, size_t limit,
-                                    std::vector<SettlementRow>* settlements) {
-  settlements->clear();
-  std::lock_guard lock(read_mutex_);
-  sqlite::Statement select;
-  Status s = select.Prepare(
-      read_db_.handle(),
-      "SELECT id, merchant_id, business_day, amount_fen, created_ns, state FROM settlements "
-      "WHERE ?1 = 0 OR merchant_id = ?1 ORDER BY business_day DESC, id DESC LIMIT ?2");
-  if (!s.ok()) return s;
-  select.BindU64(1, merchant_id);
-  select.BindInt64(2, static_cast<int64_t>(limit));
-  while (select.Step(&s)) {
-    settlements->push_back(SettlementRow{
-        select.ColumnU64(0), select.ColumnU64(1), select.ColumnInt64(2), select.ColumnInt64(3),
-        select.ColumnInt64(4), static_cast<uint8_t>(select.ColumnInt64(5))});
-  }
-  return s;
-}
-
-}  // namespace
+}  // namespace sqlite
 
 Status OpenSqliteStore(const std::string& data_dir, std::unique_ptr<Store>* store) {
-  auto sqlite_store = std::make_unique<SqliteStore>();
+  auto sqlite_store = std::make_unique<sqlite::SqliteStore>();
   Status s = sqlite_store->Open(data_dir);
   if (s.ok()) *store = std::move(sqlite_store);
   return s;

@@ -1,0 +1,101 @@
+// The SQLite store's class, shared by the files that implement it: sqlite_store.cc (opening,
+// journal, checkpoints, projection, accounts, history, customers) and sqlite_payment_store.cc
+// (merchants, orders, payments, refunds, invoices, settlements). Private to the SQLite store.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace qb::sqlite {
+
+// Keeps a transaction open until Commit(); rolls back otherwise.
+class Transaction {
+ public:
+  explicit Transaction(sqlite::Database* db) : db_(db) { status_ = db_->Exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (status_.ok() && !committed_) db_->Exec("ROLLBACK");
+  }
+  const Status& status() const { return status_; }
+  Status Commit() {
+    Status status = db_->Exec("COMMIT");
+    committed_ = status.ok();
+    return status;
+  }
+
+ private:
+  sqlite::Database* db_;
+  Status status_;
+  bool committed_ = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  Status Open(const std::string& data_dir);
+
+  Status AppendJournal(std::span<const JournalRecord> records) override;
+  Status ReadJournal(uint64_t from_seq,
+                     const std::function<bool(uint64_t, std::string_view)>& visit) override;
+  Status TruncateJournal(uint64_t from_seq) override;
+  Status LastJournalSeq(uint64_t* seq) override;
+  Status WriteCheckpoint(uint64_t seq, std::string_view state_bytes) override;
+  Status ListCheckpoints(size_t limit, std::vector<uint64_t>* seqs) override;
+  Status ReadCheckpoint(uint64_t seq, CheckpointInfo* checkpoint) override;
+  Status ApplyProjection(const Projection& projection) override;
+  Status ProjectedSeq(uint64_t* seq) override;
+  Status ResetReadModels() override;
+  Status ReadAccount(uint64_t id, std::optional<ledger::Account>* account) override;
+  Status ListAccountTransfers(uint64_t account_id, std::optional<int64_t> before_ns, size_t limit,
+                              TransferPage* page) override;
+  Status CountReadModel(uint64_t* accounts, uint64_t* transfers) override;
+  Status ForEachProjectedAccount(const std::function<void(const ledger::Account&)>& visit) override;
+  Status ListHistory(uint64_t account_id, const HistoryFilter& filter,
+                     std::optional<int64_t> before_ns, size_t limit, HistoryPage* page) override;
+  Status SearchCustomers(std::string_view phone_prefix, std::optional<uint64_t> before_id,
+                         size_t limit, CustomerPage* page) override;
+  Status ReadCustomer(uint64_t id, std::optional<CustomerRow>* customer) override;
+  Status ReadMerchant(uint64_t id, std::optional<MerchantRow>* merchant) override;
+  Status ListMerchants(uint8_t status, std::optional<uint64_t> before_id, size_t limit,
+                       std::vector<MerchantRow>* merchants,
+                       std::optional<uint64_t>* next_cursor) override;
+  Status ReadOrder(uint64_t id, std::optional<OrderRow>* order) override;
+  Status ListOrders(uint64_t merchant_id, std::optional<uint64_t> before_id, size_t limit,
+                    std::vector<OrderRow>* orders, std::optional<uint64_t>* next_cursor) override;
+  Status ReadPayment(uint64_t id, std::optional<PaymentRow>* payment) override;
+  Status ListPayments(const PaymentFilter& filter, std::optional<uint64_t> cursor, size_t limit,
+                      PaymentPage* page) override;
+  Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override;
+  Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) override;
+  Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override;
+  Status ListSettlements(uint64_t merchant_id, size_t limit,
+                         std::vector<SettlementRow>* settlements) override;
+
+ private:
+  Status PreparePaymentStatements();
+  // Writes the merchant, order, payment and refund rows; the caller holds the transaction.
+  Status ApplyPaymentRows(const Projection& p);
+
+  std::mutex journal_mutex_;
+  sqlite::Database journal_db_;
+  sqlite::Statement insert_record_;
+
+  std::mutex read_mutex_;
+  sqlite::Database read_db_;
+  sqlite::Statement upsert_account_;
+  sqlite::Statement insert_transfer_;
+  sqlite::Statement set_projected_seq_;
+  sqlite::Statement upsert_customer_;
+  sqlite::Statement insert_card_;
+  sqlite::Statement insert_memo_;
+  sqlite::Statement upsert_merchant_;
+  sqlite::Statement upsert_order_;
+  sqlite::Statement update_order_state_;
+  sqlite::Statement upsert_payment_;
+  sqlite::Statement insert_refund_;
+  sqlite::Statement insert_invoice_;
+  sqlite::Statement upsert_settlement_;
+};
+
+}  // namespace qb::sqlite
