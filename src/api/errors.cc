@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 77> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 81> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -84,6 +84,10 @@ constexpr std::array<ErrorCodeInfo, 77> kErrorCodes = {{
     {ErrorCode::kNfcInvalid, "NFC_INVALID", 400, 0},
     {ErrorCode::kNfcReplayed, "NFC_REPLAYED", 409, 0},
     {ErrorCode::kNfcKeysExhausted, "NFC_KEYS_EXHAUSTED", 409, 0},
+    {ErrorCode::kMerchantUserNotFound, "MERCHANT_USER_NOT_FOUND", 404, 0},
+    {ErrorCode::kLastOwner, "LAST_OWNER", 409, 0},
+    {ErrorCode::kCannotDisableSelf, "CANNOT_DISABLE_SELF", 409, 0},
+    {ErrorCode::kUserDisabled, "USER_DISABLED", 403, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -93,7 +97,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kNfcKeysExhausted) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kUserDisabled) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

@@ -99,6 +99,10 @@ enum class ErrorCode : uint8_t {
   kNfcInvalid,
   kNfcReplayed,
   kNfcKeysExhausted,
+  kMerchantUserNotFound,  // Not a portal user of the caller's merchant.
+  kLastOwner,             // The merchant must keep an active owner.
+  kCannotDisableSelf,
+  kUserDisabled,  // The portal user was disabled by an owner: no log-in.
 };
 
 struct ErrorCodeInfo {

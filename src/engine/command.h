@@ -174,6 +174,17 @@ struct CreateMerchantUser {
   identity::StaffRegistration user;  // roles: payments::kMerchantOwner and/or kMerchantCashier.
 };
 
+// An owner disables a portal user (a cashier who left) or enables one again. A disabled user
+// cannot log in, and the engine revokes every session it holds. The merchant always keeps an
+// active owner, and an owner cannot disable themself. Setting the status a user already has
+// answers kOk with nothing changed. Reply::value is 1 when the status changed, 0 when not.
+struct SetMerchantUserStatus {
+  uint64_t merchant_id = 0;
+  uint64_t user_id = 0;
+  bool active = true;
+  uint64_t by_user_id = 0;  // The owner acting: an active owner of the same merchant.
+};
+
 struct CreateMerchantSession {
   std::string token_hash;
   uint64_t user_id = 0;
@@ -312,7 +323,7 @@ using Command =
                  CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
                  SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
                  RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
-                 CreateMerchantUser>;
+                 CreateMerchantUser, SetMerchantUserStatus>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -354,6 +365,7 @@ enum class CommandType : uint16_t {
   kIssueNfcToken = 36,
   kRefreshNfcToken = 37,
   kCreateMerchantUser = 38,
+  kSetMerchantUserStatus = 39,
 };
 
 CommandType TypeOf(const Command& command);
@@ -449,6 +461,10 @@ enum class PaymentResult : uint8_t {
   kNfcReplayed = 35,         // The ATC is not above the last one accepted.
   kNfcKeysExhausted = 36,    // The ATC is beyond the generation's keys: refresh.
   kNfcTokenTaken = 37,
+  kUserDisabled = 38,  // Log-in or a new session for a disabled portal user.
+  kLastOwner = 39,     // Disabling the merchant's last active owner.
+  kSelfDisable = 40,   // An owner disabling themself.
+  kNotOwner = 41,      // SetMerchantUserStatus by other than an active owner of the merchant.
 };
 
 std::string_view PaymentResultName(PaymentResult result);

@@ -57,6 +57,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, CreateMerchantUser>) {
           return CommandType::kCreateMerchantUser;
         }
+        if constexpr (std::is_same_v<T, SetMerchantUserStatus>) {
+          return CommandType::kSetMerchantUserStatus;
+        }
       },
       command);
 }
@@ -139,6 +142,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "refresh_nfc_token";
     case CommandType::kCreateMerchantUser:
       return "create_merchant_user";
+    case CommandType::kSetMerchantUserStatus:
+      return "set_merchant_user_status";
   }
   return "unknown";
 }
@@ -351,6 +356,11 @@ void EncodeCommand(const Command& command, std::string* payload) {
       writer.LengthPrefixed(*field);
     }
     writer.U32(r.roles);
+  } else if (const auto* c = std::get_if<SetMerchantUserStatus>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.U64(c->user_id);
+    writer.U8(c->active ? 1 : 0);
+    writer.U64(c->by_user_id);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -719,6 +729,15 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       }
       r.roles = reader.U32();
       *command = std::move(c);
+      break;
+    }
+    case CommandType::kSetMerchantUserStatus: {
+      SetMerchantUserStatus c;
+      c.merchant_id = reader.U64();
+      c.user_id = reader.U64();
+      if (!Bool(&reader, &c.active)) return false;
+      c.by_user_id = reader.U64();
+      *command = c;
       break;
     }
     default:

@@ -43,6 +43,48 @@ bool ConfirmedByCustomer(PaymentChannel channel) {
 
 int64_t ChinaDay(int64_t time_ns) { return (time_ns + kChinaOffsetNs) / kNsPerDay; }
 
+bool IsActiveOwner(const payments::PaymentBook& book, uint64_t merchant_id, uint64_t user_id) {
+  const identity::Staff* user = book.users().FindById(user_id);
+  return user != nullptr && (user->roles & payments::kMerchantOwner) != 0 &&
+         book.MerchantOfUser(user_id) == merchant_id && book.IsUserActive(user_id);
+}
+
+PaymentResult SetUserStatus(payments::PaymentBook& book, const SetMerchantUserStatus& c,
+                            Reply* reply) {
+  reply->value = 0;
+  if (book.FindMerchant(c.merchant_id) == nullptr) return PaymentResult::kMerchantNotFound;
+  const identity::Staff* user = book.users().FindById(c.user_id);
+  if (user == nullptr || book.MerchantOfUser(c.user_id) != c.merchant_id) {
+    return PaymentResult::kUserNotFound;
+  }
+  if (!IsActiveOwner(book, c.merchant_id, c.by_user_id)) return PaymentResult::kNotOwner;
+  if (book.IsUserActive(c.user_id) == c.active) return PaymentResult::kOk;  // Nothing to do.
+  if (!c.active && (user->roles & payments::kMerchantOwner) != 0) {
+    // Every user of every merchant: the book keeps no per-merchant index of users, and a
+    // status change is rare. Stops at the second active owner.
+    size_t active_owners = 0;
+    book.users().ForEach([&](const identity::Staff& other) {
+      if (active_owners < 2 && IsActiveOwner(book, c.merchant_id, other.id)) active_owners++;
+    });
+    if (active_owners < 2) return PaymentResult::kLastOwner;
+  }
+  if (!c.active && c.user_id == c.by_user_id) return PaymentResult::kSelfDisable;
+  book.SetUserActive(c.user_id, c.active);
+  if (!c.active) {
+    // The user's sessions end now; the API drops them from its cache on this reply.
+    std::vector<std::string> hashes;
+    book.users().ForEachSession([&](std::string_view hash, const identity::Session& session) {
+      if (session.customer_id == c.user_id) hashes.emplace_back(hash);
+    });
+    for (const std::string& hash : hashes) {
+      const identity::IdentityResult revoked = book.users().RevokeSession(hash);
+      QB_ASSERT(revoked == identity::IdentityResult::kOk);
+    }
+  }
+  reply->value = 1;
+  return PaymentResult::kOk;
+}
+
 }  // namespace
 
 PaymentResult StateMachine::Onboard(const ApplyMerchant& c, Reply* reply) {
@@ -496,17 +538,26 @@ Reply StateMachine::ApplyPayments(const Command& command) {
       r = PaymentResult::kOk;
     }
   } else if (const auto* c = std::get_if<RecordMerchantLogin>(&command)) {
-    const identity::IdentityResult ir =
-        payments_.users().RecordLogin(c->user_id, c->password_ok, batch_time_ns_);
-    r = ir == identity::IdentityResult::kOk            ? PaymentResult::kOk
-        : ir == identity::IdentityResult::kLoginLocked ? PaymentResult::kLoginLocked
-                                                       : PaymentResult::kUserNotFound;
-  } else if (const auto* c = std::get_if<CreateMerchantSession>(&command)) {
-    const identity::IdentityResult ir =
-        payments_.users().CreateSession(c->token_hash, c->user_id, batch_time_ns_);
-    r = ir == identity::IdentityResult::kOk              ? PaymentResult::kOk
-        : ir == identity::IdentityResult::kSessionExists ? PaymentResult::kSessionExists
+    if (payments_.users().FindById(c->user_id) != nullptr && !payments_.IsUserActive(c->user_id)) {
+      // Neither a failure nor a success is counted: the account is closed to log-ins.
+      r = PaymentResult::kUserDisabled;
+    } else {
+      const identity::IdentityResult ir =
+          payments_.users().RecordLogin(c->user_id, c->password_ok, batch_time_ns_);
+      r = ir == identity::IdentityResult::kOk            ? PaymentResult::kOk
+          : ir == identity::IdentityResult::kLoginLocked ? PaymentResult::kLoginLocked
                                                          : PaymentResult::kUserNotFound;
+    }
+  } else if (const auto* c = std::get_if<CreateMerchantSession>(&command)) {
+    if (payments_.users().FindById(c->user_id) != nullptr && !payments_.IsUserActive(c->user_id)) {
+      r = PaymentResult::kUserDisabled;
+    } else {
+      const identity::IdentityResult ir =
+          payments_.users().CreateSession(c->token_hash, c->user_id, batch_time_ns_);
+      r = ir == identity::IdentityResult::kOk              ? PaymentResult::kOk
+          : ir == identity::IdentityResult::kSessionExists ? PaymentResult::kSessionExists
+                                                           : PaymentResult::kUserNotFound;
+    }
   } else if (const auto* c = std::get_if<IssueApiKey>(&command)) {
     payments::ApiKey key = c->key;
     key.created_ns = batch_time_ns_;
@@ -636,6 +687,8 @@ Reply StateMachine::ApplyPayments(const Command& command) {
       payments_.SetUserMerchant(reply.value, c->merchant_id);
       r = PaymentResult::kOk;
     }
+  } else if (const auto* c = std::get_if<SetMerchantUserStatus>(&command)) {
+    r = SetUserStatus(payments_, *c, &reply);
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     r = ApplyStartSettlement(*c, &reply);
   } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {
@@ -711,6 +764,14 @@ std::string_view PaymentResultName(PaymentResult result) {
       return "nfc_keys_exhausted";
     case PaymentResult::kNfcTokenTaken:
       return "nfc_token_taken";
+    case PaymentResult::kUserDisabled:
+      return "user_disabled";
+    case PaymentResult::kLastOwner:
+      return "last_owner";
+    case PaymentResult::kSelfDisable:
+      return "self_disable";
+    case PaymentResult::kNotOwner:
+      return "not_owner";
     case PaymentResult::kSettlementNotFound:
       return "settlement_not_found";
     case PaymentResult::kSettlementFinished:

@@ -11,6 +11,8 @@
 //                payment_count:u64 payment*      (by id)
 //                unsettled_count:u64 (merchant:u64 day_count:u32 (day:i64 net:i64)*)*  (by
 //                merchant) settlement_count:u64 settlement* (by id)
+//                nfc_count:u64 nfc*              (by token)
+//                [disabled_count:u64 user:u64*]  (ascending; only when a user is disabled)
 //   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
 //                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
 //                status:u8 created:i64 status_changed:i64 staff:u64
@@ -24,6 +26,9 @@
 //   settlement := id:u64 merchant:u64 day:i64 amount:i64 created:i64 state:u8
 //   nfc       := token customer:u64 issued:i64 active:u8 generation:u32 first_atc:u32
 //                last_atc:u32 luk_count:u32 uses_per_luk:u32
+//
+// The disabled-users trailer came later: it is left out while nobody is disabled, so a book
+// from before it serializes (and hashes) byte for byte as it did, and old checkpoints load.
 #include "payments/payment_book.h"
 
 #include <algorithm>
@@ -161,6 +166,14 @@ void PaymentBook::SetUserMerchant(uint64_t user_id, uint64_t merchant_id) {
 uint64_t PaymentBook::MerchantOfUser(uint64_t user_id) const {
   auto it = user_merchant_.find(user_id);
   return it == user_merchant_.end() ? 0 : it->second;
+}
+
+void PaymentBook::SetUserActive(uint64_t user_id, bool active) {
+  if (active) {
+    disabled_users_.erase(user_id);
+  } else {
+    disabled_users_.insert(user_id);
+  }
 }
 
 const PaymentDevice* PaymentBook::FindDeviceBySlot(uint32_t slot) const {
@@ -319,6 +332,7 @@ void PaymentBook::Clear() {
   merchant_by_key_id_.clear();
   users_.Clear();
   user_merchant_.clear();
+  disabled_users_.clear();
   devices_.clear();
   device_of_customer_.clear();
   small_payments_.clear();
@@ -454,6 +468,12 @@ void PaymentBook::Serialize(std::string* out) const {
     w.U32(t.state.last_atc);
     w.U32(t.state.luk_count);
     w.U32(t.state.uses_per_luk);
+  }
+  if (!disabled_users_.empty()) {
+    std::vector<uint64_t> disabled(disabled_users_.begin(), disabled_users_.end());
+    std::sort(disabled.begin(), disabled.end());
+    w.U64(disabled.size());
+    for (uint64_t user : disabled) w.U64(user);
   }
 }
 
@@ -609,6 +629,18 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
     if (t.state.active) nfc_token_of_customer_[t.customer_id] = t.token;
     std::string key = t.token;
     if (!nfc_tokens_.emplace(std::move(key), std::move(t)).second) return false;
+  }
+  if (r.ok() && r.remaining() > 0) {
+    count = r.U64();
+    // Written only when non-empty: an empty trailer would hash differently from none.
+    if (count == 0 || !plausible(count)) return false;
+    uint64_t previous = 0;
+    for (uint64_t i = 0; i < count && r.ok(); i++) {
+      const uint64_t user = r.U64();
+      if (user <= previous || !user_merchant_.contains(user)) return false;
+      disabled_users_.insert(user);
+      previous = user;
+    }
   }
   return r.ok() && r.remaining() == 0;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
 #include <map>
@@ -179,6 +180,9 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   const identity::StaffBook& users() const { return users_; }
   void SetUserMerchant(uint64_t user_id, uint64_t merchant_id);
   uint64_t MerchantOfUser(uint64_t user_id) const;  // 0 when unknown.
+  // A disabled user cannot log in or hold a session; users start active.
+  bool IsUserActive(uint64_t user_id) const { return !disabled_users_.contains(user_id); }
+  void SetUserActive(uint64_t user_id, bool active);
 
   // Payment-code devices: one per customer; registering again replaces the old one.
   const PaymentDevice* FindDeviceBySlot(uint32_t slot) const;
@@ -239,7 +243,7 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   void Clear();
   Digest StateHash() const;
   // book := magic:u32 merchants users:StaffBook user_merchants devices small_payments orders
-  // payments, every table in key order (see payment_book.cc).
+  // payments ... [disabled_users], every table in key order (see payment_book.cc).
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view bytes);
 
@@ -248,6 +252,7 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   absl::flat_hash_map<std::string, uint64_t> merchant_by_key_id_;
   identity::StaffBook users_;
   absl::flat_hash_map<uint64_t, uint64_t> user_merchant_;
+  absl::flat_hash_set<uint64_t> disabled_users_;
   absl::flat_hash_map<uint32_t, PaymentDevice> devices_;
   absl::flat_hash_map<uint64_t, uint32_t> device_of_customer_;
   absl::flat_hash_map<uint64_t, SmallPaymentSetting> small_payments_;

@@ -75,6 +75,13 @@ bool SessionCache::Remove(std::string_view token_hash) {
   return true;
 }
 
+size_t SessionCache::RemoveAllOf(Principal::Kind kind, uint64_t id) {
+  std::lock_guard lock(mutex_);
+  return absl::erase_if(sessions_, [&](const auto& entry) {
+    return entry.second.kind == kind && entry.second.id == id;
+  });
+}
+
 std::vector<std::string> SessionCache::Sweep() {
   std::vector<std::string> expired;
   std::lock_guard lock(mutex_);

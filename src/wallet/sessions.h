@@ -54,6 +54,10 @@ class SessionCache {
   // True when the session was there.
   bool Remove(std::string_view token_hash);
 
+  // Removes every session of the principal (e.g. a disabled merchant-portal user); returns how
+  // many. Walks the whole cache: for rare events only.
+  size_t RemoveAllOf(Principal::Kind kind, uint64_t id);
+
   // Removes every expired session; returns their hashes.
   std::vector<std::string> Sweep();
 

@@ -41,7 +41,7 @@ TEST(ErrorsTest, EveryCodeRendersWithItsStatusAndShape) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "") << info.name;
     }
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kNfcKeysExhausted) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kUserDisabled) + 1);
 }
 
 TEST(ErrorsTest, TableHasTheAgreedStatuses) {
@@ -73,6 +73,10 @@ TEST(ErrorsTest, TableHasTheAgreedStatuses) {
       {ErrorCode::kAccountNotFound, "ACCOUNT_NOT_FOUND", 404},
       {ErrorCode::kAccountClosed, "ACCOUNT_CLOSED", 422},
       {ErrorCode::kDuplicate, "DUPLICATE", 409},
+      {ErrorCode::kMerchantUserNotFound, "MERCHANT_USER_NOT_FOUND", 404},
+      {ErrorCode::kLastOwner, "LAST_OWNER", 409},
+      {ErrorCode::kCannotDisableSelf, "CANNOT_DISABLE_SELF", 409},
+      {ErrorCode::kUserDisabled, "USER_DISABLED", 403},
   };
   for (const Expected& row : expected) {
     ApiError error = MakeError(row.code, "m");

@@ -7,6 +7,7 @@ import type {
   Invoice,
   IssuedApiKey,
   Merchant,
+  MerchantPortalUser,
   MerchantSessionAnswer,
   Order,
   OrderPage,
@@ -140,6 +141,28 @@ export async function listApiKeys(api: ApiClient): Promise<ApiKey[]> {
 
 export function revokeApiKey(api: ApiClient, keyId: string): Promise<void> {
   return api.delete<void>(`/api/v1/merchant/api-keys/${encodeURIComponent(keyId)}`);
+}
+
+/** What the owner fills in to add a portal user. */
+export interface NewMerchantUser {
+  username: string;
+  display_name: string;
+  password: string;
+  role: 'owner' | 'cashier';
+}
+
+export async function listMerchantUsers(api: ApiClient): Promise<MerchantPortalUser[]> {
+  return (await api.get<{ users: MerchantPortalUser[] }>('/api/v1/merchant/users')).users;
+}
+
+export function addMerchantUser(api: ApiClient, user: NewMerchantUser) {
+  return api.post<MerchantPortalUser>('/api/v1/merchant/users', user);
+}
+
+/** Disables a user (logged out at once, no log-in) or enables it again (owner only). */
+export function setMerchantUserActive(api: ApiClient, userId: string, active: boolean) {
+  const path = `/api/v1/merchant/users/${encodeURIComponent(userId)}/status`;
+  return api.post<MerchantPortalUser>(path, { active });
 }
 
 /** The payment's invoice, or null when the customer asked for none (404 INVOICE_NOT_FOUND). */

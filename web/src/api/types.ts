@@ -364,6 +364,16 @@ export interface MerchantSessionAnswer {
   user: MerchantUser;
 }
 
+/** A merchant-portal user as the owner's user list shows it. */
+export interface MerchantPortalUser {
+  id: string;
+  username: string;
+  display_name: string;
+  role: 'owner' | 'cashier';
+  status: 'active' | 'disabled';
+  created_at: string;
+}
+
 export interface ApiKey {
   key_id: string;
   status: string;

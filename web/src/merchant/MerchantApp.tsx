@@ -14,6 +14,7 @@
 //   /merchant/webhooks       webhook signing secret (owner: reveal, copy), deliveries with each
 //                            attempt's log, send again
 //   /merchant/api-keys       API keys: issue (secret shown once), list, revoke   (owner)
+//   /merchant/users          portal users: add (cashier or owner), disable / enable (owner)
 // The merchant session is its own (api/session.ts: merchantSession), separate from customer and
 // staff sessions. Without it, or after any 401, every page goes to /merchant/login.
 //
@@ -25,7 +26,7 @@
 //              apply-account, apply-contact-phone, apply-username, apply-password, apply-submit,
 //              merchant-apply-pending (data-merchant-id)
 //   frame:     merchant-menu-<path> (dashboard, orders, charge, payments, reports,
-//              settlements, webhooks, api-keys),
+//              settlements, webhooks, api-keys, users),
 //              merchant-user, merchant-logout
 //   dashboard: merchant-status (data-status), merchant-id, merchant-static-qr (<img>),
 //              merchant-qr-png, merchant-qr-svg, merchant-qr-print
@@ -59,6 +60,11 @@
 //              webhook-attempt (data-outcome, data-http-status), webhook-resent
 //   api keys:  api-key-issue, api-key-issued (data-key-id) with api-key-secret,
 //              api-key-dismiss, api-key-row (data-row-id), api-key-revoke
+//   users:     user-add-username, user-add-name, user-add-password, user-add-role-cashier,
+//              user-add-role-owner, user-add-submit, user-added (data-user-id),
+//              merchant-users (data-loaded), merchant-user-row (data-row-id, data-username,
+//              data-role, data-status = active | disabled) with user-username, user-status,
+//              user-disable or user-enable; the confirm's OK button: user-status-confirm
 import { ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -76,6 +82,7 @@ import { MerchantLoginPage } from './MerchantLoginPage';
 import { MerchantOrdersPage } from './MerchantOrdersPage';
 import { MerchantPaymentDetailPage, MerchantPaymentsPage } from './MerchantPaymentsPage';
 import { MerchantSettlementsPage } from './MerchantSettlementsPage';
+import { MerchantUsersPage } from './MerchantUsersPage';
 
 // ECharts is large: only the reports page needs it, so it comes in its own chunk; so does the
 // rarely opened webhooks page.
@@ -127,6 +134,14 @@ export default function MerchantApp() {
             element={
               <RequireMerchantOwner>
                 <MerchantApiKeysPage />
+              </RequireMerchantOwner>
+            }
+          />
+          <Route
+            path="users"
+            element={
+              <RequireMerchantOwner>
+                <MerchantUsersPage />
               </RequireMerchantOwner>
             }
           />

@@ -1,6 +1,6 @@
-// The frame of every merchant portal page after log-in: the menu (API keys only for the owner),
-// the header (language, user, log out) and the page. Also the pieces the pages share: the error
-// alert and the QR image loaded with the Bearer header.
+// The frame of every merchant portal page after log-in: the menu (API keys and users only for
+// the owner), the header (language, user, log out) and the page. Also the pieces the pages
+// share: the error alert and the QR image loaded with the Bearer header.
 import { Alert, Button, Layout, Menu, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -34,7 +34,8 @@ export type MerchantPage =
   | 'reports'
   | 'settlements'
   | 'webhooks'
-  | 'apiKeys';
+  | 'apiKeys'
+  | 'users';
 
 export const MERCHANT_PAGES: readonly {
   page: MerchantPage;
@@ -50,6 +51,7 @@ export const MERCHANT_PAGES: readonly {
   { page: 'settlements', path: 'settlements', label: 'merchant.settlements', ownerOnly: false },
   { page: 'webhooks', path: 'webhooks', label: 'merchant.webhooks', ownerOnly: false },
   { page: 'apiKeys', path: 'api-keys', label: 'merchant.apiKeys', ownerOnly: true },
+  { page: 'users', path: 'users', label: 'merchant.users', ownerOnly: true },
 ];
 
 export function MerchantError({ error }: { error: unknown }) {
