@@ -107,11 +107,13 @@ Status PrepareTexts(const InvoiceDocument& doc, PrintedTexts* texts) {
   if (!capitals) return Status::InvalidArgument("amount_fen: out of range");
   texts->date = std::to_string(date.year) + "年" + std::to_string(date.month) + "月" +
                 std::to_string(date.day) + "日";
-  texts->amount_excl_tax = FormatFenFigures(doc.amount_excl_tax_fen);
+  // A red-letter invoice reverses its amounts, so it prints them negative (负数).
+  const std::string sign = r.red_letter() ? "-" : "";
+  texts->amount_excl_tax = sign + FormatFenFigures(doc.amount_excl_tax_fen);
   texts->tax_rate = FormatRate(r.tax_rate_bp);
-  texts->tax = FormatFenFigures(doc.tax_fen);
-  texts->total_capitals = *capitals;
-  texts->total_figures = FormatFenFigures(r.amount_fen);
+  texts->tax = sign + FormatFenFigures(doc.tax_fen);
+  texts->total_capitals = (r.red_letter() ? "（负数）" : "") + *capitals;
+  texts->total_figures = sign + FormatFenFigures(r.amount_fen);
   return Status::Ok();
 }
 
@@ -227,6 +229,10 @@ void DrawHeader(PageWriter* w, const InvoiceDocument& doc, const PrintedTexts& t
   w->TextCentered((kLeft + kRight) / 2, 375, 16, "电子发票（普通发票）");
   w->Line(230, 369, 365, 369);
   w->Line(230, 367, 365, 367);
+  if (doc.request.red_letter()) {
+    w->TextCentered((kLeft + kRight) / 2, 358, kBodySize, "红字发票 red-letter");
+    w->Text(kLeft, 395, kBodySize, "对应蓝字发票号码：" + doc.request.original_number);
+  }
   w->Text(400, 395, kBodySize, "发票号码：" + doc.number);
   w->Text(400, 381, kBodySize, "开票日期：" + t.date);
 }
@@ -268,9 +274,14 @@ void DrawTotalAndNotes(PageWriter* w, const InvoiceDocument& doc, const PrintedT
   const HPDF_REAL note_x = kLeft + 40;
   w->Text(kLeft + kPadding, kTotalBottom - 18, kBodySize, "备注");
   w->Text(note_x, kTotalBottom - 18, kBodySize, "支付单号：" + doc.request.payment_id);
+  HPDF_REAL next_note_y = kTotalBottom - 34;
+  if (doc.request.red_letter()) {
+    w->Text(note_x, next_note_y, kBodySize,
+            "被红冲蓝字数电发票号码：" + doc.request.original_number);
+    next_note_y -= 16;
+  }
   if (doc.issued_locally) {
-    w->Text(note_x, kTotalBottom - 34, kBodySize,
-            "本发票由钱包本地开票服务开具，非税务机关开具的发票。");
+    w->Text(note_x, next_note_y, kBodySize, "本发票由钱包本地开票服务开具，非税务机关开具的发票。");
   }
 }
 

@@ -1,7 +1,9 @@
 // Renders an issued invoice as a one-page PDF laid out like a Chinese electronic invoice
 // (电子发票（普通发票）): number and date of issue, buyer and seller, one item line, totals in
 // figures and in capital numerals, the payment id, and — for invoices the local provider
-// issued — a note that no tax authority issued it.
+// issued — a note that no tax authority issued it. A red-letter invoice (红字发票) says so
+// under the title ("红字发票 red-letter"), prints its amounts negative and names the blue
+// invoice it corrects (对应蓝字发票号码).
 //
 // The page is A5 landscape. Chinese text uses libharu's built-in SimSun font with the
 // GBK-EUC-H encoding, so the font is not embedded (viewers substitute a Song typeface) and all

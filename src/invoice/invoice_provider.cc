@@ -1,5 +1,7 @@
 #include "invoice/invoice_provider.h"
 
+#include <algorithm>
+
 #include "base/checked.h"
 #include "invoice/text_internal.h"
 #include "merchant/merchant_code.h"
@@ -121,6 +123,12 @@ Status ValidateInvoiceRequest(const InvoiceRequest& request) {
   }
   const int32_t year = ChinaDate(request.issued_ns).year;
   if (year < 2000 || year > 2099) return Status::InvalidArgument("issued_ns: year out of range");
+  if (request.red_letter() &&
+      (request.original_number.size() != kInvoiceNumberLength ||
+       !std::all_of(request.original_number.begin(), request.original_number.end(),
+                    [](char c) { return c >= '0' && c <= '9'; }))) {
+    return Status::InvalidArgument("original_number: not 20 digits");
+  }
   return Status::Ok();
 }
 
@@ -129,7 +137,8 @@ bool SameRequest(const InvoiceRequest& a, const InvoiceRequest& b) {
          a.seller_name == b.seller_name && a.seller_tax_id == b.seller_tax_id &&
          a.buyer_title == b.buyer_title && a.buyer_tax_id == b.buyer_tax_id &&
          a.item_name == b.item_name && a.amount_fen == b.amount_fen &&
-         a.tax_rate_bp == b.tax_rate_bp && a.issued_ns == b.issued_ns;
+         a.tax_rate_bp == b.tax_rate_bp && a.issued_ns == b.issued_ns &&
+         a.original_number == b.original_number;
 }
 
 CivilDate ChinaDate(int64_t time_ns) {

@@ -46,6 +46,12 @@ struct InvoiceRequest {
   // Time of issue in ns since the Unix epoch, given by the caller so tests are deterministic.
   // Dates are read in China Standard Time (UTC+8) and must fall in 2000-2099.
   int64_t issued_ns = 0;
+  // Empty for an ordinary (blue) invoice. For a red-letter invoice (红字发票), which reverses
+  // part or all of a blue one after a refund, the 20-digit number of that blue invoice;
+  // amount_fen then stays positive and is the amount reversed.
+  std::string original_number;
+
+  bool red_letter() const { return !original_number.empty(); }
 };
 
 struct IssuedInvoice {
@@ -72,7 +78,8 @@ std::optional<TaxSplit> SplitTax(int64_t amount_fen, uint32_t tax_rate_bp);
 
 // Checks every field against the limits above. InvalidArgument names the first bad field in a
 // stable message of the form "<field>: <reason>", e.g. "buyer_tax_id: bad character" or
-// "buyer_title: not representable in GBK".
+// "buyer_title: not representable in GBK". original_number, when present, must be 20 digits
+// ("original_number: not 20 digits").
 Status ValidateInvoiceRequest(const InvoiceRequest& request);
 
 // True when two requests ask for the same invoice (every field equal).
@@ -95,7 +102,9 @@ class InvoiceProvider {
   // Issues the invoice for `request`, or answers the one already issued for its request_id.
   // On Ok `*invoice` is filled; on any error it is left untouched.
   //   InvalidArgument  the request is malformed, or its request_id was already used for a
-  //                    different request (retrying will not help)
+  //                    different request, or a red-letter request does not fit its blue
+  //                    invoice (unknown number, other seller or rate, or the red totals would
+  //                    exceed the blue amount): retrying will not help
   //   IoError          the platform is unavailable, full or timed out; the invoice may or may
   //                    not have been issued, so retry with the same request_id
   virtual Status Issue(const InvoiceRequest& request, IssuedInvoice* invoice) = 0;

@@ -1,20 +1,24 @@
 // The state file, <directory>/invoices.state, little-endian (base/bytes.h):
 //
 //   file    := magic next_sequence last_year count record{count} crc
-//   magic   := "QBINVST1"                      8 bytes
+//   magic   := "QBINVST2"                      8 bytes ("QBINVST1" files still load)
 //   next_sequence := u64                       the sequence the next new invoice gets
 //   last_year     := u32                       year in the last number written; 0 before any
 //   count   := u32                             number of records, <= max_requests
 //   record  := str(request_id) str(payment_id) str(seller_name) str(seller_tax_id)
 //              str(buyer_title) str(buyer_tax_id) str(item_name) str(number)
 //              i64(amount_fen) u32(tax_rate_bp) i64(issued_ns) i64(tax_fen)
-//              i64(amount_excl_tax_fen)
+//              i64(amount_excl_tax_fen) str(original_number)
 //   str     := u32 length, then that many bytes
+//
+// original_number (empty for a blue invoice) came with red-letter invoices; version 1 files,
+// written before, lack it and hold only blue invoices. Issue always writes version 2.
 //   crc     := u32 CRC-32 of every byte before it
 //
 // Records are in issue order. Reading checks every record as carefully as Issue checked the
 // request that made it, plus the cross-record invariants: request_ids unique, sequences
-// strictly increasing and below next_sequence, years non-decreasing and at most last_year.
+// strictly increasing and below next_sequence, years non-decreasing and at most last_year,
+// and every red-letter invoice corrects an earlier blue one within its amount.
 #include "invoice/local_invoice_provider.h"
 
 #include <fcntl.h>
@@ -34,15 +38,18 @@
 namespace qb::invoice {
 namespace {
 
-constexpr std::string_view kMagic = "QBINVST1";
+constexpr std::string_view kMagic = "QBINVST2";
+constexpr std::string_view kMagicVersion1 = "QBINVST1";
 constexpr char kStateName[] = "invoices.state";
 constexpr char kTempName[] = "invoices.state.tmp";
 constexpr char kLockName[] = "LOCK";
 constexpr size_t kHeaderBytes = 8 + 8 + 4 + 4;
-// The largest record Issue can write: eight length prefixes, two ids, three names of up to
-// four bytes per code point, the tax ids and the number, and the fixed fields.
-constexpr size_t kMaxRecordBytes = 8 * 4 + 2 * kMaxIdLength + 3 * 4 * kMaxNameCodePoints + 18 +
-                                   kMaxBuyerTaxIdLength + kInvoiceNumberLength + 8 + 4 + 8 + 8 + 8;
+// The largest record Issue can write: nine length prefixes, two ids, three names of up to
+// four bytes per code point, the tax ids, the number and the original number, and the fixed
+// fields.
+constexpr size_t kMaxRecordBytes = 9 * 4 + 2 * kMaxIdLength + 3 * 4 * kMaxNameCodePoints + 18 +
+                                   kMaxBuyerTaxIdLength + 2 * kInvoiceNumberLength + 8 + 4 + 8 + 8 +
+                                   8;
 static_assert(kMaxRecordBytes < 2'048);
 constexpr uint32_t kMillion = 1'000'000;
 
@@ -97,10 +104,12 @@ void EncodeRecord(const IssuedInvoice& invoice, ByteWriter* writer) {
   writer->I64(r.issued_ns);
   writer->I64(invoice.tax_fen);
   writer->I64(invoice.amount_excl_tax_fen);
+  writer->LengthPrefixed(r.original_number);
 }
 
-// Reads a record, or answers false when the bytes run out.
-bool DecodeRecord(ByteReader* reader, IssuedInvoice* invoice) {
+// Reads a record, or answers false when the bytes run out. Version 1 records have no
+// original_number.
+bool DecodeRecord(ByteReader* reader, bool version1, IssuedInvoice* invoice) {
   InvoiceRequest& r = invoice->request;
   for (std::string* text : {&r.request_id, &r.payment_id, &r.seller_name, &r.seller_tax_id,
                             &r.buyer_title, &r.buyer_tax_id, &r.item_name, &invoice->number}) {
@@ -113,6 +122,11 @@ bool DecodeRecord(ByteReader* reader, IssuedInvoice* invoice) {
   r.issued_ns = reader->I64();
   invoice->tax_fen = reader->I64();
   invoice->amount_excl_tax_fen = reader->I64();
+  if (!version1) {
+    const uint32_t length = reader->U32();
+    if (length > kMaxRecordBytes) return false;
+    r.original_number = std::string(reader->Bytes(length));
+  }
   invoice->issued_locally = true;
   return reader->ok();
 }
@@ -151,6 +165,25 @@ Status CheckRecord(const IssuedInvoice& invoice) {
   }
   if (invoice.number.size() != kInvoiceNumberLength || !AllDigits(invoice.number)) {
     return Status::Corruption("invoice state: bad number in " + invoice.request.request_id);
+  }
+  return Status::Ok();
+}
+
+// Whether a red-letter request fits the blue invoice it names, given the red totals already
+// issued against that blue invoice.
+Status CheckRedLetter(const InvoiceRequest& red, const IssuedInvoice* blue, int64_t red_total_fen) {
+  if (blue == nullptr || blue->request.red_letter()) {
+    return Status::InvalidArgument("original_number: no such blue invoice");
+  }
+  if (blue->request.seller_tax_id != red.seller_tax_id) {
+    return Status::InvalidArgument("seller_tax_id: not the blue invoice's seller");
+  }
+  if (blue->request.tax_rate_bp != red.tax_rate_bp) {
+    return Status::InvalidArgument("tax_rate_bp: not the blue invoice's rate");
+  }
+  // Both terms are at most kMaxAmountFen, so the sum cannot overflow.
+  if (red_total_fen + red.amount_fen > blue->request.amount_fen) {
+    return Status::InvalidArgument("amount_fen: red totals would exceed the blue invoice");
   }
   return Status::Ok();
 }
@@ -222,6 +255,16 @@ Status LocalInvoiceProvider::Issue(const InvoiceRequest& request, IssuedInvoice*
     *invoice = existing;
     return Status::Ok();
   }
+  if (request.red_letter()) {
+    const auto blue = by_number_.find(request.original_number);
+    const auto red_total = red_total_fen_.find(request.original_number);
+    if (Status status =
+            CheckRedLetter(request, blue == by_number_.end() ? nullptr : &invoices_[blue->second],
+                           red_total == red_total_fen_.end() ? 0 : red_total->second);
+        !status.ok()) {
+      return status;
+    }
+  }
   if (invoices_.size() >= options_.max_requests) return Status::IoError("invoice store full");
   if (next_sequence_ > kMaxSequence) return Status::IoError("invoice sequence exhausted");
 
@@ -237,6 +280,8 @@ Status LocalInvoiceProvider::Issue(const InvoiceRequest& request, IssuedInvoice*
 
   invoices_.push_back(issued);
   by_request_.emplace(request.request_id, invoices_.size() - 1);
+  by_number_.emplace(issued.number, invoices_.size() - 1);
+  if (request.red_letter()) red_total_fen_[request.original_number] += request.amount_fen;
   ++next_sequence_;
   last_year_ = year;
   if (Status status = Persist(); !status.ok()) {
@@ -244,6 +289,8 @@ Status LocalInvoiceProvider::Issue(const InvoiceRequest& request, IssuedInvoice*
     // rename may have reached the disk before the directory fsync failed, and a number on disk
     // must never go to a different request.
     by_request_.erase(request.request_id);
+    by_number_.erase(issued.number);
+    if (request.red_letter()) red_total_fen_[request.original_number] -= request.amount_fen;
     invoices_.pop_back();
     return status;
   }
@@ -295,7 +342,9 @@ Status LocalInvoiceProvider::Load() {
   if (crc_reader.U32() != Crc32(body)) return Status::Corruption("invoice state: bad checksum");
 
   ByteReader reader(body);
-  if (reader.Bytes(kMagic.size()) != kMagic) return Status::Corruption("invoice state: bad magic");
+  const std::string_view magic = reader.Bytes(kMagic.size());
+  const bool version1 = magic == kMagicVersion1;
+  if (magic != kMagic && !version1) return Status::Corruption("invoice state: bad magic");
   const uint64_t next_sequence = reader.U64();
   const int32_t last_year = static_cast<int32_t>(reader.U32());
   const uint32_t count = reader.U32();
@@ -307,11 +356,15 @@ Status LocalInvoiceProvider::Load() {
   }
   std::vector<IssuedInvoice> invoices;
   std::unordered_map<std::string, size_t> by_request;
+  std::unordered_map<std::string, size_t> by_number;
+  std::unordered_map<std::string, int64_t> red_total_fen;
   uint64_t previous_sequence = 0;
   int32_t previous_year = 0;
   for (uint32_t i = 0; i < count; ++i) {
     IssuedInvoice invoice;
-    if (!DecodeRecord(&reader, &invoice)) return Status::Corruption("invoice state: truncated");
+    if (!DecodeRecord(&reader, version1, &invoice)) {
+      return Status::Corruption("invoice state: truncated");
+    }
     if (Status status = CheckRecord(invoice); !status.ok()) return status;
     // CheckRecord made the number 20 digits.
     const std::string_view number = invoice.number;
@@ -324,6 +377,16 @@ Status LocalInvoiceProvider::Load() {
     if (!by_request.emplace(invoice.request.request_id, invoices.size()).second) {
       return Status::Corruption("invoice state: duplicate request_id");
     }
+    if (const InvoiceRequest& r = invoice.request; r.red_letter()) {
+      const auto blue = by_number.find(r.original_number);
+      if (!CheckRedLetter(r, blue == by_number.end() ? nullptr : &invoices[blue->second],
+                          red_total_fen[r.original_number])
+               .ok()) {
+        return Status::Corruption("invoice state: bad red-letter invoice " + r.request_id);
+      }
+      red_total_fen[r.original_number] += r.amount_fen;
+    }
+    by_number.emplace(invoice.number, invoices.size());
     previous_sequence = sequence;
     previous_year = year;
     invoices.push_back(std::move(invoice));
@@ -334,6 +397,8 @@ Status LocalInvoiceProvider::Load() {
   }
   invoices_ = std::move(invoices);
   by_request_ = std::move(by_request);
+  by_number_ = std::move(by_number);
+  red_total_fen_ = std::move(red_total_fen);
   next_sequence_ = next_sequence;
   last_year_ = last_year;
   return Status::Ok();

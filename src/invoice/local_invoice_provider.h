@@ -1,6 +1,9 @@
 // The shipped stand-in for the tax e-invoice platform, which cannot be reached from here. It
 // behaves like the platform where callers can tell: it validates requests, numbers invoices,
 // answers a repeated request_id with the same invoice, and can be told to fail or be slow.
+// A red-letter (红字) request must name a blue invoice this provider issued, with the same
+// seller tax id and tax rate, and the red invoices against one blue invoice never add up to
+// more than its amount.
 // Every invoice it issues has issued_locally = true: it is not a tax authority's invoice.
 //
 // Numbers are 20 digits in the 全面数字化电子发票 style:
@@ -91,8 +94,11 @@ class LocalInvoiceProvider final : public InvoiceProvider {
   std::mt19937_64 rng_;                                 // guarded by mutex_
   std::vector<IssuedInvoice> invoices_;                 // in issue order; guarded by mutex_
   std::unordered_map<std::string, size_t> by_request_;  // request_id -> index; guarded
-  uint64_t next_sequence_ = 1;                          // guarded by mutex_
-  int32_t last_year_ = 0;                               // 0 before the first invoice; guarded
+  std::unordered_map<std::string, size_t> by_number_;   // number -> index; guarded
+  // Blue invoice number -> the sum of the red-letter invoices against it; guarded.
+  std::unordered_map<std::string, int64_t> red_total_fen_;
+  uint64_t next_sequence_ = 1;  // guarded by mutex_
+  int32_t last_year_ = 0;       // 0 before the first invoice; guarded
 };
 
 }  // namespace qb::invoice

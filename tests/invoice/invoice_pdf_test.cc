@@ -149,5 +149,33 @@ TEST(InvoicePdfTest, RendersEveryAcceptedRate) {
   }
 }
 
+TEST(InvoicePdfTest, RedLetterInvoiceSaysSoAndShowsNegativeAmounts) {
+  IssuedInvoice red = SampleInvoice();
+  red.request.original_number = "26310000000000000041";
+  red.request.amount_fen = 3000;
+  const TaxSplit split = *SplitTax(3000, red.request.tax_rate_bp);
+  red.tax_fen = split.tax_fen;
+  red.amount_excl_tax_fen = split.amount_excl_tax_fen;
+  std::string pdf;
+  const Status status = RenderInvoicePdf(red, &pdf);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  const std::string text = ExtractText(pdf);
+  EXPECT_NE(text.find("红字发票"), std::string::npos) << text;
+  EXPECT_NE(text.find("red-letter"), std::string::npos) << text;
+  EXPECT_NE(text.find("对应蓝字发票号码：26310000000000000041"), std::string::npos) << text;
+  EXPECT_NE(text.find("-30.00"), std::string::npos) << text;
+  EXPECT_NE(text.find("负数"), std::string::npos) << text;
+
+  std::string blue_text = ExtractText([] {
+    std::string bytes;
+    EXPECT_TRUE(RenderInvoicePdf(SampleInvoice(), &bytes).ok());
+    return bytes;
+  }());
+  EXPECT_EQ(blue_text.find("红字"), std::string::npos);
+
+  red.request.original_number = "2631";
+  EXPECT_EQ(RenderInvoicePdf(red, &pdf).code(), Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace qb::invoice

@@ -7,6 +7,8 @@
 #include <set>
 #include <thread>
 
+#include "base/bytes.h"
+#include "base/digest.h"
 #include "invoice/invoice_test_util.h"
 #include "support/temp_dir.h"
 
@@ -168,7 +170,7 @@ TEST_F(LocalInvoiceProviderTest, StateFileIsWrittenBeforeIssueReturns) {
   EXPECT_FALSE(std::filesystem::exists(StatePath() + ".tmp"));
   std::ifstream in(StatePath(), std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(bytes.substr(0, 8), "QBINVST1");
+  EXPECT_EQ(bytes.substr(0, 8), "QBINVST2");
   EXPECT_NE(bytes.find(invoice.number), std::string::npos);
 }
 
@@ -257,6 +259,98 @@ TEST_F(LocalInvoiceProviderTest, ConcurrentIssuesGetDistinctNumbers) {
   for (int t = 0; t < kThreads; t += 2) {
     EXPECT_EQ(numbers[static_cast<size_t>(t)], numbers[static_cast<size_t>(t + 1)]);
   }
+}
+
+InvoiceRequest RedRequest(const std::string& request_id, const std::string& original_number,
+                          int64_t amount_fen) {
+  InvoiceRequest request = SampleRequest(request_id);
+  request.original_number = original_number;
+  request.amount_fen = amount_fen;
+  return request;
+}
+
+TEST_F(LocalInvoiceProviderTest, RedLetterInvoicesReverseUpToTheBlueAmount) {
+  auto provider = OpenOrDie(Options());
+  IssuedInvoice blue;
+  ASSERT_TRUE(provider->Issue(SampleRequest("inv-1"), &blue).ok());
+  IssuedInvoice red;
+  ASSERT_TRUE(provider->Issue(RedRequest("red-1", blue.number, 100'000), &red).ok());
+  EXPECT_EQ(red.request.original_number, blue.number);
+  EXPECT_NE(red.number, blue.number);
+  EXPECT_EQ(red.tax_fen, SplitTax(100'000, 600)->tax_fen);  // split on its own amount
+  EXPECT_EQ(red.amount_excl_tax_fen, 100'000 - red.tax_fen);
+  // Idempotent per request_id.
+  IssuedInvoice again;
+  ASSERT_TRUE(provider->Issue(RedRequest("red-1", blue.number, 100'000), &again).ok());
+  EXPECT_EQ(again.number, red.number);
+  // 100 000 + 23 457 > 123 456: refused; the rest fits exactly.
+  EXPECT_EQ(provider->Issue(RedRequest("red-2", blue.number, 23'457), &again).code(),
+            Status::Code::kInvalidArgument);
+  IssuedInvoice rest;
+  ASSERT_TRUE(provider->Issue(RedRequest("red-2", blue.number, 23'456), &rest).ok());
+  EXPECT_EQ(provider->Issue(RedRequest("red-3", blue.number, 1), &again).code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(provider->issued_count(), 3u);
+
+  // The totals survive a restart.
+  provider.reset();
+  provider = OpenOrDie(Options());
+  EXPECT_EQ(provider->Issue(RedRequest("red-3", blue.number, 1), &again).code(),
+            Status::Code::kInvalidArgument);
+  ASSERT_TRUE(provider->Issue(RedRequest("red-1", blue.number, 100'000), &again).ok());
+  EXPECT_EQ(again.number, red.number);
+}
+
+TEST_F(LocalInvoiceProviderTest, RedLetterMustMatchItsBlueInvoice) {
+  auto provider = OpenOrDie(Options());
+  IssuedInvoice blue;
+  ASSERT_TRUE(provider->Issue(SampleRequest("inv-1"), &blue).ok());
+  IssuedInvoice out;
+  // Not a number this provider issued.
+  EXPECT_EQ(provider->Issue(RedRequest("red-a", "26310000000000009999", 1), &out).code(),
+            Status::Code::kInvalidArgument);
+  // Not 20 digits.
+  EXPECT_EQ(provider->Issue(RedRequest("red-a", "2631", 1), &out).code(),
+            Status::Code::kInvalidArgument);
+  InvoiceRequest other_rate = RedRequest("red-a", blue.number, 1);
+  other_rate.tax_rate_bp = 1300;
+  EXPECT_EQ(provider->Issue(other_rate, &out).code(), Status::Code::kInvalidArgument);
+  InvoiceRequest other_seller = RedRequest("red-a", blue.number, 1);
+  other_seller.seller_tax_id = "91110000802100433B";
+  EXPECT_EQ(provider->Issue(other_seller, &out).code(), Status::Code::kInvalidArgument);
+  // A red invoice cannot itself be corrected.
+  IssuedInvoice red;
+  ASSERT_TRUE(provider->Issue(RedRequest("red-a", blue.number, 1), &red).ok());
+  EXPECT_EQ(provider->Issue(RedRequest("red-b", red.number, 1), &out).code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(provider->issued_count(), 2u);
+}
+
+// A state file from before red-letter invoices (version 1: no original_number) still opens.
+TEST_F(LocalInvoiceProviderTest, OpensVersionOneState) {
+  IssuedInvoice blue;
+  {
+    auto provider = OpenOrDie(Options());
+    ASSERT_TRUE(provider->Issue(SampleRequest("inv-1"), &blue).ok());
+  }
+  std::ifstream in(StatePath(), std::ios::binary);
+  const std::string v2((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  // One record: drop its empty original_number (a zero length) and the checksum, re-sign.
+  std::string v1 = "QBINVST1" + v2.substr(8, v2.size() - 8 - 4 - 4);
+  ByteWriter writer(&v1);
+  writer.U32(Crc32(v1));
+  {
+    std::ofstream out(StatePath(), std::ios::binary | std::ios::trunc);
+    out << v1;
+  }
+  auto provider = OpenOrDie(Options());
+  ASSERT_NE(provider, nullptr);
+  IssuedInvoice again;
+  ASSERT_TRUE(provider->Issue(SampleRequest("inv-1"), &again).ok());
+  EXPECT_EQ(again.number, blue.number);
+  IssuedInvoice red;
+  EXPECT_TRUE(provider->Issue(RedRequest("red-1", blue.number, 5), &red).ok());
 }
 
 }  // namespace
