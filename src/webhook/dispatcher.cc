@@ -50,6 +50,9 @@ Status ValidateEvent(const WebhookEvent& event) {
     return Status::InvalidArgument("webhook secret must be 1-256 bytes");
   }
   if (event.body.size() > kMaxBodyBytes) return Status::InvalidArgument("webhook body too large");
+  if (event.attempts_made >= kMaxAttemptsMade) {
+    return Status::InvalidArgument("webhook attempts_made out of range");
+  }
   return Status::Ok();
 }
 
@@ -124,10 +127,14 @@ Status WebhookDispatcher::Enqueue(WebhookEvent event) {
   Delivery delivery;
   delivery.event = std::move(event);
   delivery.url = std::move(url);
-  delivery.attempt_limit = options_.retry.max_attempts;
+  delivery.attempts = delivery.event.attempts_made;
+  delivery.attempt_limit = delivery.event.single_attempt
+                               ? delivery.attempts + 1
+                               : std::max(options_.retry.max_attempts, delivery.attempts + 1);
+  const int64_t at_ns = std::max(clock_->NowNs(), delivery.event.next_attempt_ns);
   auto [it, inserted] = deliveries_.emplace(event_id, std::move(delivery));
   QB_ASSERT(inserted);
-  ScheduleLocked(event_id, it->second, clock_->NowNs());
+  ScheduleLocked(event_id, it->second, at_ns);
   wake_.notify_one();
   return Status::Ok();
 }

@@ -19,8 +19,8 @@
 // loopback; production leaves it off.
 //
 // State is in memory only: deliveries still pending when the dispatcher stops are lost. The
-// caller keeps the durable outbox and enqueues again after a restart (the event id makes that
-// safe for merchants). Memory is bounded: at most max_pending deliveries not yet finished, plus
+// caller keeps the durable outbox (the DeliveryLog sees every attempt) and enqueues again after
+// a restart with the attempts already made (the event id makes that safe for merchants). Memory is bounded: at most max_pending deliveries not yet finished, plus
 // the max_finished most recently finished ones, kept so they can be re-sent and shown.
 //
 // Thread-safety: every public method may be called from any thread.
@@ -58,6 +58,7 @@ inline constexpr size_t kMaxEventIdBytes = 64;
 inline constexpr size_t kMaxSecretBytes = 256;
 inline constexpr size_t kMaxBodyBytes = 64 * 1024;
 inline constexpr uint32_t kMaxWorkers = 16;
+inline constexpr uint32_t kMaxAttemptsMade = 1'000'000;  // WebhookEvent::attempts_made is below
 
 struct WebhookEvent {
   std::string event_id;  // unique per event; the merchant's dedupe key
@@ -65,6 +66,15 @@ struct WebhookEvent {
   std::string url;     // see url_policy.h for the grammar
   std::string secret;  // the merchant's webhook secret, 1-256 bytes
   std::string body;    // JSON, sent as is, at most kMaxBodyBytes
+
+  // For a delivery begun before a restart (the caller's durable outbox says how far it got):
+  // the attempts already made, so numbering continues and the retry limit counts them, and when
+  // the next attempt is due (0, or a time past: now).
+  uint32_t attempts_made = 0;
+  int64_t next_attempt_ns = 0;
+  // A manual re-send of a delivery the dispatcher no longer remembers: one attempt, no retries
+  // (as Resend does for one it remembers).
+  bool single_attempt = false;
 };
 
 struct DispatcherOptions {
@@ -106,7 +116,7 @@ class WebhookDispatcher {
   WebhookDispatcher(const WebhookDispatcher&) = delete;
   WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
 
-  // Queues the first attempt for now.
+  // Queues the first attempt (or, resuming, the next one; see WebhookEvent) for now.
   //   kInvalidArgument: a malformed event id, secret, body or URL (https included, for now), a
   //                     URL with a non-public IP literal under the default policy, or an event
   //                     id the dispatcher already knows (use Resend to deliver it again).

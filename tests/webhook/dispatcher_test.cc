@@ -235,6 +235,48 @@ TEST_F(DispatcherTest, ManualResendOfAFailedEventDelivers) {
   EXPECT_EQ(requests[4].headers["qb-webhook-id"], "evt_resend");
 }
 
+TEST_F(DispatcherTest, AResumedDeliveryContinuesItsAttemptsAndKeepsItsLimit) {
+  std::atomic<bool> fixed{false};
+  TestReceiver receiver([&](const ReceivedRequest&) { return Reply{fixed ? 200 : 500, ""}; });
+  Start(FastOptions());  // 3 attempts in all
+
+  // Two attempts were made before a restart: one more, then failed.
+  WebhookEvent resumed = EventFor("evt_resumed", receiver.Url());
+  resumed.attempts_made = 2;
+  ASSERT_TRUE(dispatcher_->Enqueue(resumed).ok());
+  ASSERT_TRUE(WaitForState("evt_resumed", DeliveryState::kFailed));
+  std::vector<DeliveryAttempt> attempts = WaitForAttempts("evt_resumed", 1);
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].attempt, 3u);
+  EXPECT_EQ(attempts[0].outcome, DeliveryOutcome::kFailed);
+
+  // Its retry was due a while after the restart: not before then.
+  WebhookEvent later = EventFor("evt_later", receiver.Url());
+  later.attempts_made = 1;
+  later.next_attempt_ns = clock_.NowNs() + 150 * kMillis;
+  const int64_t enqueued_ns = clock_.NowNs();
+  ASSERT_TRUE(dispatcher_->Enqueue(later).ok());
+  ASSERT_EQ(WaitForAttempts("evt_later", 1).size(), 1u);
+  EXPECT_GE(log_.AttemptsFor("evt_later")[0].started_ns, later.next_attempt_ns);
+  EXPECT_GE(log_.AttemptsFor("evt_later")[0].started_ns - enqueued_ns, 150 * kMillis);
+  EXPECT_EQ(log_.AttemptsFor("evt_later")[0].attempt, 2u);
+
+  // A manual re-send of one the dispatcher forgot: exactly one attempt, even past the limit.
+  WebhookEvent again = EventFor("evt_again", receiver.Url());
+  again.attempts_made = 7;
+  again.single_attempt = true;
+  ASSERT_TRUE(dispatcher_->Enqueue(again).ok());
+  ASSERT_TRUE(WaitForState("evt_again", DeliveryState::kFailed));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several retry delays
+  ASSERT_EQ(log_.AttemptsFor("evt_again").size(), 1u);
+  EXPECT_EQ(log_.AttemptsFor("evt_again")[0].attempt, 8u);
+
+  fixed = true;
+  WebhookEvent absurd = EventFor("evt_absurd", receiver.Url());
+  absurd.attempts_made = kMaxAttemptsMade;
+  EXPECT_EQ(dispatcher_->Enqueue(absurd).code(), Status::Code::kInvalidArgument);
+}
+
 TEST_F(DispatcherTest, ResendOfAnUnknownEventIsNotFound) {
   Start(FastOptions());
   EXPECT_EQ(dispatcher_->Resend("evt_nobody").code(), Status::Code::kNotFound);
