@@ -298,6 +298,15 @@ struct RecordInvoice {
   InvoiceRow invoice;  // payment_id and the platform's fields; merchant and customer are checked.
 };
 
+// Records a red-letter invoice (红字发票) the InvoiceProvider issued after a refund of an
+// invoiced payment. The refund must exist, its payment's (blue) invoice number must be the row's
+// original_number, and the row's amount the refund's amount. One per refund: a second answers
+// kDuplicate. Journaled and projected; the engine keeps only refund → number.
+struct RecordCreditInvoice {
+  uint64_t refund_id = 0;
+  CreditInvoiceRow invoice;  // refund_id, payment_id, merchant and customer are checked.
+};
+
 // T+1 settlement: pays out what the merchant took up to and including `business_day` (China
 // time, days since the epoch; must be before the batch's day) and has not been paid yet, at most
 // its available balance, as a pending transfer merchant → bank clearing. One per merchant and
@@ -323,7 +332,7 @@ using Command =
                  CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
                  SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
                  RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
-                 CreateMerchantUser, SetMerchantUserStatus>;
+                 CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -366,6 +375,7 @@ enum class CommandType : uint16_t {
   kRefreshNfcToken = 37,
   kCreateMerchantUser = 38,
   kSetMerchantUserStatus = 39,
+  kRecordCreditInvoice = 40,
 };
 
 CommandType TypeOf(const Command& command);

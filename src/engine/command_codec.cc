@@ -60,6 +60,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, SetMerchantUserStatus>) {
           return CommandType::kSetMerchantUserStatus;
         }
+        if constexpr (std::is_same_v<T, RecordCreditInvoice>) {
+          return CommandType::kRecordCreditInvoice;
+        }
       },
       command);
 }
@@ -144,6 +147,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "create_merchant_user";
     case CommandType::kSetMerchantUserStatus:
       return "set_merchant_user_status";
+    case CommandType::kRecordCreditInvoice:
+      return "record_credit_invoice";
   }
   return "unknown";
 }
@@ -361,6 +366,20 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->user_id);
     writer.U8(c->active ? 1 : 0);
     writer.U64(c->by_user_id);
+  } else if (const auto* c = std::get_if<RecordCreditInvoice>(&command)) {
+    writer.U64(c->refund_id);
+    const CreditInvoiceRow& r = c->invoice;
+    writer.LengthPrefixed(r.number);
+    writer.U64(r.refund_id);
+    writer.U64(r.payment_id);
+    writer.LengthPrefixed(r.original_number);
+    writer.U64(r.merchant_id);
+    writer.U64(r.customer_id);
+    writer.I64(r.amount_fen);
+    writer.I64(r.tax_fen);
+    writer.U32(r.tax_rate_bp);
+    writer.I64(r.issued_ns);
+    writer.U8(r.issued_locally ? 1 : 0);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -738,6 +757,24 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       if (!Bool(&reader, &c.active)) return false;
       c.by_user_id = reader.U64();
       *command = c;
+      break;
+    }
+    case CommandType::kRecordCreditInvoice: {
+      RecordCreditInvoice c;
+      c.refund_id = reader.U64();
+      CreditInvoiceRow& r = c.invoice;
+      r.number = std::string(reader.LengthPrefixed());
+      r.refund_id = reader.U64();
+      r.payment_id = reader.U64();
+      r.original_number = std::string(reader.LengthPrefixed());
+      r.merchant_id = reader.U64();
+      r.customer_id = reader.U64();
+      r.amount_fen = reader.I64();
+      r.tax_fen = reader.I64();
+      r.tax_rate_bp = reader.U32();
+      r.issued_ns = reader.I64();
+      if (!Bool(&reader, &r.issued_locally)) return false;
+      *command = std::move(c);
       break;
     }
     default:

@@ -373,6 +373,7 @@ void Engine::RunProjector() {
         for (auto& row : next.payments) merged.payments.push_back(std::move(row));
         for (auto& row : next.refunds) merged.refunds.push_back(std::move(row));
         for (auto& row : next.invoices) merged.invoices.push_back(std::move(row));
+        for (auto& row : next.credit_invoices) merged.credit_invoices.push_back(std::move(row));
         for (auto& row : next.settlements) merged.settlements.push_back(row);
         projection_queue_.pop_front();
       }

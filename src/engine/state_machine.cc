@@ -80,6 +80,9 @@ bool StateMachine::IsValid(const Command& command) {
            short_enough(r.seller_name) && short_enough(r.seller_tax_id) &&
            short_enough(r.item_name);
   }
+  if (const auto* c = std::get_if<RecordCreditInvoice>(&command)) {
+    return short_enough(c->invoice.number) && short_enough(c->invoice.original_number);
+  }
   if (const auto* c = std::get_if<CreateOrder>(&command)) {
     return short_enough(c->merchant_order_no) && short_enough(c->description) &&
            short_enough(c->notify_url) && short_enough(c->return_url);

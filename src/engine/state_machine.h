@@ -80,6 +80,7 @@ class StateMachine {
   PaymentResult ApplyPay(const Pay& command, Reply* reply);
   PaymentResult ApplyConfirm(const ConfirmPayment& command);
   PaymentResult ApplyRefund(const Refund& command, Reply* reply);
+  PaymentResult ApplyRecordCreditInvoice(const RecordCreditInvoice& command);
   PaymentResult ApplyStartSettlement(const StartSettlement& command, Reply* reply);
   PaymentResult ApplyFinishSettlement(const FinishSettlement& command);
   void ProjectSettlement(uint64_t settlement_id);

@@ -447,6 +447,33 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   return PaymentResult::kOk;
 }
 
+PaymentResult StateMachine::ApplyRecordCreditInvoice(const RecordCreditInvoice& c) {
+  const CreditInvoiceRow& row = c.invoice;
+  if (row.number.empty() || row.original_number.empty() || row.refund_id != c.refund_id ||
+      row.amount_fen <= 0) {
+    return PaymentResult::kInvalid;
+  }
+  // A refund is its merchant → customer ledger transfer; user_data names the payment.
+  const ledger::Transfer* refund = ledger_.FindTransfer(c.refund_id);
+  if (refund == nullptr || refund->code != ledger::transfer_codes::kRefund ||
+      refund->user_data != row.payment_id) {
+    return PaymentResult::kPaymentNotFound;
+  }
+  const Payment* payment = payments_.FindPayment(row.payment_id);
+  if (payment == nullptr || payment->merchant_id != row.merchant_id ||
+      payment->customer_id != row.customer_id || payment->invoice_number.empty()) {
+    return PaymentResult::kPaymentNotFound;
+  }
+  if (payments_.FindCreditInvoiceOf(c.refund_id) != nullptr) return PaymentResult::kDuplicate;
+  if (payment->invoice_number != row.original_number) return PaymentResult::kInvalid;
+  if (static_cast<int64_t>(refund->amount) != row.amount_fen) {
+    return PaymentResult::kAmountMismatch;
+  }
+  payments_.AddCreditInvoice(c.refund_id, row.number);
+  if (projection_ != nullptr) projection_->credit_invoices.push_back(row);
+  return PaymentResult::kOk;
+}
+
 PaymentResult StateMachine::ApplyStartSettlement(const StartSettlement& c, Reply* reply) {
   if (c.settlement_id == 0 || c.business_day >= ChinaDay(batch_time_ns_)) {
     return PaymentResult::kInvalid;  // T+1: a day is settled once it is over.
@@ -689,6 +716,8 @@ Reply StateMachine::ApplyPayments(const Command& command) {
     }
   } else if (const auto* c = std::get_if<SetMerchantUserStatus>(&command)) {
     r = SetUserStatus(payments_, *c, &reply);
+  } else if (const auto* c = std::get_if<RecordCreditInvoice>(&command)) {
+    r = ApplyRecordCreditInvoice(*c);
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     r = ApplyStartSettlement(*c, &reply);
   } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {

@@ -12,7 +12,10 @@
 //                unsettled_count:u64 (merchant:u64 day_count:u32 (day:i64 net:i64)*)*  (by
 //                merchant) settlement_count:u64 settlement* (by id)
 //                nfc_count:u64 nfc*              (by token)
-//                [disabled_count:u64 user:u64*]  (ascending; only when a user is disabled)
+//                [disabled_count:u64 user:u64*   (ascending; only when a user is disabled
+//                                                 or the credit-invoice trailer follows)
+//                 [credit_count:u64 (refund:u64 number)*]]  (ascending refund; only when a
+//                                                 red-letter invoice is recorded)
 //   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
 //                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
 //                status:u8 created:i64 status_changed:i64 staff:u64
@@ -29,6 +32,9 @@
 //
 // The disabled-users trailer came later: it is left out while nobody is disabled, so a book
 // from before it serializes (and hashes) byte for byte as it did, and old checkpoints load.
+// The credit-invoice trailer (refund → red-letter invoice number) came later still and works
+// the same way; when it is present the disabled-users count is written even if zero, so the
+// two can be told apart.
 #include "payments/payment_book.h"
 
 #include <algorithm>
@@ -302,6 +308,15 @@ NfcToken* PaymentBook::MutableNfcToken(std::string_view token) {
   return it == nfc_tokens_.end() ? nullptr : &it->second;
 }
 
+const std::string* PaymentBook::FindCreditInvoiceOf(uint64_t refund_id) const {
+  auto it = credit_invoice_of_refund_.find(refund_id);
+  return it == credit_invoice_of_refund_.end() ? nullptr : &it->second;
+}
+
+bool PaymentBook::AddCreditInvoice(uint64_t refund_id, std::string number) {
+  return credit_invoice_of_refund_.emplace(refund_id, std::move(number)).second;
+}
+
 const NfcToken* PaymentBook::FindNfcTokenOf(uint64_t customer_id) const {
   auto it = nfc_token_of_customer_.find(customer_id);
   return it == nfc_token_of_customer_.end() ? nullptr : FindNfcToken(it->second);
@@ -344,6 +359,7 @@ void PaymentBook::Clear() {
   settlement_by_day_.clear();
   nfc_tokens_.clear();
   nfc_token_of_customer_.clear();
+  credit_invoice_of_refund_.clear();
 }
 
 Digest PaymentBook::StateHash() const {
@@ -469,11 +485,21 @@ void PaymentBook::Serialize(std::string* out) const {
     w.U32(t.state.luk_count);
     w.U32(t.state.uses_per_luk);
   }
-  if (!disabled_users_.empty()) {
+  if (!disabled_users_.empty() || !credit_invoice_of_refund_.empty()) {
     std::vector<uint64_t> disabled(disabled_users_.begin(), disabled_users_.end());
     std::sort(disabled.begin(), disabled.end());
     w.U64(disabled.size());
     for (uint64_t user : disabled) w.U64(user);
+  }
+  if (!credit_invoice_of_refund_.empty()) {
+    std::vector<std::pair<uint64_t, std::string>> credits(credit_invoice_of_refund_.begin(),
+                                                          credit_invoice_of_refund_.end());
+    std::sort(credits.begin(), credits.end());
+    w.U64(credits.size());
+    for (const auto& [refund, number] : credits) {
+      w.U64(refund);
+      w.LengthPrefixed(number);
+    }
   }
 }
 
@@ -632,14 +658,27 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
   }
   if (r.ok() && r.remaining() > 0) {
     count = r.U64();
-    // Written only when non-empty: an empty trailer would hash differently from none.
-    if (count == 0 || !plausible(count)) return false;
+    // Written only when non-empty or followed by the credit-invoice trailer: an empty trailer
+    // would hash differently from none.
+    if ((count == 0 && r.remaining() == 0) || !plausible(count)) return false;
     uint64_t previous = 0;
     for (uint64_t i = 0; i < count && r.ok(); i++) {
       const uint64_t user = r.U64();
       if (user <= previous || !user_merchant_.contains(user)) return false;
       disabled_users_.insert(user);
       previous = user;
+    }
+  }
+  if (r.ok() && r.remaining() > 0) {
+    count = r.U64();
+    if (count == 0 || !plausible(count)) return false;
+    uint64_t previous = 0;
+    for (uint64_t i = 0; i < count && r.ok(); i++) {
+      const uint64_t refund = r.U64();
+      std::string number = text();
+      if (refund <= previous || number.empty()) return false;
+      credit_invoice_of_refund_.emplace(refund, std::move(number));
+      previous = refund;
     }
   }
   return r.ok() && r.remaining() == 0;

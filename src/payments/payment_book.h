@@ -236,6 +236,11 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   Payment* MutablePayment(uint64_t id);
   size_t payment_count() const { return payments_.size(); }
 
+  // Red-letter invoices (红字发票), one per refund of an invoiced payment: the refund id (the
+  // refund's ledger transfer) → the red invoice's number. Null when the refund has none.
+  const std::string* FindCreditInvoiceOf(uint64_t refund_id) const;
+  bool AddCreditInvoice(uint64_t refund_id, std::string number);  // False: the refund has one.
+
   bool empty() const {
     return merchants_.empty() && devices_.empty() && small_payments_.empty() && orders_.empty() &&
            payments_.empty() && unsettled_.empty() && settlements_.empty() && nfc_tokens_.empty();
@@ -243,7 +248,8 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   void Clear();
   Digest StateHash() const;
   // book := magic:u32 merchants users:StaffBook user_merchants devices small_payments orders
-  // payments ... [disabled_users], every table in key order (see payment_book.cc).
+  // payments ... [disabled_users [credit_invoices]], every table in key order (see
+  // payment_book.cc).
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view bytes);
 
@@ -265,6 +271,7 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   absl::flat_hash_map<std::string, uint64_t> settlement_by_day_;  // "<merchant>:<day>" → id.
   absl::flat_hash_map<std::string, NfcToken> nfc_tokens_;
   absl::flat_hash_map<uint64_t, std::string> nfc_token_of_customer_;
+  absl::flat_hash_map<uint64_t, std::string> credit_invoice_of_refund_;
 };
 
 // fee = amount × bps / 10 000, rounded half up; nullopt-free because amounts are bounded by

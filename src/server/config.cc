@@ -91,10 +91,12 @@ const std::array kIntegerFields = {
         [](ServerConfig& c, int64_t v) { c.bank_failure_rate_ppm = static_cast<uint32_t>(v); }},
     IntegerField{"bank", "seed", "", 0, INT64_MAX,
                  [](ServerConfig& c, int64_t v) { c.bank_seed = static_cast<uint64_t>(v); }},
+    IntegerField{"settlement", "hour", "", -1, 23,
+                 [](ServerConfig& c, int64_t v) { c.settlement_hour = static_cast<int>(v); }},
 };
 
-constexpr std::array<std::string_view, 8> kSections = {"server", "store", "engine", "log",
-                                                       "wallet", "sms",   "bank",   "webhooks"};
+constexpr std::array<std::string_view, 9> kSections = {
+    "server", "store", "engine", "log", "wallet", "sms", "bank", "webhooks", "settlement"};
 constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",
                                                         "error", "critical", "off"};
 

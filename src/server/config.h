@@ -37,6 +37,9 @@
 //   [webhooks]
 //   private_networks = ""           # "allow" or "refuse" merchant notify URLs on loopback and
 //                                   # private addresses; "" allows them in development only
+//   [settlement]
+//   hour = 2                        # the daily T+1 settlement starts then, China time (0-23);
+//                                   # -1: only when staff run it
 //
 // Environment: QIANBAO_DATA_DIR, QIANBAO_LISTEN_ADDRESS, QIANBAO_LISTEN_PORT,
 // QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
@@ -70,6 +73,7 @@ struct ServerConfig {
   uint32_t wallet_worker_threads = 2;
   uint32_t customer_idle_minutes = 30;
   uint32_t staff_idle_minutes = 15;
+  int settlement_hour = 2;
   std::string sms_provider = "outbox";
   std::string sms_url;
   std::string sms_body_template;

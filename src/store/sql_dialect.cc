@@ -114,6 +114,32 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               " NOT NULL);"
               "CREATE INDEX settlements_by_merchant ON settlements (merchant_id, business_day);"
               "CREATE INDEX settlements_by_day ON settlements (business_day);"},
+      // The webhook outbox (kept by ResetReadModels; see store.h).
+      {6, "CREATE TABLE webhook_deliveries (event_id TEXT PRIMARY KEY, merchant_id " + i64 +
+              " NOT NULL, order_id " + i64 + " NOT NULL, payment_id " + i64 +
+              " NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL, state " + i64 +
+              " NOT NULL, attempts " + i64 + " NOT NULL, last_http_status " + i64 +
+              " NOT NULL, last_error TEXT NOT NULL, next_attempt_ns " + i64 +
+              " NOT NULL, created_ns " + i64 +
+              " NOT NULL);"
+              "CREATE INDEX webhook_deliveries_by_merchant ON webhook_deliveries (merchant_id, "
+              "created_ns);"
+              "CREATE INDEX webhook_deliveries_by_state ON webhook_deliveries (state, "
+              "next_attempt_ns);"
+              "CREATE TABLE webhook_attempts (event_id TEXT NOT NULL, attempt " +
+              i64 + " NOT NULL, started_ns " + i64 + " NOT NULL, duration_ns " + i64 +
+              " NOT NULL, http_status " + i64 + " NOT NULL, error TEXT NOT NULL, outcome " + i64 +
+              " NOT NULL, next_attempt_ns " + i64 + " NOT NULL, PRIMARY KEY (event_id, attempt));"},
+      // Red-letter invoices (红字发票), one per refund of an invoiced payment.
+      {7,
+       "CREATE TABLE credit_invoices (number TEXT PRIMARY KEY, refund_id " + i64 +
+           " NOT NULL UNIQUE, payment_id " + i64 +
+           " NOT NULL, original_number TEXT NOT NULL, merchant_id " + i64 +
+           " NOT NULL, customer_id " + i64 + " NOT NULL, amount_fen " + i64 +
+           " NOT NULL, tax_fen " + i64 + " NOT NULL, tax_rate_bp " + i64 + " NOT NULL, issued_ns " +
+           i64 + " NOT NULL, issued_locally " + i64 +
+           " NOT NULL);"
+           "CREATE INDEX credit_invoices_by_payment ON credit_invoices (payment_id, issued_ns);"},
   };
 }
 

@@ -143,6 +143,23 @@ struct InvoiceRow {
   bool operator==(const InvoiceRow&) const = default;
 };
 
+// A red-letter invoice (红字发票): reverses `amount_fen` of the payment's (blue) invoice after
+// one refund; one per refund. Buyer, seller and item are the blue invoice's.
+struct CreditInvoiceRow {
+  std::string number;  // The platform's 20-digit number.
+  uint64_t refund_id = 0;
+  uint64_t payment_id = 0;
+  std::string original_number;  // The blue invoice it corrects.
+  uint64_t merchant_id = 0;
+  uint64_t customer_id = 0;
+  int64_t amount_fen = 0;  // Reversed, tax included; positive (the refund's amount).
+  int64_t tax_fen = 0;
+  uint32_t tax_rate_bp = 0;
+  int64_t issued_ns = 0;
+  bool issued_locally = false;
+  bool operator==(const CreditInvoiceRow&) const = default;
+};
+
 // A merchant's payout for a business day (payments::Settlement as the read models hold it).
 struct SettlementRow {
   uint64_t id = 0;
@@ -166,6 +183,41 @@ struct PaymentPage {
   std::optional<uint64_t> next_cursor;  // Payment created_ns/id position to continue after.
 };
 
+// The webhook outbox: one row per notice owed to a merchant (today: an order paid, for orders
+// with a notify_url), written by the projection in the same transaction that marks the order
+// paid, so no paid order is ever left without its notice, whatever crashes. The dispatcher's
+// progress (attempts, outcome, next retry) is written back as it goes. Unlike the read models,
+// the outbox is not derived from the journal alone, so ResetReadModels keeps it; a rebuilt read
+// model finds the rows already there.
+struct WebhookDeliveryRow {
+  std::string event_id;  // "evt_<payment id>"
+  uint64_t merchant_id = 0;
+  uint64_t order_id = 0;
+  uint64_t payment_id = 0;
+  std::string url;
+  std::string body;   // Empty until the first attempt fixes it; every retry sends the same.
+  uint8_t state = 0;  // webhook::DeliveryState: 0 pending, 1 delivered, 2 failed.
+  uint32_t attempts = 0;
+  int32_t last_http_status = 0;
+  std::string last_error;
+  int64_t next_attempt_ns = 0;  // When pending: not before this (0: as soon as possible).
+  int64_t created_ns = 0;       // The payment's time.
+  bool operator==(const WebhookDeliveryRow&) const = default;
+};
+
+// One HTTP attempt of a delivery (webhook::DeliveryAttempt).
+struct WebhookAttemptRow {
+  std::string event_id;
+  uint32_t attempt = 0;  // 1-based over the delivery's life.
+  int64_t started_ns = 0;
+  int64_t duration_ns = 0;
+  int32_t http_status = 0;
+  std::string error;
+  uint8_t outcome = 0;  // webhook::DeliveryOutcome: 0 delivered, 1 retry scheduled, 2 failed.
+  int64_t next_attempt_ns = 0;
+  bool operator==(const WebhookAttemptRow&) const = default;
+};
+
 // What the projector writes for one or more journal batches.
 struct Projection {
   uint64_t last_seq = 0;                    // Highest journal seq these changes cover.
@@ -181,13 +233,15 @@ struct Projection {
   struct OrderState {
     uint64_t id = 0;
     uint8_t status = 1;
-    uint64_t payment_id = 0;
+    uint64_t payment_id = 0;  // The payment that paid it; 0 unless paid.
   };
+  // An order paid (payment_id set) with a notify_url also gets its webhook outbox row.
   std::vector<OrderState> order_states;
-  std::vector<PaymentRow> payments;        // Upserts.
-  std::vector<RefundRow> refunds;          // Inserts.
-  std::vector<InvoiceRow> invoices;        // Inserts (an invoice never changes).
-  std::vector<SettlementRow> settlements;  // Upserts.
+  std::vector<PaymentRow> payments;               // Upserts.
+  std::vector<RefundRow> refunds;                 // Inserts.
+  std::vector<InvoiceRow> invoices;               // Inserts (an invoice never changes).
+  std::vector<CreditInvoiceRow> credit_invoices;  // Inserts (red-letter invoices).
+  std::vector<SettlementRow> settlements;         // Upserts.
 };
 
 // One line of a wallet's history: a transfer that is not itself a post or void, with its
@@ -284,13 +338,118 @@ class Store {
   // The invoice of a payment, or of a number; nullopt when there is none.
   virtual Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) = 0;
   virtual Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) = 0;
+  // A payment's red-letter invoices, oldest first; and one by its number (nullopt when none).
+  virtual Status ListCreditInvoices(uint64_t payment_id,
+                                    std::vector<CreditInvoiceRow>* invoices) = 0;
+  virtual Status ReadCreditInvoice(std::string_view number,
+                                   std::optional<CreditInvoiceRow>* invoice) = 0;
+  // Refunds that owe a red-letter invoice: of a payment with a (blue) invoice, made at or after
+  // it was issued, and without a red-letter invoice yet. Oldest first, at most `limit`.
+  virtual Status ListRefundsOwingCreditInvoice(size_t limit, std::vector<RefundRow>* refunds) = 0;
   // Settlements, newest business day first; of one merchant, or of all when merchant_id is 0.
   virtual Status ListSettlements(uint64_t merchant_id, size_t limit,
                                  std::vector<SettlementRow>* settlements) = 0;
 
+  // --- Reports: sums and counts over the payments, computed by the store ---
+  // Exact for any number of payments: the store aggregates in integer arithmetic (money in fen;
+  // a sum that would overflow int64 is an error, never a wrong figure) and the caller formats.
+  // Only payments in `state` count: the caller names the completed state, since the store does
+  // not know the domain's enums. Each call reads one consistent state of the read models. A
+  // query outside the limits below is InvalidArgument.
+  //
+  // A merchant's sales in [from_ns, to_ns), by bucket: a payment falls in bucket
+  // (created_ns - origin_ns) / bucket_ns, so the caller chooses what a bucket is (a China day,
+  // a week from a Monday) by aligning origin_ns to a bucket's first nanosecond. At most
+  // kMaxSalesBuckets buckets from origin_ns to to_ns.
+  static constexpr size_t kMaxSalesBuckets = 1'000;
+  struct SalesQuery {
+    uint64_t merchant_id = 0;
+    uint8_t state = 1;      // payments::PaymentState counted.
+    int64_t from_ns = 0;    // Inclusive.
+    int64_t to_ns = 0;      // Exclusive.
+    int64_t origin_ns = 0;  // At or before from_ns.
+    int64_t bucket_ns = 0;  // > 0.
+  };
+  struct SalesChannelRow {  // One bucket's payments through one channel.
+    int64_t bucket = 0;
+    uint8_t channel = 0;
+    int64_t payment_count = 0;
+    int64_t gross_fen = 0;     // Sum of amount_fen.
+    int64_t refunded_fen = 0;  // Sum of refunded_fen.
+    int64_t fee_fen = 0;       // Sum of fee_fen - fee_refunded_fen.
+    bool operator==(const SalesChannelRow&) const = default;
+  };
+  struct SalesCustomerRow {  // One bucket's customers.
+    int64_t bucket = 0;
+    int64_t unique_customers = 0;
+    int64_t repeat_customers = 0;  // With two or more payments in the bucket.
+    bool operator==(const SalesCustomerRow&) const = default;
+  };
+  struct SalesReport {
+    std::vector<SalesChannelRow> channels;    // By bucket, then channel; no empty rows.
+    std::vector<SalesCustomerRow> customers;  // By bucket; no empty rows.
+    int64_t unique_customers = 0;             // In the whole range.
+    int64_t repeat_customers = 0;             // With two or more payments in the whole range.
+  };
+  virtual Status AggregateMerchantSales(const SalesQuery& query, SalesReport* report) = 0;
+
+  // A customer's spending by period and merchant category, and the merchants they spent most
+  // at. A payment counts with its net amount (amount_fen - refunded_fen), and only if that is
+  // positive. Periods are [period_starts_ns[i], period_starts_ns[i + 1]), the last ending at
+  // to_ns; at most kMaxSpendingPeriods.
+  static constexpr size_t kMaxSpendingPeriods = 60;
+  struct SpendingQuery {
+    uint64_t customer_id = 0;
+    uint8_t state = 1;                      // payments::PaymentState counted.
+    std::vector<int64_t> period_starts_ns;  // Ascending.
+    int64_t to_ns = 0;                      // Exclusive.
+    // The category of payments to merchants missing from the read model.
+    std::string unknown_category;
+    size_t top_merchant_limit = 0;
+  };
+  struct SpendingCategoryRow {
+    size_t period = 0;
+    std::string category;
+    int64_t net_fen = 0;
+    int64_t payment_count = 0;
+    bool operator==(const SpendingCategoryRow&) const = default;
+  };
+  struct SpendingMerchantRow {
+    uint64_t merchant_id = 0;
+    std::string legal_name;  // "" when the merchant is missing from the read model.
+    int64_t net_fen = 0;
+    int64_t payment_count = 0;
+    bool operator==(const SpendingMerchantRow&) const = default;
+  };
+  struct SpendingReport {
+    std::vector<SpendingCategoryRow> categories;  // By period, then category (byte order).
+    // Over all the periods: the largest net first, then the lowest id; at most the limit.
+    std::vector<SpendingMerchantRow> top_merchants;
+  };
+  virtual Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) = 0;
+
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(
       const std::function<void(const ledger::Account&)>& visit) = 0;
+
+  // --- The webhook outbox (see WebhookDeliveryRow) ---
+  // A merchant's deliveries, newest first.
+  virtual Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
+                                       std::vector<WebhookDeliveryRow>* deliveries) = 0;
+  virtual Status ReadWebhookDelivery(std::string_view event_id,
+                                     std::optional<WebhookDeliveryRow>* delivery) = 0;
+  // Pending deliveries, the earliest due first.
+  virtual Status ListPendingWebhookDeliveries(size_t limit,
+                                              std::vector<WebhookDeliveryRow>* deliveries) = 0;
+  // Fixes a pending delivery's body, if not fixed yet; `*body` becomes the one that counts.
+  virtual Status FixWebhookBody(std::string_view event_id, std::string* body) = 0;
+  // Records one attempt and moves the delivery to the state its outcome implies.
+  virtual Status RecordWebhookAttempt(const WebhookAttemptRow& attempt) = 0;
+  // Ends a pending delivery as failed without an attempt (too old to send unasked).
+  virtual Status AbandonWebhookDelivery(std::string_view event_id, std::string_view reason) = 0;
+  // A delivery's attempts, oldest first.
+  virtual Status ListWebhookAttempts(std::string_view event_id,
+                                     std::vector<WebhookAttemptRow>* attempts) = 0;
 };
 
 }  // namespace qb

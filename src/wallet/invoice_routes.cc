@@ -3,9 +3,11 @@
 // (one per payment) and rendered as a PDF both sides can download.
 //
 // The invoice covers what the customer finally paid: the amount less any refunds at the time of
-// issue. Refunds after that would need a red-letter (红字) invoice; not handled yet.
+// issue. Each refund after that gets a red-letter invoice (红字发票, credit_invoice.cc); the
+// payment's invoice answer lists them, and the PDF routes serve them by number too.
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "engine/state_machine.h"
 #include "invoice/invoice_pdf.h"
@@ -65,9 +67,36 @@ api::JsonObjectWriter InvoiceJson(const InvoiceRow& r) {
   return json;
 }
 
-HttpResponse PdfResponse(const InvoiceRow& r) {
+api::JsonObjectWriter CreditInvoiceJson(const CreditInvoiceRow& r) {
+  api::JsonObjectWriter json;
+  json.String("number", r.number)
+      .String("original_number", r.original_number)
+      .String("refund_id", std::to_string(r.refund_id))
+      .Amount("amount", r.amount_fen)
+      .Amount("tax", r.tax_fen)
+      .String("currency", "CNY")
+      .String("issued_at", Rfc3339(r.issued_ns))
+      .Bool("issued_locally", r.issued_locally);
+  return json;
+}
+
+// A red-letter invoice prints the blue one's parties and item with its own amounts.
+InvoiceRow RedAsPrinted(const InvoiceRow& blue, const CreditInvoiceRow& red) {
+  InvoiceRow printed = blue;
+  printed.number = red.number;
+  printed.amount_fen = red.amount_fen;
+  printed.tax_fen = red.tax_fen;
+  printed.tax_rate_bp = red.tax_rate_bp;
+  printed.issued_ns = red.issued_ns;
+  printed.issued_locally = red.issued_locally;
+  return printed;
+}
+
+HttpResponse PdfResponse(const InvoiceRow& r, const CreditInvoiceRow* red = nullptr) {
   invoice::IssuedInvoice doc;
-  doc.request.request_id = "inv-" + std::to_string(r.payment_id);
+  doc.request.request_id = red != nullptr ? "red-" + std::to_string(red->refund_id)
+                                          : "inv-" + std::to_string(r.payment_id);
+  if (red != nullptr) doc.request.original_number = red->original_number;
   doc.request.payment_id = std::to_string(r.payment_id);
   doc.request.seller_name = r.seller_name;
   doc.request.seller_tax_id = r.seller_tax_id;
@@ -228,38 +257,56 @@ void RequestInvoice(WalletContext& context, const Principal& principal, HttpRequ
       });
 }
 
-// The invoice of a payment for its customer (customer_id != 0) or merchant.
+bool Owns(const InvoiceRow& row, uint64_t customer_id, uint64_t merchant_id) {
+  return (customer_id == 0 || row.customer_id == customer_id) &&
+         (merchant_id == 0 || row.merchant_id == merchant_id);
+}
+
+// The invoice of a payment, with its red-letter invoices, for its customer (customer_id != 0)
+// or merchant.
 void InvoiceOfPayment(WalletContext& context, const HttpRequest& request, uint64_t customer_id,
                       uint64_t merchant_id, Responder respond) {
   std::optional<uint64_t> id = ParseId(request.PathParam("id"));
   if (!id) return respond(PaymentError(PaymentResult::kPaymentNotFound));
+  auto credits = std::make_shared<std::vector<CreditInvoiceRow>>();
   WithInvoice(
       context, respond,
-      [id = *id](Store& store, std::optional<InvoiceRow>* row) {
-        return store.ReadInvoiceOfPayment(id, row);
+      [id = *id, credits](Store& store, std::optional<InvoiceRow>* row) {
+        Status s = store.ReadInvoiceOfPayment(id, row);
+        if (s.ok() && *row) s = store.ListCreditInvoices(id, credits.get());
+        return s;
       },
-      [customer_id, merchant_id, respond](std::optional<InvoiceRow> row) {
-        if (!row || (customer_id != 0 && row->customer_id != customer_id) ||
-            (merchant_id != 0 && row->merchant_id != merchant_id)) {
+      [customer_id, merchant_id, credits, respond](std::optional<InvoiceRow> row) {
+        if (!row || !Owns(*row, customer_id, merchant_id)) {
           return respond(ErrorResponse(ErrorCode::kInvoiceNotFound, "no invoice for this payment"));
         }
-        respond(api::JsonResponse(200, InvoiceJson(*row)));
+        api::JsonArrayWriter list;
+        for (const CreditInvoiceRow& red : *credits) list.Object(CreditInvoiceJson(red));
+        api::JsonObjectWriter json = InvoiceJson(*row);
+        json.Array("credit_invoices", std::move(list));
+        respond(api::JsonResponse(200, json));
       });
 }
 
+// A blue invoice, or a red-letter one (printed with its blue invoice's parties), by number.
 void InvoicePdf(WalletContext& context, const HttpRequest& request, uint64_t customer_id,
                 uint64_t merchant_id, Responder respond) {
   std::string number(request.PathParam("number"));
+  auto red = std::make_shared<std::optional<CreditInvoiceRow>>();
   WithInvoice(
       context, respond,
-      [number](Store& store, std::optional<InvoiceRow>* row) {
-        return store.ReadInvoice(number, row);
+      [number, red](Store& store, std::optional<InvoiceRow>* row) {
+        Status s = store.ReadInvoice(number, row);
+        if (!s.ok() || *row) return s;
+        s = store.ReadCreditInvoice(number, red.get());
+        if (s.ok() && *red) s = store.ReadInvoice((*red)->original_number, row);
+        return s;
       },
-      [customer_id, merchant_id, respond](std::optional<InvoiceRow> row) {
-        if (!row || (customer_id != 0 && row->customer_id != customer_id) ||
-            (merchant_id != 0 && row->merchant_id != merchant_id)) {
+      [customer_id, merchant_id, red, respond](std::optional<InvoiceRow> row) {
+        if (!row || !Owns(*row, customer_id, merchant_id)) {
           return respond(ErrorResponse(ErrorCode::kInvoiceNotFound, "no such invoice"));
         }
+        if (*red) return respond(PdfResponse(RedAsPrinted(*row, **red), &**red));
         respond(PdfResponse(*row));
       });
 }

@@ -296,7 +296,8 @@ void ListPaymentsRoute(WalletContext& context, const MerchantCaller& caller,
       return respond(StoreFailure());
     }
     api::JsonArrayWriter list;
-    for (const PaymentRow& row : page.payments) list.Object(PaymentJson(row));
+    for (const PaymentRow& row : page.payments)
+      list.Object(PaymentJson(row, PaymentAudience::kMerchant));
     api::JsonObjectWriter body;
     body.Array("payments", std::move(list));
     NextCursor(body, page.next_cursor);
@@ -318,7 +319,7 @@ void PaymentDetailRoute(WalletContext& context, const MerchantCaller& caller,
     if (!payment || payment->merchant_id != merchant_id) {
       return respond(PaymentError(PaymentResult::kPaymentNotFound));
     }
-    api::JsonObjectWriter body = PaymentJson(*payment);
+    api::JsonObjectWriter body = PaymentJson(*payment, PaymentAudience::kMerchant);
     api::JsonArrayWriter list;
     for (const RefundRow& refund : refunds) list.Object(RefundJson(refund));
     body.Array("refunds", std::move(list));
@@ -364,6 +365,8 @@ void RefundRoute(WalletContext& context, const MerchantCaller& caller, HttpReque
         if (code == PaymentResult::kOk) {
           LogInfo("refund", {{"payment_id", std::to_string(refund.payment_id)},
                              {"merchant_id", std::to_string(refund.merchant_id)}});
+          IssueCreditInvoiceAfterRefund(context, refund.refund_id, refund.payment_id,
+                                        reply.journal_seq);
           return respond(RefundResponse(refund.refund_id, refund.payment_id, refund.amount_fen,
                                         static_cast<int64_t>(reply.value), reply.batch_time_ns));
         }

@@ -566,58 +566,6 @@ void SetUserStatus(WalletContext& context, const MerchantCaller& caller, HttpReq
       });
 }
 
-// --- Webhooks ---
-
-void ListWebhooks(WalletContext& context, const MerchantCaller& caller, Responder respond) {
-  api::JsonArrayWriter deliveries;
-  for (const webhook::DeliveryStatus& d : Webhooks(context).Snapshot()) {
-    if (d.merchant_id != caller.merchant_id) continue;
-    api::JsonArrayWriter attempts;
-    for (const webhook::DeliveryAttempt& a : WebhookLog(context).AttemptsFor(d.event_id)) {
-      api::JsonObjectWriter attempt;
-      attempt.Int("attempt", a.attempt)
-          .String("started_at", Rfc3339(a.started_ns))
-          .Int("duration_ms", a.duration_ns / 1'000'000)
-          .Int("http_status", a.http_status)
-          .String("error", a.error)
-          .String("outcome", webhook::DeliveryOutcomeName(a.outcome));
-      attempts.Object(std::move(attempt));
-    }
-    api::JsonObjectWriter json;
-    json.String("event_id", d.event_id)
-        .String("url", d.url)
-        .String("state", webhook::DeliveryStateName(d.state))
-        .Int("attempts", d.attempts)
-        .Int("last_http_status", d.last_http_status)
-        .String("last_error", d.last_error);
-    if (d.next_attempt_ns == 0) {
-      json.Null("next_attempt_at");
-    } else {
-      json.String("next_attempt_at", Rfc3339(d.next_attempt_ns));
-    }
-    json.Array("log", std::move(attempts));
-    deliveries.Object(std::move(json));
-  }
-  api::JsonObjectWriter body;
-  body.Array("deliveries", std::move(deliveries));
-  respond(api::JsonResponse(200, body));
-}
-
-void Resend(WalletContext& context, const MerchantCaller& caller, std::string_view event_id,
-            Responder respond) {
-  std::optional<webhook::DeliveryStatus> status = Webhooks(context).Find(event_id);
-  if (!status || status->merchant_id != caller.merchant_id) {
-    return respond(ErrorResponse(ErrorCode::kNotFound, "no such webhook delivery"));
-  }
-  Status s = Webhooks(context).Resend(event_id);
-  if (!s.ok()) {
-    return respond(ErrorResponse(ErrorCode::kOverloaded, "the delivery queue is full; retry"));
-  }
-  HttpResponse response;
-  response.status = 202;
-  respond(std::move(response));
-}
-
 }  // namespace
 
 void AddMerchantRoutes(Router& router, WalletContext& context) {
@@ -712,33 +660,6 @@ void AddMerchantRoutes(Router& router, WalletContext& context) {
                std::optional<MerchantCaller> caller =
                    RequireMerchant(*shared, request, respond, true, false);
                if (caller) SetUserStatus(*shared, *caller, std::move(request), std::move(respond));
-             });
-  router.Add(
-      "GET", "/api/v1/merchant/webhook-secret", [shared](HttpRequest&& request, Responder respond) {
-        std::optional<MerchantCaller> caller =
-            RequireMerchant(*shared, request, respond, true, false);
-        if (!caller) return;
-        api::JsonObjectWriter body;
-        body.String("secret", WebhookSecret(*shared, caller->merchant_id))
-            .String("signature_header", "QB-Signature")
-            .String("scheme", "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>");
-        HttpResponse response = api::JsonResponse(200, body);
-        response.headers.emplace_back("Cache-Control", "no-store");
-        respond(std::move(response));
-      });
-  router.Add("GET", "/api/v1/merchant/webhooks",
-             [shared](HttpRequest&& request, Responder respond) {
-               std::optional<MerchantCaller> caller =
-                   RequireMerchant(*shared, request, respond, false, true);
-               if (caller) ListWebhooks(*shared, *caller, std::move(respond));
-             });
-  router.Add("POST", "/api/v1/merchant/webhooks/{event_id}/resend",
-             [shared](HttpRequest&& request, Responder respond) {
-               std::optional<MerchantCaller> caller =
-                   RequireMerchant(*shared, request, respond, false, true);
-               if (caller) {
-                 Resend(*shared, *caller, request.PathParam("event_id"), std::move(respond));
-               }
              });
   router.Add("DELETE", "/api/v1/merchant/api-keys/{key_id}",
              [shared](HttpRequest&& request, Responder respond) {

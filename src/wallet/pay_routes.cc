@@ -188,7 +188,7 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
           LogInfo("payment", {{"merchant_id", std::to_string(pay.merchant_id)},
                               {"channel", payments::PaymentChannelName(pay.channel)}});
           if (pay.order_id != 0) {
-            NotifyOrderPaid(context, pay.payment_id, pay.order_id, reply.journal_seq);
+            NotifyOrderPaid(context, pay.payment_id, reply.journal_seq);
           }
         }
         struct Paid {
@@ -214,7 +214,7 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
                 return respond(ErrorResponse(ErrorCode::kIdempotencyKeyReused,
                                              "this Idempotency-Key was used for another request"));
               }
-              api::JsonObjectWriter body = PaymentJson(*paid.payment);
+              api::JsonObjectWriter body = PaymentJson(*paid.payment, PaymentAudience::kCustomer);
               body.Object("merchant", MerchantSummary(*paid.merchant));
               respond(api::JsonResponse(201, body));
             });
@@ -308,9 +308,12 @@ void Confirm(WalletContext& context, const Principal& principal, const HttpReque
   std::optional<uint64_t> id = ParseId(request.PathParam("id"));
   if (!id) return respond(PaymentError(PaymentResult::kPaymentNotFound));
   SubmitCommand(context, engine::ConfirmPayment{principal.id, *id, confirm}, respond,
-                [&context, id = *id, respond](uint8_t result, const engine::Reply&) {
+                [&context, id = *id, confirm, respond](uint8_t result,
+                                                       const engine::Reply& reply) {
                   const auto code = static_cast<PaymentResult>(result);
                   if (code != PaymentResult::kOk) return respond(PaymentError(code));
+                  // A confirmed payment of an order owes the merchant its notice now.
+                  if (confirm) NotifyOrderPaid(context, id, reply.journal_seq);
                   ReadEngine<std::optional<payments::Payment>>(
                       context, respond,
                       [id](const engine::StateMachine& state) -> std::optional<payments::Payment> {
@@ -320,7 +323,7 @@ void Confirm(WalletContext& context, const Principal& principal, const HttpReque
                       },
                       [respond](std::optional<payments::Payment> payment) {
                         if (!payment) return respond(PaymentError(PaymentResult::kPaymentNotFound));
-                        respond(api::JsonResponse(200, PaymentJson(*payment)));
+                        respond(api::JsonResponse(200, PaymentJson(*payment, PaymentAudience::kCustomer)));
                       });
                 });
 }
@@ -328,7 +331,7 @@ void Confirm(WalletContext& context, const Principal& principal, const HttpReque
 // --- Lists ---
 
 api::JsonObjectWriter WithMerchant(const PaymentRow& row, Store& store) {
-  api::JsonObjectWriter json = PaymentJson(row);
+  api::JsonObjectWriter json = PaymentJson(row, PaymentAudience::kCustomer);
   std::optional<MerchantRow> merchant;
   if (store.ReadMerchant(row.merchant_id, &merchant).ok() && merchant) {
     api::JsonObjectWriter summary;

@@ -6,6 +6,8 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -79,13 +81,47 @@ class PaymentSecrets {
 
 PaymentSecrets& Secrets(WalletContext& context);
 webhook::WebhookDispatcher& Webhooks(WalletContext& context);
-const webhook::InMemoryDeliveryLog& WebhookLog(const WalletContext& context);
 // The secret a merchant verifies webhooks with: derived from the server's webhook key and the
 // merchant id, so it needs no storage (rotation would need a stored version; not yet).
 std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id);
-// After a payment of an order is durable in journal batch `seq`: if the order has a notify_url,
-// queues the signed "order.paid" notification. On a worker; failures are logged.
-void NotifyOrderPaid(WalletContext& context, uint64_t payment_id, uint64_t order_id, uint64_t seq);
+
+// --- Settlement (settlement_routes.cc) ---
+struct SettlementRun {
+  std::vector<SettlementRow> settlements;  // One per merchant paid or being paid.
+};
+// Settles every merchant's takings up to China business day `day` (T+1: a day that is over),
+// merchant by merchant: an engine hold, the bank payout, then post or void. Blocks on the engine
+// and the bank; idempotent (a re-run pays nothing twice and finishes unanswered payouts).
+// nullopt when the engine could not be read. `by` names who asked, for the log.
+std::optional<SettlementRun> SettleDay(WalletContext& context, int64_t day, std::string_view by);
+// The daily run: each China day, once options.settlement_hour has struck, settles the day before;
+// repeated every 10 minutes while a payout stays unanswered. For a PeriodicTask.
+std::function<void()> MakeSettlementScheduler(WalletContext& context);
+
+// --- The webhook outbox (webhook_routes.cc) ---
+// The projection owes an "order.paid" notice for every order paid with a notify_url (a row in
+// the store's webhook outbox); these send what is owed.
+// After a payment of an order is durable in journal batch `seq`: queues its notice at once, if
+// one is owed. On a worker; failures are logged (the sweep sends it later).
+void NotifyOrderPaid(WalletContext& context, uint64_t payment_id, uint64_t seq);
+// Queues every owed notice the dispatcher does not have (after a restart, a full queue, a read
+// model that lagged), resuming each at its recorded attempt; abandons those owed longer than
+// options.webhook_max_age_ns. Run by a PeriodicTask.
+void SweepWebhookOutbox(WalletContext& context);
+// Where the dispatcher reports attempts: the outbox rows in `store`.
+std::unique_ptr<webhook::DeliveryLog> MakeOutboxDeliveryLog(Store* store);
+// --- Red-letter invoices (credit_invoice.cc) ---
+// A refund of an invoiced payment owes a red-letter invoice (红字发票) for the refunded amount,
+// issued through the InvoiceProvider (request_id "red-<refund id>") and recorded with
+// RecordCreditInvoice. After refund `refund_id` of `payment_id` is durable in journal batch
+// `seq`: issues its red invoice, if one is owed, on a worker. Failures are logged (the catch-up
+// issues it later).
+void IssueCreditInvoiceAfterRefund(WalletContext& context, uint64_t refund_id, uint64_t payment_id,
+                                   uint64_t seq);
+// Issues every red-letter invoice still owed, oldest refund first; stops at the first platform
+// failure. Blocks on the platform and the engine. Run by a PeriodicTask. Returns how many were
+// recorded.
+size_t IssueOwedCreditInvoices(WalletContext& context);
 // Loads every live API key and device secret from the engine (at start).
 void LoadPaymentSecrets(WalletContext& context);
 // Sealing contexts (AAD) for the card vault.
@@ -116,8 +152,11 @@ HttpResponse PaymentError(engine::PaymentResult result);
 api::JsonObjectWriter MerchantJson(const MerchantRow& merchant);
 api::JsonObjectWriter MerchantJson(const payments::Merchant& merchant);
 api::JsonObjectWriter OrderJson(const OrderRow& order, int64_t now_ns);
-api::JsonObjectWriter PaymentJson(const PaymentRow& payment);
-api::JsonObjectWriter PaymentJson(const payments::Payment& payment);
+// Who reads a payment: the merchant sees its fee; the customer does not (the merchant's rate is
+// the merchant's business).
+enum class PaymentAudience : uint8_t { kMerchant, kCustomer };
+api::JsonObjectWriter PaymentJson(const PaymentRow& payment, PaymentAudience audience);
+api::JsonObjectWriter PaymentJson(const payments::Payment& payment, PaymentAudience audience);
 api::JsonObjectWriter RefundJson(const RefundRow& refund);
 
 // The signed QR text of a merchant (static) or an order (dynamic), or "" if it cannot be signed.
@@ -135,5 +174,6 @@ void AddInvoiceRoutes(Router& router, WalletContext& context);     // invoice_ro
 void AddReportRoutes(Router& router, WalletContext& context);      // report_routes.cc
 void AddSettlementRoutes(Router& router, WalletContext& context);  // settlement_routes.cc
 void AddNfcRoutes(Router& router, WalletContext& context);         // nfc_routes.cc
+void AddWebhookRoutes(Router& router, WalletContext& context);     // webhook_routes.cc
 
 }  // namespace qb::wallet

@@ -203,46 +203,6 @@ std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id) {
   return secret;
 }
 
-void NotifyOrderPaid(WalletContext& context, uint64_t payment_id, uint64_t order_id, uint64_t seq) {
-  RunOnWorker(
-      context,
-      [&context, payment_id, order_id, seq]() {
-        constexpr int64_t kWaitNs = int64_t{5} * 1'000'000'000;
-        if (!WaitForProjection(context, seq, kWaitNs)) {
-          LogError("webhook not sent: read models behind",
-                   {{"order_id", std::to_string(order_id)}});
-          return;
-        }
-        Store& store = *Services(context).store;
-        std::optional<OrderRow> order;
-        std::optional<PaymentRow> payment;
-        if (!store.ReadOrder(order_id, &order).ok() || !order ||
-            !store.ReadPayment(payment_id, &payment).ok() || !payment) {
-          LogError("webhook not sent: order or payment unreadable",
-                   {{"order_id", std::to_string(order_id)}});
-          return;
-        }
-        if (order->notify_url.empty()) return;
-        const std::string event_id = "evt_" + std::to_string(payment_id);
-        const int64_t now_ns = Services(context).clock->NowNs();
-        api::JsonObjectWriter data;
-        data.Object("order", OrderJson(*order, now_ns)).Object("payment", PaymentJson(*payment));
-        api::JsonObjectWriter body;
-        body.String("id", event_id)
-            .String("type", "order.paid")
-            .String("created_at", Rfc3339(now_ns))
-            .Object("data", std::move(data));
-        webhook::WebhookEvent event{event_id, order->merchant_id, order->notify_url,
-                                    WebhookSecret(context, order->merchant_id), body.Serialize()};
-        Status s = Webhooks(context).Enqueue(std::move(event));
-        if (!s.ok()) {
-          LogError("webhook not queued",
-                   {{"order_id", std::to_string(order_id)}, {"error", s.ToString()}});
-        }
-      },
-      [](HttpResponse) {});
-}
-
 void AnswerCharged(WalletContext& context, const engine::Pay& pay, Responder respond) {
   ReadEngine<std::optional<payments::Payment>>(
       context, respond,
@@ -257,7 +217,7 @@ void AnswerCharged(WalletContext& context, const engine::Pay& pay, Responder res
           return respond(api::ErrorResponse(ErrorCode::kIdempotencyKeyReused,
                                             "this Idempotency-Key was used for another request"));
         }
-        respond(api::JsonResponse(201, PaymentJson(*payment)));
+        respond(api::JsonResponse(201, PaymentJson(*payment, PaymentAudience::kMerchant)));
       });
 }
 
@@ -370,7 +330,8 @@ std::string_view PaymentStateName(payments::PaymentState state) {
 api::JsonObjectWriter PaymentJsonOf(uint64_t id, uint64_t merchant_id, uint64_t customer_id,
                                     uint64_t order_id, payments::PaymentChannel channel,
                                     payments::PaymentState state, int64_t amount_fen,
-                                    int64_t fee_fen, int64_t refunded_fen, int64_t created_ns) {
+                                    std::optional<int64_t> fee_fen, int64_t refunded_fen,
+                                    int64_t created_ns) {
   api::JsonObjectWriter json;
   json.String("id", std::to_string(id))
       .String("merchant_id", std::to_string(merchant_id))
@@ -382,9 +343,9 @@ api::JsonObjectWriter PaymentJsonOf(uint64_t id, uint64_t merchant_id, uint64_t 
   }
   json.String("channel", payments::PaymentChannelName(channel))
       .String("status", PaymentStateName(state))
-      .Amount("amount", amount_fen)
-      .Amount("fee", fee_fen)
-      .Amount("refunded", refunded_fen)
+      .Amount("amount", amount_fen);
+  if (fee_fen) json.Amount("fee", *fee_fen);
+  json.Amount("refunded", refunded_fen)
       .String("currency", "CNY")
       .String("created_at", Rfc3339(created_ns));
   return json;
@@ -450,16 +411,20 @@ api::JsonObjectWriter OrderJson(const OrderRow& o, int64_t now_ns) {
   return json;
 }
 
-api::JsonObjectWriter PaymentJson(const PaymentRow& p) {
-  return PaymentJsonOf(p.id, p.merchant_id, p.customer_id, p.order_id,
-                       static_cast<payments::PaymentChannel>(p.channel),
-                       static_cast<payments::PaymentState>(p.state), p.amount_fen, p.fee_fen,
-                       p.refunded_fen, p.created_ns);
+api::JsonObjectWriter PaymentJson(const PaymentRow& p, PaymentAudience audience) {
+  return PaymentJsonOf(
+      p.id, p.merchant_id, p.customer_id, p.order_id,
+      static_cast<payments::PaymentChannel>(p.channel), static_cast<payments::PaymentState>(p.state),
+      p.amount_fen,
+      audience == PaymentAudience::kMerchant ? std::optional<int64_t>(p.fee_fen) : std::nullopt,
+      p.refunded_fen, p.created_ns);
 }
 
-api::JsonObjectWriter PaymentJson(const payments::Payment& p) {
-  return PaymentJsonOf(p.id, p.merchant_id, p.customer_id, p.order_id, p.channel, p.state,
-                       p.amount_fen, p.fee_fen, p.refunded_fen, p.created_ns);
+api::JsonObjectWriter PaymentJson(const payments::Payment& p, PaymentAudience audience) {
+  return PaymentJsonOf(
+      p.id, p.merchant_id, p.customer_id, p.order_id, p.channel, p.state, p.amount_fen,
+      audience == PaymentAudience::kMerchant ? std::optional<int64_t>(p.fee_fen) : std::nullopt,
+      p.refunded_fen, p.created_ns);
 }
 
 api::JsonObjectWriter RefundJson(const RefundRow& r) {

@@ -1,17 +1,18 @@
 // Where the money goes: the customer's spending analysis (by category and month, top merchants,
 // month-over-month change) and the merchant's sales report (by day or week: payments, gross,
 // refunds, fees, net, average ticket, unique and repeat customers, by channel) as JSON, CSV or
-// XLSX. Both fold the payment read model on a worker; days and months are China time (UTC+8).
+// XLSX. Days and months are China time (UTC+8).
 //
-// A report reads at most kMaxReportPayments payments and says so ("truncated") beyond: enough
-// for a customer's year or a small shop's quarter; a large merchant's long ranges belong in SQL
-// aggregates (not yet).
+// The store sums and counts (Store::AggregateMerchantSales, AggregateCustomerSpending), so the
+// figures are exact for any number of payments; here they are only arranged and formatted.
+// "truncated" is always false now: it stays in the JSON for the clients that read it.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
-#include <set>
 #include <utility>
 
+#include "base/assert.h"
 #include "merchant/merchant_category.h"
 #include "report/table_export.h"
 #include "server/log.h"
@@ -25,31 +26,10 @@ namespace {
 using api::ErrorCode;
 using api::ErrorResponse;
 
-constexpr size_t kMaxReportPayments = 200'000;
-constexpr size_t kPageSize = 1'000;
 constexpr int64_t kReadWaitNs = int64_t{2} * kNsPerSecond;
 constexpr int64_t kMaxReportDays = 366;
-
-// Every completed payment matching `filter`, newest first, up to kMaxReportPayments.
-Status ReadPayments(Store& store, const PaymentFilter& filter, std::vector<PaymentRow>* out,
-                    bool* truncated) {
-  std::optional<uint64_t> cursor;
-  *truncated = false;
-  for (;;) {
-    PaymentPage page;
-    if (Status s = store.ListPayments(filter, cursor, kPageSize, &page); !s.ok()) return s;
-    for (PaymentRow& row : page.payments) {
-      if (row.state != static_cast<uint8_t>(payments::PaymentState::kCompleted)) continue;
-      if (out->size() == kMaxReportPayments) {
-        *truncated = true;
-        return Status::Ok();
-      }
-      out->push_back(std::move(row));
-    }
-    if (!page.next_cursor) return Status::Ok();
-    cursor = page.next_cursor;
-  }
-}
+constexpr size_t kTopMerchants = 5;
+constexpr uint8_t kCompleted = static_cast<uint8_t>(payments::PaymentState::kCompleted);
 
 // --- The customer's spending ---
 
@@ -75,48 +55,36 @@ void Spending(WalletContext& context, const Principal& principal, const HttpRequ
       context,
       [&context, customer_id = principal.id, months, durable, respond]() {
         WaitForProjection(context, durable, kReadWaitNs);
-        // The window: the first day of the month `months - 1` months ago, to now.
+        // The window: the first day of the month `months - 1` months ago, to the end of this
+        // month; one period per month.
         int64_t y = 0, m = 0, d = 0;
         CivilFromDays(ChinaDay(Services(context).clock->NowNs()), &y, &m, &d);
-        int64_t first_month = y * 12 + (m - 1) - (months - 1);
-        const int64_t from_day = DaysFromCivil(first_month / 12, first_month % 12 + 1, 1);
-        PaymentFilter filter;
-        filter.customer_id = customer_id;
-        filter.from_ns = DayStartNs(from_day);
-        Store& store = *Services(context).store;
-        std::vector<PaymentRow> rows;
-        bool truncated = false;
-        if (!ReadPayments(store, filter, &rows, &truncated).ok()) {
-          return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
+        const int64_t first_month = y * 12 + (m - 1) - (months - 1);
+        Store::SpendingQuery spending_query;
+        spending_query.customer_id = customer_id;
+        spending_query.state = kCompleted;
+        spending_query.unknown_category = "other";
+        spending_query.top_merchant_limit = kTopMerchants;
+        for (int64_t i = 0; i <= months; i++) {
+          const int64_t month = first_month + i;
+          const int64_t start_ns = DayStartNs(DaysFromCivil(month / 12, month % 12 + 1, 1));
+          if (i < months) spending_query.period_starts_ns.push_back(start_ns);
+          spending_query.to_ns = start_ns;
         }
-        // Merchants' names and categories, once each.
-        std::map<uint64_t, MerchantRow> merchants;
-        for (const PaymentRow& row : rows) {
-          if (merchants.contains(row.merchant_id)) continue;
-          std::optional<MerchantRow> merchant;
-          if (store.ReadMerchant(row.merchant_id, &merchant).ok() && merchant) {
-            merchants[row.merchant_id] = *merchant;
-          }
+        Store::SpendingReport report;
+        if (!Services(context).store->AggregateCustomerSpending(spending_query, &report).ok()) {
+          return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
         }
         std::vector<Totals> by_month(static_cast<size_t>(months));
         std::vector<std::map<std::string, int64_t>> categories_by_month(
             static_cast<size_t>(months));
         std::map<std::string, int64_t> categories;
-        std::map<uint64_t, Totals> by_merchant;
-        for (const PaymentRow& row : rows) {
-          const int64_t net = row.amount_fen - row.refunded_fen;
-          if (net <= 0) continue;
-          CivilFromDays(ChinaDay(row.created_ns), &y, &m, &d);
-          const int64_t index = y * 12 + (m - 1) - first_month;
-          if (index < 0 || index >= months) continue;
-          auto it = merchants.find(row.merchant_id);
-          const std::string category = it == merchants.end() ? "other" : it->second.category;
-          by_month[index].amount += net;
-          by_month[index].count++;
-          categories_by_month[index][category] += net;
-          categories[category] += net;
-          by_merchant[row.merchant_id].amount += net;
-          by_merchant[row.merchant_id].count++;
+        for (const Store::SpendingCategoryRow& row : report.categories) {
+          QB_ASSERT(row.period < by_month.size());
+          by_month[row.period].amount += row.net_fen;
+          by_month[row.period].count += row.payment_count;
+          categories_by_month[row.period][row.category] += row.net_fen;
+          categories[row.category] += row.net_fen;
         }
         auto category_list = [](const std::map<std::string, int64_t>& totals) {
           std::vector<std::pair<std::string, int64_t>> sorted(totals.begin(), totals.end());
@@ -147,19 +115,13 @@ void Spending(WalletContext& context, const Principal& principal, const HttpRequ
               .Array("by_category", category_list(categories_by_month[i]));
           month_list.Object(std::move(json));
         }
-        std::vector<std::pair<uint64_t, Totals>> top(by_merchant.begin(), by_merchant.end());
-        std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
-          return a.second.amount > b.second.amount;
-        });
-        if (top.size() > 5) top.resize(5);
         api::JsonArrayWriter top_list;
-        for (const auto& [id, totals] : top) {
-          auto it = merchants.find(id);
+        for (const Store::SpendingMerchantRow& merchant : report.top_merchants) {
           api::JsonObjectWriter json;
-          json.String("merchant_id", std::to_string(id))
-              .String("name", it == merchants.end() ? "" : it->second.legal_name)
-              .Amount("amount", totals.amount)
-              .Int("count", totals.count);
+          json.String("merchant_id", std::to_string(merchant.merchant_id))
+              .String("name", merchant.legal_name)
+              .Amount("amount", merchant.net_fen)
+              .Int("count", merchant.payment_count);
           top_list.Object(std::move(json));
         }
         const int64_t current = by_month[months - 1].amount;
@@ -179,7 +141,7 @@ void Spending(WalletContext& context, const Principal& principal, const HttpRequ
             .Array("top_merchants", std::move(top_list))
             .Object("month_over_month", std::move(change))
             .String("currency", "CNY")
-            .Bool("truncated", truncated);
+            .Bool("truncated", false);
         respond(api::JsonResponse(200, body));
       },
       respond);
@@ -187,25 +149,34 @@ void Spending(WalletContext& context, const Principal& principal, const HttpRequ
 
 // --- The merchant's sales ---
 
+constexpr payments::PaymentChannel kChannels[] = {
+    payments::PaymentChannel::kStaticQr, payments::PaymentChannel::kDynamicQr,
+    payments::PaymentChannel::kPaymentCode, payments::PaymentChannel::kOnline,
+    payments::PaymentChannel::kNfc};
+
 struct SalesBucket {
   int64_t start_day = 0;
   int64_t count = 0;
   int64_t gross = 0;
   int64_t refunds = 0;
   int64_t fees = 0;
-  std::map<uint64_t, int64_t> customers;  // customer → payments in the bucket
-  std::map<uint8_t, Totals> channels;
+  int64_t customers = 0;
+  int64_t repeat_customers = 0;
+  std::array<Totals, std::size(kChannels)> channels{};  // In kChannels order.
 };
 
-constexpr payments::PaymentChannel kChannels[] = {
-    payments::PaymentChannel::kStaticQr, payments::PaymentChannel::kDynamicQr,
-    payments::PaymentChannel::kPaymentCode, payments::PaymentChannel::kOnline,
-    payments::PaymentChannel::kNfc};
-
-int64_t RepeatCustomers(const SalesBucket& bucket) {
-  int64_t repeat = 0;
-  for (const auto& [customer, count] : bucket.customers) repeat += count >= 2 ? 1 : 0;
-  return repeat;
+// Adds one of the store's bucket × channel rows; a channel the report does not list still
+// counts in the bucket's totals.
+void AddChannelRow(const Store::SalesChannelRow& row, SalesBucket* b) {
+  b->count += row.payment_count;
+  b->gross += row.gross_fen;
+  b->refunds += row.refunded_fen;
+  b->fees += row.fee_fen;
+  for (size_t i = 0; i < std::size(kChannels); i++) {
+    if (static_cast<uint8_t>(kChannels[i]) != row.channel) continue;
+    b->channels[i].count += row.payment_count;
+    b->channels[i].amount += row.gross_fen;
+  }
 }
 
 report::ReportTable SalesTable(const std::vector<SalesBucket>& buckets, bool weekly) {
@@ -235,12 +206,11 @@ report::ReportTable SalesTable(const std::vector<SalesBucket>& buckets, bool wee
                                            b.fees,
                                            b.gross - b.refunds - b.fees,
                                            b.count == 0 ? int64_t{0} : b.gross / b.count,
-                                           static_cast<int64_t>(b.customers.size()),
-                                           RepeatCustomers(b)};
-    for (payments::PaymentChannel channel : kChannels) {
-      auto it = b.channels.find(static_cast<uint8_t>(channel));
-      row.push_back(it == b.channels.end() ? int64_t{0} : it->second.count);
-      row.push_back(it == b.channels.end() ? int64_t{0} : it->second.amount);
+                                           b.customers,
+                                           b.repeat_customers};
+    for (const Totals& channel : b.channels) {
+      row.push_back(channel.count);
+      row.push_back(channel.amount);
     }
     table.rows.push_back(std::move(row));
   }
@@ -274,43 +244,39 @@ void Sales(WalletContext& context, const MerchantCaller& caller, const HttpReque
       [&context, merchant_id = caller.merchant_id, from = *from, to = *to,
        weekly = period == "week", format, durable, respond]() {
         WaitForProjection(context, durable, kReadWaitNs);
-        PaymentFilter filter;
-        filter.merchant_id = merchant_id;
-        filter.from_ns = DayStartNs(from);
-        filter.to_ns = DayStartNs(to + 1);
-        std::vector<PaymentRow> rows;
-        bool truncated = false;
-        if (!ReadPayments(*Services(context).store, filter, &rows, &truncated).ok()) {
+        // Weeks start on Monday (1970-01-01 was a Thursday: day 0 is 3 days after a Monday).
+        const int64_t shifted = from + 3;
+        const int64_t first_day = weekly ? from - (shifted % 7 + 7) % 7 : from;
+        const int64_t step_days = weekly ? 7 : 1;
+        Store::SalesQuery sales_query;
+        sales_query.merchant_id = merchant_id;
+        sales_query.state = kCompleted;
+        sales_query.from_ns = DayStartNs(from);
+        sales_query.to_ns = DayStartNs(to + 1);
+        sales_query.origin_ns = DayStartNs(first_day);
+        sales_query.bucket_ns = step_days * kNsPerDay;
+        Store::SalesReport report;
+        if (!Services(context).store->AggregateMerchantSales(sales_query, &report).ok()) {
           return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
         }
-        // Weeks start on Monday (1970-01-01 was a Thursday: day 0 is 3 days after a Monday).
-        auto bucket_start = [weekly](int64_t day) {
-          if (!weekly) return day;
-          const int64_t shifted = day + 3;
-          return day - (shifted >= 0 ? shifted % 7 : (shifted % 7 + 7) % 7);
-        };
         std::vector<SalesBucket> buckets;
-        for (int64_t day = bucket_start(from); day <= to; day += weekly ? 7 : 1) {
-          SalesBucket bucket;
-          bucket.start_day = day;
-          buckets.push_back(std::move(bucket));
+        for (int64_t day = first_day; day <= to; day += step_days) {
+          buckets.emplace_back().start_day = day;
         }
         SalesBucket total;
         total.start_day = from;
-        for (const PaymentRow& row : rows) {
-          const int64_t start = bucket_start(ChinaDay(row.created_ns));
-          const int64_t index = (start - buckets.front().start_day) / (weekly ? 7 : 1);
-          if (index < 0 || index >= static_cast<int64_t>(buckets.size())) continue;
-          for (SalesBucket* b : {&buckets[index], &total}) {
-            b->count++;
-            b->gross += row.amount_fen;
-            b->refunds += row.refunded_fen;
-            b->fees += row.fee_fen - row.fee_refunded_fen;
-            b->customers[row.customer_id]++;
-            b->channels[row.channel].count++;
-            b->channels[row.channel].amount += row.amount_fen;
-          }
+        for (const Store::SalesChannelRow& row : report.channels) {
+          QB_ASSERT(row.bucket >= 0 && row.bucket < static_cast<int64_t>(buckets.size()));
+          AddChannelRow(row, &buckets[row.bucket]);
+          AddChannelRow(row, &total);
         }
+        for (const Store::SalesCustomerRow& row : report.customers) {
+          QB_ASSERT(row.bucket >= 0 && row.bucket < static_cast<int64_t>(buckets.size()));
+          buckets[row.bucket].customers = row.unique_customers;
+          buckets[row.bucket].repeat_customers = row.repeat_customers;
+        }
+        total.customers = report.unique_customers;
+        total.repeat_customers = report.repeat_customers;
         if (format != "json") {
           report::ReportTable table = SalesTable(buckets, weekly);
           HttpResponse response;
@@ -331,12 +297,10 @@ void Sales(WalletContext& context, const MerchantCaller& caller, const HttpReque
         }
         auto bucket_json = [](const SalesBucket& b) {
           api::JsonObjectWriter channels;
-          for (payments::PaymentChannel channel : kChannels) {
-            auto it = b.channels.find(static_cast<uint8_t>(channel));
+          for (size_t i = 0; i < std::size(kChannels); i++) {
             api::JsonObjectWriter c;
-            c.Int("count", it == b.channels.end() ? 0 : it->second.count)
-                .Amount("amount", it == b.channels.end() ? 0 : it->second.amount);
-            channels.Object(payments::PaymentChannelName(channel), std::move(c));
+            c.Int("count", b.channels[i].count).Amount("amount", b.channels[i].amount);
+            channels.Object(payments::PaymentChannelName(kChannels[i]), std::move(c));
           }
           api::JsonObjectWriter json;
           json.String("period_start", DateText(b.start_day))
@@ -346,8 +310,8 @@ void Sales(WalletContext& context, const MerchantCaller& caller, const HttpReque
               .Amount("fees", b.fees)
               .Amount("net", b.gross - b.refunds - b.fees)
               .Amount("average_ticket", b.count == 0 ? 0 : b.gross / b.count)
-              .Int("unique_customers", static_cast<int64_t>(b.customers.size()))
-              .Int("repeat_customers", RepeatCustomers(b))
+              .Int("unique_customers", b.customers)
+              .Int("repeat_customers", b.repeat_customers)
               .Object("by_channel", std::move(channels));
           return json;
         };
@@ -360,7 +324,7 @@ void Sales(WalletContext& context, const MerchantCaller& caller, const HttpReque
             .Array("rows", std::move(list))
             .Object("totals", bucket_json(total))
             .String("currency", "CNY")
-            .Bool("truncated", truncated);
+            .Bool("truncated", false);
         respond(api::JsonResponse(200, body));
       },
       respond);

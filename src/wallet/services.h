@@ -47,7 +47,18 @@ struct WalletOptions {
   int64_t default_order_ttl_ns = int64_t{15} * 60 * 1'000'000'000;
   // Signed notifications to merchants' notify_url when an order is paid.
   webhook::DispatcherOptions webhooks;
-  size_t webhook_log_capacity = 10'000;  // Delivery attempts kept for the portal's log.
+  // How often the webhook outbox is swept for notices the dispatcher does not have (after a
+  // restart or a full queue), and how old an unsent notice may be before it is abandoned (the
+  // portal can still re-send it).
+  int64_t webhook_sweep_interval_ns = int64_t{30} * 1'000'000'000;
+  int64_t webhook_max_age_ns = int64_t{72} * 3'600 * 1'000'000'000;
+  // The daily T+1 settlement starts at this hour, China time (0-23); -1: only when staff run it
+  // (POST /api/v1/staff/settlements/run). The scheduler looks at the clock this often.
+  int settlement_hour = 2;
+  int64_t settlement_check_interval_ns = int64_t{60} * 1'000'000'000;
+  // How often refunds of invoiced payments are checked for a red-letter invoice still owed (the
+  // invoice platform was down when they were made).
+  int64_t credit_invoice_interval_ns = int64_t{60} * 1'000'000'000;
 };
 
 // Everything the handlers use. Not owned; all must outlive the router the routes are added to.

@@ -8,6 +8,8 @@
 // The reconciliation report totals the ledger by transfer kind and checks that the balances of
 // customers, merchants, fee income and bank clearing are exactly what the movements say, and
 // that the payment and settlement records agree with the ledger.
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <utility>
 
@@ -111,6 +113,36 @@ SettlementRow SettleOne(WalletContext& context, const Payee& payee, int64_t day)
   return row;
 }
 
+}  // namespace
+
+std::optional<SettlementRun> SettleDay(WalletContext& context, int64_t day, std::string_view by) {
+  std::vector<Payee> payees;
+  engine::Reply read = Services(context).engine->Execute(
+      engine::Query{[&payees, day](const engine::StateMachine& state) {
+        state.payments().ForEachMerchant([&](const payments::Merchant& m) {
+          if (payees.size() >= kMaxMerchantsPerRun) return;
+          // Those with takings to pay, and those whose payout a re-run must finish.
+          const uint64_t existing = state.payments().FindSettlementOf(m.id, day);
+          if (state.payments().UnsettledUpTo(m.id, day) <= 0 && existing == 0) return;
+          payees.push_back({m.id, m.profile.legal_name, m.profile.settlement_bank_code,
+                            m.profile.settlement_account_sealed});
+        });
+      }});
+  if (read.status != engine::ReplyStatus::kOk) return std::nullopt;
+  LogInfo("settlement run", {{"business_date", DateText(day)},
+                             {"merchants", std::to_string(payees.size())},
+                             {"by", std::string(by)}});
+  SettlementRun run;
+  for (const Payee& payee : payees) {
+    SettlementRow row = SettleOne(context, payee, day);
+    if (row.state == 0) continue;  // Nothing to settle (or not active).
+    run.settlements.push_back(row);
+  }
+  return run;
+}
+
+namespace {
+
 void RunSettlement(WalletContext& context, const Principal& staff, HttpRequest&& request,
                    Responder respond) {
   std::optional<api::JsonObject> body = ParseBody(request, respond);
@@ -128,27 +160,14 @@ void RunSettlement(WalletContext& context, const Principal& staff, HttpRequest&&
   RunOnWorker(
       context,
       [&context, day = *day, staff_id = staff.id, respond]() {
-        std::vector<Payee> payees;
-        engine::Reply read = Services(context).engine->Execute(
-            engine::Query{[&payees, day](const engine::StateMachine& state) {
-              state.payments().ForEachMerchant([&](const payments::Merchant& m) {
-                if (payees.size() >= kMaxMerchantsPerRun) return;
-                // Those with takings to pay, and those whose payout a re-run must finish.
-                const uint64_t existing = state.payments().FindSettlementOf(m.id, day);
-                if (state.payments().UnsettledUpTo(m.id, day) <= 0 && existing == 0) return;
-                payees.push_back({m.id, m.profile.legal_name, m.profile.settlement_bank_code,
-                                  m.profile.settlement_account_sealed});
-              });
-            }});
-        if (read.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(read));
-        LogInfo("settlement run", {{"business_date", DateText(day)},
-                                   {"merchants", std::to_string(payees.size())},
-                                   {"by_staff_id", std::to_string(staff_id)}});
+        std::optional<SettlementRun> run =
+            SettleDay(context, day, "staff " + std::to_string(staff_id));
+        if (!run) {
+          return respond(ErrorResponse(ErrorCode::kOverloaded, "the server is busy; retry shortly"));
+        }
         api::JsonArrayWriter list;
         int64_t total = 0;
-        for (const Payee& payee : payees) {
-          SettlementRow row = SettleOne(context, payee, day);
-          if (row.state == 0) continue;  // Nothing to settle (or not active).
+        for (const SettlementRow& row : run->settlements) {
           if (row.state == static_cast<uint8_t>(payments::SettlementState::kPaid)) {
             total += row.amount_fen;
           }
@@ -342,7 +361,47 @@ void Reconcile(WalletContext& context, Responder respond) {
   });
 }
 
+// The daily run's clock (see MakeSettlementScheduler). Only its PeriodicTask calls Tick.
+class SettlementScheduler {
+ public:
+  explicit SettlementScheduler(WalletContext& context) : context_(context) {}
+
+  void Tick() {
+    const WalletOptions& options = Services(context_).options;
+    if (options.settlement_hour < 0) return;
+    const int64_t now_ns = Services(context_).clock->NowNs();
+    const int64_t today = ChinaDay(now_ns);
+    if (now_ns - DayStartNs(today) < options.settlement_hour * kNsPerHour) return;
+    const bool retry_due = retry_ && now_ns - last_run_ns_ >= kRetryAfterNs;
+    if (settled_day_ == today && !retry_due) return;
+    std::optional<SettlementRun> run = SettleDay(context_, today - 1, "scheduler");
+    if (!run) return;  // The engine was busy: the next tick tries again.
+    settled_day_ = today;
+    last_run_ns_ = now_ns;
+    // A payout the bank did not answer stays processing; the run is repeated until it is not.
+    retry_ = std::any_of(run->settlements.begin(), run->settlements.end(),
+                         [](const SettlementRow& row) {
+                           return row.state == static_cast<uint8_t>(
+                                                   payments::SettlementState::kProcessing);
+                         });
+  }
+
+ private:
+  static constexpr int64_t kNsPerHour = int64_t{3'600} * kNsPerSecond;
+  static constexpr int64_t kRetryAfterNs = 10 * int64_t{60} * kNsPerSecond;
+
+  WalletContext& context_;
+  int64_t settled_day_ = -1;  // The China day whose run (for the day before) has been made.
+  int64_t last_run_ns_ = 0;
+  bool retry_ = false;
+};
+
 }  // namespace
+
+std::function<void()> MakeSettlementScheduler(WalletContext& context) {
+  auto scheduler = std::make_shared<SettlementScheduler>(context);
+  return [scheduler] { scheduler->Tick(); };
+}
 
 void AddSettlementRoutes(Router& router, WalletContext& context) {
   WalletContext* shared = &context;

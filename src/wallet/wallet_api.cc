@@ -13,6 +13,7 @@
 #include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/payment_internal.h"
+#include "wallet/periodic_task.h"
 #include "wallet/sessions.h"
 #include "wallet/wallet_internal.h"
 #include "wallet/worker_pool.h"
@@ -47,15 +48,15 @@ struct WalletContext {
   std::string dummy_password_hash;
   PaymentSecrets payment_secrets;
   merchant::RequestVerifier signed_requests;
-  webhook::InMemoryDeliveryLog webhook_log{services.options.webhook_log_capacity};
+  std::unique_ptr<webhook::DeliveryLog> webhook_log = MakeOutboxDeliveryLog(services.store);
   std::unique_ptr<webhook::WebhookDispatcher> webhooks;
+  std::unique_ptr<PeriodicTask> webhook_sweep;
+  std::unique_ptr<PeriodicTask> settlement;
+  std::unique_ptr<PeriodicTask> credit_invoices;
 };
 
 PaymentSecrets& Secrets(WalletContext& context) { return context.payment_secrets; }
 webhook::WebhookDispatcher& Webhooks(WalletContext& context) { return *context.webhooks; }
-const webhook::InMemoryDeliveryLog& WebhookLog(const WalletContext& context) {
-  return context.webhook_log;
-}
 
 const WalletServices& Services(const WalletContext& context) { return context.services; }
 api::IdempotencyCache& Idempotency(WalletContext& context) { return context.idempotency; }
@@ -410,8 +411,17 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   LoadPaymentSecrets(context);
   Status webhooks =
       webhook::WebhookDispatcher::Create(context.services.options.webhooks, context.services.clock,
-                                         &context.webhook_log, &context.webhooks);
+                                         context.webhook_log.get(), &context.webhooks);
   QB_ASSERT(webhooks.ok() && "invalid webhook dispatcher options");
+  // The first sweep (at once) queues what was owed when the server stopped.
+  context.webhook_sweep =
+      std::make_unique<PeriodicTask>(context.services.options.webhook_sweep_interval_ns,
+                                     [&context] { SweepWebhookOutbox(context); });
+  context.settlement = std::make_unique<PeriodicTask>(
+      context.services.options.settlement_check_interval_ns, MakeSettlementScheduler(context));
+  context.credit_invoices =
+      std::make_unique<PeriodicTask>(context.services.options.credit_invoice_interval_ns,
+                                     [&context] { IssueOwedCreditInvoices(context); });
 
   AddAuthRoutes(router, context);
   AddMoneyRoutes(router, context);
@@ -423,6 +433,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddReportRoutes(router, context);
   AddSettlementRoutes(router, context);
   AddNfcRoutes(router, context);
+  AddWebhookRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());
@@ -432,6 +443,9 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
 }
 
 WalletApi::~WalletApi() {
+  impl_->context->settlement->Stop();
+  impl_->context->webhook_sweep->Stop();
+  impl_->context->credit_invoices->Stop();
   // Queued jobs still run (each holds a client's Responder); then the threads stop.
   impl_->context->workers.Stop();
   impl_->context->webhooks->Stop();

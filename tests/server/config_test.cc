@@ -159,6 +159,7 @@ TEST_F(ConfigTest, WalletSmsAndBankSettings) {
   EXPECT_EQ(config_.key_file, "");
   EXPECT_EQ(config_.customer_idle_minutes, 30u);
   EXPECT_EQ(config_.staff_idle_minutes, 15u);
+  EXPECT_EQ(config_.settlement_hour, 2);
 
   std::string path = WriteFile(R"(
 [wallet]
@@ -177,6 +178,8 @@ timeout_ms = 3000
 latency_ms = 5
 failure_rate_ppm = 1000
 seed = 7
+[settlement]
+hour = -1
 )");
   ASSERT_EQ(Load(path), "");
   EXPECT_EQ(config_.deployment, "production");
@@ -190,10 +193,12 @@ seed = 7
   EXPECT_EQ(config_.bank_latency_ms, 5u);
   EXPECT_EQ(config_.bank_failure_rate_ppm, 1000u);
   EXPECT_EQ(config_.bank_seed, 7u);
+  EXPECT_EQ(config_.settlement_hour, -1);
 
   env_["QIANBAO_KEY_FILE"] = "/run/keys";
   ASSERT_EQ(Load(path), "");
   EXPECT_EQ(config_.key_file, "/run/keys");
+  EXPECT_NE(Load(WriteFile("[settlement]\nhour = 24\n")), "");
 }
 
 TEST_F(ConfigTest, ProductionRefusesDevelopmentStandIns) {

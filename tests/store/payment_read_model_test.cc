@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "store_test_util.h"
@@ -397,6 +398,93 @@ TEST_F(PaymentReadModelTest, ResetEmptiesMerchantsOrdersPaymentsAndRefunds) {
   // Projecting again after a reset rebuilds the same lists.
   ApplyPayments(9, 4);
   EXPECT_EQ(AllPayments({}, 4), Expected({}, 9));
+}
+
+InvoiceRow MakeInvoice(const PaymentRow& payment, const std::string& number, int64_t issued_ns) {
+  InvoiceRow r;
+  r.number = number;
+  r.payment_id = payment.id;
+  r.merchant_id = payment.merchant_id;
+  r.customer_id = payment.customer_id;
+  r.buyer_title = "张三";
+  r.seller_name = "商户";
+  r.seller_tax_id = "91350100M000100Y43";
+  r.item_name = "*餐饮服务*餐费";
+  r.amount_fen = payment.amount_fen;
+  r.tax_rate_bp = 600;
+  r.issued_ns = issued_ns;
+  return r;
+}
+
+CreditInvoiceRow MakeCreditInvoice(const RefundRow& refund, const std::string& number,
+                                   const std::string& original_number) {
+  return CreditInvoiceRow{number,
+                          refund.id,
+                          refund.payment_id,
+                          original_number,
+                          refund.merchant_id,
+                          refund.customer_id,
+                          refund.amount_fen,
+                          1,
+                          600,
+                          refund.created_ns,
+                          true};
+}
+
+// Red-letter invoices: listed per payment oldest first, found by number, inserted once, and
+// gone after a reset; the refunds still owing one are those of invoiced payments beyond what
+// the blue invoice already left out (payment - blue), that have none yet.
+TEST_F(PaymentReadModelTest, CreditInvoicesAndTheRefundsStillOwingOne) {
+  const PaymentRow a = MakePayment(1);
+  const PaymentRow b = MakePayment(2);
+  const RefundRow before = MakeRefund(70, a, 4000);  // Before a's invoice: owes nothing.
+  const RefundRow r1 = MakeRefund(71, a, 5000);
+  const RefundRow r2 = MakeRefund(72, a, 5100);
+  const RefundRow r3 = MakeRefund(73, b, 5200);  // b has no invoice: owes nothing.
+  Projection p;
+  p.payments = {a, b};
+  p.refunds = {before, r1, r2, r3};
+  InvoiceRow blue = MakeInvoice(a, "26310000000000000001", 5000);
+  blue.amount_fen = a.amount_fen - before.amount_fen;  // The refund before it is left out.
+  p.invoices = {blue};
+  Apply(p);
+  std::vector<RefundRow> owed;
+  ASSERT_TRUE(store_->ListRefundsOwingCreditInvoice(10, &owed).ok());
+  EXPECT_EQ(owed, (std::vector<RefundRow>{r1, r2}));
+  ASSERT_TRUE(store_->ListRefundsOwingCreditInvoice(1, &owed).ok());
+  EXPECT_EQ(owed, (std::vector<RefundRow>{r1}));
+
+  const CreditInvoiceRow red2 =
+      MakeCreditInvoice(r2, "26310000000000000003", "26310000000000000001");
+  const CreditInvoiceRow red1 =
+      MakeCreditInvoice(r1, "26310000000000000002", "26310000000000000001");
+  Projection second;
+  second.credit_invoices = {red2, red1};
+  Apply(second);
+  CreditInvoiceRow replayed = red1;
+  replayed.amount_fen = 99;  // A replay never rewrites one.
+  Projection third;
+  third.credit_invoices = {replayed};
+  Apply(third);
+
+  std::vector<CreditInvoiceRow> reds;
+  ASSERT_TRUE(store_->ListCreditInvoices(a.id, &reds).ok());
+  EXPECT_EQ(reds, (std::vector<CreditInvoiceRow>{red1, red2}));
+  ASSERT_TRUE(store_->ListCreditInvoices(b.id, &reds).ok());
+  EXPECT_TRUE(reds.empty());
+  std::optional<CreditInvoiceRow> found;
+  ASSERT_TRUE(store_->ReadCreditInvoice("26310000000000000003", &found).ok());
+  EXPECT_EQ(found, red2);
+  ASSERT_TRUE(store_->ReadCreditInvoice("26310000000000000001", &found).ok());
+  EXPECT_FALSE(found.has_value());  // The blue one is not a red one.
+  ASSERT_TRUE(store_->ListRefundsOwingCreditInvoice(10, &owed).ok());
+  EXPECT_TRUE(owed.empty());
+
+  ASSERT_TRUE(store_->ResetReadModels().ok());
+  ASSERT_TRUE(store_->ListCreditInvoices(a.id, &reds).ok());
+  EXPECT_TRUE(reds.empty());
+  ASSERT_TRUE(store_->ReadCreditInvoice("26310000000000000003", &found).ok());
+  EXPECT_FALSE(found.has_value());
 }
 
 // A customer's wallet (account 1) pays merchant 5 (settlement account 905), gets part of it

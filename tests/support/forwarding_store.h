@@ -92,9 +92,50 @@ class ForwardingStore : public Store {
   Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override {
     return inner_->ReadInvoice(number, invoice);
   }
+  Status ListCreditInvoices(uint64_t payment_id, std::vector<CreditInvoiceRow>* invoices) override {
+    return inner_->ListCreditInvoices(payment_id, invoices);
+  }
+  Status ReadCreditInvoice(std::string_view number,
+                           std::optional<CreditInvoiceRow>* invoice) override {
+    return inner_->ReadCreditInvoice(number, invoice);
+  }
+  Status ListRefundsOwingCreditInvoice(size_t limit, std::vector<RefundRow>* refunds) override {
+    return inner_->ListRefundsOwingCreditInvoice(limit, refunds);
+  }
   Status ListSettlements(uint64_t merchant_id, size_t limit,
                          std::vector<SettlementRow>* settlements) override {
     return inner_->ListSettlements(merchant_id, limit, settlements);
+  }
+  Status AggregateMerchantSales(const SalesQuery& query, SalesReport* report) override {
+    return inner_->AggregateMerchantSales(query, report);
+  }
+  Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) override {
+    return inner_->AggregateCustomerSpending(query, report);
+  }
+  Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
+                               std::vector<WebhookDeliveryRow>* deliveries) override {
+    return inner_->ListWebhookDeliveries(merchant_id, limit, deliveries);
+  }
+  Status ReadWebhookDelivery(std::string_view event_id,
+                             std::optional<WebhookDeliveryRow>* delivery) override {
+    return inner_->ReadWebhookDelivery(event_id, delivery);
+  }
+  Status ListPendingWebhookDeliveries(size_t limit,
+                                      std::vector<WebhookDeliveryRow>* deliveries) override {
+    return inner_->ListPendingWebhookDeliveries(limit, deliveries);
+  }
+  Status FixWebhookBody(std::string_view event_id, std::string* body) override {
+    return inner_->FixWebhookBody(event_id, body);
+  }
+  Status RecordWebhookAttempt(const WebhookAttemptRow& attempt) override {
+    return inner_->RecordWebhookAttempt(attempt);
+  }
+  Status AbandonWebhookDelivery(std::string_view event_id, std::string_view reason) override {
+    return inner_->AbandonWebhookDelivery(event_id, reason);
+  }
+  Status ListWebhookAttempts(std::string_view event_id,
+                             std::vector<WebhookAttemptRow>* attempts) override {
+    return inner_->ListWebhookAttempts(event_id, attempts);
   }
 
  private:

@@ -124,7 +124,7 @@ class WalletApiTest : public ::testing::Test {
       Status opened = invoice::LocalInvoiceProvider::Open(invoice_options, &invoices_);
       ASSERT_TRUE(opened.ok()) << opened.ToString();
     }
-    services.invoices = invoices_.get();
+    services.invoices = invoices_override_ != nullptr ? invoices_override_ : invoices_.get();
     services.nfc_issuer_key = &nfc_issuer_key_;
     options.sms_outbox = console_outbox ? outbox_.get() : nullptr;
     services.options = options;
@@ -332,6 +332,7 @@ class WalletApiTest : public ::testing::Test {
   bank::SimulatedBank bank_{bank::SimulatedBankOptions{}};
   // When set before StartServer, the API talks to this bank instead of bank_.
   bank::BankGateway* bank_override_ = nullptr;
+  invoice::InvoiceProvider* invoices_override_ = nullptr;  // Wraps or replaces invoices_.
 
   std::unique_ptr<Store> store_;
   std::unique_ptr<engine::Engine> engine_;

@@ -235,7 +235,11 @@ TEST_F(PaymentApiTest, StaticQrPaymentAndRefundsInParts) {
   ASSERT_EQ(paid.status, 201) << Describe(paid);
   EXPECT_EQ(paid.String("status"), "completed");
   EXPECT_EQ(paid.String("channel"), "static_qr");
-  EXPECT_EQ(paid.json.at("fee").as_int64(), 300);
+  // The customer does not see the merchant's fee; the merchant does.
+  EXPECT_FALSE(paid.json.as_object().contains("fee"));
+  ApiResponse merchant_view = Get("/api/v1/merchant/payments/" + paid.String("id"), shop.token);
+  ASSERT_EQ(merchant_view.status, 200) << Describe(merchant_view);
+  EXPECT_EQ(merchant_view.json.at("fee").as_int64(), 300);
   EXPECT_EQ(Balance(alice.customer), 200 * kYuan);
   EXPECT_EQ(MerchantBalance(shop.id), 300 * kYuan - 300);
   // The same key again: the same payment, nothing moves twice.
@@ -611,6 +615,133 @@ TEST_F(PaymentApiTest, APaidOrderNotifiesTheMerchantWithASignedWebhook) {
   EXPECT_EQ(receiver.RequestCount(), 2u);
 }
 
+// The outbox keeps what a stopped server owed: after a restart the retry goes out, numbered on
+// from the attempts made before, and the log shows them all.
+TEST_F(PaymentApiTest, WebhookRetriesSurviveARestart) {
+  StopServer();
+  WalletOptions options;
+  options.webhooks.allow_private_networks = true;  // The receiver is on loopback.
+  options.webhooks.retry.base_delay_ns = 60 * kSecond;
+  options.webhooks.retry.jitter_percent = 0;
+  options.webhook_sweep_interval_ns = 20'000'000;  // 20 ms
+  StartServer(options);
+  admin_ = StaffToken("admin2", Roles({identity::StaffRole::kAdmin}));
+  std::atomic<bool> up{false};
+  webhook::testing::TestReceiver receiver([&](const webhook::testing::ReceivedRequest&) {
+    return webhook::testing::Reply{up ? 200 : 503, ""};
+  });
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ApiResponse order = Post("/api/v1/merchant/orders",
+                           R"({"merchant_order_no":"R-1","amount":1200,"currency":"CNY",)"
+                           R"("notify_url":")" +
+                               receiver.Url() + R"("})",
+                           shop.token);
+  ASSERT_EQ(order.status, 201) << Describe(order);
+  ApiResponse paid = Pay(alice.customer, PayBody(order.String("qr_text")), "r1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  const std::string event_id = "evt_" + paid.String("id");
+  auto delivery = [&]() -> boost::json::object {
+    ApiResponse log = Get("/api/v1/merchant/webhooks", shop.token);
+    if (log.status != 200 || log.json.at("deliveries").as_array().empty()) return {};
+    return log.json.at("deliveries").at(0).as_object();
+  };
+  for (int i = 0; i < 500 && (delivery().empty() || delivery().at("attempts").as_int64() < 1);
+       i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(receiver.RequestCount(), 1u);
+  EXPECT_EQ(delivery().at("state").as_string(), "pending");
+  EXPECT_FALSE(delivery().at("next_attempt_at").is_null());
+
+  // Down before the retry is due; up again with the merchant's server fixed.
+  StopServer();
+  up = true;
+  StartServer(options);
+  AdvanceClock(61 * kSecond);
+  for (int i = 0; i < 500 && receiver.RequestCount() < 2; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(receiver.RequestCount(), 2u);
+  EXPECT_EQ(receiver.Requests()[1].headers.at("qb-webhook-id"), event_id);
+  EXPECT_EQ(receiver.Requests()[1].body, receiver.Requests()[0].body);  // the same notice
+  for (int i = 0; i < 500 && delivery().at("state").as_string() != "delivered"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  boost::json::object d = delivery();
+  EXPECT_EQ(d.at("state").as_string(), "delivered");
+  EXPECT_EQ(d.at("attempts").as_int64(), 2);
+  const boost::json::array& log = d.at("log").as_array();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].at("attempt").as_int64(), 1);
+  EXPECT_EQ(log[0].at("http_status").as_int64(), 503);
+  EXPECT_EQ(log[0].at("outcome").as_string(), "retry_scheduled");
+  EXPECT_EQ(log[1].at("attempt").as_int64(), 2);
+  EXPECT_EQ(log[1].at("outcome").as_string(), "delivered");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several sweeps
+  EXPECT_EQ(receiver.RequestCount(), 2u);
+}
+
+// A notice owed for longer than the server may keep it is not sent unasked after a long outage;
+// the portal still re-sends it, as one attempt from the outbox.
+TEST_F(PaymentApiTest, AWebhookOwedTooLongIsAbandonedYetCanBeResent) {
+  StopServer();
+  WalletOptions options;
+  options.webhooks.allow_private_networks = true;
+  options.webhooks.retry.base_delay_ns = 600 * kSecond;
+  options.webhook_sweep_interval_ns = 20'000'000;
+  options.webhook_max_age_ns = 3'600 * kSecond;
+  StartServer(options);
+  admin_ = StaffToken("admin2", Roles({identity::StaffRole::kAdmin}));
+  std::atomic<bool> up{false};
+  webhook::testing::TestReceiver receiver([&](const webhook::testing::ReceivedRequest&) {
+    return webhook::testing::Reply{up ? 200 : 500, ""};
+  });
+  Merchant shop = ActiveMerchant("shop");
+  Funded alice = Customer(1, 500 * kYuan);
+  ApiResponse order = Post("/api/v1/merchant/orders",
+                           R"({"merchant_order_no":"A-1","amount":800,"currency":"CNY",)"
+                           R"("notify_url":")" +
+                               receiver.Url() + R"("})",
+                           shop.token);
+  ASSERT_EQ(order.status, 201) << Describe(order);
+  ApiResponse paid = Pay(alice.customer, PayBody(order.String("qr_text")), "a1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  for (int i = 0; i < 500 && receiver.RequestCount() == 0; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(receiver.RequestCount(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the attempt is recorded
+
+  StopServer();
+  AdvanceClock(2 * 3'600 * kSecond);
+  up = true;
+  StartServer(options);
+  shop.token = MerchantLogIn("shop");  // The portal session idled out meanwhile.
+  auto state = [&] {
+    ApiResponse log = Get("/api/v1/merchant/webhooks", shop.token);
+    return log.status == 200 ? std::string(log.json.at("deliveries").at(0).at("state").as_string())
+                             : std::string();
+  };
+  for (int i = 0; i < 500 && state() != "failed"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(state(), "failed");
+  EXPECT_EQ(receiver.RequestCount(), 1u);
+
+  const std::string target = "/api/v1/merchant/webhooks/evt_" + paid.String("id") + "/resend";
+  ASSERT_EQ(Post(target, "{}", shop.token).status, 202);
+  for (int i = 0; i < 500 && state() != "delivered"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(state(), "delivered");
+  ASSERT_EQ(receiver.RequestCount(), 2u);
+  const boost::json::array log =
+      Get("/api/v1/merchant/webhooks", shop.token).json.at("deliveries").at(0).at("log").as_array();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[1].at("attempt").as_int64(), 2);
+}
+
 TEST_F(PaymentApiTest, InvoicesForAPaymentDownloadableByBothSides) {
   Merchant shop = ActiveMerchant("shop");
   Funded alice = Customer(1, 500 * kYuan);
@@ -775,6 +906,44 @@ TEST_F(PaymentApiTest, DailySettlementPaysTheMerchantOnceAndReconciles) {
   const std::string support = StaffToken("support", Roles({identity::StaffRole::kSupport}));
   EXPECT_EQ(Get("/api/v1/staff/reconciliation", support).status, 403);
   EXPECT_EQ(Post("/api/v1/staff/settlements/run", "{}", support).status, 403);
+}
+
+// Nobody has to press a button: once 02:00 China time strikes, the day before is settled.
+TEST_F(PaymentApiTest, TheDailySettlementRunsByItselfAfterTwoInTheMorning) {
+  StopServer();
+  WalletOptions options;
+  options.settlement_check_interval_ns = 10'000'000;  // 10 ms
+  StartServer(options);
+  admin_ = StaffToken("admin2", Roles({identity::StaffRole::kAdmin}));
+  Merchant shop = ActiveMerchant("shop");  // 0.6 %
+  Funded alice = Customer(1, 500 * kYuan);
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(shop), 50 * kYuan), "p1").status, 201);
+
+  // To 01:00 tomorrow, China time (UTC+8): not yet.
+  constexpr int64_t kHour = 3'600 * kSecond;
+  const int64_t day = (clock_.NowNs() + 8 * kHour) / (24 * kHour);
+  const int64_t tomorrow_ns = (day + 1) * 24 * kHour - 8 * kHour;
+  AdvanceClock(tomorrow_ns + kHour - clock_.NowNs());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several ticks
+  admin_ = StaffToken("admin3", Roles({identity::StaffRole::kAdmin}));
+  ApiResponse none = Get("/api/v1/staff/settlements", admin_);
+  ASSERT_EQ(none.status, 200) << Describe(none);
+  EXPECT_EQ(none.json.at("settlements").as_array().size(), 0u);
+  EXPECT_EQ(bank_.AccountBalanceFen("6222020200112233"), 0);
+
+  // 02:00: the run pays yesterday's takings, once.
+  AdvanceClock(kHour);
+  for (int i = 0; i < 500 && bank_.AccountBalanceFen("6222020200112233") == 0; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(bank_.AccountBalanceFen("6222020200112233"), 50 * kYuan - 30);
+  EXPECT_EQ(MerchantBalance(shop.id), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several ticks
+  admin_ = StaffToken("admin4", Roles({identity::StaffRole::kAdmin}));  // admin3 idled out
+  ApiResponse list = Get("/api/v1/staff/settlements", admin_);
+  ASSERT_EQ(list.json.at("settlements").as_array().size(), 1u);
+  EXPECT_EQ(list.json.at("settlements").at(0).at("status").as_string(), "paid");
+  EXPECT_EQ(bank_.AccountBalanceFen("6222020200112233"), 50 * kYuan - 30);
 }
 
 TEST_F(PaymentApiTest, NfcTapsAreVerifiedAndNeverReplayed) {

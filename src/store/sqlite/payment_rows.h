@@ -28,6 +28,9 @@ inline constexpr char kPaymentColumns[] =
 inline constexpr char kRefundColumns[] =
     "id, payment_id, merchant_id, customer_id, amount_fen, fee_fen, created_ns";
 
+inline constexpr char kCreditInvoiceColumns[] =
+    "number, refund_id, payment_id, original_number, merchant_id, customer_id, amount_fen, "
+    "tax_fen, tax_rate_bp, issued_ns, issued_locally";
 inline constexpr char kInvoiceColumns[] =
     "number, payment_id, merchant_id, customer_id, buyer_title, buyer_tax_id, seller_name, "
     "seller_tax_id, item_name, amount_fen, tax_fen, tax_rate_bp, issued_ns, issued_locally";
@@ -184,6 +187,37 @@ inline InvoiceRow ReadInvoiceRow(const Statement& s) {
   r.tax_rate_bp = static_cast<uint32_t>(s.ColumnInt64(11));
   r.issued_ns = s.ColumnInt64(12);
   r.issued_locally = s.ColumnInt64(13) != 0;
+  return r;
+}
+
+// Binds a red-letter invoice as parameters ?1..?11 in kCreditInvoiceColumns order.
+inline void BindCreditInvoice(Statement* s, const CreditInvoiceRow& r) {
+  s->BindText(1, r.number);
+  s->BindU64(2, r.refund_id);
+  s->BindU64(3, r.payment_id);
+  s->BindText(4, r.original_number);
+  s->BindU64(5, r.merchant_id);
+  s->BindU64(6, r.customer_id);
+  s->BindInt64(7, r.amount_fen);
+  s->BindInt64(8, r.tax_fen);
+  s->BindInt64(9, r.tax_rate_bp);
+  s->BindInt64(10, r.issued_ns);
+  s->BindInt64(11, r.issued_locally ? 1 : 0);
+}
+
+inline CreditInvoiceRow ReadCreditInvoiceRow(const Statement& s) {
+  CreditInvoiceRow r;
+  r.number = std::string(s.ColumnText(0));
+  r.refund_id = s.ColumnU64(1);
+  r.payment_id = s.ColumnU64(2);
+  r.original_number = std::string(s.ColumnText(3));
+  r.merchant_id = s.ColumnU64(4);
+  r.customer_id = s.ColumnU64(5);
+  r.amount_fen = s.ColumnInt64(6);
+  r.tax_fen = s.ColumnInt64(7);
+  r.tax_rate_bp = static_cast<uint32_t>(s.ColumnInt64(8));
+  r.issued_ns = s.ColumnInt64(9);
+  r.issued_locally = s.ColumnInt64(10) != 0;
   return r;
 }
 

@@ -1,6 +1,7 @@
 // The SQLite store's payment read models: merchants, orders, payments, refunds, invoices and
 // settlements (see sqlite_store_internal.h).
 #include <algorithm>
+#include <string>
 
 #include "store/sqlite/payment_rows.h"
 #include "store/sqlite/sqlite_store_internal.h"
@@ -62,6 +63,24 @@ Status SqliteStore::PreparePaymentStatements() {
                                     "?13, ?14)");
   }
   if (s.ok()) {
+    s = insert_credit_invoice_.Prepare(
+        read_db_.handle(), std::string("INSERT OR IGNORE INTO credit_invoices (") +
+                               sqlite::kCreditInvoiceColumns +
+                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  }
+  if (s.ok()) {
+    // The paying payment's row is written first (ApplyPaymentRows), so its time is there. A
+    // payment awaiting the customer's confirmation owes no notice until it completes
+    // (state 1, payments::PaymentState::kCompleted); it is projected again then.
+    s = insert_webhook_delivery_.Prepare(
+        read_db_.handle(),
+        "INSERT OR IGNORE INTO webhook_deliveries (event_id, merchant_id, order_id, payment_id, "
+        "url, body, state, attempts, last_http_status, last_error, next_attempt_ns, created_ns) "
+        "SELECT ?3, o.merchant_id, o.id, p.id, o.notify_url, '', 0, 0, 0, '', 0, "
+        "p.created_ns FROM orders o JOIN payments p ON p.id = ?2 AND p.state = 1 WHERE o.id = ?1 "
+        "AND o.notify_url <> ''");
+  }
+  if (s.ok()) {
     s = upsert_settlement_.Prepare(
         read_db_.handle(),
         "INSERT INTO settlements (id, merchant_id, business_day, amount_fen, created_ns, state) "
@@ -98,6 +117,15 @@ Status SqliteStore::ApplyPaymentRows(const Projection& p) {
     sqlite::BindPayment(&upsert_payment_, *payment);
     if (Status s = upsert_payment_.Run(); !s.ok()) return s;
   }
+  // The notices the paid orders owe, in the same transaction (see WebhookDeliveryRow).
+  for (const Projection::OrderState& o : p.order_states) {
+    if (o.payment_id == 0) continue;
+    insert_webhook_delivery_.BindU64(1, o.id);
+    insert_webhook_delivery_.BindU64(2, o.payment_id);
+    // Ids are unsigned 64-bit: SQL would print the stored (signed) integer.
+    insert_webhook_delivery_.BindText(3, "evt_" + std::to_string(o.payment_id));
+    if (Status s = insert_webhook_delivery_.Run(); !s.ok()) return s;
+  }
   for (const RefundRow& r : p.refunds) {
     sqlite::BindRefund(&insert_refund_, r);
     if (Status s = insert_refund_.Run(); !s.ok()) return s;
@@ -105,6 +133,10 @@ Status SqliteStore::ApplyPaymentRows(const Projection& p) {
   for (const InvoiceRow& r : p.invoices) {
     sqlite::BindInvoice(&insert_invoice_, r);
     if (Status s = insert_invoice_.Run(); !s.ok()) return s;
+  }
+  for (const CreditInvoiceRow& r : p.credit_invoices) {
+    sqlite::BindCreditInvoice(&insert_credit_invoice_, r);
+    if (Status s = insert_credit_invoice_.Run(); !s.ok()) return s;
   }
   for (const SettlementRow& r : p.settlements) {
     upsert_settlement_.BindU64(1, r.id);
@@ -284,6 +316,58 @@ Status SqliteStore::ReadInvoice(std::string_view number, std::optional<InvoiceRo
   if (!s.ok()) return s;
   select.BindText(1, number);
   if (select.Step(&s)) *invoice = sqlite::ReadInvoiceRow(select);
+  return s;
+}
+
+Status SqliteStore::ListCreditInvoices(uint64_t payment_id,
+                                       std::vector<CreditInvoiceRow>* invoices) {
+  invoices->clear();
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s = select.Prepare(read_db_.handle(),
+                            std::string("SELECT ") + sqlite::kCreditInvoiceColumns +
+                                " FROM credit_invoices WHERE payment_id = ?1 ORDER BY issued_ns, "
+                                "number");
+  if (!s.ok()) return s;
+  select.BindU64(1, payment_id);
+  while (select.Step(&s)) invoices->push_back(sqlite::ReadCreditInvoiceRow(select));
+  return s;
+}
+
+Status SqliteStore::ReadCreditInvoice(std::string_view number,
+                                      std::optional<CreditInvoiceRow>* invoice) {
+  invoice->reset();
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  Status s =
+      select.Prepare(read_db_.handle(), std::string("SELECT ") + sqlite::kCreditInvoiceColumns +
+                                            " FROM credit_invoices WHERE number = ?1");
+  if (!s.ok()) return s;
+  select.BindText(1, number);
+  if (select.Step(&s)) *invoice = sqlite::ReadCreditInvoiceRow(select);
+  return s;
+}
+
+Status SqliteStore::ListRefundsOwingCreditInvoice(size_t limit, std::vector<RefundRow>* refunds) {
+  refunds->clear();
+  std::lock_guard lock(read_mutex_);
+  sqlite::Statement select;
+  // The blue invoice states the payment less the refunds made before it was asked for, so
+  // those owe nothing: a refund owes a red invoice when the refunds before it (in the order
+  // they were made) already add up to payment - blue. Comparing amounts, not times, stays exact
+  // when a refund lands while the blue invoice is being issued.
+  Status s = select.Prepare(
+      read_db_.handle(),
+      "SELECT r.id, r.payment_id, r.merchant_id, r.customer_id, r.amount_fen, r.fee_fen, "
+      "r.created_ns FROM (SELECT *, COALESCE(SUM(amount_fen) OVER (PARTITION BY payment_id "
+      "ORDER BY created_ns, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS "
+      "before_fen FROM refunds WHERE payment_id IN (SELECT payment_id FROM invoices)) r "
+      "JOIN invoices i ON i.payment_id = r.payment_id JOIN payments p ON p.id = r.payment_id "
+      "WHERE r.before_fen >= p.amount_fen - i.amount_fen AND NOT EXISTS (SELECT 1 FROM "
+      "credit_invoices c WHERE c.refund_id = r.id) ORDER BY r.created_ns, r.id LIMIT ?1");
+  if (!s.ok()) return s;
+  select.BindInt64(1, static_cast<int64_t>(limit));
+  while (select.Step(&s)) refunds->push_back(sqlite::ReadRefundRow(select));
   return s;
 }
 

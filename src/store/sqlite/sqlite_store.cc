@@ -360,7 +360,8 @@ Status SqliteStore::ResetReadModels() {
        {"DELETE FROM accounts", "DELETE FROM transfers", "DELETE FROM customers",
         "DELETE FROM cards", "DELETE FROM transfer_memos", "DELETE FROM merchants",
         "DELETE FROM orders", "DELETE FROM payments", "DELETE FROM refunds", "DELETE FROM invoices",
-        "DELETE FROM settlements", "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
+        "DELETE FROM credit_invoices", "DELETE FROM settlements",
+        "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
     if (Status s = read_db_.Exec(sql); !s.ok()) return s;
   }
   return txn.Commit();

@@ -1,6 +1,7 @@
 // The SQLite store's class, shared by the files that implement it: sqlite_store.cc (opening,
-// journal, checkpoints, projection, accounts, history, customers) and sqlite_payment_store.cc
-// (merchants, orders, payments, refunds, invoices, settlements). Private to the SQLite store.
+// journal, checkpoints, projection, accounts, history, customers), sqlite_payment_store.cc
+// (merchants, orders, payments, refunds, invoices, settlements) and sqlite_report_store.cc
+// (report aggregates). Private to the SQLite store.
 #pragma once
 
 #include <mutex>
@@ -69,10 +70,37 @@ class SqliteStore final : public Store {
   Status ListRefunds(uint64_t payment_id, std::vector<RefundRow>* refunds) override;
   Status ReadInvoiceOfPayment(uint64_t payment_id, std::optional<InvoiceRow>* invoice) override;
   Status ReadInvoice(std::string_view number, std::optional<InvoiceRow>* invoice) override;
+  Status ListCreditInvoices(uint64_t payment_id, std::vector<CreditInvoiceRow>* invoices) override;
+  Status ReadCreditInvoice(std::string_view number,
+                           std::optional<CreditInvoiceRow>* invoice) override;
+  Status ListRefundsOwingCreditInvoice(size_t limit, std::vector<RefundRow>* refunds) override;
   Status ListSettlements(uint64_t merchant_id, size_t limit,
                          std::vector<SettlementRow>* settlements) override;
+  // Report aggregates: sqlite_report_store.cc.
+  Status AggregateMerchantSales(const SalesQuery& query, SalesReport* report) override;
+  Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) override;
+  // The webhook outbox: sqlite_webhook_store.cc.
+  Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
+                               std::vector<WebhookDeliveryRow>* deliveries) override;
+  Status ReadWebhookDelivery(std::string_view event_id,
+                             std::optional<WebhookDeliveryRow>* delivery) override;
+  Status ListPendingWebhookDeliveries(size_t limit,
+                                      std::vector<WebhookDeliveryRow>* deliveries) override;
+  Status FixWebhookBody(std::string_view event_id, std::string* body) override;
+  Status RecordWebhookAttempt(const WebhookAttemptRow& attempt) override;
+  Status AbandonWebhookDelivery(std::string_view event_id, std::string_view reason) override;
+  Status ListWebhookAttempts(std::string_view event_id,
+                             std::vector<WebhookAttemptRow>* attempts) override;
 
  private:
+  // Reports read readmodel.db on a connection of their own, opened on first use and used
+  // under report_mutex_: in WAL mode a report's snapshot neither blocks nor waits for the
+  // projector and the other read-model queries, however long it takes.
+  Status OpenReportConnection();
+  std::mutex report_mutex_;
+  sqlite::Database report_db_;
+  bool report_db_open_ = false;
+
   Status PreparePaymentStatements();
   // Writes the merchant, order, payment and refund rows; the caller holds the transaction.
   Status ApplyPaymentRows(const Projection& p);
@@ -95,7 +123,9 @@ class SqliteStore final : public Store {
   sqlite::Statement upsert_payment_;
   sqlite::Statement insert_refund_;
   sqlite::Statement insert_invoice_;
+  sqlite::Statement insert_credit_invoice_;
   sqlite::Statement upsert_settlement_;
+  sqlite::Statement insert_webhook_delivery_;
 };
 
 }  // namespace qb::sqlite

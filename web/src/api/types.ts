@@ -421,6 +421,19 @@ export interface Invoice {
   currency: string;
   issued_at: string;
   issued_locally: boolean;
+  // Red-letter invoices (红字发票), one per refund after the invoice; only in GET answers.
+  credit_invoices?: CreditInvoice[];
+}
+
+export interface CreditInvoice {
+  number: string;
+  original_number: string;
+  refund_id: string;
+  amount: number;
+  tax: number;
+  currency: string;
+  issued_at: string;
+  issued_locally: boolean;
 }
 
 export interface InvoiceRequest {

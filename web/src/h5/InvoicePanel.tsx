@@ -120,11 +120,12 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
   const [error, setError] = useState<unknown>(null);
   const [downloading, setDownloading] = useState(false);
 
-  const download = async () => {
+  // The blue invoice's PDF, or a red-letter invoice's by its number.
+  const download = async (number: string = invoice.number) => {
     setError(null);
     setDownloading(true);
     try {
-      saveBlob(await getMyInvoicePdf(customerApi, invoice.number), invoiceFileName(invoice.number));
+      saveBlob(await getMyInvoicePdf(customerApi, number), invoiceFileName(number));
     } catch (cause) {
       setError(cause);
     } finally {
@@ -163,6 +164,27 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
         <p className="h5-page h5-invoice-note" data-testid="invoice-local-note">
           {t('invoice.issuedLocally')}
         </p>
+      )}
+      {(invoice.credit_invoices ?? []).length > 0 && (
+        <List header={t('invoice.credit')} data-testid="credit-invoices">
+          {(invoice.credit_invoices ?? []).map((red) => (
+            <List.Item
+              key={red.number}
+              data-testid="credit-invoice"
+              data-invoice-number={red.number}
+              data-fen={red.amount}
+              description={t('invoice.credit.detail', {
+                amount: formatFen(red.amount),
+                tax: formatFen(red.tax),
+              })}
+              extra={formatChinaTime(red.issued_at)}
+              clickable
+              onClick={() => void download(red.number)}
+            >
+              <span className="h5-mono">{red.number}</span>
+            </List.Item>
+          ))}
+        </List>
       )}
       <FormError error={error} />
       <div className="h5-page">

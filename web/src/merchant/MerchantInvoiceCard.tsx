@@ -85,6 +85,33 @@ export function MerchantInvoiceCard({ paymentId }: { paymentId: string }) {
           )}
         </Descriptions>
       )}
+      {invoice && (invoice.credit_invoices ?? []).length > 0 && (
+        <Descriptions
+          title={t('invoice.credit')}
+          column={1}
+          size="small"
+          data-testid="merchant-credit-invoices"
+        >
+          {(invoice.credit_invoices ?? []).map((red) => (
+            <Descriptions.Item
+              key={red.number}
+              label={formatChinaTime(red.issued_at)}
+              data-testid="merchant-credit-invoice"
+            >
+              <Typography.Link
+                onClick={() => void download(red.number)}
+                data-invoice-number={red.number}
+              >
+                {red.number}
+              </Typography.Link>{' '}
+              {t('invoice.credit.detail', {
+                amount: formatFen(red.amount),
+                tax: formatFen(red.tax),
+              })}
+            </Descriptions.Item>
+          ))}
+        </Descriptions>
+      )}
     </Card>
   );
 }
