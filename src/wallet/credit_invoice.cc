@@ -1,7 +1,7 @@
 // Red-letter invoices (红字发票), as the 全面数字化电子发票 system does them: each refund of a
 // payment with a (blue) invoice gets a red invoice for the refunded amount that names the blue
-// invoice's number. Refunds made before the blue invoice owe none: its amount already left
-// them out.
+// invoice's number. Refunds the blue invoice already left out (those made before it was asked
+// for) owe none; see BlueInvoiceOwing.
 //
 // The red invoice is asked for right after the refund (IssueCreditInvoiceAfterRefund) and, since
 // the platform may be down then, again by a periodic catch-up (IssueOwedCreditInvoices) until
