@@ -3,77 +3,31 @@
 // `npm run e2e` in web/ (or `make test-e2e`); QIANBAOD overrides the server binary.
 // Screenshots go to <repo>/test-artifacts/e2e/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { createSuite, DESKTOP, MOBILE, STEP_TIMEOUT_MS } from './helpers.mjs';
 
-import { REPO_ROOT, startServer } from './server.mjs';
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
 const TEST_TIMEOUT_MS = 30_000;
-const STEP_TIMEOUT_MS = 10_000;
 
-const MOBILE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
-const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' };
-
+const suite = createSuite();
+const { newPage, screenshot } = suite;
 let server;
-let browser;
 
-async function screenshot(page, name) {
-  const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true, timeout: STEP_TIMEOUT_MS });
-  console.log(`screenshot: ${path}`);
-  return path;
-}
-
-/** A fresh context and page (fresh localStorage: the language starts at its default). */
-async function newPage(options) {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { context, page, errors };
+/** Collects the URLs of the page's /api/ requests from now on (the array fills as they go). */
+function recordApiRequests(page) {
+  const apiRequests = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(request.url());
+  });
+  return apiRequests;
 }
 
 describe('web app through qianbaod', { timeout: 120_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    server = await suite.start();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await server?.stop();
-    }
-  });
+  after(() => suite.stop());
 
   test('H5 welcome page: Chinese by default on a phone, English after the toggle', {
     timeout: TEST_TIMEOUT_MS,
@@ -108,10 +62,7 @@ describe('web app through qianbaod', { timeout: 120_000 }, () => {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
     const { context, page, errors } = await newPage(MOBILE);
-    const apiRequests = [];
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(request.url());
-    });
+    const apiRequests = recordApiRequests(page);
     try {
       await page.goto(`${server.baseUrl}/register`);
       await page.getByText('注册', { exact: true }).waitFor();
@@ -157,10 +108,7 @@ describe('web app through qianbaod', { timeout: 120_000 }, () => {
 
       // antd's own required-field validation runs on an empty submit: one error per field,
       // and nothing is sent to the server.
-      const apiRequests = [];
-      page.on('request', (request) => {
-        if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(request.url());
-      });
+      const apiRequests = recordApiRequests(page);
       await page.getByRole('button', { name: /登\s*录/ }).click();
       await page.locator('.ant-form-item-explain-error').first().waitFor();
       await page.locator('.ant-form-item-explain-error').nth(1).waitFor();
@@ -191,10 +139,7 @@ describe('web app through qianbaod', { timeout: 120_000 }, () => {
     timeout: TEST_TIMEOUT_MS,
   }, async () => {
     const { context, page, errors } = await newPage(MOBILE);
-    const apiRequests = [];
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(request.url());
-    });
+    const apiRequests = recordApiRequests(page);
     try {
       const response = await page.goto(`${server.baseUrl}/history`);
       // The server answers the deep link with the SPA (not a 404) ...

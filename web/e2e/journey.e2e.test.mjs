@@ -15,45 +15,17 @@
 // Run with `npm run e2e` in web/ (or `make test-e2e`); QIANBAOD and QIANBAO_CLI override the
 // server and CLI binaries, CHROMIUM the browser.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { randomPassword, REPO_ROOT, startServer } from './server.mjs';
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
-const STEP_TEST_TIMEOUT_MS = 60_000;
-const STEP_TIMEOUT_MS = 10_000;
-const FETCH_TIMEOUT_MS = 10_000;
-const OTP_WAIT_MS = 10_000;
-
-const MOBILE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
-const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' };
-
-/** Completes a digit string with its Luhn check digit. */
-function withLuhnCheckDigit(prefix) {
-  let sum = 0;
-  // Walking from the right of the prefix, every first digit gets doubled (the check digit
-  // will be the new rightmost, undoubled one).
-  for (let i = prefix.length - 1, double = true; i >= 0; i -= 1, double = !double) {
-    let digit = Number(prefix[i]);
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return `${prefix}${(10 - (sum % 10)) % 10}`;
-}
+import {
+  createSuite,
+  customerLogIn,
+  DESKTOP,
+  MOBILE,
+  STEP_TIMEOUT_MS,
+  withLuhnCheckDigit,
+} from './helpers.mjs';
+import { randomPassword } from './server.mjs';
 
 /** "138****8001": the masking the API promises for phones. */
 const maskPhone = (phone) => `${phone.slice(0, 3)}****${phone.slice(7)}`;
@@ -72,87 +44,11 @@ const TOP_UP_FEN = 50_000;
 const TRANSFER_FEN = 12_345;
 const MEMO = '午饭AA 谢谢';
 
+const suite = createSuite({ screenshotPrefix: 'journey-' });
+const { assertClean, consoleLogIn, openPage, pages, readOtp, screenshot, step } = suite;
 let server;
-let browser;
+/** The staff session used only to read SMS codes from the outbox. */
 let staffToken;
-/** Open pages by name, screenshotted when a step fails. */
-const pages = new Map();
-/** Set by the first failing step: the later steps depend on it and are skipped. */
-let brokenAt = null;
-
-function loopbackOnly(url) {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-  return hostname === '127.0.0.1';
-}
-
-async function screenshot(page, name) {
-  const path = join(ARTIFACTS, `journey-${name}.png`);
-  await page.screenshot({ path, fullPage: true, timeout: STEP_TIMEOUT_MS });
-  console.log(`screenshot: ${path}`);
-  return path;
-}
-
-/** A fresh browser context with one page; records page errors and off-loopback requests. */
-async function openPage(name, options) {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const entry = { context, page, errors: [], offLoopback: [] };
-  page.on('pageerror', (error) => entry.errors.push(error.message));
-  page.on('request', (request) => {
-    if (!loopbackOnly(request.url())) entry.offLoopback.push(request.url());
-  });
-  pages.set(name, entry);
-  return entry;
-}
-
-/** Checks a page stayed clean: no uncaught errors, nothing fetched beyond loopback. */
-function assertClean(name) {
-  const entry = pages.get(name);
-  assert.deepEqual(entry.errors, [], `${name}: uncaught page errors`);
-  assert.deepEqual(entry.offLoopback, [], `${name}: requests beyond loopback`);
-}
-
-/** fetch against the server with a timeout; resolves to { status, body }. */
-async function api(path, { method = 'GET', token, body } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  return { status: response.status, body: parsed };
-}
-
-/** The newest register code sent to `phone`, read from the SMS outbox (admin-only API). */
-async function readOtp(phone) {
-  const deadline = Date.now() + OTP_WAIT_MS;
-  let last;
-  while (Date.now() < deadline) {
-    last = await api(`/api/v1/staff/sms-outbox?phone=${phone}&limit=5`, { token: staffToken });
-    assert.equal(last.status, 200, `sms-outbox: ${JSON.stringify(last.body)}`);
-    for (const message of last.body.messages ?? []) {
-      if (message.phone !== phone) continue;
-      const match = /验证码是(\d{6})/.exec(message.text) ?? /(?<!\d)(\d{6})(?!\d)/.exec(message.text);
-      if (match) return match[1];
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const seen = JSON.stringify(last?.body);
-  throw new Error(`no SMS code for ${phone} within ${OTP_WAIT_MS} ms: ${seen}`);
-}
 
 /** Reads the balance shown on /home, in fen, once it is `expectedFen`. */
 async function expectHomeBalance(page, expectedFen) {
@@ -175,7 +71,7 @@ async function register(page, customer, shot) {
   await page.getByTestId('register-send-code').tap();
   // The button counts down once the server accepted the request.
   await page.locator('[data-testid="register-send-code"]:not([data-seconds-left="0"])').waitFor();
-  const code = await readOtp(customer.phone);
+  const code = await readOtp(customer.phone, staffToken);
   await page.getByTestId('register-code').fill(code);
   await page.getByTestId('register-password').fill(customer.password);
   await page.getByTestId('register-password-confirm').fill(customer.password);
@@ -191,68 +87,15 @@ async function register(page, customer, shot) {
   await screenshot(page, `${shot}-registered-home`);
 }
 
-/**
- * One step of the journey: skipped when an earlier step failed; on failure, every open page
- * is screenshotted (journey-failure-<page>.png) before the error is reported.
- */
-function step(name, fn) {
-  test(name, { timeout: STEP_TEST_TIMEOUT_MS }, async (t) => {
-    if (brokenAt !== null) {
-      t.skip(`an earlier step failed: ${brokenAt}`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (error) {
-      brokenAt = name;
-      for (const [pageName, entry] of pages) {
-        await screenshot(entry.page, `failure-${pageName}`).catch(() => {});
-      }
-      const output = server?.output?.() ?? '';
-      const tail = output.split('\n').slice(-30).join('\n');
-      error.message += `\n--- last qianbaod output ---\n${tail}`;
-      throw error;
-    }
-  });
-}
-
 describe('journey: two customers, a transfer, and the staff console', { timeout: 600_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ admin: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    // The staff session used only to read SMS codes from the outbox.
-    const login = await api('/api/v1/staff/sessions', {
-      method: 'POST',
-      body: { username: server.admin.username, password: server.admin.password },
-    });
-    assert.equal(login.status, 201, `staff log-in: ${JSON.stringify(login.body)}`);
-    assert.ok(login.body.staff.roles.includes('admin'));
-    staffToken = login.body.token;
+    server = await suite.start({ admin: true });
+    const login = await suite.staffApiLogIn();
+    assert.ok(login.staff.roles.includes('admin'));
+    staffToken = login.token;
   });
 
-  after(async () => {
-    try {
-      for (const { context } of pages.values()) await context.close().catch(() => {});
-      await browser?.close();
-    } finally {
-      await server?.stop();
-    }
-  });
+  after(() => suite.stop());
 
   step('the card number used is Luhn-valid (self-check of the helper)', async () => {
     assert.equal(withLuhnCheckDigit('7992739871'), '79927398713');
@@ -344,9 +187,7 @@ describe('journey: two customers, a transfer, and the staff console', { timeout:
     await page.goto(`${server.baseUrl}/home`);
     await page.getByTestId('logout-button').tap();
     await page.waitForURL((url) => url.pathname === '/login');
-    await page.getByTestId('login-phone').fill(CUSTOMER_B.phone);
-    await page.getByTestId('login-password').fill(CUSTOMER_B.password);
-    await page.getByTestId('login-submit').tap();
+    await customerLogIn(page, CUSTOMER_B);
     const balance = await expectHomeBalance(page, TRANSFER_FEN);
     assert.match(await balance.innerText(), /123\.45/);
     await screenshot(page, '07-b-home');
@@ -404,11 +245,7 @@ describe('journey: two customers, a transfer, and the staff console', { timeout:
 
   step('staff admin logs into the console and finds both customers (masked)', async () => {
     const { page } = await openPage('console', DESKTOP);
-    await page.goto(`${server.baseUrl}/console/login`);
-    await page.getByTestId('staff-username').fill(server.admin.username);
-    await page.getByTestId('staff-password').fill(server.admin.password);
-    await page.getByTestId('staff-login-submit').click();
-    await page.getByTestId('staff-name').waitFor();
+    await consoleLogIn(page);
     assert.equal(await page.getByTestId('staff-name').innerText(), server.admin.displayName);
     await screenshot(page, '09-console-landing');
 

@@ -13,47 +13,26 @@
 // Every wait is bounded; the server is stopped in `after` whatever happens.
 // Screenshots: <repo>/test-artifacts/e2e/payments-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import {
+  createSuite,
+  customerLogIn,
+  DESKTOP,
+  expectStatus,
+  MOBILE,
+  portalToken,
+  waitOrExplain,
+  withLuhnCheckDigit,
+} from './helpers.mjs';
+import { randomPassword } from './server.mjs';
 
-import { randomPassword, REPO_ROOT, startServer } from './server.mjs';
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
-const STEP_TEST_TIMEOUT_MS = 60_000;
 /** The payment-code step turns every 30 s: a step that waits for the next code gets longer. */
 const CODE_STEP_TEST_TIMEOUT_MS = 120_000;
 const CODE_TURN_WAIT_MS = 40_000;
-const STEP_TIMEOUT_MS = 10_000;
-const FETCH_TIMEOUT_MS = 10_000;
-const OTP_WAIT_MS = 10_000;
-
-const MOBILE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
-const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' };
-
-/** Completes a digit string with its Luhn check digit. */
-function withLuhnCheckDigit(prefix) {
-  let sum = 0;
-  for (let i = prefix.length - 1, double = true; i >= 0; i -= 1, double = !double) {
-    let digit = Number(prefix[i]);
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return `${prefix}${(10 - (sum % 10)) % 10}`;
-}
 
 const MERCHANT = {
   legalName: '福州小吃店',
@@ -79,195 +58,43 @@ const BIG_CHARGE_FEN = 30_000;
 const CHECKOUT_FEN = 1_990;
 const REFUND_FEN = 3_000;
 
+const suite = createSuite({ screenshotPrefix: 'payments-' });
+const {
+  api,
+  assertClean,
+  consoleLogIn,
+  openPage,
+  pages,
+  portalLogIn,
+  registerCustomerByApi,
+  screenshot,
+  step,
+} = suite;
 let server;
-let browser;
 let staffToken;
 let customerToken;
 let tempDir;
 /** Shared between the steps. */
 const state = { orderId: null, scanPaymentId: null };
-const pages = new Map();
-let brokenAt = null;
-
-function loopbackOnly(url) {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-  return hostname === '127.0.0.1';
-}
-
-async function screenshot(page, name) {
-  const path = join(ARTIFACTS, `payments-${name}.png`);
-  await page.screenshot({ path, fullPage: true, timeout: STEP_TIMEOUT_MS });
-  console.log(`screenshot: ${path}`);
-  return path;
-}
-
-async function openPage(name, options) {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const entry = { context, page, errors: [], offLoopback: [] };
-  page.on('pageerror', (error) => entry.errors.push(error.message));
-  page.on('request', (request) => {
-    if (!loopbackOnly(request.url())) entry.offLoopback.push(request.url());
-  });
-  pages.set(name, entry);
-  return entry;
-}
-
-function assertClean(name) {
-  const entry = pages.get(name);
-  assert.deepEqual(entry.errors, [], `${name}: uncaught page errors`);
-  assert.deepEqual(entry.offLoopback, [], `${name}: requests beyond loopback`);
-}
-
-/** fetch against the server with a timeout; resolves to { status, body } (body: JSON or bytes). */
-async function api(path, { method = 'GET', token, body, idempotencyKey, binary = false } = {}) {
-  const headers = { Accept: binary ? '*/*' : 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  });
-  if (binary && response.ok) {
-    return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
-  }
-  const text = await response.text();
-  let parsed = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  return { status: response.status, body: parsed };
-}
-
-/** Checks the status (a number, or 'ok' for any 2xx) and answers the body. */
-function expectStatus(answer, status, what) {
-  const message = `${what}: ${answer.status} ${JSON.stringify(answer.body)}`;
-  if (status === 'ok') assert.ok(answer.status >= 200 && answer.status < 300, message);
-  else assert.equal(answer.status, status, message);
-  return answer.body;
-}
-
-async function readOtp(phone) {
-  const deadline = Date.now() + OTP_WAIT_MS;
-  let last;
-  while (Date.now() < deadline) {
-    last = await api(`/api/v1/staff/sms-outbox?phone=${phone}&limit=5`, { token: staffToken });
-    assert.equal(last.status, 200, `sms-outbox: ${JSON.stringify(last.body)}`);
-    for (const message of last.body.messages ?? []) {
-      if (message.phone !== phone) continue;
-      const match = /验证码是(\d{6})/.exec(message.text) ?? /(?<!\d)(\d{6})(?!\d)/.exec(message.text);
-      if (match) return match[1];
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no SMS code for ${phone} within ${OTP_WAIT_MS} ms: ${JSON.stringify(last?.body)}`);
-}
-
-/** Logs a customer page in through /login (the token is put in place by the app itself). */
-async function customerLogIn(page, customer) {
-  await page.getByTestId('login-phone').fill(customer.phone);
-  await page.getByTestId('login-password').fill(customer.password);
-  await page.getByTestId('login-submit').tap();
-}
-
-/** The merchant token of the portal page, as the app stored it (sessionStorage). */
-function portalToken(page) {
-  return page.evaluate(() => window.sessionStorage.getItem('qianbao.merchant.token'));
-}
-
-/** The form error of a page (H5 or portal), for failure messages. */
-async function shownError(page) {
-  for (const id of ['form-error', 'merchant-error', 'console-error', 'merchant-form-message']) {
-    const locator = page.getByTestId(id);
-    if ((await locator.count()) > 0) {
-      const code = await locator.first().getAttribute('data-error-code').catch(() => null);
-      const text = await locator.first().innerText().catch(() => '');
-      return `${id}: ${code ?? ''} ${text}`;
-    }
-  }
-  return '(no error shown)';
-}
-
-/** Waits for `locator`, adding what the page shows as an error to a timeout. */
-async function waitOrExplain(page, locator, timeout = STEP_TIMEOUT_MS) {
-  await locator.waitFor({ timeout }).catch(async (error) => {
-    throw new Error(`${error.message}\nshown: ${await shownError(page)}`);
-  });
-}
-
-function step(name, fn, timeout = STEP_TEST_TIMEOUT_MS) {
-  test(name, { timeout }, async (t) => {
-    if (brokenAt !== null) {
-      t.skip(`an earlier step failed: ${brokenAt}`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (error) {
-      brokenAt = name;
-      for (const [pageName, entry] of pages) {
-        await screenshot(entry.page, `failure-${pageName}`).catch(() => {});
-      }
-      const output = server?.output?.() ?? '';
-      const tail = output.split('\n').slice(-30).join('\n');
-      error.message += `\n--- last qianbaod output ---\n${tail}`;
-      throw error;
-    }
-  });
-}
 
 describe('payments: merchant portal, scan, payment code, checkout, refund', { timeout: 900_000 }, () => {
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     tempDir = mkdtempSync(join(tmpdir(), 'qianbao-e2e-payments-'));
-    server = await startServer({ admin: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const login = await api('/api/v1/staff/sessions', {
-      method: 'POST',
-      body: { username: server.admin.username, password: server.admin.password },
-    });
-    staffToken = expectStatus(login, 201, 'staff log-in').token;
+    server = await suite.start({ admin: true });
+    staffToken = (await suite.staffApiLogIn()).token;
   });
 
   after(async () => {
     try {
-      for (const { context } of pages.values()) await context.close().catch(() => {});
-      await browser?.close();
+      await suite.stop();
     } finally {
-      await server?.stop();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     }
   });
 
   step('the admin onboards an active merchant in the console', async () => {
     const { page } = await openPage('console', DESKTOP);
-    await page.goto(`${server.baseUrl}/console/login`);
-    await page.getByTestId('staff-username').fill(server.admin.username);
-    await page.getByTestId('staff-password').fill(server.admin.password);
-    await page.getByTestId('staff-login-submit').click();
-    await page.getByTestId('staff-name').waitFor();
+    await consoleLogIn(page);
     await page.getByTestId('menu-merchants').click();
     await page.waitForURL((url) => url.pathname === '/console/merchants');
     await page.getByTestId('merchant-onboard').click();
@@ -289,50 +116,12 @@ describe('payments: merchant portal, scan, payment code, checkout, refund', { ti
   });
 
   step('a customer is registered, verified, given a card and funded (API)', async () => {
-    expectStatus(
-      await api('/api/v1/otp', { method: 'POST', body: { phone: CUSTOMER.phone, purpose: 'register' } }),
-      202,
-      'send OTP',
-    );
-    const otp = await readOtp(CUSTOMER.phone);
-    const registered = await api('/api/v1/customers', {
-      method: 'POST',
-      body: { phone: CUSTOMER.phone, otp, password: CUSTOMER.password },
-    });
-    customerToken = expectStatus(registered, 201, 'register').token;
-    expectStatus(
-      await api('/api/v1/me/identity', {
-        method: 'POST',
-        token: customerToken,
-        body: { real_name: CUSTOMER.realName, resident_id: CUSTOMER.residentId },
-      }),
-      'ok',
-      'identity',
-    );
-    const card = await api('/api/v1/me/cards', {
-      method: 'POST',
-      token: customerToken,
-      body: { card_number: CUSTOMER.card },
-    });
-    const cardId = expectStatus(card, 201, 'bind card').id;
-    expectStatus(
-      await api('/api/v1/me/top-ups', {
-        method: 'POST',
-        token: customerToken,
-        idempotencyKey: `fund-${Date.now()}`,
-        body: { card_id: cardId, amount: FUND_FEN, currency: 'CNY' },
-      }),
-      201,
-      'top up',
-    );
+    customerToken = await registerCustomerByApi(CUSTOMER, { staffToken, fundFen: FUND_FEN });
   });
 
   step('the merchant logs in to the portal and creates an order', async () => {
     const { page } = await openPage('portal', DESKTOP);
-    await page.goto(`${server.baseUrl}/merchant/login`);
-    await page.getByTestId('merchant-username').fill(MERCHANT.username);
-    await page.getByTestId('merchant-password').fill(MERCHANT.password);
-    await page.getByTestId('merchant-login-submit').click();
+    await portalLogIn(page, MERCHANT.username, MERCHANT.password);
     await waitOrExplain(page, page.locator('[data-testid="merchant-status"][data-status="active"]'));
     await page.getByTestId('merchant-static-qr').waitFor();
     await screenshot(page, '02-portal-dashboard');
