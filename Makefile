@@ -4,8 +4,8 @@ JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: run test bench bootstrap build build-release build-asan test-release test-asan clean format \
-	web test-web test-e2e
+.PHONY: run test bench bootstrap build build-release build-asan build-fuzz test-release test-asan \
+	clean format web test-web test-e2e
 
 bootstrap:
 	@./scripts/bootstrap
@@ -18,6 +18,11 @@ build-asan: bootstrap
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 
+# The libFuzzer targets (fuzz/), built with clang, ASan and UBSan.
+build-fuzz: bootstrap
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
+
 build: build-release
 
 # Starts qianbaod on the embedded SQLite store at http://127.0.0.1:8080.
@@ -25,8 +30,9 @@ run: build-release
 	@./scripts/run-server "$(DATA_DIR)"
 
 # Every test suite: release build (unit, integration, simulation, crash), then the unit and
-# integration suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: build-release build-asan test-web test-e2e
+# integration suites again under AddressSanitizer + UndefinedBehaviorSanitizer, then each fuzz
+# target for a bounded time.
+test: build-release build-asan build-fuzz test-web test-e2e
 	@./scripts/test-all
 
 # The web app (web/): `npm ci` only when node_modules is missing or older than the lock file
