@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 81> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 82> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -88,6 +88,7 @@ constexpr std::array<ErrorCodeInfo, 81> kErrorCodes = {{
     {ErrorCode::kLastOwner, "LAST_OWNER", 409, 0},
     {ErrorCode::kCannotDisableSelf, "CANNOT_DISABLE_SELF", 409, 0},
     {ErrorCode::kUserDisabled, "USER_DISABLED", 403, 0},
+    {ErrorCode::kRateLimited, "RATE_LIMITED", 429, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -97,7 +98,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kUserDisabled) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kRateLimited) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

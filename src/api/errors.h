@@ -103,6 +103,9 @@ enum class ErrorCode : uint8_t {
   kLastOwner,             // The merchant must keep an active owner.
   kCannotDisableSelf,
   kUserDisabled,  // The portal user was disabled by an owner: no log-in.
+  // Too many attempts at an authentication endpoint (log-in, sign-up, OTP): 429, with a
+  // Retry-After the handler computes (the table's fixed value is 0).
+  kRateLimited,
 };
 
 struct ErrorCodeInfo {

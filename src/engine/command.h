@@ -307,6 +307,16 @@ struct RecordCreditInvoice {
   CreditInvoiceRow invoice;  // refund_id, payment_id, merchant and customer are checked.
 };
 
+// An owner rotates the merchant's webhook signing secret: the merchant's webhook_secret_version
+// goes up by one and webhook_rotated_ns becomes the batch time. The secret itself is derived by
+// the API from the version (never stored); for a while after a rotation the API signs with both
+// the new and the previous one. kNotOwner unless `by_user_id` is an active owner of the
+// merchant. Reply::value is the new version.
+struct RotateWebhookSecret {
+  uint64_t merchant_id = 0;
+  uint64_t by_user_id = 0;
+};
+
 // T+1 settlement: pays out what the merchant took up to and including `business_day` (China
 // time, days since the epoch; must be before the batch's day) and has not been paid yet, at most
 // its available balance, as a pending transfer merchant → bank clearing. One per merchant and
@@ -324,15 +334,14 @@ struct FinishSettlement {
   bool paid = false;
 };
 
-using Command =
-    std::variant<CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer,
-                 RecordLogin, CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard,
-                 UnbindCard, GrantTier, HoldFunds, SettleHold, CreateStaff, RecordStaffLogin,
-                 CreateStaffSession, ApplyMerchant, ReviewMerchant, RecordMerchantLogin,
-                 CreateMerchantSession, IssueApiKey, RevokeApiKey, RegisterPaymentDevice,
-                 SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
-                 RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
-                 CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice>;
+using Command = std::variant<
+    CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
+    CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
+    HoldFunds, SettleHold, CreateStaff, RecordStaffLogin, CreateStaffSession, ApplyMerchant,
+    ReviewMerchant, RecordMerchantLogin, CreateMerchantSession, IssueApiKey, RevokeApiKey,
+    RegisterPaymentDevice, SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
+    RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
+    CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice, RotateWebhookSecret>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -376,6 +385,7 @@ enum class CommandType : uint16_t {
   kCreateMerchantUser = 38,
   kSetMerchantUserStatus = 39,
   kRecordCreditInvoice = 40,
+  kRotateWebhookSecret = 41,
 };
 
 CommandType TypeOf(const Command& command);
@@ -474,7 +484,8 @@ enum class PaymentResult : uint8_t {
   kUserDisabled = 38,  // Log-in or a new session for a disabled portal user.
   kLastOwner = 39,     // Disabling the merchant's last active owner.
   kSelfDisable = 40,   // An owner disabling themself.
-  kNotOwner = 41,      // SetMerchantUserStatus by other than an active owner of the merchant.
+  kNotOwner = 41,      // SetMerchantUserStatus or RotateWebhookSecret by other than an active
+                       // owner of the merchant.
 };
 
 std::string_view PaymentResultName(PaymentResult result);

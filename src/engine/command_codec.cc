@@ -63,6 +63,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, RecordCreditInvoice>) {
           return CommandType::kRecordCreditInvoice;
         }
+        if constexpr (std::is_same_v<T, RotateWebhookSecret>) {
+          return CommandType::kRotateWebhookSecret;
+        }
       },
       command);
 }
@@ -149,6 +152,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "set_merchant_user_status";
     case CommandType::kRecordCreditInvoice:
       return "record_credit_invoice";
+    case CommandType::kRotateWebhookSecret:
+      return "rotate_webhook_secret";
   }
   return "unknown";
 }
@@ -380,6 +385,9 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U32(r.tax_rate_bp);
     writer.I64(r.issued_ns);
     writer.U8(r.issued_locally ? 1 : 0);
+  } else if (const auto* c = std::get_if<RotateWebhookSecret>(&command)) {
+    writer.U64(c->merchant_id);
+    writer.U64(c->by_user_id);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -775,6 +783,13 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       r.issued_ns = reader.I64();
       if (!Bool(&reader, &r.issued_locally)) return false;
       *command = std::move(c);
+      break;
+    }
+    case CommandType::kRotateWebhookSecret: {
+      RotateWebhookSecret c;
+      c.merchant_id = reader.U64();
+      c.by_user_id = reader.U64();
+      *command = c;
       break;
     }
     default:

@@ -85,6 +85,20 @@ PaymentResult SetUserStatus(payments::PaymentBook& book, const SetMerchantUserSt
   return PaymentResult::kOk;
 }
 
+PaymentResult RotateSecret(payments::PaymentBook& book, const RotateWebhookSecret& c,
+                           int64_t batch_time_ns, Reply* reply) {
+  Merchant* merchant = book.MutableMerchant(c.merchant_id);
+  if (merchant == nullptr) return PaymentResult::kMerchantNotFound;
+  if (!IsActiveOwner(book, c.merchant_id, c.by_user_id)) return PaymentResult::kNotOwner;
+  // Four billion rotations are out of reach of any owner; refused rather than wrapped to 0,
+  // which would bring back the first secret.
+  if (merchant->webhook_secret_version == UINT32_MAX) return PaymentResult::kInvalid;
+  merchant->webhook_secret_version++;
+  merchant->webhook_rotated_ns = batch_time_ns;
+  reply->value = merchant->webhook_secret_version;
+  return PaymentResult::kOk;
+}
+
 }  // namespace
 
 PaymentResult StateMachine::Onboard(const ApplyMerchant& c, Reply* reply) {
@@ -718,6 +732,8 @@ Reply StateMachine::ApplyPayments(const Command& command) {
     r = SetUserStatus(payments_, *c, &reply);
   } else if (const auto* c = std::get_if<RecordCreditInvoice>(&command)) {
     r = ApplyRecordCreditInvoice(*c);
+  } else if (const auto* c = std::get_if<RotateWebhookSecret>(&command)) {
+    r = RotateSecret(payments_, *c, batch_time_ns_, &reply);
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     r = ApplyStartSettlement(*c, &reply);
   } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {

@@ -14,8 +14,12 @@
 //                nfc_count:u64 nfc*              (by token)
 //                [disabled_count:u64 user:u64*   (ascending; only when a user is disabled
 //                                                 or the credit-invoice trailer follows)
-//                 [credit_count:u64 (refund:u64 number)*]]  (ascending refund; only when a
-//                                                 red-letter invoice is recorded)
+//                 [credit_count:u64 (refund:u64 number)*   (ascending refund; only when a
+//                                                 red-letter invoice is recorded or the
+//                                                 webhook-secret trailer follows)
+//                  [rotated_count:u64 (merchant:u64 version:u32 rotated:i64)*]]]  (ascending
+//                                                 merchant; only merchants whose webhook
+//                                                 secret was rotated, and only when one was)
 //   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
 //                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
 //                status:u8 created:i64 status_changed:i64 staff:u64
@@ -34,7 +38,8 @@
 // from before it serializes (and hashes) byte for byte as it did, and old checkpoints load.
 // The credit-invoice trailer (refund → red-letter invoice number) came later still and works
 // the same way; when it is present the disabled-users count is written even if zero, so the
-// two can be told apart.
+// two can be told apart. The webhook-secret trailer (merchants' secret versions) came last, the
+// same way again: with it, both earlier counts are written even if zero.
 #include "payments/payment_book.h"
 
 #include <algorithm>
@@ -485,13 +490,18 @@ void PaymentBook::Serialize(std::string* out) const {
     w.U32(t.state.luk_count);
     w.U32(t.state.uses_per_luk);
   }
-  if (!disabled_users_.empty() || !credit_invoice_of_refund_.empty()) {
+  std::vector<const Merchant*> rotated;
+  for (uint64_t id = 1; id <= merchants_.size(); id++) {
+    const Merchant& m = merchants_.at(id);
+    if (m.webhook_secret_version > 0) rotated.push_back(&m);
+  }
+  if (!disabled_users_.empty() || !credit_invoice_of_refund_.empty() || !rotated.empty()) {
     std::vector<uint64_t> disabled(disabled_users_.begin(), disabled_users_.end());
     std::sort(disabled.begin(), disabled.end());
     w.U64(disabled.size());
     for (uint64_t user : disabled) w.U64(user);
   }
-  if (!credit_invoice_of_refund_.empty()) {
+  if (!credit_invoice_of_refund_.empty() || !rotated.empty()) {
     std::vector<std::pair<uint64_t, std::string>> credits(credit_invoice_of_refund_.begin(),
                                                           credit_invoice_of_refund_.end());
     std::sort(credits.begin(), credits.end());
@@ -499,6 +509,14 @@ void PaymentBook::Serialize(std::string* out) const {
     for (const auto& [refund, number] : credits) {
       w.U64(refund);
       w.LengthPrefixed(number);
+    }
+  }
+  if (!rotated.empty()) {
+    w.U64(rotated.size());
+    for (const Merchant* m : rotated) {
+      w.U64(m->id);
+      w.U32(m->webhook_secret_version);
+      w.I64(m->webhook_rotated_ns);
     }
   }
 }
@@ -671,7 +689,8 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
   }
   if (r.ok() && r.remaining() > 0) {
     count = r.U64();
-    if (count == 0 || !plausible(count)) return false;
+    // Zero only when the webhook-secret trailer follows.
+    if ((count == 0 && r.remaining() == 0) || !plausible(count)) return false;
     uint64_t previous = 0;
     for (uint64_t i = 0; i < count && r.ok(); i++) {
       const uint64_t refund = r.U64();
@@ -679,6 +698,22 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
       if (refund <= previous || number.empty()) return false;
       credit_invoice_of_refund_.emplace(refund, std::move(number));
       previous = refund;
+    }
+  }
+  if (r.ok() && r.remaining() > 0) {
+    count = r.U64();
+    if (count == 0 || !plausible(count)) return false;
+    uint64_t previous = 0;
+    for (uint64_t i = 0; i < count && r.ok(); i++) {
+      const uint64_t merchant_id = r.U64();
+      const uint32_t version = r.U32();
+      const int64_t rotated_ns = r.I64();
+      Merchant* m = MutableMerchant(merchant_id);
+      // A version of 0 is never written: it would hash differently from a merchant left out.
+      if (merchant_id <= previous || m == nullptr || version == 0) return false;
+      m->webhook_secret_version = version;
+      m->webhook_rotated_ns = rotated_ns;
+      previous = merchant_id;
     }
   }
   return r.ok() && r.remaining() == 0;

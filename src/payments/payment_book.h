@@ -74,6 +74,10 @@ struct Merchant {
   int64_t status_changed_ns = 0;
   uint64_t onboarded_by_staff_id = 0;  // 0: self-service application.
   std::vector<ApiKey> api_keys;
+  // The webhook signing secret is derived from the merchant id and this version (0: never
+  // rotated); RotateWebhookSecret raises it and records when.
+  uint32_t webhook_secret_version = 0;
+  int64_t webhook_rotated_ns = 0;  // 0 while the version is 0.
   bool operator==(const Merchant&) const = default;
 };
 

@@ -55,6 +55,8 @@ constexpr std::array kStringFields = {
     StringField{"sms", "api_key_header", "", &ServerConfig::sms_api_key_header},
     StringField{"webhooks", "private_networks", "QIANBAO_WEBHOOKS_PRIVATE_NETWORKS",
                 &ServerConfig::webhook_private_networks},
+    StringField{"wallet", "auth_rate_limits", "QIANBAO_AUTH_RATE_LIMITS",
+                &ServerConfig::auth_rate_limits},
 };
 
 const std::array kIntegerFields = {
@@ -205,7 +207,12 @@ std::string Validate(const ServerConfig& config) {
       config.webhook_private_networks != "refuse") {
     return "[webhooks] private_networks must be \"allow\" or \"refuse\"";
   }
+  if (config.auth_rate_limits != "on" && config.auth_rate_limits != "off") {
+    return "[wallet] auth_rate_limits must be \"on\" or \"off\"";
+  }
   if (config.deployment == "production") {
+    if (config.auth_rate_limits != "on")
+      return "production needs [wallet] auth_rate_limits = \"on\"";
     // Development stand-ins would hand codes to admins or lose every card on restart.
     if (config.sms_provider == "outbox") return "production needs [sms] provider = \"http\"";
     if (config.key_file.empty()) return "production needs [wallet] key_file";

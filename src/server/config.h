@@ -23,6 +23,8 @@
 //   worker_threads = 2
 //   customer_idle_minutes = 30
 //   staff_idle_minutes = 15
+//   auth_rate_limits = "on"         # per-IP/account/phone limits on log-in, sign-up and OTP;
+//                                   # "off" only for load tests, refused in production
 //   [sms]
 //   provider = "outbox"             # "outbox" (development: kept in memory, shown to admins)
 //                                   # or "http" (a provider's HTTP API)
@@ -44,7 +46,7 @@
 // Environment: QIANBAO_DATA_DIR, QIANBAO_LISTEN_ADDRESS, QIANBAO_LISTEN_PORT,
 // QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
 // QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_SMS_PROVIDER, QIANBAO_SMS_URL,
-// QIANBAO_WEBHOOKS_PRIVATE_NETWORKS. The SMS
+// QIANBAO_WEBHOOKS_PRIVATE_NETWORKS, QIANBAO_AUTH_RATE_LIMITS. The SMS
 // provider's API key comes only from QIANBAO_SMS_API_KEY, read by qianbaod, never a file.
 #pragma once
 
@@ -83,6 +85,7 @@ struct ServerConfig {
   uint32_t bank_failure_rate_ppm = 0;
   uint64_t bank_seed = 1;
   std::string webhook_private_networks;  // "allow", "refuse" or "" (by deployment).
+  std::string auth_rate_limits = "on";   // "on", or "off" for load tests (not in production).
 };
 
 // Returns the value of an environment variable, or nothing when it is unset.

@@ -250,6 +250,7 @@ int main(int argc, char** argv) {
       int64_t{config.customer_idle_minutes} * 60 * 1'000'000'000;
   services.options.staff_idle_timeout_ns = int64_t{config.staff_idle_minutes} * 60 * 1'000'000'000;
   services.options.settlement_hour = config.settlement_hour;
+  services.options.auth_rate_limits = config.auth_rate_limits == "on";
   services.options.sms_outbox = sms_outbox.get();
   services.options.worker_threads = config.wallet_worker_threads;
 

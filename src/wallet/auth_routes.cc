@@ -3,6 +3,12 @@
 // Secrets never reach the engine or a log in clear: codes and tokens are hashed here, passwords
 // hashed (argon2id, on a worker) or verified against the hash the engine holds. Unknown names
 // and wrong passwords get the same answer after the same work (a dummy hash is verified).
+//
+// Every handler here checks the in-memory rate limits (auth_rate_limits.h: per client address,
+// per phone or username) once the body is read and before any engine command, argon2id hash or
+// SMS; a refused attempt gets 429 RATE_LIMITED and nothing else happens. Those limits are only a
+// cheap first line: the engine's own per-phone OTP rules and per-account lockout stay the
+// authority on what a phone or an account may do.
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -13,6 +19,7 @@
 #include "identity/password.h"
 #include "identity/phone.h"
 #include "server/log.h"
+#include "wallet/auth_rate_limits.h"
 #include "wallet/handler_util.h"
 #include "wallet/sessions.h"
 #include "wallet/wallet_internal.h"
@@ -183,6 +190,7 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<std::string> phone = identity::NormalizePhone(phone_input);
   if (!phone) return respond(FieldInvalid("phone", "not a mainland mobile number"));
+  if (!AdmitAuthAttempt(context, AuthAction::kSendOtp, request, *phone, respond)) return;
 
   identity::OtpPurpose purpose = identity::OtpPurpose::kRegister;
   if (purpose_name == "login") purpose = identity::OtpPurpose::kLogin;
@@ -251,6 +259,8 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
     }
   }
   if (auto problem = PasswordProblem(password, *phone)) return respond(ErrorResponse(*problem));
+  // Before the argon2id hash below, the most expensive step of a sign-up.
+  if (!AdmitAuthAttempt(context, AuthAction::kSignUp, request, *phone, respond)) return;
 
   identity::Registration registration;
   registration.phone = *phone;
@@ -333,6 +343,9 @@ void HandleLogIn(WalletContext& context, HttpRequest&& request, Responder respon
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   // A malformed phone is just an account that does not exist.
   const std::string phone = identity::NormalizePhone(phone_input).value_or("");
+  // Keyed on the phone whether or not it is registered (so a refusal tells nothing), before the
+  // engine read and the argon2id check. A malformed phone is limited per address only.
+  if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request, phone, respond)) return;
 
   auto account = std::make_shared<AccountCopy>();
   engine::Query query;
@@ -359,6 +372,7 @@ void HandleStaffLogIn(WalletContext& context, HttpRequest&& request, Responder r
   const std::string username = LowerAscii(reader.RequiredString("username", kMaxUsername));
   std::string password = reader.RequiredString("password", kMaxPasswordInput);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  if (!AdmitAuthAttempt(context, AuthAction::kStaffLogIn, request, username, respond)) return;
 
   auto account = std::make_shared<AccountCopy>();
   engine::Query query;

@@ -19,6 +19,7 @@
 #include "merchant/merchant_category.h"
 #include "merchant/merchant_code.h"
 #include "server/log.h"
+#include "wallet/auth_rate_limits.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
@@ -121,6 +122,12 @@ void Onboard(WalletContext& context, HttpRequest&& request, Responder respond, u
   if (!body) return;
   api::ApiResult<Application> application = ReadApplication(context, *body, staff_id != 0);
   if (!application.ok()) return respond(ErrorResponse(application.error()));
+  // A self-service application is anonymous: limited per client address (auth_rate_limits.h)
+  // before the argon2id hash. Staff onboarding is authenticated and not limited.
+  if (staff_id == 0 &&
+      !AdmitAuthAttempt(context, AuthAction::kMerchantApplication, request, "", respond)) {
+    return;
+  }
   RunOnWorker(
       context,
       [&context, a = std::move(application).value(), staff_id, respond]() mutable {
@@ -277,6 +284,9 @@ void LogIn(WalletContext& context, HttpRequest&& request, Responder respond) {
   const std::string username = LowerAscii(reader.RequiredString("username", 32));
   std::string password = reader.RequiredString("password", 256);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  // Per address and per username (known or not), before the engine read and the argon2id check;
+  // see auth_rate_limits.h. The engine's lockout stays the authority on the account.
+  if (!AdmitAuthAttempt(context, AuthAction::kMerchantLogIn, request, username, respond)) return;
   ReadEngine<UserCopy>(
       context, respond,
       [username](const engine::StateMachine& state) {

@@ -81,9 +81,26 @@ class PaymentSecrets {
 
 PaymentSecrets& Secrets(WalletContext& context);
 webhook::WebhookDispatcher& Webhooks(WalletContext& context);
-// The secret a merchant verifies webhooks with: derived from the server's webhook key and the
-// merchant id, so it needs no storage (rotation would need a stored version; not yet).
-std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id);
+// The secret a merchant verifies webhooks with: derived from the server's webhook key, the
+// merchant id and the secret version the engine keeps (RotateWebhookSecret), so it needs no
+// storage. Version 0 keeps the label from before versions existed, so a merchant that never
+// rotated keeps its secret.
+std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id, uint32_t version);
+// For this long after a rotation every webhook is signed with the previous secret too.
+inline constexpr int64_t kWebhookSecretOverlapNs = int64_t{24} * 3'600 * 1'000'000'000;
+// A merchant's webhook secrets at some moment.
+struct WebhookSecrets {
+  uint32_t version = 0;
+  std::string current;
+  std::string previous;                 // Empty outside the overlap after a rotation.
+  int64_t previous_valid_until_ns = 0;  // 0 outside the overlap.
+};
+// The secrets of a merchant whose engine state says `version`, rotated at `rotated_ns`.
+WebhookSecrets WebhookSecretsAt(const WalletContext& context, uint64_t merchant_id,
+                                uint32_t version, int64_t rotated_ns, int64_t now_ns);
+// The same, reading the version from the engine: blocks, so only on a worker or a periodic
+// task. nullopt when the engine refused the read or the merchant is unknown.
+std::optional<WebhookSecrets> ReadWebhookSecrets(WalletContext& context, uint64_t merchant_id);
 
 // --- Settlement (settlement_routes.cc) ---
 struct SettlementRun {

@@ -187,8 +187,9 @@ std::optional<int64_t> ParseDate(std::string_view text) {
 
 // --- Webhooks ---
 
-std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id) {
-  const std::string label = "merchant-webhook:" + std::to_string(merchant_id);
+std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id, uint32_t version) {
+  std::string label = "merchant-webhook:" + std::to_string(merchant_id);
+  if (version > 0) label += ":v" + std::to_string(version);
   unsigned char mac[32];
   crypto_generichash(mac, sizeof(mac), reinterpret_cast<const unsigned char*>(label.data()),
                      label.size(), Services(context).webhook_key->data(),
@@ -201,6 +202,32 @@ std::string WebhookSecret(const WalletContext& context, uint64_t merchant_id) {
   }
   sodium_memzero(mac, sizeof(mac));
   return secret;
+}
+
+WebhookSecrets WebhookSecretsAt(const WalletContext& context, uint64_t merchant_id,
+                                uint32_t version, int64_t rotated_ns, int64_t now_ns) {
+  WebhookSecrets secrets;
+  secrets.version = version;
+  secrets.current = WebhookSecret(context, merchant_id, version);
+  const int64_t until_ns = rotated_ns + kWebhookSecretOverlapNs;
+  if (version > 0 && now_ns < until_ns) {
+    secrets.previous = WebhookSecret(context, merchant_id, version - 1);
+    secrets.previous_valid_until_ns = until_ns;
+  }
+  return secrets;
+}
+
+std::optional<WebhookSecrets> ReadWebhookSecrets(WalletContext& context, uint64_t merchant_id) {
+  std::optional<std::pair<uint32_t, int64_t>> version;
+  const engine::Reply reply =
+      Services(context).engine->Execute(engine::Query{[&](const engine::StateMachine& state) {
+        if (const payments::Merchant* m = state.payments().FindMerchant(merchant_id)) {
+          version.emplace(m->webhook_secret_version, m->webhook_rotated_ns);
+        }
+      }});
+  if (reply.status != engine::ReplyStatus::kOk || !version) return std::nullopt;
+  return WebhookSecretsAt(context, merchant_id, version->first, version->second,
+                          Services(context).clock->NowNs());
 }
 
 void AnswerCharged(WalletContext& context, const engine::Pay& pay, Responder respond) {
@@ -414,8 +441,8 @@ api::JsonObjectWriter OrderJson(const OrderRow& o, int64_t now_ns) {
 api::JsonObjectWriter PaymentJson(const PaymentRow& p, PaymentAudience audience) {
   return PaymentJsonOf(
       p.id, p.merchant_id, p.customer_id, p.order_id,
-      static_cast<payments::PaymentChannel>(p.channel), static_cast<payments::PaymentState>(p.state),
-      p.amount_fen,
+      static_cast<payments::PaymentChannel>(p.channel),
+      static_cast<payments::PaymentState>(p.state), p.amount_fen,
       audience == PaymentAudience::kMerchant ? std::optional<int64_t>(p.fee_fen) : std::nullopt,
       p.refunded_fen, p.created_ns);
 }

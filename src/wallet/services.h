@@ -4,7 +4,8 @@
 // worker pool, and the engine answers through callbacks.
 //
 // Files: services.h (this: what the handlers share), sessions.{h,cc} (bearer tokens, idle
-// timeout), auth_routes.cc (OTP, sign-up, log-in, staff log-in), money_routes.cc (identity,
+// timeout), auth_routes.cc (OTP, sign-up, log-in, staff log-in), auth_rate_limits.{h,cc}
+// (per-address and per-name limits on those attempts), money_routes.cc (identity,
 // cards, top-up, withdrawal, transfer, balance, history), console_routes.cc (staff console),
 // openapi (the served document).
 #pragma once
@@ -59,6 +60,13 @@ struct WalletOptions {
   // How often refunds of invoiced payments are checked for a red-letter invoice still owed (the
   // invoice platform was down when they were made).
   int64_t credit_invoice_interval_ns = int64_t{60} * 1'000'000'000;
+  // The in-memory limits on log-in, sign-up and OTP attempts (auth_rate_limits.h holds the
+  // rules) track at most this many keys (addresses, phones, usernames) per rule, 16..2^30,
+  // roughly 100 bytes each. When a rule's table is full, new keys are refused.
+  int64_t rate_limit_max_keys = 100'000;
+  // Off only for load tests that sign up and log in many customers from one address; the
+  // configuration refuses it in production.
+  bool auth_rate_limits = true;
 };
 
 // Everything the handlers use. Not owned; all must outlive the router the routes are added to.

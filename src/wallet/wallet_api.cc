@@ -11,6 +11,7 @@
 #include "merchant/request_signing.h"
 #include "payments/payment_book.h"
 #include "server/log.h"
+#include "wallet/auth_rate_limits.h"
 #include "wallet/handler_util.h"
 #include "wallet/payment_internal.h"
 #include "wallet/periodic_task.h"
@@ -53,6 +54,7 @@ struct WalletContext {
   std::unique_ptr<PeriodicTask> webhook_sweep;
   std::unique_ptr<PeriodicTask> settlement;
   std::unique_ptr<PeriodicTask> credit_invoices;
+  std::unique_ptr<AuthRateLimits> rate_limits;  // Log-in, sign-up and OTP attempts.
 };
 
 PaymentSecrets& Secrets(WalletContext& context) { return context.payment_secrets; }
@@ -61,6 +63,7 @@ webhook::WebhookDispatcher& Webhooks(WalletContext& context) { return *context.w
 const WalletServices& Services(const WalletContext& context) { return context.services; }
 api::IdempotencyCache& Idempotency(WalletContext& context) { return context.idempotency; }
 SessionCache& Sessions(WalletContext& context) { return context.sessions; }
+AuthRateLimits& RateLimits(WalletContext& context) { return *context.rate_limits; }
 const std::string& DummyPasswordHash(const WalletContext& context) {
   return context.dummy_password_hash;
 }
@@ -407,6 +410,9 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   std::optional<std::string> dummy = identity::HashPassword("not-a-password-0");
   QB_ASSERT(dummy.has_value());
   context.dummy_password_hash = std::move(*dummy);
+  Status limits =
+      AuthRateLimits::Create(context.services.options.rate_limit_max_keys, &context.rate_limits);
+  QB_ASSERT(limits.ok() && "invalid WalletOptions::rate_limit_max_keys");
   LoadSessions(context);
   LoadPaymentSecrets(context);
   Status webhooks =

@@ -7,11 +7,14 @@
 // whatever the dispatcher does not have: after a restart (resuming at the recorded attempt), a
 // full queue or a read model that lagged. The dispatcher refuses an event id it already has, so
 // the two never send one notice twice at once.
+#include <map>
 #include <memory>
 #include <utility>
 
+#include "engine/state_machine.h"
 #include "server/log.h"
 #include "wallet/handler_util.h"
+#include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
 
 namespace qb::wallet {
@@ -19,6 +22,7 @@ namespace {
 
 using api::ErrorCode;
 using api::ErrorResponse;
+using engine::PaymentResult;
 
 constexpr std::string_view kEventPrefix = "evt_";
 constexpr size_t kDeliveriesShown = 100;
@@ -28,12 +32,16 @@ class OutboxDeliveryLog final : public webhook::DeliveryLog {
   explicit OutboxDeliveryLog(Store* store) : store_(store) {}
 
   void Record(const webhook::DeliveryAttempt& a) override {
-    WebhookAttemptRow row{a.event_id,    a.attempt, a.started_ns,
-                          a.duration_ns, a.http_status, a.error,
-                          static_cast<uint8_t>(a.outcome), a.next_attempt_ns};
+    WebhookAttemptRow row{a.event_id,
+                          a.attempt,
+                          a.started_ns,
+                          a.duration_ns,
+                          a.http_status,
+                          a.error,
+                          static_cast<uint8_t>(a.outcome),
+                          a.next_attempt_ns};
     if (Status s = store_->RecordWebhookAttempt(row); !s.ok()) {
-      LogError("webhook attempt not recorded",
-               {{"event_id", a.event_id}, {"error", s.ToString()}});
+      LogError("webhook attempt not recorded", {{"event_id", a.event_id}, {"error", s.ToString()}});
     }
   }
 
@@ -64,16 +72,24 @@ std::optional<std::string> NoticeBody(WalletContext& context, const WebhookDeliv
   return body;
 }
 
-// Hands an owed notice to the dispatcher, resuming where the outbox says it got to.
-// `single_attempt` for the portal's re-send. False when it could not be queued.
-bool Deliver(WalletContext& context, const WebhookDeliveryRow& row, bool single_attempt) {
+// Hands an owed notice to the dispatcher, resuming where the outbox says it got to, signed with
+// the merchant's `secrets` (both of them inside the overlap after a rotation). `single_attempt`
+// for the portal's re-send. False when it could not be queued.
+bool Deliver(WalletContext& context, const WebhookDeliveryRow& row, const WebhookSecrets& secrets,
+             bool single_attempt) {
   std::optional<std::string> body = NoticeBody(context, row);
   if (!body) {
     LogError("webhook not sent: order or payment unreadable", {{"event_id", row.event_id}});
     return false;
   }
-  webhook::WebhookEvent event{row.event_id, row.merchant_id, row.url,
-                              WebhookSecret(context, row.merchant_id), std::move(*body)};
+  webhook::WebhookEvent event;
+  event.event_id = row.event_id;
+  event.merchant_id = row.merchant_id;
+  event.url = row.url;
+  event.secret = secrets.current;
+  event.body = std::move(*body);
+  event.previous_secret = secrets.previous;
+  event.previous_valid_until_ns = secrets.previous_valid_until_ns;
   event.attempts_made = row.attempts;
   event.next_attempt_ns = single_attempt ? 0 : row.next_attempt_ns;
   event.single_attempt = single_attempt;
@@ -84,6 +100,17 @@ bool Deliver(WalletContext& context, const WebhookDeliveryRow& row, bool single_
     return false;
   }
   return true;
+}
+
+// The same, reading the merchant's secret version from the engine first (blocks).
+bool Deliver(WalletContext& context, const WebhookDeliveryRow& row, bool single_attempt) {
+  std::optional<WebhookSecrets> secrets = ReadWebhookSecrets(context, row.merchant_id);
+  if (!secrets) {
+    LogWarn("webhook not queued: secret version unreadable (the sweep retries)",
+            {{"event_id", row.event_id}});
+    return false;
+  }
+  return Deliver(context, row, *secrets, single_attempt);
 }
 
 void ListWebhooks(WalletContext& context, const MerchantCaller& caller, Responder respond) {
@@ -156,13 +183,77 @@ void Resend(WalletContext& context, const MerchantCaller& caller, std::string ev
                                 ? Webhooks(context).Resend(event_id).ok()
                                 : Deliver(context, *row, true);
         if (!queued) {
-          return respond(ErrorResponse(ErrorCode::kOverloaded, "the delivery queue is full; retry"));
+          return respond(
+              ErrorResponse(ErrorCode::kOverloaded, "the delivery queue is full; retry"));
         }
         HttpResponse response;
         response.status = 202;
         respond(std::move(response));
       },
       respond);
+}
+
+// The portal's view of the secrets; never cached by the browser or a proxy.
+HttpResponse SecretResponse(const WebhookSecrets& secrets) {
+  api::JsonObjectWriter body;
+  body.String("secret", secrets.current)
+      .Int("version", secrets.version)
+      .String("signature_header", "QB-Signature")
+      .String("scheme", "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>");
+  if (secrets.previous_valid_until_ns == 0) {
+    body.Null("previous_valid_until");
+  } else {
+    body.String("previous_valid_until", Rfc3339(secrets.previous_valid_until_ns));
+  }
+  HttpResponse response = api::JsonResponse(200, body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+void ShowSecret(WalletContext& context, const MerchantCaller& caller, Responder respond) {
+  using Version = std::optional<std::pair<uint32_t, int64_t>>;
+  ReadEngine<Version>(
+      context, respond,
+      [merchant_id = caller.merchant_id](const engine::StateMachine& state) -> Version {
+        const payments::Merchant* m = state.payments().FindMerchant(merchant_id);
+        if (m == nullptr) return std::nullopt;
+        return std::pair(m->webhook_secret_version, m->webhook_rotated_ns);
+      },
+      [&context, merchant_id = caller.merchant_id, respond](Version version) {
+        if (!version) return respond(PaymentError(PaymentResult::kMerchantNotFound));
+        respond(
+            SecretResponse(WebhookSecretsAt(context, merchant_id, version->first, version->second,
+                                            Services(context).clock->NowNs())));
+      });
+}
+
+// A new secret at once; for kWebhookSecretOverlapNs the webhooks carry the old one's signature
+// too, so the merchant can switch its receiver over without losing a notice.
+void RotateSecret(WalletContext& context, const MerchantCaller& caller, Responder respond) {
+  const uint64_t merchant_id = caller.merchant_id;
+  SubmitCommand(
+      context, engine::RotateWebhookSecret{merchant_id, caller.user_id}, respond,
+      [&context, merchant_id, by = caller.user_id, respond](uint8_t result,
+                                                            const engine::Reply& reply) {
+        const auto code = static_cast<PaymentResult>(result);
+        if (code == PaymentResult::kNotOwner) {
+          return respond(
+              ErrorResponse(ErrorCode::kForbidden, "only the merchant's owner may do this"));
+        }
+        if (code != PaymentResult::kOk) return respond(PaymentError(code));
+        const WebhookSecrets secrets =
+            WebhookSecretsAt(context, merchant_id, static_cast<uint32_t>(reply.value),
+                             reply.batch_time_ns, Services(context).clock->NowNs());
+        // Notices already queued (retries included) are signed with the new secrets from their
+        // next attempt on, not with the ones they were queued with.
+        const size_t requeued = Webhooks(context).UpdateSecrets(
+            merchant_id, secrets.current, secrets.previous, secrets.previous_valid_until_ns);
+        LogInfo("webhook secret rotated", {{"merchant_id", std::to_string(merchant_id)},
+                                           {"version", std::to_string(secrets.version)},
+                                           {"by_user_id", std::to_string(by)},
+                                           {"queued_notices", std::to_string(requeued)}});
+        respond(SecretResponse(secrets));
+      });
 }
 
 }  // namespace
@@ -190,14 +281,17 @@ void NotifyOrderPaid(WalletContext& context, uint64_t payment_id, uint64_t seq) 
 void SweepWebhookOutbox(WalletContext& context) {
   const WalletServices& services = Services(context);
   std::vector<WebhookDeliveryRow> rows;
-  if (Status s = services.store->ListPendingWebhookDeliveries(
-          services.options.webhooks.max_pending, &rows);
+  if (Status s = services.store->ListPendingWebhookDeliveries(services.options.webhooks.max_pending,
+                                                              &rows);
       !s.ok()) {
     LogError("webhook sweep: outbox unreadable", {{"error", s.ToString()}});
     return;
   }
   const int64_t now_ns = services.clock->NowNs();
   size_t queued = 0, abandoned = 0;
+  // One engine read per merchant, not per notice. A rotation during the sweep re-signs what it
+  // queued (RotateSecret updates the dispatcher after the engine).
+  std::map<uint64_t, WebhookSecrets> secrets_of;
   for (const WebhookDeliveryRow& row : rows) {
     if (Webhooks(context).Find(row.event_id)) continue;
     if (now_ns - row.created_ns > services.options.webhook_max_age_ns) {
@@ -209,7 +303,14 @@ void SweepWebhookOutbox(WalletContext& context) {
       }
       continue;
     }
-    if (!Deliver(context, row, false)) break;  // Queue full: the next sweep goes on.
+    auto secrets = secrets_of.find(row.merchant_id);
+    if (secrets == secrets_of.end()) {
+      std::optional<WebhookSecrets> read = ReadWebhookSecrets(context, row.merchant_id);
+      if (!read) break;  // The engine refused: the next sweep goes on.
+      secrets = secrets_of.emplace(row.merchant_id, std::move(*read)).first;
+    }
+    // Queue full: the next sweep goes on.
+    if (!Deliver(context, row, secrets->second, false)) break;
     queued++;
   }
   if (queued + abandoned > 0) {
@@ -220,19 +321,18 @@ void SweepWebhookOutbox(WalletContext& context) {
 
 void AddWebhookRoutes(Router& router, WalletContext& context) {
   WalletContext* shared = &context;
-  router.Add(
-      "GET", "/api/v1/merchant/webhook-secret", [shared](HttpRequest&& request, Responder respond) {
-        std::optional<MerchantCaller> caller =
-            RequireMerchant(*shared, request, respond, true, false);
-        if (!caller) return;
-        api::JsonObjectWriter body;
-        body.String("secret", WebhookSecret(*shared, caller->merchant_id))
-            .String("signature_header", "QB-Signature")
-            .String("scheme", "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>");
-        HttpResponse response = api::JsonResponse(200, body);
-        response.headers.emplace_back("Cache-Control", "no-store");
-        respond(std::move(response));
-      });
+  router.Add("GET", "/api/v1/merchant/webhook-secret",
+             [shared](HttpRequest&& request, Responder respond) {
+               std::optional<MerchantCaller> caller =
+                   RequireMerchant(*shared, request, respond, true, false);
+               if (caller) ShowSecret(*shared, *caller, std::move(respond));
+             });
+  router.Add("POST", "/api/v1/merchant/webhook-secret/rotate",
+             [shared](HttpRequest&& request, Responder respond) {
+               std::optional<MerchantCaller> caller =
+                   RequireMerchant(*shared, request, respond, true, false);
+               if (caller) RotateSecret(*shared, *caller, std::move(respond));
+             });
   router.Add("GET", "/api/v1/merchant/webhooks",
              [shared](HttpRequest&& request, Responder respond) {
                std::optional<MerchantCaller> caller =

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 
 #include "base/assert.h"
 #include "webhook/http_post_internal.h"
@@ -48,6 +49,9 @@ Status ValidateEvent(const WebhookEvent& event) {
   }
   if (event.secret.empty() || event.secret.size() > kMaxSecretBytes) {
     return Status::InvalidArgument("webhook secret must be 1-256 bytes");
+  }
+  if (event.previous_secret.size() > kMaxSecretBytes) {
+    return Status::InvalidArgument("previous webhook secret must be 0-256 bytes");
   }
   if (event.body.size() > kMaxBodyBytes) return Status::InvalidArgument("webhook body too large");
   if (event.attempts_made >= kMaxAttemptsMade) {
@@ -172,6 +176,25 @@ Status WebhookDispatcher::Resend(std::string_view event_id) {
   return Status::Ok();
 }
 
+size_t WebhookDispatcher::UpdateSecrets(uint64_t merchant_id, const std::string& secret,
+                                        const std::string& previous_secret,
+                                        int64_t previous_valid_until_ns) {
+  QB_ASSERT(!secret.empty() && secret.size() <= kMaxSecretBytes &&
+            previous_secret.size() <= kMaxSecretBytes);
+  std::lock_guard lock(mutex_);
+  // Bounded by max_pending + max_finished; a rotation is rare.
+  size_t updated = 0;
+  for (auto& [event_id, delivery] : deliveries_) {
+    WebhookEvent& event = delivery.event;
+    if (event.merchant_id != merchant_id) continue;
+    event.secret = secret;
+    event.previous_secret = previous_secret;
+    event.previous_valid_until_ns = previous_valid_until_ns;
+    updated++;
+  }
+  return updated;
+}
+
 std::optional<DeliveryStatus> WebhookDispatcher::Find(std::string_view event_id) const {
   std::lock_guard lock(mutex_);
   auto it = deliveries_.find(event_id);
@@ -259,6 +282,8 @@ WebhookDispatcher::AttemptInput WebhookDispatcher::CopyAttemptInput(const std::s
   AttemptInput input;
   input.url = delivery.url;
   input.secret = delivery.event.secret;
+  input.previous_secret = delivery.event.previous_secret;
+  input.previous_valid_until_ns = delivery.event.previous_valid_until_ns;
   input.body = delivery.event.body;
   input.merchant_id = delivery.event.merchant_id;
   input.attempt_number = delivery.attempts + 1;
@@ -269,11 +294,13 @@ WebhookDispatcher::AttemptInput WebhookDispatcher::CopyAttemptInput(const std::s
 internal::PostResult WebhookDispatcher::Post(const std::string& event_id, const AttemptInput& input,
                                              int64_t started_ns) {
   const int64_t unix_s = std::clamp<int64_t>(started_ns / kNanosPerSecond, 0, kMaxSignatureSeconds);
+  const std::string_view secrets[] = {input.secret, input.previous_secret};
+  const bool overlap = !input.previous_secret.empty() && started_ns < input.previous_valid_until_ns;
   internal::PostRequest request;
   request.url = &input.url;
-  request.headers = {
-      {std::string(kWebhookIdHeader), event_id},
-      {std::string(kSignatureHeader), SignWebhook(input.secret, unix_s, input.body)}};
+  request.headers = {{std::string(kWebhookIdHeader), event_id},
+                     {std::string(kSignatureHeader),
+                      SignWebhook(std::span(secrets, overlap ? 2 : 1), unix_s, input.body)}};
   request.body = input.body;
   request.timeout_ns = options_.attempt_timeout_ns;
   request.allow_private_networks = options_.allow_private_networks;

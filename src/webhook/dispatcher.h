@@ -20,8 +20,9 @@
 //
 // State is in memory only: deliveries still pending when the dispatcher stops are lost. The
 // caller keeps the durable outbox (the DeliveryLog sees every attempt) and enqueues again after
-// a restart with the attempts already made (the event id makes that safe for merchants). Memory is bounded: at most max_pending deliveries not yet finished, plus
-// the max_finished most recently finished ones, kept so they can be re-sent and shown.
+// a restart with the attempts already made (the event id makes that safe for merchants). Memory is
+// bounded: at most max_pending deliveries not yet finished, plus the max_finished most recently
+// finished ones, kept so they can be re-sent and shown.
 //
 // Thread-safety: every public method may be called from any thread.
 #pragma once
@@ -66,6 +67,12 @@ struct WebhookEvent {
   std::string url;     // see url_policy.h for the grammar
   std::string secret;  // the merchant's webhook secret, 1-256 bytes
   std::string body;    // JSON, sent as is, at most kMaxBodyBytes
+
+  // After the merchant rotated its secret: the one before, 0-256 bytes (empty: none). Every
+  // attempt started before `previous_valid_until_ns` (Clock time) is signed with both, the
+  // current secret first (see webhook_signature.h); later ones with `secret` alone.
+  std::string previous_secret;
+  int64_t previous_valid_until_ns = 0;
 
   // For a delivery begun before a restart (the caller's durable outbox says how far it got):
   // the attempts already made, so numbering continues and the retry limit counts them, and when
@@ -134,6 +141,12 @@ class WebhookDispatcher {
   //   kIoError:  the queue is full or the dispatcher is stopped.
   Status Resend(std::string_view event_id);
 
+  // After a rotation: every remembered delivery for `merchant_id` signs its later attempts with
+  // these (see WebhookEvent) instead of what it was queued with. An attempt already under way
+  // keeps the secrets it started with. Returns how many deliveries changed.
+  size_t UpdateSecrets(uint64_t merchant_id, const std::string& secret,
+                       const std::string& previous_secret, int64_t previous_valid_until_ns);
+
   // The status of one event, or nullopt if unknown or forgotten.
   std::optional<DeliveryStatus> Find(std::string_view event_id) const;
 
@@ -165,6 +178,8 @@ class WebhookDispatcher {
   struct AttemptInput {
     WebhookUrl url;
     std::string secret;
+    std::string previous_secret;
+    int64_t previous_valid_until_ns = 0;
     std::string body;
     uint64_t merchant_id = 0;
     uint32_t attempt_number = 0;

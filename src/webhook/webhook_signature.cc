@@ -40,9 +40,20 @@ bool IsLowerHex(std::string_view text) {
 }  // namespace
 
 std::string SignWebhook(std::string_view secret, int64_t unix_s, std::string_view body) {
+  return SignWebhook(std::span<const std::string_view>(&secret, 1), unix_s, body);
+}
+
+std::string SignWebhook(std::span<const std::string_view> secrets, int64_t unix_s,
+                        std::string_view body) {
   QB_ASSERT(unix_s >= 0 && unix_s <= kMaxTimestampSeconds);
-  return "t=" + std::to_string(unix_s) +
-         ",v1=" + merchant::HmacSha256Hex(secret, SignedPayload(unix_s, body));
+  QB_ASSERT(!secrets.empty() && secrets.size() <= kMaxSignatures);
+  const std::string payload = SignedPayload(unix_s, body);
+  std::string header = "t=" + std::to_string(unix_s);
+  for (std::string_view secret : secrets) {
+    header += ",v1=";
+    header += merchant::HmacSha256Hex(secret, payload);
+  }
+  return header;
 }
 
 std::string_view WebhookVerifyResultName(WebhookVerifyResult result) {
@@ -71,18 +82,33 @@ WebhookVerifyResult VerifyWebhook(std::string_view secret, std::string_view head
   int64_t unix_s = 0;
   if (!ParseTimestamp(header.substr(0, comma), &unix_s)) return WebhookVerifyResult::kMalformed;
   header.remove_prefix(comma);
-  if (!header.starts_with(kSignaturePrefix)) return WebhookVerifyResult::kMalformed;
-  std::string_view received = header.substr(kSignaturePrefix.size());
-  if (received.size() != kSignatureHexChars || !IsLowerHex(received)) {
-    return WebhookVerifyResult::kMalformed;
+  // The whole header is parsed before any signature is checked: a malformed one is reported as
+  // such whatever its signatures.
+  std::string_view received[kMaxSignatures];
+  size_t received_count = 0;
+  while (!header.empty()) {
+    if (received_count == kMaxSignatures || !header.starts_with(kSignaturePrefix)) {
+      return WebhookVerifyResult::kMalformed;
+    }
+    header.remove_prefix(kSignaturePrefix.size());
+    const std::string_view hex = header.substr(0, kSignatureHexChars);
+    if (hex.size() != kSignatureHexChars || !IsLowerHex(hex)) {
+      return WebhookVerifyResult::kMalformed;
+    }
+    received[received_count++] = hex;
+    header.remove_prefix(kSignatureHexChars);
   }
+  if (received_count == 0) return WebhookVerifyResult::kMalformed;
 
   std::string expected = merchant::HmacSha256Hex(secret, SignedPayload(unix_s, body));
   QB_ASSERT(expected.size() == kSignatureHexChars);
-  // Constant time, so the comparison leaks nothing about how many leading digits were right.
-  if (sodium_memcmp(expected.data(), received.data(), kSignatureHexChars) != 0) {
-    return WebhookVerifyResult::kBadSignature;
+  // Each entry in constant time, so a comparison leaks nothing about how many leading digits
+  // were right; every entry is compared, matching or not.
+  bool matched = false;
+  for (size_t i = 0; i < received_count; i++) {
+    matched |= sodium_memcmp(expected.data(), received[i].data(), kSignatureHexChars) == 0;
   }
+  if (!matched) return WebhookVerifyResult::kBadSignature;
   // Both times lie in [0, 10^12], so the difference cannot overflow. A negative tolerance
   // accepts nothing.
   int64_t skew_s = now_s > unix_s ? now_s - unix_s : unix_s - now_s;

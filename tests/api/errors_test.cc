@@ -41,7 +41,7 @@ TEST(ErrorsTest, EveryCodeRendersWithItsStatusAndShape) {
       EXPECT_EQ(HeaderOf(response, "Retry-After"), "") << info.name;
     }
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kUserDisabled) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kRateLimited) + 1);
 }
 
 TEST(ErrorsTest, TableHasTheAgreedStatuses) {
@@ -77,6 +77,7 @@ TEST(ErrorsTest, TableHasTheAgreedStatuses) {
       {ErrorCode::kLastOwner, "LAST_OWNER", 409},
       {ErrorCode::kCannotDisableSelf, "CANNOT_DISABLE_SELF", 409},
       {ErrorCode::kUserDisabled, "USER_DISABLED", 403},
+      {ErrorCode::kRateLimited, "RATE_LIMITED", 429},
   };
   for (const Expected& row : expected) {
     ApiError error = MakeError(row.code, "m");

@@ -201,6 +201,23 @@ hour = -1
   EXPECT_NE(Load(WriteFile("[settlement]\nhour = 24\n")), "");
 }
 
+TEST_F(ConfigTest, AuthRateLimitsAreOnAndOnlyDevelopmentMayTurnThemOff) {
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.auth_rate_limits, "on");
+  env_["QIANBAO_AUTH_RATE_LIMITS"] = "off";
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.auth_rate_limits, "off");
+  env_["QIANBAO_AUTH_RATE_LIMITS"] = "sometimes";
+  EXPECT_NE(Load("").find("auth_rate_limits"), std::string::npos);
+  env_["QIANBAO_AUTH_RATE_LIMITS"] = "off";
+  env_["QIANBAO_DEPLOYMENT"] = "production";
+  env_["QIANBAO_SMS_PROVIDER"] = "http";
+  env_["QIANBAO_SMS_URL"] = "http://sms.example/send";
+  EXPECT_NE(Load(WriteFile("[sms]\nbody_template = '${phone}'\n[wallet]\nkey_file = \"/k\"\n"))
+                .find("auth_rate_limits"),
+            std::string::npos);
+}
+
 TEST_F(ConfigTest, ProductionRefusesDevelopmentStandIns) {
   env_["QIANBAO_DEPLOYMENT"] = "production";
   EXPECT_NE(Load("").find("provider"), std::string::npos);

@@ -25,11 +25,22 @@ struct TestResponse {
 
 class TestConnection {
  public:
-  explicit TestConnection(uint16_t port, int timeout_ms = 5000) {
+  // `source_address`, when given, is the local IPv4 address to connect from, e.g. "127.0.0.2"
+  // (any 127/8 address is loopback on Linux), for tests that need a second client address.
+  explicit TestConnection(uint16_t port, int timeout_ms = 5000,
+                          const char* source_address = nullptr) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     timeval timeout{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    if (source_address != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      if (inet_pton(AF_INET, source_address, &local.sin_addr) != 1 ||
+          bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+        return;  // Not connected.
+      }
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);

@@ -152,8 +152,9 @@ class WalletApiTest : public ::testing::Test {
 
   // --- HTTP ---
 
+  // `source_address`: the IPv4 address to connect from (e.g. "127.0.0.2"); empty: 127.0.0.1.
   ApiResponse Request(std::string_view method, std::string_view target, std::string_view body,
-                      const RequestOptions& options) {
+                      const RequestOptions& options, std::string_view source_address = "") {
     std::string raw =
         std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (!options.authorization.empty()) {
@@ -171,7 +172,9 @@ class WalletApiTest : public ::testing::Test {
     raw += "\r\n";
     raw += body;
     // Several seconds: a log-in hashes with argon2id, slowly under the sanitizers.
-    test_support::TestConnection connection(server_->port(), 20000);
+    const std::string source(source_address);
+    test_support::TestConnection connection(server_->port(), 20000,
+                                            source.empty() ? nullptr : source.c_str());
     ApiResponse result;
     std::optional<test_support::TestResponse> response = connection.Request(raw);
     if (!response) return result;

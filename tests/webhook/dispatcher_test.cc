@@ -9,7 +9,9 @@
 #include <functional>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "webhook/test_receiver.h"
 #include "webhook/webhook_signature.h"
@@ -277,6 +279,96 @@ TEST_F(DispatcherTest, AResumedDeliveryContinuesItsAttemptsAndKeepsItsLimit) {
   EXPECT_EQ(dispatcher_->Enqueue(absurd).code(), Status::Code::kInvalidArgument);
 }
 
+// The v1 signatures of a QB-Signature header, in order.
+std::vector<std::string> SignaturesIn(const std::string& header) {
+  std::vector<std::string> signatures;
+  for (size_t at = header.find(",v1="); at != std::string::npos; at = header.find(",v1=", at + 1)) {
+    signatures.push_back(header.substr(at + 4, 64));
+  }
+  return signatures;
+}
+
+// Verifies one received request under `secret` at the system clock's now.
+WebhookVerifyResult VerifyReceived(std::string_view secret, ReceivedRequest request) {
+  const int64_t now_s = SystemClock().NowNs() / kNanosPerSecond;
+  return VerifyWebhook(secret, request.headers["qb-signature"], request.body, now_s);
+}
+
+TEST_F(DispatcherTest, InsideTheOverlapEveryAttemptIsSignedWithBothSecrets) {
+  constexpr std::string_view kOldSecret = "whsec_merchant_42_before";
+  std::atomic<int> calls{0};
+  TestReceiver receiver([&](const ReceivedRequest&) {
+    return Reply{++calls == 1 ? 500 : 200, ""};
+  });
+  Start(FastOptions());
+  WebhookEvent event = EventFor("evt_overlap", receiver.Url());
+  event.previous_secret = std::string(kOldSecret);
+  event.previous_valid_until_ns = clock_.NowNs() + 3600 * kNanosPerSecond;
+  ASSERT_TRUE(dispatcher_->Enqueue(std::move(event)).ok());
+  ASSERT_TRUE(WaitForState("evt_overlap", DeliveryState::kDelivered));
+
+  std::vector<ReceivedRequest> requests = receiver.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (ReceivedRequest& request : requests) {
+    // The new secret's signature first, then the old one's; either verifies.
+    const std::string header = request.headers["qb-signature"];
+    EXPECT_EQ(SignaturesIn(header).size(), 2u) << header;
+    EXPECT_EQ(VerifyReceived(kSecret, request), WebhookVerifyResult::kOk);
+    EXPECT_EQ(VerifyReceived(kOldSecret, request), WebhookVerifyResult::kOk);
+    EXPECT_EQ(VerifyReceived("whsec_neither", request), WebhookVerifyResult::kBadSignature);
+    const std::string t = header.substr(2, header.find(',') - 2);
+    EXPECT_EQ(SignaturesIn(header).at(0),
+              SignaturesIn(SignWebhook(kSecret, std::stoll(t), kBody)).at(0));
+  }
+}
+
+TEST_F(DispatcherTest, AfterTheOverlapOnlyTheCurrentSecretSigns) {
+  constexpr std::string_view kOldSecret = "whsec_merchant_42_before";
+  TestReceiver receiver([](const ReceivedRequest&) { return Reply{200, ""}; });
+  Start(FastOptions());
+  WebhookEvent event = EventFor("evt_after", receiver.Url());
+  event.previous_secret = std::string(kOldSecret);
+  event.previous_valid_until_ns = clock_.NowNs() - 1;
+  ASSERT_TRUE(dispatcher_->Enqueue(std::move(event)).ok());
+  ASSERT_TRUE(WaitForState("evt_after", DeliveryState::kDelivered));
+  std::vector<ReceivedRequest> requests = receiver.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(SignaturesIn(requests[0].headers["qb-signature"]).size(), 1u);
+  EXPECT_EQ(VerifyReceived(kSecret, requests[0]), WebhookVerifyResult::kOk);
+  EXPECT_EQ(VerifyReceived(kOldSecret, requests[0]), WebhookVerifyResult::kBadSignature);
+}
+
+TEST_F(DispatcherTest, ARotationReSignsTheLaterAttemptsOfQueuedDeliveries) {
+  constexpr std::string_view kNewSecret = "whsec_merchant_42_after";
+  std::atomic<int> calls{0};
+  TestReceiver receiver([&](const ReceivedRequest&) {
+    return Reply{++calls == 1 ? 500 : 200, ""};
+  });
+  DispatcherOptions options = FastOptions();
+  options.retry.base_delay_ns = 60 * kNanosPerSecond;  // The retry waits for the re-send below.
+  options.retry.max_delay_ns = 60 * kNanosPerSecond;
+  Start(options);
+  ASSERT_TRUE(dispatcher_->Enqueue(EventFor("evt_rotated", receiver.Url())).ok());
+  WebhookEvent other = EventFor("evt_other_merchant", "http://127.0.0.1:1/hook");
+  other.merchant_id = 43;
+  other.next_attempt_ns = clock_.NowNs() + 3600 * kNanosPerSecond;
+  ASSERT_TRUE(dispatcher_->Enqueue(std::move(other)).ok());
+  ASSERT_EQ(WaitForAttempts("evt_rotated", 1).size(), 1u);
+
+  EXPECT_EQ(dispatcher_->UpdateSecrets(42, std::string(kNewSecret), std::string(kSecret),
+                                       clock_.NowNs() + 3600 * kNanosPerSecond),
+            1u);
+  ASSERT_TRUE(dispatcher_->Resend("evt_rotated").ok());
+  ASSERT_TRUE(WaitForState("evt_rotated", DeliveryState::kDelivered));
+  std::vector<ReceivedRequest> requests = receiver.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(SignaturesIn(requests[0].headers["qb-signature"]).size(), 1u);
+  EXPECT_EQ(VerifyReceived(kNewSecret, requests[0]), WebhookVerifyResult::kBadSignature);
+  EXPECT_EQ(SignaturesIn(requests[1].headers["qb-signature"]).size(), 2u);
+  EXPECT_EQ(VerifyReceived(kNewSecret, requests[1]), WebhookVerifyResult::kOk);
+  EXPECT_EQ(VerifyReceived(kSecret, requests[1]), WebhookVerifyResult::kOk);
+}
+
 TEST_F(DispatcherTest, ResendOfAnUnknownEventIsNotFound) {
   Start(FastOptions());
   EXPECT_EQ(dispatcher_->Resend("evt_nobody").code(), Status::Code::kNotFound);
@@ -339,6 +431,9 @@ TEST_F(DispatcherTest, BadEventsAreInvalidArgument) {
   WebhookEvent big = EventFor("evt_big", good_url);
   big.body.assign(kMaxBodyBytes + 1, 'x');
   EXPECT_EQ(dispatcher_->Enqueue(big).code(), Status::Code::kInvalidArgument);
+  WebhookEvent big_previous = EventFor("evt_previous", good_url);
+  big_previous.previous_secret.assign(kMaxSecretBytes + 1, 's');
+  EXPECT_EQ(dispatcher_->Enqueue(big_previous).code(), Status::Code::kInvalidArgument);
   EXPECT_TRUE(dispatcher_->Snapshot().empty());
 }
 

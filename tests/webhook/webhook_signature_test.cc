@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <span>
 #include <string>
 
 namespace qb::webhook {
@@ -89,10 +91,49 @@ TEST(VerifyWebhookTest, MalformedHeaders) {
            "t=1790000000,v0=" + hex,
            "t=1790000000" + signature + ",",
            " t=1790000000" + signature,
+           "t=1790000000" + signature + ",v1=",
+           "t=1790000000" + signature + "," + signature,
+           "t=1790000000" + signature + signature + " ",
+           "t=1790000000" + signature + ",v1=" + hex.substr(1),
+           "t=1790000000" + signature + signature + signature + signature + signature,
        }) {
     EXPECT_EQ(VerifyWebhook(kSecret, header, kBody, kNow), WebhookVerifyResult::kMalformed)
         << header;
   }
+}
+
+// During the overlap after a rotation: one v1 entry per secret, the new one first.
+TEST(SignWebhookTest, SeveralSecretsGiveOneEntryEachInOrder) {
+  constexpr std::string_view kOld = "whsec_old_secret";
+  const std::string_view secrets[] = {kSecret, kOld};
+  const std::string header = SignWebhook(secrets, kNow, kBody);
+  const std::string old_only = SignWebhook(kOld, kNow, kBody);
+  EXPECT_EQ(header, SignWebhook(kSecret, kNow, kBody) + old_only.substr(old_only.find(',')));
+  EXPECT_EQ(SignWebhook(std::span(secrets, 1), kNow, kBody), SignWebhook(kSecret, kNow, kBody));
+}
+
+TEST(VerifyWebhookTest, AnyMatchingEntryIsEnough) {
+  constexpr std::string_view kOld = "whsec_old_secret";
+  const std::string_view secrets[] = {kSecret, kOld};
+  const std::string header = SignWebhook(secrets, kNow, kBody);
+  EXPECT_EQ(VerifyWebhook(kSecret, header, kBody, kNow), WebhookVerifyResult::kOk);
+  EXPECT_EQ(VerifyWebhook(kOld, header, kBody, kNow), WebhookVerifyResult::kOk);
+  EXPECT_EQ(VerifyWebhook("whsec_neither", header, kBody, kNow),
+            WebhookVerifyResult::kBadSignature);
+  EXPECT_EQ(VerifyWebhook(kOld, header, "other body", kNow), WebhookVerifyResult::kBadSignature);
+  EXPECT_EQ(VerifyWebhook(kOld, SignWebhook(secrets, kNow - 301, kBody), kBody, kNow),
+            WebhookVerifyResult::kTooOld);
+
+  // Up to kMaxSignatures entries; the match may be any of them.
+  const std::string_view four[] = {"a", "b", "c", kSecret};
+  static_assert(std::size(four) == kMaxSignatures);
+  const std::string full = SignWebhook(four, kNow, kBody);
+  EXPECT_EQ(VerifyWebhook(kSecret, full, kBody, kNow), WebhookVerifyResult::kOk);
+  EXPECT_EQ(VerifyWebhook("a", full, kBody, kNow), WebhookVerifyResult::kOk);
+  EXPECT_EQ(VerifyWebhook("d", full, kBody, kNow), WebhookVerifyResult::kBadSignature);
+  // One more is malformed, even though a matching entry comes first.
+  EXPECT_EQ(VerifyWebhook("a", full + full.substr(full.find(','), 68), kBody, kNow),
+            WebhookVerifyResult::kMalformed);
 }
 
 TEST(VerifyWebhookTest, ResultNamesAreStable) {

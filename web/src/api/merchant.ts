@@ -210,6 +210,11 @@ export function getWebhookSecret(api: ApiClient): Promise<WebhookSecret> {
   return api.get<WebhookSecret>('/api/v1/merchant/webhook-secret');
 }
 
+// A new secret at once; for 24 hours webhooks are signed with both the new and the old one.
+export function rotateWebhookSecret(api: ApiClient): Promise<WebhookSecret> {
+  return api.post<WebhookSecret>('/api/v1/merchant/webhook-secret/rotate', {});
+}
+
 export async function listWebhookDeliveries(api: ApiClient): Promise<WebhookDelivery[]> {
   return (await api.get<{ deliveries: WebhookDelivery[] }>('/api/v1/merchant/webhooks')).deliveries;
 }

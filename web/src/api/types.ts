@@ -472,6 +472,9 @@ export interface SalesReport {
 
 export interface WebhookSecret {
   secret: string;
+  version: number;
+  // Until then webhooks also carry a signature by the previous secret; null when none.
+  previous_valid_until: string | null;
   signature_header: string;
   scheme: string;
 }

@@ -26,6 +26,8 @@ const CONTRACT_CODES = [
   'REFUND_EXCEEDS_PAYMENT', 'MERCHANT_INSUFFICIENT_FUNDS', 'DEVICE_NOT_REGISTERED',
   // Merchant-portal users.
   'MERCHANT_USER_NOT_FOUND', 'LAST_OWNER', 'CANNOT_DISABLE_SELF', 'USER_DISABLED',
+  // Too many log-in, sign-up or code attempts.
+  'RATE_LIMITED',
   // E-invoices.
   'INVOICE_NOT_FOUND', 'INVOICE_UNAVAILABLE',
 ];

@@ -69,6 +69,12 @@ export const insightsZh = {
   'webhooks.secret': '签名密钥',
   'webhooks.reveal': '显示密钥',
   'webhooks.hide': '隐藏',
+  'webhooks.version': '第 {version} 版',
+  'webhooks.rotate': '更换密钥',
+  'webhooks.rotateConfirm':
+    '确定更换签名密钥？新密钥立即生效。之后 24 小时内，每条通知同时带有新旧两个密钥的签名（两个 v1=），请在此期间把接收端换成新密钥；24 小时后旧密钥失效。',
+  'webhooks.rotated': '密钥已更换，请复制新密钥并更新接收端。',
+  'webhooks.previousValidUntil': '旧密钥的签名将保留到 {time}',
   'webhooks.explain':
     '订单支付成功后，钱包向下单时填写的 notify_url 发送 POST 通知。请求头 {header} 的格式为 t=<Unix 秒>,v1=<十六进制签名>，签名为 HMAC-SHA256(密钥, "t." + 原始请求体)。请用下面的密钥验签，并拒绝时间相差过大的通知。',
   'webhooks.deliveries': '通知记录',
@@ -185,6 +191,12 @@ export const insightsEn: Record<keyof typeof insightsZh, string> = {
   'webhooks.secret': 'Signing secret',
   'webhooks.reveal': 'Reveal',
   'webhooks.hide': 'Hide',
+  'webhooks.version': 'version {version}',
+  'webhooks.rotate': 'Rotate secret',
+  'webhooks.rotateConfirm':
+    'Rotate the signing secret? The new secret takes effect at once. For the next 24 hours every notification carries signatures by both the new and the old secret (two v1= entries), so switch your receiver to the new secret within that time; after 24 hours the old secret stops working.',
+  'webhooks.rotated': 'Secret rotated. Copy the new secret and update your receiver.',
+  'webhooks.previousValidUntil': 'Notifications are also signed with the old secret until {time}',
   'webhooks.explain':
     'When an order is paid, the wallet POSTs a notification to the order\'s notify_url. The {header} header reads t=<Unix seconds>,v1=<hex signature>, the signature being HMAC-SHA256(secret, "t." + raw body). Verify it with the secret below and refuse notifications whose time is far off.',
   'webhooks.deliveries': 'Deliveries',

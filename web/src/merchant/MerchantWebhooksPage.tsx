@@ -1,10 +1,17 @@
 // Webhooks (/merchant/webhooks): the signing secret (owner only; hidden until revealed, with a
-// copy button) and how to verify QB-Signature, then the recent deliveries with each attempt's
-// log and a button to send one again.
-import { Alert, Button, Card, Space, Table, Tag, Typography } from 'antd';
+// copy button, and a button to rotate it after a confirm that explains the 24-hour overlap) and
+// how to verify QB-Signature, then the recent deliveries with each attempt's log and a button to
+// send one again.
+import type { ButtonProps } from 'antd';
+import { Alert, Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 
-import { getWebhookSecret, listWebhookDeliveries, resendWebhook } from '../api/merchant';
+import {
+  getWebhookSecret,
+  listWebhookDeliveries,
+  resendWebhook,
+  rotateWebhookSecret,
+} from '../api/merchant';
 import { merchantApi } from '../api/session';
 import type { WebhookAttempt, WebhookDelivery, WebhookSecret, WebhookState } from '../api/types';
 import { rowTestAttributes } from '../console/format';
@@ -25,6 +32,23 @@ function SecretCard() {
   const [secret, setSecret] = useState<WebhookSecret | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const [rotated, setRotated] = useState(false);
+
+  // The new secret is shown at once: the owner has to copy it to the receiver.
+  const rotate = async () => {
+    setError(null);
+    setRotated(false);
+    setRotating(true);
+    try {
+      setSecret(await rotateWebhookSecret(merchantApi));
+      setRotated(true);
+    } catch (cause) {
+      setError(cause);
+    } finally {
+      setRotating(false);
+    }
+  };
 
   // Fetched only when asked for: the secret stays off the screen (and out of screenshots)
   // until the owner reveals it.
@@ -46,25 +70,64 @@ function SecretCard() {
         {t('webhooks.explain', { header: secret?.signature_header ?? 'QB-Signature' })}
       </Typography.Paragraph>
       <MerchantError error={error} />
-      {secret === null ? (
-        <Button onClick={() => void reveal()} loading={loading} data-testid="webhook-secret-reveal">
-          {t('webhooks.reveal')}
-        </Button>
-      ) : (
-        <Space>
-          <Typography.Text
-            code
-            copyable={{ text: secret.secret }}
-            data-testid="webhook-secret"
-            data-scheme={secret.scheme}
-          >
-            {secret.secret}
-          </Typography.Text>
-          <Button size="small" onClick={() => setSecret(null)} data-testid="webhook-secret-hide">
-            {t('webhooks.hide')}
-          </Button>
-        </Space>
+      {rotated && (
+        <Alert
+          type="success"
+          showIcon
+          message={t('webhooks.rotated')}
+          data-testid="webhook-secret-rotated"
+        />
       )}
+      <Space direction="vertical">
+        {secret === null ? (
+          <Button
+            onClick={() => void reveal()}
+            loading={loading}
+            data-testid="webhook-secret-reveal"
+          >
+            {t('webhooks.reveal')}
+          </Button>
+        ) : (
+          <Space>
+            <Typography.Text
+              code
+              copyable={{ text: secret.secret }}
+              data-testid="webhook-secret"
+              data-scheme={secret.scheme}
+              data-version={secret.version}
+            >
+              {secret.secret}
+            </Typography.Text>
+            <Typography.Text type="secondary">
+              {t('webhooks.version', { version: secret.version })}
+            </Typography.Text>
+            <Button size="small" onClick={() => setSecret(null)} data-testid="webhook-secret-hide">
+              {t('webhooks.hide')}
+            </Button>
+          </Space>
+        )}
+        {secret?.previous_valid_until && (
+          <Typography.Text type="warning" data-testid="webhook-secret-overlap">
+            {t('webhooks.previousValidUntil', {
+              time: formatChinaTime(secret.previous_valid_until),
+            })}
+          </Typography.Text>
+        )}
+        <Popconfirm
+          title={t('webhooks.rotate')}
+          description={
+            <Typography.Paragraph style={{ maxWidth: 360, marginBottom: 0 }}>
+              {t('webhooks.rotateConfirm')}
+            </Typography.Paragraph>
+          }
+          onConfirm={() => rotate()}
+          okButtonProps={{ danger: true, 'data-testid': 'webhook-rotate-confirm' } as ButtonProps}
+        >
+          <Button danger loading={rotating} data-testid="webhook-rotate">
+            {t('webhooks.rotate')}
+          </Button>
+        </Popconfirm>
+      </Space>
     </Card>
   );
 }
