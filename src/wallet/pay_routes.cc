@@ -307,25 +307,25 @@ void Confirm(WalletContext& context, const Principal& principal, const HttpReque
              bool confirm, Responder respond) {
   std::optional<uint64_t> id = ParseId(request.PathParam("id"));
   if (!id) return respond(PaymentError(PaymentResult::kPaymentNotFound));
-  SubmitCommand(context, engine::ConfirmPayment{principal.id, *id, confirm}, respond,
-                [&context, id = *id, confirm, respond](uint8_t result,
-                                                       const engine::Reply& reply) {
-                  const auto code = static_cast<PaymentResult>(result);
-                  if (code != PaymentResult::kOk) return respond(PaymentError(code));
-                  // A confirmed payment of an order owes the merchant its notice now.
-                  if (confirm) NotifyOrderPaid(context, id, reply.journal_seq);
-                  ReadEngine<std::optional<payments::Payment>>(
-                      context, respond,
-                      [id](const engine::StateMachine& state) -> std::optional<payments::Payment> {
-                        const payments::Payment* p = state.payments().FindPayment(id);
-                        if (p == nullptr) return std::nullopt;
-                        return *p;
-                      },
-                      [respond](std::optional<payments::Payment> payment) {
-                        if (!payment) return respond(PaymentError(PaymentResult::kPaymentNotFound));
-                        respond(api::JsonResponse(200, PaymentJson(*payment, PaymentAudience::kCustomer)));
-                      });
-                });
+  SubmitCommand(
+      context, engine::ConfirmPayment{principal.id, *id, confirm}, respond,
+      [&context, id = *id, confirm, respond](uint8_t result, const engine::Reply& reply) {
+        const auto code = static_cast<PaymentResult>(result);
+        if (code != PaymentResult::kOk) return respond(PaymentError(code));
+        // A confirmed payment of an order owes the merchant its notice now.
+        if (confirm) NotifyOrderPaid(context, id, reply.journal_seq);
+        ReadEngine<std::optional<payments::Payment>>(
+            context, respond,
+            [id](const engine::StateMachine& state) -> std::optional<payments::Payment> {
+              const payments::Payment* p = state.payments().FindPayment(id);
+              if (p == nullptr) return std::nullopt;
+              return *p;
+            },
+            [respond](std::optional<payments::Payment> payment) {
+              if (!payment) return respond(PaymentError(PaymentResult::kPaymentNotFound));
+              respond(api::JsonResponse(200, PaymentJson(*payment, PaymentAudience::kCustomer)));
+            });
+      });
 }
 
 // --- Lists ---

@@ -163,7 +163,8 @@ void RunSettlement(WalletContext& context, const Principal& staff, HttpRequest&&
         std::optional<SettlementRun> run =
             SettleDay(context, day, "staff " + std::to_string(staff_id));
         if (!run) {
-          return respond(ErrorResponse(ErrorCode::kOverloaded, "the server is busy; retry shortly"));
+          return respond(
+              ErrorResponse(ErrorCode::kOverloaded, "the server is busy; retry shortly"));
         }
         api::JsonArrayWriter list;
         int64_t total = 0;
@@ -379,11 +380,10 @@ class SettlementScheduler {
     settled_day_ = today;
     last_run_ns_ = now_ns;
     // A payout the bank did not answer stays processing; the run is repeated until it is not.
-    retry_ = std::any_of(run->settlements.begin(), run->settlements.end(),
-                         [](const SettlementRow& row) {
-                           return row.state == static_cast<uint8_t>(
-                                                   payments::SettlementState::kProcessing);
-                         });
+    retry_ =
+        std::any_of(run->settlements.begin(), run->settlements.end(), [](const SettlementRow& row) {
+          return row.state == static_cast<uint8_t>(payments::SettlementState::kProcessing);
+        });
   }
 
  private:

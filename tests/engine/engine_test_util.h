@@ -226,4 +226,52 @@ class CustomerEngineTest : public EngineTest {
   uint64_t last_value_ = 0;
 };
 
+// Two merchants onboarded by staff: "shop" (owner_ and a cashier_) and "other" (other_owner_).
+class MerchantEngineTest : public CustomerEngineTest {
+ protected:
+  static uint8_t Code(PaymentResult r) { return static_cast<uint8_t>(r); }
+  using CustomerEngineTest::Code;
+
+  void SetUp() override {
+    CustomerEngineTest::SetUp();
+    OpenEngine();
+    ASSERT_EQ(Result(CreateStaff{{"admin", "Admin", "argon2", identity::kAllStaffRoles}}),
+              Code(identity::IdentityResult::kOk));
+    const uint64_t staff = last_value_;
+    shop_ = Onboard("shop", staff);
+    owner_ = UserId("shop");
+    ASSERT_EQ(
+        Result(CreateMerchantUser{shop_, {"till", "Till", "argon2", payments::kMerchantCashier}}),
+        Code(PaymentResult::kOk));
+    cashier_ = last_value_;
+    other_shop_ = Onboard("other", staff);
+    other_owner_ = UserId("other");
+  }
+
+  uint64_t Onboard(const std::string& username, uint64_t staff) {
+    payments::MerchantProfile profile;
+    profile.legal_name = "小店 " + username;
+    profile.credit_code = "91350100M000100Y43";
+    profile.category = "catering";
+    profile.settlement_bank_code = "ICBC";
+    profile.settlement_account_sealed = "sealed";
+    profile.settlement_account_last4 = "1234";
+    EXPECT_EQ(Result(ApplyMerchant{profile, {username, username, "argon2", 0}, staff, true}),
+              Code(PaymentResult::kOk));
+    return last_value_;
+  }
+
+  uint64_t UserId(const std::string& username) {
+    uint64_t id = 0;
+    Query([&](const StateMachine& s) { id = s.payments().users().FindByUsername(username)->id; });
+    return id;
+  }
+
+  uint64_t shop_ = 0;
+  uint64_t owner_ = 0;
+  uint64_t cashier_ = 0;
+  uint64_t other_shop_ = 0;
+  uint64_t other_owner_ = 0;
+};
+
 }  // namespace qb::engine::testing

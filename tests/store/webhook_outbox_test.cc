@@ -137,10 +137,10 @@ TEST_F(WebhookOutboxTest, AttemptsMoveTheDeliveryThroughItsStates) {
   std::string unknown = "x";
   EXPECT_EQ(store_->FixWebhookBody("evt_nope", &unknown).code(), Status::Code::kNotFound);
 
-  ASSERT_TRUE(store_->RecordWebhookAttempt({"evt_71", 1, kPaidNs, 7, 0, "refused", 1, kPaidNs + 9})
-                  .ok());
-  ASSERT_TRUE(store_->RecordWebhookAttempt({"evt_71", 2, kPaidNs + 9, 7, 503, "HTTP 503", 2, 0})
-                  .ok());
+  ASSERT_TRUE(
+      store_->RecordWebhookAttempt({"evt_71", 1, kPaidNs, 7, 0, "refused", 1, kPaidNs + 9}).ok());
+  ASSERT_TRUE(
+      store_->RecordWebhookAttempt({"evt_71", 2, kPaidNs + 9, 7, 503, "HTTP 503", 2, 0}).ok());
   std::optional<WebhookDeliveryRow> row = Read("evt_71");
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->state, 2);  // failed
@@ -175,8 +175,8 @@ TEST_F(WebhookOutboxTest, PendingComesDueFirstAndAbandonEndsOnlyPendingOnes) {
     Pay(order, Payment(80 + i, order, 1, kPaidNs + static_cast<int64_t>(i)), i);
   }
   // evt_81 waits for a retry later than the other two, which are due at once.
-  ASSERT_TRUE(store_->RecordWebhookAttempt({"evt_81", 1, kPaidNs, 7, 500, "", 1, kPaidNs + 50})
-                  .ok());
+  ASSERT_TRUE(
+      store_->RecordWebhookAttempt({"evt_81", 1, kPaidNs, 7, 500, "", 1, kPaidNs + 50}).ok());
   std::vector<WebhookDeliveryRow> pending = Pending();
   ASSERT_EQ(pending.size(), 3u);
   EXPECT_EQ(pending[0].event_id, "evt_82");

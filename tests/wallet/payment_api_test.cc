@@ -938,7 +938,7 @@ TEST_F(PaymentApiTest, TheDailySettlementRunsByItselfAfterTwoInTheMorning) {
   }
   EXPECT_EQ(bank_.AccountBalanceFen("6222020200112233"), 50 * kYuan - 30);
   EXPECT_EQ(MerchantBalance(shop.id), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // several ticks
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));          // several ticks
   admin_ = StaffToken("admin4", Roles({identity::StaffRole::kAdmin}));  // admin3 idled out
   ApiResponse list = Get("/api/v1/staff/settlements", admin_);
   ASSERT_EQ(list.json.at("settlements").as_array().size(), 1u);
