@@ -61,10 +61,6 @@ std::optional<api::ApiError> PasswordProblem(std::string_view password, std::str
   return api::MakeError(ErrorCode::kWeakPassword, "password: use letters and digits");
 }
 
-HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
-  return ErrorResponse(ErrorCode::kFieldInvalid, std::string(field) + ": " + std::string(why));
-}
-
 HttpResponse InvalidCredentials() {
   return ErrorResponse(ErrorCode::kInvalidCredentials, "the name or the password is wrong");
 }

@@ -34,10 +34,6 @@ HttpResponse StoreFailure(const Status& status) {
   return ErrorResponse(ErrorCode::kStoreUnavailable, "the read models cannot be read now");
 }
 
-HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
-  return ErrorResponse(ErrorCode::kFieldInvalid, std::string(field) + ": " + std::string(why));
-}
-
 // --- POST /api/v1/staff/staff ---
 
 // Takes "roles" (an array of role names) out of a body ParseBody has already checked, and

@@ -22,6 +22,9 @@ namespace qb::wallet {
 // application/json), 413 or 400 MALFORMED_JSON through `respond`.
 std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Responder& respond);
 
+// 400 FIELD_INVALID with the message "<field>: <why>".
+HttpResponse FieldInvalid(std::string_view field, std::string_view why);
+
 // The contract's error for an identity, card or staff command that did not succeed.
 api::ApiError IdentityError(identity::IdentityResult result);
 

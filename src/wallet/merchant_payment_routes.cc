@@ -23,10 +23,6 @@ constexpr size_t kMaxListLimit = 100;
 constexpr size_t kDefaultListLimit = 20;
 constexpr int64_t kReadWaitNs = int64_t{2} * kNsPerSecond;
 
-HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
-  return ErrorResponse(ErrorCode::kFieldInvalid, std::string(field) + ": " + std::string(why));
-}
-
 bool IsToken(std::string_view text) {
   if (text.empty() || text.size() > 64) return false;
   for (char c : text) {

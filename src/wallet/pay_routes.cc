@@ -27,10 +27,6 @@ constexpr size_t kMaxQrChars = 512;
 constexpr int kSlotAttempts = 4;
 constexpr int64_t kReadWaitNs = int64_t{2} * kNsPerSecond;
 
-HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
-  return ErrorResponse(ErrorCode::kFieldInvalid, std::string(field) + ": " + std::string(why));
-}
-
 // A scanned QR, checked: signature, version, expiry.
 std::optional<paytoken::QrPayload> ReadQr(WalletContext& context, std::string_view text,
                                           const Responder& respond) {

@@ -183,7 +183,8 @@ std::string OrderQrText(const WalletContext& context, const OrderRow& order);
 HttpResponse QrImageResponse(std::string_view text, std::string_view format);
 
 // --- Route registration ---
-void AddMerchantRoutes(Router& router, WalletContext& context);  // merchant_routes.cc
+void AddMerchantRoutes(Router& router, WalletContext& context);      // merchant_routes.cc
+void AddMerchantUserRoutes(Router& router, WalletContext& context);  // merchant_user_routes.cc
 void AddMerchantPaymentRoutes(Router& router,
                               WalletContext& context);             // merchant_payment_routes.cc
 void AddPayRoutes(Router& router, WalletContext& context);         // pay_routes.cc

@@ -322,6 +322,17 @@ HttpResponse PaymentError(PaymentResult result) {
     case PaymentResult::kLoginLocked:
       return Error(ErrorCode::kLoginLocked,
                    "too many wrong passwords; log-in is locked for 30 minutes");
+    case PaymentResult::kUserNotFound:
+      return Error(ErrorCode::kMerchantUserNotFound, "no such user of this merchant");
+    case PaymentResult::kUserDisabled:
+      return Error(ErrorCode::kUserDisabled,
+                   "this user is disabled; ask the merchant's owner to enable it");
+    case PaymentResult::kLastOwner:
+      return Error(ErrorCode::kLastOwner, "the merchant must keep an active owner");
+    case PaymentResult::kSelfDisable:
+      return Error(ErrorCode::kCannotDisableSelf, "an owner cannot disable themself");
+    case PaymentResult::kNotOwner:
+      return Error(ErrorCode::kForbidden, "only the merchant's owner may do this");
     default:
       break;
   }

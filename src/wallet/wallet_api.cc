@@ -313,6 +313,11 @@ std::string LowerAscii(std::string text) {
   return text;
 }
 
+HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
+  return api::ErrorResponse(api::ErrorCode::kFieldInvalid,
+                            std::string(field) + ": " + std::string(why));
+}
+
 std::optional<uint64_t> ParseId(std::string_view text) {
   // Up to 20 digits: payment and transfer ids use the whole 64 bits.
   if (text.empty() || text.size() > 20 || text.front() == '0') return std::nullopt;
@@ -433,6 +438,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddMoneyRoutes(router, context);
   AddConsoleRoutes(router, context);
   AddMerchantRoutes(router, context);
+  AddMerchantUserRoutes(router, context);
   AddMerchantPaymentRoutes(router, context);
   AddPayRoutes(router, context);
   AddInvoiceRoutes(router, context);

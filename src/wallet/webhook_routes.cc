@@ -231,29 +231,25 @@ void ShowSecret(WalletContext& context, const MerchantCaller& caller, Responder 
 // too, so the merchant can switch its receiver over without losing a notice.
 void RotateSecret(WalletContext& context, const MerchantCaller& caller, Responder respond) {
   const uint64_t merchant_id = caller.merchant_id;
-  SubmitCommand(
-      context, engine::RotateWebhookSecret{merchant_id, caller.user_id}, respond,
-      [&context, merchant_id, by = caller.user_id, respond](uint8_t result,
-                                                            const engine::Reply& reply) {
-        const auto code = static_cast<PaymentResult>(result);
-        if (code == PaymentResult::kNotOwner) {
-          return respond(
-              ErrorResponse(ErrorCode::kForbidden, "only the merchant's owner may do this"));
-        }
-        if (code != PaymentResult::kOk) return respond(PaymentError(code));
-        const WebhookSecrets secrets =
-            WebhookSecretsAt(context, merchant_id, static_cast<uint32_t>(reply.value),
-                             reply.batch_time_ns, Services(context).clock->NowNs());
-        // Notices already queued (retries included) are signed with the new secrets from their
-        // next attempt on, not with the ones they were queued with.
-        const size_t requeued = Webhooks(context).UpdateSecrets(
-            merchant_id, secrets.current, secrets.previous, secrets.previous_valid_until_ns);
-        LogInfo("webhook secret rotated", {{"merchant_id", std::to_string(merchant_id)},
-                                           {"version", std::to_string(secrets.version)},
-                                           {"by_user_id", std::to_string(by)},
-                                           {"queued_notices", std::to_string(requeued)}});
-        respond(SecretResponse(secrets));
-      });
+  SubmitCommand(context, engine::RotateWebhookSecret{merchant_id, caller.user_id}, respond,
+                [&context, merchant_id, by = caller.user_id, respond](uint8_t result,
+                                                                      const engine::Reply& reply) {
+                  const auto code = static_cast<PaymentResult>(result);
+                  if (code != PaymentResult::kOk) return respond(PaymentError(code));
+                  const WebhookSecrets secrets =
+                      WebhookSecretsAt(context, merchant_id, static_cast<uint32_t>(reply.value),
+                                       reply.batch_time_ns, Services(context).clock->NowNs());
+                  // Notices already queued (retries included) are signed with the new secrets from
+                  // their next attempt on, not with the ones they were queued with.
+                  const size_t requeued = Webhooks(context).UpdateSecrets(
+                      merchant_id, secrets.current, secrets.previous,
+                      secrets.previous_valid_until_ns);
+                  LogInfo("webhook secret rotated", {{"merchant_id", std::to_string(merchant_id)},
+                                                     {"version", std::to_string(secrets.version)},
+                                                     {"by_user_id", std::to_string(by)},
+                                                     {"queued_notices", std::to_string(requeued)}});
+                  respond(SecretResponse(secrets));
+                });
 }
 
 }  // namespace
