@@ -90,6 +90,20 @@ class PaymentApiTest : public MoneyApiTest {
     return Post("/api/v1/me/payments", body, customer.token, key);
   }
 
+  // `payer` pays a new order of `merchant` whose paid notice goes to `notify_url`; the payment.
+  ApiResponse PayOrderNotifying(const Merchant& merchant, const Funded& payer,
+                                std::string_view order_no, int64_t amount,
+                                std::string_view notify_url, std::string_view key) {
+    ApiResponse order =
+        Post("/api/v1/merchant/orders",
+             R"({"merchant_order_no":")" + std::string(order_no) + R"(","amount":)" +
+                 std::to_string(amount) + R"(,"currency":"CNY","notify_url":")" +
+                 std::string(notify_url) + R"("})",
+             merchant.token);
+    EXPECT_EQ(order.status, 201) << Describe(order);
+    return Pay(payer.customer, PayBody(order.String("qr_text")), key);
+  }
+
   ApiResponse Refund(const Merchant& merchant, std::string_view payment_id, int64_t amount,
                      std::string_view key) {
     return Post("/api/v1/merchant/payments/" + std::string(payment_id) + "/refunds",
@@ -557,13 +571,7 @@ TEST_F(PaymentApiTest, APaidOrderNotifiesTheMerchantWithASignedWebhook) {
   });
   Merchant shop = ActiveMerchant("shop");
   Funded alice = Customer(1, 500 * kYuan);
-  ApiResponse order = Post("/api/v1/merchant/orders",
-                           R"({"merchant_order_no":"H-1","amount":2500,"currency":"CNY",)"
-                           R"("notify_url":")" +
-                               receiver.Url() + R"("})",
-                           shop.token);
-  ASSERT_EQ(order.status, 201) << Describe(order);
-  ApiResponse paid = Pay(alice.customer, PayBody(order.String("qr_text")), "p1");
+  ApiResponse paid = PayOrderNotifying(shop, alice, "H-1", 2500, receiver.Url(), "p1");
   ASSERT_EQ(paid.status, 201) << Describe(paid);
   for (int i = 0; i < 500 && receiver.RequestCount() == 0; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -632,13 +640,7 @@ TEST_F(PaymentApiTest, WebhookRetriesSurviveARestart) {
   });
   Merchant shop = ActiveMerchant("shop");
   Funded alice = Customer(1, 500 * kYuan);
-  ApiResponse order = Post("/api/v1/merchant/orders",
-                           R"({"merchant_order_no":"R-1","amount":1200,"currency":"CNY",)"
-                           R"("notify_url":")" +
-                               receiver.Url() + R"("})",
-                           shop.token);
-  ASSERT_EQ(order.status, 201) << Describe(order);
-  ApiResponse paid = Pay(alice.customer, PayBody(order.String("qr_text")), "r1");
+  ApiResponse paid = PayOrderNotifying(shop, alice, "R-1", 1200, receiver.Url(), "r1");
   ASSERT_EQ(paid.status, 201) << Describe(paid);
   const std::string event_id = "evt_" + paid.String("id");
   auto delivery = [&]() -> boost::json::object {
@@ -699,13 +701,7 @@ TEST_F(PaymentApiTest, AWebhookOwedTooLongIsAbandonedYetCanBeResent) {
   });
   Merchant shop = ActiveMerchant("shop");
   Funded alice = Customer(1, 500 * kYuan);
-  ApiResponse order = Post("/api/v1/merchant/orders",
-                           R"({"merchant_order_no":"A-1","amount":800,"currency":"CNY",)"
-                           R"("notify_url":")" +
-                               receiver.Url() + R"("})",
-                           shop.token);
-  ASSERT_EQ(order.status, 201) << Describe(order);
-  ApiResponse paid = Pay(alice.customer, PayBody(order.String("qr_text")), "a1");
+  ApiResponse paid = PayOrderNotifying(shop, alice, "A-1", 800, receiver.Url(), "a1");
   ASSERT_EQ(paid.status, 201) << Describe(paid);
   for (int i = 0; i < 500 && receiver.RequestCount() == 0; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
