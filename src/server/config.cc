@@ -57,6 +57,9 @@ constexpr std::array kStringFields = {
                 &ServerConfig::webhook_private_networks},
     StringField{"wallet", "auth_rate_limits", "QIANBAO_AUTH_RATE_LIMITS",
                 &ServerConfig::auth_rate_limits},
+    StringField{"server", "tls_cert", "QIANBAO_TLS_CERT", &ServerConfig::tls_cert},
+    StringField{"server", "tls_key", "QIANBAO_TLS_KEY", &ServerConfig::tls_key},
+    StringField{"server", "tls", "QIANBAO_TLS", &ServerConfig::tls},
 };
 
 const std::array kIntegerFields = {
@@ -178,6 +181,20 @@ std::string ApplyEnv(const EnvLookup& env, ServerConfig& config) {
   return "";
 }
 
+// The TLS keys only: whether the files exist and match is checked when the server starts.
+std::string ValidateTls(const ServerConfig& config) {
+  if (config.tls != "auto" && config.tls != "proxy") {
+    return "[server] tls must be \"auto\" or \"proxy\"";
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return "[server] tls_cert and tls_key must be set together";
+  }
+  if (config.tls == "proxy" && !config.tls_cert.empty()) {
+    return "[server] tls = \"proxy\" serves plain HTTP: leave tls_cert and tls_key empty";
+  }
+  return "";
+}
+
 // Checks what a single key cannot: values from the environment, and choices among names.
 std::string Validate(const ServerConfig& config) {
   if (config.store_backend == "postgres") {
@@ -210,12 +227,18 @@ std::string Validate(const ServerConfig& config) {
   if (config.auth_rate_limits != "on" && config.auth_rate_limits != "off") {
     return "[wallet] auth_rate_limits must be \"on\" or \"off\"";
   }
+  if (std::string error = ValidateTls(config); !error.empty()) return error;
   if (config.deployment == "production") {
     if (config.auth_rate_limits != "on")
       return "production needs [wallet] auth_rate_limits = \"on\"";
     // Development stand-ins would hand codes to admins or lose every card on restart.
     if (config.sms_provider == "outbox") return "production needs [sms] provider = \"http\"";
     if (config.key_file.empty()) return "production needs [wallet] key_file";
+    // Bearer tokens, passwords and card numbers must not cross a network in the clear.
+    if (config.tls == "auto" && config.tls_cert.empty()) {
+      return "production needs HTTPS: set [server] tls_cert and tls_key, or [server] tls = "
+             "\"proxy\" when a proxy in front terminates TLS";
+    }
   }
   if (std::find(kLogLevels.begin(), kLogLevels.end(), config.log_level) == kLogLevels.end()) {
     return "log level \"" + config.log_level +

@@ -6,6 +6,12 @@
 //   listen_port = 8080              # 0 asks the OS for a free port
 //   io_threads = 1
 //   max_body_bytes = 65536
+//   tls_cert = ""                   # PEM certificate chain (server's certificate first); with
+//   tls_key = ""                    # its PEM private key, qianbaod serves HTTPS only
+//   tls = "auto"                    # "auto": HTTPS when tls_cert and tls_key are set, else plain
+//                                   # HTTP (development only); "proxy": plain HTTP because a
+//                                   # proxy in front terminates TLS (production accepts either
+//                                   # tls_cert + tls_key or "proxy")
 //   [store]
 //   backend = "sqlite"              # "postgres" is reserved and rejected for now
 //   data_dir = "./data"
@@ -46,7 +52,8 @@
 // Environment: QIANBAO_DATA_DIR, QIANBAO_LISTEN_ADDRESS, QIANBAO_LISTEN_PORT,
 // QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
 // QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_SMS_PROVIDER, QIANBAO_SMS_URL,
-// QIANBAO_WEBHOOKS_PRIVATE_NETWORKS, QIANBAO_AUTH_RATE_LIMITS. The SMS
+// QIANBAO_WEBHOOKS_PRIVATE_NETWORKS, QIANBAO_AUTH_RATE_LIMITS, QIANBAO_TLS_CERT,
+// QIANBAO_TLS_KEY, QIANBAO_TLS. The SMS
 // provider's API key comes only from QIANBAO_SMS_API_KEY, read by qianbaod, never a file.
 #pragma once
 
@@ -86,6 +93,9 @@ struct ServerConfig {
   uint64_t bank_seed = 1;
   std::string webhook_private_networks;  // "allow", "refuse" or "" (by deployment).
   std::string auth_rate_limits = "on";   // "on", or "off" for load tests (not in production).
+  std::string tls_cert;                  // Paths; both set or both empty.
+  std::string tls_key;
+  std::string tls = "auto";  // "auto" or "proxy" (TLS terminates at a proxy in front).
 };
 
 // Returns the value of an environment variable, or nothing when it is unset.

@@ -8,24 +8,34 @@
 // handler, it writes inline; called later, from anywhere, it posts its answer to the session's
 // strand under the gate's mutex. Stop() closes the gate under that mutex before the io_context
 // is stopped and destroyed, so a late Responder can never touch a dead io_context.
+//
+// TLS. Session is a template over its stream: beast::tcp_stream for plain HTTP, and
+// beast::ssl_stream over it for HTTPS, which adds a handshake before the first read and a TLS
+// shutdown before the close. The listener picks one per server, so the plain path compiles to
+// what it was before TLS existed.
 #include "server/http_server.h"
 
 #include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 
 #include "base/assert.h"
 #include "base/metrics.h"
 #include "server/log.h"
+#include "server/tls_context.h"
+#include "server/web_security.h"
 
 namespace qb {
 namespace {
@@ -36,6 +46,8 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using Strand = asio::strand<asio::io_context::executor_type>;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Large enough for any header our clients send (a bearer token, cookies), small enough that a
 // flood of header bytes is refused early.
@@ -105,6 +117,8 @@ struct ServerContext {
   HttpHandler handler;
   std::shared_ptr<ReplyGate> gate = std::make_shared<ReplyGate>();
   HttpMetrics metrics;
+  std::optional<asio::ssl::context> tls;  // Set by Start() when the server speaks HTTPS.
+  bool strict_transport_security = false;
 };
 
 bool IsHttpParseError(const beast::error_code& ec) {
@@ -117,18 +131,23 @@ Strand StrandOf(tcp::socket& socket) {
   return *strand;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket&& socket, ServerContext& context)
+  // `tls` is the server's ssl::context for an HTTPS session, and nothing for a plain one.
+  template <class... TlsContext>
+  Session(tcp::socket&& socket, ServerContext& context, TlsContext&... tls)
       : context_(context),
         strand_(StrandOf(socket)),
-        stream_(std::move(socket)),
+        stream_(std::move(socket), tls...),
         handler_timer_(strand_) {
     beast::error_code ec;
-    remote_address_ = stream_.socket().remote_endpoint(ec).address().to_string();
+    remote_address_ = Tcp().socket().remote_endpoint(ec).address().to_string();
     // Without it, Nagle's algorithm and delayed acknowledgements hold small keep-alive
     // responses back for tens of milliseconds.
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    Tcp().socket().set_option(tcp::no_delay(true), ec);
     context_.metrics.ConnectionOpened();
   }
   ~Session() { context_.metrics.ConnectionClosed(); }
@@ -136,7 +155,13 @@ class Session : public std::enable_shared_from_this<Session> {
   const Strand& strand() const { return strand_; }
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->DoHandshake();
+      } else {
+        self->DoRead();
+      }
+    });
   }
 
   // Runs on the session's strand. Answers for an earlier request, or after a timeout, are
@@ -149,19 +174,43 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void ArmTimeout() {
+    Tcp().expires_after(std::chrono::milliseconds(context_.options.idle_timeout_ms));
+  }
+
+  // HTTPS only. A client that fails the handshake (plain HTTP, an old protocol, no shared
+  // cipher) or stalls in it is dropped without an answer: there is no channel to answer on.
+  void DoHandshake() {
+    ArmTimeout();
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) {
+                                self->ShutdownTcp();
+                                return;
+                              }
+                              self->DoRead();
+                            });
+  }
+
   void DoRead() {
     parser_.emplace();
     parser_->body_limit(context_.options.max_body_bytes);
     parser_->header_limit(kMaxHeaderBytes);
-    stream_.expires_after(std::chrono::milliseconds(context_.options.idle_timeout_ms));
+    api_request_ = false;
+    ArmTimeout();
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     request_start_ = Clock::now();
     if (ec == http::error::body_limit) {
+      // The request line is parsed by now (the limit is checked once the headers are), so
+      // the refusal of an API request is marked not to be cached like any other API answer.
+      api_request_ = IsApiPath(parser_->get().target());
       Write(JsonErrorResponse(413, "PAYLOAD_TOO_LARGE",
                               "the request body exceeds " +
                                   std::to_string(context_.options.max_body_bytes) + " bytes"),
@@ -190,13 +239,36 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    if constexpr (kTls) {
+      // close_notify first, so the client can tell a complete response from a truncated one.
+      ArmTimeout();
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->ShutdownTcp(); });
+    } else {
+      ShutdownTcp();
+    }
+  }
+
+  void ShutdownTcp() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  // Each header of web_security.h the handler did not set itself.
+  void AddSecurityHeaders(bool handler_set_headers) {
+    auto add = [this, handler_set_headers](const HeaderField& field) {
+      if (!handler_set_headers || response_.find(field.name) == response_.end()) {
+        response_.set(field.name, field.value);
+      }
+    };
+    for (const HeaderField& field : kSecurityHeaders) add(field);
+    if (api_request_) add(kApiCacheControl);
+    if (context_.strict_transport_security) add(kStrictTransportSecurity);
   }
 
   ServerContext& context_;
   Strand strand_;  // The one the listener accepted the connection on; all work runs on it.
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;  // Must live until its async_write completes.
@@ -207,17 +279,17 @@ class Session : public std::enable_shared_from_this<Session> {
   bool awaiting_answer_ = false;
   bool keep_alive_ = false;
   bool head_request_ = false;  // Answer with headers only, announcing the body's length.
+  bool api_request_ = false;   // The path is under /api/: answers are not to be cached.
 };
 
-class ReplyState;
-
-// The reply state of the request whose handler is running on this thread, if any.
-thread_local const ReplyState* reply_in_handler = nullptr;
+// The reply state of the request whose handler is running on this thread, if any. Compared
+// by address only, so it need not know which kind of session the state belongs to.
+thread_local const void* reply_in_handler = nullptr;
 
 // Sets reply_in_handler for the duration of one handler call.
 class InHandlerScope {
  public:
-  explicit InHandlerScope(const ReplyState* state) : previous_(reply_in_handler) {
+  explicit InHandlerScope(const void* state) : previous_(reply_in_handler) {
     reply_in_handler = state;
   }
   ~InHandlerScope() { reply_in_handler = previous_; }
@@ -225,10 +297,11 @@ class InHandlerScope {
   InHandlerScope& operator=(const InHandlerScope&) = delete;
 
  private:
-  const ReplyState* previous_;
+  const void* previous_;
 };
 
 // Shared by every copy of one request's Responder.
+template <class Session>
 class ReplyState {
  public:
   ReplyState(std::weak_ptr<Session> session, std::shared_ptr<ReplyGate> gate,
@@ -294,7 +367,8 @@ class ReplyState {
   std::atomic<int> state_{kPending};
 };
 
-void Session::Dispatch() {
+template <class Stream>
+void Session<Stream>::Dispatch() {
   http::request<http::string_body> message = parser_->release();
   keep_alive_ = message.keep_alive();
   head_request_ = message.method() == http::verb::head;
@@ -307,10 +381,19 @@ void Session::Dispatch() {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   request.remote_address = remote_address_;
+  api_request_ = IsApiPath(request.Path());
+  if (IsCrossSiteStateChange(request)) {
+    LogWarn("refused a cross-site request", {{"method", request.method},
+                                             {"path", std::string(request.Path())},
+                                             {"remote_address", remote_address_}});
+    Write(CsrfRejectedResponse(), !keep_alive_);
+    return;
+  }
 
   ++request_number_;
   awaiting_answer_ = true;
-  auto state = std::make_shared<ReplyState>(weak_from_this(), context_.gate, request_number_);
+  auto state =
+      std::make_shared<ReplyState<Session>>(this->weak_from_this(), context_.gate, request_number_);
   Responder respond = [state](HttpResponse response) {
     state->AnswerByHandler(std::move(response));
   };
@@ -332,14 +415,15 @@ void Session::Dispatch() {
   // timer queue for handlers that answer at once; an answer from another thread cannot slip
   // in before it, because it is posted to this strand, which is busy running this.
   handler_timer_.expires_after(std::chrono::milliseconds(context_.options.handler_timeout_ms));
-  handler_timer_.async_wait([self = shared_from_this(),
+  handler_timer_.async_wait([self = this->shared_from_this(),
                              number = request_number_](beast::error_code ec) {
     if (ec) return;  // Cancelled: the answer came in time.
     self->Answer(JsonErrorResponse(503, "TIMEOUT", "the server did not answer in time"), number);
   });
 }
 
-void Session::Write(HttpResponse response, bool close) {
+template <class Stream>
+void Session<Stream>::Write(HttpResponse response, bool close) {
   if (response.status < 100 || response.status > 599) {
     LogError("handler answered with an invalid status",
              {{"status", std::to_string(response.status)}});
@@ -351,13 +435,14 @@ void Session::Write(HttpResponse response, bool close) {
   response_.version(11);
   response_.set(http::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) response_.insert(name, value);
+  AddSecurityHeaders(!response.headers.empty());
   response_.keep_alive(!close);
   response_.body() = std::move(response.body);
   response_.prepare_payload();
   if (head_request_) response_.body().clear();
-  stream_.expires_after(std::chrono::milliseconds(context_.options.idle_timeout_ms));
+  ArmTimeout();
   http::async_write(stream_, response_,
-                    [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                    [self = this->shared_from_this(), close](beast::error_code ec, size_t) {
                       self->OnWrite(close, ec);
                     });
 }
@@ -446,8 +531,30 @@ struct HttpServer::Impl {
       });
       return;
     }
-    std::make_shared<Session>(std::move(socket), context)->Start();
+    if (context.tls) {
+      std::make_shared<Session<TlsStream>>(std::move(socket), context, *context.tls)->Start();
+    } else {
+      std::make_shared<Session<PlainStream>>(std::move(socket), context)->Start();
+    }
     DoAccept();
+  }
+
+  // Loads the certificate and key when the options name them.
+  std::string SetUpTls() {
+    const HttpServerOptions& options = context.options;
+    const bool has_chain = !options.tls_certificate_chain_file.empty();
+    const bool has_key = !options.tls_private_key_file.empty();
+    if (has_chain != has_key) {
+      return "TLS needs both a certificate chain file and a private key file, not just one";
+    }
+    context.strict_transport_security = has_chain || options.tls_terminated_by_proxy;
+    if (!has_chain) return "";
+    context.tls.emplace(asio::ssl::context::tls_server);
+    std::string error =
+        ConfigureTlsServerContext(context.tls->native_handle(), options.tls_certificate_chain_file,
+                                  options.tls_private_key_file);
+    if (!error.empty()) context.tls.reset();
+    return error;
   }
 
   void RunIoThread() {
@@ -483,6 +590,7 @@ std::string HttpServer::Start() {
   QB_ASSERT(!impl_->started);
   impl_->started = true;
   const HttpServerOptions& options = impl_->context.options;
+  if (std::string error = impl_->SetUpTls(); !error.empty()) return error;
   std::string where = options.listen_address + ":" + std::to_string(options.listen_port);
   beast::error_code ec;
   asio::ip::address address = asio::ip::make_address(options.listen_address, ec);
@@ -507,6 +615,8 @@ std::string HttpServer::Start() {
 }
 
 uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+bool HttpServer::tls() const { return impl_->context.tls.has_value(); }
 
 void HttpServer::Stop() {
   {

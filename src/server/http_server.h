@@ -4,6 +4,12 @@
 // Connections are kept alive; a connection reads its next request only after the response to
 // the previous one is written, so responses on a connection are always in order. Every socket
 // operation has a timeout, and a request whose body exceeds max_body_bytes is answered 413.
+//
+// Given a certificate chain and its private key, the server speaks HTTPS only (TLS 1.2 and 1.3,
+// ECDHE key exchange with AEAD ciphers, no compression, no renegotiation); a client that does
+// not complete a TLS handshake within the idle timeout is dropped. Without them it speaks plain
+// HTTP, on a path that pays nothing for TLS. Either way every response carries the security
+// headers and state-changing console requests from other sites are refused (web_security.h).
 #pragma once
 
 #include <cstdint>
@@ -70,6 +76,14 @@ struct HttpServerOptions {
   // How long a handler may take to answer before the client gets 503 TIMEOUT instead (a late
   // answer is then dropped).
   uint32_t handler_timeout_ms = 30000;
+  // HTTPS: PEM files holding the certificate chain (the server's certificate first) and the
+  // private key that matches it. Both empty: plain HTTP. Start() fails if only one is given, a
+  // file cannot be read or parsed, or the key does not match the certificate.
+  std::string tls_certificate_chain_file;
+  std::string tls_private_key_file;
+  // Plain HTTP here, but browsers reach the server over HTTPS at a proxy in front: responses
+  // still carry Strict-Transport-Security. Ignored when the server speaks TLS itself.
+  bool tls_terminated_by_proxy = false;
   // Receives http_requests_total{status}, http_request_duration_seconds and connection
   // counts. Optional; not owned, and must outlive the server.
   metrics::Registry* metrics = nullptr;
@@ -83,13 +97,17 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds, listens and starts the I/O threads. Returns an empty string on success, else why
-  // it could not (address in use, bad address, ...). Call at most once.
+  // Loads the TLS certificate and key when given, binds, listens and starts the I/O threads.
+  // Returns an empty string on success, else why it could not (a TLS file missing or not
+  // matching, address in use, bad address, ...). Call at most once.
   std::string Start();
 
   // The port actually bound, which differs from the option when it was 0. Valid after a
   // successful Start().
   uint16_t port() const;
+
+  // True when the server speaks HTTPS. Valid after a successful Start().
+  bool tls() const;
 
   // Stops accepting, abandons open connections and joins the I/O threads. Requests still with
   // a handler get no answer. Idempotent; called by the destructor.

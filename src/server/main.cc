@@ -28,6 +28,7 @@
 #include "server/routes.h"
 #include "server/signals.h"
 #include "server/static_files.h"
+#include "server/tls_context.h"
 #include "store/sqlite/sqlite_store.h"
 #include "wallet/services.h"
 
@@ -40,6 +41,9 @@ qb::HttpServerOptions HttpOptionsFrom(const qb::ServerConfig& config,
   options.listen_port = config.listen_port;
   options.io_threads = config.io_threads;
   options.max_body_bytes = config.max_body_bytes;
+  options.tls_certificate_chain_file = config.tls_cert;
+  options.tls_private_key_file = config.tls_key;
+  options.tls_terminated_by_proxy = config.tls == "proxy";
   options.metrics = metrics;
   return options;
 }
@@ -159,6 +163,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "qianbaod: %s\n", error.c_str());
     return 2;
   }
+  if (!config.tls_cert.empty()) {
+    if (std::string error = qb::CheckTlsFiles(config.tls_cert, config.tls_key); !error.empty()) {
+      qb::LogError("refusing to start: the TLS certificate or key is unusable", {{"error", error}});
+      return 1;
+    }
+  }
   // Before any thread starts, so that only WaitForStopSignal below sees the signals.
   qb::BlockStopSignals();
   qb::LogInfo("starting", {{"data_dir", config.data_dir}, {"store", config.store_backend}});
@@ -274,8 +284,12 @@ int main(int argc, char** argv) {
     qb::LogError("cannot start the HTTP server", {{"error", error}});
     return 1;
   }
-  qb::LogInfo("listening",
-              {{"address", config.listen_address}, {"port", std::to_string(server.port())}});
+  qb::LogInfo("listening", {{"address", config.listen_address},
+                            {"port", std::to_string(server.port())},
+                            {"scheme", server.tls() ? "https" : "http"}});
+  if (!server.tls() && config.tls != "proxy") {
+    qb::LogWarn("serving plain HTTP: development only (set [server] tls_cert and tls_key)");
+  }
 
   int signal_number = qb::WaitForStopSignal();
   qb::LogInfo("stopping", {{"signal", std::to_string(signal_number)}});

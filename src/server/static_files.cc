@@ -6,27 +6,18 @@
 #include <utility>
 #include <vector>
 
+#include "server/web_security.h"
+
 namespace qb {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "frame-ancestors 'none'";
 constexpr std::string_view kCacheForever = "public, max-age=31536000, immutable";
 constexpr std::string_view kCacheRevalidate = "no-cache";
 
-void AddSecurityHeaders(HttpResponse& response) {
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-}
-
 HttpResponse Error(int status, std::string_view code, std::string_view message) {
-  HttpResponse response = JsonErrorResponse(status, code, message);
-  AddSecurityHeaders(response);
-  return response;
+  return JsonErrorResponse(status, code, message);
 }
 
 int HexValue(char c) {
@@ -89,8 +80,6 @@ bool IsUnder(const fs::path& inside, const fs::path& root) {
   const std::string prefix = root_text == "/" ? root_text : root_text + "/";
   return inside_text.compare(0, prefix.size(), prefix) == 0;
 }
-
-bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
 bool HasExtension(const std::vector<std::string>& segments) {
   return !segments.empty() && segments.back().find('.') != std::string::npos;
@@ -175,7 +164,6 @@ HttpResponse StaticFiles::ServeFile(const fs::path& file, std::string_view reque
 
   HttpResponse response;
   response.content_type = std::string(ContentTypeForPath(file.filename().string()));
-  AddSecurityHeaders(response);
   const bool immutable = request_path.starts_with("/assets/") && file.filename() != "index.html";
   response.headers.emplace_back("Cache-Control",
                                 std::string(immutable ? kCacheForever : kCacheRevalidate));

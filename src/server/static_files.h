@@ -8,9 +8,9 @@
 // file extension and is not under /api/ is answered with index.html, so that a deep link such
 // as /console/dashboard loads the app, which then routes itself.
 //
-// Every response, errors included, carries the security headers (nosniff, a Content-Security-
-// Policy that allows only same-origin scripts and inline styles, no referrer). index.html is
-// "no-cache"; files under /assets/ carry a content hash in their names and are cached for a
+// The security headers (nosniff, the Content-Security-Policy, no referrer, no framing) are not
+// added here: the HTTP server adds them to every response it writes (web_security.h). index.html
+// is "no-cache"; files under /assets/ carry a content hash in their names and are cached for a
 // year as immutable.
 //
 // Files are read from disk on every request, up to kMaxFileBytes. Thread-safe: Serve keeps no

@@ -162,6 +162,8 @@ TEST_F(ConfigTest, WalletSmsAndBankSettings) {
   EXPECT_EQ(config_.settlement_hour, 2);
 
   std::string path = WriteFile(R"(
+[server]
+tls = "proxy"
 [wallet]
 deployment = "production"
 key_file = "/etc/qianbao/keys"
@@ -228,6 +230,56 @@ TEST_F(ConfigTest, ProductionRefusesDevelopmentStandIns) {
   env_["QIANBAO_DEPLOYMENT"] = "development";
   env_["QIANBAO_SMS_PROVIDER"] = "pigeon";
   EXPECT_NE(Load("").find("pigeon"), std::string::npos);
+}
+
+TEST_F(ConfigTest, TlsSettingsFromFileAndEnvironment) {
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.tls, "auto");
+  EXPECT_EQ(config_.tls_cert, "");
+  EXPECT_EQ(config_.tls_key, "");
+  std::string path = WriteFile(
+      "[server]\ntls_cert = \"/etc/qianbao/chain.pem\"\ntls_key = \"/etc/qianbao/key.pem\"\n");
+  ASSERT_EQ(Load(path), "");
+  EXPECT_EQ(config_.tls_cert, "/etc/qianbao/chain.pem");
+  EXPECT_EQ(config_.tls_key, "/etc/qianbao/key.pem");
+  env_["QIANBAO_TLS_CERT"] = "/run/chain.pem";
+  env_["QIANBAO_TLS_KEY"] = "/run/key.pem";
+  ASSERT_EQ(Load(path), "");
+  EXPECT_EQ(config_.tls_cert, "/run/chain.pem");
+  EXPECT_EQ(config_.tls_key, "/run/key.pem");
+  // The files themselves are checked when the server starts, not here.
+  env_["QIANBAO_TLS_KEY"] = "";
+  EXPECT_NE(Load(path).find("together"), std::string::npos);
+  env_.clear();
+  EXPECT_NE(Load(WriteFile("[server]\ntls_key = \"/k.pem\"\n")).find("together"),
+            std::string::npos);
+  env_["QIANBAO_TLS"] = "sometimes";
+  EXPECT_NE(Load("").find("[server] tls"), std::string::npos);
+  env_["QIANBAO_TLS"] = "proxy";
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.tls, "proxy");
+  // A proxy in front and a certificate of our own: which one is it?
+  env_["QIANBAO_TLS_CERT"] = "/run/chain.pem";
+  env_["QIANBAO_TLS_KEY"] = "/run/key.pem";
+  EXPECT_NE(Load("").find("proxy"), std::string::npos);
+}
+
+TEST_F(ConfigTest, ProductionRefusesPlainHttpUnlessAProxyTerminatesTls) {
+  env_["QIANBAO_DEPLOYMENT"] = "production";
+  env_["QIANBAO_SMS_PROVIDER"] = "http";
+  env_["QIANBAO_SMS_URL"] = "http://sms.example/send";
+  env_["QIANBAO_KEY_FILE"] = "/k";
+  const std::string path = WriteFile("[sms]\nbody_template = '${phone}'\n");
+  std::string error = Load(path);
+  EXPECT_NE(error.find("HTTPS"), std::string::npos) << error;
+  EXPECT_NE(error.find("tls_cert"), std::string::npos) << error;
+  EXPECT_NE(error.find("proxy"), std::string::npos) << error;
+  env_["QIANBAO_TLS"] = "proxy";
+  EXPECT_EQ(Load(path), "");
+  env_.erase("QIANBAO_TLS");
+  env_["QIANBAO_TLS_CERT"] = "/etc/qianbao/chain.pem";
+  env_["QIANBAO_TLS_KEY"] = "/etc/qianbao/key.pem";
+  EXPECT_EQ(Load(path), "");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "test_http_client.h"
+#include "tls_test_support.h"
 
 extern char** environ;
 
@@ -179,6 +180,43 @@ TEST_F(QianbaodTest, ReservedPostgresBackendIsRefused) {
   ASSERT_TRUE(server.spawned());
   EXPECT_NE(server.WaitForLine("not supported yet"), "") << server.output();
   EXPECT_EQ(server.WaitForExit(), 2);
+}
+
+TEST_F(QianbaodTest, MissingTlsKeyFileRefusesToStartWithAClearError) {
+  test_support::TlsFiles files;
+  ASSERT_TRUE(files.ok());
+  Qianbaod server(
+      {}, {"QIANBAO_LISTEN_ADDRESS=127.0.0.1", "QIANBAO_LISTEN_PORT=0",
+           "QIANBAO_DATA_DIR=" + data_dir_.string(), "QIANBAO_TLS_CERT=" + files.cert_path(),
+           "QIANBAO_TLS_KEY=" + files.missing_path()});
+  ASSERT_TRUE(server.spawned());
+  std::string line = server.WaitForLine("TLS private key file");
+  EXPECT_NE(line, "") << server.output();
+  EXPECT_NE(line.find("refusing to start"), std::string::npos) << line;
+  EXPECT_NE(line.find("No such file"), std::string::npos) << line;
+  EXPECT_EQ(server.WaitForExit(), 1);
+}
+
+TEST_F(QianbaodTest, ServesHttpsWhenGivenACertificateAndKey) {
+  test_support::TlsFiles files;
+  ASSERT_TRUE(files.ok());
+  Qianbaod server(
+      {}, {"QIANBAO_LISTEN_ADDRESS=127.0.0.1", "QIANBAO_LISTEN_PORT=0",
+           "QIANBAO_DATA_DIR=" + data_dir_.string(), "QIANBAO_TLS_CERT=" + files.cert_path(),
+           "QIANBAO_TLS_KEY=" + files.key_path()});
+  ASSERT_TRUE(server.spawned());
+  std::string line = server.WaitForLine("msg=\"listening\"");
+  ASSERT_NE(line, "") << server.output();
+  EXPECT_NE(line.find("scheme=https"), std::string::npos) << line;
+  const size_t port_at = line.find(" port=");
+  ASSERT_NE(port_at, std::string::npos);
+  const auto port = static_cast<uint16_t>(std::stoi(line.substr(port_at + 6)));
+  // Plain HTTP gets no answer on the HTTPS port (tls_test.cc covers the HTTPS round trip).
+  TestConnection connection(port, 3000);
+  ASSERT_TRUE(connection.connected());
+  EXPECT_FALSE(connection.Request(Get("/healthz")));
+  ASSERT_EQ(kill(server.pid(), SIGTERM), 0);
+  EXPECT_EQ(server.WaitForExit(), 0);
 }
 
 }  // namespace
