@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 82> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 95> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -89,6 +89,19 @@ constexpr std::array<ErrorCodeInfo, 82> kErrorCodes = {{
     {ErrorCode::kCannotDisableSelf, "CANNOT_DISABLE_SELF", 409, 0},
     {ErrorCode::kUserDisabled, "USER_DISABLED", 403, 0},
     {ErrorCode::kRateLimited, "RATE_LIMITED", 429, 0},
+    {ErrorCode::kPinRequired, "PIN_REQUIRED", 403, 0},
+    {ErrorCode::kPinWrong, "PIN_WRONG", 403, 0},
+    {ErrorCode::kPinLocked, "PIN_LOCKED", 423, 0},
+    {ErrorCode::kPinTooWeak, "PIN_TOO_WEAK", 400, 0},
+    {ErrorCode::kPinNotSet, "PIN_NOT_SET", 409, 0},
+    {ErrorCode::kPinAlreadySet, "PIN_ALREADY_SET", 409, 0},
+    {ErrorCode::kCsrfRejected, "CSRF_REJECTED", 403, 0},
+    {ErrorCode::kTotpRequired, "TOTP_REQUIRED", 401, 0},
+    {ErrorCode::kTotpInvalid, "TOTP_INVALID", 403, 0},
+    {ErrorCode::kTotpLocked, "TOTP_LOCKED", 423, 0},
+    {ErrorCode::kTotpNotEnabled, "TOTP_NOT_ENABLED", 409, 0},
+    {ErrorCode::kTotpAlreadyEnabled, "TOTP_ALREADY_ENABLED", 409, 0},
+    {ErrorCode::kTotpNotPending, "TOTP_NOT_PENDING", 409, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -98,7 +111,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kRateLimited) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kTotpNotPending) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

@@ -106,6 +106,23 @@ enum class ErrorCode : uint8_t {
   // Too many attempts at an authentication endpoint (log-in, sign-up, OTP): 429, with a
   // Retry-After the handler computes (the table's fixed value is 0).
   kRateLimited,
+  // The payment PIN (支付密码).
+  kPinRequired,    // The customer has a PIN: a payment from the balance must carry it.
+  kPinWrong,       // Counted; the message says how many tries are left.
+  kPinLocked,      // Too many wrong PINs; the message gives the unlock time.
+  kPinTooWeak,     // The message names the policy's verdict (mfa::PaymentPinVerdictName).
+  kPinNotSet,      // Changing a PIN that was never set.
+  kPinAlreadySet,  // Setting a first PIN when one exists: change or reset it.
+  // A state-changing console or merchant-portal request that a browser says came from another
+  // site (Sec-Fetch-Site, Origin): 403. Sent by the HTTP server itself (server/web_security.h).
+  kCsrfRejected,
+  // Two-step log-in (TOTP, issue 5).
+  kTotpRequired,        // Log-in: the password was right; send totp_code or recovery_code too.
+  kTotpInvalid,         // A wrong or already used code, counted; the message gives tries left.
+  kTotpLocked,          // Too many wrong codes; the message gives the unlock time.
+  kTotpNotEnabled,      // Disabling (or using) two-step log-in that is not on.
+  kTotpAlreadyEnabled,  // Enrolling while it is on: disable it first.
+  kTotpNotPending,      // Confirming with no enrolment started.
 };
 
 struct ErrorCodeInfo {

@@ -45,6 +45,7 @@ struct AuditEvent {
   std::string action;  // 1-64 bytes of [a-z0-9_.], e.g. "staff.login", "pii.reveal"
   std::string target;  // 0-128 bytes, e.g. "customer:42"
   std::string detail;  // 0-4096 bytes, usually a small JSON object
+  bool operator==(const AuditEvent&) const = default;
 };
 
 // Whether `event` may be recorded: the lengths and the action's alphabet above.

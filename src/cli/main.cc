@@ -1,8 +1,9 @@
-// qianbao: the admin command. Subcommands: verify, bench, admin.
+// qianbao: the admin command. Subcommands: verify, audit, bench, admin.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/admin.h"
+#include "cli/audit_verify.h"
 #include "cli/bench_engine.h"
 #include "cli/verify.h"
 
@@ -13,6 +14,14 @@ int main(int argc, char** argv) {
   std::string verify_dir;
   auto* verify = app.add_subcommand("verify", "Replay the journal and check every invariant");
   verify->add_option("--data", verify_dir, "Data directory of a (stopped) qianbaod")->required();
+
+  auto* audit = app.add_subcommand("audit", "The audit log");
+  audit->require_subcommand(1);
+  std::string audit_dir = "./data";
+  auto* audit_verify =
+      audit->add_subcommand("verify", "Check the audit log's hash chain against the engine");
+  audit_verify->add_option("--data", audit_dir, "Data directory of a (stopped) qianbaod")
+      ->capture_default_str();
 
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
@@ -49,6 +58,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (verify->parsed()) return qb::cli::RunVerify(verify_dir, std::cout);
+  if (audit_verify->parsed()) return qb::cli::RunAuditVerify(audit_dir, std::cout);
   if (admin_create->parsed()) {
     return qb::cli::RunAdminCreate(admin_options, std::cin, std::cout, std::cerr);
   }

@@ -2,6 +2,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "cli/audit_verify.h"
 #include "engine/checkpoint.h"
 #include "engine/command_codec.h"
 #include "engine/recovery.h"
@@ -73,6 +74,20 @@ void CompareReadModels(Store* store, const engine::StateMachine& state, Findings
   }
 }
 
+// The audit rows against the engine's chain at the same journal position.
+void CheckAuditRows(Store* store, const engine::StateMachine& state, Findings* findings) {
+  AuditLogCheck check;
+  if (Status s = CheckAuditLog(store, state.audit_chain(), &check); !s.ok()) {
+    return findings->Fail("audit log unreadable: " + s.ToString());
+  }
+  if (!check.result.ok) {
+    return findings->Fail("audit log at seq " + std::to_string(check.result.first_bad_seq) + ": " +
+                          check.result.problem);
+  }
+  findings->Pass("audit log hash chain intact and ends at the engine's head (" +
+                 std::to_string(check.rows) + " entries)");
+}
+
 }  // namespace
 
 int RunVerify(const std::string& data_dir, std::ostream& out) {
@@ -124,7 +139,10 @@ int RunVerify(const std::string& data_dir, std::ostream& out) {
         findings.Fail("genesis replay differs from checkpoint " + std::to_string(seq));
       }
     }
-    if (seq == projected_seq) CompareReadModels(store.get(), state, &findings);
+    if (seq == projected_seq) {
+      CompareReadModels(store.get(), state, &findings);
+      CheckAuditRows(store.get(), state, &findings);
+    }
   };
   at_position(0);
   journal::ReadReport read;

@@ -4,7 +4,8 @@
 //   - the state at the newest checkpoint's position has the checkpoint's state hash, and
 //     checkpoint + later journal reach the same final hash as genesis replay;
 //   - every ledger sums to zero and every balance equals the sum of its transfers;
-//   - the read models equal the engine state at the position they were projected to.
+//   - the read models equal the engine state at the position they were projected to, and the
+//     audit log's rows form the hash chain that ends at that state's audit head.
 // It never writes to the store.
 #pragma once
 

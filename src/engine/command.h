@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "audit/audit_chain.h"
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
 #include "ledger/types.h"
@@ -131,6 +132,7 @@ struct SettleHold {
 // Reply::value.
 struct CreateStaff {
   identity::StaffRegistration staff;
+  uint64_t by_staff_id = 0;  // The admin who created the account (audit); 0: `qianbao admin`.
 };
 
 struct RecordStaffLogin {
@@ -334,6 +336,61 @@ struct FinishSettlement {
   bool paid = false;
 };
 
+// An event only the API witnesses (a PII reveal with its reason, a report export, the ledger
+// verification viewed), appended to the audit chain. The engine stamps the batch time over
+// `event.time_ns`; an event that fails audit::IsValidEvent never reaches the journal (the
+// engine refuses it as kInvalidCommand) and answers AuditResult::kInvalidEvent if replayed.
+struct RecordAudit {
+  audit::AuditEvent event;
+};
+
+// The outcome of RecordAudit. Stable values.
+enum class AuditResult : uint8_t {
+  kOk = 0,
+  kInvalidEvent = 1,
+};
+
+// The payment PIN (支付密码). The PIN arrives hashed (argon2id), and a current PIN is verified by
+// the API on a worker, as passwords are; the engine keeps the wrong-try count, the lock and its
+// escalation (identity::CustomerBook). One IdentityResult; kPinMismatch answers the tries left in
+// Reply::value, kPinLocked the lock's end (ns).
+struct SetPaymentPin {
+  uint64_t customer_id = 0;
+  identity::PinChange change;
+};
+
+// A PIN entered to pay was right or wrong (the API compared it with pin_hash on a worker). kOk
+// lets the payment go ahead; anything else and the API moves nothing.
+struct RecordPinAttempt {
+  uint64_t customer_id = 0;
+  bool pin_ok = false;
+};
+
+// Two-step log-in (TOTP). The secret arrives sealed (CardVault) and is never opened by the
+// engine; the API opens it on a worker, matches codes and sends the matched step. One
+// IdentityResult each; kTotpInvalid answers the tries left in Reply::value, kTotpLocked the
+// lock's end (ns). Begin records the secret as pending (not yet active).
+struct BeginTotpEnrolment {
+  uint64_t customer_id = 0;
+  std::string secret_sealed;
+};
+
+// The first code matched `step` of the pending secret `secret_sealed` (the blob the API read
+// and opened): two-step log-in is on, with these recovery-code hashes. kTotpNotPending when the
+// pending secret is another one (an enrolment started again meanwhile).
+struct ConfirmTotp {
+  uint64_t customer_id = 0;
+  int64_t step = 0;
+  std::string secret_sealed;
+  std::vector<std::string> recovery_code_hashes;
+};
+
+// A second factor offered at log-in or to disable TOTP (identity::CustomerBook::UseTotp).
+struct UseTotp {
+  uint64_t customer_id = 0;
+  identity::TotpUse use;
+};
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -341,7 +398,8 @@ using Command = std::variant<
     ReviewMerchant, RecordMerchantLogin, CreateMerchantSession, IssueApiKey, RevokeApiKey,
     RegisterPaymentDevice, SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
     RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
-    CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice, RotateWebhookSecret>;
+    CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice, RotateWebhookSecret,
+    RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -386,6 +444,12 @@ enum class CommandType : uint16_t {
   kSetMerchantUserStatus = 39,
   kRecordCreditInvoice = 40,
   kRotateWebhookSecret = 41,
+  kRecordAudit = 42,
+  kSetPaymentPin = 43,
+  kRecordPinAttempt = 44,
+  kBeginTotpEnrolment = 45,
+  kConfirmTotp = 46,
+  kUseTotp = 47,
 };
 
 CommandType TypeOf(const Command& command);

@@ -66,6 +66,14 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, RotateWebhookSecret>) {
           return CommandType::kRotateWebhookSecret;
         }
+        if constexpr (std::is_same_v<T, RecordAudit>) return CommandType::kRecordAudit;
+        if constexpr (std::is_same_v<T, SetPaymentPin>) return CommandType::kSetPaymentPin;
+        if constexpr (std::is_same_v<T, RecordPinAttempt>) return CommandType::kRecordPinAttempt;
+        if constexpr (std::is_same_v<T, BeginTotpEnrolment>) {
+          return CommandType::kBeginTotpEnrolment;
+        }
+        if constexpr (std::is_same_v<T, ConfirmTotp>) return CommandType::kConfirmTotp;
+        if constexpr (std::is_same_v<T, UseTotp>) return CommandType::kUseTotp;
       },
       command);
 }
@@ -154,6 +162,18 @@ std::string_view CommandTypeName(CommandType type) {
       return "record_credit_invoice";
     case CommandType::kRotateWebhookSecret:
       return "rotate_webhook_secret";
+    case CommandType::kRecordAudit:
+      return "record_audit";
+    case CommandType::kSetPaymentPin:
+      return "set_payment_pin";
+    case CommandType::kRecordPinAttempt:
+      return "record_pin_attempt";
+    case CommandType::kBeginTotpEnrolment:
+      return "begin_totp_enrolment";
+    case CommandType::kConfirmTotp:
+      return "confirm_totp";
+    case CommandType::kUseTotp:
+      return "use_totp";
   }
   return "unknown";
 }
@@ -247,6 +267,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
       writer.LengthPrefixed(*field);
     }
     writer.U32(r.roles);
+    // A later field: left out when 0, so commands from before it keep their bytes.
+    if (c->by_staff_id != 0) writer.U64(c->by_staff_id);
   } else if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
     writer.U64(c->staff_id);
     writer.U8(c->password_ok ? 1 : 0);
@@ -388,6 +410,40 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<RotateWebhookSecret>(&command)) {
     writer.U64(c->merchant_id);
     writer.U64(c->by_user_id);
+  } else if (const auto* c = std::get_if<RecordAudit>(&command)) {
+    const audit::AuditEvent& e = c->event;
+    writer.I64(e.time_ns);
+    writer.U8(static_cast<uint8_t>(e.actor_kind));
+    writer.U64(e.actor_id);
+    writer.LengthPrefixed(e.action);
+    writer.LengthPrefixed(e.target);
+    writer.LengthPrefixed(e.detail);
+  } else if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
+    const identity::PinChange& change = c->change;
+    writer.U64(c->customer_id);
+    writer.U8(static_cast<uint8_t>(change.how));
+    writer.LengthPrefixed(change.pin_hash);
+    writer.U8(change.current_pin_ok ? 1 : 0);
+    writer.LengthPrefixed(change.otp_hash);
+    writer.LengthPrefixed(change.id_lookup_hash);
+  } else if (const auto* c = std::get_if<RecordPinAttempt>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U8(c->pin_ok ? 1 : 0);
+  } else if (const auto* c = std::get_if<BeginTotpEnrolment>(&command)) {
+    writer.U64(c->customer_id);
+    writer.LengthPrefixed(c->secret_sealed);
+  } else if (const auto* c = std::get_if<ConfirmTotp>(&command)) {
+    writer.U64(c->customer_id);
+    writer.I64(c->step);
+    writer.LengthPrefixed(c->secret_sealed);
+    writer.U32(static_cast<uint32_t>(c->recovery_code_hashes.size()));
+    for (const std::string& hash : c->recovery_code_hashes) writer.LengthPrefixed(hash);
+  } else if (const auto* c = std::get_if<UseTotp>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U8(static_cast<uint8_t>(c->use.proof));
+    writer.I64(c->use.step);
+    writer.LengthPrefixed(c->use.recovery_code_hash);
+    writer.U8(c->use.disable ? 1 : 0);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -546,6 +602,7 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
         *field = std::string(reader.LengthPrefixed());
       }
       r.roles = reader.U32();
+      if (reader.remaining() > 0) c.by_staff_id = reader.U64();
       *command = std::move(c);
       break;
     }
@@ -790,6 +847,76 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.merchant_id = reader.U64();
       c.by_user_id = reader.U64();
       *command = c;
+      break;
+    }
+    case CommandType::kRecordAudit: {
+      RecordAudit c;
+      audit::AuditEvent& e = c.event;
+      e.time_ns = reader.I64();
+      const uint8_t actor_kind = reader.U8();
+      if (actor_kind > static_cast<uint8_t>(audit::ActorKind::kMerchantUser)) return false;
+      e.actor_kind = static_cast<audit::ActorKind>(actor_kind);
+      e.actor_id = reader.U64();
+      e.action = std::string(reader.LengthPrefixed());
+      e.target = std::string(reader.LengthPrefixed());
+      e.detail = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kSetPaymentPin: {
+      SetPaymentPin c;
+      identity::PinChange& change = c.change;
+      c.customer_id = reader.U64();
+      const uint8_t how = reader.U8();
+      if (how < static_cast<uint8_t>(identity::PinAuthorization::kFirstSet) ||
+          how > static_cast<uint8_t>(identity::PinAuthorization::kReset)) {
+        return false;
+      }
+      change.how = static_cast<identity::PinAuthorization>(how);
+      change.pin_hash = std::string(reader.LengthPrefixed());
+      if (!Bool(&reader, &change.current_pin_ok)) return false;
+      change.otp_hash = std::string(reader.LengthPrefixed());
+      change.id_lookup_hash = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRecordPinAttempt: {
+      RecordPinAttempt c;
+      c.customer_id = reader.U64();
+      if (!Bool(&reader, &c.pin_ok)) return false;
+      *command = c;
+      break;
+    }
+    case CommandType::kBeginTotpEnrolment: {
+      BeginTotpEnrolment c;
+      c.customer_id = reader.U64();
+      c.secret_sealed = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kConfirmTotp: {
+      ConfirmTotp c;
+      c.customer_id = reader.U64();
+      c.step = reader.I64();
+      c.secret_sealed = std::string(reader.LengthPrefixed());
+      const uint32_t count = reader.U32();
+      if (count > identity::kMaxRecoveryCodeHashes) return false;
+      for (uint32_t i = 0; i < count && reader.ok(); i++) {
+        c.recovery_code_hashes.emplace_back(reader.LengthPrefixed());
+      }
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kUseTotp: {
+      UseTotp c;
+      c.customer_id = reader.U64();
+      const uint8_t proof = reader.U8();
+      if (proof > static_cast<uint8_t>(identity::TotpProof::kRecoveryCode)) return false;
+      c.use.proof = static_cast<identity::TotpProof>(proof);
+      c.use.step = reader.I64();
+      c.use.recovery_code_hash = std::string(reader.LengthPrefixed());
+      if (!Bool(&reader, &c.use.disable)) return false;
+      *command = std::move(c);
       break;
     }
     default:

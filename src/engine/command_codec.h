@@ -24,9 +24,14 @@
 //                       amount_fen:i64                                          (HoldFunds)
 //   body (type 16)   := transfer_id:u64 hold_id:u64 post:u8                    (SettleHold)
 //   body (type 17)   := username:str display_name:str password_hash:str roles:u32
-//                                                                             (CreateStaff)
+//                       [by_staff_id:u64, only when not 0]                   (CreateStaff)
 //   body (type 18)   := staff_id:u64 password_ok:u8                       (RecordStaffLogin)
 //   body (type 19)   := token_hash:str staff_id:u64                     (CreateStaffSession)
+//   body (type 42)   := time_ns:i64 actor_kind:u8 actor_id:u64 action:str target:str
+//                       detail:str                                          (RecordAudit)
+//   body (type 43)   := customer_id:u64 how:u8 pin_hash:str current_pin_ok:u8 otp_hash:str
+//                       id_lookup_hash:str                                  (SetPaymentPin)
+//   body (type 44)   := customer_id:u64 pin_ok:u8                        (RecordPinAttempt)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

@@ -375,6 +375,7 @@ void Engine::RunProjector() {
         for (auto& row : next.invoices) merged.invoices.push_back(std::move(row));
         for (auto& row : next.credit_invoices) merged.credit_invoices.push_back(std::move(row));
         for (auto& row : next.settlements) merged.settlements.push_back(row);
+        for (auto& entry : next.audit_entries) merged.audit_entries.push_back(std::move(entry));
         projection_queue_.pop_front();
       }
       abandoned = projection_abandoned_;

@@ -1,5 +1,7 @@
 #include "engine/state_machine.h"
 
+#include <cstring>
+
 #include "base/assert.h"
 #include "base/bytes.h"
 #include "base/checked.h"
@@ -15,6 +17,7 @@ bool StateMachine::IsValid(const Command& command) {
     return !c->transfers.empty() && c->transfers.size() <= kMaxItemsPerCommand;
   }
   if (const auto* c = std::get_if<Query>(&command)) return static_cast<bool>(c->read);
+  if (const auto* c = std::get_if<RecordAudit>(&command)) return audit::IsValidEvent(c->event);
   // Identity fields are bounded so one command cannot bloat the journal or the state.
   auto short_enough = [](const std::string& field) {
     return field.size() <= kMaxIdentityFieldBytes;
@@ -49,6 +52,24 @@ bool StateMachine::IsValid(const Command& command) {
   }
   if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
     return short_enough(c->token_hash);
+  }
+  if (const auto* c = std::get_if<BeginTotpEnrolment>(&command)) {
+    return short_enough(c->secret_sealed);
+  }
+  if (const auto* c = std::get_if<ConfirmTotp>(&command)) {
+    if (!short_enough(c->secret_sealed)) return false;
+    if (c->recovery_code_hashes.size() > identity::kMaxRecoveryCodeHashes) return false;
+    for (const std::string& hash : c->recovery_code_hashes) {
+      if (!short_enough(hash)) return false;
+    }
+    return true;
+  }
+  if (const auto* c = std::get_if<UseTotp>(&command)) {
+    return short_enough(c->use.recovery_code_hash);
+  }
+  if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
+    return short_enough(c->change.pin_hash) && short_enough(c->change.otp_hash) &&
+           short_enough(c->change.id_lookup_hash);
   }
   if (const auto* c = std::get_if<ApplyMerchant>(&command)) {
     const payments::MerchantProfile& p = c->profile;
@@ -119,6 +140,14 @@ void StateMachine::Touch(uint64_t account_id) {
 
 Reply StateMachine::Apply(const Command& command) {
   QB_ASSERT(in_batch_);
+  if (const auto* c = std::get_if<RecordAudit>(&command)) return ApplyRecordAudit(*c);
+  const AuditBeforeState before = AuditBefore(command);
+  Reply reply = Dispatch(command);
+  AuditCommand(command, before, reply);
+  return reply;
+}
+
+Reply StateMachine::Dispatch(const Command& command) {
   Reply reply;
   if (const auto* c = std::get_if<CreateTransfers>(&command)) {
     ledger_.CreateTransfers(c->transfers, batch_time_ns_, &transfer_results_);
@@ -144,6 +173,13 @@ Reply StateMachine::Apply(const Command& command) {
     if (closed) Touch(c->account_id);
   } else if (const auto* c = std::get_if<Query>(&command)) {
     c->read(*this);
+  } else if (std::holds_alternative<SetPaymentPin>(command) ||
+             std::holds_alternative<RecordPinAttempt>(command)) {
+    return ApplyPaymentPin(command);  // state_machine_pin.cc
+  } else if (std::holds_alternative<BeginTotpEnrolment>(command) ||
+             std::holds_alternative<ConfirmTotp>(command) ||
+             std::holds_alternative<UseTotp>(command)) {
+    return ApplyTotp(command);  // state_machine_totp.cc
   } else if (TypeOf(command) >= CommandType::kApplyMerchant) {
     return ApplyPayments(command);
   } else {
@@ -414,6 +450,7 @@ void StateMachine::Reset() {
   customers_.Clear();
   staff_.Clear();
   payments_.Clear();
+  audit_ = audit::AuditChain();
 }
 
 Digest StateMachine::StateHash() const {
@@ -424,6 +461,12 @@ Digest StateMachine::StateHash() const {
   // An empty payment book adds nothing, so states from before payments keep their hashes (and
   // old checkpoints still verify).
   if (!payments_.empty()) hasher.Update(payments_.StateHash());
+  // Likewise an empty audit chain.
+  if (audit_.seq() != 0) {
+    hasher.Update("audit");
+    hasher.UpdateU64(audit_.seq());
+    hasher.Update(audit_.head());
+  }
   return hasher.Finish();
 }
 
@@ -448,6 +491,12 @@ void StateMachine::Serialize(std::string* out) const {
     writer.U64(bytes.size());
     writer.Bytes(bytes);
   }
+  if (audit_.seq() != 0) {
+    writer.U64(8 + audit_.head().size());
+    writer.U64(audit_.seq());
+    writer.Bytes(std::string_view(reinterpret_cast<const char*>(audit_.head().data()),
+                                  audit_.head().size()));
+  }
 }
 
 bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
@@ -468,6 +517,16 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (!staff || !staff_.Deserialize(*staff)) return false;
   const std::optional<std::string_view> payments = part();
   if (!payments || !payments_.Deserialize(*payments)) return false;
+  if (reader.remaining() == 0) return true;  // From before the audit chain: empty.
+  const std::optional<std::string_view> audit = part();
+  if (!audit || audit->size() != 8 + sizeof(Digest)) return false;
+  ByteReader audit_reader(*audit);
+  const uint64_t audit_seq = audit_reader.U64();
+  Digest head;
+  std::memcpy(head.data(), audit_reader.Bytes(head.size()).data(), head.size());
+  // A written trailer always has an entry (see Serialize): zero would give two encodings.
+  if (!audit_reader.ok() || audit_seq == 0) return false;
+  audit_ = audit::AuditChain(audit_seq, head);
   return reader.remaining() == 0;
 }
 

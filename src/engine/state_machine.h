@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "audit/audit_chain.h"
 #include "base/digest.h"
 #include "engine/command.h"
 #include "identity/customer_book.h"
@@ -48,6 +49,9 @@ class StateMachine {
   const identity::StaffBook& staff() const { return staff_; }
   const payments::PaymentBook& payments() const { return payments_; }
   const identity::TierPolicies& tier_policies() const { return tier_policies_; }
+  // The audit log's growing end: the seq and hash of its last entry (the rows themselves are
+  // projected to the read models).
+  const audit::AuditChain& audit_chain() const { return audit_; }
   int64_t batch_time_ns() const { return batch_time_ns_; }
 
   // A customer as the read models hold them (verification compares the two).
@@ -56,17 +60,35 @@ class StateMachine {
   // Back to the empty state of a new engine.
   void Reset();
 
-  // The ledger's, the customer, staff and payment books' hashes, hashed together.
+  // The ledger's, the customer, staff and payment books' hashes and the audit head, hashed
+  // together.
   Digest StateHash() const;
   // state := (length:u64 part){4} for the ledger, customers, staff and payments (each module
-  // documents its own encoding). `with_payments` false reads the older layout
+  // documents its own encoding), then [length:u64 audit_seq:u64 audit_head:u8[32]] only once
+  // the audit chain has an entry, so states from before it keep their bytes and old
+  // checkpoints load as an empty chain. `with_payments` false reads the older layout
   // ledger_bytes:u64 ledger customer_bytes:u64 customers staff, from before payments.
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view bytes, bool with_payments = true);
 
  private:
   void Touch(uint64_t account_id);
+  Reply Dispatch(const Command& command);
   Reply ApplyIdentity(const Command& command);
+  Reply ApplyPaymentPin(const Command& command);  // SetPaymentPin, RecordPinAttempt.
+  Reply ApplyTotp(const Command& command);        // BeginTotpEnrolment, ConfirmTotp, UseTotp.
+  // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
+  // projects it; AuditCommand records what a command just did, from the command, its reply and
+  // what AuditBefore saw before it ran. New hooks go there.
+  struct AuditBeforeState {
+    bool login_locked = false;  // The account named by a log-in command was locked already.
+    bool totp_locked = false;   // UseTotp: the customer's two-step log-in was locked already.
+  };
+  void Audit(audit::ActorKind actor_kind, uint64_t actor_id, std::string action, std::string target,
+             std::string detail);
+  AuditBeforeState AuditBefore(const Command& command) const;
+  void AuditCommand(const Command& command, const AuditBeforeState& before, const Reply& reply);
+  Reply ApplyRecordAudit(const RecordAudit& command);
   identity::IdentityResult Register(const RegisterCustomer& command, uint64_t* customer_id);
   MoneyResult ApplyP2P(const P2PTransfer& command, Reply* reply);
   MoneyResult ApplyHold(const HoldFunds& command);
@@ -101,6 +123,7 @@ class StateMachine {
   identity::CustomerBook customers_;
   identity::StaffBook staff_;
   payments::PaymentBook payments_;
+  audit::AuditChain audit_;
   // The regulatory defaults; a command to change them comes with the console.
   identity::TierPolicies tier_policies_ = identity::TierPolicies::Defaults();
   int64_t batch_time_ns_ = 0;

@@ -13,6 +13,16 @@
 //   rate     := phone:str day_number:u32 issued_today:u32 last_issued_ns:i64
 //   session  := token_hash:str customer_id:u64 created_ns:i64 expires_ns:i64
 //   str      := length:u32 bytes
+// followed, since the payment PIN, by an optional trailer:
+//   pins     := pin_count:u64 pin*   (ascending customer id; pin_count >= 1)
+//   pin      := customer_id:u64 pin_hash:str pin_failed:u32 pin_locked_until_ns:i64
+//               pin_lock_level:u8
+// Only customers with any PIN state are listed, and the trailer is left out when there are
+// none, so a book from before PINs serializes (and hashes) byte for byte as it did, and old
+// checkpoints load with no PINs (as the payment book does with its trailers).
+// Since two-step log-in, the pins trailer may be followed by a TOTP trailer (its grammar is in
+// customer_book_totp.cc); then the pins trailer is always written, with pin_count 0 when no
+// customer has PIN state (the only case where a zero count is allowed).
 #include "identity/customer_book.h"
 
 #include <absl/strings/string_view.h>
@@ -41,7 +51,12 @@ absl::string_view Key(std::string_view text) { return absl::string_view(text.dat
 
 bool ValidPurpose(OtpPurpose purpose) {
   return purpose == OtpPurpose::kRegister || purpose == OtpPurpose::kLogin ||
-         purpose == OtpPurpose::kResetPassword;
+         purpose == OtpPurpose::kResetPassword || purpose == OtpPurpose::kResetPin;
+}
+
+bool HasPinState(const Customer& c) {
+  return !c.pin_hash.empty() || c.pin_failed != 0 || c.pin_locked_until_ns != 0 ||
+         c.pin_lock_level != 0;
 }
 
 }  // namespace
@@ -90,6 +105,26 @@ std::string_view IdentityResultName(IdentityResult result) {
       return "card_not_found";
     case IdentityResult::kStaffNotFound:
       return "staff_not_found";
+    case IdentityResult::kPinNotSet:
+      return "pin_not_set";
+    case IdentityResult::kPinAlreadySet:
+      return "pin_already_set";
+    case IdentityResult::kPinLocked:
+      return "pin_locked";
+    case IdentityResult::kPinMismatch:
+      return "pin_mismatch";
+    case IdentityResult::kIdentityMismatch:
+      return "identity_mismatch";
+    case IdentityResult::kTotpNotEnabled:
+      return "totp_not_enabled";
+    case IdentityResult::kTotpAlreadyEnabled:
+      return "totp_already_enabled";
+    case IdentityResult::kTotpNotPending:
+      return "totp_not_pending";
+    case IdentityResult::kTotpInvalid:
+      return "totp_invalid";
+    case IdentityResult::kTotpLocked:
+      return "totp_locked";
   }
   return "unknown";
 }
@@ -277,6 +312,74 @@ IdentityResult CustomerBook::RecordLogin(uint64_t customer_id, bool password_ok,
   return IdentityResult::kOk;
 }
 
+namespace {
+
+// Counts one PIN try on an unlocked customer; a fifth wrong one locks, escalating.
+IdentityResult CountPinTry(Customer* customer, bool pin_ok, int64_t now_ns) {
+  if (pin_ok) {
+    customer->pin_failed = 0;
+    return IdentityResult::kOk;
+  }
+  if (++customer->pin_failed < kMaxPinFailures) return IdentityResult::kPinMismatch;
+  // 24 hours clear of locks forgive the earlier ones.
+  if (customer->pin_lock_level > 0 && now_ns - customer->pin_locked_until_ns >= kPinLockDecayNs) {
+    customer->pin_lock_level = 0;
+  }
+  if (customer->pin_lock_level < kMaxPinLockLevel) customer->pin_lock_level++;
+  customer->pin_failed = 0;
+  customer->pin_locked_until_ns = now_ns + kPinLockNs[customer->pin_lock_level - 1];
+  return IdentityResult::kPinLocked;
+}
+
+}  // namespace
+
+IdentityResult CustomerBook::RecordPinAttempt(uint64_t customer_id, bool pin_ok, int64_t now_ns) {
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (!customer->has_pin()) return IdentityResult::kPinNotSet;
+  if (customer->pin_locked(now_ns)) return IdentityResult::kPinLocked;
+  return CountPinTry(customer, pin_ok, now_ns);
+}
+
+IdentityResult CustomerBook::SetPaymentPin(uint64_t customer_id, const PinChange& change,
+                                           int64_t now_ns) {
+  if (change.pin_hash.empty()) return IdentityResult::kInvalid;
+  Customer* customer = MutableById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  switch (change.how) {
+    case PinAuthorization::kFirstSet:
+      if (customer->has_pin()) return IdentityResult::kPinAlreadySet;
+      break;
+    case PinAuthorization::kChange: {
+      if (!customer->has_pin()) return IdentityResult::kPinNotSet;
+      if (customer->pin_locked(now_ns)) return IdentityResult::kPinLocked;
+      const IdentityResult counted = CountPinTry(customer, change.current_pin_ok, now_ns);
+      if (counted != IdentityResult::kOk) return counted;
+      break;
+    }
+    case PinAuthorization::kReset: {
+      if (change.otp_hash.empty() || change.id_lookup_hash.empty()) {
+        return IdentityResult::kInvalid;
+      }
+      if (!customer->verified()) return IdentityResult::kNotVerified;
+      const IdentityResult otp =
+          ConsumeOtp(customer->phone, OtpPurpose::kResetPin, change.otp_hash, now_ns);
+      if (otp != IdentityResult::kOk) return otp;
+      // Both are keyed hashes of a resident ID, so comparing them leaks nothing useful.
+      if (customer->identity->id_lookup_hash != change.id_lookup_hash) {
+        return IdentityResult::kIdentityMismatch;
+      }
+      customer->pin_locked_until_ns = std::min(customer->pin_locked_until_ns, now_ns);
+      break;
+    }
+    default:
+      return IdentityResult::kInvalid;
+  }
+  customer->pin_hash = change.pin_hash;
+  customer->pin_failed = 0;
+  return IdentityResult::kOk;
+}
+
 IdentityResult CustomerBook::CreateSession(std::string_view token_hash, uint64_t customer_id,
                                            int64_t now_ns) {
   if (token_hash.empty()) return IdentityResult::kInvalid;
@@ -380,6 +483,21 @@ void CustomerBook::Serialize(std::string* out) const {
     w.I64(rate.last_issued_ns);
   }
   sessions_.Serialize(&w);
+  std::vector<uint64_t> with_pin;
+  for (uint64_t id : SortedKeys(customers_)) {
+    if (HasPinState(customers_.at(id))) with_pin.push_back(id);
+  }
+  if (with_pin.empty() && !AnyTotpState()) return;
+  w.U64(with_pin.size());
+  for (uint64_t id : with_pin) {
+    const Customer& c = customers_.at(id);
+    w.U64(c.id);
+    w.LengthPrefixed(c.pin_hash);
+    w.U32(c.pin_failed);
+    w.I64(c.pin_locked_until_ns);
+    w.U8(c.pin_lock_level);
+  }
+  SerializeTotp(&w);
 }
 
 bool CustomerBook::Deserialize(std::string_view bytes) {
@@ -460,6 +578,29 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     if (!otp_rates_.emplace(std::move(phone), rate).second) return false;
   }
   if (!sessions_.Deserialize(&r)) return false;
+  if (r.ok() && r.remaining() > 0) {
+    const uint64_t pins = r.U64();
+    // An empty trailer is never written (unless a TOTP trailer follows it): equal states must
+    // encode to equal bytes.
+    if ((pins == 0 && r.remaining() == 0) || pins > customers_.size()) return false;
+    uint64_t previous_id = 0;
+    for (uint64_t i = 0; i < pins && r.ok(); i++) {
+      const uint64_t id = r.U64();
+      Customer* c = MutableById(id);
+      if (c == nullptr || id <= previous_id) return false;
+      previous_id = id;
+      c->pin_hash = std::string(r.LengthPrefixed());
+      c->pin_failed = r.U32();
+      c->pin_locked_until_ns = r.I64();
+      c->pin_lock_level = r.U8();
+      if (c->pin_failed >= kMaxPinFailures || c->pin_lock_level > kMaxPinLockLevel ||
+          !HasPinState(*c)) {
+        return false;
+      }
+    }
+    if (r.ok() && r.remaining() > 0 && !DeserializeTotp(&r)) return false;
+    if (pins == 0 && !AnyTotpState()) return false;
+  }
   return r.ok() && r.remaining() == 0;
 }
 

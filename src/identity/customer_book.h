@@ -8,6 +8,10 @@
 //   most one code a minute and 10 a China day, whatever the purpose.
 // - 5 wrong passwords in a row lock log-in for 30 minutes.
 // - A session lasts at most 12 hours; idle expiry is the API's business (it sees every request).
+// - The payment PIN (支付密码): 5 wrong PINs in a row lock paying for 30 minutes; the next lock
+//   after that lasts 2 hours, any later one 24 hours (escalation). A right PIN clears the count
+//   of wrong ones but not the escalation: that decays back to the first step once 24 hours have
+//   passed since the last lock ended without a new one. A locked PIN refuses even the right PIN.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -23,6 +27,11 @@
 #include "identity/session_table.h"
 #include "identity/tier_limits.h"
 
+namespace qb {
+class ByteReader;
+class ByteWriter;
+}  // namespace qb
+
 namespace qb::identity {
 
 inline constexpr int64_t kNsPerSecond = 1'000'000'000;
@@ -33,12 +42,26 @@ inline constexpr uint32_t kOtpMaxPerDay = 10;
 inline constexpr uint32_t kMaxFailedLogins = 5;
 inline constexpr int64_t kLoginLockNs = 30 * 60 * kNsPerSecond;
 inline constexpr int64_t kSessionLifetimeNs = 12 * 3600 * kNsPerSecond;
+inline constexpr uint32_t kMaxPinFailures = 5;
+// The PIN lock's length by escalation level (1, 2, 3 and above).
+inline constexpr int64_t kPinLockNs[] = {30 * 60 * kNsPerSecond, 2 * 3600 * kNsPerSecond,
+                                         24 * 3600 * kNsPerSecond};
+inline constexpr uint8_t kMaxPinLockLevel = 3;
+// Two-step log-in (TOTP, RFC 6238): 5 wrong codes in a row (TOTP or recovery) lock it for 30
+// minutes. A customer holds at most kMaxRecoveryCodeHashes unspent recovery-code hashes.
+inline constexpr uint32_t kMaxTotpFailures = 5;
+inline constexpr int64_t kTotpLockNs = 30 * 60 * kNsPerSecond;
+inline constexpr size_t kMaxRecoveryCodeHashes = 20;
+// The last used TOTP step of a customer who has used none (mfa::kTotpNoStepUsed).
+inline constexpr int64_t kNoTotpStep = -1;
+// A lock level falls back to 0 once this long has passed since the last lock ended.
+inline constexpr int64_t kPinLockDecayNs = 24 * 3600 * kNsPerSecond;
 // How long an expired code is kept (so a late try hears "expired", not "not found") and how
 // long a phone's sending rate is kept after its last code, before Sweep drops them.
 inline constexpr int64_t kOtpKeepAfterExpiryNs = 3600 * kNsPerSecond;
 inline constexpr int64_t kOtpRateKeepNs = 2 * 24 * 3600 * kNsPerSecond;
 
-enum class OtpPurpose : uint8_t { kRegister = 1, kLogin = 2, kResetPassword = 3 };
+enum class OtpPurpose : uint8_t { kRegister = 1, kLogin = 2, kResetPassword = 3, kResetPin = 4 };
 
 // Stable values, part of the journal's replies: append, never renumber.
 enum class IdentityResult : uint8_t {
@@ -63,6 +86,17 @@ enum class IdentityResult : uint8_t {
   kCardLimit = 18,        // kMaxCardsPerCustomer reached.
   kCardNotFound = 19,
   kStaffNotFound = 20,
+  kPinNotSet = 21,         // A PIN attempt (or change) for a customer without a payment PIN.
+  kPinAlreadySet = 22,     // A first-time set when a PIN exists: change or reset it instead.
+  kPinLocked = 23,         // Too many wrong PINs: Reply::value is the lock's end (ns).
+  kPinMismatch = 24,       // A wrong PIN, counted: Reply::value is the tries left.
+  kIdentityMismatch = 25,  // A PIN reset whose resident ID is not the verified one.
+  // Two-step log-in (TOTP).
+  kTotpNotEnabled = 26,      // A TOTP code (or recovery code) for a customer without TOTP on.
+  kTotpAlreadyEnabled = 27,  // Starting an enrolment while TOTP is on: disable it first.
+  kTotpNotPending = 28,      // Confirming with no enrolment started.
+  kTotpInvalid = 29,         // A wrong or reused code, counted: Reply::value is the tries left.
+  kTotpLocked = 30,          // Too many wrong codes: Reply::value is the lock's end (ns).
 };
 
 std::string_view IdentityResultName(IdentityResult result);
@@ -94,6 +128,9 @@ struct BoundCard {
   bool operator==(const BoundCard&) const = default;
 };
 
+// Two-step log-in: off, enrolment started (secret shown, not yet confirmed with a code), on.
+enum class TotpState : uint8_t { kOff = 0, kPending = 1, kOn = 2 };
+
 struct Customer {
   uint64_t id = 0;
   uint64_t wallet_account_id = 0;
@@ -108,10 +145,50 @@ struct Customer {
   SpendingWindow spending;
   std::optional<VerifiedIdentity> identity;
   std::vector<BoundCard> cards;  // In binding order.
+  // The payment PIN: its argon2id hash (empty: none set), wrong tries since the last right one
+  // or lock, the current lock's end and the escalation level of the last lock.
+  std::string pin_hash;
+  uint32_t pin_failed = 0;
+  int64_t pin_locked_until_ns = 0;
+  uint8_t pin_lock_level = 0;
+  // Two-step log-in. The secret only sealed (CardVault blob: the engine never opens it), the
+  // last step a code was accepted for (no step at or before it is accepted again), the keyed
+  // hashes of the unspent recovery codes, and wrong codes since the last right one or lock.
+  TotpState totp_state = TotpState::kOff;
+  std::string totp_secret_sealed;
+  int64_t totp_last_step = kNoTotpStep;
+  std::vector<std::string> recovery_code_hashes;
+  uint32_t totp_failed = 0;
+  int64_t totp_locked_until_ns = 0;
 
   bool verified() const { return identity.has_value(); }
+  bool has_pin() const { return !pin_hash.empty(); }
+  bool pin_locked(int64_t now_ns) const { return pin_locked_until_ns > now_ns; }
+  uint32_t pin_tries_left() const {
+    return pin_failed >= kMaxPinFailures ? 0 : kMaxPinFailures - pin_failed;
+  }
+  bool totp_on() const { return totp_state == TotpState::kOn; }
+  bool totp_locked(int64_t now_ns) const { return totp_locked_until_ns > now_ns; }
+  uint32_t totp_tries_left() const {
+    return totp_failed >= kMaxTotpFailures ? 0 : kMaxTotpFailures - totp_failed;
+  }
   const BoundCard* FindCard(uint64_t card_id) const;
   bool operator==(const Customer&) const = default;
+};
+
+// What a customer offered as the second factor, as the API found it (it opened the sealed
+// secret and ran mfa::MatchTotp, or mfa::MatchRecoveryCode, on a worker).
+enum class TotpProof : uint8_t {
+  kWrong = 0,         // Neither matched: counted.
+  kStep = 1,          // A TOTP code matched this step.
+  kRecoveryCode = 2,  // A recovery code matched this hash.
+};
+
+struct TotpUse {
+  TotpProof proof = TotpProof::kWrong;
+  int64_t step = 0;                // kStep.
+  std::string recovery_code_hash;  // kRecoveryCode.
+  bool disable = false;            // On success, turn two-step log-in off.
 };
 
 struct Registration {
@@ -120,6 +197,21 @@ struct Registration {
   std::string password_hash;
   std::string channel;
   std::string invite_code;
+};
+
+// How a SetPaymentPin is authorised.
+enum class PinAuthorization : uint8_t {
+  kFirstSet = 1,  // No PIN yet: the session is enough.
+  kChange = 2,    // The API verified the current PIN (off the engine thread): current_pin_ok.
+  kReset = 3,     // A kResetPin code sent to the customer's phone and the verified resident ID.
+};
+
+struct PinChange {
+  PinAuthorization how = PinAuthorization::kFirstSet;
+  std::string pin_hash;         // argon2id of the new PIN; the policy was checked by the API.
+  bool current_pin_ok = false;  // kChange.
+  std::string otp_hash;         // kReset: the code's hash (HashOtp), purpose kResetPin.
+  std::string id_lookup_hash;   // kReset: CardVault::LookupHash of the resident ID given.
 };
 
 class CustomerBook {
@@ -154,6 +246,28 @@ class CustomerBook {
   // Log-in bookkeeping: the API verifies the password (slow, off the engine thread) and
   // reports the outcome here. A locked customer cannot succeed until the lock ends.
   IdentityResult RecordLogin(uint64_t customer_id, bool password_ok, int64_t now_ns);
+
+  // Payment PIN bookkeeping, the same way: the API verifies the PIN against pin_hash on a worker
+  // and reports the outcome. kOk, kPinMismatch (counted), kPinLocked (now or already; a right
+  // PIN is refused too) or kPinNotSet.
+  IdentityResult RecordPinAttempt(uint64_t customer_id, bool pin_ok, int64_t now_ns);
+  // Sets the payment PIN as `change.how` allows (see PinAuthorization). A reset consumes the
+  // code first (a wrong resident ID uses it up), then checks the ID against the verified one;
+  // it clears the wrong-try count and the lock but keeps the escalation level.
+  IdentityResult SetPaymentPin(uint64_t customer_id, const PinChange& change, int64_t now_ns);
+
+  // Two-step log-in (customer_book_totp.cc). Begin records a new sealed secret as pending
+  // (replacing a pending one; kTotpAlreadyEnabled when on). Confirm turns the pending secret on
+  // with the step its first code matched and the recovery codes' hashes, if it is still the
+  // secret the code was matched against (else kTotpNotPending). UseTotp spends a
+  // second factor: a step must be later than the last used one, a recovery code's hash must be
+  // unspent (it is removed); anything else counts a wrong try (the 5th locks for 30 minutes),
+  // and a locked customer is refused even a right code. On success `use.disable` turns TOTP
+  // off and forgets its secret and codes.
+  IdentityResult BeginTotpEnrolment(uint64_t customer_id, std::string_view secret_sealed);
+  IdentityResult ConfirmTotp(uint64_t customer_id, std::string_view secret_sealed, int64_t step,
+                             const std::vector<std::string>& recovery_code_hashes);
+  IdentityResult UseTotp(uint64_t customer_id, const TotpUse& use, int64_t now_ns);
 
   IdentityResult CreateSession(std::string_view token_hash, uint64_t customer_id, int64_t now_ns);
   IdentityResult RevokeSession(std::string_view token_hash);
@@ -190,6 +304,11 @@ class CustomerBook {
     int64_t last_issued_ns = 0;
     bool operator==(const OtpRate&) const = default;
   };
+  // The TOTP trailer of the encoding (customer_book_totp.cc).
+  void SerializeTotp(ByteWriter* w) const;
+  bool DeserializeTotp(ByteReader* r);
+  bool AnyTotpState() const;
+
   static std::string OtpKey(std::string_view phone, OtpPurpose purpose);
   static int64_t OtpDeadline(const Otp& otp) {
     return otp.issued_ns + kOtpLifetimeNs + kOtpKeepAfterExpiryNs;

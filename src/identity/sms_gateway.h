@@ -44,7 +44,7 @@ class SmsGateway {
 };
 
 // The text of a built-in template ("otp_register", "otp_login", "otp_reset_password",
-// "otp_bind_card"), or nullopt. The view points at static storage.
+// "otp_bind_card", "otp_reset_pin"), or nullopt. The view points at static storage.
 std::optional<std::string_view> FindSmsTemplate(std::string_view template_id);
 
 // Replaces each "{name}" in `template_text` with params[name]. kInvalidArgument when the text

@@ -140,6 +140,14 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
            i64 + " NOT NULL, issued_locally " + i64 +
            " NOT NULL);"
            "CREATE INDEX credit_invoices_by_payment ON credit_invoices (payment_id, issued_ns);"},
+      // The audit log as the engine chained it: hashes in lower-case hex.
+      {8, "CREATE TABLE audit_log (seq " + i64 + " PRIMARY KEY, time_ns " + i64 +
+              " NOT NULL, actor_kind " + i64 + " NOT NULL, actor_id " + i64 +
+              " NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, "
+              "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+              "CREATE INDEX audit_log_by_actor ON audit_log (actor_kind, actor_id, seq);"
+              "CREATE INDEX audit_log_by_target ON audit_log (target, seq);"
+              "CREATE INDEX audit_log_by_action ON audit_log (action, seq);"},
   };
 }
 

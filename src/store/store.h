@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/audit_chain.h"
 #include "base/status.h"
 #include "ledger/types.h"
 
@@ -242,6 +243,22 @@ struct Projection {
   std::vector<InvoiceRow> invoices;               // Inserts (an invoice never changes).
   std::vector<CreditInvoiceRow> credit_invoices;  // Inserts (red-letter invoices).
   std::vector<SettlementRow> settlements;         // Upserts.
+  std::vector<audit::AuditEntry> audit_entries;   // Inserts, in seq order (the audit log).
+};
+
+// A search of the audit log (newest first). Empty fields match everything.
+struct AuditFilter {
+  std::string action_prefix;  // "staff." matches "staff.login"; a whole action matches itself.
+  std::optional<audit::ActorKind> actor_kind;
+  std::optional<uint64_t> actor_id;  // With actor_kind.
+  std::string target;                // Exact.
+  std::optional<int64_t> from_ns;    // Inclusive.
+  std::optional<int64_t> to_ns;      // Exclusive.
+};
+
+struct AuditPage {
+  std::vector<audit::AuditEntry> entries;  // Newest (highest seq) first.
+  std::optional<uint64_t> next_cursor;     // Seq to continue below, if more.
 };
 
 // One line of a wallet's history: a transfer that is not itself a post or void, with its
@@ -450,6 +467,15 @@ class Store {
   // A delivery's attempts, oldest first.
   virtual Status ListWebhookAttempts(std::string_view event_id,
                                      std::vector<WebhookAttemptRow>* attempts) = 0;
+
+  // --- The audit log (rows as the engine chained them; `qianbao audit verify` checks them) ---
+  // Entries matching `filter` with seq below `before_seq` (cursor), newest first.
+  virtual Status ListAuditEntries(const AuditFilter& filter, std::optional<uint64_t> before_seq,
+                                  size_t limit, AuditPage* page) = 0;
+  // The rows with from_seq <= seq, ascending, at most `limit`: whatever the table holds,
+  // gaps included, for verification.
+  virtual Status ReadAuditEntries(uint64_t from_seq, size_t limit,
+                                  std::vector<audit::AuditEntry>* entries) = 0;
 };
 
 }  // namespace qb

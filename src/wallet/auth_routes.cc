@@ -22,6 +22,8 @@
 #include "wallet/auth_rate_limits.h"
 #include "wallet/handler_util.h"
 #include "wallet/sessions.h"
+#include "wallet/staff_access.h"
+#include "wallet/totp_internal.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -79,6 +81,9 @@ struct AccountCopy {
   std::string password_hash;
   int64_t locked_until_ns = 0;
   identity::Staff staff;  // For staff log-ins.
+  SessionOrigin origin;   // Where the log-in came from, for the session list.
+  // Customer log-ins: the second factor sent, checked after a right password.
+  SecondFactor second_factor;
 };
 
 struct CustomerCopy {
@@ -114,23 +119,26 @@ HttpResponse CustomerResponse(WalletContext& context, int status, const engine::
 
 // Opens a session for a customer who has just registered or proved their password, and
 // answers 201 {"token","expires_at","customer"}.
-void IssueCustomerSession(WalletContext& context, uint64_t customer_id, Responder respond) {
+void IssueCustomerSession(WalletContext& context, uint64_t customer_id, SessionOrigin origin,
+                          Responder respond) {
   std::string token = identity::GenerateSessionToken();
   std::string token_hash = identity::HashSessionToken(token);
   engine::CreateSession command{token_hash, customer_id};
   Services(context).engine->Submit(
       std::move(command),
       [&context, customer_id, token = std::move(token), token_hash = std::move(token_hash),
-       respond = std::move(respond)](engine::Reply&& reply) mutable {
+       origin = std::move(origin), respond = std::move(respond)](engine::Reply&& reply) mutable {
         if (reply.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(reply));
         const auto result = static_cast<identity::IdentityResult>(reply.results.at(0));
         if (result != identity::IdentityResult::kOk) {
           return respond(ErrorResponse(IdentityError(result)));
         }
         const int64_t expires_ns = reply.batch_time_ns + identity::kSessionLifetimeNs;
-        Sessions(context).Put(token_hash, CachedSession{Principal::Kind::kCustomer, customer_id, 0,
-                                                        reply.batch_time_ns, expires_ns,
-                                                        Services(context).clock->NowNs()});
+        CachedSession session{
+            Principal::Kind::kCustomer, customer_id, 0,
+            reply.batch_time_ns,        expires_ns,  Services(context).clock->NowNs()};
+        session.origin = std::move(origin);
+        Sessions(context).Put(token_hash, session);
         ReadCustomer(context, customer_id,
                      [&context, token = std::move(token), expires_ns, respond = std::move(respond)](
                          const engine::Reply& read, const CustomerCopy& copy) {
@@ -147,13 +155,14 @@ void IssueCustomerSession(WalletContext& context, uint64_t customer_id, Responde
       });
 }
 
-void IssueStaffSession(WalletContext& context, identity::Staff staff, Responder respond) {
+void IssueStaffSession(WalletContext& context, identity::Staff staff, SessionOrigin origin,
+                       Responder respond) {
   std::string token = identity::GenerateSessionToken();
   std::string token_hash = identity::HashSessionToken(token);
   engine::CreateStaffSession command{token_hash, staff.id};
   Services(context).engine->Submit(
       std::move(command), [&context, staff = std::move(staff), token = std::move(token),
-                           token_hash = std::move(token_hash),
+                           token_hash = std::move(token_hash), origin = std::move(origin),
                            respond = std::move(respond)](engine::Reply&& reply) mutable {
         if (reply.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(reply));
         const auto result = static_cast<identity::IdentityResult>(reply.results.at(0));
@@ -161,10 +170,11 @@ void IssueStaffSession(WalletContext& context, identity::Staff staff, Responder 
           return respond(ErrorResponse(IdentityError(result)));
         }
         const int64_t expires_ns = reply.batch_time_ns + identity::kStaffSessionLifetimeNs;
-        Sessions(context).Put(
-            token_hash,
-            CachedSession{Principal::Kind::kStaff, staff.id, staff.roles, reply.batch_time_ns,
-                          expires_ns, Services(context).clock->NowNs()});
+        CachedSession session{
+            Principal::Kind::kStaff, staff.id,   staff.roles,
+            reply.batch_time_ns,     expires_ns, Services(context).clock->NowNs()};
+        session.origin = std::move(origin);
+        Sessions(context).Put(token_hash, session);
         LogInfo("staff logged in", {{"staff_id", std::to_string(staff.id)}});
         api::JsonObjectWriter body;
         body.String("token", token)
@@ -182,7 +192,7 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   api::ObjectReader reader(*body);
   const std::string phone_input = reader.RequiredString("phone", kMaxPhoneInput);
   const std::string purpose_name =
-      reader.RequiredEnum("purpose", {"register", "login", "reset_password"});
+      reader.RequiredEnum("purpose", {"register", "login", "reset_password", "reset_pin"});
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<std::string> phone = identity::NormalizePhone(phone_input);
   if (!phone) return respond(FieldInvalid("phone", "not a mainland mobile number"));
@@ -191,6 +201,7 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   identity::OtpPurpose purpose = identity::OtpPurpose::kRegister;
   if (purpose_name == "login") purpose = identity::OtpPurpose::kLogin;
   if (purpose_name == "reset_password") purpose = identity::OtpPurpose::kResetPassword;
+  if (purpose_name == "reset_pin") purpose = identity::OtpPurpose::kResetPin;
   std::string code = identity::GenerateOtpCode();
   engine::IssueOtp command{*phone, purpose,
                            identity::HashOtp(code, *phone, *Services(context).otp_pepper)};
@@ -266,7 +277,7 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
   RunOnWorker(
       context,
       [&context, registration = std::move(registration), password = std::move(password),
-       respond]() mutable {
+       origin = OriginOf(request), respond]() mutable {
         std::optional<std::string> hash = identity::HashPassword(password);
         if (!hash) {
           return respond(ErrorResponse(ErrorCode::kOverloaded, "the server is busy; retry"));
@@ -274,7 +285,7 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
         registration.password_hash = std::move(*hash);
         Services(context).engine->Submit(
             engine::RegisterCustomer{std::move(registration)},
-            [&context, respond](engine::Reply&& reply) {
+            [&context, origin = std::move(origin), respond](engine::Reply&& reply) {
               if (reply.status != engine::ReplyStatus::kOk) {
                 return respond(EngineFailureResponse(reply));
               }
@@ -283,7 +294,7 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
                 return respond(ErrorResponse(IdentityError(result)));
               }
               LogInfo("customer registered", {{"customer_id", std::to_string(reply.value)}});
-              IssueCustomerSession(context, reply.value, respond);
+              IssueCustomerSession(context, reply.value, origin, respond);
             });
       },
       respond);
@@ -316,8 +327,11 @@ void VerifyAndRecord(WalletContext& context, std::shared_ptr<AccountCopy> accoun
           if (result != identity::IdentityResult::kOk || !password_ok) {
             return respond(InvalidCredentials());
           }
-          if (staff) return IssueStaffSession(context, account->staff, respond);
-          IssueCustomerSession(context, account->id, respond);
+          if (staff) return IssueStaffSession(context, account->staff, account->origin, respond);
+          RequireSecondFactor(
+              context, account->id, account->second_factor, respond, [&context, account, respond] {
+                IssueCustomerSession(context, account->id, account->origin, respond);
+              });
         };
         if (staff) {
           Services(context).engine->Submit(engine::RecordStaffLogin{account->id, password_ok},
@@ -336,6 +350,9 @@ void HandleLogIn(WalletContext& context, HttpRequest&& request, Responder respon
   api::ObjectReader reader(*body);
   const std::string phone_input = reader.RequiredString("phone", kMaxPhoneInput);
   std::string password = reader.RequiredString("password", kMaxPasswordInput);
+  SecondFactor second_factor;
+  second_factor.totp_code = reader.OptionalString("totp_code", kMaxTotpCodeChars);
+  second_factor.recovery_code = reader.OptionalString("recovery_code", kMaxRecoveryCodeChars);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   // A malformed phone is just an account that does not exist.
   const std::string phone = identity::NormalizePhone(phone_input).value_or("");
@@ -344,6 +361,8 @@ void HandleLogIn(WalletContext& context, HttpRequest&& request, Responder respon
   if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request, phone, respond)) return;
 
   auto account = std::make_shared<AccountCopy>();
+  account->origin = OriginOf(request);
+  account->second_factor = std::move(second_factor);
   engine::Query query;
   query.read = [account, phone](const engine::StateMachine& state) {
     const identity::Customer* customer = state.customers().FindByPhone(phone);
@@ -371,6 +390,7 @@ void HandleStaffLogIn(WalletContext& context, HttpRequest&& request, Responder r
   if (!AdmitAuthAttempt(context, AuthAction::kStaffLogIn, request, username, respond)) return;
 
   auto account = std::make_shared<AccountCopy>();
+  account->origin = OriginOf(request);
   engine::Query query;
   query.read = [account, username](const engine::StateMachine& state) {
     const identity::Staff* staff = state.staff().FindByUsername(username);
@@ -433,28 +453,28 @@ void AddAuthRoutes(Router& router, WalletContext& context) {
              [&context](HttpRequest&& request, Responder respond) {
                HandleStaffLogIn(context, std::move(request), std::move(respond));
              });
-  router.Add("DELETE", "/api/v1/staff/sessions/current",
-             [&context](HttpRequest&& request, Responder respond) {
-               std::optional<Principal> principal = RequireStaff(context, request, respond, {});
-               if (principal) EndSession(context, *principal, std::move(respond));
-             });
-  router.Add("GET", "/api/v1/staff/me", [&context](HttpRequest&& request, Responder respond) {
-    std::optional<Principal> principal = RequireStaff(context, request, respond, {});
-    if (!principal) return;
-    auto staff = std::make_shared<std::optional<identity::Staff>>();
-    engine::Query query;
-    query.read = [staff, id = principal->id](const engine::StateMachine& state) {
-      if (const identity::Staff* found = state.staff().FindById(id)) *staff = *found;
-    };
-    Services(context).engine->Submit(
-        std::move(query), [staff, respond = std::move(respond)](engine::Reply&& reply) {
-          if (reply.status != engine::ReplyStatus::kOk) {
-            return respond(EngineFailureResponse(reply));
-          }
-          if (!*staff) return respond(ErrorResponse(ErrorCode::kNotFound, "no such staff"));
-          respond(api::JsonResponse(200, StaffJson(**staff)));
-        });
-  });
+  AddStaffRoute(router, context, "DELETE", "/api/v1/staff/sessions/current",
+                [&context](const Principal& staff, HttpRequest&&, Responder respond) {
+                  EndSession(context, staff, std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/me",
+                [&context](const Principal& principal, HttpRequest&&, Responder respond) {
+                  auto staff = std::make_shared<std::optional<identity::Staff>>();
+                  engine::Query query;
+                  query.read = [staff, id = principal.id](const engine::StateMachine& state) {
+                    if (const identity::Staff* found = state.staff().FindById(id)) *staff = *found;
+                  };
+                  Services(context).engine->Submit(
+                      std::move(query),
+                      [staff, respond = std::move(respond)](engine::Reply&& reply) {
+                        if (reply.status != engine::ReplyStatus::kOk) {
+                          return respond(EngineFailureResponse(reply));
+                        }
+                        if (!*staff)
+                          return respond(ErrorResponse(ErrorCode::kNotFound, "no such staff"));
+                        respond(api::JsonResponse(200, StaffJson(**staff)));
+                      });
+                });
 }
 
 }  // namespace qb::wallet

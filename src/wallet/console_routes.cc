@@ -16,6 +16,7 @@
 #include "identity/phone.h"
 #include "server/log.h"
 #include "wallet/handler_util.h"
+#include "wallet/staff_access.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -445,73 +446,54 @@ void Verify(WalletContext& context, int attempts_left, Responder respond) {
 }  // namespace
 
 void AddConsoleRoutes(Router& router, WalletContext& context) {
-  router.Add("POST", "/api/v1/staff/staff", [&context](HttpRequest&& request, Responder respond) {
-    auto admin = RequireStaff(context, request, respond, {StaffRole::kAdmin});
-    if (admin) HandleCreateStaff(context, *admin, std::move(request), std::move(respond));
-  });
-  router.Add("GET", "/api/v1/staff/staff", [&context](HttpRequest&& request, Responder respond) {
-    if (RequireStaff(context, request, respond, {StaffRole::kAdmin})) {
-      HandleListStaff(context, std::move(respond));
-    }
-  });
-  router.Add("GET", "/api/v1/staff/customers",
-             [&context](HttpRequest&& request, Responder respond) {
-               if (!RequireStaff(context, request, respond,
-                                 {StaffRole::kAdmin, StaffRole::kSupport, StaffRole::kRisk,
-                                  StaffRole::kOutreachManager, StaffRole::kOutreachAgent})) {
-                 return;
-               }
-               api::ApiResult<SearchQuery> search = ParseSearch(request);
-               if (!search.ok()) return respond(ErrorResponse(search.error()));
-               RunOnWorker(
-                   context,
-                   [&context, search = std::move(search).value(), respond]() {
-                     respond(SearchCustomers(context, search));
-                   },
-                   respond);
-             });
-  router.Add("GET", "/api/v1/staff/customers/{id}",
-             [&context](HttpRequest&& request, Responder respond) {
-               if (!RequireStaff(context, request, respond,
-                                 {StaffRole::kAdmin, StaffRole::kSupport, StaffRole::kRisk,
-                                  StaffRole::kOutreachManager, StaffRole::kOutreachAgent})) {
-                 return;
-               }
-               std::optional<uint64_t> id = ParseId(request.PathParam("id"));
-               if (!id) return respond(ErrorResponse(ErrorCode::kNotFound, "no such customer"));
-               RunOnWorker(
-                   context,
-                   [&context, id = *id, respond]() { HandleCustomerDetail(context, id, respond); },
-                   respond);
-             });
-  router.Add("POST", "/api/v1/staff/customers/{id}/tier",
-             [&context](HttpRequest&& request, Responder respond) {
-               auto staff = RequireStaff(
-                   context, request, respond,
-                   {StaffRole::kAdmin, StaffRole::kOutreachAgent, StaffRole::kOutreachManager});
-               if (!staff) return;
-               std::optional<uint64_t> id = ParseId(request.PathParam("id"));
-               if (!id) return respond(ErrorResponse(ErrorCode::kNotFound, "no such customer"));
-               HandleGrantTier(context, *staff, *id, std::move(request), std::move(respond));
-             });
-  router.Add(
-      "GET", "/api/v1/staff/sms-outbox", [&context](HttpRequest&& request, Responder respond) {
-        if (!RequireStaff(context, request, respond, {StaffRole::kAdmin})) return;
-        const identity::OutboxSmsGateway* outbox = Services(context).options.sms_outbox;
-        if (outbox == nullptr) {
-          return respond(
-              ErrorResponse(ErrorCode::kNotFound, "this server sends SMS through a provider"));
-        }
-        respond(ListOutbox(*outbox, request));
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/staff",
+                [&context](const Principal& admin, HttpRequest&& request, Responder respond) {
+                  HandleCreateStaff(context, admin, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/staff",
+                [&context](const Principal&, HttpRequest&&, Responder respond) {
+                  HandleListStaff(context, std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/customers",
+                [&context](const Principal&, HttpRequest&& request, Responder respond) {
+                  api::ApiResult<SearchQuery> search = ParseSearch(request);
+                  if (!search.ok()) return respond(ErrorResponse(search.error()));
+                  RunOnWorker(
+                      context,
+                      [&context, search = std::move(search).value(), respond]() {
+                        respond(SearchCustomers(context, search));
+                      },
+                      respond);
+                });
+  AddStaffRoute(
+      router, context, "GET", "/api/v1/staff/customers/{id}",
+      [&context](const Principal&, HttpRequest&& request, Responder respond) {
+        std::optional<uint64_t> id = ParseId(request.PathParam("id"));
+        if (!id) return respond(ErrorResponse(ErrorCode::kNotFound, "no such customer"));
+        RunOnWorker(
+            context,
+            [&context, id = *id, respond]() { HandleCustomerDetail(context, id, respond); },
+            respond);
       });
-  router.Add(
-      "GET", "/api/v1/staff/ledger/verification",
-      [&context](HttpRequest&& request, Responder respond) {
-        if (!RequireStaff(context, request, respond, {StaffRole::kAdmin, StaffRole::kAuditor})) {
-          return;
-        }
-        Verify(context, kVerificationAttempts, std::move(respond));
-      });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/customers/{id}/tier",
+                [&context](const Principal& staff, HttpRequest&& request, Responder respond) {
+                  std::optional<uint64_t> id = ParseId(request.PathParam("id"));
+                  if (!id) return respond(ErrorResponse(ErrorCode::kNotFound, "no such customer"));
+                  HandleGrantTier(context, staff, *id, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/sms-outbox",
+                [&context](const Principal&, HttpRequest&& request, Responder respond) {
+                  const identity::OutboxSmsGateway* outbox = Services(context).options.sms_outbox;
+                  if (outbox == nullptr) {
+                    return respond(ErrorResponse(ErrorCode::kNotFound,
+                                                 "this server sends SMS through a provider"));
+                  }
+                  respond(ListOutbox(*outbox, request));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/ledger/verification",
+                [&context](const Principal&, HttpRequest&&, Responder respond) {
+                  Verify(context, kVerificationAttempts, std::move(respond));
+                });
 }
 
 }  // namespace qb::wallet

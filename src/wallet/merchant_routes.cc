@@ -24,6 +24,7 @@
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
 #include "wallet/sessions.h"
+#include "wallet/staff_access.h"
 
 namespace qb::wallet {
 namespace {
@@ -31,7 +32,6 @@ namespace {
 using api::ErrorCode;
 using api::ErrorResponse;
 using engine::PaymentResult;
-using identity::StaffRole;
 
 constexpr size_t kMaxListLimit = 100;
 constexpr size_t kDefaultListLimit = 20;
@@ -432,35 +432,24 @@ void RevokeKey(WalletContext& context, const MerchantCaller& caller, std::string
 void AddMerchantRoutes(Router& router, WalletContext& context) {
   WalletContext* shared = &context;
   // Staff.
-  router.Add("POST", "/api/v1/staff/merchants", [shared](HttpRequest&& request, Responder respond) {
-    std::optional<Principal> staff = RequireStaff(*shared, request, respond, {StaffRole::kAdmin});
-    if (staff) Onboard(*shared, std::move(request), std::move(respond), staff->id);
-  });
-  router.Add("GET", "/api/v1/staff/merchants", [shared](HttpRequest&& request, Responder respond) {
-    if (!RequireStaff(
-            *shared, request, respond,
-            {StaffRole::kAdmin, StaffRole::kRisk, StaffRole::kSupport, StaffRole::kAuditor})) {
-      return;
-    }
-    ListMerchants(*shared, std::move(request), std::move(respond));
-  });
-  router.Add(
-      "GET", "/api/v1/staff/merchants/{id}", [shared](HttpRequest&& request, Responder respond) {
-        if (!RequireStaff(
-                *shared, request, respond,
-                {StaffRole::kAdmin, StaffRole::kRisk, StaffRole::kSupport, StaffRole::kAuditor})) {
-          return;
-        }
-        std::optional<uint64_t> id = ParseId(request.PathParam("id"));
-        if (!id) return respond(PaymentError(PaymentResult::kMerchantNotFound));
-        ReadMerchantNow(*shared, *id, std::move(respond));
-      });
-  router.Add("POST", "/api/v1/staff/merchants/{id}/status",
-             [shared](HttpRequest&& request, Responder respond) {
-               std::optional<Principal> staff =
-                   RequireStaff(*shared, request, respond, {StaffRole::kAdmin, StaffRole::kRisk});
-               if (staff) SetStatus(*shared, *staff, std::move(request), std::move(respond));
-             });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/merchants",
+                [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
+                  Onboard(*shared, std::move(request), std::move(respond), staff.id);
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/merchants",
+                [shared](const Principal&, HttpRequest&& request, Responder respond) {
+                  ListMerchants(*shared, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/merchants/{id}",
+                [shared](const Principal&, HttpRequest&& request, Responder respond) {
+                  std::optional<uint64_t> id = ParseId(request.PathParam("id"));
+                  if (!id) return respond(PaymentError(PaymentResult::kMerchantNotFound));
+                  ReadMerchantNow(*shared, *id, std::move(respond));
+                });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/merchants/{id}/status",
+                [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
+                  SetStatus(*shared, staff, std::move(request), std::move(respond));
+                });
   // Self-service application: pending until staff review it.
   router.Add("POST", "/api/v1/merchant-applications",
              [shared](HttpRequest&& request, Responder respond) {

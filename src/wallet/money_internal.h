@@ -103,11 +103,24 @@ std::optional<Responder> BeginIdempotent(WalletContext& context, const HttpReque
 uint64_t DeriveTransferId(uint64_t customer_id, std::string_view key, std::string_view purpose);
 uint64_t IdFromDigest(const Digest& digest);
 
+// --- The payment PIN (pin_routes.cc) ---
+
+// The most a "payment_pin" field may hold (a PIN is six digits; longer is simply wrong).
+inline constexpr size_t kMaxPaymentPinChars = 16;
+// The gate of every payment from the customer's balance: calls `proceed` when the customer has
+// no PIN, or when `pin` is right and the engine recorded it (not locked). Otherwise answers
+// PIN_REQUIRED, PIN_WRONG (tries left) or PIN_LOCKED (until when) through `respond`, and nothing
+// moves. The PIN is verified on a worker; `proceed` runs on the engine's reply thread.
+void RequirePaymentPin(WalletContext& context, uint64_t customer_id, std::optional<std::string> pin,
+                       const Responder& respond, std::function<void()> proceed);
+
 // --- Route registration, called by AddMoneyRoutes ---
 
 // GET /me/balance, POST /me/identity, GET/POST /me/cards, DELETE /me/cards/{card_id}.
 void AddIdentityCardRoutes(Router& router, WalletContext& context);  // identity_card_routes.cc
 // GET /me/history.
 void AddHistoryRoutes(Router& router, WalletContext& context);  // history_routes.cc
+// GET /me/security, PUT /me/payment-pin, POST /me/payment-pin/reset.
+void AddPinRoutes(Router& router, WalletContext& context);  // pin_routes.cc
 
 }  // namespace qb::wallet

@@ -399,6 +399,10 @@ void AnswerFromLedger(WalletContext& context, const HoldPtr& hold, const Respond
       });
 }
 
+void StartHold(WalletContext& context, const HttpRequest& request, uint64_t customer_id,
+               uint64_t card_id, int64_t amount_fen, engine::HoldKind kind,
+               const Responder& respond);
+
 void PostHold(WalletContext& context, HttpRequest&& request, Responder respond,
               engine::HoldKind kind) {
   std::optional<Principal> principal = RequireCustomer(context, request, respond);
@@ -410,21 +414,36 @@ void PostHold(WalletContext& context, HttpRequest&& request, Responder respond,
   const std::string card_text = reader.RequiredString("card_id", 20);
   const int64_t amount_fen = reader.RequiredAmount("amount", kMaxMoneyRequestFen);
   reader.RequiredEnum("currency", {kCny});
+  std::optional<std::string> pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
   if (std::optional<api::ApiError> error = reader.Finish()) return respond(ErrorResponse(*error));
   const std::optional<uint64_t> card_id = ParseId(card_text);
   if (!card_id) return respond(Error(ErrorCode::kCardNotFound, "no such card"));
+  // A withdrawal pays out of the balance: the PIN first, before the Idempotency-Key is taken,
+  // so a refused PIN leaves nothing behind and a retry with the right one can use the same key.
+  auto held = std::make_shared<HttpRequest>(std::move(request));
+  auto start = [&context, held, customer_id = principal->id, card_id = *card_id, amount_fen, kind,
+                respond] {
+    StartHold(context, *held, customer_id, card_id, amount_fen, kind, respond);
+  };
+  if (kind == engine::HoldKind::kTopUp) return start();
+  RequirePaymentPin(context, principal->id, std::move(pin), respond, std::move(start));
+}
+
+void StartHold(WalletContext& context, const HttpRequest& request, uint64_t customer_id,
+               uint64_t card_id, int64_t amount_fen, engine::HoldKind kind,
+               const Responder& respond) {
   std::optional<Responder> answer =
-      BeginIdempotent(context, request, std::to_string(principal->id), respond);
+      BeginIdempotent(context, request, std::to_string(customer_id), respond);
   if (!answer) return;
 
   auto hold = std::make_shared<Hold>();
   hold->kind = kind;
-  hold->customer_id = principal->id;
-  hold->hold_id = DeriveTransferId(principal->id, request.Header("Idempotency-Key"),
+  hold->customer_id = customer_id;
+  hold->hold_id = DeriveTransferId(customer_id, request.Header("Idempotency-Key"),
                                    kind == engine::HoldKind::kTopUp ? "top_up" : "withdrawal");
   hold->amount_fen = amount_fen;
-  ReadCustomer(context, principal->id, *answer,
-               [&context, hold, card_id = *card_id, respond = *answer](CustomerSnapshot snapshot) {
+  ReadCustomer(context, customer_id, *answer,
+               [&context, hold, card_id, respond = *answer](CustomerSnapshot snapshot) {
                  const identity::BoundCard* card = snapshot.customer.FindCard(card_id);
                  if (card == nullptr) return respond(MoneyError(MoneyResult::kCardNotFound));
                  hold->card = *card;
@@ -529,6 +548,9 @@ void AnswerDuplicateTransfer(WalletContext& context, std::shared_ptr<P2PRequest>
       });
 }
 
+void SubmitTransfer(WalletContext& context, const HttpRequest& request,
+                    const std::shared_ptr<P2PRequest>& p2p, const Responder& respond);
+
 void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respond) {
   std::optional<Principal> principal = RequireCustomer(context, request, respond);
   if (!principal) return;
@@ -541,21 +563,31 @@ void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respo
   reader.RequiredEnum("currency", {kCny});
   std::optional<std::string> memo =
       reader.OptionalString("memo", kMaxMemoChars, api::TextPolicy::kSingleLine, 0);
+  std::optional<std::string> pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
   if (std::optional<api::ApiError> error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<std::string> phone = identity::NormalizePhone(to_phone);
   if (!phone) {
     return respond(Error(ErrorCode::kFieldInvalid, "to_phone is not a mainland mobile number"));
   }
-  std::optional<Responder> answer =
-      BeginIdempotent(context, request, std::to_string(principal->id), respond);
-  if (!answer) return;
-
   auto p2p = std::make_shared<P2PRequest>();
-  p2p->transfer_id = DeriveTransferId(principal->id, request.Header("Idempotency-Key"), "p2p");
   p2p->customer_id = principal->id;
   p2p->to_phone = std::move(*phone);
   p2p->amount_fen = amount_fen;
   p2p->memo = memo.value_or("");
+  // The PIN before the Idempotency-Key is taken (see StartHold's caller).
+  auto held = std::make_shared<HttpRequest>(std::move(request));
+  RequirePaymentPin(
+      context, principal->id, std::move(pin), respond,
+      [&context, held, p2p, respond] { SubmitTransfer(context, *held, p2p, respond); });
+}
+
+void SubmitTransfer(WalletContext& context, const HttpRequest& request,
+                    const std::shared_ptr<P2PRequest>& p2p, const Responder& respond) {
+  std::optional<Responder> answer =
+      BeginIdempotent(context, request, std::to_string(p2p->customer_id), respond);
+  if (!answer) return;
+  p2p->transfer_id = DeriveTransferId(p2p->customer_id, request.Header("Idempotency-Key"), "p2p");
+  const int64_t amount_fen = p2p->amount_fen;
   engine::P2PTransfer command{p2p->transfer_id, p2p->customer_id, p2p->to_phone, amount_fen,
                               p2p->memo};
   SubmitCommand(context, std::move(command), *answer,
@@ -591,6 +623,7 @@ void AddMoneyRoutes(Router& router, WalletContext& context) {
   });
   router.Add("POST", "/api/v1/me/transfers", route(PostTransfer));
   AddHistoryRoutes(router, context);
+  AddPinRoutes(router, context);
 }
 
 }  // namespace qb::wallet

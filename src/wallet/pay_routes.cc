@@ -133,6 +133,9 @@ void Scan(WalletContext& context, HttpRequest&& request, Responder respond) {
       });
 }
 
+void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay pay,
+               const Responder& respond);
+
 // POST /me/payments: pays a scanned QR (or an online order's checkout page).
 void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   std::optional<Principal> principal = RequireCustomer(context, request, respond);
@@ -145,6 +148,7 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   const std::optional<int64_t> amount = reader.OptionalInt64("amount", 1, kMaxPaymentFen);
   reader.RequiredEnum("currency", {kCny});
   const std::optional<std::string> via = reader.OptionalString("via", 16);
+  std::optional<std::string> pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   if (via && *via != "scan" && *via != "checkout") {
     return respond(FieldInvalid("via", "scan or checkout"));
@@ -169,10 +173,19 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
     pay.channel = via == "checkout" ? payments::PaymentChannel::kOnline
                                     : payments::PaymentChannel::kDynamicQr;
   }
+  // The payment PIN first, before the Idempotency-Key is taken: a refused PIN leaves nothing
+  // behind, and a retry with the right PIN may use the same key.
+  auto held = std::make_shared<HttpRequest>(std::move(request));
+  RequirePaymentPin(context, principal->id, std::move(pin), respond,
+                    [&context, held, pay, respond] { SubmitPay(context, *held, pay, respond); });
+}
+
+void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay pay,
+               const Responder& respond) {
   std::optional<Responder> answer =
-      BeginIdempotent(context, request, std::to_string(principal->id), respond);
+      BeginIdempotent(context, request, std::to_string(pay.customer_id), respond);
   if (!answer) return;
-  pay.payment_id = DeriveTransferId(principal->id, request.Header("Idempotency-Key"), "pay");
+  pay.payment_id = DeriveTransferId(pay.customer_id, request.Header("Idempotency-Key"), "pay");
   SubmitCommand(
       context, pay, *answer,
       [&context, pay, respond = *answer](uint8_t result, const engine::Reply& reply) {

@@ -1,10 +1,23 @@
 #include "wallet/sessions.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "base/assert.h"
 
 namespace qb::wallet {
+
+SessionOrigin OriginOf(const HttpRequest& request) {
+  SessionOrigin origin;
+  for (char c : request.Header("User-Agent")) {
+    if (origin.device.size() == SessionOrigin::kMaxDeviceChars) break;
+    origin.device += c >= 0x20 && c < 0x7f ? c : '?';
+  }
+  origin.ip = request.remote_address;
+  return origin;
+}
+
+std::string SessionId(std::string_view token_hash) { return std::string(token_hash.substr(0, 16)); }
 
 SessionCache::SessionCache(const Clock& clock, int64_t customer_idle_ns, int64_t staff_idle_ns,
                            size_t max_entries)
@@ -80,6 +93,26 @@ size_t SessionCache::RemoveAllOf(Principal::Kind kind, uint64_t id) {
   return absl::erase_if(sessions_, [&](const auto& entry) {
     return entry.second.kind == kind && entry.second.id == id;
   });
+}
+
+std::vector<std::pair<std::string, CachedSession>> SessionCache::ListOf(Principal::Kind kind,
+                                                                        uint64_t id) const {
+  const int64_t now_ns = clock_.NowNs();
+  std::vector<std::pair<std::string, CachedSession>> found;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [hash, session] : sessions_) {
+      if (session.kind == kind && session.id == id && !ExpiredLocked(session, now_ns)) {
+        found.emplace_back(hash, session);
+      }
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    if (a.second.created_ns != b.second.created_ns)
+      return a.second.created_ns > b.second.created_ns;
+    return a.first < b.first;
+  });
+  return found;
 }
 
 std::vector<std::string> SessionCache::Sweep() {

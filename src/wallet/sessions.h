@@ -17,12 +17,27 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
+
+// Where a session was opened, for the customer's list of signed-in devices: what the browser or
+// app called itself (User-Agent, printable ASCII, at most kMaxDeviceChars) and the peer
+// address. Kept in memory only: after a restart the sessions loaded from the engine show none.
+struct SessionOrigin {
+  static constexpr size_t kMaxDeviceChars = 160;
+  std::string device;
+  std::string ip;
+};
+SessionOrigin OriginOf(const HttpRequest& request);
+
+// The public name of a session in lists and for revoking it: the first 16 hex digits of its
+// token hash. It reveals nothing usable (the hash itself does not authenticate).
+std::string SessionId(std::string_view token_hash);
 
 struct CachedSession {
   Principal::Kind kind = Principal::Kind::kCustomer;
@@ -32,6 +47,7 @@ struct CachedSession {
   int64_t expires_ns = 0;  // Absolute expiry, as the engine holds it.
   int64_t last_seen_ns = 0;
   uint64_t merchant_id = 0;  // For merchant-portal users.
+  SessionOrigin origin = {};
 };
 
 class SessionCache {
@@ -57,6 +73,11 @@ class SessionCache {
   // Removes every session of the principal (e.g. a disabled merchant-portal user); returns how
   // many. Walks the whole cache: for rare events only.
   size_t RemoveAllOf(Principal::Kind kind, uint64_t id);
+
+  // The principal's live sessions (token hash, session), newest first. Walks the whole cache:
+  // for a customer looking at their devices, not for every request.
+  std::vector<std::pair<std::string, CachedSession>> ListOf(Principal::Kind kind,
+                                                            uint64_t id) const;
 
   // Removes every expired session; returns their hashes.
   std::vector<std::string> Sweep();

@@ -19,6 +19,7 @@
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
+#include "wallet/staff_access.h"
 
 namespace qb::wallet {
 namespace {
@@ -26,7 +27,6 @@ namespace {
 using api::ErrorCode;
 using api::ErrorResponse;
 using engine::PaymentResult;
-using identity::StaffRole;
 
 constexpr size_t kMaxMerchantsPerRun = 100'000;
 
@@ -405,26 +405,18 @@ std::function<void()> MakeSettlementScheduler(WalletContext& context) {
 
 void AddSettlementRoutes(Router& router, WalletContext& context) {
   WalletContext* shared = &context;
-  router.Add("POST", "/api/v1/staff/settlements/run",
-             [shared](HttpRequest&& request, Responder respond) {
-               std::optional<Principal> staff =
-                   RequireStaff(*shared, request, respond, {StaffRole::kAdmin});
-               if (staff) RunSettlement(*shared, *staff, std::move(request), std::move(respond));
-             });
-  router.Add(
-      "GET", "/api/v1/staff/settlements", [shared](HttpRequest&& request, Responder respond) {
-        if (!RequireStaff(*shared, request, respond, {StaffRole::kAdmin, StaffRole::kAuditor})) {
-          return;
-        }
-        ListSettlements(*shared, 0, std::move(respond));
-      });
-  router.Add(
-      "GET", "/api/v1/staff/reconciliation", [shared](HttpRequest&& request, Responder respond) {
-        if (!RequireStaff(*shared, request, respond, {StaffRole::kAdmin, StaffRole::kAuditor})) {
-          return;
-        }
-        Reconcile(*shared, std::move(respond));
-      });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/settlements/run",
+                [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
+                  RunSettlement(*shared, staff, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/settlements",
+                [shared](const Principal&, HttpRequest&&, Responder respond) {
+                  ListSettlements(*shared, 0, std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/reconciliation",
+                [shared](const Principal&, HttpRequest&&, Responder respond) {
+                  Reconcile(*shared, std::move(respond));
+                });
   router.Add("GET", "/api/v1/merchant/settlements",
              [shared](HttpRequest&& request, Responder respond) {
                std::optional<MerchantCaller> caller =

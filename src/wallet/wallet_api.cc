@@ -16,6 +16,7 @@
 #include "wallet/payment_internal.h"
 #include "wallet/periodic_task.h"
 #include "wallet/sessions.h"
+#include "wallet/totp_internal.h"
 #include "wallet/wallet_internal.h"
 #include "wallet/worker_pool.h"
 
@@ -146,17 +147,21 @@ std::optional<Principal> RequireCustomer(WalletContext& context, const HttpReque
   return Authenticate(context, request, respond, Principal::Kind::kCustomer);
 }
 
+std::optional<Principal> RequireStaffRoles(WalletContext& context, const HttpRequest& request,
+                                           const Responder& respond, uint32_t any_of) {
+  std::optional<Principal> principal =
+      Authenticate(context, request, respond, Principal::Kind::kStaff);
+  if (!principal || (principal->roles & any_of) != 0) return principal;
+  respond(api::ErrorResponse(api::ErrorCode::kForbidden, "your role does not allow this"));
+  return std::nullopt;
+}
+
 std::optional<Principal> RequireStaff(WalletContext& context, const HttpRequest& request,
                                       const Responder& respond,
                                       std::initializer_list<identity::StaffRole> any_of) {
-  std::optional<Principal> principal =
-      Authenticate(context, request, respond, Principal::Kind::kStaff);
-  if (!principal || any_of.size() == 0) return principal;
-  for (identity::StaffRole role : any_of) {
-    if (identity::HasRole(principal->roles, role)) return principal;
-  }
-  respond(api::ErrorResponse(api::ErrorCode::kForbidden, "your role does not allow this"));
-  return std::nullopt;
+  uint32_t bits = any_of.size() == 0 ? identity::kAllStaffRoles : 0;
+  for (identity::StaffRole role : any_of) bits |= static_cast<uint32_t>(role);
+  return RequireStaffRoles(context, request, respond, bits);
 }
 
 std::optional<MerchantCaller> RequireMerchant(WalletContext& context, const HttpRequest& request,
@@ -287,6 +292,30 @@ api::ApiError IdentityError(identity::IdentityResult result) {
       return api::MakeError(ErrorCode::kCardNotFound, "no such card");
     case IdentityResult::kStaffNotFound:
       return api::MakeError(ErrorCode::kNotFound, "no such staff member");
+    case IdentityResult::kPinNotSet:
+      return api::MakeError(ErrorCode::kPinNotSet, "no payment PIN is set; set one first");
+    case IdentityResult::kPinAlreadySet:
+      return api::MakeError(ErrorCode::kPinAlreadySet,
+                            "a payment PIN is set already; change or reset it");
+    case IdentityResult::kPinLocked:
+      return api::MakeError(ErrorCode::kPinLocked, "too many wrong PINs; paying is locked");
+    case IdentityResult::kPinMismatch:
+      return api::MakeError(ErrorCode::kPinWrong, "the payment PIN is wrong");
+    case IdentityResult::kIdentityMismatch:
+      return api::MakeError(ErrorCode::kIdentityMismatch,
+                            "the resident ID is not the verified one");
+    case IdentityResult::kTotpNotEnabled:
+      return api::MakeError(ErrorCode::kTotpNotEnabled, "two-step log-in is not on");
+    case IdentityResult::kTotpAlreadyEnabled:
+      return api::MakeError(ErrorCode::kTotpAlreadyEnabled,
+                            "two-step log-in is on already; turn it off first");
+    case IdentityResult::kTotpNotPending:
+      return api::MakeError(ErrorCode::kTotpNotPending, "start the enrolment first");
+    case IdentityResult::kTotpInvalid:
+      return api::MakeError(ErrorCode::kTotpInvalid, "the code is wrong or was used already");
+    case IdentityResult::kTotpLocked:
+      return api::MakeError(ErrorCode::kTotpLocked,
+                            "too many wrong codes; two-step log-in is locked for 30 minutes");
     case IdentityResult::kInvalid:
       return api::MakeError(ErrorCode::kBadRequest, "the request is not valid");
     case IdentityResult::kOk:
@@ -437,6 +466,9 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddAuthRoutes(router, context);
   AddMoneyRoutes(router, context);
   AddConsoleRoutes(router, context);
+  AddAuditRoutes(router, context);
+  AddSessionRoutes(router, context);
+  AddTotpRoutes(router, context);
   AddMerchantRoutes(router, context);
   AddMerchantUserRoutes(router, context);
   AddMerchantPaymentRoutes(router, context);

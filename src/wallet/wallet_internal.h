@@ -41,8 +41,12 @@ bool RunOnWorker(WalletContext& context, std::function<void()> work, const Respo
 // (no token, unknown, revoked, idle or absolutely expired). Refreshes the idle timer.
 std::optional<Principal> RequireCustomer(WalletContext& context, const HttpRequest& request,
                                          const Responder& respond);
-// The caller as staff holding at least one of `any_of` (empty: any staff), or nullopt after
-// answering 401 (not a live staff session) or 403 FORBIDDEN (no such role).
+// The caller as staff holding at least one of the identity::StaffRole bits in `any_of`, or
+// nullopt after answering 401 (not a live staff session) or 403 FORBIDDEN (none of those roles).
+// Staff routes call it through AddStaffRoute (staff_access.h), whose table gives `any_of`.
+std::optional<Principal> RequireStaffRoles(WalletContext& context, const HttpRequest& request,
+                                           const Responder& respond, uint32_t any_of);
+// The same with the roles listed (empty: any staff). Deprecated: use AddStaffRoute.
 std::optional<Principal> RequireStaff(WalletContext& context, const HttpRequest& request,
                                       const Responder& respond,
                                       std::initializer_list<identity::StaffRole> any_of);
@@ -73,5 +77,7 @@ int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day);
 void AddAuthRoutes(Router& router, WalletContext& context);     // auth_routes.cc
 void AddMoneyRoutes(Router& router, WalletContext& context);    // money_routes.cc
 void AddConsoleRoutes(Router& router, WalletContext& context);  // console_routes.cc
+void AddAuditRoutes(Router& router, WalletContext& context);    // audit_routes.cc
+void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 
 }  // namespace qb::wallet

@@ -137,6 +137,14 @@ class ForwardingStore : public Store {
                              std::vector<WebhookAttemptRow>* attempts) override {
     return inner_->ListWebhookAttempts(event_id, attempts);
   }
+  Status ListAuditEntries(const AuditFilter& filter, std::optional<uint64_t> before_seq,
+                          size_t limit, AuditPage* page) override {
+    return inner_->ListAuditEntries(filter, before_seq, limit, page);
+  }
+  Status ReadAuditEntries(uint64_t from_seq, size_t limit,
+                          std::vector<audit::AuditEntry>* entries) override {
+    return inner_->ReadAuditEntries(from_seq, limit, entries);
+  }
 
  private:
   std::unique_ptr<Store> inner_;

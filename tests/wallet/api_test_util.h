@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "bank/simulated_bank.h"
 #include "base/clock.h"
@@ -80,6 +82,7 @@ struct RequestOptions {
   std::string authorization;    // Sent as the whole Authorization header when not empty.
   std::string idempotency_key;  // Sent as Idempotency-Key when not empty.
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers = {};  // Any others, as given.
 };
 
 struct RegisteredCustomer {
@@ -165,6 +168,7 @@ class WalletApiTest : public ::testing::Test {
     if (!options.idempotency_key.empty()) {
       raw += "Idempotency-Key: " + options.idempotency_key + "\r\n";
     }
+    for (const auto& [name, value] : options.headers) raw += name + ": " + value + "\r\n";
     if (!body.empty() || method == "POST") {
       raw += "Content-Type: " + options.content_type + "\r\n";
       raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";

@@ -338,6 +338,7 @@ Status SqliteStore::ApplyProjection(const Projection& p) {
     if (Status s = insert_memo_.Run(); !s.ok()) return s;
   }
   if (Status s = ApplyPaymentRows(p); !s.ok()) return s;
+  if (Status s = ApplyAuditRows(p); !s.ok()) return s;
   set_projected_seq_.BindU64(1, p.last_seq);
   if (Status s = set_projected_seq_.Run(); !s.ok()) return s;
   return txn.Commit();
@@ -360,7 +361,7 @@ Status SqliteStore::ResetReadModels() {
        {"DELETE FROM accounts", "DELETE FROM transfers", "DELETE FROM customers",
         "DELETE FROM cards", "DELETE FROM transfer_memos", "DELETE FROM merchants",
         "DELETE FROM orders", "DELETE FROM payments", "DELETE FROM refunds", "DELETE FROM invoices",
-        "DELETE FROM credit_invoices", "DELETE FROM settlements",
+        "DELETE FROM credit_invoices", "DELETE FROM settlements", "DELETE FROM audit_log",
         "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
     if (Status s = read_db_.Exec(sql); !s.ok()) return s;
   }

@@ -91,6 +91,11 @@ class SqliteStore final : public Store {
   Status AbandonWebhookDelivery(std::string_view event_id, std::string_view reason) override;
   Status ListWebhookAttempts(std::string_view event_id,
                              std::vector<WebhookAttemptRow>* attempts) override;
+  // The audit log: sqlite_audit_store.cc.
+  Status ListAuditEntries(const AuditFilter& filter, std::optional<uint64_t> before_seq,
+                          size_t limit, AuditPage* page) override;
+  Status ReadAuditEntries(uint64_t from_seq, size_t limit,
+                          std::vector<audit::AuditEntry>* entries) override;
 
  private:
   // Reports read readmodel.db on a connection of their own, opened on first use and used
@@ -104,6 +109,8 @@ class SqliteStore final : public Store {
   Status PreparePaymentStatements();
   // Writes the merchant, order, payment and refund rows; the caller holds the transaction.
   Status ApplyPaymentRows(const Projection& p);
+  // Inserts the audit rows; the caller holds the transaction.
+  Status ApplyAuditRows(const Projection& p);
 
   std::mutex journal_mutex_;
   sqlite::Database journal_db_;

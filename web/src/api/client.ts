@@ -9,7 +9,13 @@
 
 /** The error body every failed API call answers with; LIMIT_EXCEEDED also names the limit. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; limit?: string };
+  error: {
+    code: string;
+    message: string;
+    limit?: string;
+    tries_left?: unknown;
+    locked_until?: unknown;
+  };
 }
 
 /**
@@ -20,13 +26,25 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly limit: string | undefined;
+  /** PIN_WRONG: wrong PINs left before paying locks. */
+  readonly triesLeft: number | undefined;
+  /** PIN_LOCKED: when paying unlocks (RFC 3339). */
+  readonly lockedUntil: string | undefined;
 
-  constructor(status: number, code: string, message: string, limit?: string) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    limit?: string,
+    extra: { triesLeft?: number; lockedUntil?: string } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.limit = limit;
+    this.triesLeft = extra.triesLeft;
+    this.lockedUntil = extra.lockedUntil;
   }
 }
 
@@ -170,9 +188,12 @@ export class ApiClient {
       // Only a call that carried a token can lose a session; a failed log-in is not a log-out.
       if (response.status === 401 && token) this.onUnauthorized();
       if (isApiErrorBody(parsed)) {
-        const { code, message, limit } = parsed.error;
+        const { code, message, limit, tries_left, locked_until } = parsed.error;
         const limitName = typeof limit === 'string' ? limit : undefined;
-        throw new ApiError(response.status, code, message, limitName);
+        throw new ApiError(response.status, code, message, limitName, {
+          triesLeft: typeof tries_left === 'number' ? tries_left : undefined,
+          lockedUntil: typeof locked_until === 'string' ? locked_until : undefined,
+        });
       }
       throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
     }

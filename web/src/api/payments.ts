@@ -24,6 +24,8 @@ export interface PayRequest {
   amount?: number;
   currency: 'CNY';
   via?: 'scan' | 'checkout';
+  /** Required once the customer has set a payment PIN. */
+  payment_pin?: string;
 }
 
 export function pay(api: ApiClient, request: PayRequest, idempotencyKey: string): Promise<Payment> {

@@ -54,7 +54,7 @@ export interface OtpAnswer {
   resend_after_seconds: number;
 }
 
-export type OtpPurpose = 'register' | 'login' | 'reset_password';
+export type OtpPurpose = 'register' | 'login' | 'reset_password' | 'reset_pin';
 
 export interface Balance {
   balance: number;
@@ -531,4 +531,13 @@ export interface Reconciliation {
   movements_by_code: Record<string, { posted: number; count: number }>;
   currency: string;
   ledger_problem: string | null;
+}
+
+/** GET /me/security: the payment PIN (支付密码) and whether a reset by resident ID is possible. */
+export interface Security {
+  payment_pin_set: boolean;
+  /** Set while paying is locked after too many wrong PINs. */
+  payment_pin_locked_until: string | null;
+  payment_pin_tries_left: number;
+  identity_verified: boolean;
 }

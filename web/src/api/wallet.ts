@@ -11,6 +11,7 @@ import type {
   HistoryType,
   OtpAnswer,
   OtpPurpose,
+  Security,
   SessionAnswer,
   TransferAnswer,
 } from './types';
@@ -102,9 +103,11 @@ export function moveCardMoney(
   cardId: string,
   amountFen: number,
   idempotencyKey: string,
+  paymentPin?: string,
 ): Promise<CardMovement> {
   const path = kind === 'top_up' ? '/api/v1/me/top-ups' : '/api/v1/me/withdrawals';
-  const body = { card_id: cardId, amount: amountFen, currency: 'CNY' };
+  const body: Record<string, unknown> = { card_id: cardId, amount: amountFen, currency: 'CNY' };
+  if (paymentPin) body.payment_pin = paymentPin;
   return api.postMoney<CardMovement>(path, body, { idempotencyKey });
 }
 
@@ -113,6 +116,8 @@ export interface TransferRequest {
   amount: number;
   currency: 'CNY';
   memo?: string;
+  /** Required once the customer has set a payment PIN. */
+  payment_pin?: string;
 }
 
 export function transfer(
@@ -129,4 +134,29 @@ export function getHistory(
   cursor: string | null,
 ): Promise<HistoryPage> {
   return api.get<HistoryPage>(`/api/v1/me/history${historyQuery(filter, cursor)}`);
+}
+
+export function getSecurity(api: ApiClient): Promise<Security> {
+  return api.get<Security>('/api/v1/me/security');
+}
+
+/** Sets the first payment PIN, or changes it with the current one. */
+export function setPaymentPin(api: ApiClient, pin: string, currentPin?: string): Promise<Security> {
+  const body: Record<string, string> = { pin };
+  if (currentPin) body.current_pin = currentPin;
+  return api.put<Security>('/api/v1/me/payment-pin', body);
+}
+
+/** Resets a forgotten PIN: an SMS code (purpose reset_pin) and the verified resident ID. */
+export function resetPaymentPin(
+  api: ApiClient,
+  smsCode: string,
+  residentId: string,
+  pin: string,
+): Promise<Security> {
+  return api.post<Security>('/api/v1/me/payment-pin/reset', {
+    sms_code: smsCode,
+    resident_id: residentId,
+    pin,
+  });
 }

@@ -15,6 +15,8 @@
 //   /console/merchants/:id    a merchant; approve / suspend / reinstate (admin, risk)
 //   /console/settlements      reconciliation report and every merchant's T+1 settlements
 //                             (admin, auditor)
+//   /console/audit            the audit log, newest first, filtered by action, actor, target
+//                             (admin, auditor)
 // Without a staff session, or after any 401, every page goes to /console/login. The menu shows
 // only the pages the roles allow; opening another by URL goes to /console/dashboard.
 //
@@ -22,7 +24,7 @@
 // row id in data-row-id. Errors show as "console-error" with the API code in data-error-code.
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
-//              menu-merchants, menu-settlements,
+//              menu-merchants, menu-settlements, menu-audit,
 //              staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
@@ -48,6 +50,11 @@
 //   settlements: reconciliation-run, reconciliation-status (data-ok), reconciliation-check
 //              (data-row-id = check name, data-ok), settlements-refresh, settlement-row
 //              (data-row-id, data-status, data-fen)
+//   audit:     audit-action-filter, audit-actor-filter, audit-target-filter, audit-apply,
+//              audit-reset, audit-filter-invalid (data-field), audit-row (data-row-id = seq,
+//              data-action) containing audit-time, audit-actor, audit-action, audit-target,
+//              audit-detail, audit-hash (data-hash = the whole hash); audit-empty, audit-more,
+//              audit-end
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -56,6 +63,7 @@ import { Navigate, Route, Routes, useNavigate } from 'react-router';
 
 import { staffSession } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
+import { AuditPage } from './AuditPage';
 import { CustomerDetailPage } from './CustomerDetailPage';
 import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
@@ -98,6 +106,7 @@ export default function ConsoleApp() {
           <Route path="merchants" element={only('merchants', <MerchantsPage />)} />
           <Route path="merchants/:id" element={only('merchants', <MerchantDetailPage />)} />
           <Route path="settlements" element={only('settlements', <SettlementsPage />)} />
+          <Route path="audit" element={only('audit', <AuditPage />)} />
         </Route>
         <Route path="*" element={<Navigate to="/console" replace />} />
       </Routes>

@@ -22,13 +22,20 @@ describe('console roles', () => {
       'staff',
       'merchants',
       'settlements',
+      'audit',
     ]);
     expect(canGrantTier(['admin'])).toBe(true);
   });
 
   it('shows the other roles only what their API routes allow', () => {
     expect(pagesOf(['support'])).toEqual(['dashboard', 'customers', 'merchants']);
-    expect(pagesOf(['auditor'])).toEqual(['dashboard', 'ledger', 'merchants', 'settlements']);
+    expect(pagesOf(['auditor'])).toEqual([
+      'dashboard',
+      'ledger',
+      'merchants',
+      'settlements',
+      'audit',
+    ]);
     expect(pagesOf(['marketing'])).toEqual(['dashboard']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
@@ -36,12 +43,15 @@ describe('console roles', () => {
       'ledger',
       'merchants',
       'settlements',
+      'audit',
     ]);
     expect(pagesOf(['risk'])).toEqual(['dashboard', 'customers', 'merchants']);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
     expect(canOpen(['auditor'], 'staff')).toBe(false);
+    expect(canOpen(['auditor'], 'audit')).toBe(true);
+    expect(canOpen(['support', 'risk', 'marketing', 'outreach_manager'], 'audit')).toBe(false);
   });
 
   it('lets only admins and outreach staff grant tier I', () => {

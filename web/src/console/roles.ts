@@ -10,7 +10,8 @@ export type ConsolePage =
   | 'ledger'
   | 'staff'
   | 'merchants'
-  | 'settlements';
+  | 'settlements'
+  | 'audit';
 
 /** Each page with its path under /console, its menu label and the roles that may open it. */
 export const CONSOLE_PAGES: readonly {
@@ -41,6 +42,7 @@ export const CONSOLE_PAGES: readonly {
     label: 'console.settlements',
     roles: ['admin', 'auditor'],
   },
+  { page: 'audit', path: 'audit', label: 'console.audit', roles: ['admin', 'auditor'] },
 ];
 
 /** Who may onboard a merchant (POST /staff/merchants). */

@@ -17,6 +17,7 @@
 //   /paycode          payment code (QR + barcode + digits), confirm payments  (needs log-in)
 //   /payments         my payments to merchants; /payments/:id with refunds    (needs log-in)
 //   /small-payments   small-payment (免密) settings                            (needs log-in)
+//   /security         payment PIN (支付密码): set, change, reset by SMS + ID    (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -73,6 +74,13 @@
 //             options by their text), invoice-title, invoice-tax-id (company only),
 //             invoice-submit; then invoice (data-invoice-number, data-fen) with invoice-number,
 //             invoice-amount, invoice-local-note, invoice-download (saves invoice-<number>.pdf)
+//   security: action-security (home; home-set-pin inside while no PIN is set), security-page,
+//             security-pin-status (data-set, data-tries-left), security-current-pin (change
+//             only), security-pin, security-pin-confirm, security-pin-submit,
+//             security-reset-send-code, security-reset-code, security-reset-resident-id,
+//             security-reset-pin, security-reset-submit, security-reset-needs-identity
+//   payment PIN (transfer, withdraw, pay; only once a PIN is set): payment-pin; after a refusal
+//             pin-tries-left (data-tries-left) or pin-locked-until (data-until)
 //   spending: action-spending (home), spending-page, spending-current (data-fen),
 //             spending-change (data-direction up|down|flat|none, data-change-bp),
 //             spending-category-chart, spending-month-chart (each wraps an ECharts <canvas>;
@@ -99,6 +107,7 @@ import { PayCodePage } from './PayCodePage';
 import { PaymentDetailPage, PaymentsPage } from './PaymentsPage';
 import { RegisterPage } from './RegisterPage';
 import { ScanPage } from './ScanPage';
+import { SecurityPage } from './SecurityPage';
 import { SmallPaymentsPage } from './SmallPaymentsPage';
 import { TransferPage } from './TransferPage';
 import { WelcomePage } from './WelcomePage';
@@ -140,6 +149,7 @@ export default function H5App() {
           <Route path="payments" element={guarded(<PaymentsPage />)} />
           <Route path="payments/:id" element={guarded(<PaymentDetailPage />)} />
           <Route path="small-payments" element={guarded(<SmallPaymentsPage />)} />
+          <Route path="security" element={guarded(<SecurityPage />)} />
           <Route
             path="spending"
             element={guarded(

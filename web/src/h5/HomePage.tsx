@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 
 import { customerApi, customerSession } from '../api/session';
 import type { Limits } from '../api/types';
-import { getBalance, getMe, logOut } from '../api/wallet';
+import { getBalance, getMe, getSecurity, logOut } from '../api/wallet';
 import { LanguageToggle, useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/dictionaries';
 import { formatFen } from '../money';
@@ -45,6 +45,8 @@ export function HomePage() {
   const navigate = useNavigate();
   const me = useLoad(() => getMe(customerApi), []);
   const balance = useLoad(() => getBalance(customerApi), []);
+  // Customers without a payment PIN still pay without one; the home page asks them to set one.
+  const security = useLoad(() => getSecurity(customerApi), []);
   const customer = me.data;
 
   const logout = async () => {
@@ -127,6 +129,17 @@ export function HomePage() {
         </List.Item>
         <List.Item onClick={() => navigate('/small-payments')} data-testid="action-small-payments">
           {t('small.title')}
+        </List.Item>
+        <List.Item
+          onClick={() => navigate('/security')}
+          data-testid="action-security"
+          extra={
+            security.data !== null && !security.data.payment_pin_set ? (
+              <span data-testid="home-set-pin">{t('home.setPinPrompt')}</span>
+            ) : undefined
+          }
+        >
+          {t('home.security')}
         </List.Item>
         <List.Item
           onClick={() => navigate('/identity')}

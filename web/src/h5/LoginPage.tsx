@@ -2,7 +2,9 @@ import { Button, Form } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
+import { ApiError } from '../api/client';
 import { customerApi, customerSession } from '../api/session';
+import { logInWithSecondFactor, secondFactorOf } from '../api/totp';
 import { logIn } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
 import { afterLogInPath, FieldInput, FormError, H5Page } from './common';
@@ -17,6 +19,10 @@ export function LoginPage() {
   const [message, setMessage] = useState<string | null>(null);
   const [apiError, setApiError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
+  // Two-step log-in: the server answered TOTP_REQUIRED to the right password, so the form asks
+  // for the authenticator app's code (or a recovery code) and sends it with the password.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
 
   const submit = async () => {
     setApiError(null);
@@ -27,11 +33,19 @@ export function LoginPage() {
     setMessage(null);
     setSubmitting(true);
     try {
-      const answer = await logIn(customerApi, phone.trim(), password);
+      const answer =
+        needsCode && code.trim() !== ''
+          ? await logInWithSecondFactor(customerApi, phone.trim(), password, secondFactorOf(code))
+          : await logIn(customerApi, phone.trim(), password);
       customerSession.start(answer.token);
       navigate(afterLogInPath(params.get('next')), { replace: true });
     } catch (error) {
-      setApiError(error);
+      if (error instanceof ApiError && error.code === 'TOTP_REQUIRED') {
+        setNeedsCode(true);
+      } else {
+        setApiError(error);
+      }
+      setCode('');
       setSubmitting(false);
     }
   };
@@ -75,6 +89,18 @@ export function LoginPage() {
             onEnterPress={submit}
           />
         </Form.Item>
+        {needsCode && (
+          <Form.Item label={t('login.totpCode')} description={t('login.totpPrompt')}>
+            <FieldInput
+              testId="login-totp-code"
+              autoComplete="one-time-code"
+              maxLength={16}
+              value={code}
+              onChange={setCode}
+              onEnterPress={submit}
+            />
+          </Form.Item>
+        )}
       </Form>
       <FormError error={apiError} text={message} />
       <p className="h5-page" style={{ textAlign: 'center' }}>

@@ -12,6 +12,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
 import { FieldInput, FormError, H5Page } from './common';
+import { PaymentPinField, PinErrorDetail, isSixDigitPin, usePinRequired } from './PaymentPin';
 
 export function MoneyMovePage({ kind }: { kind: CardMovementKind }) {
   const { t, language } = useI18n();
@@ -24,6 +25,10 @@ export function MoneyMovePage({ kind }: { kind: CardMovementKind }) {
   const [apiError, setApiError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
   const action = useRef(new ActionKey());
+  // A withdrawal pays out of the balance: the PIN once one is set (not for a top-up).
+  const pinSet = usePinRequired();
+  const pinRequired = kind === 'withdrawal' && pinSet;
+  const [pin, setPin] = useState('');
 
   const list = cards.data ?? [];
   const chosen = cardId ?? (list.length === 1 ? (list[0]?.id ?? null) : null);
@@ -39,12 +44,23 @@ export function MoneyMovePage({ kind }: { kind: CardMovementKind }) {
       setMessage(t(`error.amount.${parsed.error}`));
       return;
     }
+    if (pinRequired && !isSixDigitPin(pin)) {
+      setMessage(t('pin.sixDigits'));
+      return;
+    }
     setMessage(null);
     setSubmitting(true);
     const body = { card_id: chosen, amount: parsed.fen, currency: 'CNY' };
     const key = action.current.keyFor(body);
     try {
-      const answer = await moveCardMoney(customerApi, kind, chosen, parsed.fen, key);
+      const answer = await moveCardMoney(
+        customerApi,
+        kind,
+        chosen,
+        parsed.fen,
+        key,
+        pinRequired ? pin : undefined,
+      );
       action.current.settle();
       if (answer.status === 'failed') {
         setMessage(t('move.failed'));
@@ -125,8 +141,10 @@ export function MoneyMovePage({ kind }: { kind: CardMovementKind }) {
             onChange={setAmount}
           />
         </Form.Item>
+        <PaymentPinField required={pinRequired} value={pin} onChange={setPin} />
       </Form>
       <FormError error={apiError ?? cards.error} text={message} />
+      <PinErrorDetail error={apiError} />
     </H5Page>
   );
 }

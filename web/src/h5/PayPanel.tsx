@@ -12,6 +12,7 @@ import type { Payment, ScanPreview } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { FieldInput, FormError } from './common';
+import { PaymentPinField, PinErrorDetail, isSixDigitPin, usePinRequired } from './PaymentPin';
 
 /** The largest amount a customer can type for a static QR (the API's maximum). */
 const MAX_PAY_FEN = 100_000_000n;
@@ -72,6 +73,8 @@ export function PayPanel({
   const [submitting, setSubmitting] = useState(false);
   const [paid, setPaid] = useState<Payment | null>(null);
   const action = useRef(new ActionKey());
+  const pinRequired = usePinRequired();
+  const [pin, setPin] = useState('');
 
   if (paid !== null) {
     const returnUrl = via === 'checkout' ? safeReturnUrl(preview.order?.return_url) : null;
@@ -89,10 +92,17 @@ export function PayPanel({
       }
       request.amount = parsed.fen;
     }
+    if (pinRequired && !isSixDigitPin(pin)) {
+      setMessage(t('pin.sixDigits'));
+      return;
+    }
     setMessage(null);
     setSubmitting(true);
+    // One key per payment, whatever PIN is typed: the API checks the PIN before the key.
+    const key = action.current.keyFor(request);
+    if (pinRequired) request.payment_pin = pin;
     try {
-      const payment = await pay(customerApi, request, action.current.keyFor(request));
+      const payment = await pay(customerApi, request, key);
       action.current.settle();
       setPaid(payment);
     } catch (error) {
@@ -154,8 +164,10 @@ export function PayPanel({
             />
           </Form.Item>
         )}
+        <PaymentPinField required={pinRequired} value={pin} onChange={setPin} />
       </Form>
       <FormError error={apiError} text={message} />
+      <PinErrorDetail error={apiError} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
 import { FieldInput, FieldTextArea, FormError, H5Page } from './common';
+import { PaymentPinField, PinErrorDetail, isSixDigitPin, usePinRequired } from './PaymentPin';
 import { MAX_MEMO_LENGTH, isValidMemo, isValidPhone } from './validation';
 
 export function TransferPage() {
@@ -24,6 +25,8 @@ export function TransferPage() {
   const [apiError, setApiError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
   const action = useRef(new ActionKey());
+  const pinRequired = usePinRequired();
+  const [pin, setPin] = useState('');
 
   const submit = async () => {
     setApiError(null);
@@ -40,6 +43,10 @@ export function TransferPage() {
       setMessage(t('error.memo'));
       return;
     }
+    if (pinRequired && !isSixDigitPin(pin)) {
+      setMessage(t('pin.sixDigits'));
+      return;
+    }
     setMessage(null);
     setSubmitting(true);
     const request: TransferRequest = {
@@ -48,7 +55,9 @@ export function TransferPage() {
       currency: 'CNY',
     };
     if (memo.trim() !== '') request.memo = memo.trim();
+    // One key per transfer, whatever PIN is typed: the API checks the PIN before the key.
     const key = action.current.keyFor(request);
+    if (pinRequired) request.payment_pin = pin;
     try {
       const answer = await transfer(customerApi, request, key);
       action.current.settle();
@@ -121,8 +130,10 @@ export function TransferPage() {
             onChange={setMemo}
           />
         </Form.Item>
+        <PaymentPinField required={pinRequired} value={pin} onChange={setPin} />
       </Form>
       <FormError error={apiError} text={message} />
+      <PinErrorDetail error={apiError} />
     </H5Page>
   );
 }

@@ -1,5 +1,9 @@
+import { auditEn, auditZh } from './auditMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
+import { pinEn, pinZh } from './pinMessages';
+import { deviceEn, deviceZh } from './deviceMessages';
+import { totpEn, totpZh } from './totpMessages';
 
 // One dictionary per language. Chinese is the reference: every key exists there, and its type
 // is what every other dictionary may (partly) fill in. A key missing from another language
@@ -299,6 +303,10 @@ export const zh = {
   'console.channel.organic': '自然流量',
   ...paymentsZh,
   ...insightsZh,
+  ...pinZh,
+  ...totpZh,
+  ...deviceZh,
+  ...auditZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -600,4 +608,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   'console.channel.organic': 'Organic',
   ...paymentsEn,
   ...insightsEn,
+  ...pinEn,
+  ...totpEn,
+  ...deviceEn,
+  ...auditEn,
 };

@@ -1,0 +1,181 @@
+// The state machine's audit log: which commands leave an entry in the hash chain, and what the
+// entry says. Every hook is here, so a new kind of entry is one more case in AuditCommand.
+//
+// Entries are recorded only for what a command did (a refused command leaves no trace, except a
+// failed log-in, which the books record). Their time is the batch time, so replay makes the same
+// chain. Details are small JSON objects of ids and names: never a secret, a full ID number or a
+// PAN (an API key's id is its public half; the secret never reaches the engine in clear).
+#include <string>
+#include <utility>
+
+#include "base/assert.h"
+#include "engine/state_machine.h"
+
+namespace qb::engine {
+namespace {
+
+using audit::ActorKind;
+
+// A JSON string literal. The names put in details are checked by the API, but a username could
+// still hold a quote, so everything is escaped.
+std::string Quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xF];
+          out += kHex[c & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string Target(std::string_view kind, uint64_t id) {
+  return std::string(kind) + ":" + std::to_string(id);
+}
+
+std::string RolesJson(uint32_t roles) {
+  std::string out = "[";
+  for (std::string_view name : identity::StaffRoleNames(roles)) {
+    if (out.size() > 1) out += ',';
+    out += Quoted(name);
+  }
+  return out + "]";
+}
+
+bool Succeeded(const Reply& reply) { return !reply.results.empty() && reply.results[0] == 0; }
+
+}  // namespace
+
+void StateMachine::Audit(ActorKind actor_kind, uint64_t actor_id, std::string action,
+                         std::string target, std::string detail) {
+  audit::AuditEvent event;
+  event.time_ns = batch_time_ns_;
+  event.actor_kind = actor_kind;
+  event.actor_id = actor_id;
+  event.action = std::move(action);
+  event.target = std::move(target);
+  event.detail = std::move(detail);
+  // Hooks build their events from bounded fields; an invalid one is a bug here.
+  QB_ASSERT(audit::IsValidEvent(event));
+  audit::AuditEntry entry = audit_.Append(std::move(event));
+  if (projection_ != nullptr) projection_->audit_entries.push_back(std::move(entry));
+}
+
+StateMachine::AuditBeforeState StateMachine::AuditBefore(const Command& command) const {
+  AuditBeforeState before;
+  if (const auto* c = std::get_if<RecordLogin>(&command)) {
+    const identity::Customer* customer = customers_.FindById(c->customer_id);
+    before.login_locked = customer != nullptr && customer->locked_until_ns > batch_time_ns_;
+  } else if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
+    const identity::Staff* staff = staff_.FindById(c->staff_id);
+    before.login_locked = staff != nullptr && staff->locked_until_ns > batch_time_ns_;
+  } else if (const auto* c = std::get_if<UseTotp>(&command)) {
+    const identity::Customer* customer = customers_.FindById(c->customer_id);
+    before.totp_locked = customer != nullptr && customer->totp_locked(batch_time_ns_);
+  }
+  return before;
+}
+
+void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& before,
+                                const Reply& reply) {
+  using identity::IdentityResult;
+  const bool ok = Succeeded(reply);
+  // A log-in the book recorded: a success, a failure, or the failure that locked the account.
+  // Tries while locked change nothing and are not recorded (the API's rate limits see them).
+  auto login = [&](ActorKind kind, uint64_t id, std::string_view prefix, bool password_ok) {
+    if (before.login_locked || reply.results.empty()) return;
+    const auto result = static_cast<IdentityResult>(reply.results[0]);
+    const std::string target = Target(ActorKindName(kind), id);
+    if (result == IdentityResult::kOk && password_ok) {
+      Audit(kind, id, std::string(prefix) + ".login", target, "");
+    } else if (result == IdentityResult::kOk) {
+      Audit(kind, id, std::string(prefix) + ".login_failed", target, "");
+    } else if (result == IdentityResult::kLoginLocked && !password_ok) {
+      Audit(kind, id, std::string(prefix) + ".login_failed", target, R"({"locked":true})");
+    }
+  };
+  if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
+    login(ActorKind::kStaff, c->staff_id, "staff", c->password_ok);
+  } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
+    login(ActorKind::kCustomer, c->customer_id, "customer", c->password_ok);
+  } else if (const auto* c = std::get_if<UseTotp>(&command)) {
+    // Two-step log-in: turning it off, and the wrong code that locks it (state_machine_totp.cc).
+    const std::string target = Target("customer", c->customer_id);
+    const bool recovery = c->use.proof == identity::TotpProof::kRecoveryCode;
+    if (ok && c->use.disable) {
+      Audit(ActorKind::kCustomer, c->customer_id, "customer.totp_disable", target,
+            recovery ? R"({"with":"recovery_code"})" : R"({"with":"totp"})");
+    } else if (ok && recovery) {
+      Audit(ActorKind::kCustomer, c->customer_id, "customer.recovery_code_use", target, "");
+    } else if (!before.totp_locked && !reply.results.empty() &&
+               reply.results[0] == static_cast<uint8_t>(IdentityResult::kTotpLocked)) {
+      Audit(ActorKind::kCustomer, c->customer_id, "customer.totp_locked", target, "");
+    }
+  } else if (!ok) {
+    return;
+  } else if (const auto* c = std::get_if<CreateStaff>(&command)) {
+    Audit(c->by_staff_id != 0 ? ActorKind::kStaff : ActorKind::kSystem, c->by_staff_id,
+          "staff.create", Target("staff", reply.value),
+          "{\"username\":" + Quoted(c->staff.username) + ",\"roles\":" + RolesJson(c->staff.roles) +
+              "}");
+  } else if (const auto* c = std::get_if<GrantTier>(&command)) {
+    Audit(ActorKind::kStaff, c->staff_id, "customer.grant_tier", Target("customer", c->customer_id),
+          "{\"tier\":" + std::to_string(static_cast<int>(c->tier)) + "}");
+  } else if (const auto* c = std::get_if<ApplyMerchant>(&command)) {
+    // Self-service applications are not staff actions; their review is.
+    if (c->staff_id == 0) return;
+    Audit(ActorKind::kStaff, c->staff_id, "merchant.onboard", Target("merchant", reply.value),
+          std::string("{\"activate\":") + (c->activate ? "true" : "false") + "}");
+  } else if (const auto* c = std::get_if<ReviewMerchant>(&command)) {
+    Audit(ActorKind::kStaff, c->staff_id, "merchant.review", Target("merchant", c->merchant_id),
+          "{\"status\":" + Quoted(payments::MerchantStatusName(c->status)) + "}");
+  } else if (const auto* c = std::get_if<SetMerchantUserStatus>(&command)) {
+    if (reply.value == 0) return;  // Already in that status: nothing happened.
+    Audit(ActorKind::kMerchantUser, c->by_user_id,
+          c->active ? "merchant_user.enable" : "merchant_user.disable",
+          Target("merchant_user", c->user_id),
+          "{\"merchant_id\":" + std::to_string(c->merchant_id) + "}");
+  } else if (const auto* c = std::get_if<IssueApiKey>(&command)) {
+    // The command does not name the owner who asked; the merchant is the actor's scope.
+    Audit(ActorKind::kSystem, 0, "merchant.api_key_issue", Target("merchant", c->merchant_id),
+          "{\"key_id\":" + Quoted(c->key.key_id) + "}");
+  } else if (const auto* c = std::get_if<RevokeApiKey>(&command)) {
+    Audit(ActorKind::kSystem, 0, "merchant.api_key_revoke", Target("merchant", c->merchant_id),
+          "{\"key_id\":" + Quoted(c->key_id) + "}");
+  } else if (const auto* c = std::get_if<RotateWebhookSecret>(&command)) {
+    Audit(ActorKind::kMerchantUser, c->by_user_id, "merchant.webhook_secret_rotate",
+          Target("merchant", c->merchant_id), "{\"version\":" + std::to_string(reply.value) + "}");
+  } else if (const auto* c = std::get_if<ConfirmTotp>(&command)) {
+    Audit(ActorKind::kCustomer, c->customer_id, "customer.totp_enable",
+          Target("customer", c->customer_id), "");
+  }
+}
+
+Reply StateMachine::ApplyRecordAudit(const RecordAudit& command) {
+  Reply reply;
+  if (!audit::IsValidEvent(command.event)) {
+    reply.results.push_back(static_cast<uint8_t>(AuditResult::kInvalidEvent));
+    return reply;
+  }
+  const audit::AuditEvent& e = command.event;
+  Audit(e.actor_kind, e.actor_id, e.action, e.target, e.detail);
+  reply.value = audit_.seq();
+  reply.results.push_back(static_cast<uint8_t>(AuditResult::kOk));
+  return reply;
+}
+
+}  // namespace qb::engine

@@ -1,0 +1,81 @@
+#include "wallet/staff_access.h"
+
+#include <array>
+#include <utility>
+
+#include "base/assert.h"
+
+namespace qb::wallet {
+namespace {
+
+using identity::StaffRole;
+
+constexpr uint32_t Any(std::initializer_list<StaffRole> roles) {
+  uint32_t bits = 0;
+  for (StaffRole role : roles) bits |= static_cast<uint32_t>(role);
+  return bits;
+}
+
+constexpr uint32_t kAdmin = Any({StaffRole::kAdmin});
+constexpr uint32_t kAdminOrAuditor = Any({StaffRole::kAdmin, StaffRole::kAuditor});
+// Everyone who serves customers: support answers them, risk investigates them, the outreach
+// team onboards them in the field.
+constexpr uint32_t kCustomerFacing = Any({StaffRole::kAdmin, StaffRole::kSupport, StaffRole::kRisk,
+                                          StaffRole::kOutreachManager, StaffRole::kOutreachAgent});
+constexpr uint32_t kMerchantReaders =
+    Any({StaffRole::kAdmin, StaffRole::kRisk, StaffRole::kSupport, StaffRole::kAuditor});
+
+constexpr std::array kTable = {
+    // Oneself.
+    StaffRouteAccess{"GET", "/api/v1/staff/me", identity::kAllStaffRoles},
+    StaffRouteAccess{"DELETE", "/api/v1/staff/sessions/current", identity::kAllStaffRoles},
+    // Staff accounts: only admins create them; auditors review who holds which role.
+    StaffRouteAccess{"POST", "/api/v1/staff/staff", kAdmin},
+    StaffRouteAccess{"GET", "/api/v1/staff/staff", kAdminOrAuditor},
+    // Customers.
+    StaffRouteAccess{"GET", "/api/v1/staff/customers", kCustomerFacing},
+    StaffRouteAccess{"GET", "/api/v1/staff/customers/{id}", kCustomerFacing},
+    StaffRouteAccess{
+        "POST", "/api/v1/staff/customers/{id}/tier",
+        Any({StaffRole::kAdmin, StaffRole::kOutreachManager, StaffRole::kOutreachAgent})},
+    // Merchants.
+    StaffRouteAccess{"POST", "/api/v1/staff/merchants", kAdmin},
+    StaffRouteAccess{"GET", "/api/v1/staff/merchants", kMerchantReaders},
+    StaffRouteAccess{"GET", "/api/v1/staff/merchants/{id}", kMerchantReaders},
+    StaffRouteAccess{"POST", "/api/v1/staff/merchants/{id}/status",
+                     Any({StaffRole::kAdmin, StaffRole::kRisk})},
+    // Settlement and the books.
+    StaffRouteAccess{"POST", "/api/v1/staff/settlements/run", kAdmin},
+    StaffRouteAccess{"GET", "/api/v1/staff/settlements", kAdminOrAuditor},
+    StaffRouteAccess{"GET", "/api/v1/staff/reconciliation", kAdminOrAuditor},
+    StaffRouteAccess{"GET", "/api/v1/staff/ledger/verification", kAdminOrAuditor},
+    StaffRouteAccess{"GET", "/api/v1/staff/audit", kAdminOrAuditor},
+    // Operations.
+    StaffRouteAccess{"GET", "/api/v1/staff/sms-outbox", kAdmin},
+};
+
+}  // namespace
+
+std::span<const StaffRouteAccess> StaffRouteTable() { return kTable; }
+
+const StaffRouteAccess* FindStaffRoute(std::string_view method, std::string_view path) {
+  for (const StaffRouteAccess& access : kTable) {
+    if (access.method == method && access.path == path) return &access;
+  }
+  return nullptr;
+}
+
+void AddStaffRoute(Router& router, WalletContext& context, std::string method, std::string path,
+                   StaffHandler handler) {
+  const StaffRouteAccess* access = FindStaffRoute(method, path);
+  QB_ASSERT(access != nullptr);  // Every staff route has its line in kTable.
+  const uint32_t roles = access->roles;
+  router.Add(
+      std::move(method), std::move(path),
+      [&context, roles, handler = std::move(handler)](HttpRequest&& request, Responder respond) {
+        std::optional<Principal> staff = RequireStaffRoles(context, request, respond, roles);
+        if (staff) handler(*staff, std::move(request), std::move(respond));
+      });
+}
+
+}  // namespace qb::wallet
