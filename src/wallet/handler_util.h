@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ namespace qb::wallet {
 // The request body as a JSON object, or nullopt after answering 415 (a Content-Type other than
 // application/json), 413 or 400 MALFORMED_JSON through `respond`.
 std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Responder& respond);
+
+// {"error":{"code","message", ...extra}} with the table's status and Cache-Control: no-store,
+// for errors that tell the caller more (tries left, a lock's end).
+HttpResponse ErrorWith(api::ErrorCode code, std::string message,
+                       const std::function<void(api::JsonObjectWriter&)>& extra);
 
 // 400 FIELD_INVALID with the message "<field>: <why>".
 HttpResponse FieldInvalid(std::string_view field, std::string_view why);

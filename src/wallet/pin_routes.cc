@@ -81,20 +81,6 @@ bool IsSixDigits(std::string_view pin) {
          pin.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-// {"error":{"code","message", ...extra}} with the table's status.
-HttpResponse ErrorWith(ErrorCode code, std::string message,
-                       const std::function<void(api::JsonObjectWriter&)>& extra) {
-  const api::ApiError error = api::MakeError(code, std::move(message));
-  api::JsonObjectWriter inner;
-  inner.String("code", error.code).String("message", error.message);
-  extra(inner);
-  api::JsonObjectWriter body;
-  body.Object("error", std::move(inner));
-  HttpResponse response = api::JsonResponse(error.http_status, body);
-  response.headers.emplace_back("Cache-Control", "no-store");
-  return response;
-}
-
 HttpResponse PinLocked(int64_t until_ns) {
   const std::string until = Rfc3339(until_ns);
   return ErrorWith(ErrorCode::kPinLocked,

@@ -342,6 +342,19 @@ std::string LowerAscii(std::string text) {
   return text;
 }
 
+HttpResponse ErrorWith(api::ErrorCode code, std::string message,
+                       const std::function<void(api::JsonObjectWriter&)>& extra) {
+  const api::ApiError error = api::MakeError(code, std::move(message));
+  api::JsonObjectWriter inner;
+  inner.String("code", error.code).String("message", error.message);
+  extra(inner);
+  api::JsonObjectWriter body;
+  body.Object("error", std::move(inner));
+  HttpResponse response = api::JsonResponse(error.http_status, body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
 HttpResponse FieldInvalid(std::string_view field, std::string_view why) {
   return api::ErrorResponse(api::ErrorCode::kFieldInvalid,
                             std::string(field) + ": " + std::string(why));
