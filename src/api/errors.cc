@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 95> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 104> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -102,6 +102,15 @@ constexpr std::array<ErrorCodeInfo, 95> kErrorCodes = {{
     {ErrorCode::kTotpNotEnabled, "TOTP_NOT_ENABLED", 409, 0},
     {ErrorCode::kTotpAlreadyEnabled, "TOTP_ALREADY_ENABLED", 409, 0},
     {ErrorCode::kTotpNotPending, "TOTP_NOT_PENDING", 409, 0},
+    {ErrorCode::kChallengeInvalid, "CHALLENGE_INVALID", 403, 0},
+    {ErrorCode::kChallengeExpired, "CHALLENGE_EXPIRED", 403, 0},
+    {ErrorCode::kChallengeReplayed, "CHALLENGE_REPLAYED", 403, 0},
+    {ErrorCode::kDeviceSignatureInvalid, "DEVICE_SIGNATURE_INVALID", 403, 0},
+    {ErrorCode::kDeviceKeyLimit, "DEVICE_KEY_LIMIT", 409, 0},
+    {ErrorCode::kDeviceKeyNotFound, "DEVICE_KEY_NOT_FOUND", 404, 0},
+    {ErrorCode::kDeviceKeySuspended, "DEVICE_KEY_SUSPENDED", 423, 0},
+    {ErrorCode::kDeviceKeyTaken, "DEVICE_KEY_TAKEN", 409, 0},
+    {ErrorCode::kChallengeRequired, "CHALLENGE_REQUIRED", 403, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -111,7 +120,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kTotpNotPending) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kChallengeRequired) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

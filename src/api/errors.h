@@ -123,6 +123,18 @@ enum class ErrorCode : uint8_t {
   kTotpNotEnabled,      // Disabling (or using) two-step log-in that is not on.
   kTotpAlreadyEnabled,  // Enrolling while it is on: disable it first.
   kTotpNotPending,      // Confirming with no enrolment started.
+  // Device keys (Ed25519 challenge signatures, issue 5).
+  kChallengeInvalid,        // No such outstanding challenge (or for another device, purpose
+                            // or context), or a malformed nonce or signature.
+  kChallengeExpired,        // Older than 2 minutes: ask for a new one.
+  kChallengeReplayed,       // Answered before.
+  kDeviceSignatureInvalid,  // Counted towards the key's lockout; the message gives tries left.
+  kDeviceKeyLimit,          // The customer has the most keys allowed (5).
+  kDeviceKeyNotFound,       // Not one of the caller's device keys.
+  kDeviceKeySuspended,      // Too many wrong signatures: bind the key again.
+  kDeviceKeyTaken,          // The public key is registered already.
+  kChallengeRequired,  // PBoC No. 43: the day's spending needs a stronger factor (the body says
+                       // which would do); a merchant payment is held meanwhile.
 };
 
 struct ErrorCodeInfo {

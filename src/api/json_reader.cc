@@ -296,6 +296,23 @@ std::optional<bool> ObjectReader::ReadBool(std::string_view name, bool required)
   return value->get_bool();
 }
 
+std::optional<JsonObject> ObjectReader::OptionalObject(std::string_view name) {
+  const boost::json::value* value = nullptr;
+  Lookup lookup = Find(name, &value);
+  if (lookup != Lookup::kFound) return std::nullopt;
+  if (!value->is_object()) {
+    Fail(ErrorCode::kFieldInvalid, name, "must be an object");
+    return std::nullopt;
+  }
+  auto impl = std::make_unique<JsonObject::Impl>();
+  impl->object = value->get_object();
+  return JsonObject(std::move(impl));
+}
+
+void ObjectReader::Adopt(ApiError error) {
+  if (!error_) error_ = std::move(error);
+}
+
 std::string ObjectReader::RequiredString(std::string_view name, size_t max_length,
                                          TextPolicy policy, size_t min_length) {
   return ReadString(name, true, max_length, policy, min_length).value_or(std::string());

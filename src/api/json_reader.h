@@ -96,6 +96,11 @@ class ObjectReader {
   std::string RequiredEnum(std::string_view name, std::initializer_list<std::string_view> allowed);
   bool RequiredBool(std::string_view name);
   std::optional<bool> OptionalBool(std::string_view name);
+  // A nested object, copied, or nullopt when absent or null (FIELD_INVALID when it is not an
+  // object). Read it with another ObjectReader and hand that reader's Finish() error to Adopt.
+  std::optional<JsonObject> OptionalObject(std::string_view name);
+  // Records `error` as this reader's error unless it has one already.
+  void Adopt(ApiError error);
 
   // The first error so far, if any.
   const std::optional<ApiError>& error() const { return error_; }

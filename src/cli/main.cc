@@ -5,6 +5,7 @@
 #include "cli/admin.h"
 #include "cli/audit_verify.h"
 #include "cli/bench_engine.h"
+#include "cli/keys_cli.h"
 #include "cli/verify.h"
 
 int main(int argc, char** argv) {
@@ -56,7 +57,10 @@ int main(int argc, char** argv) {
                  "Read the password from standard input")
       ->excludes(password_file);
 
+  qb::cli::KeysCli keys(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> rc = keys.Run()) return *rc;
   if (verify->parsed()) return qb::cli::RunVerify(verify_dir, std::cout);
   if (audit_verify->parsed()) return qb::cli::RunAuditVerify(audit_dir, std::cout);
   if (admin_create->parsed()) {

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "audit/audit_chain.h"
+#include "engine/reseal_command.h"
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
 #include "ledger/types.h"
+#include "mfa/device_key.h"
 #include "payments/payment_book.h"
 #include "store/store.h"
 
@@ -63,6 +65,21 @@ struct RecordLogin {
 struct CreateSession {
   std::string token_hash;
   uint64_t customer_id = 0;
+  // Keyed hash of the device id the app sent (X-Device-Id), "" when none: the engine remembers
+  // the customer's devices for the new-device rule (identity/known_devices.h).
+  std::string device_hash;
+};
+
+// How the customer authenticated a payment from the balance (PBoC 2015 No. 43), carried by
+// P2PTransfer, Pay and ConfirmPayment. The API checks the PIN, a TOTP code or a device-key
+// signature before it submits and says how strong that was; an SMS code travels hashed and
+// the engine consumes it itself (OtpPurpose::kPayment), which makes the payment two-factor.
+// Commands journaled before these rules decode as kDeviceSignature, so they replay as they ran.
+struct PaymentAuth {
+  identity::AuthStrength strength = identity::AuthStrength::kOneFactor;
+  std::string device_hash;  // As in CreateSession: which device pays.
+  std::string otp_hash;     // "" or an SMS code of purpose kPayment, hashed like any OTP.
+  bool operator==(const PaymentAuth&) const = default;
 };
 
 struct RevokeSession {
@@ -78,6 +95,7 @@ struct P2PTransfer {
   std::string to_phone;
   int64_t amount_fen = 0;
   std::string memo;
+  PaymentAuth auth;  // Not enough for the day's spending: kChallengeRequired, nothing moves.
 };
 
 // Real-name verification passed (the API asked the IdentityVerifier): raises tier IV to III.
@@ -256,6 +274,10 @@ struct Pay {
   uint32_t code_window_steps = 0;
   std::string nfc_token;  // kNfc: the token and the transaction counter the terminal sent
   uint32_t nfc_atc = 0;   // (the API checked the cryptogram; the engine makes the ATC rise).
+  // How the customer authenticated (customer-present channels; a payment code or NFC tap is
+  // one factor). Too weak for the day's spending: the payment is held awaiting confirmation
+  // with a step-up (Payment::step_up) and Reply::text is "challenge_required".
+  PaymentAuth auth;
 };
 
 // Issues a customer's NFC payment token (the API draws the number; the engine refuses a taken
@@ -280,6 +302,9 @@ struct ConfirmPayment {
   uint64_t customer_id = 0;
   uint64_t payment_id = 0;
   bool confirm = false;
+  // Confirming a payment held for a step-up needs at least its step_up: else
+  // kChallengeRequired with the strength needed in Reply::value. Declining needs nothing.
+  PaymentAuth auth;
 };
 
 // Gives back part or all of a payment: fee income → merchant (the fee share), merchant →
@@ -391,6 +416,42 @@ struct UseTotp {
   identity::TotpUse use;
 };
 
+// Device keys (Ed25519, mfa/device_key_book.h). One mfa::DeviceKeyResult each.
+// A challenge the API drew with mfa::NewChallenge. The engine re-stamps issued_ns/expires_ns
+// with the batch time (Reply::batch_time_ns), which is what expiry is checked against. For
+// kDeviceBinding, challenge.device_id is 0 and the engine allocates the device id (Reply::value);
+// the context is DeviceKeyBook::BindingContext(customer_id, key).
+struct IssueDeviceChallenge {
+  uint64_t customer_id = 0;
+  mfa::Challenge challenge;
+};
+
+// Registers a key with proof of possession: `signature` answers the binding challenge `nonce`.
+struct RegisterDeviceKey {
+  uint64_t customer_id = 0;
+  uint64_t device_id = 0;
+  std::string public_key;  // The raw 32 bytes.
+  std::string name;
+  mfa::ChallengeNonce nonce{};
+  std::string signature;  // base64url, as the client sent it.
+};
+
+// A signed answer to a login, payment_confirmation or security_change challenge; consumes it.
+// kBadSignature answers the tries left in Reply::value; the fifth suspends the key.
+struct AnswerDeviceChallenge {
+  uint64_t customer_id = 0;
+  uint64_t device_id = 0;
+  mfa::ChallengePurpose purpose = mfa::ChallengePurpose::kLogin;
+  std::string context;
+  mfa::ChallengeNonce nonce{};
+  std::string signature;
+};
+
+struct RemoveDeviceKey {
+  uint64_t customer_id = 0;
+  uint64_t device_id = 0;
+};
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -399,7 +460,8 @@ using Command = std::variant<
     RegisterPaymentDevice, SetSmallPayments, CreateOrder, CloseOrder, Pay, ConfirmPayment, Refund,
     RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
     CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice, RotateWebhookSecret,
-    RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp>;
+    RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp,
+    IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -450,6 +512,11 @@ enum class CommandType : uint16_t {
   kBeginTotpEnrolment = 45,
   kConfirmTotp = 46,
   kUseTotp = 47,
+  kIssueDeviceChallenge = 48,
+  kRegisterDeviceKey = 49,
+  kAnswerDeviceChallenge = 50,
+  kRemoveDeviceKey = 51,
+  kResealSecrets = 53,  // engine/reseal_command.h
 };
 
 CommandType TypeOf(const Command& command);
@@ -497,10 +564,14 @@ enum class MoneyResult : uint8_t {
   kExceedsYearly = 7,
   kReceiverBalanceCap = 8,
   kInsufficientFunds = 9,
-  kDuplicate = 10,     // The transfer id was used before; nothing moved this time.
-  kCardNotFound = 11,  // Not one of the customer's bound cards.
-  kHoldNotFound = 12,  // SettleHold: no such hold (or not one made by HoldFunds).
-  kHoldSettled = 13,   // SettleHold: the hold was already posted or voided.
+  kDuplicate = 10,             // The transfer id was used before; nothing moved this time.
+  kCardNotFound = 11,          // Not one of the customer's bound cards.
+  kHoldNotFound = 12,          // SettleHold: no such hold (or not one made by HoldFunds).
+  kHoldSettled = 13,           // SettleHold: the hold was already posted or voided.
+  kChallengeRequired = 14,     // P2P: the day's spending needs a stronger authentication; the
+                               // strength needed is in Reply::value.
+  kSecondFactorRejected = 15,  // The SMS code was wrong, used or expired: the IdentityResult is
+                               // in Reply::value. Nothing moved.
 };
 
 std::string_view MoneyResultName(MoneyResult result);
@@ -545,11 +616,13 @@ enum class PaymentResult : uint8_t {
   kNfcReplayed = 35,         // The ATC is not above the last one accepted.
   kNfcKeysExhausted = 36,    // The ATC is beyond the generation's keys: refresh.
   kNfcTokenTaken = 37,
-  kUserDisabled = 38,  // Log-in or a new session for a disabled portal user.
-  kLastOwner = 39,     // Disabling the merchant's last active owner.
-  kSelfDisable = 40,   // An owner disabling themself.
-  kNotOwner = 41,      // SetMerchantUserStatus or RotateWebhookSecret by other than an active
-                       // owner of the merchant.
+  kUserDisabled = 38,       // Log-in or a new session for a disabled portal user.
+  kLastOwner = 39,          // Disabling the merchant's last active owner.
+  kSelfDisable = 40,        // An owner disabling themself.
+  kNotOwner = 41,           // SetMerchantUserStatus or RotateWebhookSecret by other than an active
+                            // owner of the merchant.
+  kChallengeRequired = 42,  // ConfirmPayment weaker than the payment's step-up (Reply::value).
+  kSecondFactorRejected = 43,  // As MoneyResult::kSecondFactorRejected.
 };
 
 std::string_view PaymentResultName(PaymentResult result);
@@ -570,6 +643,8 @@ inline constexpr uint64_t kFeeIncomeAccountId = 2;
 inline constexpr uint64_t kMerchantAccountBase = uint64_t{1} << 40;
 // How long a payment awaiting the customer's confirmation holds the money.
 inline constexpr uint32_t kConfirmationTimeoutS = 120;
+// A payment held for a step-up waits longer: an SMS code may take a minute to arrive.
+inline constexpr uint32_t kStepUpTimeoutS = 300;
 inline constexpr size_t kMaxIdentityFieldBytes = 512;
 
 // Limits on one command, so a single request cannot stall the engine.

@@ -1,12 +1,37 @@
 #include "engine/command_codec.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/assert.h"
 #include "base/bytes.h"
 #include "ledger/ledger_codec.h"
 
 namespace qb::engine {
+namespace {
+
+// auth := strength:u8 device_hash:str otp_hash:str, appended to P2PTransfer, Pay and
+// ConfirmPayment. Commands journaled before it end without it.
+void WritePaymentAuth(const PaymentAuth& auth, ByteWriter* writer) {
+  writer->U8(static_cast<uint8_t>(auth.strength));
+  writer->LengthPrefixed(auth.device_hash);
+  writer->LengthPrefixed(auth.otp_hash);
+}
+
+bool ReadPaymentAuth(ByteReader* reader, PaymentAuth* auth) {
+  if (reader->remaining() == 0) {
+    auth->strength = identity::AuthStrength::kDeviceSignature;  // Before the No. 43 rules.
+    return true;
+  }
+  const uint8_t strength = reader->U8();
+  if (strength == 0 || strength > identity::kMaxAuthStrength) return false;
+  auth->strength = static_cast<identity::AuthStrength>(strength);
+  auth->device_hash = std::string(reader->LengthPrefixed());
+  auth->otp_hash = std::string(reader->LengthPrefixed());
+  return true;
+}
+
+}  // namespace
 
 CommandType TypeOf(const Command& command) {
   return std::visit(
@@ -74,6 +99,15 @@ CommandType TypeOf(const Command& command) {
         }
         if constexpr (std::is_same_v<T, ConfirmTotp>) return CommandType::kConfirmTotp;
         if constexpr (std::is_same_v<T, UseTotp>) return CommandType::kUseTotp;
+        if constexpr (std::is_same_v<T, ResealSecrets>) return CommandType::kResealSecrets;
+        if constexpr (std::is_same_v<T, IssueDeviceChallenge>) {
+          return CommandType::kIssueDeviceChallenge;
+        }
+        if constexpr (std::is_same_v<T, RegisterDeviceKey>) return CommandType::kRegisterDeviceKey;
+        if constexpr (std::is_same_v<T, AnswerDeviceChallenge>) {
+          return CommandType::kAnswerDeviceChallenge;
+        }
+        if constexpr (std::is_same_v<T, RemoveDeviceKey>) return CommandType::kRemoveDeviceKey;
       },
       command);
 }
@@ -174,6 +208,16 @@ std::string_view CommandTypeName(CommandType type) {
       return "confirm_totp";
     case CommandType::kUseTotp:
       return "use_totp";
+    case CommandType::kResealSecrets:
+      return "reseal_secrets";
+    case CommandType::kIssueDeviceChallenge:
+      return "issue_device_challenge";
+    case CommandType::kRegisterDeviceKey:
+      return "register_device_key";
+    case CommandType::kAnswerDeviceChallenge:
+      return "answer_device_challenge";
+    case CommandType::kRemoveDeviceKey:
+      return "remove_device_key";
   }
   return "unknown";
 }
@@ -223,6 +267,7 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<CreateSession>(&command)) {
     writer.LengthPrefixed(c->token_hash);
     writer.U64(c->customer_id);
+    if (!c->device_hash.empty()) writer.LengthPrefixed(c->device_hash);
   } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
     writer.LengthPrefixed(c->token_hash);
   } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
@@ -231,6 +276,7 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.LengthPrefixed(c->to_phone);
     writer.I64(c->amount_fen);
     writer.LengthPrefixed(c->memo);
+    WritePaymentAuth(c->auth, &writer);
   } else if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
     writer.U64(c->customer_id);
     const identity::VerifiedIdentity& v = c->identity;
@@ -340,10 +386,12 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U32(c->code_window_steps);
     writer.LengthPrefixed(c->nfc_token);
     writer.U32(c->nfc_atc);
+    WritePaymentAuth(c->auth, &writer);
   } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
     writer.U64(c->customer_id);
     writer.U64(c->payment_id);
     writer.U8(c->confirm ? 1 : 0);
+    WritePaymentAuth(c->auth, &writer);
   } else if (const auto* c = std::get_if<Refund>(&command)) {
     writer.U64(c->refund_id);
     writer.U64(c->merchant_id);
@@ -444,6 +492,35 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.I64(c->use.step);
     writer.LengthPrefixed(c->use.recovery_code_hash);
     writer.U8(c->use.disable ? 1 : 0);
+  } else if (const auto* c = std::get_if<IssueDeviceChallenge>(&command)) {
+    const mfa::Challenge& challenge = c->challenge;
+    writer.U64(c->customer_id);
+    writer.Bytes(std::string_view(reinterpret_cast<const char*>(challenge.nonce.data()),
+                                  challenge.nonce.size()));
+    writer.U64(challenge.device_id);
+    writer.U8(static_cast<uint8_t>(challenge.purpose));
+    writer.I64(challenge.issued_ns);
+    writer.I64(challenge.expires_ns);
+    writer.LengthPrefixed(challenge.context);
+  } else if (const auto* c = std::get_if<RegisterDeviceKey>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U64(c->device_id);
+    writer.LengthPrefixed(c->public_key);
+    writer.LengthPrefixed(c->name);
+    writer.Bytes(std::string_view(reinterpret_cast<const char*>(c->nonce.data()), c->nonce.size()));
+    writer.LengthPrefixed(c->signature);
+  } else if (const auto* c = std::get_if<AnswerDeviceChallenge>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U64(c->device_id);
+    writer.U8(static_cast<uint8_t>(c->purpose));
+    writer.LengthPrefixed(c->context);
+    writer.Bytes(std::string_view(reinterpret_cast<const char*>(c->nonce.data()), c->nonce.size()));
+    writer.LengthPrefixed(c->signature);
+  } else if (const auto* c = std::get_if<RemoveDeviceKey>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U64(c->device_id);
+  } else if (const auto* c = std::get_if<ResealSecrets>(&command)) {
+    EncodeResealSecrets(*c, &writer);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -457,6 +534,18 @@ bool Bool(ByteReader* reader, bool* out) {
   const uint8_t value = reader->U8();
   *out = value == 1;
   return value <= 1;
+}
+
+// A device-key challenge's purpose (mfa::ChallengePurpose, 1 to kMaxChallengePurpose).
+bool ReadPurpose(ByteReader* reader, mfa::ChallengePurpose* out) {
+  const uint8_t value = reader->U8();
+  *out = static_cast<mfa::ChallengePurpose>(value);
+  return value >= 1 && value <= mfa::kMaxChallengePurpose;
+}
+
+void ReadNonce(ByteReader* reader, mfa::ChallengeNonce* out) {
+  const std::string_view bytes = reader->Bytes(out->size());
+  if (bytes.size() == out->size()) std::memcpy(out->data(), bytes.data(), out->size());
 }
 
 bool DecodeBody(CommandType type, std::string_view body, Command* command) {
@@ -516,6 +605,10 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       CreateSession c;
       c.token_hash = std::string(reader.LengthPrefixed());
       c.customer_id = reader.U64();
+      if (reader.remaining() > 0) {
+        c.device_hash = std::string(reader.LengthPrefixed());
+        if (c.device_hash.empty()) return false;  // Never written: two encodings of one command.
+      }
       *command = std::move(c);
       break;
     }
@@ -529,6 +622,7 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.to_phone = std::string(reader.LengthPrefixed());
       c.amount_fen = reader.I64();
       c.memo = std::string(reader.LengthPrefixed());
+      if (!ReadPaymentAuth(&reader, &c.auth)) return false;
       *command = std::move(c);
       break;
     }
@@ -732,6 +826,7 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.code_window_steps = reader.U32();
       c.nfc_token = std::string(reader.LengthPrefixed());
       c.nfc_atc = reader.U32();
+      if (!ReadPaymentAuth(&reader, &c.auth)) return false;
       *command = std::move(c);
       break;
     }
@@ -740,7 +835,8 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.customer_id = reader.U64();
       c.payment_id = reader.U64();
       if (!Bool(&reader, &c.confirm)) return false;
-      *command = c;
+      if (!ReadPaymentAuth(&reader, &c.auth)) return false;
+      *command = std::move(c);
       break;
     }
     case CommandType::kRefund: {
@@ -916,6 +1012,54 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.use.step = reader.I64();
       c.use.recovery_code_hash = std::string(reader.LengthPrefixed());
       if (!Bool(&reader, &c.use.disable)) return false;
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kIssueDeviceChallenge: {
+      IssueDeviceChallenge c;
+      mfa::Challenge& challenge = c.challenge;
+      c.customer_id = reader.U64();
+      ReadNonce(&reader, &challenge.nonce);
+      challenge.device_id = reader.U64();
+      if (!ReadPurpose(&reader, &challenge.purpose)) return false;
+      challenge.issued_ns = reader.I64();
+      challenge.expires_ns = reader.I64();
+      challenge.context = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRegisterDeviceKey: {
+      RegisterDeviceKey c;
+      c.customer_id = reader.U64();
+      c.device_id = reader.U64();
+      c.public_key = std::string(reader.LengthPrefixed());
+      c.name = std::string(reader.LengthPrefixed());
+      ReadNonce(&reader, &c.nonce);
+      c.signature = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kAnswerDeviceChallenge: {
+      AnswerDeviceChallenge c;
+      c.customer_id = reader.U64();
+      c.device_id = reader.U64();
+      if (!ReadPurpose(&reader, &c.purpose)) return false;
+      c.context = std::string(reader.LengthPrefixed());
+      ReadNonce(&reader, &c.nonce);
+      c.signature = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRemoveDeviceKey: {
+      RemoveDeviceKey c;
+      c.customer_id = reader.U64();
+      c.device_id = reader.U64();
+      *command = c;
+      break;
+    }
+    case CommandType::kResealSecrets: {
+      ResealSecrets c;
+      if (!DecodeResealSecrets(&reader, &c)) return false;
       *command = std::move(c);
       break;
     }

@@ -32,6 +32,14 @@
 //   body (type 43)   := customer_id:u64 how:u8 pin_hash:str current_pin_ok:u8 otp_hash:str
 //                       id_lookup_hash:str                                  (SetPaymentPin)
 //   body (type 44)   := customer_id:u64 pin_ok:u8                        (RecordPinAttempt)
+//   body (type 48)   := customer_id:u64 nonce:32 bytes device_id:u64 purpose:u8 issued_ns:i64
+//                       expires_ns:i64 context:str                   (IssueDeviceChallenge)
+//   body (type 49)   := customer_id:u64 device_id:u64 public_key:str name:str nonce:32 bytes
+//                       signature:str                                   (RegisterDeviceKey)
+//   body (type 50)   := customer_id:u64 device_id:u64 purpose:u8 context:str nonce:32 bytes
+//                       signature:str                               (AnswerDeviceChallenge)
+//   body (type 51)   := customer_id:u64 device_id:u64                      (RemoveDeviceKey)
+//   body (type 53)   := count:u32 item{count}, see engine/reseal_command.h  (ResealSecrets)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

@@ -30,10 +30,19 @@ bool StateMachine::IsValid(const Command& command) {
     return short_enough(r.phone) && short_enough(r.otp_hash) && short_enough(r.password_hash) &&
            short_enough(r.channel) && short_enough(r.invite_code);
   }
-  if (const auto* c = std::get_if<CreateSession>(&command)) return short_enough(c->token_hash);
+  auto device_ok = [](const std::string& hash) {
+    return hash.size() <= identity::KnownDevices::kMaxHashBytes;
+  };
+  auto auth_ok = [&](const PaymentAuth& auth) {
+    return device_ok(auth.device_hash) && short_enough(auth.otp_hash);
+  };
+  if (const auto* c = std::get_if<CreateSession>(&command)) {
+    return short_enough(c->token_hash) && device_ok(c->device_hash);
+  }
+  if (const auto* c = std::get_if<ConfirmPayment>(&command)) return auth_ok(c->auth);
   if (const auto* c = std::get_if<RevokeSession>(&command)) return short_enough(c->token_hash);
   if (const auto* c = std::get_if<P2PTransfer>(&command)) {
-    return short_enough(c->to_phone) && short_enough(c->memo);
+    return short_enough(c->to_phone) && short_enough(c->memo) && auth_ok(c->auth);
   }
   if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
     const identity::VerifiedIdentity& v = c->identity;
@@ -67,6 +76,18 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<UseTotp>(&command)) {
     return short_enough(c->use.recovery_code_hash);
   }
+  if (const auto* c = std::get_if<ResealSecrets>(&command)) {
+    return IsValidReseal(*c, kMaxIdentityFieldBytes);
+  }
+  if (const auto* c = std::get_if<IssueDeviceChallenge>(&command)) {
+    return c->challenge.context.size() <= mfa::kMaxChallengeContextBytes;
+  }
+  if (const auto* c = std::get_if<RegisterDeviceKey>(&command)) {
+    return short_enough(c->public_key) && short_enough(c->name) && short_enough(c->signature);
+  }
+  if (const auto* c = std::get_if<AnswerDeviceChallenge>(&command)) {
+    return c->context.size() <= mfa::kMaxChallengeContextBytes && short_enough(c->signature);
+  }
   if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
     return short_enough(c->change.pin_hash) && short_enough(c->change.otp_hash) &&
            short_enough(c->change.id_lookup_hash);
@@ -89,7 +110,9 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<RegisterPaymentDevice>(&command)) {
     return short_enough(c->secret_sealed);
   }
-  if (const auto* c = std::get_if<Pay>(&command)) return short_enough(c->nfc_token);
+  if (const auto* c = std::get_if<Pay>(&command)) {
+    return short_enough(c->nfc_token) && auth_ok(c->auth);
+  }
   if (const auto* c = std::get_if<CreateMerchantUser>(&command)) {
     return short_enough(c->user.username) && short_enough(c->user.display_name) &&
            short_enough(c->user.password_hash);
@@ -129,6 +152,7 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
     if (payments::Payment* payment = payments_.MutablePayment(id);
         payment != nullptr && payment->state == payments::PaymentState::kAwaitingConfirmation) {
       payment->state = payments::PaymentState::kCancelled;
+      payment->step_up = 0;
       ProjectPayment(id);
     }
   }
@@ -180,6 +204,10 @@ Reply StateMachine::Dispatch(const Command& command) {
              std::holds_alternative<ConfirmTotp>(command) ||
              std::holds_alternative<UseTotp>(command)) {
     return ApplyTotp(command);  // state_machine_totp.cc
+  } else if (const auto* c = std::get_if<ResealSecrets>(&command)) {
+    return ApplyReseal(*c);  // state_machine_reseal.cc
+  } else if (IsDeviceKeyCommand(command)) {
+    return ApplyDeviceKeys(command);  // state_machine_device_keys.cc
   } else if (TypeOf(command) >= CommandType::kApplyMerchant) {
     return ApplyPayments(command);
   } else {
@@ -199,7 +227,11 @@ Reply StateMachine::ApplyIdentity(const Command& command) {
   } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
     result(customers_.RecordLogin(c->customer_id, c->password_ok, batch_time_ns_));
   } else if (const auto* c = std::get_if<CreateSession>(&command)) {
-    result(customers_.CreateSession(c->token_hash, c->customer_id, batch_time_ns_));
+    const IdentityResult r =
+        customers_.CreateSession(c->token_hash, c->customer_id, batch_time_ns_);
+    if (r == IdentityResult::kOk)
+      known_devices_.Record(c->customer_id, c->device_hash, batch_time_ns_);
+    result(r);
   } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
     // One command for both kinds of session: a token hash names at most one of them.
     IdentityResult revoked = customers_.RevokeSession(c->token_hash);
@@ -301,6 +333,17 @@ MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c, Reply* reply) {
   if (!balance_after || identity::CheckIncoming(tier_policies_.For(receiver->tier),
                                                 *balance_after) != LimitCheck::kOk) {
     return MoneyResult::kReceiverBalanceCap;
+  }
+  // PBoC No. 43: a transfer the day's spending needs more than its authentication for moves
+  // nothing; the customer repeats it with a stronger factor.
+  const AuthCheck auth = CheckAuth(*sender, c.auth, c.amount_fen, true);
+  if (auth.otp != identity::IdentityResult::kOk) {
+    reply->value = static_cast<uint64_t>(auth.otp);
+    return MoneyResult::kSecondFactorRejected;
+  }
+  if (auth.presented < auth.needed) {
+    reply->value = static_cast<uint64_t>(auth.needed);
+    return MoneyResult::kChallengeRequired;
   }
   ledger::Transfer transfer;
   transfer.id = c.transfer_id;
@@ -451,6 +494,8 @@ void StateMachine::Reset() {
   staff_.Clear();
   payments_.Clear();
   audit_ = audit::AuditChain();
+  known_devices_.Clear();
+  device_keys_.Clear();
 }
 
 Digest StateMachine::StateHash() const {
@@ -466,6 +511,21 @@ Digest StateMachine::StateHash() const {
     hasher.Update("audit");
     hasher.UpdateU64(audit_.seq());
     hasher.Update(audit_.head());
+  }
+  // Likewise no known devices (states from before the new-device rule).
+  if (!known_devices_.empty()) {
+    std::string devices;
+    ByteWriter writer(&devices);
+    known_devices_.Serialize(&writer);
+    hasher.Update("devices");
+    hasher.Update(devices);
+  }
+  // Likewise no device keys (states from before them).
+  if (!device_keys_.empty()) {
+    std::string keys;
+    device_keys_.Serialize(&keys);
+    hasher.Update("device_keys");
+    hasher.Update(keys);
   }
   return hasher.Finish();
 }
@@ -491,11 +551,29 @@ void StateMachine::Serialize(std::string* out) const {
     writer.U64(bytes.size());
     writer.Bytes(bytes);
   }
-  if (audit_.seq() != 0) {
+  // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
+  // one follows (then it is written empty), so old checkpoints load and equal states give equal
+  // bytes. Append new trailers at the end.
+  const bool with_device_keys = !device_keys_.empty();
+  const bool with_devices = !known_devices_.empty() || with_device_keys;
+  if (audit_.seq() != 0 || with_devices) {
     writer.U64(8 + audit_.head().size());
     writer.U64(audit_.seq());
     writer.Bytes(std::string_view(reinterpret_cast<const char*>(audit_.head().data()),
                                   audit_.head().size()));
+  }
+  if (with_devices) {
+    std::string devices;
+    ByteWriter devices_writer(&devices);
+    known_devices_.Serialize(&devices_writer);
+    writer.U64(devices.size());
+    writer.Bytes(devices);
+  }
+  if (with_device_keys) {
+    std::string keys;
+    device_keys_.Serialize(&keys);
+    writer.U64(keys.size());
+    writer.Bytes(keys);
   }
 }
 
@@ -524,9 +602,26 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   const uint64_t audit_seq = audit_reader.U64();
   Digest head;
   std::memcpy(head.data(), audit_reader.Bytes(head.size()).data(), head.size());
-  // A written trailer always has an entry (see Serialize): zero would give two encodings.
-  if (!audit_reader.ok() || audit_seq == 0) return false;
-  audit_ = audit::AuditChain(audit_seq, head);
+  if (!audit_reader.ok()) return false;
+  // An empty chain is written only before a later trailer: else two encodings of one state.
+  if (audit_seq == 0) {
+    if (head != Digest{} || reader.remaining() == 0) return false;
+  } else {
+    audit_ = audit::AuditChain(audit_seq, head);
+  }
+  if (reader.remaining() == 0) return true;
+  const std::optional<std::string_view> devices = part();
+  if (!devices) return false;
+  ByteReader devices_reader(*devices);
+  if (!known_devices_.Deserialize(&devices_reader) || devices_reader.remaining() != 0 ||
+      (known_devices_.empty() && reader.remaining() == 0)) {
+    return false;
+  }
+  if (reader.remaining() == 0) return true;
+  const std::optional<std::string_view> device_keys = part();
+  if (!device_keys || !device_keys_.Deserialize(*device_keys) || device_keys_.empty()) {
+    return false;
+  }
   return reader.remaining() == 0;
 }
 
@@ -560,6 +655,10 @@ std::string_view MoneyResultName(MoneyResult result) {
       return "hold_not_found";
     case MoneyResult::kHoldSettled:
       return "hold_settled";
+    case MoneyResult::kChallengeRequired:
+      return "challenge_required";
+    case MoneyResult::kSecondFactorRejected:
+      return "second_factor_rejected";
   }
   return "unknown";
 }

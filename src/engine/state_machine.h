@@ -17,7 +17,9 @@
 #include "base/digest.h"
 #include "engine/command.h"
 #include "identity/customer_book.h"
+#include "identity/known_devices.h"
 #include "ledger/ledger.h"
+#include "mfa/device_key_book.h"
 #include "store/store.h"
 
 namespace qb::engine {
@@ -49,6 +51,7 @@ class StateMachine {
   const identity::StaffBook& staff() const { return staff_; }
   const payments::PaymentBook& payments() const { return payments_; }
   const identity::TierPolicies& tier_policies() const { return tier_policies_; }
+  const mfa::DeviceKeyBook& device_keys() const { return device_keys_; }
   // The audit log's growing end: the seq and hash of its last entry (the rows themselves are
   // projected to the read models).
   const audit::AuditChain& audit_chain() const { return audit_; }
@@ -75,19 +78,29 @@ class StateMachine {
   void Touch(uint64_t account_id);
   Reply Dispatch(const Command& command);
   Reply ApplyIdentity(const Command& command);
-  Reply ApplyPaymentPin(const Command& command);  // SetPaymentPin, RecordPinAttempt.
-  Reply ApplyTotp(const Command& command);        // BeginTotpEnrolment, ConfirmTotp, UseTotp.
+  Reply ApplyPaymentPin(const Command& command);    // SetPaymentPin, RecordPinAttempt.
+  Reply ApplyTotp(const Command& command);          // BeginTotpEnrolment, ConfirmTotp, UseTotp.
+  Reply ApplyReseal(const ResealSecrets& command);  // state_machine_reseal.cc
+  // The stored blob a ResealSecrets item names; null when nothing is stored there.
+  std::string* SealedSlot(const SealedValue& item);
+  // Device keys (state_machine_device_keys.cc): commands 48 to 51, and their audit entries.
+  static bool IsDeviceKeyCommand(const Command& command);
+  Reply ApplyDeviceKeys(const Command& command);
+  void AuditDeviceKey(const Command& command, const Reply& reply);
   // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
   // projects it; AuditCommand records what a command just did, from the command, its reply and
   // what AuditBefore saw before it ran. New hooks go there.
   struct AuditBeforeState {
     bool login_locked = false;  // The account named by a log-in command was locked already.
     bool totp_locked = false;   // UseTotp: the customer's two-step log-in was locked already.
+    bool pin_locked = false;    // A PIN command: the customer's payment PIN was locked already.
   };
   void Audit(audit::ActorKind actor_kind, uint64_t actor_id, std::string action, std::string target,
              std::string detail);
   AuditBeforeState AuditBefore(const Command& command) const;
   void AuditCommand(const Command& command, const AuditBeforeState& before, const Reply& reply);
+  void AuditPaymentPin(uint64_t customer_id, std::string_view changed_action,
+                       const AuditBeforeState& before, const Reply& reply);
   Reply ApplyRecordAudit(const RecordAudit& command);
   identity::IdentityResult Register(const RegisterCustomer& command, uint64_t* customer_id);
   MoneyResult ApplyP2P(const P2PTransfer& command, Reply* reply);
@@ -100,7 +113,18 @@ class StateMachine {
   PaymentResult Onboard(const ApplyMerchant& command, Reply* reply);
   PaymentResult ApplyOrder(const CreateOrder& command, Reply* reply);
   PaymentResult ApplyPay(const Pay& command, Reply* reply);
-  PaymentResult ApplyConfirm(const ConfirmPayment& command);
+  PaymentResult ApplyConfirm(const ConfirmPayment& command, Reply* reply);
+  // PBoC 2015 No. 43: how strongly a payment of `amount_fen` from the customer's balance is
+  // authenticated (an SMS code in `auth` is consumed here and counts as a second factor) and
+  // how strongly it must be, given the day's spending and, if `device_rule`, the new-device
+  // rule.
+  struct AuthCheck {
+    identity::AuthStrength presented = identity::AuthStrength::kOneFactor;
+    identity::AuthStrength needed = identity::AuthStrength::kOneFactor;
+    identity::IdentityResult otp = identity::IdentityResult::kOk;  // The SMS code's verdict.
+  };
+  AuthCheck CheckAuth(const identity::Customer& customer, const PaymentAuth& auth,
+                      int64_t amount_fen, bool device_rule);
   PaymentResult ApplyRefund(const Refund& command, Reply* reply);
   PaymentResult ApplyRecordCreditInvoice(const RecordCreditInvoice& command);
   PaymentResult ApplyStartSettlement(const StartSettlement& command, Reply* reply);
@@ -126,6 +150,9 @@ class StateMachine {
   audit::AuditChain audit_;
   // The regulatory defaults; a command to change them comes with the console.
   identity::TierPolicies tier_policies_ = identity::TierPolicies::Defaults();
+  identity::AuthLimits auth_limits_ = identity::AuthLimits::Defaults();
+  identity::KnownDevices known_devices_;  // Customers' log-in devices (new-device rule).
+  mfa::DeviceKeyBook device_keys_;        // Registered Ed25519 device keys and challenges.
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;
   Projection* projection_ = nullptr;

@@ -58,6 +58,19 @@ std::string RolesJson(uint32_t roles) {
 
 bool Succeeded(const Reply& reply) { return !reply.results.empty() && reply.results[0] == 0; }
 
+// The action a successful SetPaymentPin records, by how it was authorized.
+std::string_view PinActionName(identity::PinAuthorization how) {
+  switch (how) {
+    case identity::PinAuthorization::kFirstSet:
+      return "customer.pin_set";
+    case identity::PinAuthorization::kChange:
+      return "customer.pin_change";
+    case identity::PinAuthorization::kReset:
+      return "customer.pin_reset";
+  }
+  return "customer.pin_change";
+}
+
 }  // namespace
 
 void StateMachine::Audit(ActorKind actor_kind, uint64_t actor_id, std::string action,
@@ -86,6 +99,12 @@ StateMachine::AuditBeforeState StateMachine::AuditBefore(const Command& command)
   } else if (const auto* c = std::get_if<UseTotp>(&command)) {
     const identity::Customer* customer = customers_.FindById(c->customer_id);
     before.totp_locked = customer != nullptr && customer->totp_locked(batch_time_ns_);
+  } else if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
+    const identity::Customer* customer = customers_.FindById(c->customer_id);
+    before.pin_locked = customer != nullptr && customer->pin_locked(batch_time_ns_);
+  } else if (const auto* c = std::get_if<RecordPinAttempt>(&command)) {
+    const identity::Customer* customer = customers_.FindById(c->customer_id);
+    before.pin_locked = customer != nullptr && customer->pin_locked(batch_time_ns_);
   }
   return before;
 }
@@ -125,8 +144,26 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
                reply.results[0] == static_cast<uint8_t>(IdentityResult::kTotpLocked)) {
       Audit(ActorKind::kCustomer, c->customer_id, "customer.totp_locked", target, "");
     }
+  } else if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
+    AuditPaymentPin(c->customer_id, PinActionName(c->change.how), before, reply);
+  } else if (const auto* c = std::get_if<RecordPinAttempt>(&command)) {
+    AuditPaymentPin(c->customer_id, "", before, reply);
+  } else if (IsDeviceKeyCommand(command)) {
+    AuditDeviceKey(command, reply);  // state_machine_device_keys.cc
   } else if (!ok) {
     return;
+  } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
+    // A settlement run is a batch job: staff may start it, but the command names no one.
+    const payments::Settlement& s = *payments_.FindSettlement(c->settlement_id);
+    Audit(ActorKind::kSystem, 0, "settlement.start", Target("settlement", s.id),
+          "{\"merchant_id\":" + std::to_string(s.merchant_id) +
+              ",\"business_day\":" + std::to_string(s.business_day) +
+              ",\"amount_fen\":" + std::to_string(s.amount_fen) + "}");
+  } else if (const auto* c = std::get_if<FinishSettlement>(&command)) {
+    const payments::Settlement& s = *payments_.FindSettlement(c->settlement_id);
+    Audit(ActorKind::kSystem, 0, "settlement.finish", Target("settlement", s.id),
+          "{\"merchant_id\":" + std::to_string(s.merchant_id) + ",\"amount_fen\":" +
+              std::to_string(s.amount_fen) + ",\"paid\":" + (c->paid ? "true" : "false") + "}");
   } else if (const auto* c = std::get_if<CreateStaff>(&command)) {
     Audit(c->by_staff_id != 0 ? ActorKind::kStaff : ActorKind::kSystem, c->by_staff_id,
           "staff.create", Target("staff", reply.value),
@@ -162,6 +199,22 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
   } else if (const auto* c = std::get_if<ConfirmTotp>(&command)) {
     Audit(ActorKind::kCustomer, c->customer_id, "customer.totp_enable",
           Target("customer", c->customer_id), "");
+  }
+}
+
+// A PIN command's entry: the change it made (`changed_action`, empty for a PIN entered to pay),
+// or the wrong PIN that locked it. Neither the PIN, its hash nor the reset's code or ID hash
+// goes in the detail; a lock says when it ends, which the customer is told anyway.
+void StateMachine::AuditPaymentPin(uint64_t customer_id, std::string_view changed_action,
+                                   const AuditBeforeState& before, const Reply& reply) {
+  if (reply.results.empty()) return;
+  const auto result = static_cast<identity::IdentityResult>(reply.results[0]);
+  const std::string target = Target("customer", customer_id);
+  if (result == identity::IdentityResult::kOk && !changed_action.empty()) {
+    Audit(ActorKind::kCustomer, customer_id, std::string(changed_action), target, "");
+  } else if (result == identity::IdentityResult::kPinLocked && !before.pin_locked) {
+    Audit(ActorKind::kCustomer, customer_id, "customer.pin_locked", target,
+          "{\"until_ns\":" + std::to_string(reply.value) + "}");
   }
 }
 

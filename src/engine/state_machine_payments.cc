@@ -185,6 +185,27 @@ PaymentResult StateMachine::CheckPayer(const identity::Customer& customer,
   }
 }
 
+StateMachine::AuthCheck StateMachine::CheckAuth(const identity::Customer& customer,
+                                                const PaymentAuth& auth, int64_t amount_fen,
+                                                bool device_rule) {
+  AuthCheck check;
+  check.presented = auth.strength;
+  if (!auth.otp_hash.empty()) {
+    check.otp = customers_.ConsumeOtp(customer.phone, identity::OtpPurpose::kPayment, auth.otp_hash,
+                                      batch_time_ns_);
+    if (check.otp == identity::IdentityResult::kOk &&
+        check.presented == identity::AuthStrength::kOneFactor) {
+      check.presented = identity::AuthStrength::kTwoFactors;
+    }
+  }
+  const bool new_device =
+      device_rule && known_devices_.IsNew(customer.id, auth.device_hash,
+                                          auth_limits_.new_device_period_ns, batch_time_ns_);
+  check.needed = identity::RequiredStrength(auth_limits_, customer.spending, amount_fen, new_device,
+                                            batch_time_ns_);
+  return check;
+}
+
 PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
   const Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
   const identity::Customer& customer = *customers_.FindById(payment.customer_id);
@@ -290,10 +311,21 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   }
   if (PaymentResult r = CheckPayer(*customer, c.amount_fen); r != PaymentResult::kOk) return r;
 
+  // PBoC No. 43: a payment the day's spending needs more than its authentication for is held
+  // until the customer steps up (ConfirmPayment with the stronger factor) or the hold expires.
+  // The new-device rule applies where the customer pays from the app: a payment code or an NFC
+  // tap comes from the phone registered for it.
+  const AuthCheck auth = CheckAuth(*customer, c.auth, c.amount_fen, ConfirmedByCustomer(c.channel));
+  if (auth.otp != identity::IdentityResult::kOk) {
+    reply->value = static_cast<uint64_t>(auth.otp);
+    return PaymentResult::kSecondFactorRejected;
+  }
+  const bool step_up = auth.presented < auth.needed;
+
   // Small payments (免密) go through untouched; larger code and NFC payments wait for the
   // customer to confirm in the app.
   payments::SmallPaymentSetting* small = nullptr;
-  bool needs_confirmation = false;
+  bool needs_confirmation = step_up;
   if (!ConfirmedByCustomer(c.channel)) {
     small = payments_.MutableSmallPayments(customer_id);
     const int64_t today = ChinaDay(batch_time_ns_);
@@ -302,7 +334,8 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
       small->spent_fen = 0;
     }
     const std::optional<int64_t> spent_after = CheckedAdd(small->spent_fen, c.amount_fen);
-    needs_confirmation = !small->enabled || c.amount_fen > small->per_payment_fen || !spent_after ||
+    needs_confirmation = needs_confirmation || !small->enabled ||
+                         c.amount_fen > small->per_payment_fen || !spent_after ||
                          *spent_after > small->per_day_fen;
   }
 
@@ -317,6 +350,7 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   payment.channel = c.channel;
   if (needs_confirmation) {
     payment.state = PaymentState::kAwaitingConfirmation;
+    if (step_up) payment.step_up = static_cast<uint8_t>(auth.needed);
     ledger::Transfer hold;
     hold.id = payment.id;
     hold.debit_account_id = customer->wallet_account_id;
@@ -326,7 +360,7 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     hold.code = ledger::transfer_codes::kPayment;
     hold.user_data = merchant->id;
     hold.flags = ledger::transfer_flags::kPending;
-    hold.timeout_s = kConfirmationTimeoutS;
+    hold.timeout_s = step_up ? kStepUpTimeoutS : kConfirmationTimeoutS;
     ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
     if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
       return PaymentResult::kInsufficientFunds;
@@ -348,11 +382,13 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   payments_.AddPayment(payment);
   ProjectPayment(payment.id);
   reply->value = customer_id;
-  reply->text = needs_confirmation ? "awaiting_confirmation" : "completed";
+  reply->text = step_up              ? "challenge_required"
+                : needs_confirmation ? "awaiting_confirmation"
+                                     : "completed";
   return PaymentResult::kOk;
 }
 
-PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c) {
+PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) {
   Payment* payment = payments_.MutablePayment(c.payment_id);
   if (payment == nullptr || payment->customer_id != c.customer_id) {
     return PaymentResult::kPaymentNotFound;
@@ -361,6 +397,21 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c) {
     return PaymentResult::kNotAwaitingConfirmation;
   }
   if (c.confirm) {
+    identity::AuthStrength presented = c.auth.strength;
+    if (!c.auth.otp_hash.empty()) {
+      const identity::Customer& customer = *customers_.FindById(payment->customer_id);
+      const identity::IdentityResult otp = customers_.ConsumeOtp(
+          customer.phone, identity::OtpPurpose::kPayment, c.auth.otp_hash, batch_time_ns_);
+      if (otp != identity::IdentityResult::kOk) {
+        reply->value = static_cast<uint64_t>(otp);
+        return PaymentResult::kSecondFactorRejected;
+      }
+      presented = std::max(presented, identity::AuthStrength::kTwoFactors);
+    }
+    if (static_cast<uint8_t>(presented) < payment->step_up) {
+      reply->value = payment->step_up;
+      return PaymentResult::kChallengeRequired;
+    }
     if (PaymentResult r = MoveMoney(*payment, true); r != PaymentResult::kOk) return r;
     payment->state = PaymentState::kCompleted;
   } else {
@@ -379,6 +430,7 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c) {
     ProjectCreated(std::span(&release, 1));
     payment->state = PaymentState::kCancelled;
   }
+  payment->step_up = 0;
   ProjectPayment(payment->id);
   return PaymentResult::kOk;
 }
@@ -552,7 +604,7 @@ Reply StateMachine::ApplyPayments(const Command& command) {
   } else if (const auto* c = std::get_if<Pay>(&command)) {
     r = ApplyPay(*c, &reply);
   } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
-    r = ApplyConfirm(*c);
+    r = ApplyConfirm(*c, &reply);
   } else if (const auto* c = std::get_if<Refund>(&command)) {
     r = ApplyRefund(*c, &reply);
   } else if (const auto* c = std::get_if<RecordInvoice>(&command)) {

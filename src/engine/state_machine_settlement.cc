@@ -141,6 +141,10 @@ std::string_view PaymentResultName(PaymentResult result) {
       return "self_disable";
     case PaymentResult::kNotOwner:
       return "not_owner";
+    case PaymentResult::kChallengeRequired:
+      return "challenge_required";
+    case PaymentResult::kSecondFactorRejected:
+      return "second_factor_rejected";
     case PaymentResult::kSettlementNotFound:
       return "settlement_not_found";
     case PaymentResult::kSettlementFinished:

@@ -92,7 +92,7 @@ Status ParseKeyFile(std::string_view text, VaultKeys* keys) {
   return Status::Ok();
 }
 
-Status LoadKeyFile(const std::string& path, VaultKeys* keys) {
+Status ReadKeyFileText(const std::string& path, std::string* text) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError("cannot open key file " + path);
   // fstat on the open descriptor checks the file actually read, not whatever the path names
@@ -106,23 +106,29 @@ Status LoadKeyFile(const std::string& path, VaultKeys* keys) {
     ::close(fd);
     return Status::InvalidArgument("key file must not be readable by others");
   }
-  std::string text;
+  text->clear();
   char buffer[4096];
   bool read_failed = false;
-  // Reading one buffer past the limit is enough for ParseKeyFile to reject an oversized file.
-  while (text.size() <= kMaxKeyFileBytes) {
+  // Reading one buffer past the limit is enough for the parsers to reject an oversized file.
+  while (text->size() <= kMaxKeyFileBytes) {
     ssize_t n = ::read(fd, buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       read_failed = n < 0;
       break;
     }
-    text.append(buffer, static_cast<size_t>(n));
+    text->append(buffer, static_cast<size_t>(n));
   }
   sodium_memzero(buffer, sizeof(buffer));
   ::close(fd);
-  Status status =
-      read_failed ? Status::IoError("cannot read key file " + path) : ParseKeyFile(text, keys);
+  if (read_failed) return Status::IoError("cannot read key file " + path);
+  return Status::Ok();
+}
+
+Status LoadKeyFile(const std::string& path, VaultKeys* keys) {
+  std::string text;
+  Status status = ReadKeyFileText(path, &text);
+  if (status.ok()) status = ParseKeyFile(text, keys);
   sodium_memzero(text.data(), text.size());
   return status;
 }
@@ -137,9 +143,40 @@ VaultKeys GenerateDevelopmentKeys() {
 
 CardVault::CardVault(std::map<uint32_t, SecretKey> data_keys, uint32_t active_version,
                      SecretKey lookup_key)
-    : data_keys_(std::move(data_keys)),
-      active_version_(active_version),
+    : data_keys_mutex_(std::make_unique<std::mutex>()),
+      data_keys_(std::make_shared<const DataKeys>(DataKeys{std::move(data_keys), active_version})),
       lookup_key_(std::move(lookup_key)) {}
+
+std::shared_ptr<const CardVault::DataKeys> CardVault::Snapshot() const {
+  std::lock_guard lock(*data_keys_mutex_);
+  return data_keys_;
+}
+
+uint32_t CardVault::active_version() const { return Snapshot()->active_version; }
+
+std::vector<uint32_t> CardVault::versions() const {
+  std::vector<uint32_t> versions;
+  for (const auto& [version, key] : Snapshot()->keys) versions.push_back(version);
+  return versions;
+}
+
+Status CardVault::ReloadDataKeys(VaultKeys keys) {
+  if (keys.data_keys.empty() || !keys.data_keys.contains(keys.active_version)) {
+    return Status::InvalidArgument("the keyring has no active data key");
+  }
+  for (const auto& [version, key] : keys.data_keys) {
+    if (version == 0 || key.empty()) return Status::InvalidArgument("the keyring has an empty key");
+  }
+  if (keys.lookup_key.empty() ||
+      sodium_memcmp(keys.lookup_key.data(), lookup_key_.data(), SecretKey::kSize) != 0) {
+    return Status::InvalidArgument("the keyring's lookup key differs from the running one");
+  }
+  auto replacement =
+      std::make_shared<const DataKeys>(DataKeys{std::move(keys.data_keys), keys.active_version});
+  std::lock_guard lock(*data_keys_mutex_);
+  data_keys_ = std::move(replacement);
+  return Status::Ok();
+}
 
 std::optional<CardVault> CardVault::FromKeys(std::map<uint32_t, SecretKey> data_keys,
                                              uint32_t active_version, SecretKey lookup_key) {
@@ -158,10 +195,11 @@ std::optional<CardVault> CardVault::FromKeys(VaultKeys keys) {
 }
 
 std::string CardVault::Encrypt(std::string_view pan, std::string_view context) const {
-  auto active = data_keys_.find(active_version_);
-  QB_ASSERT(active != data_keys_.end());  // FromKeys guarantees it
+  const std::shared_ptr<const DataKeys> data_keys = Snapshot();
+  auto active = data_keys->keys.find(data_keys->active_version);
+  QB_ASSERT(active != data_keys->keys.end());  // FromKeys and ReloadDataKeys guarantee it
   const SecretKey& key = active->second;
-  std::string blob = VersionBytes(active_version_);
+  std::string blob = VersionBytes(data_keys->active_version);
   std::string associated = AssociatedData(blob, context);
   blob.resize(kHeaderSize + pan.size() + kTagSize);
   auto* out = reinterpret_cast<unsigned char*>(blob.data());
@@ -181,8 +219,9 @@ std::optional<std::string> CardVault::Decrypt(std::string_view blob,
   if (blob.size() < kHeaderSize + kTagSize) return std::nullopt;
   ByteReader reader(blob);
   uint32_t version = reader.U32();
-  auto key = data_keys_.find(version);
-  if (key == data_keys_.end()) return std::nullopt;
+  const std::shared_ptr<const DataKeys> data_keys = Snapshot();
+  auto key = data_keys->keys.find(version);
+  if (key == data_keys->keys.end()) return std::nullopt;
   std::string associated = AssociatedData(blob.substr(0, kVersionSize), context);
   const auto* nonce = reinterpret_cast<const unsigned char*>(blob.data()) + kVersionSize;
   std::string_view sealed = blob.substr(kHeaderSize);
@@ -208,7 +247,7 @@ std::string CardVault::LookupHash(std::string_view pan) const {
 
 bool CardVault::NeedsReencryption(std::string_view blob) const {
   if (blob.size() < kHeaderSize + kTagSize) return true;
-  return ByteReader(blob).U32() != active_version_;
+  return ByteReader(blob).U32() != active_version();
 }
 
 }  // namespace qb::identity

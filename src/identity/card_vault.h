@@ -9,15 +9,19 @@
 // separate keyed BLAKE2b hash so no code path needs to decrypt to compare cards.
 //
 // Keys rotate by adding a new version and making it active: old blobs still decrypt, and
-// NeedsReencryption tells a background job which rows to rewrite. A CardVault is immutable
-// after construction and safe to share between threads.
+// NeedsReencryption tells a background job which rows to rewrite (engine/reseal.h). The data
+// keys can be swapped while the vault is shared (ReloadDataKeys, when the keyring file gains a
+// version); the lookup key never changes. Every method is safe to call from any thread.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "identity/secret_key.h"
@@ -41,6 +45,10 @@ Status ParseKeyFile(std::string_view text, VaultKeys* keys);
 // Reads and parses `path`. Refuses a file whose mode grants any group or other permission
 // ("key file must not be readable by others"), since the keys guard every stored card.
 Status LoadKeyFile(const std::string& path, VaultKeys* keys);
+
+// The bytes of a key file (at most 64 KiB plus one buffer), with LoadKeyFile's checks: a
+// regular file that grants no group or other permission. Callers wipe *text when done.
+Status ReadKeyFileText(const std::string& path, std::string* text);
 
 // Random keys (version 1 active) for development and tests. They die with the process, so
 // every stored card becomes unreadable on restart; callers should log a warning.
@@ -75,13 +83,31 @@ class CardVault {
   // True when the blob was sealed with a key other than the active one (or is malformed).
   bool NeedsReencryption(std::string_view blob) const;
 
-  uint32_t active_version() const { return active_version_; }
+  uint32_t active_version() const;
+  // The versions the vault can open, ascending.
+  std::vector<uint32_t> versions() const;
+
+  // Replaces the data keys (a keyring reloaded after `qianbao keys rotate` or `retire`). Blobs
+  // sealed before keep opening as long as their version is still among `keys.data_keys`.
+  // Refused (nothing changes) when the keys are inconsistent as for FromKeys, or when
+  // `keys.lookup_key` is not the vault's lookup key: look-up hashes and the keys derived from it
+  // must never change under a running server.
+  Status ReloadDataKeys(VaultKeys keys);
 
  private:
-  CardVault(std::map<uint32_t, SecretKey> data_keys, uint32_t active_version, SecretKey lookup_key);
+  struct DataKeys {
+    std::map<uint32_t, SecretKey> keys;
+    uint32_t active_version = 0;
+  };
 
-  std::map<uint32_t, SecretKey> data_keys_;
-  uint32_t active_version_;
+  CardVault(std::map<uint32_t, SecretKey> data_keys, uint32_t active_version, SecretKey lookup_key);
+  std::shared_ptr<const DataKeys> Snapshot() const;
+
+  // Readers copy the pointer under the mutex and use the keys outside it, so a reload never
+  // waits for a seal and a key map is freed only after its last reader is done. The mutex sits
+  // behind a unique_ptr so a CardVault stays movable (FromKeys returns it by value).
+  std::unique_ptr<std::mutex> data_keys_mutex_;
+  std::shared_ptr<const DataKeys> data_keys_;
   SecretKey lookup_key_;
 };
 

@@ -51,7 +51,8 @@ absl::string_view Key(std::string_view text) { return absl::string_view(text.dat
 
 bool ValidPurpose(OtpPurpose purpose) {
   return purpose == OtpPurpose::kRegister || purpose == OtpPurpose::kLogin ||
-         purpose == OtpPurpose::kResetPassword || purpose == OtpPurpose::kResetPin;
+         purpose == OtpPurpose::kResetPassword || purpose == OtpPurpose::kResetPin ||
+         purpose == OtpPurpose::kPayment;
 }
 
 bool HasPinState(const Customer& c) {

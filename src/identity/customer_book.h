@@ -61,7 +61,13 @@ inline constexpr int64_t kPinLockDecayNs = 24 * 3600 * kNsPerSecond;
 inline constexpr int64_t kOtpKeepAfterExpiryNs = 3600 * kNsPerSecond;
 inline constexpr int64_t kOtpRateKeepNs = 2 * 24 * 3600 * kNsPerSecond;
 
-enum class OtpPurpose : uint8_t { kRegister = 1, kLogin = 2, kResetPassword = 3, kResetPin = 4 };
+enum class OtpPurpose : uint8_t {
+  kRegister = 1,
+  kLogin = 2,
+  kResetPassword = 3,
+  kResetPin = 4,
+  kPayment = 5
+};
 
 // Stable values, part of the journal's replies: append, never renumber.
 enum class IdentityResult : uint8_t {

@@ -34,6 +34,7 @@ constexpr TemplateText kTemplates[] = {
     {"otp_bind_card", "【qianbao】您的验证码是{code}，5分钟内有效，用于绑定银行卡。请勿告诉他人。"},
     {"otp_reset_pin",
      "【qianbao】您的验证码是{code}，5分钟内有效，用于重置支付密码。请勿告诉他人。"},
+    {"otp_payment", "【qianbao】您的验证码是{code}，5分钟内有效，用于确认一笔付款。请勿告诉他人。"},
 };
 
 constexpr size_t kMaxTemplateBytes = 4096;

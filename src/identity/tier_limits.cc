@@ -107,6 +107,45 @@ void RecordOutgoing(SpendingWindow* window, int64_t amount_fen, int64_t now_ns) 
   window->spent_this_year_fen = *year;
 }
 
+std::string_view AuthStrengthName(AuthStrength strength) {
+  switch (strength) {
+    case AuthStrength::kOneFactor:
+      return "one_factor";
+    case AuthStrength::kTwoFactors:
+      return "two_factors";
+    case AuthStrength::kDeviceSignature:
+      return "device_key";
+  }
+  return "unknown";
+}
+
+AuthLimits AuthLimits::Defaults() {
+  AuthLimits limits;
+  limits.one_factor_per_day_fen = 1'000 * kYuan;
+  limits.two_factors_per_day_fen = 5'000 * kYuan;
+  limits.new_device_period_ns = int64_t{24} * 3600 * 1'000'000'000;
+  limits.new_device_large_fen = 500 * kYuan;
+  return limits;
+}
+
+AuthStrength RequiredStrength(const AuthLimits& limits, const SpendingWindow& window,
+                              int64_t amount_fen, bool new_device, int64_t now_ns) {
+  QB_ASSERT(amount_fen > 0);
+  const SpendingWindow current = Current(window, now_ns);
+  const std::optional<int64_t> after = CheckedAdd(current.spent_today_fen, amount_fen);
+  AuthStrength needed = AuthStrength::kOneFactor;
+  if (!after || *after > limits.two_factors_per_day_fen) {
+    needed = AuthStrength::kDeviceSignature;
+  } else if (*after > limits.one_factor_per_day_fen) {
+    needed = AuthStrength::kTwoFactors;
+  }
+  if (new_device && amount_fen > limits.new_device_large_fen &&
+      needed == AuthStrength::kOneFactor) {
+    needed = AuthStrength::kTwoFactors;
+  }
+  return needed;
+}
+
 LimitCheck CheckIncoming(const TierPolicy& policy, int64_t balance_after_fen) {
   return balance_after_fen > policy.balance_cap_fen ? LimitCheck::kExceedsBalanceCap
                                                     : LimitCheck::kOk;

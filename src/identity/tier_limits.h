@@ -66,6 +66,36 @@ void RecordOutgoing(SpendingWindow* window, int64_t amount_fen, int64_t now_ns);
 // May the wallet hold `balance_after_fen` after money comes in?
 LimitCheck CheckIncoming(const TierPolicy& policy, int64_t balance_after_fen);
 
+// How strongly the customer authenticated a payment from the balance (PBoC 2015 No. 43). The
+// values are journaled: append, never renumber.
+//   one factor:  the log-in session, with the payment PIN if one is set
+//   two factors: plus a one-time code (SMS, or the TOTP app) entered for this payment
+//   device key:  a signature by the phone's biometric-unlocked Ed25519 key (mfa/device_key.h)
+enum class AuthStrength : uint8_t { kOneFactor = 1, kTwoFactors = 2, kDeviceSignature = 3 };
+inline constexpr uint8_t kMaxAuthStrength = 3;
+
+std::string_view AuthStrengthName(AuthStrength strength);  // "one_factor", ...
+
+// The day's spending from the balance each strength may reach, and the new-device rule.
+struct AuthLimits {
+  int64_t one_factor_per_day_fen = 0;
+  int64_t two_factors_per_day_fen = 0;  // With a device key: the tier's own daily limit.
+  // A device first used less than this long ago, by a customer who has an older one, is new:
+  // a payment above new_device_large_fen from it needs two factors.
+  int64_t new_device_period_ns = 0;
+  int64_t new_device_large_fen = 0;
+
+  // ¥1,000 and ¥5,000 a day (No. 43); ¥500 from a device younger than 24 hours.
+  static AuthLimits Defaults();
+};
+
+// The least strength a payment of `amount_fen` at `now_ns` needs, counting what `window` shows
+// spent today (a window from an earlier day counts as nothing spent). The tier's own limits
+// are checked apart (CheckOutgoing); a payment that needs kDeviceSignature may still exceed
+// them. `amount_fen` must be positive.
+AuthStrength RequiredStrength(const AuthLimits& limits, const SpendingWindow& window,
+                              int64_t amount_fen, bool new_device, int64_t now_ns);
+
 // China Standard Time is UTC+8 all year (no daylight saving).
 int32_t ChinaDayNumber(int64_t unix_ns);
 int32_t ChinaYear(int64_t unix_ns);

@@ -147,6 +147,11 @@ PaymentDevice* PaymentBook::MutableDeviceBySlot(uint32_t slot) {
   return it == devices_.end() ? nullptr : &it->second;
 }
 
+const PaymentDevice* PaymentBook::FindDeviceOf(uint64_t customer_id) const {
+  auto it = device_of_customer_.find(customer_id);
+  return it == device_of_customer_.end() ? nullptr : FindDeviceBySlot(it->second);
+}
+
 bool PaymentBook::RegisterDevice(PaymentDevice device) {
   if (const PaymentDevice* taken = FindDeviceBySlot(device.slot);
       taken != nullptr && taken->customer_id != device.customer_id) {

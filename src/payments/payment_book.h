@@ -124,6 +124,8 @@ enum class PaymentState : uint8_t {
   kCancelled = 3,             // The customer declined or the hold timed out.
 };
 
+inline constexpr uint8_t kMaxStepUp = 3;  // identity::kMaxAuthStrength
+
 struct Payment {
   uint64_t id = 0;  // The customer → merchant transfer's id.
   uint64_t merchant_id = 0;
@@ -137,6 +139,9 @@ struct Payment {
   PaymentChannel channel = PaymentChannel::kStaticQr;
   PaymentState state = PaymentState::kCompleted;
   std::string invoice_number;  // "" until an e-invoice is issued; at most one per payment.
+  // While awaiting confirmation: the identity::AuthStrength confirming needs (PBoC No. 43
+  // step-up), 0 for none. Cleared when the payment leaves that state.
+  uint8_t step_up = 0;
   bool operator==(const Payment&) const = default;
 };
 
@@ -191,6 +196,7 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   // Payment-code devices: one per customer; registering again replaces the old one.
   const PaymentDevice* FindDeviceBySlot(uint32_t slot) const;
   PaymentDevice* MutableDeviceBySlot(uint32_t slot);
+  const PaymentDevice* FindDeviceOf(uint64_t customer_id) const;  // Null when none.
   bool RegisterDevice(PaymentDevice device);  // False: the slot belongs to another customer.
   template <typename Visit>
   void ForEachDevice(Visit&& visit) const {

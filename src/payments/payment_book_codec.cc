@@ -17,9 +17,12 @@
 //                 [credit_count:u64 (refund:u64 number)*   (ascending refund; only when a
 //                                                 red-letter invoice is recorded or the
 //                                                 webhook-secret trailer follows)
-//                  [rotated_count:u64 (merchant:u64 version:u32 rotated:i64)*]]]  (ascending
+//                  [rotated_count:u64 (merchant:u64 version:u32 rotated:i64)*   (ascending
 //                                                 merchant; only merchants whose webhook
-//                                                 secret was rotated, and only when one was)
+//                                                 secret was rotated, and only when one was
+//                                                 or the step-up trailer follows)
+//                   [step_up_count:u64 (payment:u64 strength:u8)*]]]]  (ascending payment;
+//                                                 payments held for a step-up, only when any)
 //   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
 //                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
 //                status:u8 created:i64 status_changed:i64 staff:u64
@@ -39,7 +42,8 @@
 // The credit-invoice trailer (refund → red-letter invoice number) came later still and works
 // the same way; when it is present the disabled-users count is written even if zero, so the
 // two can be told apart. The webhook-secret trailer (merchants' secret versions) came last, the
-// same way again: with it, both earlier counts are written even if zero.
+// same way again: with it, both earlier counts are written even if zero. The step-up trailer
+// (the strength a held payment needs, Payment::step_up) came after it, the same way.
 #include <algorithm>
 
 #include "base/assert.h"
@@ -189,13 +193,20 @@ void PaymentBook::Serialize(std::string* out) const {
     const Merchant& m = merchants_.at(id);
     if (m.webhook_secret_version > 0) rotated.push_back(&m);
   }
-  if (!disabled_users_.empty() || !credit_invoice_of_refund_.empty() || !rotated.empty()) {
+  std::vector<const Payment*> stepped_up;
+  for (const auto& [id, p] : payments_) {
+    if (p.step_up != 0) stepped_up.push_back(&p);
+  }
+  std::sort(stepped_up.begin(), stepped_up.end(),
+            [](const Payment* a, const Payment* b) { return a->id < b->id; });
+  if (!disabled_users_.empty() || !credit_invoice_of_refund_.empty() || !rotated.empty() ||
+      !stepped_up.empty()) {
     std::vector<uint64_t> disabled(disabled_users_.begin(), disabled_users_.end());
     std::sort(disabled.begin(), disabled.end());
     w.U64(disabled.size());
     for (uint64_t user : disabled) w.U64(user);
   }
-  if (!credit_invoice_of_refund_.empty() || !rotated.empty()) {
+  if (!credit_invoice_of_refund_.empty() || !rotated.empty() || !stepped_up.empty()) {
     std::vector<std::pair<uint64_t, std::string>> credits(credit_invoice_of_refund_.begin(),
                                                           credit_invoice_of_refund_.end());
     std::sort(credits.begin(), credits.end());
@@ -205,12 +216,19 @@ void PaymentBook::Serialize(std::string* out) const {
       w.LengthPrefixed(number);
     }
   }
-  if (!rotated.empty()) {
+  if (!rotated.empty() || !stepped_up.empty()) {
     w.U64(rotated.size());
     for (const Merchant* m : rotated) {
       w.U64(m->id);
       w.U32(m->webhook_secret_version);
       w.I64(m->webhook_rotated_ns);
+    }
+  }
+  if (!stepped_up.empty()) {
+    w.U64(stepped_up.size());
+    for (const Payment* p : stepped_up) {
+      w.U64(p->id);
+      w.U8(p->step_up);
     }
   }
 }
@@ -396,7 +414,8 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
   }
   if (r.ok() && r.remaining() > 0) {
     count = r.U64();
-    if (count == 0 || !plausible(count)) return false;
+    // Zero only when the step-up trailer follows.
+    if ((count == 0 && r.remaining() == 0) || !plausible(count)) return false;
     uint64_t previous = 0;
     for (uint64_t i = 0; i < count && r.ok(); i++) {
       const uint64_t merchant_id = r.U64();
@@ -408,6 +427,23 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
       m->webhook_secret_version = version;
       m->webhook_rotated_ns = rotated_ns;
       previous = merchant_id;
+    }
+  }
+  if (r.ok() && r.remaining() > 0) {
+    count = r.U64();
+    if (count == 0 || !plausible(count)) return false;
+    uint64_t previous = 0;
+    for (uint64_t i = 0; i < count && r.ok(); i++) {
+      const uint64_t payment_id = r.U64();
+      const uint8_t strength = r.U8();
+      auto it = payments_.find(payment_id);
+      // Only a payment still awaiting confirmation is held for a step-up.
+      if (payment_id <= previous || it == payments_.end() || strength == 0 ||
+          strength > kMaxStepUp || it->second.state != PaymentState::kAwaitingConfirmation) {
+        return false;
+      }
+      it->second.step_up = strength;
+      previous = payment_id;
     }
   }
   return r.ok() && r.remaining() == 0;

@@ -49,6 +49,8 @@ constexpr std::array kStringFields = {
     StringField{"log", "level", "QIANBAO_LOG_LEVEL", &ServerConfig::log_level},
     StringField{"wallet", "deployment", "QIANBAO_DEPLOYMENT", &ServerConfig::deployment},
     StringField{"wallet", "key_file", "QIANBAO_KEY_FILE", &ServerConfig::key_file},
+    StringField{"wallet", "master_key_file", "QIANBAO_MASTER_KEY_FILE",
+                &ServerConfig::master_key_file},
     StringField{"sms", "provider", "QIANBAO_SMS_PROVIDER", &ServerConfig::sms_provider},
     StringField{"sms", "url", "QIANBAO_SMS_URL", &ServerConfig::sms_url},
     StringField{"sms", "body_template", "", &ServerConfig::sms_body_template},

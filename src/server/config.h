@@ -26,6 +26,8 @@
 //   deployment = "development"      # or "production", which refuses development stand-ins
 //   key_file = ""                   # card-vault keys (identity/card_vault.h); "" generates
 //                                   # throw-away keys, development only
+//   master_key_file = ""            # the master key (KEK, 64 hex) that wraps the keyring's
+//                                   # keys (identity/keyring.h); or QIANBAO_MASTER_KEY itself
 //   worker_threads = 2
 //   customer_idle_minutes = 30
 //   staff_idle_minutes = 15
@@ -51,10 +53,12 @@
 //
 // Environment: QIANBAO_DATA_DIR, QIANBAO_LISTEN_ADDRESS, QIANBAO_LISTEN_PORT,
 // QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
-// QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_SMS_PROVIDER, QIANBAO_SMS_URL,
-// QIANBAO_WEBHOOKS_PRIVATE_NETWORKS, QIANBAO_AUTH_RATE_LIMITS, QIANBAO_TLS_CERT,
-// QIANBAO_TLS_KEY, QIANBAO_TLS. The SMS
-// provider's API key comes only from QIANBAO_SMS_API_KEY, read by qianbaod, never a file.
+// QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_MASTER_KEY_FILE, QIANBAO_SMS_PROVIDER,
+// QIANBAO_SMS_URL, QIANBAO_WEBHOOKS_PRIVATE_NETWORKS, QIANBAO_AUTH_RATE_LIMITS,
+// QIANBAO_TLS_CERT, QIANBAO_TLS_KEY, QIANBAO_TLS. The SMS provider's API key comes only from
+// QIANBAO_SMS_API_KEY, read by qianbaod, never a file. The
+// master key may come from QIANBAO_MASTER_KEY (64 hex) instead of a file; qianbaod reads it
+// and removes it from its environment.
 #pragma once
 
 #include <cstdint>
@@ -79,6 +83,7 @@ struct ServerConfig {
   std::string log_level = "info";
   std::string deployment = "development";
   std::string key_file;
+  std::string master_key_file;  // A path; the key itself never sits in the config.
   uint32_t wallet_worker_threads = 2;
   uint32_t customer_idle_minutes = 30;
   uint32_t staff_idle_minutes = 15;

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "engine/engine.h"
 #include "identity/card_vault.h"
 #include "identity/identity_verifier.h"
+#include "identity/keyring.h"
 #include "identity/sms_gateway.h"
 #include "identity/tier_limits.h"
 #include "invoice/local_invoice_provider.h"
@@ -24,6 +26,7 @@
 #include "server/config.h"
 #include "server/data_dir_lock.h"
 #include "server/http_server.h"
+#include "server/keyring_watcher.h"
 #include "server/log.h"
 #include "server/routes.h"
 #include "server/signals.h"
@@ -130,7 +133,24 @@ qb::identity::SmsGateway* MakeSmsGateway(const qb::ServerConfig& config, const q
 }
 
 // The card-vault keys from the key file, or throw-away ones in development.
-bool LoadVaultKeys(const qb::ServerConfig& config, qb::identity::VaultKeys* keys) {
+// The master key (KEK) from [wallet] master_key_file or QIANBAO_MASTER_KEY. The variable is
+// removed from the environment at once, so no child process inherits it. An empty key when
+// neither is set (a plain keyring, or development without a key file).
+bool LoadMasterKey(const qb::ServerConfig& config, qb::identity::SecretKey* master_key) {
+  std::optional<std::string> hex = qb::ProcessEnv("QIANBAO_MASTER_KEY");
+  ::unsetenv("QIANBAO_MASTER_KEY");
+  if (config.master_key_file.empty() && !hex) return true;
+  qb::Status s = qb::identity::LoadMasterKey(config.master_key_file, hex.value_or(""), master_key);
+  if (hex) sodium_memzero(hex->data(), hex->size());
+  if (!s.ok()) {
+    qb::LogError("cannot load the master key", {{"error", s.ToString()}});
+    return false;
+  }
+  return true;
+}
+
+bool LoadVaultKeys(const qb::ServerConfig& config, const qb::identity::SecretKey& master_key,
+                   qb::identity::VaultKeys* keys) {
   if (config.key_file.empty()) {
     *keys = qb::identity::GenerateDevelopmentKeys();
     qb::LogWarn(
@@ -139,9 +159,24 @@ bool LoadVaultKeys(const qb::ServerConfig& config, qb::identity::VaultKeys* keys
         "or QIANBAO_KEY_FILE)");
     return true;
   }
-  if (qb::Status s = qb::identity::LoadKeyFile(config.key_file, keys); !s.ok()) {
+  qb::identity::KeyringFormat format{};
+  if (qb::Status s = qb::identity::LoadKeyring(
+          config.key_file, master_key.empty() ? nullptr : &master_key, keys, &format);
+      !s.ok()) {
     qb::LogError("cannot load the key file", {{"path", config.key_file}, {"error", s.ToString()}});
     return false;
+  }
+  if (format == qb::identity::KeyringFormat::kPlain) {
+    // PCI DSS 3.5: keys that protect card data are stored only encrypted by a key-encrypting key.
+    if (config.deployment == "production") {
+      qb::LogError(
+          "production needs a wrapped keyring: run `qianbao keys migrate` with the master "
+          "key (docs/SECURITY.md, Key management)",
+          {{"path", config.key_file}});
+      return false;
+    }
+    qb::LogWarn("the key file holds plain keys: development only (qianbao keys migrate wraps them)",
+                {{"path", config.key_file}});
   }
   return true;
 }
@@ -202,8 +237,12 @@ int main(int argc, char** argv) {
   std::unique_ptr<qb::identity::OutboxSmsGateway> sms_outbox;
   std::unique_ptr<qb::identity::HttpSmsGateway> sms_http;
   qb::identity::SmsGateway* sms = MakeSmsGateway(config, clock, &sms_outbox, &sms_http);
+  qb::identity::SecretKey master_key;
   qb::identity::VaultKeys keys;
-  if (sms == nullptr || !LoadVaultKeys(config, &keys)) return 1;
+  if (sms == nullptr || !LoadMasterKey(config, &master_key) ||
+      !LoadVaultKeys(config, master_key, &keys)) {
+    return 1;
+  }
   const qb::identity::SecretKey otp_pepper = DeriveKey(keys.lookup_key, "qianbao otp pepper v1");
   // Merchants' QR codes are signed with an Ed25519 key whose seed comes from the key file too,
   // so printed codes stay valid across restarts.
@@ -279,6 +318,20 @@ int main(int argc, char** argv) {
     web_app.Serve(request, std::move(respond));
   });
 
+  // Key rotation without downtime: reload the keyring when it changes and reseal old values in
+  // the background (server/keyring_watcher.h). Only with a key file: throw-away development keys
+  // have nothing to rotate.
+  std::unique_ptr<qb::KeyringWatcher> keyring_watcher;
+  if (!config.key_file.empty()) {
+    qb::KeyringWatcherOptions watcher_options;
+    watcher_options.key_file = config.key_file;
+    watcher_options.usage_path = config.data_dir + "/" + std::string(qb::engine::kKeyUsageFileName);
+    keyring_watcher = std::make_unique<qb::KeyringWatcher>(
+        engine.get(), &*vault, master_key.empty() ? nullptr : &master_key, &clock,
+        std::move(watcher_options));
+    keyring_watcher->Start();
+  }
+
   qb::HttpServer server(HttpOptionsFrom(config, &metrics), router.AsHandler());
   if (std::string error = server.Start(); !error.empty()) {
     qb::LogError("cannot start the HTTP server", {{"error", error}});
@@ -294,6 +347,7 @@ int main(int argc, char** argv) {
   int signal_number = qb::WaitForStopSignal();
   qb::LogInfo("stopping", {{"signal", std::to_string(signal_number)}});
   server.Stop();
+  if (keyring_watcher) keyring_watcher->Stop();
   // The engine stops before the wallet API goes (at the end of main): every engine callback has
   // then run, so none can reach the API's state after it is destroyed.
   engine->Stop();

@@ -20,9 +20,11 @@
 #include "identity/phone.h"
 #include "server/log.h"
 #include "wallet/auth_rate_limits.h"
+#include "wallet/device_factor.h"
 #include "wallet/handler_util.h"
 #include "wallet/sessions.h"
 #include "wallet/staff_access.h"
+#include "wallet/step_up.h"
 #include "wallet/totp_internal.h"
 #include "wallet/wallet_internal.h"
 
@@ -123,7 +125,7 @@ void IssueCustomerSession(WalletContext& context, uint64_t customer_id, SessionO
                           Responder respond) {
   std::string token = identity::GenerateSessionToken();
   std::string token_hash = identity::HashSessionToken(token);
-  engine::CreateSession command{token_hash, customer_id};
+  engine::CreateSession command{token_hash, customer_id, DeviceHash(context, origin.device_id)};
   Services(context).engine->Submit(
       std::move(command),
       [&context, customer_id, token = std::move(token), token_hash = std::move(token_hash),
@@ -191,8 +193,8 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   if (!body) return;
   api::ObjectReader reader(*body);
   const std::string phone_input = reader.RequiredString("phone", kMaxPhoneInput);
-  const std::string purpose_name =
-      reader.RequiredEnum("purpose", {"register", "login", "reset_password", "reset_pin"});
+  const std::string purpose_name = reader.RequiredEnum(
+      "purpose", {"register", "login", "reset_password", "reset_pin", "payment"});
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<std::string> phone = identity::NormalizePhone(phone_input);
   if (!phone) return respond(FieldInvalid("phone", "not a mainland mobile number"));
@@ -202,6 +204,7 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   if (purpose_name == "login") purpose = identity::OtpPurpose::kLogin;
   if (purpose_name == "reset_password") purpose = identity::OtpPurpose::kResetPassword;
   if (purpose_name == "reset_pin") purpose = identity::OtpPurpose::kResetPin;
+  if (purpose_name == "payment") purpose = identity::OtpPurpose::kPayment;
   std::string code = identity::GenerateOtpCode();
   engine::IssueOtp command{*phone, purpose,
                            identity::HashOtp(code, *phone, *Services(context).otp_pepper)};
@@ -424,6 +427,11 @@ void EndSession(WalletContext& context, const Principal& principal, Responder re
 }
 
 }  // namespace
+
+void IssueDeviceLogInSession(WalletContext& context, uint64_t customer_id,
+                             const HttpRequest& request, Responder respond) {
+  IssueCustomerSession(context, customer_id, OriginOf(request), std::move(respond));
+}
 
 void AddAuthRoutes(Router& router, WalletContext& context) {
   router.Add("POST", "/api/v1/otp", [&context](HttpRequest&& request, Responder respond) {

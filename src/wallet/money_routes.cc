@@ -31,6 +31,7 @@
 #include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
+#include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -483,6 +484,7 @@ struct P2PRequest {
   std::string to_phone;
   int64_t amount_fen = 0;
   std::string memo;
+  engine::PaymentAuth auth;
 };
 
 // The 201 body of a transfer, as the contract shows it.
@@ -564,7 +566,9 @@ void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respo
   std::optional<std::string> memo =
       reader.OptionalString("memo", kMaxMemoChars, api::TextPolicy::kSingleLine, 0);
   std::optional<std::string> pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
+  PaymentFactors factors = ReadPaymentFactors(reader);
   if (std::optional<api::ApiError> error = reader.Finish()) return respond(ErrorResponse(*error));
+  if (auto problem = FactorProblem(factors)) return respond(std::move(*problem));
   std::optional<std::string> phone = identity::NormalizePhone(to_phone);
   if (!phone) {
     return respond(Error(ErrorCode::kFieldInvalid, "to_phone is not a mainland mobile number"));
@@ -574,11 +578,20 @@ void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respo
   p2p->to_phone = std::move(*phone);
   p2p->amount_fen = amount_fen;
   p2p->memo = memo.value_or("");
-  // The PIN before the Idempotency-Key is taken (see StartHold's caller).
+  // The PIN and any second factor before the Idempotency-Key is taken (see StartHold's
+  // caller). A transfer holds nothing: one refused with CHALLENGE_REQUIRED is repeated with a
+  // factor under a new key.
   auto held = std::make_shared<HttpRequest>(std::move(request));
+  const uint64_t customer_id = principal->id;
   RequirePaymentPin(
-      context, principal->id, std::move(pin), respond,
-      [&context, held, p2p, respond] { SubmitTransfer(context, *held, p2p, respond); });
+      context, customer_id, std::move(pin), respond,
+      [&context, held, p2p, customer_id, factors = std::move(factors), respond]() mutable {
+        AuthenticatePayment(context, customer_id, *held, std::move(factors), "", respond,
+                            [&context, held, p2p, respond](engine::PaymentAuth auth) {
+                              p2p->auth = std::move(auth);
+                              SubmitTransfer(context, *held, p2p, respond);
+                            });
+      });
 }
 
 void SubmitTransfer(WalletContext& context, const HttpRequest& request,
@@ -588,21 +601,29 @@ void SubmitTransfer(WalletContext& context, const HttpRequest& request,
   if (!answer) return;
   p2p->transfer_id = DeriveTransferId(p2p->customer_id, request.Header("Idempotency-Key"), "p2p");
   const int64_t amount_fen = p2p->amount_fen;
-  engine::P2PTransfer command{p2p->transfer_id, p2p->customer_id, p2p->to_phone, amount_fen,
-                              p2p->memo};
-  SubmitCommand(context, std::move(command), *answer,
-                [&context, p2p, respond = *answer](uint8_t result, const engine::Reply& reply) {
-                  const auto code = static_cast<MoneyResult>(result);
-                  // The reply carries what the answer needs: no second trip to the engine.
-                  if (code == MoneyResult::kOk) {
-                    return respond(TransferResponse(*p2p, p2p->to_phone, reply.text,
-                                                    static_cast<int64_t>(reply.value)));
-                  }
-                  if (code == MoneyResult::kDuplicate) {
-                    return AnswerDuplicateTransfer(context, p2p, respond);
-                  }
-                  respond(MoneyError(code));
-                });
+  engine::P2PTransfer command{p2p->transfer_id, p2p->customer_id, p2p->to_phone,
+                              amount_fen,       p2p->memo,        p2p->auth};
+  SubmitCommand(
+      context, std::move(command), *answer,
+      [&context, p2p, respond = *answer](uint8_t result, const engine::Reply& reply) {
+        const auto code = static_cast<MoneyResult>(result);
+        // The reply carries what the answer needs: no second trip to the engine.
+        if (code == MoneyResult::kOk) {
+          return respond(
+              TransferResponse(*p2p, p2p->to_phone, reply.text, static_cast<int64_t>(reply.value)));
+        }
+        if (code == MoneyResult::kDuplicate) {
+          return AnswerDuplicateTransfer(context, p2p, respond);
+        }
+        if (code == MoneyResult::kChallengeRequired) {
+          return respond(ChallengeRequired(static_cast<identity::AuthStrength>(reply.value), 0, 0));
+        }
+        if (code == MoneyResult::kSecondFactorRejected) {
+          return respond(
+              ErrorResponse(IdentityError(static_cast<identity::IdentityResult>(reply.value))));
+        }
+        respond(MoneyError(code));
+      });
 }
 
 }  // namespace

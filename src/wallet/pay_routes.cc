@@ -13,6 +13,7 @@
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
+#include "wallet/step_up.h"
 
 namespace qb::wallet {
 namespace {
@@ -149,7 +150,14 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   reader.RequiredEnum("currency", {kCny});
   const std::optional<std::string> via = reader.OptionalString("via", 16);
   std::optional<std::string> pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
+  PaymentFactors factors = ReadPaymentFactors(reader);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  if (auto problem = FactorProblem(factors)) return respond(std::move(*problem));
+  if (factors.device_signature) {
+    return respond(FieldInvalid("device_signature",
+                                "a device key confirms the held payment (POST "
+                                "/api/v1/me/payments/{id}/confirm), not the first request"));
+  }
   if (via && *via != "scan" && *via != "checkout") {
     return respond(FieldInvalid("via", "scan or checkout"));
   }
@@ -173,11 +181,19 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
     pay.channel = via == "checkout" ? payments::PaymentChannel::kOnline
                                     : payments::PaymentChannel::kDynamicQr;
   }
-  // The payment PIN first, before the Idempotency-Key is taken: a refused PIN leaves nothing
-  // behind, and a retry with the right PIN may use the same key.
+  // The payment PIN and any second factor first, before the Idempotency-Key is taken: a
+  // refused PIN leaves nothing behind, and a retry with the right PIN may use the same key.
   auto held = std::make_shared<HttpRequest>(std::move(request));
-  RequirePaymentPin(context, principal->id, std::move(pin), respond,
-                    [&context, held, pay, respond] { SubmitPay(context, *held, pay, respond); });
+  const uint64_t customer_id = principal->id;
+  RequirePaymentPin(
+      context, customer_id, std::move(pin), respond,
+      [&context, held, pay, customer_id, factors = std::move(factors), respond]() mutable {
+        AuthenticatePayment(context, customer_id, *held, std::move(factors), "", respond,
+                            [&context, held, pay, respond](engine::PaymentAuth auth) mutable {
+                              pay.auth = std::move(auth);
+                              SubmitPay(context, *held, std::move(pay), respond);
+                            });
+      });
 }
 
 void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay pay,
@@ -190,6 +206,10 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
       context, pay, *answer,
       [&context, pay, respond = *answer](uint8_t result, const engine::Reply& reply) {
         const auto code = static_cast<PaymentResult>(result);
+        if (code == PaymentResult::kSecondFactorRejected) {
+          return respond(
+              ErrorResponse(IdentityError(static_cast<identity::IdentityResult>(reply.value))));
+        }
         if (code != PaymentResult::kOk && code != PaymentResult::kDuplicate) {
           return respond(PaymentError(code));
         }
@@ -223,7 +243,14 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
                 return respond(ErrorResponse(ErrorCode::kIdempotencyKeyReused,
                                              "this Idempotency-Key was used for another request"));
               }
-              api::JsonObjectWriter body = PaymentJson(*paid.payment, PaymentAudience::kCustomer);
+              const payments::Payment& p = *paid.payment;
+              // Held until the customer steps up (a replay of this request answers the same).
+              if (p.step_up != 0) {
+                return respond(ChallengeRequired(
+                    static_cast<identity::AuthStrength>(p.step_up), p.id,
+                    p.created_ns + int64_t{engine::kStepUpTimeoutS} * kNsPerSecond));
+              }
+              api::JsonObjectWriter body = PaymentJson(p, PaymentAudience::kCustomer);
               body.Object("merchant", MerchantSummary(*paid.merchant));
               respond(api::JsonResponse(201, body));
             });
@@ -312,14 +339,76 @@ void SetSmallPayments(WalletContext& context, const Principal& principal, HttpRe
                 });
 }
 
-void Confirm(WalletContext& context, const Principal& principal, const HttpRequest& request,
+void SubmitConfirm(WalletContext& context, engine::ConfirmPayment command, Responder respond);
+
+// POST /me/payments/{id}/confirm with an optional body: the payment PIN (required once one is
+// set: this pays from the balance) and, for a payment held for a step-up, a second factor or a
+// device signature bound to this payment. Declining needs neither.
+void Confirm(WalletContext& context, const Principal& principal, HttpRequest&& request,
              bool confirm, Responder respond) {
   std::optional<uint64_t> id = ParseId(request.PathParam("id"));
   if (!id) return respond(PaymentError(PaymentResult::kPaymentNotFound));
+  engine::ConfirmPayment command{principal.id, *id, confirm, {}};
+  if (!confirm) return SubmitConfirm(context, std::move(command), std::move(respond));
+  std::optional<std::string> pin;
+  PaymentFactors factors;
+  if (!request.body.empty()) {
+    std::optional<api::JsonObject> body = ParseBody(request, respond);
+    if (!body) return;
+    api::ObjectReader reader(*body);
+    pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
+    factors = ReadPaymentFactors(reader);
+    if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+    if (auto problem = FactorProblem(factors)) return respond(std::move(*problem));
+  }
+  const uint64_t customer_id = principal.id;
+  auto held = std::make_shared<HttpRequest>(std::move(request));
+  // The payment as the customer saw it: a device signature must be bound to its id and amount.
+  ReadEngine<std::optional<payments::Payment>>(
+      context, respond,
+      [id = *id](const engine::StateMachine& state) -> std::optional<payments::Payment> {
+        const payments::Payment* p = state.payments().FindPayment(id);
+        if (p == nullptr) return std::nullopt;
+        return *p;
+      },
+      [&context, customer_id, held, command = std::move(command), pin = std::move(pin),
+       factors = std::move(factors), respond](std::optional<payments::Payment> payment) mutable {
+        if (!payment || payment->customer_id != customer_id) {
+          return respond(PaymentError(PaymentResult::kPaymentNotFound));
+        }
+        std::string device_context = PaymentChallengeContext(payment->id, payment->amount_fen);
+        RequirePaymentPin(context, customer_id, std::move(pin), respond,
+                          [&context, customer_id, held, command = std::move(command),
+                           factors = std::move(factors), device_context = std::move(device_context),
+                           respond]() mutable {
+                            AuthenticatePayment(context, customer_id, *held, std::move(factors),
+                                                std::move(device_context), respond,
+                                                [&context, command = std::move(command),
+                                                 respond](engine::PaymentAuth auth) mutable {
+                                                  command.auth = std::move(auth);
+                                                  SubmitConfirm(context, std::move(command),
+                                                                std::move(respond));
+                                                });
+                          });
+      });
+}
+
+void SubmitConfirm(WalletContext& context, engine::ConfirmPayment command, Responder respond) {
+  const uint64_t payment_id = command.payment_id;
+  const bool confirm = command.confirm;
   SubmitCommand(
-      context, engine::ConfirmPayment{principal.id, *id, confirm}, respond,
-      [&context, id = *id, confirm, respond](uint8_t result, const engine::Reply& reply) {
+      context, std::move(command), respond,
+      [&context, id = payment_id, confirm, respond](uint8_t result, const engine::Reply& reply) {
         const auto code = static_cast<PaymentResult>(result);
+        if (code == PaymentResult::kChallengeRequired) {
+          // Still held; the hold's own deadline is in the payment (GET shows it).
+          return respond(
+              ChallengeRequired(static_cast<identity::AuthStrength>(reply.value), id, 0));
+        }
+        if (code == PaymentResult::kSecondFactorRejected) {
+          return respond(
+              ErrorResponse(IdentityError(static_cast<identity::IdentityResult>(reply.value))));
+        }
         if (code != PaymentResult::kOk) return respond(PaymentError(code));
         // A confirmed payment of an order owes the merchant its notice now.
         if (confirm) NotifyOrderPaid(context, id, reply.journal_seq);
@@ -461,11 +550,11 @@ void AddPayRoutes(Router& router, WalletContext& context) {
              }));
   router.Add("POST", "/api/v1/me/payments/{id}/confirm",
              customer([](WalletContext& c, const Principal& p, HttpRequest&& r, Responder a) {
-               Confirm(c, p, r, true, std::move(a));
+               Confirm(c, p, std::move(r), true, std::move(a));
              }));
   router.Add("POST", "/api/v1/me/payments/{id}/decline",
              customer([](WalletContext& c, const Principal& p, HttpRequest&& r, Responder a) {
-               Confirm(c, p, r, false, std::move(a));
+               Confirm(c, p, std::move(r), false, std::move(a));
              }));
   router.Add("POST", "/api/v1/me/payment-device",
              customer([](WalletContext& c, const Principal& p, HttpRequest&&, Responder a) {

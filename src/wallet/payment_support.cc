@@ -333,6 +333,8 @@ HttpResponse PaymentError(PaymentResult result) {
       return Error(ErrorCode::kCannotDisableSelf, "an owner cannot disable themself");
     case PaymentResult::kNotOwner:
       return Error(ErrorCode::kForbidden, "only the merchant's owner may do this");
+    case PaymentResult::kChallengeRequired:
+      return Error(ErrorCode::kChallengeRequired, "a stronger factor is needed");
     default:
       break;
   }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/assert.h"
+#include "wallet/step_up.h"
 
 namespace qb::wallet {
 
@@ -14,6 +15,7 @@ SessionOrigin OriginOf(const HttpRequest& request) {
     origin.device += c >= 0x20 && c < 0x7f ? c : '?';
   }
   origin.ip = request.remote_address;
+  origin.device_id = DeviceIdOf(request);
   return origin;
 }
 

@@ -32,6 +32,7 @@ struct SessionOrigin {
   static constexpr size_t kMaxDeviceChars = 160;
   std::string device;
   std::string ip;
+  std::string device_id;  // The app's X-Device-Id (step_up.h), "" when none; never shown.
 };
 SessionOrigin OriginOf(const HttpRequest& request);
 

@@ -38,6 +38,10 @@ constexpr std::array kTable = {
     StaffRouteAccess{
         "POST", "/api/v1/staff/customers/{id}/tier",
         Any({StaffRole::kAdmin, StaffRole::kOutreachManager, StaffRole::kOutreachAgent})},
+    // Opening a sealed resident ID or card number, with a reason the audit log keeps: those who
+    // must check a customer's documents, not auditors (who read the log) nor the field team.
+    StaffRouteAccess{"POST", "/api/v1/staff/customers/{id}/reveal",
+                     Any({StaffRole::kAdmin, StaffRole::kSupport, StaffRole::kRisk})},
     // Merchants.
     StaffRouteAccess{"POST", "/api/v1/staff/merchants", kAdmin},
     StaffRouteAccess{"GET", "/api/v1/staff/merchants", kMerchantReaders},

@@ -28,6 +28,12 @@ inline constexpr size_t kMaxRecoveryCodeChars = 32;
 void RequireSecondFactor(WalletContext& context, uint64_t customer_id, SecondFactor factor,
                          const Responder& respond, std::function<void()> proceed);
 
+// A TOTP code offered as the second factor of a payment: calls `proceed` when two-step log-in
+// is on and the code is right for a step never used before (spent in the engine); otherwise
+// TOTP_NOT_ENABLED, TOTP_INVALID (counted) or TOTP_LOCKED. Recovery codes do not pay.
+void RequireTotpCode(WalletContext& context, uint64_t customer_id, std::string code,
+                     const Responder& respond, std::function<void()> proceed);
+
 // GET/POST/DELETE /api/v1/me/totp and POST /api/v1/me/totp/confirm.
 void AddTotpRoutes(Router& router, WalletContext& context);
 

@@ -365,6 +365,18 @@ void RequireSecondFactor(WalletContext& context, uint64_t customer_id, SecondFac
            });
 }
 
+void RequireTotpCode(WalletContext& context, uint64_t customer_id, std::string code,
+                     const Responder& respond, std::function<void()> proceed) {
+  ReadTotp(context, customer_id, respond,
+           [&context, customer_id, code = std::move(code), respond,
+            proceed = std::move(proceed)](TotpCopy copy) mutable {
+             SecondFactor factor;
+             factor.totp_code = std::move(code);
+             CheckFactor(context, customer_id, std::move(copy), std::move(factor),
+                         /*disable=*/false, respond, std::move(proceed));
+           });
+}
+
 void AddTotpRoutes(Router& router, WalletContext& context) {
   WalletContext* shared = &context;
   auto customer = [shared](CustomerHandler handler) {

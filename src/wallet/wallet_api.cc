@@ -12,6 +12,7 @@
 #include "payments/payment_book.h"
 #include "server/log.h"
 #include "wallet/auth_rate_limits.h"
+#include "wallet/device_factor.h"
 #include "wallet/handler_util.h"
 #include "wallet/payment_internal.h"
 #include "wallet/periodic_task.h"
@@ -480,8 +481,12 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddMoneyRoutes(router, context);
   AddConsoleRoutes(router, context);
   AddAuditRoutes(router, context);
+  AddPiiRoutes(router, context);
+  AddSecurityEventRoutes(router, context);
+  AddDataExportRoutes(router, context);
   AddSessionRoutes(router, context);
   AddTotpRoutes(router, context);
+  AddDeviceKeyRoutes(router, context);  // device_key_routes.cc
   AddMerchantRoutes(router, context);
   AddMerchantUserRoutes(router, context);
   AddMerchantPaymentRoutes(router, context);

@@ -78,6 +78,11 @@ void AddAuthRoutes(Router& router, WalletContext& context);     // auth_routes.c
 void AddMoneyRoutes(Router& router, WalletContext& context);    // money_routes.cc
 void AddConsoleRoutes(Router& router, WalletContext& context);  // console_routes.cc
 void AddAuditRoutes(Router& router, WalletContext& context);    // audit_routes.cc
+void AddPiiRoutes(Router& router, WalletContext& context);      // pii_routes.cc
+// security_event_routes.cc
+void AddSecurityEventRoutes(Router& router, WalletContext& context);
+// data_export_routes.cc
+void AddDataExportRoutes(Router& router, WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 
 }  // namespace qb::wallet

@@ -91,6 +91,14 @@ TEST(ErrorsTest, TableHasTheAgreedStatuses) {
       {ErrorCode::kTotpNotEnabled, "TOTP_NOT_ENABLED", 409},
       {ErrorCode::kTotpAlreadyEnabled, "TOTP_ALREADY_ENABLED", 409},
       {ErrorCode::kTotpNotPending, "TOTP_NOT_PENDING", 409},
+      {ErrorCode::kChallengeInvalid, "CHALLENGE_INVALID", 403},
+      {ErrorCode::kChallengeExpired, "CHALLENGE_EXPIRED", 403},
+      {ErrorCode::kChallengeReplayed, "CHALLENGE_REPLAYED", 403},
+      {ErrorCode::kDeviceSignatureInvalid, "DEVICE_SIGNATURE_INVALID", 403},
+      {ErrorCode::kDeviceKeyLimit, "DEVICE_KEY_LIMIT", 409},
+      {ErrorCode::kDeviceKeyNotFound, "DEVICE_KEY_NOT_FOUND", 404},
+      {ErrorCode::kDeviceKeySuspended, "DEVICE_KEY_SUSPENDED", 423},
+      {ErrorCode::kDeviceKeyTaken, "DEVICE_KEY_TAKEN", 409},
   };
   for (const Expected& row : expected) {
     ApiError error = MakeError(row.code, "m");

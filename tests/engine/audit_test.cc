@@ -257,6 +257,68 @@ TEST_F(AuditHooksTest, AnEmptyChainLeavesTheStateHashAndBytesAsBefore) {
   EXPECT_FALSE(StateMachine().Deserialize(after.substr(0, after.size() - 1)));
 }
 
+TEST_F(AuditHooksTest, PaymentPinChangesAndLocksAreRecordedWithoutThePin) {
+  ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kRegister, "otp"}), 0);
+  ASSERT_EQ(Result(RegisterCustomer{{kPhone, "otp", "argon2", "social", ""}}), 0);
+  const uint64_t customer = 1;
+  using identity::PinAuthorization;
+  ASSERT_EQ(
+      Result(SetPaymentPin{customer, {PinAuthorization::kFirstSet, "PIN-HASH-1", false, "", ""}}),
+      0);
+  // A second first-set is refused and leaves nothing.
+  EXPECT_NE(
+      Result(SetPaymentPin{customer, {PinAuthorization::kFirstSet, "PIN-HASH-X", false, "", ""}}),
+      0);
+  ASSERT_EQ(
+      Result(SetPaymentPin{customer, {PinAuthorization::kChange, "PIN-HASH-2", true, "", ""}}), 0);
+  std::vector<AuditEntry> changes = Take();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].event.action, "customer.pin_set");
+  EXPECT_EQ(changes[0].event.actor_kind, ActorKind::kCustomer);
+  EXPECT_EQ(changes[0].event.actor_id, customer);
+  EXPECT_EQ(changes[0].event.target, "customer:1");
+  EXPECT_EQ(changes[1].event.action, "customer.pin_change");
+
+  // Four wrong PINs are counted, not recorded; the fifth locks, and is; tries while locked are
+  // not (the lock changes nothing then).
+  for (int i = 0; i < 4; i++) {
+    EXPECT_EQ(Result(RecordPinAttempt{customer, false}),
+              static_cast<uint8_t>(IdentityResult::kPinMismatch));
+  }
+  EXPECT_TRUE(Take().empty());
+  EXPECT_EQ(Result(RecordPinAttempt{customer, false}),
+            static_cast<uint8_t>(IdentityResult::kPinLocked));
+  EXPECT_EQ(Result(RecordPinAttempt{customer, true}),
+            static_cast<uint8_t>(IdentityResult::kPinLocked));
+  EXPECT_EQ(
+      Result(SetPaymentPin{customer, {PinAuthorization::kChange, "PIN-HASH-3", true, "", ""}}),
+      static_cast<uint8_t>(IdentityResult::kPinLocked));
+  std::vector<AuditEntry> locks = Take();
+  ASSERT_EQ(locks.size(), 1u);
+  EXPECT_EQ(locks[0].event.action, "customer.pin_locked");
+  EXPECT_EQ(locks[0].event.target, "customer:1");
+  EXPECT_NE(locks[0].event.detail.find("until_ns"), std::string::npos);
+
+  // A reset (SMS code and resident ID) lifts the lock and is recorded as such.
+  identity::VerifiedIdentity verified{"张三", "ID-LOOKUP", "sealed", "1101**********002X", 0};
+  ASSERT_EQ(Result(VerifyIdentity{customer, verified}), 0);
+  now_ns_ += int64_t{61} * 1'000'000'000;  // One code a minute per phone.
+  ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kResetPin, "OTP-HASH"}), 0);
+  identity::PinChange reset{PinAuthorization::kReset, "PIN-HASH-4", false, "OTP-HASH", "ID-LOOKUP"};
+  ASSERT_EQ(Result(SetPaymentPin{customer, reset}), 0);
+  std::vector<AuditEntry> resets = Take();
+  ASSERT_EQ(resets.size(), 1u);
+  EXPECT_EQ(resets[0].event.action, "customer.pin_reset");
+  for (const AuditEntry& entry : entries_) {
+    EXPECT_EQ(entry.event.detail.find("PIN-HASH"), std::string::npos);
+    EXPECT_EQ(entry.event.detail.find("OTP-HASH"), std::string::npos);
+    EXPECT_EQ(entry.event.detail.find("ID-LOOKUP"), std::string::npos);
+  }
+  const audit::AuditVerifyResult result =
+      audit::VerifyAuditChain(entries_, 0, Digest{}, state_.audit_chain().head());
+  EXPECT_TRUE(result.ok) << result.problem;
+}
+
 class AuditEngineTest : public CustomerEngineTest {
  protected:
   void WaitProjected() {

@@ -34,7 +34,7 @@ class IdentityTest : public CustomerEngineTest {
     return last_value_;
   }
   uint8_t Pay(uint64_t id, uint64_t from, const std::string& to, int64_t amount) {
-    return Result(P2PTransfer{id, from, to, amount, ""});
+    return Result(P2PTransfer{id, from, to, amount, "", {}});
   }
 };
 
@@ -107,8 +107,8 @@ TEST_F(IdentityTest, LockoutAndSessionsAreJournaled) {
     EXPECT_EQ(Result(RecordLogin{alice, false}), Code(IdentityResult::kOk));
   }
   EXPECT_EQ(Result(RecordLogin{alice, false}), Code(IdentityResult::kLoginLocked));
-  EXPECT_EQ(Result(CreateSession{"token-hash", alice}), Code(IdentityResult::kOk));
-  EXPECT_EQ(Result(CreateSession{"token-hash", 42}), Code(IdentityResult::kCustomerNotFound));
+  EXPECT_EQ(Result(CreateSession{"token-hash", alice, {}}), Code(IdentityResult::kOk));
+  EXPECT_EQ(Result(CreateSession{"token-hash", 42, {}}), Code(IdentityResult::kCustomerNotFound));
   Restart();  // Replays the journal from the start.
   EXPECT_EQ(Result(RecordLogin{alice, true}), Code(IdentityResult::kLoginLocked));
   bool session_found = false;

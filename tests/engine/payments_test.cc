@@ -4,9 +4,11 @@
 // engine (journal replay and checkpoint) to the same state hash.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
-#include "engine_test_util.h"
+#include "payments_fixture.h"
 
 namespace qb::engine {
 namespace {
@@ -15,123 +17,10 @@ using identity::IdentityResult;
 using payments::MerchantStatus;
 using payments::PaymentChannel;
 using payments::PaymentState;
-using testing::CustomerEngineTest;
-
-constexpr int64_t kSecond = 1'000'000'000;
-constexpr int64_t kYuan = 100;
-constexpr int64_t kStepSeconds = 30;
-
-class PaymentsTest : public CustomerEngineTest {
- protected:
-  static uint8_t Code(PaymentResult r) { return static_cast<uint8_t>(r); }
-  using CustomerEngineTest::Code;
-
-  void SetUp() override {
-    CustomerEngineTest::SetUp();
-    OpenEngine();
-    ASSERT_EQ(Result(CreateStaff{{"admin", "Admin", "argon2", identity::kAllStaffRoles}}),
-              Code(IdentityResult::kOk));
-    staff_ = last_value_;
-  }
-
-  uint64_t SignUp(const std::string& phone) {
-    EXPECT_EQ(Result(IssueOtp{phone, identity::OtpPurpose::kRegister, "h" + phone}),
-              Code(IdentityResult::kOk));
-    EXPECT_EQ(Result(RegisterCustomer{{phone, "h" + phone, "argon2", "campus", ""}}),
-              Code(IdentityResult::kOk));
-    return last_value_;
-  }
-
-  // Money into a wallet straight from the bank clearing account (the top-up path is tested
-  // elsewhere); tier IV allows a balance of ¥1,000.
-  void Fund(uint64_t customer, int64_t amount_fen) {
-    CreateTransfers t;
-    ledger::Transfer transfer;
-    transfer.id = next_id_++;
-    transfer.debit_account_id = kBankClearingAccountId;
-    transfer.credit_account_id = kCustomerWalletAccountBase + customer;
-    transfer.amount = amount_fen;
-    transfer.ledger = ledger::kLedgerCny;
-    transfer.code = ledger::transfer_codes::kTopUp;
-    t.transfers.push_back(transfer);
-    if (!FindAccount(kBankClearingAccountId)) {
-      ledger::Account clearing;
-      clearing.id = kBankClearingAccountId;
-      clearing.ledger = ledger::kLedgerCny;
-      clearing.kind = static_cast<uint16_t>(ledger::AccountKind::kBankClearing);
-      Reply r = engine_->Execute(CreateAccounts{{clearing}});
-      ASSERT_EQ(r.results[0], 0);
-    }
-    Reply reply = engine_->Execute(std::move(t));
-    ASSERT_EQ(reply.results[0], 0);
-  }
-
-  uint64_t Onboard(const std::string& username, uint32_t fee_bps, bool activate = true) {
-    payments::MerchantProfile profile;
-    profile.legal_name = "小店 " + username;
-    profile.credit_code = "91350100M000100Y43";
-    profile.category = "catering";
-    profile.fee_bps = fee_bps;
-    profile.settlement_bank_code = "ICBC";
-    profile.settlement_account_sealed = "sealed";
-    profile.settlement_account_last4 = "1234";
-    EXPECT_EQ(Result(ApplyMerchant{profile, {username, username, "argon2", 0}, staff_, activate}),
-              Code(PaymentResult::kOk));
-    return last_value_;
-  }
-
-  int64_t MerchantBalance(uint64_t merchant) {
-    return FindAccount(kMerchantAccountBase + merchant)->CreditBalance();
-  }
-  int64_t FeeIncome() {
-    std::optional<ledger::Account> fees = FindAccount(kFeeIncomeAccountId);
-    return fees ? fees->CreditBalance() : 0;
-  }
-  payments::Payment PaymentOf(uint64_t id) {
-    payments::Payment copy;
-    Query([&](const StateMachine& s) { copy = *s.payments().FindPayment(id); });
-    return copy;
-  }
-  payments::Merchant MerchantOf(uint64_t id) {
-    payments::Merchant copy;
-    Query([&](const StateMachine& s) { copy = *s.payments().FindMerchant(id); });
-    return copy;
-  }
-  Pay ScanPay(uint64_t id, uint64_t customer, uint64_t merchant, int64_t amount) {
-    Pay pay;
-    pay.payment_id = id;
-    pay.customer_id = customer;
-    pay.merchant_id = merchant;
-    pay.amount_fen = amount;
-    pay.channel = PaymentChannel::kStaticQr;
-    return pay;
-  }
-  Pay CodePay(uint64_t id, uint32_t slot, int64_t step, uint64_t merchant, int64_t amount) {
-    Pay pay;
-    pay.payment_id = id;
-    pay.merchant_id = merchant;
-    pay.amount_fen = amount;
-    pay.channel = PaymentChannel::kPaymentCode;
-    pay.device_slot = slot;
-    pay.code_step = step;
-    pay.code_step_seconds = kStepSeconds;
-    pay.code_window_steps = 1;
-    return pay;
-  }
-  int64_t CurrentStep() { return clock_.NowNs() / kSecond / kStepSeconds; }
-
-  void ExpectSameAfterRestart() {
-    std::optional<std::string> problem;
-    Query([&](const StateMachine& s) { problem = s.ledger().CheckInvariants(); });
-    EXPECT_FALSE(problem.has_value()) << *problem;
-    const Digest before = Hash();
-    Restart();
-    EXPECT_EQ(Hash(), before);
-  }
-
-  uint64_t staff_ = 0;
-  uint64_t next_id_ = 1'000;
-};
+using testing::kSecond;
+using testing::kStepSeconds;
+using testing::kYuan;
+using testing::PaymentsTest;
 
 TEST_F(PaymentsTest, OnboardingReviewAndStatusGateWhoMayTakeMoney) {
   const uint64_t alice = SignUp("13800138001");
@@ -323,17 +212,18 @@ TEST_F(PaymentsTest, CodePaymentsBeyondTheSmallPaymentCapsWaitForTheCustomer) {
   EXPECT_EQ(Balance(alice), 900 * kYuan);
   EXPECT_EQ(FindAccount(kCustomerWalletAccountBase + alice)->debits_pending, 50 * kYuan);
   EXPECT_EQ(Result(Refund{9, shop, 1, 1 * kYuan}), Code(PaymentResult::kPaymentNotCompleted));
-  EXPECT_EQ(Result(ConfirmPayment{alice + 1, 1, true}), Code(PaymentResult::kPaymentNotFound));
-  EXPECT_EQ(Result(ConfirmPayment{alice, 1, true}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(ConfirmPayment{alice + 1, 1, true, {}}), Code(PaymentResult::kPaymentNotFound));
+  EXPECT_EQ(Result(ConfirmPayment{alice, 1, true, {}}), Code(PaymentResult::kOk));
   EXPECT_EQ(PaymentOf(1).state, PaymentState::kCompleted);
   EXPECT_EQ(Balance(alice), 850 * kYuan);
   EXPECT_EQ(MerchantBalance(shop), 50 * kYuan - 50);
-  EXPECT_EQ(Result(ConfirmPayment{alice, 1, true}), Code(PaymentResult::kNotAwaitingConfirmation));
+  EXPECT_EQ(Result(ConfirmPayment{alice, 1, true, {}}),
+            Code(PaymentResult::kNotAwaitingConfirmation));
 
   // Declined: the hold is released.
   clock_.Advance(kStepSeconds * kSecond);
   EXPECT_EQ(Result(CodePay(2, 5, CurrentStep(), shop, 20 * kYuan)), Code(PaymentResult::kOk));
-  EXPECT_EQ(Result(ConfirmPayment{alice, 2, false}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(ConfirmPayment{alice, 2, false, {}}), Code(PaymentResult::kOk));
   EXPECT_EQ(PaymentOf(2).state, PaymentState::kCancelled);
   EXPECT_EQ(Balance(alice), 850 * kYuan);
   EXPECT_EQ(FindAccount(kCustomerWalletAccountBase + alice)->debits_pending, 0);
@@ -342,7 +232,8 @@ TEST_F(PaymentsTest, CodePaymentsBeyondTheSmallPaymentCapsWaitForTheCustomer) {
   clock_.Advance(kStepSeconds * kSecond);
   EXPECT_EQ(Result(CodePay(3, 5, CurrentStep(), shop, 20 * kYuan)), Code(PaymentResult::kOk));
   clock_.Advance((kConfirmationTimeoutS + 1) * kSecond);
-  EXPECT_EQ(Result(ConfirmPayment{alice, 3, true}), Code(PaymentResult::kNotAwaitingConfirmation));
+  EXPECT_EQ(Result(ConfirmPayment{alice, 3, true, {}}),
+            Code(PaymentResult::kNotAwaitingConfirmation));
   EXPECT_EQ(PaymentOf(3).state, PaymentState::kCancelled);
   EXPECT_EQ(FindAccount(kCustomerWalletAccountBase + alice)->debits_pending, 0);
 
@@ -444,6 +335,52 @@ TEST_F(PaymentsTest, SettlementPaysYesterdaysTakingsOnceAndAFailedOneAgain) {
   EXPECT_EQ(last_value_, static_cast<uint64_t>(9'90));
   EXPECT_EQ(Result(ReviewMerchant{shop, staff_, MerchantStatus::kSuspended}),
             Code(PaymentResult::kOk));
+  ExpectSameAfterRestart();
+}
+
+// Settlement runs leave a system entry each (started, finished) in the audit chain; refused ones
+// leave none; and the rows the projector wrote still verify against the engine's head (what
+// `qianbao audit verify` checks).
+TEST_F(PaymentsTest, SettlementRunsAreAudited) {
+  const uint64_t alice = SignUp("13800138001");
+  Fund(alice, 900 * kYuan);
+  const uint64_t shop = Onboard("shop", 100);
+  const int64_t kDay = 86'400 * kSecond;
+  const int64_t day1 = (clock_.NowNs() + 8 * 3'600 * kSecond) / kDay;
+  ASSERT_EQ(Result(ScanPay(1, alice, shop, 100 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(StartSettlement{50, shop, day1}), Code(PaymentResult::kInvalid));
+  clock_.Advance(kDay);
+  ASSERT_EQ(Result(StartSettlement{50, shop, day1}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(StartSettlement{51, shop, day1}), Code(PaymentResult::kDuplicate));
+  ASSERT_EQ(Result(FinishSettlement{50, true}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Result(FinishSettlement{50, true}), Code(PaymentResult::kSettlementFinished));
+
+  audit::AuditChain head;
+  Query([&](const StateMachine& s) { head = s.audit_chain(); });
+  uint64_t last = 0, projected = 0;
+  ASSERT_TRUE(store_->inner()->LastJournalSeq(&last).ok());
+  for (int i = 0; i < 500 && projected < last; i++) {
+    ASSERT_TRUE(store_->inner()->ProjectedSeq(&projected).ok());
+    if (projected < last) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::vector<audit::AuditEntry> rows;
+  ASSERT_TRUE(store_->inner()->ReadAuditEntries(1, 1'000, &rows).ok());
+  const audit::AuditVerifyResult verified = audit::VerifyAuditChain(rows, 0, Digest{}, head.head());
+  EXPECT_TRUE(verified.ok) << verified.problem;
+  std::vector<audit::AuditEntry> settlement;
+  for (const audit::AuditEntry& row : rows) {
+    if (row.event.action.starts_with("settlement.")) settlement.push_back(row);
+  }
+  ASSERT_EQ(settlement.size(), 2u);
+  EXPECT_EQ(settlement[0].event.action, "settlement.start");
+  EXPECT_EQ(settlement[0].event.actor_kind, audit::ActorKind::kSystem);
+  EXPECT_EQ(settlement[0].event.target, "settlement:50");
+  EXPECT_EQ(settlement[0].event.detail, "{\"merchant_id\":" + std::to_string(shop) +
+                                            ",\"business_day\":" + std::to_string(day1) +
+                                            ",\"amount_fen\":9900}");
+  EXPECT_EQ(settlement[1].event.action, "settlement.finish");
+  EXPECT_EQ(settlement[1].event.detail,
+            "{\"merchant_id\":" + std::to_string(shop) + ",\"amount_fen\":9900,\"paid\":true}");
   ExpectSameAfterRestart();
 }
 

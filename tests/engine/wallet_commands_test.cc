@@ -213,7 +213,7 @@ TEST_F(WalletCommandsTest, HistoryReadModelShowsStatusMemoCounterpartyAndCard) {
   ASSERT_EQ(Result(SettleHold{201, 101, false}), Code(MoneyResult::kOk));
   ASSERT_EQ(Result(HoldFunds{HoldKind::kWithdrawal, 102, alice, card, 10 * kYuan}),
             Code(MoneyResult::kOk));
-  ASSERT_EQ(Result(P2PTransfer{103, alice, kBob, 20 * kYuan, "奶茶"}), Code(MoneyResult::kOk));
+  ASSERT_EQ(Result(P2PTransfer{103, alice, kBob, 20 * kYuan, "奶茶", {}}), Code(MoneyResult::kOk));
   StopEngine();  // Everything projected.
 
   HistoryPage page;

@@ -108,9 +108,9 @@ TEST(CommandCodecTest, IdentityCommandsRoundTripFieldByField) {
       IssueOtp{"13800138000", identity::OtpPurpose::kLogin, "otp-hash"},
       RegisterCustomer{{"13800138000", "otp-hash", "$argon2id$...", "campus", "INVITE7"}},
       RecordLogin{42, true},
-      CreateSession{"token-hash", 42},
+      CreateSession{"token-hash", 42, {}},
       RevokeSession{"token-hash"},
-      P2PTransfer{9001, 42, "13900139000", 12'345, "午饭 AA"},
+      P2PTransfer{9001, 42, "13900139000", 12'345, "午饭 AA", {}},
   };
   const std::string payload = EncodeAll(commands);
   std::vector<Command> decoded;

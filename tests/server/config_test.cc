@@ -220,6 +220,16 @@ TEST_F(ConfigTest, AuthRateLimitsAreOnAndOnlyDevelopmentMayTurnThemOff) {
             std::string::npos);
 }
 
+TEST_F(ConfigTest, MasterKeyFileFromFileOrEnvironment) {
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.master_key_file, "");
+  ASSERT_EQ(Load(WriteFile("[wallet]\nmaster_key_file = \"/secrets/master.key\"\n")), "");
+  EXPECT_EQ(config_.master_key_file, "/secrets/master.key");
+  env_["QIANBAO_MASTER_KEY_FILE"] = "/run/master.key";
+  ASSERT_EQ(Load(""), "");
+  EXPECT_EQ(config_.master_key_file, "/run/master.key");
+}
+
 TEST_F(ConfigTest, ProductionRefusesDevelopmentStandIns) {
   env_["QIANBAO_DEPLOYMENT"] = "production";
   EXPECT_NE(Load("").find("provider"), std::string::npos);

@@ -382,7 +382,7 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
       commands->push_back(engine::RecordLogin{customer(), rng_.Below(3) != 0});
       return;
     case 3:
-      commands->push_back(engine::CreateSession{token(), customer()});
+      commands->push_back(engine::CreateSession{token(), customer(), {}});
       return;
     case 4:
       commands->push_back(engine::RevokeSession{token()});
@@ -400,7 +400,7 @@ void Generator::Identity(std::vector<engine::Command>* commands) {
     case 9: {
       const int64_t amount = rng_.Below(4) == 0 ? AnyAmount() : PaymentAmount();
       commands->push_back(
-          engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount, "memo"});
+          engine::P2PTransfer{next_transfer_id_++, customer(), phone(), amount, "memo", {}});
       return;
     }
     case 10: {
@@ -567,7 +567,8 @@ void Generator::Payments(std::vector<engine::Command>* commands) {
       return;
     }
     case 11:
-      commands->push_back(engine::ConfirmPayment{customer(), payment().first, rng_.Percent(70)});
+      commands->push_back(
+          engine::ConfirmPayment{customer(), payment().first, rng_.Percent(70), {}});
       return;
     case 12: {
       const auto [id, paid_to] = payment();

@@ -325,14 +325,14 @@ TEST_F(MoneyApiTest, TierThreeAndTwoLimits) {
   EXPECT_EQ(LimitOf(Transfer(alice.customer, Phone(3), 5'000 * kYuan + 1, "a1")), "per_payment");
   // Tier III holds at most ¥2,000.
   EXPECT_EQ(LimitOf(Transfer(alice.customer, Phone(3), 2'000 * kYuan + 1, "a2")), "balance_cap");
-  ASSERT_EQ(Transfer(alice.customer, Phone(3), 2'000 * kYuan, "a3").status, 201);
-  // Tier III: ¥2,000 a payment and a day.
+  ASSERT_EQ(TransferWithSms(alice.customer, Phone(3), 2'000 * kYuan, "a3").status, 201);
+  // Tier III: ¥2,000 a payment and a day (past ¥1,000 with a second factor: PBoC No. 43).
   EXPECT_EQ(LimitOf(Transfer(carol, Phone(1), 2'000 * kYuan + 1, "c1")), "per_payment");
-  ASSERT_EQ(Transfer(carol, Phone(1), 1'500 * kYuan, "c2").status, 201);
+  ASSERT_EQ(TransferWithSms(carol, Phone(1), 1'500 * kYuan, "c2").status, 201);
   EXPECT_EQ(LimitOf(Transfer(carol, Phone(1), 500 * kYuan + 1, "c3")), "daily");
-  ASSERT_EQ(Transfer(carol, Phone(1), 500 * kYuan, "c4").status, 201);
+  ASSERT_EQ(TransferWithSms(carol, Phone(1), 500 * kYuan, "c4").status, 201);
   // Carol's day is used up even with money back in her wallet.
-  ASSERT_EQ(Transfer(alice.customer, Phone(3), 2'000 * kYuan, "a4").status, 201);
+  ASSERT_EQ(TransferWithSms(alice.customer, Phone(3), 2'000 * kYuan, "a4").status, 201);
   EXPECT_EQ(LimitOf(Transfer(carol, Phone(1), 1, "c5")), "daily");
   EXPECT_EQ(Balance(carol), 2'000 * kYuan);
   EXPECT_EQ(Balance(alice.customer), 8'000 * kYuan);

@@ -30,13 +30,15 @@ export class ApiError extends Error {
   readonly triesLeft: number | undefined;
   /** PIN_LOCKED: when paying unlocks (RFC 3339). */
   readonly lockedUntil: string | undefined;
+  /** CHALLENGE_REQUIRED: what would do, and the payment held meanwhile (if any). */
+  readonly stepUp: StepUpDetails | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
     limit?: string,
-    extra: { triesLeft?: number; lockedUntil?: string } = {},
+    extra: { triesLeft?: number; lockedUntil?: string; stepUp?: StepUpDetails } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -45,7 +47,32 @@ export class ApiError extends Error {
     this.limit = limit;
     this.triesLeft = extra.triesLeft;
     this.lockedUntil = extra.lockedUntil;
+    this.stepUp = extra.stepUp;
   }
+}
+
+/** The body of a CHALLENGE_REQUIRED answer (PBoC No. 43 step-up). */
+export interface StepUpDetails {
+  /** "two_factors" or "device_key". */
+  needed: string;
+  /** The request fields that would do: sms_code, totp_code, device_signature. */
+  factors: string[];
+  /** The payment held until confirmed with a factor; absent for a transfer (nothing held). */
+  paymentId?: string;
+  expiresAt?: string;
+}
+
+function stepUpOf(error: Record<string, unknown>): StepUpDetails | undefined {
+  if (error.code !== 'CHALLENGE_REQUIRED' || typeof error.needed !== 'string') return undefined;
+  const factors = Array.isArray(error.factors)
+    ? error.factors.filter((f): f is string => typeof f === 'string')
+    : [];
+  return {
+    needed: error.needed,
+    factors,
+    paymentId: typeof error.payment_id === 'string' ? error.payment_id : undefined,
+    expiresAt: typeof error.expires_at === 'string' ? error.expires_at : undefined,
+  };
 }
 
 function isApiErrorBody(value: unknown): value is ApiErrorBody {
@@ -73,6 +100,8 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Called when an authenticated call answers 401: the session is gone (expired, revoked). */
   onUnauthorized?: () => void;
+  /** The id this browser sends as X-Device-Id (the new-device rule), or none. */
+  getDeviceId?: () => string | null;
 }
 
 export interface RequestOptions {
@@ -89,8 +118,10 @@ export class ApiClient {
   private readonly getToken: () => string | null;
   private readonly fetchImpl: typeof fetch;
   private readonly onUnauthorized: () => void;
+  private readonly getDeviceId: () => string | null;
 
   constructor(options: ApiClientOptions = {}) {
+    this.getDeviceId = options.getDeviceId ?? (() => null);
     this.baseUrl = options.baseUrl ?? '';
     this.getToken = options.getToken ?? (() => null);
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -161,6 +192,8 @@ export class ApiClient {
     const token = this.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+    const deviceId = this.getDeviceId();
+    if (deviceId) headers['X-Device-Id'] = deviceId;
 
     let response: Response;
     try {
@@ -193,6 +226,7 @@ export class ApiClient {
         throw new ApiError(response.status, code, message, limitName, {
           triesLeft: typeof tries_left === 'number' ? tries_left : undefined,
           lockedUntil: typeof locked_until === 'string' ? locked_until : undefined,
+          stepUp: stepUpOf(parsed.error as Record<string, unknown>),
         });
       }
       throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);

@@ -3,6 +3,7 @@
 // settings, spending analysis and e-invoices. Payments carry the Idempotency-Key of the user
 // action.
 import { ApiError, type ApiClient } from './client';
+import type { DeviceSignature } from './deviceKeys';
 import type {
   Invoice,
   InvoiceRequest,
@@ -50,8 +51,19 @@ export function getMyPayment(api: ApiClient, id: string): Promise<Payment> {
   return api.get<Payment>(`/api/v1/me/payments/${encodeURIComponent(id)}`);
 }
 
-export function confirmPayment(api: ApiClient, id: string): Promise<Payment> {
-  return api.post<Payment>(`/api/v1/me/payments/${encodeURIComponent(id)}/confirm`, {});
+/**
+ * What confirming a payment may carry: the payment PIN (once one is set) and, for a payment held
+ * for a step-up (CHALLENGE_REQUIRED), a second code or a device signature bound to it.
+ */
+export interface ConfirmFactors {
+  payment_pin?: string;
+  sms_code?: string;
+  totp_code?: string;
+  device_signature?: DeviceSignature;
+}
+
+export function confirmPayment(api: ApiClient, id: string, factors: ConfirmFactors = {}): Promise<Payment> {
+  return api.post<Payment>(`/api/v1/me/payments/${encodeURIComponent(id)}/confirm`, factors);
 }
 
 export function declinePayment(api: ApiClient, id: string): Promise<Payment> {

@@ -3,6 +3,7 @@
 // A 401 from the API ends the session: the token is dropped and the listeners (the apps, which
 // return to their log-in page) are told.
 import { ApiClient } from './client';
+import { browserDeviceId } from './deviceId';
 
 export const CUSTOMER_TOKEN_KEY = 'qianbao.customer.token';
 export const STAFF_TOKEN_KEY = 'qianbao.staff.token';
@@ -112,6 +113,7 @@ export const merchantSession = new SessionStore(
 export const customerApi = new ApiClient({
   getToken: () => customerSession.token(),
   onUnauthorized: () => customerSession.expire(),
+  getDeviceId: browserDeviceId,
 });
 
 /** The client the console pages use: same origin, the staff token. */

@@ -54,7 +54,7 @@ export interface OtpAnswer {
   resend_after_seconds: number;
 }
 
-export type OtpPurpose = 'register' | 'login' | 'reset_password' | 'reset_pin';
+export type OtpPurpose = 'register' | 'login' | 'reset_password' | 'reset_pin' | 'payment';
 
 export interface Balance {
   balance: number;

@@ -118,6 +118,9 @@ export interface TransferRequest {
   memo?: string;
   /** Required once the customer has set a payment PIN. */
   payment_pin?: string;
+  /** A second factor, after CHALLENGE_REQUIRED (PBoC No. 43). */
+  sms_code?: string;
+  totp_code?: string;
 }
 
 export function transfer(

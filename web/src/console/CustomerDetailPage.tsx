@@ -11,6 +11,7 @@ import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
 import { historyColumns, rowTestAttributes, TierTag } from './format';
 import { canGrantTier } from './roles';
+import { RevealPii } from './RevealPii';
 import { ConsoleError, currentStaff } from './StaffLayout';
 
 export function CustomerDetailPage() {
@@ -48,7 +49,19 @@ export function CustomerDetailPage() {
       key: 'bank',
       render: (_: unknown, card: BankCard) => (language === 'zh' ? card.bank : card.bank_en),
     },
-    { title: t('console.col.card'), dataIndex: 'masked', key: 'masked' },
+    {
+      title: t('console.col.card'),
+      key: 'masked',
+      render: (_: unknown, card: BankCard) => (
+        <RevealPii
+          customerId={id}
+          field="card"
+          cardId={card.id}
+          masked={card.masked}
+          roles={staff?.roles ?? []}
+        />
+      ),
+    },
     {
       title: t('console.col.boundAt'),
       key: 'bound',
@@ -95,7 +108,16 @@ export function CustomerDetailPage() {
               </Descriptions.Item>
               <Descriptions.Item label={t('console.col.residentId')}>
                 <span data-testid="customer-resident-id">
-                  {customer.resident_id_masked ?? '—'}
+                  {customer.resident_id_masked ? (
+                    <RevealPii
+                      customerId={customer.id}
+                      field="resident_id"
+                      masked={customer.resident_id_masked}
+                      roles={staff?.roles ?? []}
+                    />
+                  ) : (
+                    '—'
+                  )}
                 </span>
               </Descriptions.Item>
               <Descriptions.Item label={t('console.col.tier')}>

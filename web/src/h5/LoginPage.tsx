@@ -1,13 +1,15 @@
 import { Button, Form } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { ApiError } from '../api/client';
+import { deviceLogIn, deviceLogInChallenge } from '../api/deviceKeys';
 import { customerApi, customerSession } from '../api/session';
 import { logInWithSecondFactor, secondFactorOf } from '../api/totp';
 import { logIn } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
 import { afterLogInPath, FieldInput, FormError, H5Page } from './common';
+import { loadDeviceKey, signChallengeMessage, type StoredDeviceKey } from './deviceKey';
 import { isValidPhone } from './validation';
 
 export function LoginPage() {
@@ -23,6 +25,39 @@ export function LoginPage() {
   // for the authenticator app's code (or a recovery code) and sends it with the password.
   const [needsCode, setNeedsCode] = useState(false);
   const [code, setCode] = useState('');
+  // A device key this browser holds for the phone typed (bound on the security page).
+  const [deviceKey, setDeviceKey] = useState<StoredDeviceKey | null>(null);
+  useEffect(() => {
+    let current = true;
+    const typed = phone.trim();
+    if (!isValidPhone(typed)) {
+      setDeviceKey(null);
+      return;
+    }
+    void loadDeviceKey(typed).then((found) => {
+      if (current) setDeviceKey(found);
+    });
+    return () => {
+      current = false;
+    };
+  }, [phone]);
+
+  const signInWithDevice = async () => {
+    if (deviceKey === null) return;
+    setApiError(null);
+    setMessage(null);
+    setSubmitting(true);
+    try {
+      const challenge = await deviceLogInChallenge(customerApi, deviceKey.phone, deviceKey.deviceId);
+      const signature = await signChallengeMessage(challenge.message, deviceKey.phone);
+      const answer = await deviceLogIn(customerApi, deviceKey.phone, challenge, signature);
+      customerSession.start(answer.token);
+      navigate(afterLogInPath(params.get('next')), { replace: true });
+    } catch (error) {
+      setApiError(error);
+      setSubmitting(false);
+    }
+  };
 
   const submit = async () => {
     setApiError(null);
@@ -102,6 +137,21 @@ export function LoginPage() {
           </Form.Item>
         )}
       </Form>
+      {deviceKey !== null && (
+        <div className="h5-page">
+          <p className="h5-muted">{t('deviceKey.signInHint')}</p>
+          <Button
+            block
+            color="primary"
+            fill="outline"
+            onClick={signInWithDevice}
+            loading={submitting}
+            data-testid="login-with-device"
+          >
+            {t('deviceKey.signIn')}
+          </Button>
+        </div>
+      )}
       <FormError error={apiError} text={message} />
       <p className="h5-page" style={{ textAlign: 'center' }}>
         <Link to="/register">{t('login.noAccount')}</Link>

@@ -5,6 +5,7 @@ import { Button, Card, Form, Result } from 'antd-mobile';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 
+import { ApiError, type StepUpDetails } from '../api/client';
 import { ActionKey } from '../api/idempotency';
 import { pay, type PayRequest } from '../api/payments';
 import { customerApi } from '../api/session';
@@ -13,6 +14,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { FieldInput, FormError } from './common';
 import { PaymentPinField, PinErrorDetail, isSixDigitPin, usePinRequired } from './PaymentPin';
+import { StepUpPanel } from './StepUpPanel';
 
 /** The largest amount a customer can type for a static QR (the API's maximum). */
 const MAX_PAY_FEN = 100_000_000n;
@@ -75,6 +77,7 @@ export function PayPanel({
   const action = useRef(new ActionKey());
   const pinRequired = usePinRequired();
   const [pin, setPin] = useState('');
+  const [stepUp, setStepUp] = useState<StepUpDetails | null>(null);
 
   if (paid !== null) {
     const returnUrl = via === 'checkout' ? safeReturnUrl(preview.order?.return_url) : null;
@@ -107,11 +110,27 @@ export function PayPanel({
       setPaid(payment);
     } catch (error) {
       action.current.settle(error);
-      setApiError(error);
+      // Held for a step-up (PBoC No. 43): the panel below confirms it with a second factor.
+      if (error instanceof ApiError && error.stepUp?.paymentId !== undefined) {
+        setStepUp(error.stepUp);
+      } else {
+        setApiError(error);
+      }
     } finally {
       setSubmitting(false);
     }
   };
+
+  if (stepUp !== null) {
+    return (
+      <StepUpPanel
+        stepUp={stepUp}
+        paymentPin={pinRequired ? pin : undefined}
+        onConfirmed={(payment) => setPaid({ ...payment, merchant: payment.merchant ?? preview.merchant })}
+        onCancelled={() => setStepUp(null)}
+      />
+    );
+  }
 
   return (
     <div data-testid="pay-preview" data-kind={preview.kind}>

@@ -13,7 +13,9 @@ import { useI18n } from '../i18n/I18nProvider';
 import { useLoad } from '../useLoad';
 import { FieldInput, FormError, H5Page } from './common';
 import { PinErrorDetail, PinInput, isSixDigitPin } from './PaymentPin';
+import { DeviceKeySection } from './DeviceKeySection';
 import { DevicesSection } from './DevicesSection';
+import { SecurityEventsSection } from './SecurityEventsSection';
 import { TotpSection } from './TotpSection';
 import { useCountdown } from './useCountdown';
 
@@ -232,7 +234,9 @@ export function SecurityPage() {
           <SetPinForm security={security} onSaved={setSaved} />
           {security.payment_pin_set && <ResetPinForm security={security} onSaved={setSaved} />}
           <TotpSection />
+          <DeviceKeySection />
           <DevicesSection />
+          <SecurityEventsSection />
         </div>
       )}
     </H5Page>

@@ -4,6 +4,7 @@ import { Button, Form, Toast } from 'antd-mobile';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 
+import { ApiError, type StepUpDetails } from '../api/client';
 import { ActionKey } from '../api/idempotency';
 import { customerApi } from '../api/session';
 import { getBalance, transfer, type TransferRequest } from '../api/wallet';
@@ -12,6 +13,7 @@ import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
 import { FieldInput, FieldTextArea, FormError, H5Page } from './common';
 import { PaymentPinField, PinErrorDetail, isSixDigitPin, usePinRequired } from './PaymentPin';
+import { StepUpPanel, type SecondCode } from './StepUpPanel';
 import { MAX_MEMO_LENGTH, isValidMemo, isValidPhone } from './validation';
 
 export function TransferPage() {
@@ -27,8 +29,9 @@ export function TransferPage() {
   const action = useRef(new ActionKey());
   const pinRequired = usePinRequired();
   const [pin, setPin] = useState('');
+  const [stepUp, setStepUp] = useState<StepUpDetails | null>(null);
 
-  const submit = async () => {
+  const submit = async (code: SecondCode = {}) => {
     setApiError(null);
     if (!isValidPhone(toPhone)) {
       setMessage(t('error.phone'));
@@ -58,6 +61,8 @@ export function TransferPage() {
     // One key per transfer, whatever PIN is typed: the API checks the PIN before the key.
     const key = action.current.keyFor(request);
     if (pinRequired) request.payment_pin = pin;
+    // A transfer refused for a step-up moved nothing: repeated with the code under its own key.
+    Object.assign(request, code);
     try {
       const answer = await transfer(customerApi, request, key);
       action.current.settle();
@@ -71,10 +76,28 @@ export function TransferPage() {
       navigate('/home', { replace: true });
     } catch (error) {
       action.current.settle(error);
-      setApiError(error);
+      if (error instanceof ApiError && error.stepUp !== undefined) {
+        setStepUp(error.stepUp);
+      } else {
+        setApiError(error);
+      }
       setSubmitting(false);
     }
   };
+
+  if (stepUp !== null) {
+    return (
+      <H5Page title={t('transfer.title')}>
+        <StepUpPanel
+          stepUp={stepUp}
+          onCode={(code) => {
+            setStepUp(null);
+            void submit(code);
+          }}
+        />
+      </H5Page>
+    );
+  }
 
   return (
     <H5Page title={t('transfer.title')}>
@@ -90,7 +113,7 @@ export function TransferPage() {
             block
             color="primary"
             size="large"
-            onClick={submit}
+            onClick={() => void submit()}
             loading={submitting}
             data-testid="transfer-submit"
           >

@@ -2,7 +2,10 @@ import { auditEn, auditZh } from './auditMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
+import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
+import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
+import { stepUpEn, stepUpZh } from './stepUpMessages';
 import { totpEn, totpZh } from './totpMessages';
 
 // One dictionary per language. Chinese is the reference: every key exists there, and its type
@@ -304,8 +307,11 @@ export const zh = {
   ...paymentsZh,
   ...insightsZh,
   ...pinZh,
+  ...piiZh,
   ...totpZh,
   ...deviceZh,
+  ...deviceKeyZh,
+  ...stepUpZh,
   ...auditZh,
 } as const;
 
@@ -609,7 +615,10 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...paymentsEn,
   ...insightsEn,
   ...pinEn,
+  ...piiEn,
   ...totpEn,
   ...deviceEn,
+  ...deviceKeyEn,
+  ...stepUpEn,
   ...auditEn,
 };

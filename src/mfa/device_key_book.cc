@@ -1,0 +1,365 @@
+// DeviceKeyBook encoding (also in device_key_book.h), integers little-endian:
+//
+//   book       := magic:u32 ("QBDK") next_device_id:u64 key_count:u64 key* challenges
+//   key        := device_id:u64 customer_id:u64 public_key:32 bytes name:str created_ns:i64
+//                 last_used_ns:i64 bad_signatures:u32 suspended:u8   (ascending device id)
+//   challenges := the ChallengeBook's own encoding (device_key.h), to the end
+//   str        := length:u32 bytes
+//
+// The indexes by customer and by public key are derived and rebuilt on load.
+#include "mfa/device_key_book.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/assert.h"
+#include "base/bytes.h"
+
+namespace qb::mfa {
+namespace {
+
+constexpr uint32_t kMagic = 0x4b444251;  // "QBDK"
+constexpr int64_t kLatestIssuedNs = INT64_MAX - kChallengeLifetimeNs;
+
+std::string KeyBytes(const DevicePublicKey& key) {
+  return std::string(reinterpret_cast<const char*>(key.bytes().data()), key.bytes().size());
+}
+
+std::string BindingPrefix(uint64_t customer_id) {
+  return "bind:" + std::to_string(customer_id) + ":";
+}
+
+bool IsKnownPurpose(ChallengePurpose purpose) {
+  const auto value = static_cast<uint8_t>(purpose);
+  return value >= 1 && value <= kMaxChallengePurpose;
+}
+
+DeviceKeyResult FromVerdict(ChallengeVerdict verdict) {
+  switch (verdict) {
+    case ChallengeVerdict::kOk:
+      return DeviceKeyResult::kOk;
+    case ChallengeVerdict::kMalformedSignature:
+      return DeviceKeyResult::kMalformedSignature;
+    case ChallengeVerdict::kUnknownChallenge:
+      return DeviceKeyResult::kUnknownChallenge;
+    case ChallengeVerdict::kAlreadyUsed:
+      return DeviceKeyResult::kReplayed;
+    case ChallengeVerdict::kExpired:
+      return DeviceKeyResult::kExpired;
+    case ChallengeVerdict::kBadSignature:
+      return DeviceKeyResult::kBadSignature;
+  }
+  return DeviceKeyResult::kInvalid;
+}
+
+// The challenge a response must answer: the book's copy when it is for this device, purpose
+// and context; otherwise one that differs from any copy, so VerifyChallengeResponse reports
+// kUnknownChallenge (or kAlreadyUsed for a consumed nonce) and consumes nothing.
+Challenge ExpectedChallenge(const ChallengeBook& book, const ChallengeNonce& nonce,
+                            uint64_t device_id, ChallengePurpose purpose,
+                            std::string_view context) {
+  const Challenge* found = book.FindOutstanding(nonce);
+  if (found != nullptr && found->device_id == device_id && found->purpose == purpose &&
+      found->context == context) {
+    return *found;
+  }
+  Challenge expected;
+  expected.nonce = nonce;
+  expected.device_id = device_id;
+  expected.purpose = purpose;
+  expected.context = std::string(context);
+  expected.issued_ns = -1;  // never stored, so never equal to the book's copy
+  return expected;
+}
+
+}  // namespace
+
+std::string_view DeviceKeyResultName(DeviceKeyResult result) {
+  switch (result) {
+    case DeviceKeyResult::kOk:
+      return "ok";
+    case DeviceKeyResult::kInvalid:
+      return "invalid";
+    case DeviceKeyResult::kCustomerNotFound:
+      return "customer_not_found";
+    case DeviceKeyResult::kKeyLimit:
+      return "key_limit";
+    case DeviceKeyResult::kKeyNotFound:
+      return "key_not_found";
+    case DeviceKeyResult::kKeySuspended:
+      return "key_suspended";
+    case DeviceKeyResult::kKeyTaken:
+      return "key_taken";
+    case DeviceKeyResult::kDuplicateNonce:
+      return "duplicate_nonce";
+    case DeviceKeyResult::kChallengeBookFull:
+      return "challenge_book_full";
+    case DeviceKeyResult::kMalformedSignature:
+      return "malformed_signature";
+    case DeviceKeyResult::kUnknownChallenge:
+      return "unknown_challenge";
+    case DeviceKeyResult::kReplayed:
+      return "replayed";
+    case DeviceKeyResult::kExpired:
+      return "expired";
+    case DeviceKeyResult::kBadSignature:
+      return "bad_signature";
+    case DeviceKeyResult::kSuspendedNow:
+      return "suspended_now";
+  }
+  return "unknown";
+}
+
+std::string DeviceKeyBook::BindingContext(uint64_t customer_id, const DevicePublicKey& key) {
+  return BindingPrefix(customer_id) + KeyBytes(key);
+}
+
+DeviceKeyResult DeviceKeyBook::IssueChallenge(uint64_t customer_id, bool customer_exists,
+                                              Challenge challenge, int64_t now_ns,
+                                              Challenge* issued) {
+  if (!IsKnownPurpose(challenge.purpose) || challenge.context.size() > kMaxChallengeContextBytes ||
+      now_ns < 0 || now_ns > kLatestIssuedNs) {
+    return DeviceKeyResult::kInvalid;
+  }
+  if (!customer_exists) return DeviceKeyResult::kCustomerNotFound;
+  challenge.issued_ns = now_ns;
+  challenge.expires_ns = now_ns + kChallengeLifetimeNs;
+  const bool binding = challenge.purpose == ChallengePurpose::kDeviceBinding;
+  if (binding) {
+    const std::string prefix = BindingPrefix(customer_id);
+    if (challenge.device_id != 0 || !challenge.context.starts_with(prefix)) {
+      return DeviceKeyResult::kInvalid;
+    }
+    const std::optional<DevicePublicKey> key =
+        DevicePublicKey::FromBytes(std::string_view(challenge.context).substr(prefix.size()));
+    if (!key) return DeviceKeyResult::kInvalid;
+    size_t replaced = 0;
+    if (auto it = by_public_key_.find(KeyBytes(*key)); it != by_public_key_.end()) {
+      const DeviceKey& existing = keys_.at(it->second);
+      if (!existing.suspended || existing.customer_id != customer_id) {
+        return DeviceKeyResult::kKeyTaken;
+      }
+      replaced = 1;
+    }
+    if (CountOf(customer_id) - replaced >= kMaxDeviceKeysPerCustomer) {
+      return DeviceKeyResult::kKeyLimit;
+    }
+    challenge.device_id = next_device_id_;
+  } else {
+    const DeviceKey* key = Find(challenge.device_id);
+    if (key == nullptr || key->customer_id != customer_id) return DeviceKeyResult::kKeyNotFound;
+    if (key->suspended) return DeviceKeyResult::kKeySuspended;
+  }
+  switch (challenges_.Issue(challenge)) {
+    case IssueResult::kOk:
+      break;
+    case IssueResult::kDuplicateNonce:
+      return DeviceKeyResult::kDuplicateNonce;
+    case IssueResult::kFull:
+      return DeviceKeyResult::kChallengeBookFull;
+  }
+  if (binding) next_device_id_++;
+  if (issued != nullptr) *issued = std::move(challenge);
+  return DeviceKeyResult::kOk;
+}
+
+DeviceKeyResult DeviceKeyBook::Register(uint64_t customer_id, uint64_t device_id,
+                                        std::string_view public_key_bytes, std::string_view name,
+                                        const ChallengeNonce& nonce, std::string_view signature,
+                                        int64_t now_ns) {
+  const std::optional<DevicePublicKey> key = DevicePublicKey::FromBytes(public_key_bytes);
+  if (!key || name.empty() || name.size() > kMaxDeviceNameBytes || customer_id == 0 ||
+      device_id == 0) {
+    return DeviceKeyResult::kInvalid;
+  }
+  // A device id names one record for ever: a second registration under it is a replay.
+  if (keys_.contains(device_id)) return DeviceKeyResult::kReplayed;
+  const DeviceKey* replaced = nullptr;
+  if (auto it = by_public_key_.find(KeyBytes(*key)); it != by_public_key_.end()) {
+    replaced = &keys_.at(it->second);
+    if (!replaced->suspended || replaced->customer_id != customer_id) {
+      return DeviceKeyResult::kKeyTaken;
+    }
+  }
+  if (CountOf(customer_id) - (replaced != nullptr ? 1 : 0) >= kMaxDeviceKeysPerCustomer) {
+    return DeviceKeyResult::kKeyLimit;
+  }
+  const Challenge expected =
+      ExpectedChallenge(challenges_, nonce, device_id, ChallengePurpose::kDeviceBinding,
+                        BindingContext(customer_id, *key));
+  const DeviceKeyResult result =
+      FromVerdict(VerifyChallengeResponse(*key, expected, signature, now_ns, &challenges_));
+  if (result != DeviceKeyResult::kOk) return result;
+  if (replaced != nullptr) {
+    const uint64_t old_id = replaced->device_id;
+    Unindex(*replaced);
+    keys_.erase(old_id);
+  }
+  DeviceKey record{.device_id = device_id,
+                   .customer_id = customer_id,
+                   .public_key = *key,
+                   .name = std::string(name),
+                   .created_ns = now_ns};
+  Index(record);
+  keys_.emplace(device_id, std::move(record));
+  return DeviceKeyResult::kOk;
+}
+
+DeviceKeyResult DeviceKeyBook::Answer(uint64_t customer_id, uint64_t device_id,
+                                      ChallengePurpose purpose, std::string_view context,
+                                      const ChallengeNonce& nonce, std::string_view signature,
+                                      int64_t now_ns, uint32_t* tries_left) {
+  // Binding is Register's: an answer never registers anything.
+  if (!IsKnownPurpose(purpose) || purpose == ChallengePurpose::kDeviceBinding ||
+      context.size() > kMaxChallengeContextBytes) {
+    return DeviceKeyResult::kInvalid;
+  }
+  DeviceKey* key = MutableFind(device_id);
+  if (key == nullptr || key->customer_id != customer_id) return DeviceKeyResult::kKeyNotFound;
+  if (key->suspended) return DeviceKeyResult::kKeySuspended;
+  const Challenge expected = ExpectedChallenge(challenges_, nonce, device_id, purpose, context);
+  const DeviceKeyResult result = FromVerdict(
+      VerifyChallengeResponse(key->public_key, expected, signature, now_ns, &challenges_));
+  if (result == DeviceKeyResult::kOk) {
+    key->bad_signatures = 0;
+    key->last_used_ns = now_ns;
+  } else if (result == DeviceKeyResult::kBadSignature) {
+    if (++key->bad_signatures >= kMaxDeviceBadSignatures) {
+      key->bad_signatures = 0;
+      key->suspended = true;
+      if (tries_left != nullptr) *tries_left = 0;
+      return DeviceKeyResult::kSuspendedNow;
+    }
+    if (tries_left != nullptr) *tries_left = kMaxDeviceBadSignatures - key->bad_signatures;
+  }
+  return result;
+}
+
+DeviceKeyResult DeviceKeyBook::Remove(uint64_t customer_id, uint64_t device_id) {
+  auto it = keys_.find(device_id);
+  if (it == keys_.end() || it->second.customer_id != customer_id) {
+    return DeviceKeyResult::kKeyNotFound;
+  }
+  Unindex(it->second);
+  keys_.erase(it);
+  return DeviceKeyResult::kOk;
+}
+
+const DeviceKey* DeviceKeyBook::Find(uint64_t device_id) const {
+  auto it = keys_.find(device_id);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+DeviceKey* DeviceKeyBook::MutableFind(uint64_t device_id) {
+  auto it = keys_.find(device_id);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+std::vector<const DeviceKey*> DeviceKeyBook::KeysOf(uint64_t customer_id) const {
+  std::vector<const DeviceKey*> out;
+  auto it = by_customer_.find(customer_id);
+  if (it == by_customer_.end()) return out;
+  for (uint64_t id : it->second) out.push_back(&keys_.at(id));
+  return out;
+}
+
+size_t DeviceKeyBook::CountOf(uint64_t customer_id) const {
+  auto it = by_customer_.find(customer_id);
+  return it == by_customer_.end() ? 0 : it->second.size();
+}
+
+void DeviceKeyBook::Index(const DeviceKey& key) {
+  std::vector<uint64_t>& ids = by_customer_[key.customer_id];
+  ids.insert(std::upper_bound(ids.begin(), ids.end(), key.device_id), key.device_id);
+  by_public_key_[KeyBytes(key.public_key)] = key.device_id;
+}
+
+void DeviceKeyBook::Unindex(const DeviceKey& key) {
+  auto it = by_customer_.find(key.customer_id);
+  QB_ASSERT(it != by_customer_.end());
+  std::erase(it->second, key.device_id);
+  if (it->second.empty()) by_customer_.erase(it);
+  by_public_key_.erase(KeyBytes(key.public_key));
+}
+
+bool DeviceKeyBook::empty() const {
+  return keys_.empty() && next_device_id_ == 1 && challenges_.outstanding_count() == 0 &&
+         challenges_.remembered_count() == 0;
+}
+
+void DeviceKeyBook::Clear() {
+  keys_.clear();
+  challenges_.Clear();
+  next_device_id_ = 1;
+  by_customer_.clear();
+  by_public_key_.clear();
+}
+
+void DeviceKeyBook::Serialize(std::string* out) const {
+  ByteWriter w(out);
+  w.U32(kMagic);
+  w.U64(next_device_id_);
+  w.U64(keys_.size());
+  for (const auto& [id, key] : keys_) {
+    w.U64(key.device_id);
+    w.U64(key.customer_id);
+    w.Bytes(KeyBytes(key.public_key));
+    w.LengthPrefixed(key.name);
+    w.I64(key.created_ns);
+    w.I64(key.last_used_ns);
+    w.U32(key.bad_signatures);
+    w.U8(key.suspended ? 1 : 0);
+  }
+  challenges_.Serialize(out);
+}
+
+bool DeviceKeyBook::Deserialize(std::string_view bytes) {
+  Clear();
+  ByteReader r(bytes);
+  constexpr size_t kMinKeyBytes = 8 + 8 + kDevicePublicKeyBytes + 4 + 8 + 8 + 4 + 1;
+  const bool header_ok = r.U32() == kMagic;
+  next_device_id_ = r.U64();
+  const uint64_t count = r.U64();
+  if (!r.ok() || !header_ok || next_device_id_ == 0 || count > r.remaining() / kMinKeyBytes) {
+    Clear();
+    return false;
+  }
+  uint64_t previous_id = 0;
+  for (uint64_t i = 0; i < count; i++) {
+    const uint64_t device_id = r.U64();
+    const uint64_t customer_id = r.U64();
+    const std::optional<DevicePublicKey> key =
+        DevicePublicKey::FromBytes(r.Bytes(kDevicePublicKeyBytes));
+    const std::string name(r.LengthPrefixed());
+    const int64_t created_ns = r.I64();
+    const int64_t last_used_ns = r.I64();
+    const uint32_t bad_signatures = r.U32();
+    const uint8_t suspended = r.U8();
+    if (!r.ok() || !key || device_id <= previous_id || device_id >= next_device_id_ ||
+        customer_id == 0 || name.empty() || name.size() > kMaxDeviceNameBytes ||
+        bad_signatures >= kMaxDeviceBadSignatures || suspended > 1 ||
+        CountOf(customer_id) >= kMaxDeviceKeysPerCustomer ||
+        by_public_key_.contains(KeyBytes(*key))) {
+      Clear();
+      return false;
+    }
+    previous_id = device_id;
+    DeviceKey record{.device_id = device_id,
+                     .customer_id = customer_id,
+                     .public_key = *key,
+                     .name = name,
+                     .created_ns = created_ns,
+                     .last_used_ns = last_used_ns,
+                     .bad_signatures = bad_signatures,
+                     .suspended = suspended == 1};
+    Index(record);
+    keys_.emplace(device_id, std::move(record));
+  }
+  if (!challenges_.Deserialize(bytes.substr(r.position()))) {
+    Clear();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace qb::mfa

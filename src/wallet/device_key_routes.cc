@@ -1,0 +1,513 @@
+// Device keys (issue 5): a phone or browser holds an Ed25519 private key and the server verifies
+// signed challenges (mfa/device_key.h has the signed message's grammar).
+//
+//   POST   /api/v1/me/device-keys/challenge               {public_key} → a binding challenge
+//   POST   /api/v1/me/device-keys                         {device_id, public_key, name, nonce,
+//                                                          signature} → the registered key
+//   GET    /api/v1/me/device-keys                         the customer's keys
+//   DELETE /api/v1/me/device-keys/{device_id}
+//   POST   /api/v1/me/device-keys/{device_id}/challenge   {purpose, payment_id?} → a
+//                                                          payment_confirmation (context bound
+//                                                          to the payment) or security_change
+//                                                          challenge
+//   POST   /api/v1/auth/device-challenge                  {phone, device_id} → a login challenge
+//   POST   /api/v1/auth/device-login                      {phone, device_id, nonce, signature}
+//                                                          → a session, as POST /sessions
+// and RequireDeviceSignature (device_factor.h), the step-up other routes call.
+//
+// Challenges are drawn here (mfa::NewChallenge: the nonce from the OS CSPRNG) and stored by the
+// engine (command 48), which stamps them with its batch time; signatures are verified by the
+// engine (49, 50), which consumes the challenge and counts wrong signatures, so replays and the
+// lockout are decided once, in journal order.
+//
+// The log-in pair never says whether a phone or a device exists: the challenge endpoint answers
+// a challenge either way (the engine refuses to store one for an unknown phone or device, so it
+// can never be answered), and the log-in endpoint answers INVALID_CREDENTIALS for every refusal
+// except a replayed or expired challenge, which only a holder of a real challenge can cause.
+// Both are limited like password log-ins, per address and per phone.
+#include <sodium.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "identity/phone.h"
+#include "mfa/device_key_book.h"
+#include "server/log.h"
+#include "wallet/auth_rate_limits.h"
+#include "wallet/device_factor.h"
+#include "wallet/handler_util.h"
+#include "wallet/money_internal.h"
+
+namespace qb::wallet {
+namespace {
+
+using api::ErrorCode;
+using api::ErrorResponse;
+using mfa::ChallengePurpose;
+using mfa::DeviceKeyResult;
+
+constexpr size_t kMaxPhoneInput = 32;
+constexpr size_t kMaxIdInput = 20;  // UINT64_MAX has 20 digits.
+constexpr size_t kNonceHexChars = 2 * mfa::kChallengeNonceBytes;
+constexpr size_t kMaxKeyInput = 64;         // A key is 43 characters; longer is simply wrong.
+constexpr size_t kMaxSignatureInput = 128;  // A signature is 86.
+
+std::string Base64Url(std::string_view bytes) {
+  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), kVariant);
+  text.pop_back();  // the encoder's NUL
+  return text;
+}
+
+std::string NonceHex(const mfa::ChallengeNonce& nonce) {
+  std::string hex(2 * nonce.size() + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), nonce.data(), nonce.size());
+  hex.pop_back();
+  return hex;
+}
+
+// 64 lower-case hex digits, as NonceHex writes them.
+std::optional<mfa::ChallengeNonce> ParseNonceHex(std::string_view hex) {
+  if (hex.size() != kNonceHexChars ||
+      hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  mfa::ChallengeNonce nonce{};
+  size_t length = 0;
+  if (sodium_hex2bin(nonce.data(), nonce.size(), hex.data(), hex.size(), nullptr, &length,
+                     nullptr) != 0 ||
+      length != nonce.size()) {
+    return std::nullopt;
+  }
+  return nonce;
+}
+
+// The challenge as the client needs it to sign: `message` is base64url of the exact bytes.
+HttpResponse ChallengeResponse(const mfa::Challenge& challenge) {
+  api::JsonObjectWriter json;
+  json.String("device_id", std::to_string(challenge.device_id))
+      .String("nonce", NonceHex(challenge.nonce))
+      .String("purpose", mfa::ChallengePurposeName(challenge.purpose))
+      .String("expires_at", Rfc3339(challenge.expires_ns))
+      .String("message", Base64Url(mfa::ChallengeMessage(challenge)));
+  HttpResponse response = api::JsonResponse(201, json);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+// The challenge the engine stored: the API's, stamped with the batch time.
+mfa::Challenge AsIssued(mfa::Challenge challenge, const engine::Reply& reply) {
+  challenge.issued_ns = reply.batch_time_ns;
+  challenge.expires_ns = reply.batch_time_ns + mfa::kChallengeLifetimeNs;
+  return challenge;
+}
+
+HttpResponse DeviceKeyRefusal(DeviceKeyResult result, const engine::Reply& reply) {
+  switch (result) {
+    case DeviceKeyResult::kKeyLimit:
+      return ErrorResponse(ErrorCode::kDeviceKeyLimit,
+                           "at most " + std::to_string(mfa::kMaxDeviceKeysPerCustomer) +
+                               " device keys; remove one first");
+    case DeviceKeyResult::kKeyNotFound:
+    case DeviceKeyResult::kCustomerNotFound:
+      return ErrorResponse(ErrorCode::kDeviceKeyNotFound, "no such device key");
+    case DeviceKeyResult::kKeySuspended:
+      return ErrorResponse(ErrorCode::kDeviceKeySuspended,
+                           "too many wrong signatures; bind this device again");
+    case DeviceKeyResult::kKeyTaken:
+      return ErrorResponse(ErrorCode::kDeviceKeyTaken, "this key is registered already");
+    case DeviceKeyResult::kChallengeBookFull:
+    case DeviceKeyResult::kDuplicateNonce: {
+      HttpResponse response =
+          ErrorResponse(ErrorCode::kOverloaded, "no challenge can be issued now; retry");
+      response.headers.emplace_back("Retry-After", "1");
+      return response;
+    }
+    case DeviceKeyResult::kMalformedSignature:
+      return ErrorResponse(ErrorCode::kChallengeInvalid,
+                           "signature: base64url (no padding) of 64 bytes expected");
+    case DeviceKeyResult::kUnknownChallenge:
+      return ErrorResponse(ErrorCode::kChallengeInvalid,
+                           "no such challenge for this device and purpose; ask for a new one");
+    case DeviceKeyResult::kReplayed:
+      return ErrorResponse(ErrorCode::kChallengeReplayed, "this challenge was answered already");
+    case DeviceKeyResult::kExpired:
+      return ErrorResponse(ErrorCode::kChallengeExpired,
+                           "the challenge expired; ask for a new one");
+    case DeviceKeyResult::kBadSignature:
+      return ErrorWith(
+          ErrorCode::kDeviceSignatureInvalid,
+          "the signature does not verify; " + std::to_string(reply.value) + " tries left",
+          [&](api::JsonObjectWriter& json) {
+            json.Int("tries_left", static_cast<int64_t>(reply.value));
+          });
+    case DeviceKeyResult::kSuspendedNow:
+      return ErrorResponse(ErrorCode::kDeviceKeySuspended,
+                           "the signature does not verify; the key is suspended until bound again");
+    case DeviceKeyResult::kOk:
+    case DeviceKeyResult::kInvalid:
+      break;
+  }
+  return ErrorResponse(ErrorCode::kBadRequest, "the request was refused");
+}
+
+api::JsonObjectWriter KeyJson(const mfa::DeviceKey& key) {
+  api::JsonObjectWriter json;
+  json.String("device_id", std::to_string(key.device_id))
+      .String("name", key.name)
+      .String("public_key", key.public_key.ToBase64Url())
+      .String("created_at", Rfc3339(key.created_ns));
+  if (key.last_used_ns != 0) {
+    json.String("last_used_at", Rfc3339(key.last_used_ns));
+  } else {
+    json.Null("last_used_at");
+  }
+  json.String("status", key.suspended ? "suspended" : "active");
+  return json;
+}
+
+// Submits a device-key command and calls `then` on kOk; refusals answer through `respond`.
+void SubmitDeviceCommand(WalletContext& context, engine::Command command, const Responder& respond,
+                         std::function<void(const engine::Reply&)> then) {
+  SubmitCommand(context, std::move(command), respond,
+                [respond, then = std::move(then)](uint8_t result, const engine::Reply& reply) {
+                  const auto code = static_cast<DeviceKeyResult>(result);
+                  if (code != DeviceKeyResult::kOk) return respond(DeviceKeyRefusal(code, reply));
+                  then(reply);
+                });
+}
+
+// --- POST /me/device-keys/challenge ---
+
+void BindingChallenge(WalletContext& context, const Principal& principal, HttpRequest&& request,
+                      Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string key_text = reader.RequiredString("public_key", kMaxKeyInput);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  std::optional<mfa::DevicePublicKey> key = mfa::DevicePublicKey::FromBase64Url(key_text);
+  if (!key) return respond(FieldInvalid("public_key", "base64url of a 32-byte Ed25519 key"));
+  // Every binding challenge takes a new device id and a place in the engine's challenge book
+  // until it expires: limited per customer like log-ins, so one customer cannot fill the book.
+  if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request,
+                        "device-binding:" + std::to_string(principal.id), respond)) {
+    return;
+  }
+  const mfa::Challenge challenge =
+      mfa::NewChallenge(0, ChallengePurpose::kDeviceBinding, Services(context).clock->NowNs(),
+                        mfa::DeviceKeyBook::BindingContext(principal.id, *key));
+  SubmitDeviceCommand(context, engine::IssueDeviceChallenge{principal.id, challenge}, respond,
+                      [challenge, respond](const engine::Reply& reply) {
+                        mfa::Challenge issued = AsIssued(challenge, reply);
+                        issued.device_id = reply.value;
+                        respond(ChallengeResponse(issued));
+                      });
+}
+
+// --- POST /me/device-keys ---
+
+void Register(WalletContext& context, const Principal& principal, HttpRequest&& request,
+              Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string device_text = reader.RequiredString("device_id", kMaxIdInput);
+  const std::string key_text = reader.RequiredString("public_key", kMaxKeyInput);
+  std::string name = reader.RequiredString("name", mfa::kMaxDeviceNameChars);
+  const std::string nonce_text = reader.RequiredString("nonce", kNonceHexChars);
+  std::string signature = reader.RequiredString("signature", kMaxSignatureInput);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  const std::optional<uint64_t> device_id = ParseId(device_text);
+  if (!device_id || *device_id == 0) return respond(FieldInvalid("device_id", "a decimal id"));
+  std::optional<mfa::DevicePublicKey> key = mfa::DevicePublicKey::FromBase64Url(key_text);
+  if (!key) return respond(FieldInvalid("public_key", "base64url of a 32-byte Ed25519 key"));
+  const std::optional<mfa::ChallengeNonce> nonce = ParseNonceHex(nonce_text);
+  if (!nonce) return respond(FieldInvalid("nonce", "64 lower-case hex digits"));
+  engine::RegisterDeviceKey command;
+  command.customer_id = principal.id;
+  command.device_id = *device_id;
+  command.public_key =
+      std::string(reinterpret_cast<const char*>(key->bytes().data()), key->bytes().size());
+  command.name = name;
+  command.nonce = *nonce;
+  command.signature = std::move(signature);
+  SubmitDeviceCommand(context, std::move(command), respond,
+                      [id = principal.id, device_id = *device_id, key = *key, name,
+                       respond](const engine::Reply& reply) {
+                        LogInfo("device key bound", {{"customer_id", std::to_string(id)},
+                                                     {"device_id", std::to_string(device_id)}});
+                        mfa::DeviceKey registered{.device_id = device_id,
+                                                  .customer_id = id,
+                                                  .public_key = key,
+                                                  .name = name,
+                                                  .created_ns = reply.batch_time_ns};
+                        HttpResponse response = api::JsonResponse(201, KeyJson(registered));
+                        response.headers.emplace_back("Cache-Control", "no-store");
+                        respond(std::move(response));
+                      });
+}
+
+// --- GET /me/device-keys ---
+
+void List(WalletContext& context, const Principal& principal, HttpRequest&&, Responder respond) {
+  ReadEngine<std::vector<mfa::DeviceKey>>(
+      context, respond,
+      [id = principal.id](const engine::StateMachine& state) {
+        std::vector<mfa::DeviceKey> keys;
+        for (const mfa::DeviceKey* key : state.device_keys().KeysOf(id)) keys.push_back(*key);
+        return keys;
+      },
+      [respond](std::vector<mfa::DeviceKey> keys) {
+        api::JsonArrayWriter list;
+        for (const mfa::DeviceKey& key : keys) list.Object(KeyJson(key));
+        api::JsonObjectWriter json;
+        json.Array("device_keys", std::move(list));
+        HttpResponse response = api::JsonResponse(200, json);
+        response.headers.emplace_back("Cache-Control", "no-store");
+        respond(std::move(response));
+      });
+}
+
+// --- DELETE /me/device-keys/{device_id} ---
+
+void Remove(WalletContext& context, const Principal& principal, HttpRequest&& request,
+            Responder respond) {
+  const std::optional<uint64_t> device_id = ParseId(request.PathParam("device_id"));
+  if (!device_id)
+    return respond(ErrorResponse(ErrorCode::kDeviceKeyNotFound, "no such device key"));
+  SubmitDeviceCommand(context, engine::RemoveDeviceKey{principal.id, *device_id}, respond,
+                      [id = principal.id, device_id = *device_id, respond](const engine::Reply&) {
+                        LogInfo("device key removed", {{"customer_id", std::to_string(id)},
+                                                       {"device_id", std::to_string(device_id)}});
+                        HttpResponse response;
+                        response.status = 204;
+                        response.headers.emplace_back("Cache-Control", "no-store");
+                        respond(std::move(response));
+                      });
+}
+
+// --- POST /me/device-keys/{device_id}/challenge ---
+
+void IssueStepUpChallenge(WalletContext& context, uint64_t customer_id, uint64_t device_id,
+                          ChallengePurpose purpose, std::string challenge_context,
+                          const Responder& respond) {
+  const mfa::Challenge challenge =
+      mfa::NewChallenge(device_id, purpose, Services(context).clock->NowNs(), challenge_context);
+  SubmitDeviceCommand(context, engine::IssueDeviceChallenge{customer_id, challenge}, respond,
+                      [challenge, respond](const engine::Reply& reply) {
+                        respond(ChallengeResponse(AsIssued(challenge, reply)));
+                      });
+}
+
+void StepUpChallenge(WalletContext& context, const Principal& principal, HttpRequest&& request,
+                     Responder respond) {
+  const std::optional<uint64_t> device_id = ParseId(request.PathParam("device_id"));
+  if (!device_id)
+    return respond(ErrorResponse(ErrorCode::kDeviceKeyNotFound, "no such device key"));
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string purpose_name =
+      reader.RequiredEnum("purpose", {"payment_confirmation", "security_change"});
+  const std::optional<std::string> payment_text = reader.OptionalString("payment_id", kMaxIdInput);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  const uint64_t id = principal.id;
+  if (purpose_name == "security_change") {
+    if (payment_text) return respond(FieldInvalid("payment_id", "only for payment_confirmation"));
+    return IssueStepUpChallenge(context, id, *device_id, ChallengePurpose::kSecurityChange, "",
+                                respond);
+  }
+  if (!payment_text) return respond(FieldInvalid("payment_id", "is required for this purpose"));
+  const std::optional<uint64_t> payment_id = ParseId(*payment_text);
+  if (!payment_id) return respond(ErrorResponse(ErrorCode::kNotFound, "no such payment"));
+  ReadEngine<std::optional<int64_t>>(
+      context, respond,
+      [id, payment_id = *payment_id](const engine::StateMachine& state) -> std::optional<int64_t> {
+        const payments::Payment* payment = state.payments().FindPayment(payment_id);
+        if (payment == nullptr || payment->customer_id != id) return std::nullopt;
+        return payment->amount_fen;
+      },
+      [&context, id, device_id = *device_id, payment_id = *payment_id,
+       respond](std::optional<int64_t> amount_fen) {
+        if (!amount_fen) return respond(ErrorResponse(ErrorCode::kNotFound, "no such payment"));
+        IssueStepUpChallenge(context, id, device_id, ChallengePurpose::kPaymentConfirmation,
+                             PaymentChallengeContext(payment_id, *amount_fen), respond);
+      });
+}
+
+// --- POST /auth/device-challenge and /auth/device-login ---
+
+// The customer id of `phone`, 0 when none, read at its place in the command order.
+void LookUpPhone(WalletContext& context, std::string phone, const Responder& respond,
+                 std::function<void(uint64_t)> then) {
+  ReadEngine<uint64_t>(
+      context, respond,
+      [phone = std::move(phone)](const engine::StateMachine& state) -> uint64_t {
+        const identity::Customer* customer = state.customers().FindByPhone(phone);
+        return customer == nullptr ? 0 : customer->id;
+      },
+      std::move(then));
+}
+
+HttpResponse InvalidCredentials() {
+  return ErrorResponse(ErrorCode::kInvalidCredentials,
+                       "the phone, the device or the signature is wrong");
+}
+
+void LogInChallenge(WalletContext& context, HttpRequest&& request, Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string phone_input = reader.RequiredString("phone", kMaxPhoneInput);
+  const std::string device_text = reader.RequiredString("device_id", kMaxIdInput);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  const std::optional<uint64_t> device_id = ParseId(device_text);
+  if (!device_id) return respond(FieldInvalid("device_id", "a decimal id"));
+  // A malformed phone is just an account that does not exist.
+  std::string phone = identity::NormalizePhone(phone_input).value_or("");
+  if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request, phone, respond)) return;
+  LookUpPhone(context, std::move(phone), respond,
+              [&context, device_id = *device_id, respond](uint64_t customer_id) {
+                const mfa::Challenge challenge = mfa::NewChallenge(
+                    device_id, ChallengePurpose::kLogin, Services(context).clock->NowNs(), "");
+                // Stored only when the phone and device exist; the answer is the same either
+                // way, so the challenge tells nothing about either.
+                SubmitCommand(context, engine::IssueDeviceChallenge{customer_id, challenge},
+                              respond,
+                              [challenge, respond](uint8_t result, const engine::Reply& reply) {
+                                const auto code = static_cast<DeviceKeyResult>(result);
+                                if (code == DeviceKeyResult::kChallengeBookFull ||
+                                    code == DeviceKeyResult::kDuplicateNonce) {
+                                  return respond(DeviceKeyRefusal(code, reply));
+                                }
+                                respond(ChallengeResponse(AsIssued(challenge, reply)));
+                              });
+              });
+}
+
+void LogIn(WalletContext& context, HttpRequest&& request, Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string phone_input = reader.RequiredString("phone", kMaxPhoneInput);
+  const std::string device_text = reader.RequiredString("device_id", kMaxIdInput);
+  const std::string nonce_text = reader.RequiredString("nonce", kNonceHexChars);
+  std::string signature = reader.RequiredString("signature", kMaxSignatureInput);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  const std::optional<uint64_t> device_id = ParseId(device_text);
+  if (!device_id) return respond(FieldInvalid("device_id", "a decimal id"));
+  const std::optional<mfa::ChallengeNonce> nonce = ParseNonceHex(nonce_text);
+  if (!nonce) return respond(FieldInvalid("nonce", "64 lower-case hex digits"));
+  std::string phone = identity::NormalizePhone(phone_input).value_or("");
+  if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request, phone, respond)) return;
+  auto shared_request = std::make_shared<HttpRequest>(std::move(request));
+  LookUpPhone(context, std::move(phone), respond,
+              [&context, device_id = *device_id, nonce = *nonce, signature = std::move(signature),
+               shared_request, respond](uint64_t customer_id) {
+                engine::AnswerDeviceChallenge command;
+                command.customer_id = customer_id;
+                command.device_id = device_id;
+                command.purpose = ChallengePurpose::kLogin;
+                command.nonce = nonce;
+                command.signature = signature;
+                SubmitCommand(
+                    context, std::move(command), respond,
+                    [&context, customer_id, device_id, shared_request, respond](
+                        uint8_t result, const engine::Reply& reply) {
+                      const auto code = static_cast<DeviceKeyResult>(result);
+                      if (code == DeviceKeyResult::kReplayed || code == DeviceKeyResult::kExpired) {
+                        return respond(DeviceKeyRefusal(code, reply));
+                      }
+                      if (code != DeviceKeyResult::kOk) return respond(InvalidCredentials());
+                      LogInfo("customer logged in with a device key",
+                              {{"customer_id", std::to_string(customer_id)},
+                               {"device_id", std::to_string(device_id)}});
+                      IssueDeviceLogInSession(context, customer_id, *shared_request, respond);
+                    });
+              });
+}
+
+using CustomerHandler = void (*)(WalletContext&, const Principal&, HttpRequest&&, Responder);
+
+}  // namespace
+
+std::optional<DeviceSignature> ReadDeviceSignature(api::ObjectReader& reader) {
+  std::optional<api::JsonObject> object = reader.OptionalObject("device_signature");
+  if (!object) return std::nullopt;
+  api::ObjectReader inner(*object);
+  const std::string device_text = inner.RequiredString("device_id", kMaxIdInput);
+  std::string nonce = inner.RequiredString("nonce", kNonceHexChars);
+  std::string signature = inner.RequiredString("signature", kMaxSignatureInput);
+  if (auto error = inner.Finish()) {
+    error->message = "device_signature: " + error->message;
+    reader.Adopt(std::move(*error));
+    return std::nullopt;
+  }
+  const std::optional<uint64_t> device_id = ParseId(device_text);
+  if (!device_id || !ParseNonceHex(nonce)) {
+    reader.Adopt(api::MakeError(ErrorCode::kFieldInvalid,
+                                !device_id ? "device_signature: field \"device_id\" must be a "
+                                             "decimal id"
+                                           : "device_signature: field \"nonce\" must be 64 "
+                                             "lower-case hex digits"));
+    return std::nullopt;
+  }
+  return DeviceSignature{*device_id, std::move(nonce), std::move(signature)};
+}
+
+void RequireDeviceSignature(WalletContext& context, uint64_t customer_id,
+                            const DeviceSignature& signature, mfa::ChallengePurpose purpose,
+                            std::string expected_context, const Responder& respond,
+                            std::function<void()> proceed) {
+  const std::optional<mfa::ChallengeNonce> nonce = ParseNonceHex(signature.nonce_hex);
+  if (!nonce) {
+    return respond(ErrorResponse(ErrorCode::kChallengeInvalid, "nonce: 64 lower-case hex digits"));
+  }
+  if (expected_context.size() > mfa::kMaxChallengeContextBytes) {
+    return respond(ErrorResponse(ErrorCode::kChallengeInvalid, "no such challenge"));
+  }
+  engine::AnswerDeviceChallenge command;
+  command.customer_id = customer_id;
+  command.device_id = signature.device_id;
+  command.purpose = purpose;
+  command.context = std::move(expected_context);
+  command.nonce = *nonce;
+  command.signature = signature.signature;
+  SubmitDeviceCommand(context, std::move(command), respond,
+                      [proceed = std::move(proceed)](const engine::Reply&) { proceed(); });
+}
+
+std::string PaymentChallengeContext(uint64_t payment_id, int64_t amount_fen) {
+  return "payment:" + std::to_string(payment_id) + ":" + std::to_string(amount_fen);
+}
+
+void AddDeviceKeyRoutes(Router& router, WalletContext& context) {
+  WalletContext* shared = &context;
+  auto customer = [shared](CustomerHandler handler) {
+    return [shared, handler](HttpRequest&& request, Responder respond) {
+      std::optional<Principal> principal = RequireCustomer(*shared, request, respond);
+      if (principal) handler(*shared, *principal, std::move(request), std::move(respond));
+    };
+  };
+  router.Add("POST", "/api/v1/me/device-keys/challenge", customer(BindingChallenge));
+  router.Add("POST", "/api/v1/me/device-keys", customer(Register));
+  router.Add("GET", "/api/v1/me/device-keys", customer(List));
+  router.Add("DELETE", "/api/v1/me/device-keys/{device_id}", customer(Remove));
+  router.Add("POST", "/api/v1/me/device-keys/{device_id}/challenge", customer(StepUpChallenge));
+  router.Add("POST", "/api/v1/auth/device-challenge",
+             [shared](HttpRequest&& request, Responder respond) {
+               LogInChallenge(*shared, std::move(request), std::move(respond));
+             });
+  router.Add("POST", "/api/v1/auth/device-login",
+             [shared](HttpRequest&& request, Responder respond) {
+               LogIn(*shared, std::move(request), std::move(respond));
+             });
+}
+
+}  // namespace qb::wallet

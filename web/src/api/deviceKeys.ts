@@ -1,0 +1,94 @@
+// Device keys (Ed25519): the customer binds a key this browser holds (h5/deviceKey.ts) with
+// proof of possession, lists and removes keys, and logs in by signing a challenge. The server
+// sends every challenge's exact bytes to sign as `message` (base64url); the signature travels
+// back as base64url too. See docs/SECURITY.md for what a browser key does and does not protect.
+import type { ApiClient } from './client';
+import type { SessionAnswer } from './types';
+
+export type ChallengePurpose = 'login' | 'payment_confirmation' | 'security_change' | 'device_binding';
+
+/** A challenge: single use, valid for 2 minutes. */
+export interface DeviceChallenge {
+  device_id: string;
+  /** 64 lower-case hex digits. */
+  nonce: string;
+  purpose: ChallengePurpose;
+  expires_at: string;
+  /** base64url of the exact bytes to sign. */
+  message: string;
+}
+
+export interface DeviceKeyInfo {
+  device_id: string;
+  name: string;
+  public_key: string;
+  created_at: string;
+  last_used_at: string | null;
+  status: 'active' | 'suspended';
+}
+
+/** The answer to a challenge, as a request that needs a device signature carries it. */
+export interface DeviceSignature {
+  device_id: string;
+  nonce: string;
+  signature: string;
+}
+
+export function bindingChallenge(api: ApiClient, publicKey: string): Promise<DeviceChallenge> {
+  return api.post<DeviceChallenge>('/api/v1/me/device-keys/challenge', { public_key: publicKey });
+}
+
+export function registerDeviceKey(
+  api: ApiClient,
+  challenge: DeviceChallenge,
+  publicKey: string,
+  name: string,
+  signature: string,
+): Promise<DeviceKeyInfo> {
+  return api.post<DeviceKeyInfo>('/api/v1/me/device-keys', {
+    device_id: challenge.device_id,
+    public_key: publicKey,
+    name,
+    nonce: challenge.nonce,
+    signature,
+  });
+}
+
+export async function listDeviceKeys(api: ApiClient): Promise<DeviceKeyInfo[]> {
+  const answer = await api.get<{ device_keys: DeviceKeyInfo[] }>('/api/v1/me/device-keys');
+  return answer.device_keys;
+}
+
+export function removeDeviceKey(api: ApiClient, deviceId: string): Promise<void> {
+  return api.request<void>('DELETE', `/api/v1/me/device-keys/${encodeURIComponent(deviceId)}`);
+}
+
+/** A payment_confirmation challenge bound to one of the customer's payments (or security_change). */
+export function stepUpChallenge(
+  api: ApiClient,
+  deviceId: string,
+  request: { purpose: 'payment_confirmation'; payment_id: string } | { purpose: 'security_change' },
+): Promise<DeviceChallenge> {
+  return api.post<DeviceChallenge>(
+    `/api/v1/me/device-keys/${encodeURIComponent(deviceId)}/challenge`,
+    request,
+  );
+}
+
+export function deviceLogInChallenge(api: ApiClient, phone: string, deviceId: string): Promise<DeviceChallenge> {
+  return api.post<DeviceChallenge>('/api/v1/auth/device-challenge', { phone, device_id: deviceId });
+}
+
+export function deviceLogIn(
+  api: ApiClient,
+  phone: string,
+  challenge: DeviceChallenge,
+  signature: string,
+): Promise<SessionAnswer> {
+  return api.post<SessionAnswer>('/api/v1/auth/device-login', {
+    phone,
+    device_id: challenge.device_id,
+    nonce: challenge.nonce,
+    signature,
+  });
+}

@@ -1,0 +1,51 @@
+// The texts of device keys (本机密钥): the security page's "This device" section, the log-in
+// page's "Sign in with this device" and the device-key error codes. Spread into the dictionaries
+// of dictionaries.ts; Chinese is the reference, English must cover every key (the type checks it).
+
+export const deviceKeyZh = {
+  'deviceKey.title': '本机登录密钥',
+  'deviceKey.unsupported': '此浏览器不支持设备密钥（需要 WebCrypto Ed25519）。',
+  'deviceKey.none': '未绑定：绑定后，可在本机免密码登录。',
+  'deviceKey.bound': '已绑定本机（设备编号 {id}）',
+  'deviceKey.suspended': '本机密钥因签名错误次数过多已停用，请重新绑定。',
+  'deviceKey.bind': '绑定本机',
+  'deviceKey.remove': '解除绑定',
+  'deviceKey.bindDone': '本机已绑定',
+  'deviceKey.removed': '已解除绑定',
+  'deviceKey.others': '其他已绑定设备：{count} 台',
+  'deviceKey.defaultName': '浏览器',
+  'deviceKey.signIn': '使用本机登录',
+  'deviceKey.signInHint': '本机已绑定该手机号，可免密码登录',
+  'apiError.CHALLENGE_INVALID': '验证请求无效，请重试',
+  'apiError.CHALLENGE_EXPIRED': '验证已过期，请重试',
+  'apiError.CHALLENGE_REPLAYED': '该验证已使用过，请重试',
+  'apiError.DEVICE_SIGNATURE_INVALID': '设备签名无效',
+  'apiError.DEVICE_KEY_LIMIT': '最多绑定 5 台设备，请先解除一台',
+  'apiError.DEVICE_KEY_NOT_FOUND': '设备未绑定',
+  'apiError.DEVICE_KEY_SUSPENDED': '设备密钥已停用，请重新绑定',
+  'apiError.DEVICE_KEY_TAKEN': '该设备密钥已绑定',
+};
+
+export const deviceKeyEn: Record<keyof typeof deviceKeyZh, string> = {
+  'deviceKey.title': 'This device',
+  'deviceKey.unsupported': 'This browser cannot hold a device key (WebCrypto Ed25519 is needed).',
+  'deviceKey.none': 'Not bound: once bound, you can sign in on this device without the password.',
+  'deviceKey.bound': 'This device is bound (device {id})',
+  'deviceKey.suspended': 'This device key was suspended after too many wrong signatures: bind it again.',
+  'deviceKey.bind': 'Bind this device',
+  'deviceKey.remove': 'Unbind',
+  'deviceKey.bindDone': 'This device is bound',
+  'deviceKey.removed': 'Unbound',
+  'deviceKey.others': 'Other bound devices: {count}',
+  'deviceKey.defaultName': 'Browser',
+  'deviceKey.signIn': 'Sign in with this device',
+  'deviceKey.signInHint': 'This device is bound to this phone: sign in without the password',
+  'apiError.CHALLENGE_INVALID': 'The verification is not valid; try again',
+  'apiError.CHALLENGE_EXPIRED': 'The verification expired; try again',
+  'apiError.CHALLENGE_REPLAYED': 'This verification was used already; try again',
+  'apiError.DEVICE_SIGNATURE_INVALID': 'The device signature is not valid',
+  'apiError.DEVICE_KEY_LIMIT': 'At most 5 devices: unbind one first',
+  'apiError.DEVICE_KEY_NOT_FOUND': 'The device is not bound',
+  'apiError.DEVICE_KEY_SUSPENDED': 'The device key is suspended: bind it again',
+  'apiError.DEVICE_KEY_TAKEN': 'This device key is bound already',
+};
