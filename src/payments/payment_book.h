@@ -55,6 +55,7 @@ struct MerchantProfile {
   std::string settlement_account_sealed;  // CardVault blob of the bank account number.
   std::string settlement_account_last4;
   std::string contact_phone;
+  bool operator==(const MerchantProfile&) const = default;
 };
 
 struct ApiKey {

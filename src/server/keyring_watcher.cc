@@ -25,8 +25,7 @@ std::string VersionList(const std::vector<uint32_t>& versions) {
 KeyringWatcher::KeyringWatcher(engine::Engine* engine, identity::CardVault* vault,
                                const identity::SecretKey* master_key, const Clock* clock,
                                KeyringWatcherOptions options)
-    : engine_(engine),
-      vault_(vault),
+    : vault_(vault),
       master_key_(master_key),
       clock_(clock),
       options_(std::move(options)),

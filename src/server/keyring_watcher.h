@@ -71,7 +71,6 @@ class KeyringWatcher {
   void Run();
   bool Stopping();
 
-  engine::Engine* const engine_;
   identity::CardVault* const vault_;
   const identity::SecretKey* const master_key_;
   const Clock* const clock_;
