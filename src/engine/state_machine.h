@@ -123,6 +123,9 @@ class StateMachine {
     identity::AuthStrength needed = identity::AuthStrength::kOneFactor;
     identity::IdentityResult otp = identity::IdentityResult::kOk;  // The SMS code's verdict.
   };
+  // The strength `auth` presents, consuming its SMS code (kPayment) if it carries one.
+  AuthCheck PresentedStrength(const identity::Customer& customer, const PaymentAuth& auth);
+  // PresentedStrength, and the strength the day's spending and the new-device rule need.
   AuthCheck CheckAuth(const identity::Customer& customer, const PaymentAuth& auth,
                       int64_t amount_fen, bool device_rule);
   PaymentResult ApplyRefund(const Refund& command, Reply* reply);

@@ -185,22 +185,29 @@ PaymentResult StateMachine::CheckPayer(const identity::Customer& customer,
   }
 }
 
-StateMachine::AuthCheck StateMachine::CheckAuth(const identity::Customer& customer,
-                                                const PaymentAuth& auth, int64_t amount_fen,
-                                                bool device_rule) {
+StateMachine::AuthCheck StateMachine::PresentedStrength(const identity::Customer& customer,
+                                                        const PaymentAuth& auth) {
   AuthCheck check;
   check.presented = auth.strength;
   if (!auth.otp_hash.empty()) {
     check.otp = customers_.ConsumeOtp(customer.phone, identity::OtpPurpose::kPayment, auth.otp_hash,
                                       batch_time_ns_);
-    if (check.otp == identity::IdentityResult::kOk &&
-        check.presented == identity::AuthStrength::kOneFactor) {
-      check.presented = identity::AuthStrength::kTwoFactors;
+    if (check.otp == identity::IdentityResult::kOk) {
+      check.presented = std::max(check.presented, identity::AuthStrength::kTwoFactors);
     }
   }
-  const bool new_device =
-      device_rule && known_devices_.IsNew(customer.id, auth.device_hash,
-                                          auth_limits_.new_device_period_ns, batch_time_ns_);
+  return check;
+}
+
+StateMachine::AuthCheck StateMachine::CheckAuth(const identity::Customer& customer,
+                                                const PaymentAuth& auth, int64_t amount_fen,
+                                                bool device_rule) {
+  AuthCheck check = PresentedStrength(customer, auth);
+  // A device signature meets every rule, the new-device one included: no need to look.
+  const bool new_device = device_rule &&
+                          check.presented < identity::AuthStrength::kDeviceSignature &&
+                          known_devices_.IsNew(customer.id, auth.device_hash,
+                                               auth_limits_.new_device_period_ns, batch_time_ns_);
   check.needed = identity::RequiredStrength(auth_limits_, customer.spending, amount_fen, new_device,
                                             batch_time_ns_);
   return check;
@@ -397,18 +404,12 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
     return PaymentResult::kNotAwaitingConfirmation;
   }
   if (c.confirm) {
-    identity::AuthStrength presented = c.auth.strength;
-    if (!c.auth.otp_hash.empty()) {
-      const identity::Customer& customer = *customers_.FindById(payment->customer_id);
-      const identity::IdentityResult otp = customers_.ConsumeOtp(
-          customer.phone, identity::OtpPurpose::kPayment, c.auth.otp_hash, batch_time_ns_);
-      if (otp != identity::IdentityResult::kOk) {
-        reply->value = static_cast<uint64_t>(otp);
-        return PaymentResult::kSecondFactorRejected;
-      }
-      presented = std::max(presented, identity::AuthStrength::kTwoFactors);
+    const AuthCheck auth = PresentedStrength(*customers_.FindById(payment->customer_id), c.auth);
+    if (auth.otp != identity::IdentityResult::kOk) {
+      reply->value = static_cast<uint64_t>(auth.otp);
+      return PaymentResult::kSecondFactorRejected;
     }
-    if (static_cast<uint8_t>(presented) < payment->step_up) {
+    if (static_cast<uint8_t>(auth.presented) < payment->step_up) {
       reply->value = payment->step_up;
       return PaymentResult::kChallengeRequired;
     }
