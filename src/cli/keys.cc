@@ -55,6 +55,13 @@ class KeysRun {
   // Loads the master key (false and a message when it is missing or malformed).
   bool MasterKey(identity::SecretKey* key, bool required);
   bool Load(const identity::SecretKey& master_key, Keyring* keyring);
+  // Takes the keyring's lock: 0, or 2 after a message.
+  int Lock(KeyringLock* lock);
+  // The opening of every command that changes an existing keyring: the master key (optional
+  // only where a plain development keyring may be read), the lock, then the keyring. 0, or
+  // the exit code after a message.
+  int Open(bool master_required, identity::SecretKey* master_key, KeyringLock* lock,
+           Keyring* keyring);
   bool Save(const Keyring& keyring, const identity::SecretKey& master_key);
   // How many stored values each version seals: from a stopped server's state, else from the
   // running server's key-usage file. Returns 1 or 2 on failure, after a message.
@@ -96,6 +103,19 @@ bool KeysRun::Load(const identity::SecretKey& master_key, Keyring* keyring) {
   return s.ok() || Fail(options_.key_file + ": " + s.message());
 }
 
+int KeysRun::Lock(KeyringLock* lock) {
+  if (lock->Acquire(options_.key_file)) return 0;
+  Fail("cannot lock " + options_.key_file + ".lock");
+  return 2;
+}
+
+int KeysRun::Open(bool master_required, identity::SecretKey* master_key, KeyringLock* lock,
+                  Keyring* keyring) {
+  if (!MasterKey(master_key, master_required)) return 1;
+  if (int rc = Lock(lock); rc != 0) return rc;
+  return Load(*master_key, keyring) ? 0 : 1;
+}
+
 bool KeysRun::Save(const Keyring& keyring, const identity::SecretKey& master_key) {
   const std::string text = keyring.format == identity::KeyringFormat::kWrapped
                                ? identity::FormatWrappedKeyring(keyring.keys, master_key)
@@ -113,10 +133,7 @@ int KeysRun::Init() {
     return 1;
   }
   KeyringLock lock;
-  if (!lock.Acquire(options_.key_file)) {
-    Fail("cannot lock " + options_.key_file + ".lock");
-    return 2;
-  }
+  if (int rc = Lock(&lock); rc != 0) return rc;
   Keyring keyring;
   keyring.format = identity::KeyringFormat::kWrapped;
   keyring.keys.data_keys.emplace(1, identity::SecretKey::Random());
@@ -130,14 +147,9 @@ int KeysRun::Init() {
 
 int KeysRun::Migrate() {
   identity::SecretKey master_key;
-  if (!MasterKey(&master_key, true)) return 1;
   KeyringLock lock;
-  if (!lock.Acquire(options_.key_file)) {
-    Fail("cannot lock " + options_.key_file + ".lock");
-    return 2;
-  }
   Keyring keyring;
-  if (!Load(master_key, &keyring)) return 1;
+  if (int rc = Open(true, &master_key, &lock, &keyring); rc != 0) return rc;
   if (keyring.format == identity::KeyringFormat::kWrapped) {
     Fail(options_.key_file + " is wrapped already");
     return 1;
@@ -152,14 +164,9 @@ int KeysRun::Migrate() {
 
 int KeysRun::Rotate() {
   identity::SecretKey master_key;
-  if (!MasterKey(&master_key, false)) return 1;
   KeyringLock lock;
-  if (!lock.Acquire(options_.key_file)) {
-    Fail("cannot lock " + options_.key_file + ".lock");
-    return 2;
-  }
   Keyring keyring;
-  if (!Load(master_key, &keyring)) return 1;
+  if (int rc = Open(false, &master_key, &lock, &keyring); rc != 0) return rc;
   const uint32_t newest = keyring.keys.data_keys.rbegin()->first;
   if (newest == UINT32_MAX) {
     Fail("no version left after " + std::to_string(newest));
@@ -278,14 +285,9 @@ int KeysRun::Status() {
 
 int KeysRun::Retire() {
   identity::SecretKey master_key;
-  if (!MasterKey(&master_key, false)) return 1;
   KeyringLock lock;
-  if (!lock.Acquire(options_.key_file)) {
-    Fail("cannot lock " + options_.key_file + ".lock");
-    return 2;
-  }
   Keyring keyring;
-  if (!Load(master_key, &keyring)) return 1;
+  if (int rc = Open(false, &master_key, &lock, &keyring); rc != 0) return rc;
   const uint32_t version = options_.version;
   if (!keyring.keys.data_keys.contains(version)) {
     Fail("the keyring has no version " + std::to_string(version));
@@ -314,8 +316,6 @@ int KeysRun::Retire() {
 }
 
 int KeysRun::Rewrap() {
-  identity::SecretKey master_key;
-  if (!MasterKey(&master_key, true)) return 1;
   if (options_.new_master_key_file.empty()) {
     Fail("give --new-master-key-file");
     return 1;
@@ -326,13 +326,10 @@ int KeysRun::Rewrap() {
     Fail(s.message());
     return 1;
   }
+  identity::SecretKey master_key;
   KeyringLock lock;
-  if (!lock.Acquire(options_.key_file)) {
-    Fail("cannot lock " + options_.key_file + ".lock");
-    return 2;
-  }
   Keyring keyring;
-  if (!Load(master_key, &keyring)) return 1;
+  if (int rc = Open(true, &master_key, &lock, &keyring); rc != 0) return rc;
   keyring.format = identity::KeyringFormat::kWrapped;
   if (!Save(keyring, new_master_key)) return 2;
   out_ << "rewrapped " << options_.key_file << " under the master key "
