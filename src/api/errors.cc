@@ -6,7 +6,7 @@ namespace qb::api {
 namespace {
 
 // The one place that ties a code to its name and status. Indexed by ErrorCode.
-constexpr std::array<ErrorCodeInfo, 104> kErrorCodes = {{
+constexpr std::array<ErrorCodeInfo, 105> kErrorCodes = {{
     {ErrorCode::kBadRequest, "BAD_REQUEST", 400, 0},
     {ErrorCode::kMalformedJson, "MALFORMED_JSON", 400, 0},
     {ErrorCode::kUnknownField, "UNKNOWN_FIELD", 400, 0},
@@ -111,6 +111,7 @@ constexpr std::array<ErrorCodeInfo, 104> kErrorCodes = {{
     {ErrorCode::kDeviceKeySuspended, "DEVICE_KEY_SUSPENDED", 423, 0},
     {ErrorCode::kDeviceKeyTaken, "DEVICE_KEY_TAKEN", 409, 0},
     {ErrorCode::kChallengeRequired, "CHALLENGE_REQUIRED", 403, 0},
+    {ErrorCode::kBalanceNotZero, "BALANCE_NOT_ZERO", 409, 0},
 }};
 
 constexpr bool TableIsInEnumOrder() {
@@ -120,7 +121,7 @@ constexpr bool TableIsInEnumOrder() {
   return true;
 }
 static_assert(TableIsInEnumOrder(), "kErrorCodes must list the codes in enum order");
-static_assert(static_cast<size_t>(ErrorCode::kChallengeRequired) + 1 == kErrorCodes.size(),
+static_assert(static_cast<size_t>(ErrorCode::kBalanceNotZero) + 1 == kErrorCodes.size(),
               "every ErrorCode needs a row in kErrorCodes");
 
 }  // namespace

@@ -135,6 +135,7 @@ enum class ErrorCode : uint8_t {
   kDeviceKeyTaken,          // The public key is registered already.
   kChallengeRequired,  // PBoC No. 43: the day's spending needs a stronger factor (the body says
                        // which would do); a merchant payment is held meanwhile.
+  kBalanceNotZero,     // Closing the account: the wallet still holds money (or a hold).
 };
 
 struct ErrorCodeInfo {

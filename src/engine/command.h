@@ -82,8 +82,25 @@ struct PaymentAuth {
   bool operator==(const PaymentAuth&) const = default;
 };
 
+// Why a session ends, for the audit log. Stable values, journaled: append, never renumber.
+enum class SignOut : uint8_t {
+  kUnspecified = 0,       // Idle expiry, or a record from before sign-outs were audited.
+  kSelf = 1,              // The holder logged out.
+  kFromOtherSession = 2,  // Signed out from another session (the security centre).
+};
+
+// Sign-outs (kSelf, kFromOtherSession) are audited as "<kind>.sign_out" of the session's holder.
 struct RevokeSession {
   std::string token_hash;
+  SignOut reason = SignOut::kUnspecified;
+};
+
+// Session rotation (OWASP: a new token after a privilege change): the customer's session
+// continues under a new token hash, same expiry; the old token stops working.
+struct RotateSession {
+  uint64_t customer_id = 0;
+  std::string old_token_hash;
+  std::string new_token_hash;
 };
 
 // Money from one customer's wallet to another's, found by phone, within both wallets' tier
@@ -452,6 +469,15 @@ struct RemoveDeviceKey {
   uint64_t device_id = 0;
 };
 
+// The customer closes the account (PIPL): only with an empty wallet (nothing posted or
+// pending) and a kCloseAccount code sent to the phone, consumed here. The wallet's ledger
+// account is closed, device keys and remembered devices are dropped, and the customer book
+// erases the rest (CustomerBook::Close), revoking every session: Reply::value is how many.
+struct CloseCustomer {
+  uint64_t customer_id = 0;
+  std::string otp_hash;
+};
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -461,7 +487,8 @@ using Command = std::variant<
     RecordInvoice, StartSettlement, FinishSettlement, IssueNfcToken, RefreshNfcToken,
     CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice, RotateWebhookSecret,
     RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp,
-    IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets>;
+    IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
+    CloseCustomer, RotateSession>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -516,7 +543,9 @@ enum class CommandType : uint16_t {
   kRegisterDeviceKey = 49,
   kAnswerDeviceChallenge = 50,
   kRemoveDeviceKey = 51,
+  kCloseCustomer = 52,
   kResealSecrets = 53,  // engine/reseal_command.h
+  kRotateSession = 54,
 };
 
 CommandType TypeOf(const Command& command);

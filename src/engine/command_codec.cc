@@ -108,6 +108,8 @@ CommandType TypeOf(const Command& command) {
           return CommandType::kAnswerDeviceChallenge;
         }
         if constexpr (std::is_same_v<T, RemoveDeviceKey>) return CommandType::kRemoveDeviceKey;
+        if constexpr (std::is_same_v<T, CloseCustomer>) return CommandType::kCloseCustomer;
+        if constexpr (std::is_same_v<T, RotateSession>) return CommandType::kRotateSession;
       },
       command);
 }
@@ -218,6 +220,10 @@ std::string_view CommandTypeName(CommandType type) {
       return "answer_device_challenge";
     case CommandType::kRemoveDeviceKey:
       return "remove_device_key";
+    case CommandType::kCloseCustomer:
+      return "close_customer";
+    case CommandType::kRotateSession:
+      return "rotate_session";
   }
   return "unknown";
 }
@@ -270,6 +276,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     if (!c->device_hash.empty()) writer.LengthPrefixed(c->device_hash);
   } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
     writer.LengthPrefixed(c->token_hash);
+    // Older records end at the hash: an unspecified reason is written as they were.
+    if (c->reason != SignOut::kUnspecified) writer.U8(static_cast<uint8_t>(c->reason));
   } else if (const auto* c = std::get_if<P2PTransfer>(&command)) {
     writer.U64(c->transfer_id);
     writer.U64(c->from_customer_id);
@@ -521,6 +529,13 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->device_id);
   } else if (const auto* c = std::get_if<ResealSecrets>(&command)) {
     EncodeResealSecrets(*c, &writer);
+  } else if (const auto* c = std::get_if<CloseCustomer>(&command)) {
+    writer.U64(c->customer_id);
+    writer.LengthPrefixed(c->otp_hash);
+  } else if (const auto* c = std::get_if<RotateSession>(&command)) {
+    writer.U64(c->customer_id);
+    writer.LengthPrefixed(c->old_token_hash);
+    writer.LengthPrefixed(c->new_token_hash);
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -612,9 +627,16 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       *command = std::move(c);
       break;
     }
-    case CommandType::kRevokeSession:
-      *command = RevokeSession{std::string(reader.LengthPrefixed())};
+    case CommandType::kRevokeSession: {
+      RevokeSession c{std::string(reader.LengthPrefixed())};
+      if (reader.remaining() > 0) {
+        const uint8_t reason = reader.U8();
+        if (reason == 0 || reason > static_cast<uint8_t>(SignOut::kFromOtherSession)) return false;
+        c.reason = static_cast<SignOut>(reason);
+      }
+      *command = std::move(c);
       break;
+    }
     case CommandType::kP2PTransfer: {
       P2PTransfer c;
       c.transfer_id = reader.U64();
@@ -1060,6 +1082,21 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kResealSecrets: {
       ResealSecrets c;
       if (!DecodeResealSecrets(&reader, &c)) return false;
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kCloseCustomer: {
+      CloseCustomer c;
+      c.customer_id = reader.U64();
+      c.otp_hash = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kRotateSession: {
+      RotateSession c;
+      c.customer_id = reader.U64();
+      c.old_token_hash = std::string(reader.LengthPrefixed());
+      c.new_token_hash = std::string(reader.LengthPrefixed());
       *command = std::move(c);
       break;
     }

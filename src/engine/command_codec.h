@@ -11,7 +11,7 @@
 //                       invite_code:str                                     (RegisterCustomer)
 //   body (type 7)    := customer_id:u64 password_ok:u8                        (RecordLogin)
 //   body (type 8)    := token_hash:str customer_id:u64                      (CreateSession)
-//   body (type 9)    := token_hash:str                                      (RevokeSession)
+//   body (type 9)    := token_hash:str [reason:u8, only when not 0]          (RevokeSession)
 //   body (type 10)   := transfer_id:u64 from_customer_id:u64 to_phone:str amount_fen:i64
 //                       memo:str                                              (P2PTransfer)
 //   body (type 11)   := customer_id:u64 real_name:str id_lookup_hash:str id_sealed:str
@@ -39,7 +39,9 @@
 //   body (type 50)   := customer_id:u64 device_id:u64 purpose:u8 context:str nonce:32 bytes
 //                       signature:str                               (AnswerDeviceChallenge)
 //   body (type 51)   := customer_id:u64 device_id:u64                      (RemoveDeviceKey)
+//   body (type 52)   := customer_id:u64 otp_hash:str                         (CloseCustomer)
 //   body (type 53)   := count:u32 item{count}, see engine/reseal_command.h  (ResealSecrets)
+//   body (type 54)   := customer_id:u64 old_token_hash:str new_token_hash:str (RotateSession)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

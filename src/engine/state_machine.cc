@@ -79,6 +79,10 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<ResealSecrets>(&command)) {
     return IsValidReseal(*c, kMaxIdentityFieldBytes);
   }
+  if (const auto* c = std::get_if<CloseCustomer>(&command)) return short_enough(c->otp_hash);
+  if (const auto* c = std::get_if<RotateSession>(&command)) {
+    return short_enough(c->old_token_hash) && short_enough(c->new_token_hash);
+  }
   if (const auto* c = std::get_if<IssueDeviceChallenge>(&command)) {
     return c->challenge.context.size() <= mfa::kMaxChallengeContextBytes;
   }
@@ -208,6 +212,11 @@ Reply StateMachine::Dispatch(const Command& command) {
     return ApplyReseal(*c);  // state_machine_reseal.cc
   } else if (IsDeviceKeyCommand(command)) {
     return ApplyDeviceKeys(command);  // state_machine_device_keys.cc
+  } else if (const auto* c = std::get_if<CloseCustomer>(&command)) {
+    return ApplyCloseCustomer(*c);  // state_machine_closure.cc
+  } else if (const auto* c = std::get_if<RotateSession>(&command)) {
+    reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
+        c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
   } else if (TypeOf(command) >= CommandType::kApplyMerchant) {
     return ApplyPayments(command);
   } else {
@@ -485,6 +494,7 @@ CustomerRow StateMachine::CustomerRowOf(const identity::Customer& customer) {
   row.channel = customer.channel;
   row.invite_code = customer.invite_code;
   row.registered_ns = customer.registered_ns;
+  row.closed_ns = customer.closed_ns;
   return row;
 }
 

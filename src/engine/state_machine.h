@@ -86,6 +86,7 @@ class StateMachine {
   // Device keys (state_machine_device_keys.cc): commands 48 to 51, and their audit entries.
   static bool IsDeviceKeyCommand(const Command& command);
   Reply ApplyDeviceKeys(const Command& command);
+  Reply ApplyCloseCustomer(const CloseCustomer& command);  // state_machine_closure.cc
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
   // projects it; AuditCommand records what a command just did, from the command, its reply and
@@ -94,6 +95,9 @@ class StateMachine {
     bool login_locked = false;  // The account named by a log-in command was locked already.
     bool totp_locked = false;   // UseTotp: the customer's two-step log-in was locked already.
     bool pin_locked = false;    // A PIN command: the customer's payment PIN was locked already.
+    // RevokeSession: the session's holder, looked up before it goes (id 0: no such session).
+    audit::ActorKind session_kind = audit::ActorKind::kSystem;
+    uint64_t session_holder = 0;
   };
   void Audit(audit::ActorKind actor_kind, uint64_t actor_id, std::string action, std::string target,
              std::string detail);

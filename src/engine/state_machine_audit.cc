@@ -105,6 +105,20 @@ StateMachine::AuditBeforeState StateMachine::AuditBefore(const Command& command)
   } else if (const auto* c = std::get_if<RecordPinAttempt>(&command)) {
     const identity::Customer* customer = customers_.FindById(c->customer_id);
     before.pin_locked = customer != nullptr && customer->pin_locked(batch_time_ns_);
+  } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
+    // The same order RevokeSession tries the books in.
+    if (c->reason == SignOut::kUnspecified) return before;
+    if (const identity::Session* s = customers_.FindSession(c->token_hash, batch_time_ns_)) {
+      before.session_kind = ActorKind::kCustomer;
+      before.session_holder = s->customer_id;
+    } else if (const identity::Session* s = staff_.FindSession(c->token_hash, batch_time_ns_)) {
+      before.session_kind = ActorKind::kStaff;
+      before.session_holder = s->customer_id;
+    } else if (const identity::Session* s =
+                   payments_.users().FindSession(c->token_hash, batch_time_ns_)) {
+      before.session_kind = ActorKind::kMerchantUser;
+      before.session_holder = s->customer_id;
+    }
   }
   return before;
 }
@@ -150,6 +164,15 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
     AuditPaymentPin(c->customer_id, "", before, reply);
   } else if (IsDeviceKeyCommand(command)) {
     AuditDeviceKey(command, reply);  // state_machine_device_keys.cc
+  } else if (const auto* c = std::get_if<RevokeSession>(&command)) {
+    // A sign-out, by the holder or from another of their sessions; idle expiry is not one. The
+    // session is named by its public id (the hash's first 16 hex digits), never the hash.
+    if (!ok || before.session_holder == 0) return;
+    const std::string_view kind = ActorKindName(before.session_kind);
+    Audit(before.session_kind, before.session_holder, std::string(kind) + ".sign_out",
+          Target(kind, before.session_holder),
+          "{\"session\":" + Quoted(c->token_hash.substr(0, 16)) +
+              ",\"by\":" + (c->reason == SignOut::kSelf ? "\"self\"" : "\"other_session\"") + "}");
   } else if (!ok) {
     return;
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
@@ -199,6 +222,11 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
   } else if (const auto* c = std::get_if<ConfirmTotp>(&command)) {
     Audit(ActorKind::kCustomer, c->customer_id, "customer.totp_enable",
           Target("customer", c->customer_id), "");
+  } else if (const auto* c = std::get_if<CloseCustomer>(&command)) {
+    // PIPL: the closure is recorded; what it erased is listed in the customer book's rules.
+    Audit(ActorKind::kCustomer, c->customer_id, "customer.close",
+          Target("customer", c->customer_id),
+          "{\"sessions_revoked\":" + std::to_string(reply.value) + "}");
   }
 }
 

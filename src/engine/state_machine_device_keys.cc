@@ -29,13 +29,15 @@ Reply StateMachine::ApplyDeviceKeys(const Command& command) {
   Reply reply;
   DeviceKeyResult result = DeviceKeyResult::kInvalid;
   if (const auto* c = std::get_if<IssueDeviceChallenge>(&command)) {
-    const bool exists = customers_.FindById(c->customer_id) != nullptr;
+    const identity::Customer* customer = customers_.FindById(c->customer_id);
+    const bool exists = customer != nullptr && !customer->closed();
     mfa::Challenge issued;
     result =
         device_keys_.IssueChallenge(c->customer_id, exists, c->challenge, batch_time_ns_, &issued);
     if (result == DeviceKeyResult::kOk) reply.value = issued.device_id;
   } else if (const auto* c = std::get_if<RegisterDeviceKey>(&command)) {
-    if (customers_.FindById(c->customer_id) == nullptr) {
+    const identity::Customer* customer = customers_.FindById(c->customer_id);
+    if (customer == nullptr || customer->closed()) {
       result = DeviceKeyResult::kCustomerNotFound;
     } else {
       result = device_keys_.Register(c->customer_id, c->device_id, c->public_key, c->name, c->nonce,

@@ -22,7 +22,9 @@
 // checkpoints load with no PINs (as the payment book does with its trailers).
 // Since two-step log-in, the pins trailer may be followed by a TOTP trailer (its grammar is in
 // customer_book_totp.cc); then the pins trailer is always written, with pin_count 0 when no
-// customer has PIN state (the only case where a zero count is allowed).
+// customer has PIN state (the only case where a zero count is allowed). Since account closure
+// the TOTP trailer may be followed by a closures trailer (customer_book_closure.cc), and then
+// both earlier trailers are written, with a zero count when empty.
 #include "identity/customer_book.h"
 
 #include <absl/strings/string_view.h>
@@ -52,7 +54,7 @@ absl::string_view Key(std::string_view text) { return absl::string_view(text.dat
 bool ValidPurpose(OtpPurpose purpose) {
   return purpose == OtpPurpose::kRegister || purpose == OtpPurpose::kLogin ||
          purpose == OtpPurpose::kResetPassword || purpose == OtpPurpose::kResetPin ||
-         purpose == OtpPurpose::kPayment;
+         purpose == OtpPurpose::kPayment || purpose == OtpPurpose::kCloseAccount;
 }
 
 bool HasPinState(const Customer& c) {
@@ -126,6 +128,10 @@ std::string_view IdentityResultName(IdentityResult result) {
       return "totp_invalid";
     case IdentityResult::kTotpLocked:
       return "totp_locked";
+    case IdentityResult::kBalanceNotZero:
+      return "balance_not_zero";
+    case IdentityResult::kCustomerClosed:
+      return "customer_closed";
   }
   return "unknown";
 }
@@ -229,6 +235,7 @@ IdentityResult CustomerBook::VerifyIdentity(uint64_t customer_id, VerifiedIdenti
   }
   Customer* customer = MutableById(customer_id);
   if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   if (customer->verified()) return IdentityResult::kAlreadyVerified;
   if (customer_by_identity_.contains(identity.id_lookup_hash)) {
     return IdentityResult::kIdentityTaken;
@@ -247,6 +254,7 @@ IdentityResult CustomerBook::BindCard(uint64_t customer_id, BoundCard card, uint
   }
   Customer* customer = MutableById(customer_id);
   if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   if (!customer->verified()) return IdentityResult::kNotVerified;
   if (customer_by_card_.contains(card.lookup_hash)) return IdentityResult::kCardTaken;
   if (customer->cards.size() >= kMaxCardsPerCustomer) return IdentityResult::kCardLimit;
@@ -277,6 +285,7 @@ IdentityResult CustomerBook::GrantTier(uint64_t customer_id, WalletTier tier) {
   if (tier != WalletTier::kI) return IdentityResult::kInvalid;
   Customer* customer = MutableById(customer_id);
   if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   if (!customer->verified()) return IdentityResult::kNotVerified;
   customer->tier = tier;
   return IdentityResult::kOk;
@@ -300,6 +309,7 @@ const Customer* CustomerBook::FindByPhone(std::string_view phone) const {
 IdentityResult CustomerBook::RecordLogin(uint64_t customer_id, bool password_ok, int64_t now_ns) {
   Customer* customer = MutableById(customer_id);
   if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   if (customer->locked_until_ns > now_ns) return IdentityResult::kLoginLocked;
   if (password_ok) {
     customer->failed_logins = 0;
@@ -337,6 +347,7 @@ IdentityResult CountPinTry(Customer* customer, bool pin_ok, int64_t now_ns) {
 IdentityResult CustomerBook::RecordPinAttempt(uint64_t customer_id, bool pin_ok, int64_t now_ns) {
   Customer* customer = MutableById(customer_id);
   if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   if (!customer->has_pin()) return IdentityResult::kPinNotSet;
   if (customer->pin_locked(now_ns)) return IdentityResult::kPinLocked;
   return CountPinTry(customer, pin_ok, now_ns);
@@ -347,6 +358,7 @@ IdentityResult CustomerBook::SetPaymentPin(uint64_t customer_id, const PinChange
   if (change.pin_hash.empty()) return IdentityResult::kInvalid;
   Customer* customer = MutableById(customer_id);
   if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   switch (change.how) {
     case PinAuthorization::kFirstSet:
       if (customer->has_pin()) return IdentityResult::kPinAlreadySet;
@@ -384,7 +396,9 @@ IdentityResult CustomerBook::SetPaymentPin(uint64_t customer_id, const PinChange
 IdentityResult CustomerBook::CreateSession(std::string_view token_hash, uint64_t customer_id,
                                            int64_t now_ns) {
   if (token_hash.empty()) return IdentityResult::kInvalid;
-  if (!customers_.contains(customer_id)) return IdentityResult::kCustomerNotFound;
+  const Customer* customer = FindById(customer_id);
+  if (customer == nullptr) return IdentityResult::kCustomerNotFound;
+  if (customer->closed()) return IdentityResult::kCustomerClosed;
   if (!sessions_.Create(token_hash, customer_id, now_ns, kSessionLifetimeNs)) {
     return IdentityResult::kSessionExists;
   }
@@ -393,6 +407,17 @@ IdentityResult CustomerBook::CreateSession(std::string_view token_hash, uint64_t
 
 IdentityResult CustomerBook::RevokeSession(std::string_view token_hash) {
   return sessions_.Revoke(token_hash) ? IdentityResult::kOk : IdentityResult::kSessionNotFound;
+}
+
+IdentityResult CustomerBook::RotateSession(uint64_t customer_id, std::string_view old_hash,
+                                           std::string_view new_hash, int64_t now_ns) {
+  if (new_hash.empty()) return IdentityResult::kInvalid;
+  const Session* session = sessions_.Find(old_hash, now_ns);
+  if (session == nullptr || session->customer_id != customer_id) {
+    return IdentityResult::kSessionNotFound;
+  }
+  return sessions_.Rotate(old_hash, new_hash) ? IdentityResult::kOk
+                                              : IdentityResult::kSessionExists;
 }
 
 const Session* CustomerBook::FindSession(std::string_view token_hash, int64_t now_ns) const {
@@ -488,7 +513,8 @@ void CustomerBook::Serialize(std::string* out) const {
   for (uint64_t id : SortedKeys(customers_)) {
     if (HasPinState(customers_.at(id))) with_pin.push_back(id);
   }
-  if (with_pin.empty() && !AnyTotpState()) return;
+  const bool closures = AnyClosed();
+  if (with_pin.empty() && !AnyTotpState() && !closures) return;
   w.U64(with_pin.size());
   for (uint64_t id : with_pin) {
     const Customer& c = customers_.at(id);
@@ -498,7 +524,8 @@ void CustomerBook::Serialize(std::string* out) const {
     w.I64(c.pin_locked_until_ns);
     w.U8(c.pin_lock_level);
   }
-  SerializeTotp(&w);
+  SerializeTotp(&w, /*force=*/closures);
+  SerializeClosures(&w);
 }
 
 bool CustomerBook::Deserialize(std::string_view bytes) {
@@ -536,7 +563,6 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
         *field = std::string(r.LengthPrefixed());
       }
       v.verified_ns = r.I64();
-      if (!customer_by_identity_.emplace(v.id_lookup_hash, c.id).second) return false;
       c.identity = std::move(v);
     }
     const uint32_t cards = r.U32();
@@ -553,7 +579,6 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
       if (!customer_by_card_.emplace(card.lookup_hash, c.id).second) return false;
       c.cards.push_back(std::move(card));
     }
-    if (!customer_by_phone_.emplace(c.phone, c.id).second) return false;
     if (!customers_.emplace(c.id, std::move(c)).second) return false;
   }
   const uint64_t otps = r.U64();
@@ -600,9 +625,11 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
       }
     }
     if (r.ok() && r.remaining() > 0 && !DeserializeTotp(&r)) return false;
-    if (pins == 0 && !AnyTotpState()) return false;
+    if (r.ok() && r.remaining() > 0 && !DeserializeClosures(&r)) return false;
+    if (pins == 0 && !AnyTotpState() && !AnyClosed()) return false;
   }
-  return r.ok() && r.remaining() == 0;
+  // The phone and identity indexes hold open customers only, and closures come last.
+  return r.ok() && r.remaining() == 0 && IndexOpenCustomers();
 }
 
 }  // namespace qb::identity

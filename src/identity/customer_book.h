@@ -66,7 +66,8 @@ enum class OtpPurpose : uint8_t {
   kLogin = 2,
   kResetPassword = 3,
   kResetPin = 4,
-  kPayment = 5
+  kPayment = 5,
+  kCloseAccount = 6
 };
 
 // Stable values, part of the journal's replies: append, never renumber.
@@ -103,6 +104,9 @@ enum class IdentityResult : uint8_t {
   kTotpNotPending = 28,      // Confirming with no enrolment started.
   kTotpInvalid = 29,         // A wrong or reused code, counted: Reply::value is the tries left.
   kTotpLocked = 30,          // Too many wrong codes: Reply::value is the lock's end (ns).
+  // Account closure (PIPL).
+  kBalanceNotZero = 31,  // The wallet holds money, posted or pending: spend or withdraw it first.
+  kCustomerClosed = 32,  // The customer closed the account: nothing more can change.
 };
 
 std::string_view IdentityResultName(IdentityResult result);
@@ -166,7 +170,10 @@ struct Customer {
   std::vector<std::string> recovery_code_hashes;
   uint32_t totp_failed = 0;
   int64_t totp_locked_until_ns = 0;
+  // Closure (customer_book_closure.cc): when the customer closed the account, 0 while open.
+  int64_t closed_ns = 0;
 
+  bool closed() const { return closed_ns != 0; }
   bool verified() const { return identity.has_value(); }
   bool has_pin() const { return !pin_hash.empty(); }
   bool pin_locked(int64_t now_ns) const { return pin_locked_until_ns > now_ns; }
@@ -275,8 +282,24 @@ class CustomerBook {
                              const std::vector<std::string>& recovery_code_hashes);
   IdentityResult UseTotp(uint64_t customer_id, const TotpUse& use, int64_t now_ns);
 
+  // Closes the account (PIPL; customer_book_closure.cc) once a kCloseAccount code sent to the
+  // customer's phone matches; the caller has checked the wallet is empty and closes its ledger
+  // account. What only served the customer is erased: password, PIN, TOTP, bound cards, every
+  // session (their hashes appended to `revoked_sessions`, in hash order). The phone is
+  // released (another customer may register it) and kept masked; the verified identity stays
+  // sealed for the AML record-keeping period but no longer blocks a new wallet. kOk,
+  // kCustomerNotFound, kCustomerClosed or a code error (the code is consumed first).
+  IdentityResult Close(uint64_t customer_id, std::string_view otp_hash, int64_t now_ns,
+                       std::vector<std::string>* revoked_sessions);
+
+  // Refused (kCustomerClosed) for a closed customer.
   IdentityResult CreateSession(std::string_view token_hash, uint64_t customer_id, int64_t now_ns);
   IdentityResult RevokeSession(std::string_view token_hash);
+  // Session rotation on a privilege change: the customer's live session `old_hash` continues
+  // under `new_hash` with the same expiry. kSessionNotFound unless `old_hash` is a live session
+  // of `customer_id`; kSessionExists when `new_hash` is taken; kInvalid for an empty hash.
+  IdentityResult RotateSession(uint64_t customer_id, std::string_view old_hash,
+                               std::string_view new_hash, int64_t now_ns);
   // The session if it exists and has not reached its absolute expiry.
   const Session* FindSession(std::string_view token_hash, int64_t now_ns) const;
   // Drops sessions past their expiry, codes and sending rates past their keeping time: at most
@@ -311,9 +334,16 @@ class CustomerBook {
     bool operator==(const OtpRate&) const = default;
   };
   // The TOTP trailer of the encoding (customer_book_totp.cc).
-  void SerializeTotp(ByteWriter* w) const;
+  // `force` writes an empty trailer when a later one follows.
+  void SerializeTotp(ByteWriter* w, bool force) const;
   bool DeserializeTotp(ByteReader* r);
   bool AnyTotpState() const;
+  // The closures trailer (customer_book_closure.cc), after the TOTP trailer.
+  void SerializeClosures(ByteWriter* w) const;
+  bool DeserializeClosures(ByteReader* r);
+  bool AnyClosed() const;
+  // Builds the phone and identity indexes of open customers; false on a duplicate.
+  bool IndexOpenCustomers();
 
   static std::string OtpKey(std::string_view phone, OtpPurpose purpose);
   static int64_t OtpDeadline(const Otp& otp) {

@@ -9,7 +9,8 @@
 //   totps    := totp_count:u64 totp*   (ascending customer id; totp_count >= 1)
 //   totp     := customer_id:u64 state:u8 secret_sealed:str last_step:i64 failed:u32
 //               locked_until_ns:i64 recovery_count:u32 recovery_hash:str*
-// Only customers with any TOTP state are listed; the trailer is left out when there are none.
+// Only customers with any TOTP state are listed; the trailer is left out when there are none,
+// unless a closures trailer follows (then totp_count may be 0).
 #include <algorithm>
 
 #include "base/bytes.h"
@@ -47,6 +48,7 @@ IdentityResult CustomerBook::BeginTotpEnrolment(uint64_t customer_id,
   if (secret_sealed.empty()) return IdentityResult::kInvalid;
   Customer* c = MutableById(customer_id);
   if (c == nullptr) return IdentityResult::kCustomerNotFound;
+  if (c->closed()) return IdentityResult::kCustomerClosed;
   if (c->totp_on()) return IdentityResult::kTotpAlreadyEnabled;
   c->totp_state = TotpState::kPending;
   c->totp_secret_sealed = std::string(secret_sealed);
@@ -67,6 +69,7 @@ IdentityResult CustomerBook::ConfirmTotp(uint64_t customer_id, std::string_view 
   }
   Customer* c = MutableById(customer_id);
   if (c == nullptr) return IdentityResult::kCustomerNotFound;
+  if (c->closed()) return IdentityResult::kCustomerClosed;
   if (c->totp_on()) return IdentityResult::kTotpAlreadyEnabled;
   // The code was matched against the secret the API read; an enrolment started since then has
   // another secret, which the customer's app may not hold.
@@ -83,6 +86,7 @@ IdentityResult CustomerBook::ConfirmTotp(uint64_t customer_id, std::string_view 
 IdentityResult CustomerBook::UseTotp(uint64_t customer_id, const TotpUse& use, int64_t now_ns) {
   Customer* c = MutableById(customer_id);
   if (c == nullptr) return IdentityResult::kCustomerNotFound;
+  if (c->closed()) return IdentityResult::kCustomerClosed;
   if (!c->totp_on()) return IdentityResult::kTotpNotEnabled;
   if (c->totp_locked(now_ns)) return IdentityResult::kTotpLocked;
   switch (use.proof) {
@@ -115,12 +119,12 @@ bool CustomerBook::AnyTotpState() const {
   return false;
 }
 
-void CustomerBook::SerializeTotp(ByteWriter* w) const {
+void CustomerBook::SerializeTotp(ByteWriter* w, bool force) const {
   std::vector<uint64_t> ids;
   for (const auto& [id, c] : customers_) {
     if (HasTotpState(c)) ids.push_back(id);
   }
-  if (ids.empty()) return;
+  if (ids.empty() && !force) return;
   std::sort(ids.begin(), ids.end());
   w->U64(ids.size());
   for (uint64_t id : ids) {
@@ -138,7 +142,8 @@ void CustomerBook::SerializeTotp(ByteWriter* w) const {
 
 bool CustomerBook::DeserializeTotp(ByteReader* r) {
   const uint64_t count = r->U64();
-  if (!r->ok() || count == 0 || count > customers_.size()) return false;
+  // An empty trailer is written only when a closures trailer follows it.
+  if (!r->ok() || (count == 0 && r->remaining() == 0) || count > customers_.size()) return false;
   uint64_t previous_id = 0;
   for (uint64_t i = 0; i < count && r->ok(); i++) {
     const uint64_t id = r->U64();

@@ -43,6 +43,8 @@ class KnownDevices {
   bool IsNew(uint64_t customer_id, std::string_view hash, int64_t period_ns, int64_t now_ns) const;
 
   const std::vector<KnownDevice>* Find(uint64_t customer_id) const;
+  // Drops the customer's devices (an account closing).
+  void Forget(uint64_t customer_id) { devices_.erase(customer_id); }
   bool empty() const { return devices_.empty(); }
   void Clear() { devices_.clear(); }
 

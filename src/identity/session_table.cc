@@ -30,10 +30,30 @@ bool SessionTable::Revoke(std::string_view token_hash) {
   return true;
 }
 
+bool SessionTable::Rotate(std::string_view old_hash, std::string_view new_hash) {
+  auto it = sessions_.find(Key(old_hash));
+  if (it == sessions_.end() || sessions_.contains(Key(new_hash))) return false;
+  const Session session = it->second;
+  expiry_.Remove(session.expires_ns, it->first);
+  sessions_.erase(it);
+  auto [moved, inserted] = sessions_.try_emplace(std::string(new_hash), session);
+  expiry_.Add(session.expires_ns, moved->first);
+  return inserted;
+}
+
 const Session* SessionTable::Find(std::string_view token_hash, int64_t now_ns) const {
   auto it = sessions_.find(Key(token_hash));
   if (it == sessions_.end() || it->second.expires_ns <= now_ns) return nullptr;
   return &it->second;
+}
+
+std::vector<std::string> SessionTable::HashesOf(uint64_t principal_id) const {
+  std::vector<std::string> hashes;
+  for (const auto& [hash, session] : sessions_) {
+    if (session.customer_id == principal_id) hashes.push_back(hash);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  return hashes;
 }
 
 size_t SessionTable::Sweep(int64_t now_ns, size_t limit) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/bytes.h"
 #include "identity/expiry_index.h"
@@ -32,8 +33,15 @@ class SessionTable {
               int64_t lifetime_ns);
   // False when there is no such session.
   bool Revoke(std::string_view token_hash);
+  // Moves the session under `old_hash` to `new_hash`, keeping its principal, creation and
+  // absolute expiry (a rotated token does not live longer). False when there is no session
+  // under `old_hash` or one under `new_hash` already.
+  bool Rotate(std::string_view old_hash, std::string_view new_hash);
   // The session if it exists and has not reached its absolute expiry.
   const Session* Find(std::string_view token_hash, int64_t now_ns) const;
+  // The token hashes of every session of `principal_id`, sorted. Walks the whole table: for
+  // rare events (an account closing), not for requests.
+  std::vector<std::string> HashesOf(uint64_t principal_id) const;
   // Drops sessions past their expiry, at most `limit`, earliest first; returns how many.
   size_t Sweep(int64_t now_ns, size_t limit);
 

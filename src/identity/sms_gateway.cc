@@ -35,6 +35,9 @@ constexpr TemplateText kTemplates[] = {
     {"otp_reset_pin",
      "【qianbao】您的验证码是{code}，5分钟内有效，用于重置支付密码。请勿告诉他人。"},
     {"otp_payment", "【qianbao】您的验证码是{code}，5分钟内有效，用于确认一笔付款。请勿告诉他人。"},
+    {"otp_close_account",
+     "【qianbao】您的验证码是{code}"
+     "，5分钟内有效，用于注销钱包账户。如非本人操作，请立即修改密码。"},
 };
 
 constexpr size_t kMaxTemplateBytes = 4096;

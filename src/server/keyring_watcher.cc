@@ -25,7 +25,8 @@ std::string VersionList(const std::vector<uint32_t>& versions) {
 KeyringWatcher::KeyringWatcher(engine::Engine* engine, identity::CardVault* vault,
                                const identity::SecretKey* master_key, const Clock* clock,
                                KeyringWatcherOptions options)
-    : vault_(vault),
+    : engine_(engine),
+      vault_(vault),
       master_key_(master_key),
       clock_(clock),
       options_(std::move(options)),
@@ -91,7 +92,23 @@ bool KeyringWatcher::Reload() {
   }
   LogInfo("keyring reloaded",
           {{"active_version", std::to_string(active)}, {"versions", VersionList(versions)}});
+  AuditKeyEvent("keys.reload", "{\"active_version\":" + std::to_string(active) +
+                                   ",\"versions\":\"" + VersionList(versions) + "\"}");
   return true;
+}
+
+void KeyringWatcher::AuditKeyEvent(std::string action, std::string detail) {
+  audit::AuditEvent event;
+  event.time_ns = clock_->NowNs();
+  event.actor_kind = audit::ActorKind::kSystem;
+  event.action = std::move(action);
+  event.target = "keyring";
+  event.detail = std::move(detail);
+  engine::Reply reply = engine_->Execute(engine::RecordAudit{std::move(event)});
+  if (reply.status != engine::ReplyStatus::kOk || reply.results.empty() || reply.results[0] != 0) {
+    LogError("a key event could not be audited",
+             {{"status", std::string(engine::ReplyStatusName(reply.status))}});
+  }
 }
 
 bool KeyringWatcher::RunPass(engine::KeyUsage* usage) {
@@ -115,6 +132,10 @@ bool KeyringWatcher::RunPass(engine::KeyUsage* usage) {
     if (!s.ok()) LogWarn("cannot write the key-usage file", {{"error", s.ToString()}});
   }
   if (usage->resealed > 0 || usage->unreadable > 0) {
+    AuditKeyEvent("keys.reseal", "{\"active_version\":" + std::to_string(usage->active_version) +
+                                     ",\"resealed\":" + std::to_string(usage->resealed) +
+                                     ",\"old_values_left\":" + std::to_string(usage->old_blobs()) +
+                                     ",\"unreadable\":" + std::to_string(usage->unreadable) + "}");
     LogInfo("reseal pass done", {{"active_version", std::to_string(usage->active_version)},
                                  {"resealed", std::to_string(usage->resealed)},
                                  {"old_values_left", std::to_string(usage->old_blobs())},

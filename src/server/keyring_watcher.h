@@ -71,6 +71,11 @@ class KeyringWatcher {
   void Run();
   bool Stopping();
 
+  // Records a key event in the audit chain ("keys.reload", "keys.reseal"); a failure is
+  // logged, the rotation goes on.
+  void AuditKeyEvent(std::string action, std::string detail);
+
+  engine::Engine* const engine_;
   identity::CardVault* const vault_;
   const identity::SecretKey* const master_key_;
   const Clock* const clock_;

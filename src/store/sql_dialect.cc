@@ -148,6 +148,8 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               "CREATE INDEX audit_log_by_actor ON audit_log (actor_kind, actor_id, seq);"
               "CREATE INDEX audit_log_by_target ON audit_log (target, seq);"
               "CREATE INDEX audit_log_by_action ON audit_log (action, seq);"},
+      // Account closure (PIPL): when the customer closed the wallet, 0 while open.
+      {9, "ALTER TABLE customers ADD COLUMN closed_ns " + i64 + " NOT NULL DEFAULT 0;"},
   };
 }
 

@@ -48,6 +48,7 @@ struct CustomerRow {
   std::string channel;
   std::string invite_code;
   int64_t registered_ns = 0;
+  int64_t closed_ns = 0;  // 0 while open; the phone is masked once closed.
   bool operator==(const CustomerRow&) const = default;
 };
 

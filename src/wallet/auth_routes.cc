@@ -194,7 +194,7 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   api::ObjectReader reader(*body);
   const std::string phone_input = reader.RequiredString("phone", kMaxPhoneInput);
   const std::string purpose_name = reader.RequiredEnum(
-      "purpose", {"register", "login", "reset_password", "reset_pin", "payment"});
+      "purpose", {"register", "login", "reset_password", "reset_pin", "payment", "close_account"});
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<std::string> phone = identity::NormalizePhone(phone_input);
   if (!phone) return respond(FieldInvalid("phone", "not a mainland mobile number"));
@@ -205,6 +205,7 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
   if (purpose_name == "reset_password") purpose = identity::OtpPurpose::kResetPassword;
   if (purpose_name == "reset_pin") purpose = identity::OtpPurpose::kResetPin;
   if (purpose_name == "payment") purpose = identity::OtpPurpose::kPayment;
+  if (purpose_name == "close_account") purpose = identity::OtpPurpose::kCloseAccount;
   std::string code = identity::GenerateOtpCode();
   engine::IssueOtp command{*phone, purpose,
                            identity::HashOtp(code, *phone, *Services(context).otp_pepper)};
@@ -417,13 +418,14 @@ void HandleStaffLogIn(WalletContext& context, HttpRequest&& request, Responder r
 
 void EndSession(WalletContext& context, const Principal& principal, Responder respond) {
   Sessions(context).Remove(principal.token_hash);
-  Services(context).engine->Submit(engine::RevokeSession{principal.token_hash},
-                                   [respond = std::move(respond)](engine::Reply&& reply) {
-                                     if (reply.status != engine::ReplyStatus::kOk) {
-                                       return respond(EngineFailureResponse(reply));
-                                     }
-                                     respond(NoContent());
-                                   });
+  Services(context).engine->Submit(
+      engine::RevokeSession{principal.token_hash, engine::SignOut::kSelf},
+      [respond = std::move(respond)](engine::Reply&& reply) {
+        if (reply.status != engine::ReplyStatus::kOk) {
+          return respond(EngineFailureResponse(reply));
+        }
+        respond(NoContent());
+      });
 }
 
 }  // namespace

@@ -40,6 +40,7 @@
 #include "wallet/device_factor.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
+#include "wallet/sessions.h"
 
 namespace qb::wallet {
 namespace {
@@ -496,7 +497,8 @@ void AddDeviceKeyRoutes(Router& router, WalletContext& context) {
     };
   };
   router.Add("POST", "/api/v1/me/device-keys/challenge", customer(BindingChallenge));
-  router.Add("POST", "/api/v1/me/device-keys", customer(Register));
+  // Binding a device key (a new way to log in) rotates the session: sessions.h.
+  router.Add("POST", "/api/v1/me/device-keys", RotatesSession(context, customer(Register)));
   router.Add("GET", "/api/v1/me/device-keys", customer(List));
   router.Add("DELETE", "/api/v1/me/device-keys/{device_id}", customer(Remove));
   router.Add("POST", "/api/v1/me/device-keys/{device_id}/challenge", customer(StepUpChallenge));

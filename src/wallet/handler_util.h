@@ -12,6 +12,7 @@
 #include "api/errors.h"
 #include "api/json_reader.h"
 #include "api/json_writer.h"
+#include "engine/command.h"
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
 #include "server/http_server.h"
@@ -55,8 +56,10 @@ const std::string& DummyPasswordHash(const WalletContext& context);
 // threads only. False on timeout.
 bool WaitForProjection(const WalletContext& context, uint64_t seq, int64_t timeout_ns);
 
-// Revokes sessions the cache found expired, in the engine, so a restart cannot revive them.
-void RevokeInEngine(WalletContext& context, std::vector<std::string> token_hashes);
+// Revokes sessions in the engine, so a restart cannot revive them: ones the cache found
+// expired (kUnspecified), or sign-outs, which the engine audits.
+void RevokeInEngine(WalletContext& context, std::vector<std::string> token_hashes,
+                    engine::SignOut reason = engine::SignOut::kUnspecified);
 
 // The OpenAPI 3.0 document served at GET /api/openapi.json (openapi.json, compiled in).
 std::string_view OpenApiDocument();

@@ -16,6 +16,7 @@
 #include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
+#include "wallet/sessions.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -274,9 +275,10 @@ void AddIdentityCardRoutes(Router& router, WalletContext& context) {
     };
   };
   router.Add("GET", "/api/v1/me/balance", route(GetBalance));
-  router.Add("POST", "/api/v1/me/identity", route(PostIdentity));
+  // Raising the tier (verification, a first card) rotates the session: sessions.h.
+  router.Add("POST", "/api/v1/me/identity", RotatesSession(context, route(PostIdentity)));
   router.Add("GET", "/api/v1/me/cards", route(GetCards));
-  router.Add("POST", "/api/v1/me/cards", route(PostCard));
+  router.Add("POST", "/api/v1/me/cards", RotatesSession(context, route(PostCard)));
   router.Add("DELETE", "/api/v1/me/cards/{card_id}", route(DeleteCard));
 }
 

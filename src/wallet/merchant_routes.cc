@@ -340,7 +340,7 @@ void LogIn(WalletContext& context, HttpRequest&& request, Responder respond) {
 
 void LogOut(WalletContext& context, const MerchantCaller& caller, Responder respond) {
   Sessions(context).Remove(caller.token_hash);
-  Services(context).engine->Submit(engine::RevokeSession{caller.token_hash},
+  Services(context).engine->Submit(engine::RevokeSession{caller.token_hash, engine::SignOut::kSelf},
                                    [respond](engine::Reply&& reply) {
                                      if (reply.status != engine::ReplyStatus::kOk) {
                                        return respond(EngineFailureResponse(reply));

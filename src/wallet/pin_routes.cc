@@ -27,6 +27,7 @@
 #include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
+#include "wallet/sessions.h"
 
 namespace qb::wallet {
 namespace {
@@ -316,8 +317,9 @@ void AddPinRoutes(Router& router, WalletContext& context) {
              customer([](WalletContext& c, const Principal& p, HttpRequest&&, Responder a) {
                AnswerSecurity(c, p.id, 200, std::move(a));
              }));
-  router.Add("PUT", "/api/v1/me/payment-pin", customer(PutPin));
-  router.Add("POST", "/api/v1/me/payment-pin/reset", customer(ResetPin));
+  // Setting or resetting the PIN rotates the session: sessions.h.
+  router.Add("PUT", "/api/v1/me/payment-pin", RotatesSession(context, customer(PutPin)));
+  router.Add("POST", "/api/v1/me/payment-pin/reset", RotatesSession(context, customer(ResetPin)));
 }
 
 }  // namespace qb::wallet

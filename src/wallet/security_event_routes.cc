@@ -41,6 +41,7 @@ struct EventKind {
 constexpr EventKind kShown[] = {
     {"customer.login", "login", "Signed in"},
     {"customer.login_failed", "login_failed", "Wrong password at sign-in"},
+    {"customer.sign_out", "signed_out", "Signed out"},
     {"customer.totp_enable", "totp_enabled", "Two-step sign-in turned on"},
     {"customer.totp_disable", "totp_disabled", "Two-step sign-in turned off"},
     {"customer.totp_locked", "totp_locked", "Two-step sign-in locked after wrong codes"},

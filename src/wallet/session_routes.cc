@@ -38,8 +38,10 @@ HttpResponse SessionList(const std::vector<std::pair<std::string, CachedSession>
   return response;
 }
 
-// Revokes `hashes` in the cache at once and in the engine, then answers 204.
-void Revoke(WalletContext& context, std::vector<std::string> hashes, Responder respond) {
+// Signs `hashes` out in the cache at once and in the engine (which audits each sign-out), then
+// answers 204.
+void Revoke(WalletContext& context, std::vector<std::string> hashes, engine::SignOut reason,
+            Responder respond) {
   for (const std::string& hash : hashes) Sessions(context).Remove(hash);
   if (hashes.empty()) {
     HttpResponse response;
@@ -50,8 +52,8 @@ void Revoke(WalletContext& context, std::vector<std::string> hashes, Responder r
   // durable, so are the ones before it.
   const std::string last = std::move(hashes.back());
   hashes.pop_back();
-  RevokeInEngine(context, std::move(hashes));
-  Services(context).engine->Submit(engine::RevokeSession{last},
+  RevokeInEngine(context, std::move(hashes), reason);
+  Services(context).engine->Submit(engine::RevokeSession{last, reason},
                                    [respond = std::move(respond)](engine::Reply&& reply) {
                                      if (reply.status != engine::ReplyStatus::kOk) {
                                        return respond(EngineFailureResponse(reply));
@@ -77,7 +79,10 @@ void AddSessionRoutes(Router& router, WalletContext& context) {
         if (!me) return;
         const std::string_view id = request.PathParam("id");
         for (auto& [hash, session] : Sessions(context).ListOf(Principal::Kind::kCustomer, me->id)) {
-          if (SessionId(hash) == id) return Revoke(context, {hash}, std::move(respond));
+          if (SessionId(hash) != id) continue;
+          const engine::SignOut reason =
+              hash == me->token_hash ? engine::SignOut::kSelf : engine::SignOut::kFromOtherSession;
+          return Revoke(context, {hash}, reason, std::move(respond));
         }
         respond(ErrorResponse(ErrorCode::kNotFound, "no such session"));
       });
@@ -88,7 +93,7 @@ void AddSessionRoutes(Router& router, WalletContext& context) {
     for (auto& [hash, session] : Sessions(context).ListOf(Principal::Kind::kCustomer, me->id)) {
       if (hash != me->token_hash) others.push_back(hash);
     }
-    Revoke(context, std::move(others), std::move(respond));
+    Revoke(context, std::move(others), engine::SignOut::kFromOtherSession, std::move(respond));
   });
 }
 

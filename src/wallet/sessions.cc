@@ -90,6 +90,16 @@ bool SessionCache::Remove(std::string_view token_hash) {
   return true;
 }
 
+bool SessionCache::Rename(std::string_view old_hash, std::string new_hash) {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(std::string(old_hash));
+  if (it == sessions_.end()) return false;
+  const CachedSession session = it->second;
+  sessions_.erase(it);
+  sessions_.insert_or_assign(std::move(new_hash), session);
+  return true;
+}
+
 size_t SessionCache::RemoveAllOf(Principal::Kind kind, uint64_t id) {
   std::lock_guard lock(mutex_);
   return absl::erase_if(sessions_, [&](const auto& entry) {

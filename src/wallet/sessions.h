@@ -70,6 +70,8 @@ class SessionCache {
 
   // True when the session was there.
   bool Remove(std::string_view token_hash);
+  // Moves the session under `old_hash` to `new_hash` (session rotation); false when absent.
+  bool Rename(std::string_view old_hash, std::string new_hash);
 
   // Removes every session of the principal (e.g. a disabled merchant-portal user); returns how
   // many. Walks the whole cache: for rare events only.
@@ -100,5 +102,15 @@ class SessionCache {
 
 // The context's cache (wallet_api.cc).
 SessionCache& Sessions(WalletContext& context);
+
+// The header a rotated session's new token comes back in.
+inline constexpr std::string_view kSessionTokenHeader = "X-Session-Token";
+
+// Session rotation on a privilege change (OWASP ASVS 3.3; session_rotation.cc). Wraps a
+// customer route: when it answers 2xx, the caller's session moves to a new token (engine
+// command RotateSession: same expiry, the old token stops working) and the answer carries the
+// new token in kSessionTokenHeader. A failed rotation leaves the old session as it was and the
+// answer without the header. Other answers pass through untouched.
+HttpHandler RotatesSession(WalletContext& context, HttpHandler inner);
 
 }  // namespace qb::wallet

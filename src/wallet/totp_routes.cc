@@ -36,6 +36,7 @@
 #include "wallet/auth_rate_limits.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
+#include "wallet/sessions.h"
 #include "wallet/totp_internal.h"
 
 namespace qb::wallet {
@@ -395,8 +396,9 @@ void AddTotpRoutes(Router& router, WalletContext& context) {
              customer([](WalletContext& c, const Principal& p, HttpRequest&&, Responder r) {
                BeginEnrolment(c, p, std::move(r));
              }));
-  router.Add("POST", "/api/v1/me/totp/confirm", customer(Confirm));
-  router.Add("DELETE", "/api/v1/me/totp", customer(Disable));
+  // Turning two-step log-in on or off rotates the session: sessions.h.
+  router.Add("POST", "/api/v1/me/totp/confirm", RotatesSession(context, customer(Confirm)));
+  router.Add("DELETE", "/api/v1/me/totp", RotatesSession(context, customer(Disable)));
 }
 
 }  // namespace qb::wallet

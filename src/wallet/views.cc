@@ -226,7 +226,9 @@ api::JsonObjectWriter HistoryEntryJson(const HistoryEntry& entry, uint64_t accou
 
 api::JsonObjectWriter CustomerSummaryJson(const CustomerRow& row) {
   api::JsonObjectWriter json;
-  json.String("id", std::to_string(row.id)).String("phone_masked", identity::MaskPhone(row.phone));
+  // A closed account's record holds its phone masked already (the number is released).
+  json.String("id", std::to_string(row.id))
+      .String("phone_masked", row.closed_ns != 0 ? row.phone : identity::MaskPhone(row.phone));
   if (row.real_name_masked.empty()) {
     json.Null("real_name_masked");
   } else {
@@ -235,6 +237,11 @@ api::JsonObjectWriter CustomerSummaryJson(const CustomerRow& row) {
   json.String("tier", identity::TierName(static_cast<identity::WalletTier>(row.tier)))
       .String("channel", row.channel)
       .String("registered_at", Rfc3339(row.registered_ns));
+  if (row.closed_ns != 0) {
+    json.String("closed_at", Rfc3339(row.closed_ns));
+  } else {
+    json.Null("closed_at");
+  }
   return json;
 }
 

@@ -91,11 +91,13 @@ HttpResponse EngineFailureResponse(const engine::Reply& reply) {
   return api::ErrorResponse(api::ErrorCode::kInternal, "the request could not be executed");
 }
 
-void RevokeInEngine(WalletContext& context, std::vector<std::string> token_hashes) {
+void RevokeInEngine(WalletContext& context, std::vector<std::string> token_hashes,
+                    engine::SignOut reason) {
   for (std::string& hash : token_hashes) {
     // Best effort: a revocation lost to a full queue only leaves the session to its absolute
     // expiry, and a restart gives it a fresh idle timer at worst.
-    context.services.engine->Submit(engine::RevokeSession{std::move(hash)}, [](engine::Reply&&) {});
+    context.services.engine->Submit(engine::RevokeSession{std::move(hash), reason},
+                                    [](engine::Reply&&) {});
   }
 }
 
@@ -317,6 +319,11 @@ api::ApiError IdentityError(identity::IdentityResult result) {
     case IdentityResult::kTotpLocked:
       return api::MakeError(ErrorCode::kTotpLocked,
                             "too many wrong codes; two-step log-in is locked for 30 minutes");
+    case IdentityResult::kBalanceNotZero:
+      return api::MakeError(ErrorCode::kBalanceNotZero,
+                            "the wallet still holds money; withdraw or spend it first");
+    case IdentityResult::kCustomerClosed:
+      return api::MakeError(ErrorCode::kNotFound, "the account is closed");
     case IdentityResult::kInvalid:
       return api::MakeError(ErrorCode::kBadRequest, "the request is not valid");
     case IdentityResult::kOk:
@@ -484,6 +491,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddPiiRoutes(router, context);
   AddSecurityEventRoutes(router, context);
   AddDataExportRoutes(router, context);
+  AddAccountClosureRoutes(router, context);
   AddSessionRoutes(router, context);
   AddTotpRoutes(router, context);
   AddDeviceKeyRoutes(router, context);  // device_key_routes.cc

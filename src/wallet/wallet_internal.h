@@ -83,6 +83,8 @@ void AddPiiRoutes(Router& router, WalletContext& context);      // pii_routes.cc
 void AddSecurityEventRoutes(Router& router, WalletContext& context);
 // data_export_routes.cc
 void AddDataExportRoutes(Router& router, WalletContext& context);
+// account_closure_routes.cc
+void AddAccountClosureRoutes(Router& router, WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 
 }  // namespace qb::wallet

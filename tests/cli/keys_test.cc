@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -95,6 +97,20 @@ class KeysTest : public ::testing::Test {
   }
 
   // The resident IDs as the vault opens them.
+  // The actions of the audit log once the projector has caught up with the journal.
+  std::vector<std::string> AuditActions() {
+    uint64_t last = 0, projected = 0;
+    EXPECT_TRUE(store_->LastJournalSeq(&last).ok());
+    for (int i = 0; i < 500 && projected < last; i++) {
+      EXPECT_TRUE(store_->ProjectedSeq(&projected).ok());
+      if (projected < last) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::vector<audit::AuditEntry> entries;
+    EXPECT_TRUE(store_->ReadAuditEntries(1, 1000, &entries).ok());
+    std::vector<std::string> actions;
+    for (const audit::AuditEntry& entry : entries) actions.push_back(entry.event.action);
+    return actions;
+  }
   std::vector<std::string> Open(const identity::CardVault& vault) {
     std::vector<std::string> opened;
     engine_->Execute(engine::Query{[&](const engine::StateMachine& s) {
@@ -210,6 +226,10 @@ TEST_F(KeysTest, RotateWhileTheServerRunsWithoutDowntime) {
   EXPECT_EQ(vault.versions(), (std::vector<uint32_t>{2}));  // The server dropped version 1.
   EXPECT_EQ(Open(vault), kResidentIds);
   watcher.Stop();
+  // The audit log has the server taking up version 2, the re-encryption, and dropping 1.
+  const std::vector<std::string> actions = AuditActions();
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "keys.reload"), 2) << actions.size();
+  EXPECT_GE(std::count(actions.begin(), actions.end(), "keys.reseal"), 1);
   StopEngine();
 }
 

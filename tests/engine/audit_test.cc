@@ -107,6 +107,65 @@ TEST_F(AuditHooksTest, StaffAccountsAndLogInsAreRecorded) {
   EXPECT_TRUE(Take().empty());
 }
 
+TEST_F(AuditHooksTest, SignOutsAreRecordedButExpiriesAreNot) {
+  const uint64_t admin = CreateAdmin();
+  ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kRegister, "otp"}), 0);
+  ASSERT_EQ(Result(RegisterCustomer{{kPhone, "otp", "argon2", "social", ""}}), 0);
+  for (const char* hash : {"0123456789abcdef-self", "0123456789abcdef-other", "idle-hash"}) {
+    ASSERT_EQ(Result(CreateSession{hash, 1, ""}), 0);
+  }
+  ASSERT_EQ(Result(CreateStaffSession{"staff-hash-0000000", admin}), 0);
+  Take();
+
+  // Idle expiry (no reason) and an unknown session record nothing.
+  ASSERT_EQ(Result(RevokeSession{"idle-hash"}), 0);
+  EXPECT_NE(Result(RevokeSession{"nobody", SignOut::kSelf}), 0);
+  EXPECT_TRUE(Take().empty());
+
+  ASSERT_EQ(Result(RevokeSession{"0123456789abcdef-self", SignOut::kSelf}), 0);
+  ASSERT_EQ(Result(RevokeSession{"0123456789abcdef-other", SignOut::kFromOtherSession}), 0);
+  ASSERT_EQ(Result(RevokeSession{"staff-hash-0000000", SignOut::kSelf}), 0);
+  std::vector<AuditEntry> signed_out = Take();
+  ASSERT_EQ(signed_out.size(), 3u);
+  EXPECT_EQ(signed_out[0].event.action, "customer.sign_out");
+  EXPECT_EQ(signed_out[0].event.actor_kind, ActorKind::kCustomer);
+  EXPECT_EQ(signed_out[0].event.target, "customer:1");
+  // The session's public id only, never its whole hash.
+  EXPECT_EQ(signed_out[0].event.detail, R"({"session":"0123456789abcdef","by":"self"})");
+  EXPECT_EQ(signed_out[1].event.detail, R"({"session":"0123456789abcdef","by":"other_session"})");
+  EXPECT_EQ(signed_out[2].event.action, "staff.sign_out");
+  EXPECT_EQ(signed_out[2].event.actor_id, admin);
+}
+
+TEST_F(AuditHooksTest, AnAccountClosureIsRecordedAndProjectedMasked) {
+  ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kRegister, "otp"}), 0);
+  ASSERT_EQ(Result(RegisterCustomer{{kPhone, "otp", "argon2", "social", ""}}), 0);
+  ASSERT_EQ(Result(CreateSession{"token-hash", 1, ""}), 0);
+  now_ns_ += 61'000'000'000;
+  ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kCloseAccount, "close"}), 0);
+  Take();
+  // A wrong code changes nothing and records nothing.
+  EXPECT_EQ(Result(CloseCustomer{1, "wrong"}), static_cast<uint8_t>(IdentityResult::kOtpMismatch));
+  EXPECT_TRUE(Take().empty());
+
+  Projection projection;
+  state_.BeginBatch(now_ns_, &projection);
+  Reply reply = state_.Apply(CloseCustomer{1, "close"});
+  state_.EndBatch();
+  ASSERT_EQ(reply.results[0], static_cast<uint8_t>(IdentityResult::kOk));
+  ASSERT_EQ(projection.audit_entries.size(), 1u);
+  const audit::AuditEvent& event = projection.audit_entries[0].event;
+  EXPECT_EQ(event.action, "customer.close");
+  EXPECT_EQ(event.actor_kind, ActorKind::kCustomer);
+  EXPECT_EQ(event.actor_id, 1u);
+  EXPECT_EQ(event.target, "customer:1");
+  EXPECT_EQ(event.detail, R"({"sessions_revoked":1})");
+  // The read model learns the closure, and the phone only masked.
+  ASSERT_EQ(projection.customers.size(), 1u);
+  EXPECT_EQ(projection.customers[0].closed_ns, now_ns_);
+  EXPECT_EQ(projection.customers[0].phone, "138****8001");
+}
+
 TEST_F(AuditHooksTest, CustomerLogInsAndTierGrantsAreRecorded) {
   const uint64_t admin = CreateAdmin();
   Take();

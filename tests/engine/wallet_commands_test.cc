@@ -284,3 +284,70 @@ TEST_F(WalletCommandsTest, HistoryReadModelShowsStatusMemoCounterpartyAndCard) {
 
 }  // namespace
 }  // namespace qb::engine
+
+namespace qb::engine {
+namespace {
+
+// Account closure (PIPL): only an empty wallet with nothing pending closes, with a code sent
+// for the purpose; the wallet's ledger account closes with it; the state replays exactly.
+class CloseCustomerTest : public WalletCommandsTest {
+ protected:
+  uint8_t Close(uint64_t customer, const std::string& phone) {
+    EXPECT_EQ(Result(IssueOtp{phone, identity::OtpPurpose::kCloseAccount, "close-" + phone}),
+              Code(IdentityResult::kOk));
+    clock_.Advance(61 * kSecond);
+    return Result(CloseCustomer{customer, "close-" + phone});
+  }
+};
+
+TEST_F(CloseCustomerTest, OnlyAnEmptyWalletClosesAndItsLedgerAccountClosesWithIt) {
+  OpenEngine();
+  const uint64_t alice = SignUp(kAlice);
+  const uint64_t card = VerifiedWithCard(alice, "11010519491231002X", "6222020200112233445");
+  ASSERT_EQ(Result(CreateSession{"alice-session", alice, ""}), Code(IdentityResult::kOk));
+  ASSERT_EQ(Result(HoldFunds{HoldKind::kTopUp, 100, alice, card, 50 * kYuan}),
+            Code(MoneyResult::kOk));
+  // A pending top-up is money on its way in: no closing yet.
+  EXPECT_EQ(Close(alice, kAlice), Code(IdentityResult::kBalanceNotZero));
+  ASSERT_EQ(Result(SettleHold{200, 100, true}), Code(MoneyResult::kOk));
+  EXPECT_EQ(Close(alice, kAlice), Code(IdentityResult::kBalanceNotZero));
+  // The refused attempts did not use their codes up: the balance is checked first.
+  EXPECT_EQ(Result(CloseCustomer{alice, "close-" + std::string(kAlice)}),
+            Code(IdentityResult::kBalanceNotZero));
+  ASSERT_EQ(Result(HoldFunds{HoldKind::kWithdrawal, 101, alice, card, 50 * kYuan}),
+            Code(MoneyResult::kOk));
+  EXPECT_EQ(Close(alice, kAlice), Code(IdentityResult::kBalanceNotZero));  // Withdrawal pending.
+  ASSERT_EQ(Result(SettleHold{201, 101, true}), Code(MoneyResult::kOk));
+  EXPECT_EQ(Balance(alice), 0);
+
+  EXPECT_EQ(Result(CloseCustomer{alice, "wrong"}), Code(IdentityResult::kOtpMismatch));
+  EXPECT_EQ(Close(alice, kAlice), Code(IdentityResult::kOk));
+  EXPECT_EQ(last_value_, 1u);  // The one session.
+  EXPECT_TRUE(Customer(alice).closed());
+  EXPECT_TRUE(Customer(alice).cards.empty());
+  const uint64_t wallet = kCustomerWalletAccountBase + alice;
+  EXPECT_TRUE(FindAccount(wallet)->flags & ledger::account_flags::kClosed);
+  EXPECT_EQ(Result(HoldFunds{HoldKind::kTopUp, 102, alice, card, 1 * kYuan}),
+            Code(MoneyResult::kCardNotFound));
+  EXPECT_EQ(Result(CreateSession{"again", alice, ""}), Code(IdentityResult::kCustomerClosed));
+  EXPECT_EQ(Close(alice, kAlice), Code(IdentityResult::kCustomerClosed));
+  std::optional<std::string> problem;
+  Query([&](const StateMachine& s) {
+    problem = s.ledger().CheckInvariants();
+    EXPECT_EQ(s.customers().FindByPhone(kAlice), nullptr);
+    EXPECT_EQ(s.customers().FindSession("alice-session", testing::kStartNs + 3600 * kSecond), nullptr);
+  });
+  EXPECT_FALSE(problem.has_value()) << *problem;
+
+  // The phone signs up again as a new customer with a new wallet.
+  const uint64_t again = SignUp(kAlice);
+  EXPECT_NE(again, alice);
+  const Digest before = Hash();
+  const identity::Customer closed = Customer(alice);
+  Restart();
+  EXPECT_EQ(Hash(), before);
+  EXPECT_EQ(Customer(alice), closed);
+}
+
+}  // namespace
+}  // namespace qb::engine

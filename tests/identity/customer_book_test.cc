@@ -116,6 +116,33 @@ TEST_F(CustomerBookTest, SessionsLiveTwelveHoursAndCanBeRevoked) {
   EXPECT_EQ(book_.session_count(), 0u);
 }
 
+TEST_F(CustomerBookTest, ARotatedSessionKeepsItsExpiryUnderTheNewHash) {
+  ASSERT_EQ(Issue(kStart), IdentityResult::kOk);
+  ASSERT_EQ(book_.Register(NewRegistration(), 7, 1007, kStart), IdentityResult::kOk);
+  ASSERT_EQ(book_.CreateSession("old", 7, kStart), IdentityResult::kOk);
+  ASSERT_EQ(book_.CreateSession("taken", 7, kStart), IdentityResult::kOk);
+  const int64_t later = kStart + 60 * kMinute;
+  EXPECT_EQ(book_.RotateSession(7, "old", "", later), IdentityResult::kInvalid);
+  EXPECT_EQ(book_.RotateSession(8, "old", "new", later), IdentityResult::kSessionNotFound);
+  EXPECT_EQ(book_.RotateSession(7, "none", "new", later), IdentityResult::kSessionNotFound);
+  EXPECT_EQ(book_.RotateSession(7, "old", "taken", later), IdentityResult::kSessionExists);
+  ASSERT_NE(book_.FindSession("old", later), nullptr);
+
+  ASSERT_EQ(book_.RotateSession(7, "old", "new", later), IdentityResult::kOk);
+  EXPECT_EQ(book_.FindSession("old", later), nullptr);
+  const Session* rotated = book_.FindSession("new", later);
+  ASSERT_NE(rotated, nullptr);
+  EXPECT_EQ(rotated->customer_id, 7u);
+  EXPECT_EQ(rotated->created_ns, kStart);
+  EXPECT_EQ(rotated->expires_ns, kStart + kSessionLifetimeNs);
+  // An expired session cannot be rotated back to life.
+  EXPECT_EQ(book_.RotateSession(7, "new", "newer", kStart + kSessionLifetimeNs),
+            IdentityResult::kSessionNotFound);
+  // The expiry order follows the new hash: the sweep drops both at the original expiry.
+  EXPECT_EQ(book_.Sweep(kStart + kSessionLifetimeNs, 10), 2u);
+  EXPECT_EQ(book_.session_count(), 0u);
+}
+
 TEST_F(CustomerBookTest, SweepDropsOnlyWhatHasOutlivedItsUse) {
   ASSERT_EQ(Issue(kStart), IdentityResult::kOk);
   // An expired code is kept an hour so a late try still hears "expired".

@@ -63,7 +63,8 @@ TEST_F(AuditLogTest, RowsReadBackAsTheEntriesWereChained) {
   EXPECT_EQ(rows[0].seq, 2u);
   EXPECT_EQ(rows[1].seq, 3u);
   EXPECT_EQ(QueryInt("readmodel.db", "SELECT COUNT(*) FROM audit_log"), 5);
-  EXPECT_EQ(QueryInt("readmodel.db", "SELECT MAX(version) FROM schema_version"), 8);
+  // The audit log arrived with migration 8; later ones may follow.
+  EXPECT_GE(QueryInt("readmodel.db", "SELECT MAX(version) FROM schema_version"), 8);
 }
 
 TEST_F(AuditLogTest, SearchFiltersAndPagesNewestFirst) {

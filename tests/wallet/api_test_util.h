@@ -83,6 +83,9 @@ struct RequestOptions {
   std::string idempotency_key;  // Sent as Idempotency-Key when not empty.
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers = {};  // Any others, as given.
+  // Like the web app, send the newest token a session was rotated to (X-Session-Token) in
+  // place of `token`. Off to show that the old token is dead.
+  bool follow_rotation = true;
 };
 
 struct RegisteredCustomer {
@@ -160,10 +163,12 @@ class WalletApiTest : public ::testing::Test {
                       const RequestOptions& options, std::string_view source_address = "") {
     std::string raw =
         std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    const std::string token =
+        options.follow_rotation ? NewestToken(options.token) : std::string(options.token);
     if (!options.authorization.empty()) {
       raw += "Authorization: " + options.authorization + "\r\n";
-    } else if (!options.token.empty()) {
-      raw += "Authorization: Bearer " + options.token + "\r\n";
+    } else if (!token.empty()) {
+      raw += "Authorization: Bearer " + token + "\r\n";
     }
     if (!options.idempotency_key.empty()) {
       raw += "Idempotency-Key: " + options.idempotency_key + "\r\n";
@@ -184,11 +189,25 @@ class WalletApiTest : public ::testing::Test {
     if (!response) return result;
     result.status = response->status;
     result.headers = std::move(response->headers);
+    if (auto rotated = result.headers.find("x-session-token");
+        rotated != result.headers.end() && !token.empty()) {
+      rotated_tokens_[token] = rotated->second;
+    }
     result.body = std::move(response->body);
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(result.body, ec);
     if (!ec) result.json = std::move(parsed);
     return result;
+  }
+
+  // The token a session presented as `token` now goes by, after any rotations.
+  std::string NewestToken(std::string_view token) const {
+    std::string newest(token);
+    for (auto it = rotated_tokens_.find(newest); it != rotated_tokens_.end();
+         it = rotated_tokens_.find(newest)) {
+      newest = it->second;
+    }
+    return newest;
   }
 
   ApiResponse Post(std::string_view target, std::string_view body, std::string_view token = "",
@@ -207,6 +226,11 @@ class WalletApiTest : public ::testing::Test {
     RequestOptions options;
     options.token = std::string(token);
     return Request("DELETE", target, "", options);
+  }
+  ApiResponse Put(std::string_view target, std::string_view body, std::string_view token) {
+    RequestOptions options;
+    options.token = std::string(token);
+    return Request("PUT", target, body, options);
   }
 
   // --- Customers ---
@@ -346,6 +370,8 @@ class WalletApiTest : public ::testing::Test {
   std::unique_ptr<Router> router_;
   std::unique_ptr<WalletApi> api_;
   std::unique_ptr<HttpServer> server_;
+  // Session rotations seen in answers: the token presented → the one the server gave back.
+  std::map<std::string, std::string> rotated_tokens_;
 };
 
 }  // namespace qb::wallet::testing

@@ -45,11 +45,6 @@ std::string StringMember(const ApiResponse& response, std::string_view name) {
 
 class PaymentPinApiTest : public MoneyApiTest {
  protected:
-  ApiResponse Put(std::string_view target, std::string_view body, std::string_view token) {
-    RequestOptions options;
-    options.token = std::string(token);
-    return Request("PUT", target, body, options);
-  }
   ApiResponse SetPin(const RegisteredCustomer& customer, std::string_view pin,
                      std::string_view current = "") {
     return Put("/api/v1/me/payment-pin", PinBody(pin, current), customer.token);

@@ -234,6 +234,16 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
     });
   }
 
+  /** Session rotations seen by api(): the token presented → the token the server gave back. */
+  const rotatedTokens = new Map();
+
+  /** The token a session presented as `token` goes by now, after any rotations api() saw. */
+  function newestToken(token) {
+    let newest = token;
+    while (rotatedTokens.has(newest)) newest = rotatedTokens.get(newest);
+    return newest;
+  }
+
   /**
    * fetch against the server, bounded by FETCH_TIMEOUT_MS; resolves to { status, body }: the
    * body parsed as JSON (or the text, or null when empty), or a Buffer for a successful
@@ -244,8 +254,14 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
    *   binary?: boolean }} [options]
    * @returns {Promise<{ status: number, body: any }>}
    */
-  async function api(path, { method = 'GET', token, body, idempotencyKey, binary = false } = {}) {
+  async function api(
+    path,
+    { method = 'GET', token: given, body, idempotencyKey, binary = false, followRotation = true } = {},
+  ) {
     const headers = { Accept: binary ? '*/*' : 'application/json' };
+    // Like the web app, present the newest token a session was rotated to (X-Session-Token,
+    // after a privilege change); followRotation: false sends `token` as given.
+    const token = given && followRotation ? newestToken(given) : given;
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -255,6 +271,8 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
+    const rotated = response.headers.get('x-session-token');
+    if (rotated && token) rotatedTokens.set(token, rotated);
     if (binary && response.ok) {
       return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
     }
@@ -370,7 +388,8 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
       201,
       'top up',
     );
-    return customerToken;
+    // Verifying and binding rotated the session: the token the customer holds now.
+    return newestToken(customerToken);
   }
 
   return {
@@ -383,6 +402,7 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
     assertClean,
     step,
     api,
+    newestToken,
     readOtp,
     staffApiLogIn,
     consoleLogIn,

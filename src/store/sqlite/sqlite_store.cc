@@ -52,7 +52,7 @@ constexpr char kAccountColumns[] =
     "credits_posted, created_ns";
 constexpr char kCustomerColumns[] =
     "id, wallet_account_id, phone, real_name_masked, resident_id_masked, tier, channel, "
-    "invite_code, registered_ns";
+    "invite_code, registered_ns, closed_ns";
 
 // Reads the nine customer columns starting at `at`.
 CustomerRow ReadCustomerRow(const sqlite::Statement& s, int at) {
@@ -66,6 +66,7 @@ CustomerRow ReadCustomerRow(const sqlite::Statement& s, int at) {
   c.channel = std::string(s.ColumnText(at + 6));
   c.invite_code = std::string(s.ColumnText(at + 7));
   c.registered_ns = s.ColumnInt64(at + 8);
+  c.closed_ns = s.ColumnInt64(at + 9);
   return c;
 }
 
@@ -127,9 +128,10 @@ Status SqliteStore::Open(const std::string& data_dir) {
     s = upsert_customer_.Prepare(
         read_db_.handle(),
         std::string("INSERT INTO customers (") + kCustomerColumns +
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
-            "real_name_masked = excluded.real_name_masked, resident_id_masked = "
-            "excluded.resident_id_masked, tier = excluded.tier");
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO UPDATE SET "
+            "phone = excluded.phone, real_name_masked = excluded.real_name_masked, "
+            "resident_id_masked = excluded.resident_id_masked, tier = excluded.tier, "
+            "closed_ns = excluded.closed_ns");
   }
   if (s.ok()) {
     s = insert_card_.Prepare(read_db_.handle(),
@@ -322,6 +324,7 @@ Status SqliteStore::ApplyProjection(const Projection& p) {
     upsert_customer_.BindText(7, c.channel);
     upsert_customer_.BindText(8, c.invite_code);
     upsert_customer_.BindInt64(9, c.registered_ns);
+    upsert_customer_.BindInt64(10, c.closed_ns);
     if (Status s = upsert_customer_.Run(); !s.ok()) return s;
   }
   for (const CardRow& c : p.cards) {
@@ -475,7 +478,8 @@ Status SqliteStore::ListHistory(uint64_t account_id, const HistoryFilter& filter
       "SELECT " + t_columns +
       "(SELECT r.flags FROM transfers r WHERE r.pending_id = t.id LIMIT 1), m.memo, "
       "c.id, c.wallet_account_id, c.phone, c.real_name_masked, c.resident_id_masked, c.tier, "
-      "c.channel, c.invite_code, c.registered_ns, k.id, k.customer_id, k.bank_code, k.first6, "
+      "c.channel, c.invite_code, c.registered_ns, c.closed_ns, k.id, k.customer_id, k.bank_code, "
+      "k.first6, "
       "k.last4, " +
       kHistoryMerchantColumns + " FROM (" + halves +
       ") t LEFT JOIN transfer_memos m ON m.transfer_id = t.id "
@@ -514,12 +518,12 @@ Status SqliteStore::ListHistory(uint64_t account_id, const HistoryFilter& filter
     }
     if (!select.ColumnIsNull(12)) entry.memo = std::string(select.ColumnText(12));
     if (!select.ColumnIsNull(13)) entry.counterparty_customer = ReadCustomerRow(select, 13);
-    if (!select.ColumnIsNull(22)) {
+    if (!select.ColumnIsNull(23)) {
       entry.card =
-          CardRow{select.ColumnU64(22), select.ColumnU64(23), std::string(select.ColumnText(24)),
-                  std::string(select.ColumnText(25)), std::string(select.ColumnText(26))};
+          CardRow{select.ColumnU64(23), select.ColumnU64(24), std::string(select.ColumnText(25)),
+                  std::string(select.ColumnText(26)), std::string(select.ColumnText(27))};
     }
-    if (!select.ColumnIsNull(27)) entry.merchant = sqlite::ReadMerchantRow(select, 27);
+    if (!select.ColumnIsNull(28)) entry.merchant = sqlite::ReadMerchantRow(select, 28);
     page->entries.push_back(std::move(entry));
   }
   if (page->entries.size() > limit) {

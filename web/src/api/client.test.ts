@@ -64,4 +64,63 @@ describe('ApiClient', () => {
     });
     await expect(down.get('/x')).rejects.toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
   });
+
+  it('keeps the token a privilege change rotated the session to', async () => {
+    let token = 'old';
+    const rotations: string[] = [];
+    const client = new ApiClient({
+      getToken: () => token,
+      onSessionRotated: (next) => {
+        rotations.push(next);
+        token = next;
+      },
+      fetch: async () =>
+        new Response('{}', { status: 200, headers: { 'X-Session-Token': 'new' } }),
+    });
+    await client.post('/api/v1/me/identity', {});
+    expect(rotations).toEqual(['new']);
+    expect(token).toBe('new');
+    // Without a session (a log-in) the header is not taken as a rotation.
+    const anonymous = new ApiClient({
+      onSessionRotated: (next) => rotations.push(next),
+      fetch: async () => new Response('{}', { status: 200, headers: { 'X-Session-Token': 'x' } }),
+    });
+    await anonymous.post('/api/v1/sessions', {});
+    expect(rotations).toEqual(['new']);
+  });
+
+  it('retries once, not logging out, a call whose token was rotated away in flight', async () => {
+    let token = 'old';
+    let expired = 0;
+    const calls: Call[] = [];
+    const unauthorized = '{"error":{"code":"UNAUTHORIZED","message":"no"}}';
+    const client = new ApiClient({
+      getToken: () => token,
+      onUnauthorized: () => expired++,
+      fetch: async (input, init) => {
+        calls.push({ url: String(input), init: init ?? {} });
+        const auth = headersOf(calls[calls.length - 1]).Authorization;
+        if (auth === 'Bearer old') {
+          token = 'new'; // Another call rotated the session while this one was out.
+          return new Response(unauthorized, { status: 401 });
+        }
+        return new Response('{"ok":true}', { status: 200 });
+      },
+    });
+    await expect(client.get('/api/v1/me/balance')).resolves.toEqual({ ok: true });
+    expect(calls.map((call) => headersOf(call).Authorization)).toEqual([
+      'Bearer old',
+      'Bearer new',
+    ]);
+    expect(expired).toBe(0);
+
+    // A 401 for the current token is a log-out, told once, not retried.
+    const gone = new ApiClient({
+      getToken: () => 'current',
+      onUnauthorized: () => expired++,
+      fetch: fakeFetch(401, unauthorized, calls),
+    });
+    await expect(gone.get('/api/v1/me')).rejects.toMatchObject({ status: 401 });
+    expect(expired).toBe(1);
+  });
 });

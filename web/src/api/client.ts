@@ -102,7 +102,16 @@ export interface ApiClientOptions {
   onUnauthorized?: () => void;
   /** The id this browser sends as X-Device-Id (the new-device rule), or none. */
   getDeviceId?: () => string | null;
+  /**
+   * Called with the new token when an answer carries X-Session-Token: the server rotated the
+   * session after a privilege change (verified identity, new card, PIN, second factor) and the
+   * old token no longer works.
+   */
+  onSessionRotated?: (token: string) => void;
 }
+
+/** The header a rotated session's new token arrives in. */
+export const SESSION_TOKEN_HEADER = 'X-Session-Token';
 
 export interface RequestOptions {
   body?: unknown;
@@ -119,9 +128,11 @@ export class ApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly onUnauthorized: () => void;
   private readonly getDeviceId: () => string | null;
+  private readonly onSessionRotated: (token: string) => void;
 
   constructor(options: ApiClientOptions = {}) {
     this.getDeviceId = options.getDeviceId ?? (() => null);
+    this.onSessionRotated = options.onSessionRotated ?? (() => {});
     this.baseUrl = options.baseUrl ?? '';
     this.getToken = options.getToken ?? (() => null);
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -187,9 +198,29 @@ export class ApiClient {
   }
 
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+    const sent = this.getToken();
+    try {
+      return await this.send<T>(method, path, options, sent);
+    } catch (error) {
+      // A call that left with a token the session has since been rotated away from (another
+      // call changed a privilege meanwhile) is refused with 401: it is not a log-out. Send it
+      // once more with the current token.
+      const current = this.getToken();
+      if (error instanceof ApiError && error.status === 401 && sent && current && current !== sent) {
+        return this.send<T>(method, path, options, current);
+      }
+      throw error;
+    }
+  }
+
+  private async send<T>(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions,
+    token: string | null,
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const token = this.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
     const deviceId = this.getDeviceId();
@@ -208,6 +239,8 @@ export class ApiClient {
       throw new ApiError(0, 'NETWORK_ERROR', cause instanceof Error ? cause.message : 'network');
     }
 
+    const rotated = response.headers?.get(SESSION_TOKEN_HEADER);
+    if (rotated && token) this.onSessionRotated(rotated);
     const text = await response.text();
     let parsed: unknown = undefined;
     if (text !== '') {
@@ -218,8 +251,9 @@ export class ApiClient {
       }
     }
     if (!response.ok) {
-      // Only a call that carried a token can lose a session; a failed log-in is not a log-out.
-      if (response.status === 401 && token) this.onUnauthorized();
+      // Only a call that carried the current token can lose a session: a failed log-in is not a
+      // log-out, and a token rotated away meanwhile is retried by request().
+      if (response.status === 401 && token && token === this.getToken()) this.onUnauthorized();
       if (isApiErrorBody(parsed)) {
         const { code, message, limit, tries_left, locked_until } = parsed.error;
         const limitName = typeof limit === 'string' ? limit : undefined;

@@ -4,6 +4,7 @@ import type { ApiClient } from './client';
 export type SecurityEventType =
   | 'login'
   | 'login_failed'
+  | 'signed_out'
   | 'totp_enabled'
   | 'totp_disabled'
   | 'totp_locked'

@@ -30,6 +30,18 @@ describe('SessionStore', () => {
     expect(storage.data.size).toBe(0);
   });
 
+  it('keeps the rotated token and the profile, telling no one', () => {
+    const storage = memoryStorage();
+    const staff = new SessionStore(() => storage, 's.token', 's.profile');
+    let expired = 0;
+    staff.onExpire(() => ++expired);
+    staff.start('first', { username: 'ops' });
+    staff.rotate('second');
+    expect(staff.token()).toBe('second');
+    expect(staff.profile()).toEqual({ username: 'ops' });
+    expect(expired).toBe(0);
+  });
+
   it('tells listeners when the session expires, until they unsubscribe', () => {
     const store = new SessionStore(memoryStorage, 't');
     let calls = 0;

@@ -62,6 +62,15 @@ export class SessionStore {
     }
   }
 
+  /** The server rotated the session (a privilege change): keep the new token, same profile. */
+  rotate(token: string): void {
+    try {
+      this.storage()?.setItem(this.tokenKey, token);
+    } catch {
+      // Storage refused: this page keeps working until it reloads.
+    }
+  }
+
   /** Forgets the session without telling anyone (the user logged out on purpose). */
   clear(): void {
     try {
@@ -113,6 +122,7 @@ export const merchantSession = new SessionStore(
 export const customerApi = new ApiClient({
   getToken: () => customerSession.token(),
   onUnauthorized: () => customerSession.expire(),
+  onSessionRotated: (token) => customerSession.rotate(token),
   getDeviceId: browserDeviceId,
 });
 

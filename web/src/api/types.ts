@@ -54,7 +54,13 @@ export interface OtpAnswer {
   resend_after_seconds: number;
 }
 
-export type OtpPurpose = 'register' | 'login' | 'reset_password' | 'reset_pin' | 'payment';
+export type OtpPurpose =
+  | 'register'
+  | 'login'
+  | 'reset_password'
+  | 'reset_pin'
+  | 'payment'
+  | 'close_account';
 
 export interface Balance {
   balance: number;

@@ -18,6 +18,8 @@
 //   /payments         my payments to merchants; /payments/:id with refunds    (needs log-in)
 //   /small-payments   small-payment (免密) settings                            (needs log-in)
 //   /security         payment PIN (支付密码): set, change, reset by SMS + ID    (needs log-in)
+//                     ... and, last, closing the account (注销账户): SMS code + PIN + typed word;
+//                     afterwards /login says when the account closed
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -79,6 +81,13 @@
 //             only), security-pin, security-pin-confirm, security-pin-submit,
 //             security-reset-send-code, security-reset-code, security-reset-resident-id,
 //             security-reset-pin, security-reset-submit, security-reset-needs-identity
+//   close account (security page): close-account-section (data-state loading|balance|ready),
+//             close-account-balance (data-fen), close-account-balance-hint and
+//             close-account-withdraw (balance not zero), close-account-data-export,
+//             close-account-send-code (data-seconds-left), close-account-code, close-account-pin
+//             (once a PIN is set), close-account-confirmation, close-account-submit (disabled
+//             until ready; data-blocker names what is missing), close-account-hint; after
+//             closing, the log-in page shows login-account-closed (data-closed-at)
 //   payment PIN (transfer, withdraw, pay; only once a PIN is set): payment-pin; after a refusal
 //             pin-tries-left (data-tries-left) or pin-locked-until (data-until)
 //   spending: action-spending (home), spending-page, spending-current (data-fen),

@@ -1,6 +1,6 @@
 import { Button, Form } from 'antd-mobile';
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 
 import { ApiError } from '../api/client';
 import { deviceLogIn, deviceLogInChallenge } from '../api/deviceKeys';
@@ -8,14 +8,18 @@ import { customerApi, customerSession } from '../api/session';
 import { logInWithSecondFactor, secondFactorOf } from '../api/totp';
 import { logIn } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
+import { accountClosedAt } from './closeAccount';
 import { afterLogInPath, FieldInput, FormError, H5Page } from './common';
 import { loadDeviceKey, signChallengeMessage, type StoredDeviceKey } from './deviceKey';
+import { formatChinaTime } from './historyFormat';
 import { isValidPhone } from './validation';
 
 export function LoginPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [params] = useSearchParams();
+  // Sent here by the security page right after the customer closed the account.
+  const closedAt = accountClosedAt(useLocation().state);
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -87,6 +91,11 @@ export function LoginPage() {
 
   return (
     <H5Page title={t('login.title')} back="/">
+      {closedAt !== null && (
+        <p className="h5-page" data-testid="login-account-closed" data-closed-at={closedAt} role="status">
+          {t('closeAccount.closedNotice', { time: formatChinaTime(closedAt) })}
+        </p>
+      )}
       <Form
         layout="horizontal"
         footer={

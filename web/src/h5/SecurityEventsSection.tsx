@@ -75,8 +75,11 @@ export function SecurityEventsSection() {
   );
 }
 
-/** "Export my data": downloads the JSON copy the server records as an export. */
-function DataExportButton() {
+/**
+ * "Export my data": downloads the JSON copy the server records as an export. Also offered by
+ * the account closure section, under its own test id.
+ */
+export function DataExportButton({ testId = 'data-export' }: { testId?: string }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -104,7 +107,7 @@ function DataExportButton() {
         block
         fill="outline"
         loading={busy}
-        data-testid="data-export"
+        data-testid={testId}
         onClick={() => {
           void Dialog.confirm({
             content: t('dataExport.confirm'),

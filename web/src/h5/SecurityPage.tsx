@@ -1,7 +1,8 @@
 // Security (安全设置): the payment PIN (支付密码). Set a first PIN (the session is enough), change
 // it with the current one, or reset a forgotten one with an SMS code (purpose reset_pin) and the
 // resident ID of the verified identity (unverified customers are sent to verify first). Five
-// wrong PINs lock paying for 30 minutes, longer when it happens again.
+// wrong PINs lock paying for 30 minutes, longer when it happens again. Below: two-step log-in,
+// this device's key, the signed-in devices, the security events and, last, closing the account.
 import { Button, Form, Toast } from 'antd-mobile';
 import { useState } from 'react';
 
@@ -13,6 +14,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { useLoad } from '../useLoad';
 import { FieldInput, FormError, H5Page } from './common';
 import { PinErrorDetail, PinInput, isSixDigitPin } from './PaymentPin';
+import { CloseAccountSection } from './CloseAccountSection';
 import { DeviceKeySection } from './DeviceKeySection';
 import { DevicesSection } from './DevicesSection';
 import { SecurityEventsSection } from './SecurityEventsSection';
@@ -237,6 +239,7 @@ export function SecurityPage() {
           <DeviceKeySection />
           <DevicesSection />
           <SecurityEventsSection />
+          <CloseAccountSection pinRequired={security.payment_pin_set} />
         </div>
       )}
     </H5Page>

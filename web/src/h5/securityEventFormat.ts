@@ -9,6 +9,7 @@ type Translate = (key: MessageKey, params?: MessageParams) => string;
 const TITLES: Record<SecurityEvent['type'], MessageKey> = {
   login: 'securityEvents.login',
   login_failed: 'securityEvents.loginFailed',
+  signed_out: 'securityEvents.signedOut',
   totp_enabled: 'securityEvents.totpEnabled',
   totp_disabled: 'securityEvents.totpDisabled',
   totp_locked: 'securityEvents.totpLocked',

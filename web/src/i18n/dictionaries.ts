@@ -1,4 +1,5 @@
 import { auditEn, auditZh } from './auditMessages';
+import { closeAccountEn, closeAccountZh } from './closeAccountMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
@@ -209,6 +210,7 @@ export const zh = {
   'apiError.BANK_DECLINED': '银行拒绝了本次交易',
   'apiError.BANK_UNAVAILABLE': '银行系统暂时不可用，请稍后重试',
   'apiError.ACCOUNT_CLOSED': '账户已关闭',
+  'apiError.BALANCE_NOT_ZERO': '钱包中还有余额或处理中的交易，请先提现或用完后再注销',
   'apiError.MERCHANT_NOT_FOUND': '商户不存在',
   'apiError.MERCHANT_NOT_ACTIVE': '商户暂不可收款（审核中或已暂停）',
   'apiError.CREDIT_CODE_INVALID': '统一社会信用代码不正确',
@@ -313,6 +315,7 @@ export const zh = {
   ...deviceKeyZh,
   ...stepUpZh,
   ...auditZh,
+  ...closeAccountZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -517,6 +520,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   'apiError.BANK_DECLINED': 'The bank declined the transaction',
   'apiError.BANK_UNAVAILABLE': 'The bank is unavailable, try again later',
   'apiError.ACCOUNT_CLOSED': 'The account is closed',
+  'apiError.BALANCE_NOT_ZERO':
+    'Your wallet still holds money or a transaction in progress: withdraw or spend it first',
   'apiError.MERCHANT_NOT_FOUND': 'Merchant not found',
   'apiError.MERCHANT_NOT_ACTIVE': 'The merchant cannot take payments (in review or suspended)',
   'apiError.CREDIT_CODE_INVALID': 'Invalid unified social credit code',
@@ -621,4 +626,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...deviceKeyEn,
   ...stepUpEn,
   ...auditEn,
+  ...closeAccountEn,
 };

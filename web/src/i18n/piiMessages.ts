@@ -16,6 +16,7 @@ export const piiZh = {
   'securityEvents.more': '加载更多',
   'securityEvents.hint': '如有不是您本人的操作，请立即修改登录密码并联系客服。',
   'securityEvents.login': '登录成功',
+  'securityEvents.signedOut': '退出登录',
   'securityEvents.loginFailed': '登录密码错误',
   'securityEvents.loginLocked': '登录密码错误次数过多，登录已锁定',
   'securityEvents.totpEnabled': '开启两步验证',
@@ -54,6 +55,7 @@ export const piiEn: Record<keyof typeof piiZh, string> = {
   'securityEvents.hint':
     'If any of these was not you, change your password now and contact customer service.',
   'securityEvents.login': 'Signed in',
+  'securityEvents.signedOut': 'Signed out',
   'securityEvents.loginFailed': 'Wrong password at sign-in',
   'securityEvents.loginLocked': 'Too many wrong passwords: sign-in locked',
   'securityEvents.totpEnabled': 'Two-step sign-in turned on',
