@@ -7,27 +7,14 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "codec_test_util.h"
 #include "engine/command_codec.h"
 
 namespace qb::engine {
 namespace {
 
-Command Decoded(const Command& command) {
-  std::string payload;
-  EncodeCommand(command, &payload);
-  std::vector<Command> decoded;
-  EXPECT_TRUE(DecodeCommands(payload, 1, &decoded));
-  EXPECT_EQ(decoded.size(), 1u);
-  return decoded.empty() ? Command{} : decoded[0];
-}
-
-std::string Raw(uint16_t type, const std::string& body) {
-  std::string out;
-  ByteWriter writer(&out);
-  writer.U16(type);
-  writer.LengthPrefixed(body);
-  return out;
-}
+using testing::Decoded;
+using testing::RawCommand;
 
 TEST(AccountCommandCodecTest, CloseCustomerAndRotateSessionRoundTrip) {
   const Command closed = Decoded(CloseCustomer{42, "otp-hash"});
@@ -52,7 +39,7 @@ TEST(AccountCommandCodecTest, RevokeSessionCarriesTheSignOutReasonOnlyWhenGiven)
   EncodeCommand(RevokeSession{"hash"}, &payload);
   std::string old_body;
   ByteWriter(&old_body).LengthPrefixed("hash");
-  EXPECT_EQ(payload, Raw(9, old_body));
+  EXPECT_EQ(payload, RawCommand(9, old_body));
 
   for (SignOut reason : {SignOut::kUnspecified, SignOut::kSelf, SignOut::kFromOtherSession}) {
     const Command decoded = Decoded(RevokeSession{"hash", reason});
@@ -64,9 +51,9 @@ TEST(AccountCommandCodecTest, RevokeSessionCarriesTheSignOutReasonOnlyWhenGiven)
   for (uint8_t bad : {0, 3}) {  // 0 is written as no byte at all.
     std::string body = old_body;
     body.push_back(static_cast<char>(bad));
-    EXPECT_FALSE(DecodeCommands(Raw(9, body), 1, &decoded)) << int{bad};
+    EXPECT_FALSE(DecodeCommands(RawCommand(9, body), 1, &decoded)) << int{bad};
   }
-  EXPECT_FALSE(DecodeCommands(Raw(9, old_body + std::string(2, '\1')), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(9, old_body + std::string(2, '\1')), 1, &decoded));
 }
 
 }  // namespace

@@ -10,10 +10,13 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "codec_test_util.h"
 #include "ledger/types.h"
 
 namespace qb::engine {
 namespace {
+
+using testing::RawCommand;
 
 ledger::Account SampleAccount(uint64_t id) {
   ledger::Account a;
@@ -60,15 +63,6 @@ std::string EncodeAll(const std::vector<Command>& commands) {
   std::string payload;
   for (const Command& c : commands) EncodeCommand(c, &payload);
   return payload;
-}
-
-// A body written by hand: type, body length, then the body bytes.
-std::string RawCommand(uint16_t type, std::string_view body) {
-  std::string out;
-  ByteWriter writer(&out);
-  writer.U16(type);
-  writer.LengthPrefixed(body);
-  return out;
 }
 
 std::string CountedBody(uint32_t count, size_t item_bytes) {

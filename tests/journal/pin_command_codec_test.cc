@@ -6,19 +6,14 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "codec_test_util.h"
 #include "engine/command_codec.h"
 
 namespace qb::engine {
 namespace {
 
-Command Decoded(const Command& command) {
-  std::string payload;
-  EncodeCommand(command, &payload);
-  std::vector<Command> decoded;
-  EXPECT_TRUE(DecodeCommands(payload, 1, &decoded));
-  EXPECT_EQ(decoded.size(), 1u);
-  return decoded.empty() ? Command{} : decoded[0];
-}
+using testing::Decoded;
+using testing::RawCommand;
 
 TEST(PinCommandCodecTest, SetPaymentPinRoundTripsEachAuthorization) {
   for (auto how : {identity::PinAuthorization::kFirstSet, identity::PinAuthorization::kChange,
@@ -57,27 +52,20 @@ TEST(PinCommandCodecTest, RecordPinAttemptRoundTrips) {
 }
 
 TEST(PinCommandCodecTest, ImpossibleValuesAreRefused) {
-  auto raw = [](uint16_t type, const std::string& body) {
-    std::string out;
-    ByteWriter writer(&out);
-    writer.U16(type);
-    writer.LengthPrefixed(body);
-    return out;
-  };
   std::vector<Command> decoded;
   std::string attempt;
   ByteWriter a(&attempt);
   a.U64(7);
   a.U8(2);  // Not a bool.
-  EXPECT_FALSE(DecodeCommands(raw(44, attempt), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(44, attempt), 1, &decoded));
   std::string set;
   ByteWriter s(&set);
   s.U64(7);
   s.U8(4);  // No such authorization.
   for (int i = 0; i < 3; i++) s.LengthPrefixed("x");
-  EXPECT_FALSE(DecodeCommands(raw(43, set), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(43, set), 1, &decoded));
   // Truncated.
-  EXPECT_FALSE(DecodeCommands(raw(44, attempt.substr(0, 8)), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(44, attempt.substr(0, 8)), 1, &decoded));
 }
 
 }  // namespace

@@ -6,27 +6,14 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "codec_test_util.h"
 #include "engine/command_codec.h"
 
 namespace qb::engine {
 namespace {
 
-Command Decoded(const Command& command) {
-  std::string payload;
-  EncodeCommand(command, &payload);
-  std::vector<Command> decoded;
-  EXPECT_TRUE(DecodeCommands(payload, 1, &decoded));
-  EXPECT_EQ(decoded.size(), 1u);
-  return decoded.empty() ? Command{} : decoded[0];
-}
-
-std::string Raw(uint16_t type, const std::string& body) {
-  std::string out;
-  ByteWriter writer(&out);
-  writer.U16(type);
-  writer.LengthPrefixed(body);
-  return out;
-}
+using testing::Decoded;
+using testing::RawCommand;
 
 TEST(TotpCommandCodecTest, EachCommandRoundTrips) {
   const Command begin = Decoded(BeginTotpEnrolment{7, "sealed-blob"});
@@ -75,7 +62,7 @@ TEST(TotpCommandCodecTest, ImpossibleValuesAreRefused) {
   u.I64(1);
   u.LengthPrefixed("");
   u.U8(0);
-  EXPECT_FALSE(DecodeCommands(Raw(47, use), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(47, use), 1, &decoded));
   std::string not_bool;
   ByteWriter b(&not_bool);
   b.U64(7);
@@ -83,16 +70,16 @@ TEST(TotpCommandCodecTest, ImpossibleValuesAreRefused) {
   b.I64(1);
   b.LengthPrefixed("");
   b.U8(2);  // Not a bool.
-  EXPECT_FALSE(DecodeCommands(Raw(47, not_bool), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(47, not_bool), 1, &decoded));
   std::string confirm;
   ByteWriter c(&confirm);
   c.U64(7);
   c.I64(1);
   c.LengthPrefixed("sealed");
   c.U32(1000);  // More hashes than a customer may hold.
-  EXPECT_FALSE(DecodeCommands(Raw(46, confirm), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(46, confirm), 1, &decoded));
   // Truncated.
-  EXPECT_FALSE(DecodeCommands(Raw(45, std::string(6, '\0')), 1, &decoded));
+  EXPECT_FALSE(DecodeCommands(RawCommand(45, std::string(6, '\0')), 1, &decoded));
 }
 
 }  // namespace
