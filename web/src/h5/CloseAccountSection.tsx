@@ -28,6 +28,7 @@ import {
 import { FieldInput, FormError } from './common';
 import { forgetDeviceKey } from './deviceKey';
 import { PinErrorDetail, PinInput } from './PaymentPin';
+import { SmsCodeItem } from './SmsCodeItem';
 import { DataExportButton } from './SecurityEventsSection';
 import { useCountdown } from './useCountdown';
 
@@ -144,31 +145,14 @@ export function CloseAccountSection({ pinRequired }: { pinRequired: boolean }) {
           </Button>
         }
       >
-        <Form.Item
-          label={t('field.smsCode')}
-          extra={
-            <Button
-              size="small"
-              onClick={send}
-              disabled={!empty || countdown.secondsLeft > 0 || busy || me.data === null}
-              data-testid="close-account-send-code"
-              data-seconds-left={countdown.secondsLeft}
-            >
-              {countdown.secondsLeft > 0
-                ? t('field.smsCode.resend', { seconds: countdown.secondsLeft })
-                : t('field.smsCode.send')}
-            </Button>
-          }
-        >
-          <FieldInput
-            testId="close-account-code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={smsCode}
-            onChange={(text) => setSmsCode(text.replace(/[^0-9]/g, ''))}
-          />
-        </Form.Item>
+        <SmsCodeItem
+          testIdPrefix="close-account"
+          value={smsCode}
+          onChange={setSmsCode}
+          onSend={send}
+          secondsLeft={countdown.secondsLeft}
+          sendDisabled={!empty || busy || me.data === null}
+        />
         {pinRequired && (
           <PinInput testId="close-account-pin" label={t('pin.payment')} value={paymentPin} onChange={setPaymentPin} />
         )}

@@ -18,6 +18,7 @@ import { CloseAccountSection } from './CloseAccountSection';
 import { DeviceKeySection } from './DeviceKeySection';
 import { DevicesSection } from './DevicesSection';
 import { SecurityEventsSection } from './SecurityEventsSection';
+import { SmsCodeItem } from './SmsCodeItem';
 import { TotpSection } from './TotpSection';
 import { useCountdown } from './useCountdown';
 
@@ -174,30 +175,14 @@ function ResetPinForm({ security, onSaved }: { security: Security; onSaved: (s: 
         }
       >
         <Form.Header>{t('security.reset')}</Form.Header>
-        <Form.Item
-          label={t('field.smsCode')}
-          extra={
-            <Button
-              size="small"
-              onClick={send}
-              disabled={countdown.secondsLeft > 0 || busy || me.data === null}
-              data-testid="security-reset-send-code"
-              data-seconds-left={countdown.secondsLeft}
-            >
-              {countdown.secondsLeft > 0
-                ? t('field.smsCode.resend', { seconds: countdown.secondsLeft })
-                : t('field.smsCode.send')}
-            </Button>
-          }
-        >
-          <FieldInput
-            testId="security-reset-code"
-            inputMode="numeric"
-            maxLength={6}
-            value={code}
-            onChange={setCode}
-          />
-        </Form.Item>
+        <SmsCodeItem
+          testIdPrefix="security-reset"
+          value={code}
+          onChange={setCode}
+          onSend={send}
+          secondsLeft={countdown.secondsLeft}
+          sendDisabled={busy || me.data === null}
+        />
         <Form.Item label={t('security.residentId')}>
           <FieldInput
             testId="security-reset-resident-id"
