@@ -37,6 +37,8 @@ namespace qb::crash {
 namespace {
 
 constexpr int kReadyTimeoutMs = 60'000;
+// How long a cycle waits past its run time for a first acknowledgement before killing anyway.
+constexpr int kFirstAckTimeoutMs = 10'000;
 constexpr int kVerifyTimeoutMs = 60'000;
 
 int64_t NowMs() { return MonotonicNowNs() / 1'000'000; }
@@ -282,6 +284,13 @@ bool RunCycle(int cycle, const std::string& data_dir, uint64_t seed, uint64_t* r
     }
     for (const int64_t kill_at = NowMs() + run_ms; open && NowMs() < kill_at;) {
       open = child.Read(static_cast<int>(kill_at - NowMs()), &buffer);
+      if (!TakeLines(&buffer, &ready, acks)) return false;
+    }
+    // On a loaded machine the first batch may not be durable yet after a short run: the kill
+    // waits for the first acknowledgement (bounded), so every cycle has something to check.
+    for (const int64_t give_up = NowMs() + kFirstAckTimeoutMs;
+         open && acks->size() == acks_before && NowMs() < give_up;) {
+      open = child.Read(static_cast<int>(give_up - NowMs()), &buffer);
       if (!TakeLines(&buffer, &ready, acks)) return false;
     }
     if (!open) {
