@@ -48,6 +48,12 @@ void RequireDeviceSignature(WalletContext& context, uint64_t customer_id,
 
 // The context a payment confirmation challenge binds: ASCII "payment:<payment_id>:<amount_fen>".
 std::string PaymentChallengeContext(uint64_t payment_id, int64_t amount_fen);
+// The context a transfer's challenge binds: ASCII "transfer:<key>:<to_phone>:<amount_fen>", where
+// <key> is the first 16 hex digits of the digest of the Idempotency-Key the transfer will be
+// sent with. A transfer holds nothing while it waits, so the signature binds what will be sent:
+// the payee, the amount and the one request that may carry it.
+std::string TransferChallengeContext(std::string_view idempotency_key, std::string_view to_phone,
+                                     int64_t amount_fen);
 
 // Opens a customer session after a device-key log-in, exactly as POST /api/v1/sessions does
 // after a right password (and second factor): 201 {"token","expires_at","customer"}.

@@ -33,6 +33,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/idempotency.h"
+#include "base/digest.h"
 #include "identity/phone.h"
 #include "mfa/device_key_book.h"
 #include "server/log.h"
@@ -317,14 +319,33 @@ void StepUpChallenge(WalletContext& context, const Principal& principal, HttpReq
   const std::string purpose_name =
       reader.RequiredEnum("purpose", {"payment_confirmation", "security_change"});
   const std::optional<std::string> payment_text = reader.OptionalString("payment_id", kMaxIdInput);
+  // A transfer to be sent: what it will carry (see TransferChallengeContext).
+  std::optional<api::JsonObject> transfer = reader.OptionalObject("transfer");
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   const uint64_t id = principal.id;
   if (purpose_name == "security_change") {
-    if (payment_text) return respond(FieldInvalid("payment_id", "only for payment_confirmation"));
+    if (payment_text || transfer) {
+      return respond(
+          FieldInvalid(payment_text ? "payment_id" : "transfer", "only for payment_confirmation"));
+    }
     return IssueStepUpChallenge(context, id, *device_id, ChallengePurpose::kSecurityChange, "",
                                 respond);
   }
-  if (!payment_text) return respond(FieldInvalid("payment_id", "is required for this purpose"));
+  if (transfer) {
+    if (payment_text) return respond(FieldInvalid("transfer", "give a payment_id or a transfer"));
+    api::ObjectReader fields(*transfer);
+    const std::string to_phone = fields.RequiredString("to_phone", kMaxPhoneInput);
+    const int64_t amount_fen = fields.RequiredAmount("amount");
+    const std::string key = fields.RequiredString("idempotency_key", api::kMaxIdempotencyKeyLength);
+    if (auto error = fields.Finish()) return respond(ErrorResponse(*error));
+    const std::optional<std::string> phone = identity::NormalizePhone(to_phone);
+    if (!phone) return respond(FieldInvalid("to_phone", "not a mainland mobile number"));
+    return IssueStepUpChallenge(context, id, *device_id, ChallengePurpose::kPaymentConfirmation,
+                                TransferChallengeContext(key, *phone, amount_fen), respond);
+  }
+  if (!payment_text) {
+    return respond(FieldInvalid("payment_id", "is required for this purpose (or a transfer)"));
+  }
   const std::optional<uint64_t> payment_id = ParseId(*payment_text);
   if (!payment_id) return respond(ErrorResponse(ErrorCode::kNotFound, "no such payment"));
   ReadEngine<std::optional<int64_t>>(
@@ -486,6 +507,12 @@ void RequireDeviceSignature(WalletContext& context, uint64_t customer_id,
 
 std::string PaymentChallengeContext(uint64_t payment_id, int64_t amount_fen) {
   return "payment:" + std::to_string(payment_id) + ":" + std::to_string(amount_fen);
+}
+
+std::string TransferChallengeContext(std::string_view idempotency_key, std::string_view to_phone,
+                                     int64_t amount_fen) {
+  return "transfer:" + DigestHex(HashBytes(idempotency_key)).substr(0, 16) + ":" +
+         std::string(to_phone) + ":" + std::to_string(amount_fen);
 }
 
 void AddDeviceKeyRoutes(Router& router, WalletContext& context) {

@@ -29,6 +29,7 @@
 #include "engine/state_machine.h"
 #include "identity/phone.h"
 #include "server/log.h"
+#include "wallet/device_factor.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/step_up.h"
@@ -92,6 +93,24 @@ std::optional<Responder> BeginIdempotent(WalletContext& context, const HttpReque
   }
   respond(Error(api::ErrorCode::kBadRequest, "Idempotency-Key must be 1-64 of [A-Za-z0-9_-]"));
   return std::nullopt;
+}
+
+// Answers a request whose Idempotency-Key already holds a completed answer to the same request
+// (true), before the PIN and factors are checked again: a retry moves nothing, and a factor
+// spent by the first try (a device signature, a TOTP step) must not turn the retry into a
+// refusal. Anything else is left to BeginIdempotent (false).
+static bool AnswerRetry(WalletContext& context, const HttpRequest& request,
+                        const std::string& owner, const Responder& respond) {
+  const std::string key(request.Header("Idempotency-Key"));
+  api::IdempotencyBegin begin = Idempotency(context).Begin(
+      owner, key, api::IdempotencyDigest(request.method, request.Path(), request.body));
+  if (begin.outcome == api::IdempotencyOutcome::kReplay) {
+    respond(std::move(begin.response));
+    return true;
+  }
+  // Only looking: a new entry is given back, for BeginIdempotent to take when the time comes.
+  if (begin.outcome == api::IdempotencyOutcome::kNew) Idempotency(context).Abandon(owner, key);
+  return false;
 }
 
 bool RequireIdempotencyKey(const HttpRequest& request, const Responder& respond) {
@@ -573,6 +592,7 @@ void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respo
   if (!phone) {
     return respond(Error(ErrorCode::kFieldInvalid, "to_phone is not a mainland mobile number"));
   }
+  if (AnswerRetry(context, request, std::to_string(principal->id), respond)) return;
   auto p2p = std::make_shared<P2PRequest>();
   p2p->customer_id = principal->id;
   p2p->to_phone = std::move(*phone);
@@ -580,13 +600,17 @@ void PostTransfer(WalletContext& context, HttpRequest&& request, Responder respo
   p2p->memo = memo.value_or("");
   // The PIN and any second factor before the Idempotency-Key is taken (see StartHold's
   // caller). A transfer holds nothing: one refused with CHALLENGE_REQUIRED is repeated with a
-  // factor under a new key.
+  // factor under a new key (a device signature names that key: TransferChallengeContext).
   auto held = std::make_shared<HttpRequest>(std::move(request));
   const uint64_t customer_id = principal->id;
   RequirePaymentPin(
       context, customer_id, std::move(pin), respond,
       [&context, held, p2p, customer_id, factors = std::move(factors), respond]() mutable {
-        AuthenticatePayment(context, customer_id, *held, std::move(factors), "", respond,
+        // A device signature binds this very request: payee, amount and Idempotency-Key.
+        std::string device_context = TransferChallengeContext(held->Header("Idempotency-Key"),
+                                                              p2p->to_phone, p2p->amount_fen);
+        AuthenticatePayment(context, customer_id, *held, std::move(factors),
+                            std::move(device_context), respond,
                             [&context, held, p2p, respond](engine::PaymentAuth auth) {
                               p2p->auth = std::move(auth);
                               SubmitTransfer(context, *held, p2p, respond);
@@ -616,7 +640,8 @@ void SubmitTransfer(WalletContext& context, const HttpRequest& request,
           return AnswerDuplicateTransfer(context, p2p, respond);
         }
         if (code == MoneyResult::kChallengeRequired) {
-          return respond(ChallengeRequired(static_cast<identity::AuthStrength>(reply.value), 0, 0));
+          return respond(ChallengeRequired(static_cast<identity::AuthStrength>(reply.value), 0, 0,
+                                           /*transfer=*/true));
         }
         if (code == MoneyResult::kSecondFactorRejected) {
           return respond(

@@ -93,9 +93,7 @@ void AuthenticatePayment(WalletContext& context, uint64_t customer_id, const Htt
   };
   if (factors.device_signature) {
     if (device_context.empty()) {
-      return respond(FieldInvalid("device_signature",
-                                  "sign the confirmation of a held payment; a transfer takes an "
-                                  "SMS or authenticator code"));
+      return respond(FieldInvalid("device_signature", "nothing here can be signed"));
     }
     auth.strength = identity::AuthStrength::kDeviceSignature;
     return RequireDeviceSignature(
@@ -113,7 +111,7 @@ void AuthenticatePayment(WalletContext& context, uint64_t customer_id, const Htt
 }
 
 HttpResponse ChallengeRequired(identity::AuthStrength needed, uint64_t payment_id,
-                               int64_t expires_ns) {
+                               int64_t expires_ns, bool transfer) {
   const bool device_only = needed == identity::AuthStrength::kDeviceSignature;
   std::string message =
       device_only ? "today's payments need this phone's device key: confirm with it"
@@ -123,8 +121,8 @@ HttpResponse ChallengeRequired(identity::AuthStrength needed, uint64_t payment_i
                    [&](api::JsonObjectWriter& json) {
                      api::JsonArrayWriter factors;
                      if (!device_only) factors.String("sms_code").String("totp_code");
-                     // A device signature binds a held payment; a transfer holds nothing.
-                     if (payment_id != 0) factors.String("device_signature");
+                     // A device signature binds a held payment, or a transfer's repeat.
+                     if (payment_id != 0 || transfer) factors.String("device_signature");
                      json.String("needed", identity::AuthStrengthName(needed))
                          .Array("factors", std::move(factors));
                      if (payment_id != 0) {

@@ -50,7 +50,8 @@ std::optional<HttpResponse> FactorProblem(const PaymentFactors& factors);
 // Checks the TOTP code (its step is spent in the engine) or the device signature, hashes the
 // SMS code for the engine to consume, and calls `proceed` with the PaymentAuth for the command.
 // `device_context` is what a device signature must be bound to (PaymentChallengeContext of the
-// held payment), "" where none can be. Refusals answer through `respond`.
+// held payment, TransferChallengeContext of a transfer), "" where none can be. Refusals answer
+// through `respond`.
 void AuthenticatePayment(WalletContext& context, uint64_t customer_id, const HttpRequest& request,
                          PaymentFactors factors, std::string device_context,
                          const Responder& respond,
@@ -59,8 +60,9 @@ void AuthenticatePayment(WalletContext& context, uint64_t customer_id, const Htt
 // 403 {"error": {"code": "CHALLENGE_REQUIRED", "message", "needed", "factors": [...]
 // [, "payment_id", "expires_at"]}}: `needed` is "two_factors" or "device_key"; `factors` the
 // fields that would do. payment_id 0: nothing is held (a transfer), so the request is to be
-// repeated, under a new Idempotency-Key, with a factor.
+// repeated, under a new Idempotency-Key, with a factor; `transfer` offers a device signature
+// over that repeat (device_factor.h, TransferChallengeContext).
 HttpResponse ChallengeRequired(identity::AuthStrength needed, uint64_t payment_id,
-                               int64_t expires_ns);
+                               int64_t expires_ns, bool transfer = false);
 
 }  // namespace qb::wallet

@@ -1,8 +1,9 @@
 // PBoC 2015 No. 43 over HTTP: a scan payment past the day's one-factor allowance answers
 // CHALLENGE_REQUIRED and is held; a wrong SMS code, a replayed request or a confirmation with
 // the same one factor moves nothing; an SMS code confirms it; past ¥5,000 only a device-key
-// signature bound to the payment does; a transfer is refused until repeated with a factor; and
-// a new device needs a second factor for a large payment.
+// signature bound to the payment does; a transfer is refused until repeated with a factor (past
+// ¥5,000 a device signature over its payee, amount and Idempotency-Key); and a new device needs
+// a second factor for a large payment.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -162,19 +163,70 @@ TEST_F(StepUpApiTest, ATransferPastItsStrengthMovesNothingUntilRepeatedWithACode
   ApiResponse refused = Transfer(alice.customer, Phone(2), 1'200 * kYuan, "t1");
   ASSERT_EQ(refused.status, 403) << Describe(refused);
   EXPECT_EQ(refused.ErrorCode(), "CHALLENGE_REQUIRED");
-  EXPECT_EQ(Factors(refused), "sms_code,totp_code,");
+  EXPECT_EQ(Factors(refused), "sms_code,totp_code,device_signature,");
   EXPECT_FALSE(refused.json.at("error").as_object().contains("payment_id"));
   EXPECT_EQ(Balance(bob.customer), 1 * kYuan);
-  // A device signature has no held payment to bind to here.
-  ApiResponse unsigned_transfer =
-      Post("/api/v1/me/transfers",
-           R"({"to_phone":")" + Phone(2) + R"(","amount":120000,"currency":"CNY",)" +
-               R"("device_signature":{"device_id":"1","nonce":")" + std::string(64, 'a') +
-               R"(","signature":"x"}})",
-           alice.customer.token, "t2");
-  EXPECT_EQ(unsigned_transfer.ErrorCode(), "FIELD_INVALID");
   ASSERT_EQ(TransferWithSms(alice.customer, Phone(2), 1'200 * kYuan, "t3").status, 201);
   EXPECT_EQ(Balance(bob.customer), 1'201 * kYuan);
+}
+
+TEST_F(StepUpApiTest, PastFiveThousandATransferIsSignedForItsPayeeAmountAndKey) {
+  Funded alice = Customer(1, 9'000 * kYuan);
+  Funded bob = Customer(2, 1 * kYuan);
+  Funded carol = Customer(3, 1 * kYuan);
+  SigningPhone phone;
+  const std::string device = Bind(alice.customer, phone);
+  ASSERT_EQ(TransferWithSms(alice.customer, Phone(2), 4'500 * kYuan, "t1").status, 201);
+  // ¥4,500 + ¥1,000 passes ¥5,000: only this phone's key will do.
+  AdvanceClock(61 * kNsPerSecond);
+  const std::string code = RequestOtp(alice.customer.phone, "payment");
+  ApiResponse refused =
+      Post("/api/v1/me/transfers",
+           R"({"to_phone":")" + Phone(2) + R"(","amount":100000,"currency":"CNY","sms_code":")" +
+               code + R"("})",
+           alice.customer.token, "t2");
+  ASSERT_EQ(refused.ErrorCode(), "CHALLENGE_REQUIRED") << Describe(refused);
+  EXPECT_EQ(Needed(refused), "device_key");
+  EXPECT_EQ(Factors(refused), "device_signature,");
+
+  // The app asks for a challenge naming what it will send, under a new Idempotency-Key.
+  auto challenge_for = [&](const std::string& to, int64_t amount, const std::string& key) {
+    ApiResponse challenge = Post("/api/v1/me/device-keys/" + device + "/challenge",
+                                 R"({"purpose":"payment_confirmation","transfer":{"to_phone":")" +
+                                     to + R"(","amount":)" + std::to_string(amount) +
+                                     R"(,"idempotency_key":")" + key + R"("}})",
+                                 alice.customer.token);
+    EXPECT_EQ(challenge.status, 201) << Describe(challenge);
+    return challenge;
+  };
+  auto signed_transfer = [&](const ApiResponse& challenge, const std::string& to, int64_t amount,
+                             const std::string& key) {
+    return Post("/api/v1/me/transfers",
+                R"({"to_phone":")" + to + R"(","amount":)" + std::to_string(amount) +
+                    R"(,"currency":"CNY","device_signature":{"device_id":")" + device +
+                    R"(","nonce":")" + challenge.String("nonce") + R"(","signature":")" +
+                    phone.Sign(challenge) + R"("}})",
+                alice.customer.token, key);
+  };
+  // A signature for another payee, another amount or another request moves nothing.
+  ApiResponse for_carol = challenge_for(Phone(3), 100'000, "t3");
+  EXPECT_EQ(signed_transfer(for_carol, Phone(2), 100'000, "t3").ErrorCode(), "CHALLENGE_INVALID");
+  ApiResponse for_less = challenge_for(Phone(2), 100, "t4");
+  EXPECT_EQ(signed_transfer(for_less, Phone(2), 100'000, "t4").ErrorCode(), "CHALLENGE_INVALID");
+  ApiResponse for_other_key = challenge_for(Phone(2), 100'000, "t5");
+  EXPECT_EQ(signed_transfer(for_other_key, Phone(2), 100'000, "t6").ErrorCode(),
+            "CHALLENGE_INVALID");
+  EXPECT_EQ(Balance(bob.customer), 4'501 * kYuan);
+  EXPECT_EQ(Balance(carol.customer), 1 * kYuan);
+
+  ApiResponse challenge = challenge_for(Phone(2), 100'000, "t7");
+  ApiResponse sent = signed_transfer(challenge, Phone(2), 100'000, "t7");
+  ASSERT_EQ(sent.status, 201) << Describe(sent);
+  EXPECT_EQ(Balance(bob.customer), 5'501 * kYuan);
+  // The same signed request again is the same transfer (idempotent), not a second one.
+  EXPECT_EQ(signed_transfer(challenge, Phone(2), 100'000, "t7").status, 201);
+  EXPECT_EQ(Balance(bob.customer), 5'501 * kYuan);
+  EXPECT_EQ(LedgerProblem(), std::nullopt);
 }
 
 TEST_F(StepUpApiTest, ANewPhoneNeedsASecondFactorForALargePaymentForADay) {

@@ -63,11 +63,24 @@ export function removeDeviceKey(api: ApiClient, deviceId: string): Promise<void>
   return api.request<void>('DELETE', `/api/v1/me/device-keys/${encodeURIComponent(deviceId)}`);
 }
 
-/** A payment_confirmation challenge bound to one of the customer's payments (or security_change). */
+/** What a transfer's challenge binds: the payee, the amount and the Idempotency-Key it goes with. */
+export interface TransferToSign {
+  to_phone: string;
+  amount: number;
+  idempotency_key: string;
+}
+
+/**
+ * A payment_confirmation challenge bound to one of the customer's held payments or to a transfer
+ * about to be sent (or a security_change one).
+ */
 export function stepUpChallenge(
   api: ApiClient,
   deviceId: string,
-  request: { purpose: 'payment_confirmation'; payment_id: string } | { purpose: 'security_change' },
+  request:
+    | { purpose: 'payment_confirmation'; payment_id: string }
+    | { purpose: 'payment_confirmation'; transfer: TransferToSign }
+    | { purpose: 'security_change' },
 ): Promise<DeviceChallenge> {
   return api.post<DeviceChallenge>(
     `/api/v1/me/device-keys/${encodeURIComponent(deviceId)}/challenge`,

@@ -1,6 +1,7 @@
 // The customer endpoints of API v1, one function each. Money-moving calls take the
 // Idempotency-Key of the user action so that a retry of the same action reuses it.
 import type { ApiClient } from './client';
+import type { DeviceSignature } from './deviceKeys';
 import type {
   Balance,
   Card,
@@ -121,6 +122,8 @@ export interface TransferRequest {
   /** A second factor, after CHALLENGE_REQUIRED (PBoC No. 43). */
   sms_code?: string;
   totp_code?: string;
+  /** Past ¥5,000 a day: this phone's signature over the payee, amount and Idempotency-Key. */
+  device_signature?: DeviceSignature;
 }
 
 export function transfer(

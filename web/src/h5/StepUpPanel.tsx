@@ -3,12 +3,12 @@
 // CHALLENGE_REQUIRED with the factors that would do; for a merchant payment it holds the money
 // (5 minutes) and this panel confirms the held payment with an SMS code, an authenticator code
 // or a device-key signature bound to it; for a transfer nothing was sent, and the panel hands
-// the code back for the transfer to be repeated.
+// the code, or a device signature over the transfer to be sent, back for it to be repeated.
 import { Button, Form, Toast } from 'antd-mobile';
 import { useState } from 'react';
 
 import type { StepUpDetails } from '../api/client';
-import { stepUpChallenge } from '../api/deviceKeys';
+import { stepUpChallenge, type DeviceSignature, type TransferToSign } from '../api/deviceKeys';
 import { confirmPayment, declinePayment, type ConfirmFactors } from '../api/payments';
 import { customerApi } from '../api/session';
 import type { Payment } from '../api/types';
@@ -25,6 +25,8 @@ export function StepUpPanel({
   paymentPin,
   onConfirmed,
   onCode,
+  transfer,
+  onDeviceSignature,
   onCancelled,
 }: {
   stepUp: StepUpDetails;
@@ -34,6 +36,10 @@ export function StepUpPanel({
   onConfirmed?: (payment: Payment) => void;
   /** A transfer: the code to repeat it with. */
   onCode?: (code: SecondCode) => void;
+  /** A transfer: what its repeat will send, for a device signature to bind. */
+  transfer?: TransferToSign;
+  /** A transfer: the device signature to repeat it with. */
+  onDeviceSignature?: (signature: DeviceSignature) => void;
   onCancelled?: () => void;
 }) {
   const { t } = useI18n();
@@ -44,7 +50,8 @@ export function StepUpPanel({
   const [busy, setBusy] = useState(false);
   const held = stepUp.paymentId;
   const codes = stepUp.factors.includes('sms_code');
-  const device = stepUp.factors.includes('device_signature');
+  const device =
+    stepUp.factors.includes('device_signature') && (held !== undefined || transfer !== undefined);
 
   const run = async (work: () => Promise<void>) => {
     setApiError(null);
@@ -83,23 +90,27 @@ export function StepUpPanel({
 
   const confirmWithDevice = () =>
     run(async () => {
-      if (held === undefined) return;
       const me = await getMe(customerApi);
       const key = await loadDeviceKey(me.phone);
       if (key === null) {
         setMessage(t('stepUp.noDevice'));
         return;
       }
-      const challenge = await stepUpChallenge(customerApi, key.deviceId, {
-        purpose: 'payment_confirmation',
-        payment_id: held,
-      });
+      // A held payment is confirmed here; a transfer gets the signature for its repeat.
+      const challenge = await stepUpChallenge(
+        customerApi,
+        key.deviceId,
+        held !== undefined
+          ? { purpose: 'payment_confirmation', payment_id: held }
+          : { purpose: 'payment_confirmation', transfer: transfer as TransferToSign },
+      );
       const signature = await signChallengeMessage(challenge.message, me.phone);
-      const payment = await confirmPayment(customerApi, held, {
-        ...base(),
-        device_signature: { device_id: key.deviceId, nonce: challenge.nonce, signature },
-      });
-      onConfirmed?.(payment);
+      const device_signature = { device_id: key.deviceId, nonce: challenge.nonce, signature };
+      if (held === undefined) {
+        onDeviceSignature?.(device_signature);
+        return;
+      }
+      onConfirmed?.(await confirmPayment(customerApi, held, { ...base(), device_signature }));
     });
 
   const cancel = () =>

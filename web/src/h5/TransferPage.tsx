@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 
 import { ApiError, type StepUpDetails } from '../api/client';
+import type { DeviceSignature } from '../api/deviceKeys';
 import { ActionKey } from '../api/idempotency';
 import { customerApi } from '../api/session';
 import { getBalance, transfer, type TransferRequest } from '../api/wallet';
@@ -31,38 +32,40 @@ export function TransferPage() {
   const [pin, setPin] = useState('');
   const [stepUp, setStepUp] = useState<StepUpDetails | null>(null);
 
-  const submit = async (code: SecondCode = {}) => {
-    setApiError(null);
-    if (!isValidPhone(toPhone)) {
-      setMessage(t('error.phone'));
-      return;
-    }
+  // The transfer as typed (without PIN or factors), or what is wrong with it.
+  const typedTransfer = (): { request: TransferRequest } | { problem: string } => {
+    if (!isValidPhone(toPhone)) return { problem: t('error.phone') };
     const parsed = parseYuan(amount);
-    if (!parsed.ok) {
-      setMessage(t(`error.amount.${parsed.error}`));
-      return;
-    }
-    if (!isValidMemo(memo)) {
-      setMessage(t('error.memo'));
-      return;
-    }
-    if (pinRequired && !isSixDigitPin(pin)) {
-      setMessage(t('pin.sixDigits'));
-      return;
-    }
-    setMessage(null);
-    setSubmitting(true);
+    if (!parsed.ok) return { problem: t(`error.amount.${parsed.error}`) };
+    if (!isValidMemo(memo)) return { problem: t('error.memo') };
     const request: TransferRequest = {
       to_phone: toPhone.trim(),
       amount: parsed.fen,
       currency: 'CNY',
     };
     if (memo.trim() !== '') request.memo = memo.trim();
+    return { request };
+  };
+
+  const submit = async (factor: SecondCode | { device_signature: DeviceSignature } = {}) => {
+    setApiError(null);
+    const typed = typedTransfer();
+    if ('problem' in typed) {
+      setMessage(typed.problem);
+      return;
+    }
+    const { request } = typed;
+    if (pinRequired && !isSixDigitPin(pin)) {
+      setMessage(t('pin.sixDigits'));
+      return;
+    }
+    setMessage(null);
+    setSubmitting(true);
     // One key per transfer, whatever PIN is typed: the API checks the PIN before the key.
     const key = action.current.keyFor(request);
     if (pinRequired) request.payment_pin = pin;
-    // A transfer refused for a step-up moved nothing: repeated with the code under its own key.
-    Object.assign(request, code);
+    // A transfer refused for a step-up moved nothing: repeated with the factor under its own key.
+    Object.assign(request, factor);
     try {
       const answer = await transfer(customerApi, request, key);
       action.current.settle();
@@ -86,13 +89,28 @@ export function TransferPage() {
   };
 
   if (stepUp !== null) {
+    // The repeat's key, taken now: a device signature binds the payee, amount and this key.
+    const typed = typedTransfer();
+    const toSign =
+      'problem' in typed
+        ? undefined
+        : {
+            to_phone: typed.request.to_phone,
+            amount: typed.request.amount,
+            idempotency_key: action.current.keyFor(typed.request),
+          };
     return (
       <H5Page title={t('transfer.title')}>
         <StepUpPanel
           stepUp={stepUp}
+          transfer={toSign}
           onCode={(code) => {
             setStepUp(null);
             void submit(code);
+          }}
+          onDeviceSignature={(device_signature) => {
+            setStepUp(null);
+            void submit({ device_signature });
           }}
         />
       </H5Page>
