@@ -1,4 +1,4 @@
-// qianbao: the admin command. Subcommands: verify, audit, bench, admin.
+// qianbao: the admin command. Subcommands: verify, audit, bench, admin, keys, sim.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -6,6 +6,7 @@
 #include "cli/audit_verify.h"
 #include "cli/bench_engine.h"
 #include "cli/keys_cli.h"
+#include "cli/sim_fraud.h"
 #include "cli/verify.h"
 
 int main(int argc, char** argv) {
@@ -59,10 +60,22 @@ int main(int argc, char** argv) {
 
   qb::cli::KeysCli keys(app);
 
+  auto* sim = app.add_subcommand("sim", "Simulations");
+  sim->require_subcommand(1);
+  qb::cli::SimFraudOptions sim_fraud_options;
+  auto* sim_fraud = sim->add_subcommand(
+      "fraud", "Labelled synthetic fraud stream; precision and recall of the default risk rules");
+  sim_fraud->add_option("--seed", sim_fraud_options.seed, "Generator seed")->capture_default_str();
+  sim_fraud->add_option("--customers", sim_fraud_options.customers, "Normal customers")
+      ->capture_default_str();
+  sim_fraud->add_option("--days", sim_fraud_options.days, "Days scored")->capture_default_str();
+  sim_fraud->add_option("--out", sim_fraud_options.out_csv, "Write the labelled events as CSV");
+
   CLI11_PARSE(app, argc, argv);
   if (std::optional<int> rc = keys.Run()) return *rc;
   if (verify->parsed()) return qb::cli::RunVerify(verify_dir, std::cout);
   if (audit_verify->parsed()) return qb::cli::RunAuditVerify(audit_dir, std::cout);
+  if (sim_fraud->parsed()) return qb::cli::RunSimFraud(sim_fraud_options, std::cout, std::cerr);
   if (admin_create->parsed()) {
     return qb::cli::RunAdminCreate(admin_options, std::cin, std::cout, std::cerr);
   }

@@ -7,14 +7,21 @@
 // Touch calls alone, which the journal fixes, and the victim (the entry touched longest ago) is
 // found in O(1). Hash-table iteration order is never observed.
 //
-// Memory: nodes live in one vector that grows up to `capacity` and is then reused through a free
-// list; each costs sizeof(Value) + 16 bytes, plus about 18 bytes in the index.
+// Memory: nodes live in chunks of kChunkNodes, allocated as the table grows up to `capacity` and
+// then reused through a free list; each costs sizeof(Value) + 16 bytes, plus about 18 bytes in
+// the index. Chunks, not one vector: growing never copies the nodes already there (a vector's
+// doubling copied whole tables of 480-byte velocity entities on the engine thread, and touched
+// twice the memory).
+//
+// Move-only: a table is moved (loading a checkpoint), never copied.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "base/assert.h"
@@ -26,7 +33,11 @@ class LruTable {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
+  static constexpr size_t kChunkNodes = 1024;
+
   explicit LruTable(size_t capacity) : capacity_(capacity) { QB_ASSERT(capacity >= 1); }
+  LruTable(LruTable&&) noexcept = default;
+  LruTable& operator=(LruTable&&) noexcept = default;
 
   // The value of `key`, made the most recently touched. A new key gets a value-initialized
   // Value (*created is set true); if the table is full, the least recently touched entry is
@@ -37,7 +48,7 @@ class LruTable {
     if (it != index_.end()) {
       *created = false;
       MoveToNewest(it->second);
-      return nodes_[it->second].value;
+      return At(it->second).value;
     }
     *created = true;
     if (index_.size() >= capacity_) {
@@ -45,40 +56,40 @@ class LruTable {
       PopOldest();
     }
     const uint32_t node = Allocate();
-    nodes_[node].key = key;
-    nodes_[node].value = Value{};
+    At(node).key = key;
+    At(node).value = Value{};
     Link(node);
     index_.emplace(key, node);
-    return nodes_[node].value;
+    return At(node).value;
   }
 
   // nullptr when absent. Does not change the order.
   const Value* Find(uint64_t key) const {
     const auto it = index_.find(key);
-    return it == index_.end() ? nullptr : &nodes_[it->second].value;
+    return it == index_.end() ? nullptr : &At(it->second).value;
   }
 
   // nullptr when empty.
   const Value* Oldest(uint64_t* key) const {
     if (oldest_ == kNone) return nullptr;
-    *key = nodes_[oldest_].key;
-    return &nodes_[oldest_].value;
+    *key = At(oldest_).key;
+    return &At(oldest_).value;
   }
 
   void PopOldest() {
     QB_ASSERT(oldest_ != kNone);
     const uint32_t node = oldest_;
     Unlink(node);
-    index_.erase(nodes_[node].key);
-    nodes_[node].newer = free_;
+    index_.erase(At(node).key);
+    At(node).newer = free_;
     free_ = node;
   }
 
   // Visits (key, value) from the least to the most recently touched.
   template <typename Visitor>
   void ForEachOldestFirst(Visitor&& visit) const {
-    for (uint32_t node = oldest_; node != kNone; node = nodes_[node].newer) {
-      visit(nodes_[node].key, nodes_[node].value);
+    for (uint32_t node = oldest_; node != kNone; node = At(node).newer) {
+      visit(At(node).key, At(node).value);
     }
   }
 
@@ -91,8 +102,8 @@ class LruTable {
     uint32_t mine = oldest_;
     uint32_t theirs = other.oldest_;
     while (mine != kNone) {
-      const Node& a = nodes_[mine];
-      const Node& b = other.nodes_[theirs];
+      const Node& a = At(mine);
+      const Node& b = other.At(theirs);
       if (a.key != b.key || !(a.value == b.value)) return false;
       mine = a.newer;
       theirs = b.newer;
@@ -108,31 +119,37 @@ class LruTable {
     Value value{};
   };
 
+  Node& At(uint32_t node) { return chunks_[node / kChunkNodes][node % kChunkNodes]; }
+  const Node& At(uint32_t node) const { return chunks_[node / kChunkNodes][node % kChunkNodes]; }
+
   uint32_t Allocate() {
     if (free_ != kNone) {
       const uint32_t node = free_;
-      free_ = nodes_[node].newer;
+      free_ = At(node).newer;
       return node;
     }
-    QB_ASSERT(nodes_.size() < capacity_);
-    nodes_.emplace_back();
-    return static_cast<uint32_t>(nodes_.size() - 1);
+    QB_ASSERT(allocated_ < capacity_);
+    // The last chunk holds only what the capacity leaves (a small table stays small).
+    if (allocated_ % kChunkNodes == 0) {
+      chunks_.push_back(std::make_unique<Node[]>(std::min(kChunkNodes, capacity_ - allocated_)));
+    }
+    return static_cast<uint32_t>(allocated_++);
   }
 
   // Appends `node` as the newest.
   void Link(uint32_t node) {
-    nodes_[node].older = newest_;
-    nodes_[node].newer = kNone;
-    if (newest_ != kNone) nodes_[newest_].newer = node;
+    At(node).older = newest_;
+    At(node).newer = kNone;
+    if (newest_ != kNone) At(newest_).newer = node;
     newest_ = node;
     if (oldest_ == kNone) oldest_ = node;
   }
 
   void Unlink(uint32_t node) {
-    const uint32_t older = nodes_[node].older;
-    const uint32_t newer = nodes_[node].newer;
-    if (older != kNone) nodes_[older].newer = newer;
-    if (newer != kNone) nodes_[newer].older = older;
+    const uint32_t older = At(node).older;
+    const uint32_t newer = At(node).newer;
+    if (older != kNone) At(older).newer = newer;
+    if (newer != kNone) At(newer).older = older;
     if (oldest_ == node) oldest_ = newer;
     if (newest_ == node) newest_ = older;
   }
@@ -144,7 +161,8 @@ class LruTable {
   }
 
   size_t capacity_;
-  std::vector<Node> nodes_;
+  std::vector<std::unique_ptr<Node[]>> chunks_;
+  size_t allocated_ = 0;  // nodes handed out from the chunks (in use or on the free list)
   absl::flat_hash_map<uint64_t, uint32_t> index_;
   uint32_t oldest_ = kNone;
   uint32_t newest_ = kNone;
