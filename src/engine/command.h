@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audit/audit_chain.h"
+#include "engine/marketing_command.h"
 #include "engine/reseal_command.h"
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
@@ -272,7 +273,11 @@ struct CloseOrder {
 };
 
 // A payment to a merchant: one linked chain customer → merchant (amount), merchant → fee income
-// (the fee, charged per payment). `payment_id` is the first transfer's id and the idempotency
+// (the fee, charged per payment). With marketing (state_machine_marketing_payments.cc) the
+// customer pays the amount less the discounts the campaigns give, each campaign's budget pays
+// its discount to the merchant and its cashback to the customer, all in the same chain; the
+// day's spending limits still count the full amount. StateMachine::FindPaymentMarketing says
+// what the payment got. `payment_id` is the first transfer's id and the idempotency
 // key. Scan-to-pay and checkout name the customer; a payment code names the device slot and the
 // code's step instead (the API matched the code against the device's secret; the engine makes
 // the step single use and checks it is within the window at batch time). Payment-code and NFC
@@ -295,6 +300,10 @@ struct Pay {
   // one factor). Too weak for the day's spending: the payment is held awaiting confirmation
   // with a step-up (Payment::step_up) and Reply::text is "challenge_required".
   PaymentAuth auth;
+  // The coupon the customer chose (marketing), 0 for none. A coupon that cannot be redeemed
+  // (not theirs, used, expired, its threshold not met) is not used: the payment goes through
+  // without it. Commands journaled before coupons decode as 0.
+  uint64_t coupon_id = 0;
 };
 
 // Issues a customer's NFC payment token (the API draws the number; the engine refuses a taken
@@ -325,8 +334,12 @@ struct ConfirmPayment {
 };
 
 // Gives back part or all of a payment: fee income → merchant (the fee share), merchant →
-// customer (the amount), linked. Any number of refunds up to the amount paid; `refund_id` is
-// the idempotency key. Reply::value is the payment's refunded total afterwards.
+// customer (the amount), linked. Any number of refunds up to what the customer paid (the amount
+// less marketing discounts); `refund_id` is the idempotency key. A refund of a payment that got
+// rewards also returns their share to the campaigns in the same chain: merchant → budget for
+// discounts, customer → budget for cashback (kInsufficientFunds if the customer cannot cover
+// it); a fully refunded payment's coupon goes back to the wallet. Reply::value is the
+// payment's refunded total afterwards.
 struct Refund {
   uint64_t refund_id = 0;
   uint64_t merchant_id = 0;
@@ -488,7 +501,8 @@ using Command = std::variant<
     CreateMerchantUser, SetMerchantUserStatus, RecordCreditInvoice, RotateWebhookSecret,
     RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp,
     IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
-    CloseCustomer, RotateSession>;
+    CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
+    CreateCouponTemplate, ClaimCoupon, IssueCoupons>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -546,6 +560,13 @@ enum class CommandType : uint16_t {
   kCloseCustomer = 52,
   kResealSecrets = 53,  // engine/reseal_command.h
   kRotateSession = 54,
+  kCreateCampaign = 55,  // engine/marketing_command.h, 55 to 61
+  kUpdateCampaign = 56,
+  kTransitionCampaign = 57,
+  kFundCampaign = 58,
+  kCreateCouponTemplate = 59,
+  kClaimCoupon = 60,
+  kIssueCoupons = 61,
 };
 
 CommandType TypeOf(const Command& command);
@@ -670,6 +691,13 @@ inline constexpr uint16_t kTransferCodeWithdrawal = ledger::transfer_codes::kWit
 inline constexpr uint64_t kFeeIncomeAccountId = 2;
 // Merchant settlement accounts: this base plus the merchant id.
 inline constexpr uint64_t kMerchantAccountBase = uint64_t{1} << 40;
+// Marketing expense: what campaigns cost the bank. Campaign budgets are funded from it and
+// ended campaigns return what they did not spend to it. It may go negative (the bank's
+// expense), so it has no balance flag. Created with the first campaign.
+inline constexpr uint64_t kMarketingExpenseAccountId = 3;
+// Campaign budget accounts: this base plus the campaign id, kCampaignBudget, no overdraft, so a
+// campaign can never pay out more than it was funded with.
+inline constexpr uint64_t kCampaignBudgetAccountBase = uint64_t{1} << 44;
 // How long a payment awaiting the customer's confirmation holds the money.
 inline constexpr uint32_t kConfirmationTimeoutS = 120;
 // A payment held for a step-up waits longer: an SMS code may take a minute to arrive.

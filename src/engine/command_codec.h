@@ -27,6 +27,11 @@
 //                       [by_staff_id:u64, only when not 0]                   (CreateStaff)
 //   body (type 18)   := staff_id:u64 password_ok:u8                       (RecordStaffLogin)
 //   body (type 19)   := token_hash:str staff_id:u64                     (CreateStaffSession)
+//   body (type 30)   := payment_id:u64 customer_id:u64 merchant_id:u64 order_id:u64
+//                       amount_fen:i64 channel:u8 device_slot:u32 code_step:i64
+//                       code_step_seconds:i64 code_window_steps:u32 nfc_token:str nfc_atc:u32
+//                       [auth [coupon_id:u64, only when not 0]]                       (Pay)
+//                       auth := strength:u8 device_hash:str otp_hash:str
 //   body (type 42)   := time_ns:i64 actor_kind:u8 actor_id:u64 action:str target:str
 //                       detail:str                                          (RecordAudit)
 //   body (type 43)   := customer_id:u64 how:u8 pin_hash:str current_pin_ok:u8 otp_hash:str
@@ -42,6 +47,7 @@
 //   body (type 52)   := customer_id:u64 otp_hash:str                         (CloseCustomer)
 //   body (type 53)   := count:u32 item{count}, see engine/reseal_command.h  (ResealSecrets)
 //   body (type 54)   := customer_id:u64 old_token_hash:str new_token_hash:str (RotateSession)
+//   body (type 55-61) : see engine/marketing_command.h (campaigns, budgets and coupons)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

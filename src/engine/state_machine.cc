@@ -135,6 +135,22 @@ bool StateMachine::IsValid(const Command& command) {
     return short_enough(c->merchant_order_no) && short_enough(c->description) &&
            short_enough(c->notify_url) && short_enough(c->return_url);
   }
+  // Marketing: names and lists within the book's bounds (it validates the values).
+  auto campaign_ok = [](const marketing::Campaign& config) {
+    const marketing::Eligibility& e = config.eligibility;
+    return config.name.size() <= marketing::kMaxNameBytes &&
+           e.merchant_ids.size() <= marketing::kMaxTargetListSize &&
+           e.categories.size() <= marketing::kMaxTargetListSize &&
+           e.regions.size() <= marketing::kMaxTargetListSize;
+  };
+  if (const auto* c = std::get_if<CreateCampaign>(&command)) return campaign_ok(c->config);
+  if (const auto* c = std::get_if<UpdateCampaign>(&command)) return campaign_ok(c->config);
+  if (const auto* c = std::get_if<CreateCouponTemplate>(&command)) {
+    return c->config.name.size() <= marketing::kMaxNameBytes;
+  }
+  if (const auto* c = std::get_if<IssueCoupons>(&command)) {
+    return !c->customer_ids.empty() && c->customer_ids.size() <= kMaxCouponIssuePerCommand;
+  }
   return true;
 }
 
@@ -157,6 +173,7 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
         payment != nullptr && payment->state == payments::PaymentState::kAwaitingConfirmation) {
       payment->state = payments::PaymentState::kCancelled;
       payment->step_up = 0;
+      payment_marketing_.erase(id);  // The coupon it named stays in the wallet.
       ProjectPayment(id);
     }
   }
@@ -217,6 +234,8 @@ Reply StateMachine::Dispatch(const Command& command) {
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
+  } else if (IsMarketingCommand(command)) {
+    return ApplyMarketing(command);  // state_machine_marketing.cc
   } else if (TypeOf(command) >= CommandType::kApplyMerchant) {
     return ApplyPayments(command);
   } else {
@@ -506,6 +525,10 @@ void StateMachine::Reset() {
   audit_ = audit::AuditChain();
   known_devices_.Clear();
   device_keys_.Clear();
+  campaigns_ = marketing::CampaignBook();
+  customers_paid_.clear();
+  paid_at_merchant_.clear();
+  payment_marketing_.clear();
 }
 
 Digest StateMachine::StateHash() const {
@@ -537,6 +560,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("device_keys");
     hasher.Update(keys);
   }
+  // Likewise no campaign (states from before marketing).
+  if (marketing_on()) {
+    std::string marketing;
+    SerializeMarketing(&marketing);
+    hasher.Update("marketing");
+    hasher.Update(marketing);
+  }
   return hasher.Finish();
 }
 
@@ -564,7 +594,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_device_keys = !device_keys_.empty();
+  const bool with_marketing = marketing_on();
+  const bool with_device_keys = !device_keys_.empty() || with_marketing;
   const bool with_devices = !known_devices_.empty() || with_device_keys;
   if (audit_.seq() != 0 || with_devices) {
     writer.U64(8 + audit_.head().size());
@@ -584,6 +615,12 @@ void StateMachine::Serialize(std::string* out) const {
     device_keys_.Serialize(&keys);
     writer.U64(keys.size());
     writer.Bytes(keys);
+  }
+  if (with_marketing) {
+    std::string marketing;
+    SerializeMarketing(&marketing);
+    writer.U64(marketing.size());
+    writer.Bytes(marketing);
   }
 }
 
@@ -629,9 +666,14 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   }
   if (reader.remaining() == 0) return true;
   const std::optional<std::string_view> device_keys = part();
-  if (!device_keys || !device_keys_.Deserialize(*device_keys) || device_keys_.empty()) {
+  if (!device_keys || !device_keys_.Deserialize(*device_keys) ||
+      (device_keys_.empty() && reader.remaining() == 0)) {
     return false;
   }
+  if (reader.remaining() == 0) return true;
+  // Marketing's trailer is written only once a campaign exists.
+  const std::optional<std::string_view> marketing = part();
+  if (!marketing || !DeserializeMarketing(*marketing) || !marketing_on()) return false;
   return reader.remaining() == 0;
 }
 

@@ -5,6 +5,7 @@
 // Use: BeginBatch(time), Apply(command) for each command in journal order, EndBatch().
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "audit/audit_chain.h"
 #include "base/digest.h"
@@ -19,6 +21,7 @@
 #include "identity/customer_book.h"
 #include "identity/known_devices.h"
 #include "ledger/ledger.h"
+#include "marketing/campaign_book.h"
 #include "mfa/device_key_book.h"
 #include "store/store.h"
 
@@ -31,6 +34,18 @@ namespace qb::engine {
 inline constexpr size_t kMaxExpirationsPerBatch = 10'000;
 // Likewise for expired sessions, one-time codes and sending rates (identity books' Sweep).
 inline constexpr size_t kMaxSweepsPerBatch = 10'000;
+
+// What marketing gave one payment, kept as long as the payment (the campaign book drops its own
+// record once the payment is fully refunded). While the payment awaits confirmation only
+// coupon_id is set: the coupon the customer chose. Once completed: the coupon redeemed (0 if
+// none was), the discounts (the customer paid amount − discount_fen, and refunds are bounded by
+// that) and the cashback paid at once. Payments marketing gave nothing have no entry.
+struct PaymentMarketing {
+  uint64_t coupon_id = 0;
+  int64_t discount_fen = 0;
+  int64_t cashback_fen = 0;
+  bool operator==(const PaymentMarketing&) const = default;
+};
 
 class StateMachine {
  public:
@@ -52,6 +67,10 @@ class StateMachine {
   const payments::PaymentBook& payments() const { return payments_; }
   const identity::TierPolicies& tier_policies() const { return tier_policies_; }
   const mfa::DeviceKeyBook& device_keys() const { return device_keys_; }
+  // Campaigns, coupons and the rewards of payments (state_machine_marketing.cc).
+  const marketing::CampaignBook& campaigns() const { return campaigns_; }
+  // Null when marketing gave the payment nothing (and it names no coupon).
+  const PaymentMarketing* FindPaymentMarketing(uint64_t payment_id) const;
   // The audit log's growing end: the seq and hash of its last entry (the rows themselves are
   // projected to the read models).
   const audit::AuditChain& audit_chain() const { return audit_; }
@@ -69,8 +88,9 @@ class StateMachine {
   // state := (length:u64 part){4} for the ledger, customers, staff and payments (each module
   // documents its own encoding), then [length:u64 audit_seq:u64 audit_head:u8[32]] only once
   // the audit chain has an entry, so states from before it keep their bytes and old
-  // checkpoints load as an empty chain. `with_payments` false reads the older layout
-  // ledger_bytes:u64 ledger customer_bytes:u64 customers staff, from before payments.
+  // checkpoints load as an empty chain. Later trailers (known devices, device keys, marketing:
+  // see Serialize in state_machine.cc) follow the same rule. `with_payments` false reads the older
+  // layout ledger_bytes:u64 ledger customer_bytes:u64 customers staff, from before payments.
   void Serialize(std::string* out) const;
   bool Deserialize(std::string_view bytes, bool with_payments = true);
 
@@ -87,6 +107,40 @@ class StateMachine {
   static bool IsDeviceKeyCommand(const Command& command);
   Reply ApplyDeviceKeys(const Command& command);
   Reply ApplyCloseCustomer(const CloseCustomer& command);  // state_machine_closure.cc
+  // Marketing (state_machine_marketing.cc): commands 55 to 61, the ledger accounts of
+  // campaigns, the first-payment facts pricing needs, and the checkpoint trailer.
+  static bool IsMarketingCommand(const Command& command);
+  Reply ApplyMarketing(const Command& command);
+  // Staff marketing actions that succeeded, as audit entries (a customer's claim is not one).
+  void AuditMarketing(const Command& command, const Reply& reply);
+  MarketingResult ApplyCreateCampaign(const CreateCampaign& command, Reply* reply);
+  MarketingResult ApplyUpdateCampaign(const UpdateCampaign& command, Reply* reply);
+  MarketingResult ApplyTransitionCampaign(const TransitionCampaign& command, Reply* reply);
+  MarketingResult ApplyFundCampaign(const FundCampaign& command, Reply* reply);
+  // Marketing is on once a campaign exists; before that it adds nothing to the state.
+  bool marketing_on() const { return !campaigns_.campaigns().empty(); }
+  void EnsureMarketingExpenseAccount();
+  // Marketing's first campaign: the first-payment facts of the payments made before it.
+  void RecordEarlierPayments();
+  void NotePaid(uint64_t customer_id, uint64_t merchant_id);
+  void SerializeMarketing(std::string* out) const;
+  bool DeserializeMarketing(std::string_view bytes);
+  // Marketing in payments (state_machine_marketing_payments.cc). The plan for a payment about to
+  // move; false when marketing gives it nothing.
+  bool QuotePayment(const payments::Payment& payment, uint64_t coupon_id,
+                    std::string_view device_hash, marketing::Plan* plan) const;
+  // The payment's one linked chain (see MoveMoney), with the plan's rewards when `plan` is set.
+  // *budget_short: the chain failed only because a campaign budget lacked the money.
+  PaymentResult ChargePayment(const payments::Payment& payment, bool from_hold,
+                              const marketing::Plan* plan, bool* budget_short);
+  // A refund's share of the payment's rewards, as transfers appended to the refund's chain
+  // (merchant → budget for discounts, customer → budget for cashback); returns what the
+  // merchant gives back beyond the refund itself.
+  int64_t AppendReversals(const payments::Payment& payment, int64_t refunded_after_fen,
+                          uint64_t refund_id, absl::InlinedVector<ledger::Transfer, 2>* chain);
+  // After the refund's chain went through: the campaign book reverses the same shares.
+  void ReverseRewards(const payments::Payment& payment, int64_t refund_fen,
+                      std::span<const ledger::Transfer> reversals);
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
   // projects it; AuditCommand records what a command just did, from the command, its reply and
@@ -140,8 +194,10 @@ class StateMachine {
   // Projects transfers just created and marks their accounts touched.
   void ProjectCreated(std::span<const ledger::Transfer> transfers);
   PaymentResult CheckPayer(const identity::Customer& customer, int64_t amount_fen) const;
-  // Posts the payment's hold (or, for a direct payment, moves the money) with its fee, linked.
-  PaymentResult MoveMoney(const payments::Payment& payment, bool from_hold);
+  // Posts the payment's hold (or, for a direct payment, moves the money) with its fee and the
+  // marketing rewards the payment gets now (with `coupon_id` if the customer chose one), linked.
+  PaymentResult MoveMoney(const payments::Payment& payment, bool from_hold, uint64_t coupon_id,
+                          std::string_view device_hash);
   void ProjectMerchant(uint64_t merchant_id);
   void ProjectPayment(uint64_t payment_id);
   void TouchCustomer(uint64_t customer_id);
@@ -160,6 +216,12 @@ class StateMachine {
   identity::AuthLimits auth_limits_ = identity::AuthLimits::Defaults();
   identity::KnownDevices known_devices_;  // Customers' log-in devices (new-device rule).
   mfa::DeviceKeyBook device_keys_;        // Registered Ed25519 device keys and challenges.
+  marketing::CampaignBook campaigns_;
+  // First-payment facts for 首单 campaigns, recorded only while marketing is on: customers with
+  // a completed payment, and (customer, merchant) pairs.
+  absl::flat_hash_set<uint64_t> customers_paid_;
+  absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at_merchant_;
+  absl::flat_hash_map<uint64_t, PaymentMarketing> payment_marketing_;
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;
   Projection* projection_ = nullptr;

@@ -175,6 +175,8 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
               ",\"by\":" + (c->reason == SignOut::kSelf ? "\"self\"" : "\"other_session\"") + "}");
   } else if (!ok) {
     return;
+  } else if (IsMarketingCommand(command)) {
+    AuditMarketing(command, reply);  // state_machine_marketing.cc
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     // A settlement run is a batch job: staff may start it, but the command names no one.
     const payments::Settlement& s = *payments_.FindSettlement(c->settlement_id);

@@ -213,52 +213,6 @@ StateMachine::AuthCheck StateMachine::CheckAuth(const identity::Customer& custom
   return check;
 }
 
-PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold) {
-  const Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
-  const identity::Customer& customer = *customers_.FindById(payment.customer_id);
-  absl::InlinedVector<ledger::Transfer, 2> chain(1);
-  ledger::Transfer& pay = chain[0];
-  pay.id = from_hold ? DerivedId(payment.id, "post") : payment.id;
-  pay.pending_id = from_hold ? payment.id : 0;
-  pay.debit_account_id = customer.wallet_account_id;
-  pay.credit_account_id = merchant.account_id;
-  pay.amount = payment.amount_fen;
-  pay.ledger = ledger::kLedgerCny;
-  pay.code = ledger::transfer_codes::kPayment;
-  pay.user_data = merchant.id;
-  pay.flags = from_hold ? ledger::transfer_flags::kPostPending : 0;
-  if (payment.fee_fen > 0) {
-    EnsureFeeIncomeAccount();
-    pay.flags |= ledger::transfer_flags::kLinked;
-    ledger::Transfer fee;
-    fee.id = DerivedId(payment.id, "fee");
-    fee.debit_account_id = merchant.account_id;
-    fee.credit_account_id = kFeeIncomeAccountId;
-    fee.amount = payment.fee_fen;
-    fee.ledger = ledger::kLedgerCny;
-    fee.code = ledger::transfer_codes::kPaymentFee;
-    fee.user_data = merchant.id;
-    chain.push_back(fee);
-  }
-  ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
-  if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
-    return PaymentResult::kInsufficientFunds;
-  }
-  if (transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferExpired ||
-      transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferAlreadyVoided) {
-    return PaymentResult::kNotAwaitingConfirmation;
-  }
-  // Anything else (an overflowing balance, an id a raw transfer took) moved nothing: the chain
-  // is linked.
-  for (ledger::CreateTransferResult r : transfer_results_) {
-    if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
-  }
-  ProjectCreated(chain);
-  payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_),
-                         payment.amount_fen - payment.fee_fen);
-  return PaymentResult::kOk;
-}
-
 PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   const bool by_code = c.channel == PaymentChannel::kPaymentCode;
   const bool by_nfc = c.channel == PaymentChannel::kNfc;
@@ -375,8 +329,15 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
     ProjectCreated(std::span(&hold, 1));
   } else {
-    if (PaymentResult r = MoveMoney(payment, false); r != PaymentResult::kOk) return r;
+    if (PaymentResult r = MoveMoney(payment, false, c.coupon_id, c.auth.device_hash);
+        r != PaymentResult::kOk) {
+      return r;
+    }
     if (small != nullptr) small->spent_fen += c.amount_fen;
+  }
+  // The coupon a held payment names is used (or not) when the customer confirms.
+  if (needs_confirmation && c.coupon_id != 0 && marketing_on()) {
+    payment_marketing_[payment.id] = PaymentMarketing{c.coupon_id, 0, 0};
   }
   // The limits count a held payment at once, so holds cannot add up past them.
   identity::RecordOutgoing(&customer->spending, c.amount_fen, batch_time_ns_);
@@ -413,7 +374,12 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
       reply->value = payment->step_up;
       return PaymentResult::kChallengeRequired;
     }
-    if (PaymentResult r = MoveMoney(*payment, true); r != PaymentResult::kOk) return r;
+    const PaymentMarketing* chosen = FindPaymentMarketing(payment->id);
+    if (PaymentResult r = MoveMoney(*payment, true, chosen != nullptr ? chosen->coupon_id : 0,
+                                    c.auth.device_hash);
+        r != PaymentResult::kOk) {
+      return r;
+    }
     payment->state = PaymentState::kCompleted;
   } else {
     const ledger::Transfer* hold = ledger_.FindTransfer(payment->id);
@@ -430,6 +396,7 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
     }
     ProjectCreated(std::span(&release, 1));
     payment->state = PaymentState::kCancelled;
+    payment_marketing_.erase(payment->id);
   }
   payment->step_up = 0;
   ProjectPayment(payment->id);
@@ -447,14 +414,23 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
     return PaymentResult::kDuplicate;
   }
   if (payment->state != PaymentState::kCompleted) return PaymentResult::kPaymentNotCompleted;
+  // A discounted payment refunds at most what the customer paid; the merchant also gives back
+  // the discount's share to the campaign (AppendReversals).
+  const PaymentMarketing* marketing = FindPaymentMarketing(payment->id);
+  const int64_t paid_fen =
+      payment->amount_fen - (marketing != nullptr ? marketing->discount_fen : 0);
   const std::optional<int64_t> refunded_after = CheckedAdd(payment->refunded_fen, c.amount_fen);
-  if (!refunded_after || *refunded_after > payment->amount_fen) {
-    return PaymentResult::kRefundExceedsPayment;
-  }
+  if (!refunded_after || *refunded_after > paid_fen) return PaymentResult::kRefundExceedsPayment;
   // A suspended merchant still refunds: customers get their money back either way.
   const Merchant& merchant = *payments_.FindMerchant(c.merchant_id);
   const identity::Customer& customer = *customers_.FindById(payment->customer_id);
-  const int64_t fee_back = payments::FeeRefundFor(*payment, *refunded_after);
+  // The fee share follows the share of what was paid; rounded down, the last refund returns
+  // the rest exactly (payments::FeeRefundFor, with what the customer paid as the whole).
+  const int64_t fee_back = paid_fen == payment->amount_fen
+                               ? payments::FeeRefundFor(*payment, *refunded_after)
+                               : static_cast<int64_t>(static_cast<__int128>(payment->fee_fen) *
+                                                      *refunded_after / paid_fen) -
+                                     payment->fee_refunded_fen;
   absl::InlinedVector<ledger::Transfer, 2> chain;
   if (fee_back > 0) {
     // First, so the fee share counts towards what the merchant can pay back.
@@ -478,19 +454,26 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   back.code = ledger::transfer_codes::kRefund;
   back.user_data = payment->id;
   chain.push_back(back);
+  const size_t reversals_at = chain.size();
+  const int64_t discount_back = AppendReversals(*payment, *refunded_after, c.refund_id, &chain);
+  for (size_t i = 0; i + 1 < chain.size(); i++) chain[i].flags |= ledger::transfer_flags::kLinked;
   ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
-  for (ledger::CreateTransferResult r : transfer_results_) {
-    if (r == ledger::CreateTransferResult::kExceedsCredits) {
-      return PaymentResult::kMerchantInsufficientFunds;
-    }
+  for (size_t i = 0; i < chain.size(); i++) {
+    if (transfer_results_[i] != ledger::CreateTransferResult::kExceedsCredits) continue;
+    // Cashback the customer already spent, beyond what the refund brings back.
+    return chain[i].debit_account_id == customer.wallet_account_id
+               ? PaymentResult::kInsufficientFunds
+               : PaymentResult::kMerchantInsufficientFunds;
   }
   for (ledger::CreateTransferResult r : transfer_results_) {
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
   ProjectCreated(chain);
+  ReverseRewards(*payment, c.amount_fen, std::span(chain).subspan(reversals_at));
   payment->refunded_fen = *refunded_after;
   payment->fee_refunded_fen += fee_back;
-  payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_), -(c.amount_fen - fee_back));
+  payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_),
+                         -(c.amount_fen + discount_back - fee_back));
   if (projection_ != nullptr) {
     projection_->refunds.push_back(RefundRow{c.refund_id, payment->id, merchant.id, customer.id,
                                              c.amount_fen, fee_back, batch_time_ns_});

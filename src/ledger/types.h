@@ -67,6 +67,14 @@ inline constexpr uint16_t kPaymentFee = 31;  // Merchant → fee income, linked 
 inline constexpr uint16_t kRefund = 32;      // Merchant → wallet.
 inline constexpr uint16_t kRefundFee = 33;   // Fee income → merchant, linked to its refund.
 inline constexpr uint16_t kSettlement = 34;  // Merchant → bank (a hold, then post/void).
+// Marketing (engine/state_machine_marketing.cc): a campaign's budget account pays discounts to
+// merchants and cashback to customers, linked to the payment; refunds take shares back.
+inline constexpr uint16_t kCampaignFunding = 40;   // Marketing expense or merchant → budget.
+inline constexpr uint16_t kCampaignRelease = 41;   // Budget → marketing expense (campaign end).
+inline constexpr uint16_t kCampaignDiscount = 42;  // Budget → merchant, linked to a payment.
+inline constexpr uint16_t kCashback = 43;          // Budget → customer, linked to a payment.
+inline constexpr uint16_t kDiscountReversal = 44;  // Merchant → budget, linked to a refund.
+inline constexpr uint16_t kCashbackReversal = 45;  // Customer → budget, linked to a refund.
 }  // namespace transfer_codes
 
 struct Transfer {

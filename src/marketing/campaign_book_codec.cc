@@ -36,6 +36,7 @@
 #include <utility>
 
 #include "marketing/campaign_book.h"
+#include "marketing/config_codec.h"
 
 namespace qb::marketing {
 namespace {
@@ -429,6 +430,77 @@ bool CampaignBook::Deserialize(std::string_view bytes) {
   ok = ok && reader.ok() && reader.remaining() == 0;
   if (!ok) Clear();
   return ok;
+}
+
+void EncodeCampaignConfig(const Campaign& c, ByteWriter* writer) {
+  writer->U64(c.id);
+  writer->LengthPrefixed(c.name);
+  writer->U8(static_cast<uint8_t>(c.type));
+  writer->U8(static_cast<uint8_t>(c.status));
+  WriteRule(c.rule, writer);
+  WriteEligibility(c.eligibility, writer);
+  WriteCaps(c.caps, writer);
+  writer->U32(c.exclusive_group);
+  WriteI32(writer, c.priority);
+}
+
+bool DecodeCampaignConfig(ByteReader* reader, Campaign* c) {
+  c->id = reader->U64();
+  const std::string_view name = reader->LengthPrefixed();
+  if (!reader->ok() || name.size() > kMaxNameBytes) return false;
+  c->name = std::string(name);
+  c->type = static_cast<CampaignType>(reader->U8());
+  c->status = static_cast<CampaignStatus>(reader->U8());
+  ReadRule(reader, &c->rule);
+  if (!ReadEligibility(reader, &c->eligibility)) return false;
+  ReadCaps(reader, &c->caps);
+  c->exclusive_group = reader->U32();
+  c->priority = ReadI32(reader);
+  return reader->ok();
+}
+
+void EncodeCouponTemplate(const CouponTemplate& t, ByteWriter* writer) {
+  writer->U64(t.id);
+  writer->U64(t.campaign_id);
+  writer->LengthPrefixed(t.name);
+  writer->U8(static_cast<uint8_t>(t.kind));
+  writer->I64(t.threshold_fen);
+  writer->I64(t.save_fen);
+  WriteI32(writer, t.discount_bps);
+  writer->I64(t.discount_cap_fen);
+  writer->I64(t.stock);
+  writer->U8(static_cast<uint8_t>(t.validity));
+  writer->I64(t.valid_from_s);
+  writer->I64(t.valid_until_s);
+  writer->I64(t.valid_days);
+  writer->I64(t.claim_start_s);
+  writer->I64(t.claim_end_s);
+  WriteI32(writer, t.per_customer_limit);
+  writer->U8(t.issue_counts_toward_limit ? 1 : 0);
+}
+
+bool DecodeCouponTemplate(ByteReader* reader, CouponTemplate* t) {
+  t->id = reader->U64();
+  t->campaign_id = reader->U64();
+  const std::string_view name = reader->LengthPrefixed();
+  if (!reader->ok() || name.size() > kMaxNameBytes) return false;
+  t->name = std::string(name);
+  t->kind = static_cast<CouponKind>(reader->U8());
+  t->threshold_fen = reader->I64();
+  t->save_fen = reader->I64();
+  t->discount_bps = ReadI32(reader);
+  t->discount_cap_fen = reader->I64();
+  t->stock = reader->I64();
+  t->validity = static_cast<ValidityKind>(reader->U8());
+  t->valid_from_s = reader->I64();
+  t->valid_until_s = reader->I64();
+  t->valid_days = reader->I64();
+  t->claim_start_s = reader->I64();
+  t->claim_end_s = reader->I64();
+  t->per_customer_limit = ReadI32(reader);
+  const uint8_t counts = reader->U8();
+  t->issue_counts_toward_limit = counts == 1;
+  return reader->ok() && counts <= 1;
 }
 
 }  // namespace qb::marketing

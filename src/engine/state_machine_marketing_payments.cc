@@ -1,0 +1,260 @@
+// Marketing in the payment path: the plan a payment gets from the campaign book, the payment's
+// one linked chain with its rewards, and the reversals a refund adds to its chain. Same class
+// and rules as state_machine_payments.cc.
+//
+// A payment's chain, in order, all linked:
+//   customer → merchant         what the customer pays (amount − discounts); from a hold, the
+//                               post of that much (the rest of the hold is released)
+//   budget(c) → merchant        each discount or coupon, from its campaign's budget account
+//   budget(c) → customer        each cashback paid at once
+//   merchant → fee income       the fee, on the full amount (the merchant receives all of it)
+// The plan is committed to the campaign book only once the chain went through. If the chain
+// fails only because a budget account lacks the money (the book and the ledger disagree, which
+// a raw transfer out of a budget account could cause), the payment goes through at full price
+// without marketing rather than failing: the customer came to pay, and the campaign is what
+// is wrong. Held cashback (kCashbackHeld) never appears: the engine refuses campaigns that hold.
+//
+// A refund's chain adds, after the refund itself, the reward shares the campaign book's
+// remaining-amount method gives back: merchant → budget(c) for discounts and coupons,
+// customer → budget(c) for cashback. They are computed here from the book's record before the
+// chain runs, and the book's own Refund, run after it went through, must agree (asserted).
+#include <string>
+
+#include "base/assert.h"
+#include "engine/state_machine.h"
+#include "engine/state_machine_internal.h"
+#include "merchant/merchant_category.h"
+
+namespace qb::engine {
+namespace {
+
+using internal::DerivedId;
+using internal::kNsPerSecond;
+using payments::Payment;
+
+// A stable 64-bit digest of an identifier the engine keeps as a string; 0 (unknown) for "".
+uint64_t ShortHash(std::string_view purpose, std::string_view value) {
+  if (value.empty()) return 0;
+  Hasher hasher;
+  hasher.Update(purpose);
+  hasher.Update(value);
+  const Digest digest = hasher.Finish();
+  uint64_t result = 0;
+  for (size_t i = 0; i < 8; ++i) result = (result << 8) | digest[i];
+  return result == 0 ? 1 : result;
+}
+
+marketing::Channel ChannelOf(payments::PaymentChannel channel) {
+  switch (channel) {
+    case payments::PaymentChannel::kPaymentCode:
+      return marketing::Channel::kPaymentCode;
+    case payments::PaymentChannel::kOnline:
+      return marketing::Channel::kOnline;
+    case payments::PaymentChannel::kNfc:
+      return marketing::Channel::kNfc;
+    default:
+      return marketing::Channel::kQr;  // Static and dynamic QR.
+  }
+}
+
+bool IsBudgetAccount(uint64_t account_id) {
+  return account_id > kCampaignBudgetAccountBase && account_id < kCustomerWalletAccountBase;
+}
+
+bool IsDiscount(marketing::RewardKind kind) {
+  return kind == marketing::RewardKind::kDiscount || kind == marketing::RewardKind::kCoupon;
+}
+
+}  // namespace
+
+bool StateMachine::QuotePayment(const Payment& payment, uint64_t coupon_id,
+                                std::string_view device_hash, marketing::Plan* plan) const {
+  const int64_t now_s = batch_time_ns_ / kNsPerSecond;
+  // The book refuses commits that go back in time (its daily caps rely on it); a batch time
+  // before the last commit's (a clock stepped back across a restart) prices without marketing.
+  if (now_s < campaigns_.last_commit_time_s()) return false;
+  const identity::Customer& customer = *customers_.FindById(payment.customer_id);
+  const payments::Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
+  marketing::PaymentContext context;
+  context.customer_id = customer.id;
+  context.device_hash = ShortHash("qianbao/marketing/device/v1", device_hash);
+  if (customer.identity) {
+    context.identity_hash =
+        ShortHash("qianbao/marketing/identity/v1", customer.identity->id_lookup_hash);
+  }
+  context.merchant_id = merchant.id;
+  // Campaigns target categories by their ISO 18245 code; merchants have no region yet (0).
+  if (const merchant::MerchantCategory* category =
+          merchant::FindMerchantCategoryById(merchant.profile.category)) {
+    context.merchant_category = category->mcc;
+  }
+  context.channel = ChannelOf(payment.channel);
+  context.amount_fen = payment.amount_fen;
+  context.time_s = now_s;
+  context.first_payment_ever = !customers_paid_.contains(customer.id);
+  context.first_at_merchant = !paid_at_merchant_.contains({customer.id, merchant.id});
+  context.coupon_id = coupon_id;
+  // Random-range rewards draw from a seed fixed by what the journal fixes: the payment id and
+  // the batch time. Never a random source, so replay draws the same.
+  Hasher seed;
+  seed.Update("qianbao/engine/marketing-seed/v1");
+  seed.UpdateU64(payment.id);
+  seed.UpdateU64(static_cast<uint64_t>(batch_time_ns_));
+  const Digest digest = seed.Finish();
+  for (size_t i = 0; i < 8; ++i) context.seed = (context.seed << 8) | digest[i];
+  *plan = campaigns_.Quote(context);
+  return !plan->rewards.empty();
+}
+
+PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold,
+                                          const marketing::Plan* plan, bool* budget_short) {
+  const payments::Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
+  const identity::Customer& customer = *customers_.FindById(payment.customer_id);
+  absl::InlinedVector<ledger::Transfer, 2> chain(1);
+  ledger::Transfer& pay = chain[0];
+  pay.id = from_hold ? DerivedId(payment.id, "post") : payment.id;
+  pay.pending_id = from_hold ? payment.id : 0;
+  pay.debit_account_id = customer.wallet_account_id;
+  pay.credit_account_id = merchant.account_id;
+  pay.amount = plan != nullptr ? plan->customer_pays_fen : payment.amount_fen;
+  pay.ledger = ledger::kLedgerCny;
+  pay.code = ledger::transfer_codes::kPayment;
+  pay.user_data = merchant.id;
+  pay.flags = from_hold ? ledger::transfer_flags::kPostPending : 0;
+  if (plan != nullptr) {
+    for (size_t i = 0; i < plan->rewards.size(); i++) {
+      const marketing::Reward& reward = plan->rewards[i];
+      QB_ASSERT(reward.kind != marketing::RewardKind::kCashbackHeld);
+      ledger::Transfer t;
+      t.id = DerivedId(payment.id, "reward-" + std::to_string(i));
+      t.debit_account_id = kCampaignBudgetAccountBase + reward.campaign_id;
+      t.credit_account_id =
+          IsDiscount(reward.kind) ? merchant.account_id : customer.wallet_account_id;
+      t.amount = reward.amount_fen;
+      t.ledger = ledger::kLedgerCny;
+      t.code = IsDiscount(reward.kind) ? ledger::transfer_codes::kCampaignDiscount
+                                       : ledger::transfer_codes::kCashback;
+      t.user_data = payment.id;
+      chain.push_back(t);
+    }
+  }
+  if (payment.fee_fen > 0) {
+    EnsureFeeIncomeAccount();
+    ledger::Transfer fee;
+    fee.id = DerivedId(payment.id, "fee");
+    fee.debit_account_id = merchant.account_id;
+    fee.credit_account_id = kFeeIncomeAccountId;
+    fee.amount = payment.fee_fen;
+    fee.ledger = ledger::kLedgerCny;
+    fee.code = ledger::transfer_codes::kPaymentFee;
+    fee.user_data = merchant.id;
+    chain.push_back(fee);
+  }
+  for (size_t i = 0; i + 1 < chain.size(); i++) chain[i].flags |= ledger::transfer_flags::kLinked;
+  ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
+  for (size_t i = 1; i < chain.size(); i++) {
+    if (transfer_results_[i] == ledger::CreateTransferResult::kExceedsCredits &&
+        IsBudgetAccount(chain[i].debit_account_id)) {
+      *budget_short = true;
+      return PaymentResult::kInsufficientFunds;
+    }
+  }
+  if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
+    return PaymentResult::kInsufficientFunds;
+  }
+  if (transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferExpired ||
+      transfer_results_[0] == ledger::CreateTransferResult::kPendingTransferAlreadyVoided) {
+    return PaymentResult::kNotAwaitingConfirmation;
+  }
+  // Anything else (an overflowing balance, an id a raw transfer took) moved nothing: the chain
+  // is linked.
+  for (ledger::CreateTransferResult r : transfer_results_) {
+    if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
+  }
+  ProjectCreated(chain);
+  payments_.AddUnsettled(merchant.id, internal::ChinaDay(batch_time_ns_),
+                         payment.amount_fen - payment.fee_fen);
+  return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, uint64_t coupon_id,
+                                      std::string_view device_hash) {
+  if (!marketing_on()) return ChargePayment(payment, from_hold, nullptr, nullptr);
+  marketing::Plan plan;
+  bool priced = QuotePayment(payment, coupon_id, device_hash, &plan);
+  PaymentResult r = PaymentResult::kOk;
+  if (priced) {
+    bool budget_short = false;
+    r = ChargePayment(payment, from_hold, &plan, &budget_short);
+    priced = !budget_short;
+  }
+  if (!priced) r = ChargePayment(payment, from_hold, nullptr, nullptr);
+  if (r != PaymentResult::kOk) return r;
+  NotePaid(payment.customer_id, payment.merchant_id);
+  if (!priced) {
+    payment_marketing_.erase(payment.id);
+    return r;
+  }
+  // Quoted a moment ago on the same state: the book cannot find it stale.
+  const marketing::Error committed = campaigns_.Commit(payment.id, plan);
+  QB_ASSERT(committed.ok());
+  PaymentMarketing entry;
+  for (const marketing::Reward& reward : plan.rewards) {
+    if (reward.kind == marketing::RewardKind::kCoupon) entry.coupon_id = reward.coupon_id;
+  }
+  entry.discount_fen = plan.discount_fen;
+  entry.cashback_fen = plan.cashback_fen;
+  payment_marketing_[payment.id] = entry;
+  return r;
+}
+
+int64_t StateMachine::AppendReversals(const Payment& payment, int64_t refunded_after_fen,
+                                      uint64_t refund_id,
+                                      absl::InlinedVector<ledger::Transfer, 2>* chain) {
+  const marketing::PaymentRecord* record = campaigns_.FindPayment(payment.id);
+  if (record == nullptr) return 0;
+  QB_ASSERT(record->refunded_fen == payment.refunded_fen);
+  const payments::Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
+  const identity::Customer& customer = *customers_.FindById(payment.customer_id);
+  const int64_t kept_share_fen = record->paid_fen - refunded_after_fen;
+  int64_t from_merchant_fen = 0;
+  for (size_t i = 0; i < record->rewards.size(); i++) {
+    const marketing::PaymentRecord::Applied& applied = record->rewards[i];
+    const marketing::Reward& reward = applied.reward;
+    // The book's remaining-amount method: the reward keeps floor(amount * kept / paid).
+    const auto kept_fen = static_cast<int64_t>(static_cast<__int128>(reward.amount_fen) *
+                                               kept_share_fen / record->paid_fen);
+    const int64_t reversal_fen = reward.amount_fen - applied.reversed_fen - kept_fen;
+    QB_ASSERT(reversal_fen >= 0);
+    if (reversal_fen == 0) continue;
+    ledger::Transfer t;
+    t.id = DerivedId(refund_id, "reversal-" + std::to_string(i));
+    t.debit_account_id = IsDiscount(reward.kind) ? merchant.account_id : customer.wallet_account_id;
+    t.credit_account_id = kCampaignBudgetAccountBase + reward.campaign_id;
+    t.amount = reversal_fen;
+    t.ledger = ledger::kLedgerCny;
+    t.code = IsDiscount(reward.kind) ? ledger::transfer_codes::kDiscountReversal
+                                     : ledger::transfer_codes::kCashbackReversal;
+    t.user_data = payment.id;
+    chain->push_back(t);
+    if (IsDiscount(reward.kind)) from_merchant_fen += reversal_fen;
+  }
+  return from_merchant_fen;
+}
+
+void StateMachine::ReverseRewards(const Payment& payment, int64_t refund_fen,
+                                  std::span<const ledger::Transfer> reversals) {
+  if (campaigns_.FindPayment(payment.id) == nullptr) return;
+  marketing::RefundResult result;
+  const marketing::Error e =
+      campaigns_.Refund(payment.id, refund_fen, batch_time_ns_ / kNsPerSecond, &result);
+  QB_ASSERT(e.ok());
+  QB_ASSERT(result.reversals.size() == reversals.size());
+  for (size_t i = 0; i < reversals.size(); i++) {
+    QB_ASSERT(result.reversals[i].amount_fen == reversals[i].amount);
+    QB_ASSERT(kCampaignBudgetAccountBase + result.reversals[i].campaign_id ==
+              reversals[i].credit_account_id);
+  }
+}
+
+}  // namespace qb::engine
