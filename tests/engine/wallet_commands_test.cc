@@ -335,7 +335,8 @@ TEST_F(CloseCustomerTest, OnlyAnEmptyWalletClosesAndItsLedgerAccountClosesWithIt
   Query([&](const StateMachine& s) {
     problem = s.ledger().CheckInvariants();
     EXPECT_EQ(s.customers().FindByPhone(kAlice), nullptr);
-    EXPECT_EQ(s.customers().FindSession("alice-session", testing::kStartNs + 3600 * kSecond), nullptr);
+    EXPECT_EQ(s.customers().FindSession("alice-session", testing::kStartNs + 3600 * kSecond),
+              nullptr);
   });
   EXPECT_FALSE(problem.has_value()) << *problem;
 
