@@ -14,6 +14,7 @@
 #include "audit/audit_chain.h"
 #include "engine/marketing_command.h"
 #include "engine/reseal_command.h"
+#include "engine/risk_command.h"
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
 #include "ledger/types.h"
@@ -55,7 +56,14 @@ struct IssueOtp {
 // Creates the customer and their wallet account (ids allocated by the engine; the new
 // customer id comes back in Reply::value).
 struct RegisterCustomer {
+  RegisterCustomer() = default;
+  // A constructor, not an aggregate, so `RegisterCustomer{registration}` stays valid.
+  explicit RegisterCustomer(identity::Registration r, std::string device = "")
+      : registration(std::move(r)), device_hash(std::move(device)) {}
   identity::Registration registration;
+  // Keyed hash of the app's X-Device-Id, as in CreateSession, "" when none: the risk engine
+  // judges the registration by its device. Records from before it decode as "".
+  std::string device_hash;
 };
 
 struct RecordLogin {
@@ -502,7 +510,7 @@ using Command = std::variant<
     RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp,
     IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
-    CreateCouponTemplate, ClaimCoupon, IssueCoupons>;
+    CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -567,6 +575,9 @@ enum class CommandType : uint16_t {
   kCreateCouponTemplate = 59,
   kClaimCoupon = 60,
   kIssueCoupons = 61,
+  kSetRiskRules = 62,  // engine/risk_command.h, 62 to 64
+  kSetRiskListEntry = 63,
+  kReviewPayment = 64,
 };
 
 CommandType TypeOf(const Command& command);
@@ -622,6 +633,8 @@ enum class MoneyResult : uint8_t {
                                // strength needed is in Reply::value.
   kSecondFactorRejected = 15,  // The SMS code was wrong, used or expired: the IdentityResult is
                                // in Reply::value. Nothing moved.
+  kRiskDenied = 16,            // P2P: the risk rules refused it (or held it for a review, which
+                               // transfers do not have yet). Nothing moved.
 };
 
 std::string_view MoneyResultName(MoneyResult result);
@@ -673,6 +686,7 @@ enum class PaymentResult : uint8_t {
                             // owner of the merchant.
   kChallengeRequired = 42,  // ConfirmPayment weaker than the payment's step-up (Reply::value).
   kSecondFactorRejected = 43,  // As MoneyResult::kSecondFactorRejected.
+  kRiskDenied = 44,            // Pay: the risk rules refused it; nothing moved.
 };
 
 std::string_view PaymentResultName(PaymentResult result);
@@ -702,6 +716,9 @@ inline constexpr uint64_t kCampaignBudgetAccountBase = uint64_t{1} << 44;
 inline constexpr uint32_t kConfirmationTimeoutS = 120;
 // A payment held for a step-up waits longer: an SMS code may take a minute to arrive.
 inline constexpr uint32_t kStepUpTimeoutS = 300;
+// A payment the risk rules hold for a review (PaymentState::kUnderReview) waits a day for an
+// analyst; then the hold expires and the money goes back.
+inline constexpr uint32_t kRiskReviewTimeoutS = 86'400;
 inline constexpr size_t kMaxIdentityFieldBytes = 512;
 
 // Limits on one command, so a single request cannot stall the engine.

@@ -6,6 +6,7 @@
 #include "base/assert.h"
 #include "base/bytes.h"
 #include "engine/marketing_command_codec.h"
+#include "engine/risk_command_codec.h"
 #include "ledger/ledger_codec.h"
 
 namespace qb::engine {
@@ -122,6 +123,9 @@ CommandType TypeOf(const Command& command) {
         }
         if constexpr (std::is_same_v<T, ClaimCoupon>) return CommandType::kClaimCoupon;
         if constexpr (std::is_same_v<T, IssueCoupons>) return CommandType::kIssueCoupons;
+        if constexpr (std::is_same_v<T, SetRiskRules>) return CommandType::kSetRiskRules;
+        if constexpr (std::is_same_v<T, SetRiskListEntry>) return CommandType::kSetRiskListEntry;
+        if constexpr (std::is_same_v<T, ReviewPayment>) return CommandType::kReviewPayment;
       },
       command);
 }
@@ -250,6 +254,12 @@ std::string_view CommandTypeName(CommandType type) {
       return "claim_coupon";
     case CommandType::kIssueCoupons:
       return "issue_coupons";
+    case CommandType::kSetRiskRules:
+      return "set_risk_rules";
+    case CommandType::kSetRiskListEntry:
+      return "set_risk_list_entry";
+    case CommandType::kReviewPayment:
+      return "review_payment";
   }
   return "unknown";
 }
@@ -293,6 +303,7 @@ void EncodeCommand(const Command& command, std::string* payload) {
          {&r.phone, &r.otp_hash, &r.password_hash, &r.channel, &r.invite_code}) {
       writer.LengthPrefixed(*field);
     }
+    if (!c->device_hash.empty()) writer.LengthPrefixed(c->device_hash);
   } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
     writer.U64(c->customer_id);
     writer.U8(c->password_ok ? 1 : 0);
@@ -566,6 +577,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.LengthPrefixed(c->new_token_hash);
   } else if (EncodeMarketingCommand(command, &writer)) {
     // Commands 55 to 61: engine/marketing_command.cc.
+  } else if (EncodeRiskCommand(command, &writer)) {
+    // Commands 62 to 64: engine/risk_command.cc.
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -633,6 +646,11 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       for (std::string* field :
            {&r.phone, &r.otp_hash, &r.password_hash, &r.channel, &r.invite_code}) {
         *field = std::string(reader.LengthPrefixed());
+      }
+      // Written only when not empty (records from before it have none).
+      if (reader.remaining() > 0) {
+        c.device_hash = std::string(reader.LengthPrefixed());
+        if (c.device_hash.empty()) return false;
       }
       *command = std::move(c);
       break;
@@ -1142,6 +1160,11 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kClaimCoupon:
     case CommandType::kIssueCoupons:
       if (!DecodeMarketingCommand(type, &reader, command)) return false;
+      break;
+    case CommandType::kSetRiskRules:
+    case CommandType::kSetRiskListEntry:
+    case CommandType::kReviewPayment:
+      if (!DecodeRiskCommand(type, &reader, command)) return false;
       break;
     default:
       return false;

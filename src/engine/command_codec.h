@@ -8,7 +8,7 @@
 //   body (type 3)    := account_id:u64
 //   body (type 5)    := phone:str purpose:u8 code_hash:str                        (IssueOtp)
 //   body (type 6)    := phone:str otp_hash:str password_hash:str channel:str
-//                       invite_code:str                                     (RegisterCustomer)
+//                       invite_code:str [device_hash:str, only when not ""]  (RegisterCustomer)
 //   body (type 7)    := customer_id:u64 password_ok:u8                        (RecordLogin)
 //   body (type 8)    := token_hash:str customer_id:u64                      (CreateSession)
 //   body (type 9)    := token_hash:str [reason:u8, only when not 0]          (RevokeSession)
@@ -48,6 +48,7 @@
 //   body (type 53)   := count:u32 item{count}, see engine/reseal_command.h  (ResealSecrets)
 //   body (type 54)   := customer_id:u64 old_token_hash:str new_token_hash:str (RotateSession)
 //   body (type 55-61) : see engine/marketing_command.h (campaigns, budgets and coupons)
+//   body (type 62-64) : see engine/risk_command.h (risk rules, lists and reviews)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

@@ -28,8 +28,10 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<RegisterCustomer>(&command)) {
     const identity::Registration& r = c->registration;
     return short_enough(r.phone) && short_enough(r.otp_hash) && short_enough(r.password_hash) &&
-           short_enough(r.channel) && short_enough(r.invite_code);
+           short_enough(r.channel) && short_enough(r.invite_code) &&
+           c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes;
   }
+  if (IsRiskCommand(command)) return IsValidRiskCommand(command);
   auto device_ok = [](const std::string& hash) {
     return hash.size() <= identity::KnownDevices::kMaxHashBytes;
   };
@@ -170,7 +172,10 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
     Touch(pending->credit_account_id);
     // A payment the customer never confirmed: the hold is gone, and so is the payment.
     if (payments::Payment* payment = payments_.MutablePayment(id);
-        payment != nullptr && payment->state == payments::PaymentState::kAwaitingConfirmation) {
+        payment != nullptr && (payment->state == payments::PaymentState::kAwaitingConfirmation ||
+                               payment->state == payments::PaymentState::kUnderReview)) {
+      // Nobody reviewed it in time (state_machine_risk.cc): it goes the same way.
+      if (payment->state == payments::PaymentState::kUnderReview) ExpireRiskReview(id);
       payment->state = payments::PaymentState::kCancelled;
       payment->step_up = 0;
       payment_marketing_.erase(id);  // The coupon it named stays in the wallet.
@@ -188,6 +193,7 @@ Reply StateMachine::Apply(const Command& command) {
   if (const auto* c = std::get_if<RecordAudit>(&command)) return ApplyRecordAudit(*c);
   const AuditBeforeState before = AuditBefore(command);
   Reply reply = Dispatch(command);
+  RecordPendingRisk(command, reply);  // state_machine_risk.cc
   AuditCommand(command, before, reply);
   return reply;
 }
@@ -236,6 +242,8 @@ Reply StateMachine::Dispatch(const Command& command) {
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
   } else if (IsMarketingCommand(command)) {
     return ApplyMarketing(command);  // state_machine_marketing.cc
+  } else if (IsRiskCommand(command)) {
+    return ApplyRisk(command);  // state_machine_risk.cc
   } else if (TypeOf(command) >= CommandType::kApplyMerchant) {
     return ApplyPayments(command);
   } else {
@@ -318,6 +326,7 @@ identity::IdentityResult StateMachine::Register(const RegisterCustomer& command,
   const uint64_t id = customers_.customer_count() + 1;
   const uint64_t wallet_id = kCustomerWalletAccountBase + id;
   if (ledger_.FindAccount(wallet_id) != nullptr) return identity::IdentityResult::kInvalid;
+  if (!CheckRegistrationRisk(command, id)) return identity::IdentityResult::kRiskDenied;
   const identity::IdentityResult result =
       customers_.Register(command.registration, id, wallet_id, batch_time_ns_);
   if (result != identity::IdentityResult::kOk) return result;
@@ -372,6 +381,11 @@ MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c, Reply* reply) {
   if (auth.presented < auth.needed) {
     reply->value = static_cast<uint64_t>(auth.needed);
     return MoneyResult::kChallengeRequired;
+  }
+  if (const MoneyResult risk_result =
+          CheckTransferRisk(c, *sender, *receiver, auth.presented, reply);
+      risk_result != MoneyResult::kOk) {
+    return risk_result;
   }
   ledger::Transfer transfer;
   transfer.id = c.transfer_id;
@@ -529,6 +543,9 @@ void StateMachine::Reset() {
   customers_paid_.clear();
   paid_at_merchant_.clear();
   payment_marketing_.clear();
+  risk_ = RiskState();
+  risk_pending_.reset();
+  risk_review_pending_.reset();
 }
 
 Digest StateMachine::StateHash() const {
@@ -567,6 +584,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("marketing");
     hasher.Update(marketing);
   }
+  // Likewise a risk engine never configured (states from before it).
+  if (risk_.on()) {
+    std::string risk;
+    risk_.Serialize(&risk);
+    hasher.Update("risk");
+    hasher.Update(risk);
+  }
   return hasher.Finish();
 }
 
@@ -594,7 +618,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_marketing = marketing_on();
+  const bool with_risk = risk_.on();
+  const bool with_marketing = marketing_on() || with_risk;
   const bool with_device_keys = !device_keys_.empty() || with_marketing;
   const bool with_devices = !known_devices_.empty() || with_device_keys;
   if (audit_.seq() != 0 || with_devices) {
@@ -621,6 +646,12 @@ void StateMachine::Serialize(std::string* out) const {
     SerializeMarketing(&marketing);
     writer.U64(marketing.size());
     writer.Bytes(marketing);
+  }
+  if (with_risk) {
+    std::string risk;
+    risk_.Serialize(&risk);
+    writer.U64(risk.size());
+    writer.Bytes(risk);
   }
 }
 
@@ -671,9 +702,16 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
     return false;
   }
   if (reader.remaining() == 0) return true;
-  // Marketing's trailer is written only once a campaign exists.
+  // Marketing's trailer is written only once a campaign exists, or empty before risk's.
   const std::optional<std::string_view> marketing = part();
-  if (!marketing || !DeserializeMarketing(*marketing) || !marketing_on()) return false;
+  if (!marketing || !DeserializeMarketing(*marketing) ||
+      (!marketing_on() && reader.remaining() == 0)) {
+    return false;
+  }
+  if (reader.remaining() == 0) return true;
+  // The risk engine's, once it was configured (state_machine_risk.cc).
+  const std::optional<std::string_view> risk = part();
+  if (!risk || !risk_.Deserialize(*risk)) return false;
   return reader.remaining() == 0;
 }
 
@@ -711,6 +749,8 @@ std::string_view MoneyResultName(MoneyResult result) {
       return "challenge_required";
     case MoneyResult::kSecondFactorRejected:
       return "second_factor_rejected";
+    case MoneyResult::kRiskDenied:
+      return "risk_denied";
   }
   return "unknown";
 }

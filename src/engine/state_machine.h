@@ -9,6 +9,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +19,7 @@
 #include "audit/audit_chain.h"
 #include "base/digest.h"
 #include "engine/command.h"
+#include "engine/risk_state.h"
 #include "identity/customer_book.h"
 #include "identity/known_devices.h"
 #include "ledger/ledger.h"
@@ -71,10 +73,20 @@ class StateMachine {
   const marketing::CampaignBook& campaigns() const { return campaigns_; }
   // Null when marketing gave the payment nothing (and it names no coupon).
   const PaymentMarketing* FindPaymentMarketing(uint64_t payment_id) const;
+  // What marketing would give a payment by this customer to this merchant at `time_ns` (the
+  // API passes its clock: a read-only batch keeps the last batch's time), committing nothing:
+  // the API's checkout quote. The device is unknown here (campaigns with a
+  // device cap skip it) and the random-range seed is the payment id 0's, so a quote can differ
+  // from what the payment itself later gets. An empty plan for an unknown customer or merchant.
+  marketing::Plan QuoteMarketing(uint64_t customer_id, uint64_t merchant_id,
+                                 payments::PaymentChannel channel, int64_t amount_fen,
+                                 uint64_t coupon_id, int64_t time_ns) const;
   // The audit log's growing end: the seq and hash of its last entry (the rows themselves are
   // projected to the read models).
   const audit::AuditChain& audit_chain() const { return audit_; }
   int64_t batch_time_ns() const { return batch_time_ns_; }
+  // The risk engine, its rule sets, lists and reviews (state_machine_risk.cc).
+  const RiskState& risk() const { return risk_; }
 
   // A customer as the read models hold them (verification compares the two).
   static CustomerRow CustomerRowOf(const identity::Customer& customer);
@@ -128,7 +140,12 @@ class StateMachine {
   // Marketing in payments (state_machine_marketing_payments.cc). The plan for a payment about to
   // move; false when marketing gives it nothing.
   bool QuotePayment(const payments::Payment& payment, uint64_t coupon_id,
-                    std::string_view device_hash, marketing::Plan* plan) const;
+                    std::string_view device_hash, marketing::Plan* plan) const {
+    return QuotePaymentAt(payment, coupon_id, device_hash, batch_time_ns_, plan);
+  }
+  // The same at `time_ns` (a quote outside a batch).
+  bool QuotePaymentAt(const payments::Payment& payment, uint64_t coupon_id,
+                      std::string_view device_hash, int64_t time_ns, marketing::Plan* plan) const;
   // The payment's one linked chain (see MoveMoney), with the plan's rewards when `plan` is set.
   // *budget_short: the chain failed only because a campaign budget lacked the money.
   PaymentResult ChargePayment(const payments::Payment& payment, bool from_hold,
@@ -142,6 +159,33 @@ class StateMachine {
   void ReverseRewards(const payments::Payment& payment, int64_t refund_fen,
                       std::span<const ledger::Transfer> reversals);
   void AuditDeviceKey(const Command& command, const Reply& reply);
+  // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P and sign-up.
+  static bool IsRiskCommand(const Command& command);
+  static bool IsValidRiskCommand(const Command& command);
+  Reply ApplyRisk(const Command& command);
+  void AuditRisk(const Command& command, const Reply& reply);
+  RiskResult ApplyReviewPayment(const ReviewPayment& command, Reply* reply);
+  struct RiskCheck {
+    risk::Verdict verdict = risk::Verdict::kAllow;
+    bool deny_reward = false;
+    identity::AuthStrength needed = identity::AuthStrength::kOneFactor;  // For kChallenge.
+  };
+  int64_t RiskNow() const;
+  bool RiskBlocked(std::initializer_list<std::pair<risk::EntityKind, uint64_t>> entities) const;
+  RiskCheck CheckPaymentRisk(const Pay& command, const identity::Customer& customer,
+                             const payments::Merchant& merchant, identity::AuthStrength presented);
+  RiskReview ReviewOf(const risk::Decision& decision, std::string_view device_hash);
+  // `step_up`: the strength the customer must still confirm with once approved (No. 43), 0.
+  void OpenRiskReview(const payments::Payment& payment, uint8_t step_up);
+  MoneyResult CheckTransferRisk(const P2PTransfer& command, const identity::Customer& sender,
+                                const identity::Customer& receiver,
+                                identity::AuthStrength presented, Reply* reply);
+  bool CheckRegistrationRisk(const RegisterCustomer& command, uint64_t customer_id);
+  // Records the event the command's check evaluated, with the command's outcome.
+  void RecordPendingRisk(const Command& command, const Reply& reply);
+  void ExpireRiskReview(uint64_t payment_id);
+  PaymentResult MoveMoneyWithoutRewards(const payments::Payment& payment, bool from_hold);
+  bool VoidHeldPayment(payments::Payment* payment);
   // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
   // projects it; AuditCommand records what a command just did, from the command, its reply and
   // what AuditBefore saw before it ran. New hooks go there.
@@ -222,6 +266,9 @@ class StateMachine {
   absl::flat_hash_set<uint64_t> customers_paid_;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at_merchant_;
   absl::flat_hash_map<uint64_t, PaymentMarketing> payment_marketing_;
+  RiskState risk_;
+  std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.
+  std::optional<RiskReview> risk_review_pending_;
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;
   Projection* projection_ = nullptr;

@@ -177,6 +177,8 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
     return;
   } else if (IsMarketingCommand(command)) {
     AuditMarketing(command, reply);  // state_machine_marketing.cc
+  } else if (IsRiskCommand(command)) {
+    AuditRisk(command, reply);  // state_machine_risk.cc
   } else if (const auto* c = std::get_if<StartSettlement>(&command)) {
     // A settlement run is a batch job: staff may start it, but the command names no one.
     const payments::Settlement& s = *payments_.FindSettlement(c->settlement_id);

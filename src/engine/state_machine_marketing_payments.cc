@@ -67,9 +67,10 @@ bool IsDiscount(marketing::RewardKind kind) {
 
 }  // namespace
 
-bool StateMachine::QuotePayment(const Payment& payment, uint64_t coupon_id,
-                                std::string_view device_hash, marketing::Plan* plan) const {
-  const int64_t now_s = batch_time_ns_ / kNsPerSecond;
+bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
+                                  std::string_view device_hash, int64_t time_ns,
+                                  marketing::Plan* plan) const {
+  const int64_t now_s = time_ns / kNsPerSecond;
   // The book refuses commits that go back in time (its daily caps rely on it); a batch time
   // before the last commit's (a clock stepped back across a restart) prices without marketing.
   if (now_s < campaigns_.last_commit_time_s()) return false;
@@ -99,11 +100,28 @@ bool StateMachine::QuotePayment(const Payment& payment, uint64_t coupon_id,
   Hasher seed;
   seed.Update("qianbao/engine/marketing-seed/v1");
   seed.UpdateU64(payment.id);
-  seed.UpdateU64(static_cast<uint64_t>(batch_time_ns_));
+  seed.UpdateU64(static_cast<uint64_t>(time_ns));
   const Digest digest = seed.Finish();
   for (size_t i = 0; i < 8; ++i) context.seed = (context.seed << 8) | digest[i];
   *plan = campaigns_.Quote(context);
   return !plan->rewards.empty();
+}
+
+marketing::Plan StateMachine::QuoteMarketing(uint64_t customer_id, uint64_t merchant_id,
+                                             payments::PaymentChannel channel, int64_t amount_fen,
+                                             uint64_t coupon_id, int64_t time_ns) const {
+  marketing::Plan plan;
+  if (!marketing_on() || customers_.FindById(customer_id) == nullptr ||
+      payments_.FindMerchant(merchant_id) == nullptr) {
+    return plan;
+  }
+  Payment payment;
+  payment.customer_id = customer_id;
+  payment.merchant_id = merchant_id;
+  payment.channel = channel;
+  payment.amount_fen = amount_fen;
+  QuotePaymentAt(payment, coupon_id, "", time_ns, &plan);
+  return plan;
 }
 
 PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold,

@@ -281,12 +281,20 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     reply->value = static_cast<uint64_t>(auth.otp);
     return PaymentResult::kSecondFactorRejected;
   }
-  const bool step_up = auth.presented < auth.needed;
+  // The risk rules (state_machine_risk.cc): deny, hold for a review, or ask for a factor above
+  // the one presented (held like a No. 43 step-up).
+  const RiskCheck risk_check = CheckPaymentRisk(c, *customer, *merchant, auth.presented);
+  if (risk_check.verdict == risk::Verdict::kDeny) return PaymentResult::kRiskDenied;
+  const bool review = risk_check.verdict == risk::Verdict::kReview;
+  const bool risk_step_up = risk_check.verdict == risk::Verdict::kChallenge;
+  const bool step_up = !review && (auth.presented < auth.needed || risk_step_up);
+  const identity::AuthStrength needed =
+      risk_step_up ? std::max(auth.needed, risk_check.needed) : auth.needed;
 
   // Small payments (免密) go through untouched; larger code and NFC payments wait for the
   // customer to confirm in the app.
   payments::SmallPaymentSetting* small = nullptr;
-  bool needs_confirmation = step_up;
+  bool needs_confirmation = step_up || review;
   if (!ConfirmedByCustomer(c.channel)) {
     small = payments_.MutableSmallPayments(customer_id);
     const int64_t today = ChinaDay(batch_time_ns_);
@@ -310,8 +318,8 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   payment.created_ns = batch_time_ns_;
   payment.channel = c.channel;
   if (needs_confirmation) {
-    payment.state = PaymentState::kAwaitingConfirmation;
-    if (step_up) payment.step_up = static_cast<uint8_t>(auth.needed);
+    payment.state = review ? PaymentState::kUnderReview : PaymentState::kAwaitingConfirmation;
+    if (step_up) payment.step_up = static_cast<uint8_t>(needed);
     ledger::Transfer hold;
     hold.id = payment.id;
     hold.debit_account_id = customer->wallet_account_id;
@@ -321,7 +329,9 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     hold.code = ledger::transfer_codes::kPayment;
     hold.user_data = merchant->id;
     hold.flags = ledger::transfer_flags::kPending;
-    hold.timeout_s = step_up ? kStepUpTimeoutS : kConfirmationTimeoutS;
+    hold.timeout_s = review    ? kRiskReviewTimeoutS
+                     : step_up ? kStepUpTimeoutS
+                               : kConfirmationTimeoutS;
     ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
     if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
       return PaymentResult::kInsufficientFunds;
@@ -329,14 +339,16 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
     ProjectCreated(std::span(&hold, 1));
   } else {
-    if (PaymentResult r = MoveMoney(payment, false, c.coupon_id, c.auth.device_hash);
+    if (PaymentResult r = risk_check.deny_reward
+                              ? MoveMoneyWithoutRewards(payment, false)
+                              : MoveMoney(payment, false, c.coupon_id, c.auth.device_hash);
         r != PaymentResult::kOk) {
       return r;
     }
     if (small != nullptr) small->spent_fen += c.amount_fen;
   }
   // The coupon a held payment names is used (or not) when the customer confirms.
-  if (needs_confirmation && c.coupon_id != 0 && marketing_on()) {
+  if (needs_confirmation && c.coupon_id != 0 && marketing_on() && !risk_check.deny_reward) {
     payment_marketing_[payment.id] = PaymentMarketing{c.coupon_id, 0, 0};
   }
   // The limits count a held payment at once, so holds cannot add up past them.
@@ -348,9 +360,14 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     order->payment_id = payment.id;
   }
   payments_.AddPayment(payment);
+  // An approval still leaves a No. 43 step-up to the customer.
+  if (review) {
+    OpenRiskReview(payment, auth.presented < auth.needed ? static_cast<uint8_t>(auth.needed) : 0);
+  }
   ProjectPayment(payment.id);
   reply->value = customer_id;
-  reply->text = step_up              ? "challenge_required"
+  reply->text = review               ? "under_review"
+                : step_up            ? "challenge_required"
                 : needs_confirmation ? "awaiting_confirmation"
                                      : "completed";
   return PaymentResult::kOk;

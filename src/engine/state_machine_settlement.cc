@@ -145,6 +145,8 @@ std::string_view PaymentResultName(PaymentResult result) {
       return "challenge_required";
     case PaymentResult::kSecondFactorRejected:
       return "second_factor_rejected";
+    case PaymentResult::kRiskDenied:
+      return "risk_denied";
     case PaymentResult::kSettlementNotFound:
       return "settlement_not_found";
     case PaymentResult::kSettlementFinished:

@@ -132,6 +132,8 @@ std::string_view IdentityResultName(IdentityResult result) {
       return "balance_not_zero";
     case IdentityResult::kCustomerClosed:
       return "customer_closed";
+    case IdentityResult::kRiskDenied:
+      return "risk_denied";
   }
   return "unknown";
 }

@@ -107,6 +107,8 @@ enum class IdentityResult : uint8_t {
   // Account closure (PIPL).
   kBalanceNotZero = 31,  // The wallet holds money, posted or pending: spend or withdraw it first.
   kCustomerClosed = 32,  // The customer closed the account: nothing more can change.
+  // Risk (engine/state_machine_risk.cc).
+  kRiskDenied = 33,  // The risk rules refused a registration (say, from a blocked device).
 };
 
 std::string_view IdentityResultName(IdentityResult result);

@@ -188,8 +188,24 @@ Error CampaignBook::Commit(uint64_t payment_id, const Plan& plan) {
     if (reward.kind == RewardKind::kCoupon) coupons_.MarkRedeemed(reward.coupon_id, payment_id);
     record.rewards.push_back(applied);
   }
+  CountRewardedPayment(record, context.amount_fen, 1);
   payments_.emplace(payment_id, std::move(record));
   return kOk;
+}
+
+void CampaignBook::CountRewardedPayment(const PaymentRecord& record, int64_t amount_fen,
+                                        int64_t sign) {
+  // Once per campaign, however many rewards it gave the payment.
+  for (size_t i = 0; i < record.rewards.size(); ++i) {
+    const uint64_t campaign_id = record.rewards[i].reward.campaign_id;
+    bool seen = false;
+    for (size_t j = 0; j < i; ++j) seen |= record.rewards[j].reward.campaign_id == campaign_id;
+    if (seen) continue;
+    CampaignSpend& spend = MutableCampaign(campaign_id)->spend;
+    spend.rewarded_payments += sign;
+    spend.rewarded_gmv_fen += sign * amount_fen;
+    QB_ASSERT(spend.rewarded_payments >= 0 && spend.rewarded_gmv_fen >= 0);
+  }
 }
 
 void CampaignBook::ReverseReward(PaymentRecord* record, PaymentRecord::Applied* applied,
@@ -245,7 +261,18 @@ Error CampaignBook::Refund(uint64_t payment_id, int64_t refund_fen, int64_t now_
     ReverseReward(&record, &applied, target_fen, fully, now_s, result);
   }
   result->fully_refunded = fully;
-  if (fully) payments_.erase(it);
+  if (fully) {
+    // The original amount: what was paid plus the discounts (cashback came after paying).
+    int64_t amount_fen = record.paid_fen;
+    for (const PaymentRecord::Applied& applied : record.rewards) {
+      if (applied.reward.kind == RewardKind::kDiscount ||
+          applied.reward.kind == RewardKind::kCoupon) {
+        amount_fen += applied.reward.amount_fen;
+      }
+    }
+    CountRewardedPayment(record, amount_fen, -1);
+    payments_.erase(it);
+  }
   return kOk;
 }
 

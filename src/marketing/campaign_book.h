@@ -175,6 +175,9 @@ class CampaignBook {
  private:
   CampaignState* MutableCampaign(uint64_t campaign_id);
   void ApplyReward(const PaymentContext& context, PaymentRecord::Applied* applied);
+  // Adds (sign 1) or removes (sign -1, on the full refund) the payment in the reporting figures
+  // of each campaign that rewarded it; amount_fen is the payment's original amount.
+  void CountRewardedPayment(const PaymentRecord& record, int64_t amount_fen, int64_t sign);
   void ReverseReward(PaymentRecord* record, PaymentRecord::Applied* applied, int64_t target_fen,
                      bool fully, int64_t now_s, RefundResult* result);
   void Clear();

@@ -2,7 +2,7 @@
 // written as their u32 bit pattern; str := u32 length, bytes. Hash-table contents are written
 // sorted by key, so equal books give equal bytes.
 //
-//   book        := u32 magic "QBMK", u32 version (1), i64 last_commit_time_s,
+//   book        := u32 magic "QBMK", u32 version (2), i64 last_commit_time_s,
 //                  u64 n, campaign{n}, coupons, usage (usage.cc), u64 m, payment{m}
 //   campaign    := u64 id, str name, u8 type, u8 status, rule, eligibility, caps,
 //                  u32 exclusive_group, i32 priority, spend
@@ -15,7 +15,8 @@
 //   caps        := i64 budget_total_fen, budget_daily_fen, customer_count_daily,
 //                  customer_count_lifetime, customer_amount_daily_fen,
 //                  customer_amount_lifetime_fen, device_count_lifetime, identity_count_lifetime
-//   spend       := i64 spent_total_fen, i64 day, i64 spent_day_fen
+//   spend       := i64 spent_total_fen, i64 day, i64 spent_day_fen,
+//                  [i64 rewarded_payments, i64 rewarded_gmv_fen]   (version 2 on)
 //   coupons     := u64 t, template{t}, u64 c, coupon{c}, u64 k, claim{k}
 //   template    := u64 id, u64 campaign_id, str name, u8 kind, i64 threshold_fen, i64 save_fen,
 //                  i32 discount_bps, i64 discount_cap_fen, i64 stock, u8 validity,
@@ -42,7 +43,9 @@ namespace qb::marketing {
 namespace {
 
 constexpr uint32_t kMagic = 0x4B4D4251;  // "QBMK"
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
+// Version 1 books (before the reporting figures) load with those figures at 0.
+constexpr uint32_t kVersionWithoutFigures = 1;
 constexpr size_t kMinCampaignBytes = 225;  // with an empty name and lists
 constexpr size_t kTemplateBytes = 112;     // with an empty name; names are never empty
 constexpr size_t kCouponBytes = 49;
@@ -168,9 +171,12 @@ void WriteCampaign(const CampaignState& state, ByteWriter* writer) {
   writer->I64(state.spend.spent_total_fen);
   writer->I64(state.spend.day);
   writer->I64(state.spend.spent_day_fen);
+  writer->I64(state.spend.rewarded_payments);
+  writer->I64(state.spend.rewarded_gmv_fen);
 }
 
-bool ReadCampaign(ByteReader* reader, uint64_t expected_id, CampaignState* state) {
+bool ReadCampaign(ByteReader* reader, uint64_t expected_id, bool with_figures,
+                  CampaignState* state) {
   Campaign& c = state->campaign;
   c.id = reader->U64();
   const std::string_view name = reader->LengthPrefixed();
@@ -187,8 +193,13 @@ bool ReadCampaign(ByteReader* reader, uint64_t expected_id, CampaignState* state
   spend.spent_total_fen = reader->I64();
   spend.day = reader->I64();
   spend.spent_day_fen = reader->I64();
+  if (with_figures) {
+    spend.rewarded_payments = reader->I64();
+    spend.rewarded_gmv_fen = reader->I64();
+  }
   if (!reader->ok() || !ValidateCampaign(c).ok()) return false;
-  return spend.spent_total_fen >= 0 && spend.spent_total_fen <= c.caps.budget_total_fen &&
+  return spend.rewarded_payments >= 0 && spend.rewarded_gmv_fen >= 0 &&
+         spend.spent_total_fen >= 0 && spend.spent_total_fen <= c.caps.budget_total_fen &&
          spend.spent_day_fen >= 0 && spend.spent_day_fen <= spend.spent_total_fen;
 }
 
@@ -402,14 +413,16 @@ void CampaignBook::Serialize(std::string* out) const {
 bool CampaignBook::Deserialize(std::string_view bytes) {
   Clear();
   ByteReader reader(bytes);
-  if (reader.U32() != kMagic || reader.U32() != kVersion) return false;
+  if (reader.U32() != kMagic) return false;
+  const uint32_t version = reader.U32();
+  if (version != kVersion && version != kVersionWithoutFigures) return false;
   last_commit_time_s_ = reader.I64();
   const uint64_t campaign_count = reader.U64();
   bool ok = reader.ok() && last_commit_time_s_ >= 0 && last_commit_time_s_ <= kMaxTimeS &&
             campaign_count <= reader.remaining() / kMinCampaignBytes;
   if (ok) campaigns_.resize(campaign_count);
   for (uint64_t i = 0; ok && i < campaign_count; ++i) {
-    ok = ReadCampaign(&reader, i + 1, &campaigns_[i]);
+    ok = ReadCampaign(&reader, i + 1, version == kVersion, &campaigns_[i]);
   }
   ok = ok && coupons_.Deserialize(&reader) && usage_.Deserialize(&reader);
   for (uint64_t i = 0; ok && i < coupons_.template_count(); ++i) {

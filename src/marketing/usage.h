@@ -27,6 +27,10 @@ struct CampaignSpend {
   int64_t spent_total_fen = 0;
   int64_t day = 0;  // the China day that spent_day_fen is for
   int64_t spent_day_fen = 0;
+  // Reporting figures, net of full refunds (a partly refunded payment still counts whole):
+  // payments that got a reward from the campaign, and their original amounts.
+  int64_t rewarded_payments = 0;
+  int64_t rewarded_gmv_fen = 0;
 
   int64_t SpentOn(int64_t china_day) const { return day == china_day ? spent_day_fen : 0; }
   bool operator==(const CampaignSpend&) const = default;

@@ -123,6 +123,8 @@ enum class PaymentState : uint8_t {
   kCompleted = 1,
   kAwaitingConfirmation = 2,  // A hold on the wallet until the customer confirms in the app.
   kCancelled = 3,             // The customer declined or the hold timed out.
+  kUnderReview = 4,           // Held by the risk rules until an analyst approves or rejects it
+                              // (engine ReviewPayment); the customer cannot confirm it.
 };
 
 inline constexpr uint8_t kMaxStepUp = 3;  // identity::kMaxAuthStrength

@@ -335,7 +335,7 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
     p.created_ns = r.I64();
     const uint8_t channel = r.U8();
     const uint8_t state = r.U8();
-    if (!IsPaymentChannel(channel) || state < 1 || state > 3) return false;
+    if (!IsPaymentChannel(channel) || state < 1 || state > 4) return false;
     p.channel = static_cast<PaymentChannel>(channel);
     p.state = static_cast<PaymentState>(state);
     p.invoice_number = text();

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "engine/engine.h"
+#include "engine/risk_bootstrap.h"
 #include "identity/card_vault.h"
 #include "identity/identity_verifier.h"
 #include "identity/keyring.h"
@@ -232,6 +233,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   LogRecovery(engine->recovery_report());
+  // The risk engine starts with the default rules, journaled once (engine/risk_bootstrap.h).
+  if (qb::Status s = qb::engine::EnsureDefaultRiskRules(*engine); !s.ok()) {
+    qb::LogError("the default risk rules cannot be installed", {{"error", s.ToString()}});
+    return 1;
+  }
 
   // The wallet API's services. Declared before the router and the server, which use them.
   std::unique_ptr<qb::identity::OutboxSmsGateway> sms_outbox;

@@ -287,8 +287,11 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
           return respond(ErrorResponse(ErrorCode::kOverloaded, "the server is busy; retry"));
         }
         registration.password_hash = std::move(*hash);
+        // The device goes along for the risk rules (a block-listed phone cannot sign up).
+        // Hashed first: the callback below takes `origin` away.
+        std::string device_hash = DeviceHash(context, origin.device_id);
         Services(context).engine->Submit(
-            engine::RegisterCustomer{std::move(registration)},
+            engine::RegisterCustomer{std::move(registration), std::move(device_hash)},
             [&context, origin = std::move(origin), respond](engine::Reply&& reply) {
               if (reply.status != engine::ReplyStatus::kOk) {
                 return respond(EngineFailureResponse(reply));

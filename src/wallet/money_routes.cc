@@ -175,6 +175,8 @@ HttpResponse MoneyError(MoneyResult result) {
       return Error(ErrorCode::kInsufficientFunds, "the wallet's available balance is too low");
     case MoneyResult::kCardNotFound:
       return Error(ErrorCode::kCardNotFound, "no such card is bound to your wallet");
+    case MoneyResult::kRiskDenied:
+      return ErrorResponse(RiskDeniedError());  // risk_routes.cc
     default:
       break;
   }

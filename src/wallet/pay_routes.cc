@@ -137,6 +137,25 @@ void Scan(WalletContext& context, HttpRequest&& request, Responder respond) {
 void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay pay,
                const Responder& respond);
 
+// What marketing did to a payment (StateMachine::FindPaymentMarketing): "discount", "paid"
+// (what left the wallet), "cashback" and "coupon_id" (null when none was redeemed).
+void AddMarketingFields(const payments::Payment& payment,
+                        const std::optional<engine::PaymentMarketing>& marketing,
+                        api::JsonObjectWriter* body) {
+  const engine::PaymentMarketing m = marketing.value_or(engine::PaymentMarketing{});
+  // While a payment awaits confirmation only the chosen coupon is known; nothing moved yet.
+  const bool completed = payment.state == payments::PaymentState::kCompleted;
+  const int64_t discount = completed ? m.discount_fen : 0;
+  body->Amount("discount", discount)
+      .Amount("paid", payment.amount_fen - discount)
+      .Amount("cashback", completed ? m.cashback_fen : 0);
+  if (completed && m.coupon_id != 0) {
+    body->String("coupon_id", std::to_string(m.coupon_id));
+  } else {
+    body->Null("coupon_id");
+  }
+}
+
 // POST /me/payments: pays a scanned QR (or an online order's checkout page).
 void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   std::optional<Principal> principal = RequireCustomer(context, request, respond);
@@ -151,8 +170,15 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   const std::optional<std::string> via = reader.OptionalString("via", 16);
   std::optional<std::string> pin = reader.OptionalString("payment_pin", kMaxPaymentPinChars);
   PaymentFactors factors = ReadPaymentFactors(reader);
+  // A coupon the customer chose (marketing); one that cannot be used is simply not used.
+  const std::optional<std::string> coupon = reader.OptionalString("coupon_id", 20);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   if (auto problem = FactorProblem(factors)) return respond(std::move(*problem));
+  std::optional<uint64_t> coupon_id;
+  if (coupon) {
+    coupon_id = ParseId(*coupon);
+    if (!coupon_id || *coupon_id == 0) return respond(FieldInvalid("coupon_id", "a coupon id"));
+  }
   if (factors.device_signature) {
     return respond(FieldInvalid("device_signature",
                                 "a device key confirms the held payment (POST "
@@ -166,6 +192,7 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   engine::Pay pay;
   pay.customer_id = principal->id;
   pay.merchant_id = qr->merchant_id;
+  pay.coupon_id = coupon_id.value_or(0);
   if (qr->kind == paytoken::QrKind::kStatic) {
     if (!amount) return respond(ErrorResponse(ErrorCode::kFieldRequired, "amount: required"));
     if (via == "checkout") return respond(FieldInvalid("via", "checkout needs an order's QR"));
@@ -223,6 +250,7 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
         struct Paid {
           std::optional<payments::Payment> payment;
           std::optional<payments::Merchant> merchant;
+          std::optional<engine::PaymentMarketing> marketing;
         };
         ReadEngine<Paid>(
             context, respond,
@@ -233,6 +261,9 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
               }
               if (const payments::Merchant* m = state.payments().FindMerchant(pay.merchant_id)) {
                 paid.merchant = *m;
+              }
+              if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(pay.payment_id)) {
+                paid.marketing = *m;
               }
               return paid;
             },
@@ -252,6 +283,12 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
               }
               api::JsonObjectWriter body = PaymentJson(p, PaymentAudience::kCustomer);
               body.Object("merchant", MerchantSummary(*paid.merchant));
+              AddMarketingFields(p, paid.marketing, &body);
+              // Held by the risk rules for an analyst (risk_routes.cc): accepted, not done.
+              if (p.state == payments::PaymentState::kUnderReview) {
+                body.String("message", RiskReviewMessage());
+                return respond(api::JsonResponse(202, body));
+              }
               respond(api::JsonResponse(201, body));
             });
       });
@@ -412,16 +449,25 @@ void SubmitConfirm(WalletContext& context, engine::ConfirmPayment command, Respo
         if (code != PaymentResult::kOk) return respond(PaymentError(code));
         // A confirmed payment of an order owes the merchant its notice now.
         if (confirm) NotifyOrderPaid(context, id, reply.journal_seq);
-        ReadEngine<std::optional<payments::Payment>>(
+        using Marketed =
+            std::pair<std::optional<payments::Payment>, std::optional<engine::PaymentMarketing>>;
+        ReadEngine<Marketed>(
             context, respond,
-            [id](const engine::StateMachine& state) -> std::optional<payments::Payment> {
-              const payments::Payment* p = state.payments().FindPayment(id);
-              if (p == nullptr) return std::nullopt;
-              return *p;
+            [id](const engine::StateMachine& state) {
+              Marketed marketed;
+              if (const payments::Payment* p = state.payments().FindPayment(id)) {
+                marketed.first = *p;
+              }
+              if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(id)) {
+                marketed.second = *m;
+              }
+              return marketed;
             },
-            [respond](std::optional<payments::Payment> payment) {
-              if (!payment) return respond(PaymentError(PaymentResult::kPaymentNotFound));
-              respond(api::JsonResponse(200, PaymentJson(*payment, PaymentAudience::kCustomer)));
+            [respond](Marketed marketed) {
+              if (!marketed.first) return respond(PaymentError(PaymentResult::kPaymentNotFound));
+              api::JsonObjectWriter body = PaymentJson(*marketed.first, PaymentAudience::kCustomer);
+              AddMarketingFields(*marketed.first, marketed.second, &body);
+              respond(api::JsonResponse(200, body));
             });
       });
 }
@@ -513,11 +559,29 @@ void MineDetail(WalletContext& context, const Principal& principal, const HttpRe
         if (!payment || payment->customer_id != customer_id) {
           return respond(PaymentError(PaymentResult::kPaymentNotFound));
         }
-        api::JsonObjectWriter body = WithMerchant(*payment, store);
+        auto body = std::make_shared<api::JsonObjectWriter>(WithMerchant(*payment, store));
         api::JsonArrayWriter list;
         for (const RefundRow& refund : refunds) list.Object(RefundJson(refund));
-        body.Array("refunds", std::move(list));
-        respond(api::JsonResponse(200, body));
+        body->Array("refunds", std::move(list));
+        // What marketing gave it lives in the engine, not the read models.
+        using Marketed =
+            std::pair<std::optional<payments::Payment>, std::optional<engine::PaymentMarketing>>;
+        ReadEngine<Marketed>(
+            context, respond,
+            [id](const engine::StateMachine& state) {
+              Marketed marketed;
+              if (const payments::Payment* p = state.payments().FindPayment(id)) {
+                marketed.first = *p;
+              }
+              if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(id)) {
+                marketed.second = *m;
+              }
+              return marketed;
+            },
+            [body, respond](Marketed marketed) {
+              if (marketed.first) AddMarketingFields(*marketed.first, marketed.second, body.get());
+              respond(api::JsonResponse(200, *body));
+            });
       },
       respond);
 }

@@ -335,6 +335,8 @@ HttpResponse PaymentError(PaymentResult result) {
       return Error(ErrorCode::kForbidden, "only the merchant's owner may do this");
     case PaymentResult::kChallengeRequired:
       return Error(ErrorCode::kChallengeRequired, "a stronger factor is needed");
+    case PaymentResult::kRiskDenied:
+      return ErrorResponse(RiskDeniedError());  // risk_routes.cc
     default:
       break;
   }
@@ -363,6 +365,8 @@ std::string_view PaymentStateName(payments::PaymentState state) {
       return "awaiting_confirmation";
     case payments::PaymentState::kCancelled:
       return "cancelled";
+    case payments::PaymentState::kUnderReview:
+      return "under_review";
   }
   return "unknown";
 }

@@ -22,6 +22,11 @@ constexpr uint32_t kAdminOrAuditor = Any({StaffRole::kAdmin, StaffRole::kAuditor
 // team onboards them in the field.
 constexpr uint32_t kCustomerFacing = Any({StaffRole::kAdmin, StaffRole::kSupport, StaffRole::kRisk,
                                           StaffRole::kOutreachManager, StaffRole::kOutreachAgent});
+constexpr uint32_t kMarketingWriters = Any({StaffRole::kAdmin, StaffRole::kMarketing});
+constexpr uint32_t kMarketingReaders =
+    Any({StaffRole::kAdmin, StaffRole::kMarketing, StaffRole::kAuditor});
+constexpr uint32_t kRiskWriters = Any({StaffRole::kAdmin, StaffRole::kRisk});
+constexpr uint32_t kRiskReaders = Any({StaffRole::kAdmin, StaffRole::kRisk, StaffRole::kAuditor});
 constexpr uint32_t kMerchantReaders =
     Any({StaffRole::kAdmin, StaffRole::kRisk, StaffRole::kSupport, StaffRole::kAuditor});
 
@@ -56,6 +61,27 @@ constexpr std::array kTable = {
     StaffRouteAccess{"GET", "/api/v1/staff/audit", kAdminOrAuditor},
     // Operations.
     StaffRouteAccess{"GET", "/api/v1/staff/sms-outbox", kAdmin},
+    // Marketing: campaigns and coupons. Auditors read what campaigns cost; only marketing
+    // (and admins) change them.
+    StaffRouteAccess{"GET", "/api/v1/staff/campaigns", kMarketingReaders},
+    StaffRouteAccess{"POST", "/api/v1/staff/campaigns", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/campaigns/{id}", kMarketingReaders},
+    StaffRouteAccess{"PUT", "/api/v1/staff/campaigns/{id}", kMarketingWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/campaigns/{id}/status", kMarketingWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/campaigns/{id}/top-ups", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/coupon-templates", kMarketingReaders},
+    StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates", kMarketingWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/issues", kMarketingWriters},
+    // Risk (issue 7): rules, block/allow lists and the review queue. Auditors read them; risk
+    // analysts (and admins) change them.
+    StaffRouteAccess{"GET", "/api/v1/staff/risk/reviews", kRiskReaders},
+    StaffRouteAccess{"POST", "/api/v1/staff/risk/reviews/{payment_id}/approve", kRiskWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/risk/reviews/{payment_id}/reject", kRiskWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/risk/rules", kRiskReaders},
+    StaffRouteAccess{"PUT", "/api/v1/staff/risk/rules", kRiskWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/risk/lists", kRiskReaders},
+    StaffRouteAccess{"POST", "/api/v1/staff/risk/lists", kRiskWriters},
+    StaffRouteAccess{"DELETE", "/api/v1/staff/risk/lists", kRiskWriters},
 };
 
 }  // namespace

@@ -324,6 +324,8 @@ api::ApiError IdentityError(identity::IdentityResult result) {
                             "the wallet still holds money; withdraw or spend it first");
     case IdentityResult::kCustomerClosed:
       return api::MakeError(ErrorCode::kNotFound, "the account is closed");
+    case IdentityResult::kRiskDenied:
+      return RiskDeniedError();  // risk_routes.cc
     case IdentityResult::kInvalid:
       return api::MakeError(ErrorCode::kBadRequest, "the request is not valid");
     case IdentityResult::kOk:
@@ -504,6 +506,8 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddSettlementRoutes(router, context);
   AddNfcRoutes(router, context);
   AddWebhookRoutes(router, context);
+  AddMarketingRoutes(router, context);
+  AddRiskRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());

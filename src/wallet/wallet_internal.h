@@ -86,5 +86,13 @@ void AddDataExportRoutes(Router& router, WalletContext& context);
 // account_closure_routes.cc
 void AddAccountClosureRoutes(Router& router, WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
+// marketing_routes.cc
+void AddMarketingRoutes(Router& router, WalletContext& context);
+// The risk API (risk_routes.cc): rules, lists and the review queue for staff.
+void AddRiskRoutes(Router& router, WalletContext& context);
+// 403 RISK_DENIED with the customer's message (risk::CustomerMessage, never the rule).
+api::ApiError RiskDeniedError();
+// What a customer is told about a payment held for review.
+std::string_view RiskReviewMessage();
 
 }  // namespace qb::wallet

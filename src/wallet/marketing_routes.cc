@@ -1,0 +1,643 @@
+// The marketing API (issue 6): campaigns and coupon templates for marketing staff, offers,
+// coupons and the checkout quote for customers. The campaign book lives in engine memory, so
+// every read is an engine::Query (a copy taken on the engine thread, in command order) and
+// every change one of the marketing commands 55 to 61 (engine/marketing_command.h). JSON shapes
+// are in marketing_json.h.
+//
+// Refusals of the campaign book answer with the book's own code (BookRefusal): 422 for a
+// configuration error, 404 for an unknown campaign or template, 409 otherwise.
+#include <algorithm>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "api/query.h"
+#include "engine/marketing_command.h"
+#include "engine/state_machine.h"
+#include "paytoken/qr_payload.h"
+#include "server/log.h"
+#include "wallet/handler_util.h"
+#include "wallet/marketing_json.h"
+#include "wallet/money_internal.h"
+#include "wallet/payment_internal.h"
+#include "wallet/staff_access.h"
+#include "wallet/wallet_internal.h"
+
+namespace qb::wallet {
+namespace {
+
+using api::ErrorCode;
+using api::ErrorResponse;
+using engine::MarketingResult;
+
+constexpr int64_t kMaxTopUpFen = marketing::kMaxBudgetFen;
+constexpr int64_t kMaxQuoteFen = 100'000'000;  // As a payment (pay_routes.cc).
+constexpr size_t kMaxQrChars = 512;
+
+HttpResponse CampaignNotFound() {
+  return ErrorResponse(api::ApiError{404, "CAMPAIGN_NOT_FOUND", "no such campaign"});
+}
+HttpResponse TemplateNotFound() {
+  return ErrorResponse(api::ApiError{404, "COUPON_TEMPLATE_NOT_FOUND", "no such coupon template"});
+}
+
+// The engine's clock for reads: a read-only batch keeps the last batch's time, which may be
+// long past, so the API's clock is taken when it is later.
+int64_t NowNs(const engine::StateMachine& state, int64_t api_now_ns) {
+  return std::max(api_now_ns, state.batch_time_ns());
+}
+
+// The answer to a marketing command that did not succeed.
+HttpResponse MarketingFailure(MarketingResult result, const engine::Reply& reply) {
+  switch (result) {
+    case MarketingResult::kRefused:
+      return ErrorResponse(BookRefusal(reply.text));
+    case MarketingResult::kStaffNotFound:
+      return ErrorResponse(ErrorCode::kUnauthorized, "the staff member no longer exists");
+    case MarketingResult::kCustomerNotFound:
+      return ErrorResponse(ErrorCode::kNotFound, "customer_ids: an unknown customer");
+    case MarketingResult::kMerchantNotFound:
+      return ErrorResponse(ErrorCode::kMerchantNotFound, "merchant_id: no such merchant");
+    case MarketingResult::kInsufficientFunds:
+      return ErrorResponse(ErrorCode::kMerchantInsufficientFunds,
+                           "the co-funding merchant's balance cannot cover the amount");
+    case MarketingResult::kDuplicate:
+      return ErrorResponse(ErrorCode::kDuplicate, "this top-up was made before");
+    case MarketingResult::kOk:
+    case MarketingResult::kInvalid:
+      break;
+  }
+  return ErrorResponse(ErrorCode::kBadRequest, "the request could not be applied");
+}
+
+// Submits a marketing command; `then` runs on kOk (and on whatever `also_ok` names).
+void SubmitMarketing(WalletContext& context, engine::Command command, const Responder& respond,
+                     std::function<void(const engine::Reply&)> then,
+                     std::optional<MarketingResult> also_ok = std::nullopt) {
+  SubmitCommand(
+      context, std::move(command), respond,
+      [respond, then = std::move(then), also_ok](uint8_t code, const engine::Reply& reply) {
+        const auto result = static_cast<MarketingResult>(code);
+        if (result != MarketingResult::kOk && result != also_ok) {
+          return respond(MarketingFailure(result, reply));
+        }
+        then(reply);
+      });
+}
+
+// Answers `status` with the campaign as the engine holds it now (with "returned" when set).
+void AnswerCampaign(WalletContext& context, uint64_t campaign_id, int status,
+                    std::optional<int64_t> returned, const Responder& respond) {
+  ReadEngine<std::optional<marketing::CampaignState>>(
+      context, respond,
+      [campaign_id](const engine::StateMachine& state) -> std::optional<marketing::CampaignState> {
+        const marketing::CampaignState* found = state.campaigns().FindCampaign(campaign_id);
+        if (found == nullptr) return std::nullopt;
+        return *found;
+      },
+      [status, returned, respond](std::optional<marketing::CampaignState> found) {
+        if (!found) return respond(CampaignNotFound());
+        api::JsonObjectWriter body = CampaignJson(*found);
+        if (returned) body.Amount("returned", *returned);
+        respond(api::JsonResponse(status, body));
+      });
+}
+
+// Staff keys live in their own namespace of the idempotency cache.
+std::string StaffOwner(const Principal& staff) {
+  std::string owner = "s";
+  owner.append(std::to_string(staff.id));
+  return owner;
+}
+
+bool IsJson(const HttpRequest& request, const Responder& respond) {
+  std::string_view type = request.Header("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  bool json = type.size() == 16;
+  constexpr std::string_view kJson = "application/json";
+  for (size_t i = 0; json && i < kJson.size(); i++) {
+    const char c = type[i];
+    json = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kJson[i];
+  }
+  if (!json) {
+    respond(ErrorResponse(ErrorCode::kUnsupportedMediaType, "the body must be application/json"));
+  }
+  return json;
+}
+
+// --- Campaigns (staff) ---
+
+void ListCampaigns(WalletContext& context, Responder respond) {
+  ReadEngine<std::vector<marketing::CampaignState>>(
+      context, respond,
+      [](const engine::StateMachine& state) {
+        const auto all = state.campaigns().campaigns();
+        return std::vector<marketing::CampaignState>(all.begin(), all.end());
+      },
+      [respond](std::vector<marketing::CampaignState> campaigns) {
+        api::JsonArrayWriter items;
+        // Ids grow with creation: newest first is the reverse of the book's order.
+        for (auto it = campaigns.rbegin(); it != campaigns.rend(); ++it) {
+          items.Object(CampaignJson(*it));
+        }
+        api::JsonObjectWriter body;
+        body.Array("items", std::move(items));
+        respond(api::JsonResponse(200, body));
+      });
+}
+
+void CreateCampaign(WalletContext& context, const Principal& staff, HttpRequest&& request,
+                    Responder respond) {
+  if (!IsJson(request, respond)) return;
+  api::ApiResult<marketing::Campaign> config = ParseCampaignInput(request.body);
+  if (!config.ok()) return respond(ErrorResponse(config.error()));
+  // The Idempotency-Key is optional here: creating moves the budget into the campaign, so a
+  // client that retries sends one and gets the first answer again.
+  Responder answer = respond;
+  if (!request.Header("Idempotency-Key").empty()) {
+    std::optional<Responder> recorded =
+        BeginIdempotent(context, request, StaffOwner(staff), respond);
+    if (!recorded) return;
+    answer = std::move(*recorded);
+  }
+  SubmitMarketing(context, engine::CreateCampaign{staff.id, std::move(config).value()}, answer,
+                  [&context, answer, staff_id = staff.id](const engine::Reply& reply) {
+                    LogInfo("campaign created", {{"campaign_id", std::to_string(reply.value)},
+                                                 {"by_staff_id", std::to_string(staff_id)}});
+                    AnswerCampaign(context, reply.value, 201, std::nullopt, answer);
+                  });
+}
+
+void UpdateCampaign(WalletContext& context, const Principal& staff, uint64_t campaign_id,
+                    HttpRequest&& request, Responder respond) {
+  if (!IsJson(request, respond)) return;
+  api::ApiResult<marketing::Campaign> config = ParseCampaignInput(request.body);
+  if (!config.ok()) return respond(ErrorResponse(config.error()));
+  config.value().id = campaign_id;
+  SubmitMarketing(context, engine::UpdateCampaign{staff.id, std::move(config).value()}, respond,
+                  [&context, campaign_id, respond](const engine::Reply&) {
+                    AnswerCampaign(context, campaign_id, 200, std::nullopt, respond);
+                  });
+}
+
+void SetCampaignStatus(WalletContext& context, const Principal& staff, uint64_t campaign_id,
+                       HttpRequest&& request, Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string name =
+      reader.RequiredEnum("status", {"draft", "scheduled", "live", "paused", "ended"});
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  const marketing::CampaignStatus status = *ParseCampaignStatus(name);
+  const bool ending = status == marketing::CampaignStatus::kEnded;
+  SubmitMarketing(context, engine::TransitionCampaign{staff.id, campaign_id, status}, respond,
+                  [&context, campaign_id, ending, respond](const engine::Reply& reply) {
+                    std::optional<int64_t> returned;
+                    if (ending) returned = static_cast<int64_t>(reply.value);
+                    AnswerCampaign(context, campaign_id, 200, returned, respond);
+                  });
+}
+
+void TopUpCampaign(WalletContext& context, const Principal& staff, uint64_t campaign_id,
+                   HttpRequest&& request, Responder respond) {
+  if (!RequireIdempotencyKey(request, respond)) return;
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const int64_t amount = reader.RequiredAmount("amount", kMaxTopUpFen);
+  reader.RequiredEnum("currency", {"CNY"});
+  const std::optional<std::string> merchant = reader.OptionalString("merchant_id", 20);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  if (amount < 1) return respond(FieldInvalid("amount", "at least 1 fen"));
+  uint64_t merchant_id = 0;
+  if (merchant) {
+    std::optional<uint64_t> parsed = ParseId(*merchant);
+    if (!parsed || *parsed == 0) return respond(FieldInvalid("merchant_id", "a merchant id"));
+    merchant_id = *parsed;
+  }
+  std::optional<Responder> answer = BeginIdempotent(context, request, StaffOwner(staff), respond);
+  if (!answer) return;
+  // The transfer id comes from the key, so a retry the cache forgot (a restart) meets the
+  // ledger's duplicate check and moves nothing.
+  engine::FundCampaign command;
+  command.transfer_id = DeriveTransferId(staff.id, request.Header("Idempotency-Key"),
+                                         "campaign-top-up-" + std::to_string(campaign_id));
+  command.staff_id = staff.id;
+  command.campaign_id = campaign_id;
+  command.merchant_id = merchant_id;
+  command.amount_fen = amount;
+  SubmitMarketing(
+      context, command, *answer,
+      [&context, campaign_id, respond = *answer](const engine::Reply&) {
+        AnswerCampaign(context, campaign_id, 200, std::nullopt, respond);
+      },
+      MarketingResult::kDuplicate);
+}
+
+// --- Coupon templates (staff) ---
+
+struct TemplateCopy {
+  marketing::CouponTemplate config;
+  int64_t issued = 0;
+};
+
+void ListTemplates(WalletContext& context, const HttpRequest& request, Responder respond) {
+  std::optional<api::QueryParams> query = QueryOf(request, respond);
+  if (!query) return;
+  std::optional<uint64_t> campaign_id;
+  if (std::string_view text = query->GetOr("campaign_id"); !text.empty()) {
+    campaign_id = ParseId(text);
+    if (!campaign_id) return respond(FieldInvalid("campaign_id", "a campaign id"));
+  }
+  ReadEngine<std::vector<TemplateCopy>>(
+      context, respond,
+      [campaign_id](const engine::StateMachine& state) {
+        const marketing::CouponBook& coupons = state.campaigns().coupons();
+        std::vector<TemplateCopy> copies;
+        for (uint64_t id = coupons.template_count(); id >= 1; --id) {  // Newest first.
+          const marketing::CouponTemplate* t = coupons.FindTemplate(id);
+          if (campaign_id && t->campaign_id != *campaign_id) continue;
+          copies.push_back(TemplateCopy{*t, coupons.IssuedCount(id)});
+        }
+        return copies;
+      },
+      [respond](std::vector<TemplateCopy> copies) {
+        api::JsonArrayWriter items;
+        for (const TemplateCopy& copy : copies) {
+          items.Object(CouponTemplateJson(copy.config, copy.issued));
+        }
+        api::JsonObjectWriter body;
+        body.Array("items", std::move(items));
+        respond(api::JsonResponse(200, body));
+      });
+}
+
+void AnswerTemplate(WalletContext& context, uint64_t template_id, int status,
+                    const Responder& respond) {
+  ReadEngine<std::optional<TemplateCopy>>(
+      context, respond,
+      [template_id](const engine::StateMachine& state) -> std::optional<TemplateCopy> {
+        const marketing::CouponBook& coupons = state.campaigns().coupons();
+        const marketing::CouponTemplate* t = coupons.FindTemplate(template_id);
+        if (t == nullptr) return std::nullopt;
+        return TemplateCopy{*t, coupons.IssuedCount(template_id)};
+      },
+      [status, respond](std::optional<TemplateCopy> copy) {
+        if (!copy) return respond(TemplateNotFound());
+        respond(api::JsonResponse(status, CouponTemplateJson(copy->config, copy->issued)));
+      });
+}
+
+void CreateTemplate(WalletContext& context, const Principal& staff, HttpRequest&& request,
+                    Responder respond) {
+  if (!IsJson(request, respond)) return;
+  api::ApiResult<marketing::CouponTemplate> config = ParseCouponTemplateInput(request.body);
+  if (!config.ok()) return respond(ErrorResponse(config.error()));
+  SubmitMarketing(context, engine::CreateCouponTemplate{staff.id, std::move(config).value()},
+                  respond, [&context, respond](const engine::Reply& reply) {
+                    AnswerTemplate(context, reply.value, 201, respond);
+                  });
+}
+
+void IssueCoupons(WalletContext& context, const Principal& staff, uint64_t template_id,
+                  HttpRequest&& request, Responder respond) {
+  if (!IsJson(request, respond)) return;
+  api::ApiResult<std::vector<uint64_t>> ids =
+      ParseCustomerIds(request.body, engine::kMaxCouponIssuePerCommand);
+  if (!ids.ok()) return respond(ErrorResponse(ids.error()));
+  const size_t count = ids.value().size();
+  SubmitMarketing(context, engine::IssueCoupons{staff.id, template_id, std::move(ids).value()},
+                  respond, [count, respond](const engine::Reply& reply) {
+                    api::JsonObjectWriter body;
+                    body.Int("issued", static_cast<int64_t>(count))
+                        .String("first_coupon_id", std::to_string(reply.value));
+                    respond(api::JsonResponse(200, body));
+                  });
+}
+
+// --- The customer's side ---
+
+struct OfferTemplate {
+  marketing::CouponTemplate config;
+  int64_t issued = 0;
+  int64_t mine = 0;
+  bool claimable = false;
+};
+struct Offers {
+  std::vector<marketing::Campaign> campaigns;
+  std::vector<OfferTemplate> templates;
+};
+
+bool Applies(marketing::CampaignStatus status) {
+  return status == marketing::CampaignStatus::kScheduled ||
+         status == marketing::CampaignStatus::kLive;
+}
+
+void ListOffers(WalletContext& context, const Principal& customer, Responder respond) {
+  const int64_t api_now_ns = Services(context).clock->NowNs();
+  ReadEngine<Offers>(
+      context, respond,
+      [customer_id = customer.id, api_now_ns](const engine::StateMachine& state) {
+        const int64_t now_s = NowNs(state, api_now_ns) / kNsPerSecond;
+        const marketing::CampaignBook& book = state.campaigns();
+        Offers offers;
+        for (const marketing::CampaignState& s : book.campaigns()) {
+          const marketing::Campaign& c = s.campaign;
+          if (!Applies(c.status) || now_s < c.eligibility.window_start_s ||
+              now_s >= c.eligibility.window_end_s) {
+            continue;
+          }
+          if (marketing::HoldoutBucket(c.id, customer_id) < c.eligibility.holdout_percent) {
+            continue;  // Held out of this campaign (A/B): it would give this customer nothing.
+          }
+          offers.campaigns.push_back(c);
+        }
+        const marketing::CouponBook& coupons = book.coupons();
+        std::vector<int64_t> mine(coupons.template_count() + 1, 0);
+        for (const uint64_t coupon_id : coupons.CouponsOf(customer_id)) {
+          mine[coupons.FindCoupon(coupon_id)->template_id]++;
+        }
+        for (uint64_t id = 1; id <= coupons.template_count(); ++id) {
+          const marketing::CouponTemplate* t = coupons.FindTemplate(id);
+          const marketing::CampaignState* campaign = book.FindCampaign(t->campaign_id);
+          // Live campaigns whose claim window is open or still to open (a flash grab).
+          if (campaign == nullptr || !Applies(campaign->campaign.status) ||
+              now_s >= t->claim_end_s) {
+            continue;
+          }
+          OfferTemplate offer{*t, coupons.IssuedCount(id), mine[id], false};
+          const bool window_open = now_s >= t->claim_start_s;
+          const bool expired =
+              t->validity == marketing::ValidityKind::kFixedWindow && now_s >= t->valid_until_s;
+          const bool under_limit = t->per_customer_limit == 0 || offer.mine < t->per_customer_limit;
+          offer.claimable = window_open && !expired && under_limit && offer.issued < t->stock;
+          offers.templates.push_back(std::move(offer));
+        }
+        return offers;
+      },
+      [respond](Offers offers) {
+        api::JsonArrayWriter campaigns;
+        for (const marketing::Campaign& c : offers.campaigns) {
+          api::JsonObjectWriter json;
+          json.String("id", std::to_string(c.id))
+              .String("name", c.name)
+              .String("type", CampaignTypeApiName(c.type))
+              .Object("reward", RewardJson(c.rule))
+              .Object("eligibility", EligibilityJson(c.eligibility, true));
+          campaigns.Object(std::move(json));
+        }
+        api::JsonArrayWriter templates;
+        for (const OfferTemplate& offer : offers.templates) {
+          api::JsonObjectWriter json = CouponTemplateJson(offer.config, offer.issued);
+          json.Bool("claimable", offer.claimable).Int("claimed_by_me", offer.mine);
+          templates.Object(std::move(json));
+        }
+        api::JsonObjectWriter body;
+        body.Array("campaigns", std::move(campaigns))
+            .Array("coupon_templates", std::move(templates));
+        respond(api::JsonResponse(200, body));
+      });
+}
+
+struct CouponCopy {
+  marketing::Coupon coupon;
+  marketing::CouponTemplate config;
+};
+
+void AnswerCoupon(WalletContext& context, uint64_t coupon_id, const Responder& respond) {
+  const int64_t api_now_ns = Services(context).clock->NowNs();
+  ReadEngine<std::optional<std::pair<CouponCopy, int64_t>>>(
+      context, respond,
+      [coupon_id, api_now_ns](
+          const engine::StateMachine& state) -> std::optional<std::pair<CouponCopy, int64_t>> {
+        const marketing::CouponBook& coupons = state.campaigns().coupons();
+        const marketing::Coupon* coupon = coupons.FindCoupon(coupon_id);
+        if (coupon == nullptr) return std::nullopt;
+        return std::pair{CouponCopy{*coupon, *coupons.FindTemplate(coupon->template_id)},
+                         NowNs(state, api_now_ns) / kNsPerSecond};
+      },
+      [respond](std::optional<std::pair<CouponCopy, int64_t>> copy) {
+        if (!copy) {
+          return respond(ErrorResponse(ErrorCode::kInternal, "the coupon could not be read"));
+        }
+        respond(api::JsonResponse(
+            201, CouponJson(copy->first.coupon, copy->first.config, copy->second)));
+      });
+}
+
+void ClaimCoupon(WalletContext& context, const Principal& customer, HttpRequest&& request,
+                 Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string text = reader.RequiredString("template_id", 20);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  std::optional<uint64_t> template_id = ParseId(text);
+  if (!template_id || *template_id == 0) return respond(TemplateNotFound());
+  SubmitMarketing(context, engine::ClaimCoupon{customer.id, *template_id}, respond,
+                  [&context, respond](const engine::Reply& reply) {
+                    AnswerCoupon(context, reply.value, respond);
+                  });
+}
+
+void ListCoupons(WalletContext& context, const Principal& customer, Responder respond) {
+  const int64_t api_now_ns = Services(context).clock->NowNs();
+  ReadEngine<std::pair<std::vector<CouponCopy>, int64_t>>(
+      context, respond,
+      [customer_id = customer.id, api_now_ns](const engine::StateMachine& state) {
+        const marketing::CouponBook& coupons = state.campaigns().coupons();
+        std::vector<CouponCopy> copies;
+        const std::vector<uint64_t> ids = coupons.CouponsOf(customer_id);
+        for (auto it = ids.rbegin(); it != ids.rend(); ++it) {  // Newest first.
+          const marketing::Coupon* coupon = coupons.FindCoupon(*it);
+          copies.push_back(CouponCopy{*coupon, *coupons.FindTemplate(coupon->template_id)});
+        }
+        return std::pair{std::move(copies), NowNs(state, api_now_ns) / kNsPerSecond};
+      },
+      [respond](std::pair<std::vector<CouponCopy>, int64_t> list) {
+        api::JsonArrayWriter items;
+        for (const CouponCopy& copy : list.first) {
+          items.Object(CouponJson(copy.coupon, copy.config, list.second));
+        }
+        api::JsonObjectWriter body;
+        body.Array("items", std::move(items));
+        respond(api::JsonResponse(200, body));
+      });
+}
+
+struct QuoteAnswer {
+  marketing::Plan plan;
+  std::vector<std::string> names;  // The campaign of each reward's name.
+  uint64_t best_coupon_id = 0;
+};
+
+void Quote(WalletContext& context, const Principal& customer, HttpRequest&& request,
+           Responder respond) {
+  std::optional<api::JsonObject> body = ParseBody(request, respond);
+  if (!body) return;
+  api::ObjectReader reader(*body);
+  const std::string text = reader.RequiredString("qr", kMaxQrChars);
+  const std::optional<int64_t> amount = reader.OptionalInt64("amount", 1, kMaxQuoteFen);
+  const std::optional<std::string> coupon_text = reader.OptionalString("coupon_id", 20);
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  uint64_t coupon_id = 0;
+  if (coupon_text) {
+    std::optional<uint64_t> parsed = ParseId(*coupon_text);
+    if (!parsed || *parsed == 0) return respond(FieldInvalid("coupon_id", "a coupon id"));
+    coupon_id = *parsed;
+  }
+  const int64_t api_now_ns = Services(context).clock->NowNs();
+  paytoken::QrPayload qr;
+  const paytoken::QrResult verified =
+      paytoken::VerifyQr(text, *Services(context).qr_keys, api_now_ns, &qr);
+  if (verified == paytoken::QrResult::kExpired) {
+    return respond(ErrorResponse(ErrorCode::kQrExpired, "the QR code has expired"));
+  }
+  if (verified != paytoken::QrResult::kOk) {
+    return respond(ErrorResponse(ErrorCode::kQrInvalid, "this is not a valid qianbao payment QR"));
+  }
+  int64_t amount_fen = 0;
+  payments::PaymentChannel channel = payments::PaymentChannel::kStaticQr;
+  if (qr.kind == paytoken::QrKind::kStatic) {
+    if (!amount) return respond(ErrorResponse(ErrorCode::kFieldRequired, "amount: required"));
+    amount_fen = *amount;
+  } else {
+    if (amount && *amount != qr.amount_fen) {
+      return respond(ErrorResponse(ErrorCode::kAmountMismatch, "amount: not the order's amount"));
+    }
+    amount_fen = qr.amount_fen;
+    channel = payments::PaymentChannel::kDynamicQr;
+  }
+  ReadEngine<QuoteAnswer>(
+      context, respond,
+      [customer_id = customer.id, merchant_id = qr.merchant_id, channel, amount_fen, coupon_id,
+       api_now_ns](const engine::StateMachine& state) {
+        const int64_t now_ns = NowNs(state, api_now_ns);
+        QuoteAnswer answer;
+        answer.plan =
+            state.QuoteMarketing(customer_id, merchant_id, channel, amount_fen, coupon_id, now_ns);
+        const marketing::CampaignBook& book = state.campaigns();
+        for (const marketing::Reward& reward : answer.plan.rewards) {
+          const marketing::CampaignState* c = book.FindCampaign(reward.campaign_id);
+          answer.names.push_back(c == nullptr ? "" : c->campaign.name);
+        }
+        // The best of the customer's coupons: the one a quote with it discounts most. O(coupons
+        // held) quotes, bounded by what one customer holds.
+        int64_t best_discount = 0;
+        const int64_t now_s = now_ns / kNsPerSecond;
+        for (const uint64_t id : book.coupons().CouponsOf(customer_id)) {
+          if (!book.coupons().CheckRedeemable(id, customer_id, now_s).ok()) continue;
+          const marketing::Plan with =
+              state.QuoteMarketing(customer_id, merchant_id, channel, amount_fen, id, now_ns);
+          bool used = false;
+          for (const marketing::Reward& reward : with.rewards) used |= reward.coupon_id == id;
+          if (used && with.discount_fen > best_discount) {
+            best_discount = with.discount_fen;
+            answer.best_coupon_id = id;
+          }
+        }
+        return answer;
+      },
+      [amount_fen, respond](QuoteAnswer answer) {
+        const marketing::Plan& plan = answer.plan;
+        const bool priced = !plan.rewards.empty();
+        api::JsonArrayWriter rewards;
+        uint64_t used_coupon = 0;
+        for (size_t i = 0; i < plan.rewards.size(); ++i) {
+          const marketing::Reward& reward = plan.rewards[i];
+          if (reward.kind == marketing::RewardKind::kCoupon) used_coupon = reward.coupon_id;
+          api::JsonObjectWriter json;
+          json.String("campaign_id", std::to_string(reward.campaign_id))
+              .String("name", answer.names[i])
+              .String("kind", RewardKindApiName(reward.kind))
+              .Amount("amount", reward.amount_fen);
+          rewards.Object(std::move(json));
+        }
+        api::JsonObjectWriter body;
+        body.Amount("amount", amount_fen)
+            .Amount("discount", priced ? plan.discount_fen : 0)
+            .Amount("pay", priced ? plan.customer_pays_fen : amount_fen)
+            .Amount("cashback", priced ? plan.cashback_fen : 0)
+            .Array("rewards", std::move(rewards));
+        if (used_coupon != 0) {
+          body.String("coupon_id", std::to_string(used_coupon));
+        } else {
+          body.Null("coupon_id");
+        }
+        if (answer.best_coupon_id != 0) {
+          body.String("best_coupon_id", std::to_string(answer.best_coupon_id));
+        } else {
+          body.Null("best_coupon_id");
+        }
+        respond(api::JsonResponse(200, body));
+      });
+}
+
+using CustomerHandler = void (*)(WalletContext&, const Principal&, HttpRequest&&, Responder);
+
+// A staff route whose path has the {id} of a campaign or template.
+template <typename Handler>
+StaffHandler WithId(WalletContext& context, bool campaign, Handler handler) {
+  return [&context, campaign, handler](const Principal& staff, HttpRequest&& request,
+                                       Responder respond) {
+    std::optional<uint64_t> id = ParseId(request.PathParam("id"));
+    if (!id || *id == 0) return respond(campaign ? CampaignNotFound() : TemplateNotFound());
+    handler(context, staff, *id, std::move(request), std::move(respond));
+  };
+}
+
+}  // namespace
+
+void AddMarketingRoutes(Router& router, WalletContext& context) {
+  WalletContext* shared = &context;
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/campaigns",
+                [shared](const Principal&, HttpRequest&&, Responder respond) {
+                  ListCampaigns(*shared, std::move(respond));
+                });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns",
+                [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
+                  CreateCampaign(*shared, staff, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(
+      router, context, "GET", "/api/v1/staff/campaigns/{id}",
+      WithId(context, true,
+             [](WalletContext& c, const Principal&, uint64_t id, HttpRequest&&, Responder respond) {
+               AnswerCampaign(c, id, 200, std::nullopt, respond);
+             }));
+  AddStaffRoute(router, context, "PUT", "/api/v1/staff/campaigns/{id}",
+                WithId(context, true, UpdateCampaign));
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns/{id}/status",
+                WithId(context, true, SetCampaignStatus));
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns/{id}/top-ups",
+                WithId(context, true, TopUpCampaign));
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/coupon-templates",
+                [shared](const Principal&, HttpRequest&& request, Responder respond) {
+                  ListTemplates(*shared, request, std::move(respond));
+                });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/coupon-templates",
+                [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
+                  CreateTemplate(*shared, staff, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/coupon-templates/{id}/issues",
+                WithId(context, false, IssueCoupons));
+
+  auto customer = [shared](CustomerHandler handler) {
+    return [shared, handler](HttpRequest&& request, Responder respond) {
+      std::optional<Principal> principal = RequireCustomer(*shared, request, respond);
+      if (principal) handler(*shared, *principal, std::move(request), std::move(respond));
+    };
+  };
+  router.Add("GET", "/api/v1/me/offers",
+             customer([](WalletContext& c, const Principal& p, HttpRequest&&, Responder a) {
+               ListOffers(c, p, std::move(a));
+             }));
+  router.Add("POST", "/api/v1/me/coupons", customer(ClaimCoupon));
+  router.Add("GET", "/api/v1/me/coupons",
+             customer([](WalletContext& c, const Principal& p, HttpRequest&&, Responder a) {
+               ListCoupons(c, p, std::move(a));
+             }));
+  router.Add("POST", "/api/v1/me/payments/quote", customer(Quote));
+}
+
+}  // namespace qb::wallet

@@ -1,0 +1,314 @@
+// The marketing API over HTTP (issue 6): staff create campaigns and coupon templates, customers
+// see offers, claim coupons, get a quote and pay with a coupon; the real engine, ledger and
+// campaign book underneath.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "wallet/payment_fixture.h"
+
+namespace qb::wallet::testing {
+namespace {
+
+using identity::StaffRole;
+
+// The fixture's clock starts 2026-11-23T01:00:00Z; campaigns run around it.
+constexpr char kWindow[] =
+    R"("starts_at":"2026-11-23T00:00:00Z","ends_at":"2026-12-31T00:00:00+08:00")";
+
+std::string FirstOrderCampaign(int64_t budget = 100'000) {
+  return R"({"name":"首单立减","type":"first_order",)"
+         R"("reward":{"shape":"fixed","fixed":500,"first_order_scope":"ever"},)"
+         R"("eligibility":{)" +
+         std::string(kWindow) + R"(},"caps":{"budget_total":)" + std::to_string(budget) + "}}";
+}
+
+std::string CouponCampaign() {
+  return R"({"name":"满50减10","type":"threshold_coupon","reward":{"shape":"none"},)"
+         R"("eligibility":{)" +
+         std::string(kWindow) +
+         R"(,"channels":["qr","online"]},)"
+         R"("caps":{"budget_total":100000,"customer_count_lifetime":5}})";
+}
+
+std::string ThresholdTemplate(std::string_view campaign_id, int64_t stock, int limit) {
+  return R"({"campaign_id":")" + std::string(campaign_id) +
+         R"(","name":"满50减10","kind":"threshold","threshold":5000,"save":1000,"stock":)" +
+         std::to_string(stock) +
+         R"(,"validity":{"kind":"fixed_window","valid_from":"2026-11-23T00:00:00Z",)"
+         R"("valid_until":"2026-12-31T00:00:00Z"},"claim_starts_at":"2026-11-23T00:00:00Z",)"
+         R"("claim_ends_at":"2026-12-30T00:00:00Z","per_customer_limit":)" +
+         std::to_string(limit) + "}";
+}
+
+class MarketingApiTest : public PaymentApiTest {
+ protected:
+  void SetUp() override {
+    PaymentApiTest::SetUp();
+    marketing_ = StaffToken("marketer", Roles({StaffRole::kMarketing}));
+  }
+
+  // A campaign created and moved to "live"; its id.
+  std::string LiveCampaign(const std::string& body) {
+    ApiResponse created = Post("/api/v1/staff/campaigns", body, marketing_);
+    EXPECT_EQ(created.status, 201) << Describe(created);
+    EXPECT_EQ(created.String("status"), "draft");
+    const std::string id = created.String("id");
+    ApiResponse live =
+        Post("/api/v1/staff/campaigns/" + id + "/status", R"({"status":"live"})", marketing_);
+    EXPECT_EQ(live.status, 200) << Describe(live);
+    EXPECT_EQ(live.String("status"), "live");
+    return id;
+  }
+
+  int64_t Balance(const RegisteredCustomer& customer) {
+    ApiResponse balance = Get("/api/v1/me/balance", customer.token);
+    EXPECT_EQ(balance.status, 200) << Describe(balance);
+    return balance.json.at("balance").as_int64();
+  }
+
+  const boost::json::object& Figures(const std::string& campaign_id) {
+    last_ = Get("/api/v1/staff/campaigns/" + campaign_id, marketing_);
+    EXPECT_EQ(last_.status, 200) << Describe(last_);
+    return last_.json.at("figures").as_object();
+  }
+
+  std::string marketing_;
+  ApiResponse last_;
+};
+
+TEST_F(MarketingApiTest, FirstOrderAndCouponFromOffersToPayment) {
+  const std::string first_order = LiveCampaign(FirstOrderCampaign());
+  const std::string coupons = LiveCampaign(CouponCampaign());
+  ApiResponse created_template =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 100, 1), marketing_);
+  ASSERT_EQ(created_template.status, 201) << Describe(created_template);
+  const std::string template_id = created_template.String("id");
+  EXPECT_EQ(created_template.String("campaign_id"), coupons);
+  EXPECT_EQ(created_template.json.at("remaining").as_int64(), 100);
+  EXPECT_EQ(created_template.json.at("validity").at("kind").as_string(), "fixed_window");
+
+  ApiResponse listed = Get("/api/v1/staff/campaigns", marketing_);
+  ASSERT_EQ(listed.status, 200) << Describe(listed);
+  ASSERT_EQ(listed.json.at("items").as_array().size(), 2u);
+  EXPECT_EQ(listed.json.at("items").at(0).at("id").as_string(), coupons);  // Newest first.
+  EXPECT_EQ(listed.json.at("items").at(1).at("eligibility").at("hours").as_array().size(), 24u);
+
+  const Merchant shop = ActiveMerchant("noodles");
+  const Funded alice = Customer(1, 100'000);
+  ApiResponse offers = Get("/api/v1/me/offers", alice.customer.token);
+  ASSERT_EQ(offers.status, 200) << Describe(offers);
+  bool sees_first_order = false;
+  for (const auto& c : offers.json.at("campaigns").as_array()) {
+    sees_first_order |= c.at("id").as_string() == first_order;
+  }
+  EXPECT_TRUE(sees_first_order) << offers.body;
+  ASSERT_EQ(offers.json.at("coupon_templates").as_array().size(), 1u);
+  const auto& offered = offers.json.at("coupon_templates").at(0);
+  EXPECT_EQ(offered.at("id").as_string(), template_id);
+  EXPECT_TRUE(offered.at("claimable").as_bool());
+  EXPECT_EQ(offered.at("claimed_by_me").as_int64(), 0);
+
+  ApiResponse claimed = Post("/api/v1/me/coupons", R"({"template_id":")" + template_id + R"("})",
+                             alice.customer.token);
+  ASSERT_EQ(claimed.status, 201) << Describe(claimed);
+  const std::string coupon_id = claimed.String("id");
+  EXPECT_EQ(claimed.String("state"), "available");
+  EXPECT_EQ(claimed.json.at("save").as_int64(), 1000);
+  ApiResponse again = Post("/api/v1/me/coupons", R"({"template_id":")" + template_id + R"("})",
+                           alice.customer.token);
+  EXPECT_EQ(again.status, 409) << Describe(again);
+  EXPECT_EQ(again.ErrorCode(), "COUPON_CLAIM_LIMIT");
+
+  const std::string qr = StaticQr(shop);
+  // Without naming the coupon: the first-order discount only, and the coupon suggested.
+  ApiResponse plain = Post("/api/v1/me/payments/quote", R"({"qr":")" + qr + R"(","amount":10000})",
+                           alice.customer.token);
+  ASSERT_EQ(plain.status, 200) << Describe(plain);
+  EXPECT_EQ(plain.json.at("discount").as_int64(), 500);
+  EXPECT_TRUE(plain.json.at("coupon_id").is_null());
+  EXPECT_EQ(plain.String("best_coupon_id"), coupon_id);
+  ApiResponse quote =
+      Post("/api/v1/me/payments/quote",
+           R"({"qr":")" + qr + R"(","amount":10000,"coupon_id":")" + coupon_id + R"("})",
+           alice.customer.token);
+  ASSERT_EQ(quote.status, 200) << Describe(quote);
+  EXPECT_EQ(quote.json.at("amount").as_int64(), 10'000);
+  EXPECT_EQ(quote.json.at("discount").as_int64(), 1'500);
+  EXPECT_EQ(quote.json.at("pay").as_int64(), 8'500);
+  EXPECT_EQ(quote.json.at("cashback").as_int64(), 0);
+  EXPECT_EQ(quote.String("coupon_id"), coupon_id);
+  EXPECT_EQ(quote.json.at("rewards").as_array().size(), 2u);
+
+  const int64_t before = Balance(alice.customer);
+  ApiResponse paid = Pay(alice.customer,
+                         R"({"qr":")" + qr + R"(","currency":"CNY","amount":10000,"coupon_id":")" +
+                             coupon_id + R"("})",
+                         "pay-with-coupon");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.json.at("amount").as_int64(), 10'000);
+  EXPECT_EQ(paid.json.at("discount").as_int64(), 1'500);
+  EXPECT_EQ(paid.json.at("paid").as_int64(), 8'500);
+  EXPECT_EQ(paid.json.at("cashback").as_int64(), 0);
+  EXPECT_EQ(paid.String("coupon_id"), coupon_id);
+  EXPECT_EQ(before - Balance(alice.customer), paid.json.at("paid").as_int64());
+
+  const boost::json::object& first_figures = Figures(first_order);
+  EXPECT_EQ(first_figures.at("spent").as_int64(), 500);
+  EXPECT_EQ(first_figures.at("remaining").as_int64(), 100'000 - 500);
+  EXPECT_EQ(first_figures.at("rewarded_payments").as_int64(), 1);
+  EXPECT_EQ(first_figures.at("new_customers").as_int64(), 1);
+  EXPECT_EQ(first_figures.at("gmv").as_int64(), 10'000);
+  EXPECT_EQ(first_figures.at("cost_per_new_customer").as_int64(), 500);
+  const boost::json::object& coupon_figures = Figures(coupons);
+  EXPECT_EQ(coupon_figures.at("spent").as_int64(), 1'000);
+  EXPECT_EQ(coupon_figures.at("rewarded_payments").as_int64(), 1);
+  EXPECT_FALSE(coupon_figures.contains("new_customers"));
+
+  ApiResponse mine = Get("/api/v1/me/coupons", alice.customer.token);
+  ASSERT_EQ(mine.status, 200) << Describe(mine);
+  ASSERT_EQ(mine.json.at("items").as_array().size(), 1u);
+  EXPECT_EQ(mine.json.at("items").at(0).at("state").as_string(), "redeemed");
+
+  // The payment's own page says the same.
+  WaitForReadModels();
+  ApiResponse detail = Get("/api/v1/me/payments/" + paid.String("id"), alice.customer.token);
+  ASSERT_EQ(detail.status, 200) << Describe(detail);
+  EXPECT_EQ(detail.json.at("paid").as_int64(), 8'500);
+  EXPECT_EQ(detail.String("coupon_id"), coupon_id);
+
+  // The second payment is no first order, and the coupon is spent.
+  ApiResponse second = Post("/api/v1/me/payments/quote", R"({"qr":")" + qr + R"(","amount":10000})",
+                            alice.customer.token);
+  ASSERT_EQ(second.status, 200) << Describe(second);
+  EXPECT_EQ(second.json.at("discount").as_int64(), 0);
+  EXPECT_TRUE(second.json.at("best_coupon_id").is_null());
+}
+
+TEST_F(MarketingApiTest, ValidationNotFoundAndRoles) {
+  // A configuration the book refuses: 422 with the book's code, the field in the message.
+  ApiResponse bad = Post("/api/v1/staff/campaigns", FirstOrderCampaign(0), marketing_);
+  EXPECT_EQ(bad.status, 422) << Describe(bad);
+  EXPECT_EQ(bad.ErrorCode(), "CAMPAIGN_INVALID_BUDGET");
+  EXPECT_NE(bad.body.find("caps.budget_total"), std::string::npos) << bad.body;
+  std::string window = FirstOrderCampaign();
+  window.replace(window.find("2026-12-31T00:00:00+08:00"), 25, "2026-11-01T00:00:00+08:00");
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", window, marketing_).ErrorCode(),
+            "CAMPAIGN_INVALID_WINDOW");
+  // Shape errors are the API's own.
+  std::string unknown = FirstOrderCampaign();
+  unknown.insert(1, R"("colour":"red",)");
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", unknown, marketing_).ErrorCode(), "UNKNOWN_FIELD");
+  std::string late = FirstOrderCampaign();
+  late.replace(late.find("2026-11-23T00:00:00Z"), 20, "2026-11-31T00:00:00Z");
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", late, marketing_).ErrorCode(), "FIELD_INVALID");
+
+  ApiResponse missing = Get("/api/v1/staff/campaigns/999", marketing_);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.ErrorCode(), "CAMPAIGN_NOT_FOUND");
+  EXPECT_EQ(Post("/api/v1/staff/campaigns/999/status", R"({"status":"live"})", marketing_).status,
+            404);
+
+  // The total budget changes only by a top-up.
+  const std::string id = LiveCampaign(FirstOrderCampaign());
+  ApiResponse raised =
+      Put("/api/v1/staff/campaigns/" + id, FirstOrderCampaign(200'000), marketing_);
+  EXPECT_EQ(raised.status, 409) << Describe(raised);
+  EXPECT_EQ(raised.ErrorCode(), "CAMPAIGN_BUDGET_USE_TOP_UP");
+  std::string renamed = FirstOrderCampaign();
+  renamed.replace(renamed.find("首单立减"), std::string("首单立减").size(), "新客立减");
+  ApiResponse updated = Put("/api/v1/staff/campaigns/" + id, renamed, marketing_);
+  ASSERT_EQ(updated.status, 200) << Describe(updated);
+  EXPECT_EQ(updated.String("name"), "新客立减");
+  EXPECT_EQ(updated.String("status"), "live");
+  EXPECT_EQ(Post("/api/v1/staff/campaigns/" + id + "/status", R"({"status":"draft"})", marketing_)
+                .ErrorCode(),
+            "CAMPAIGN_INVALID_TRANSITION");
+  ApiResponse ended =
+      Post("/api/v1/staff/campaigns/" + id + "/status", R"({"status":"ended"})", marketing_);
+  ASSERT_EQ(ended.status, 200) << Describe(ended);
+  EXPECT_EQ(ended.json.at("returned").as_int64(), 100'000);
+  EXPECT_EQ(ended.json.at("figures").at("budget_total").as_int64(), 0);
+
+  // Who may call what.
+  const Funded alice = Customer(1, 1'000);
+  EXPECT_EQ(Get("/api/v1/staff/campaigns", alice.customer.token).status, 401);
+  EXPECT_EQ(Get("/api/v1/staff/campaigns").status, 401);
+  const std::string support = StaffToken("support", Roles({StaffRole::kSupport}));
+  EXPECT_EQ(Get("/api/v1/staff/campaigns", support).status, 403);
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", FirstOrderCampaign(), support).status, 403);
+  const std::string auditor = StaffToken("auditor", Roles({StaffRole::kAuditor}));
+  EXPECT_EQ(Get("/api/v1/staff/campaigns", auditor).status, 200);
+  EXPECT_EQ(Get("/api/v1/staff/coupon-templates", auditor).status, 200);
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", FirstOrderCampaign(), auditor).status, 403);
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", FirstOrderCampaign(), admin_).status, 201);
+  // Customers' routes want a customer.
+  EXPECT_EQ(Get("/api/v1/me/offers", marketing_).status, 401);
+}
+
+TEST_F(MarketingApiTest, TopUpWithOneKeyMovesMoneyOnce) {
+  const std::string id = LiveCampaign(FirstOrderCampaign(10'000));
+  const std::string target = "/api/v1/staff/campaigns/" + id + "/top-ups";
+  const std::string body = R"({"amount":5000,"currency":"CNY"})";
+  EXPECT_EQ(Post(target, body, marketing_).ErrorCode(), "IDEMPOTENCY_KEY_REQUIRED");
+  ApiResponse first = Post(target, body, marketing_, "top-up-1");
+  ASSERT_EQ(first.status, 200) << Describe(first);
+  EXPECT_EQ(first.json.at("caps").at("budget_total").as_int64(), 15'000);
+  ApiResponse retry = Post(target, body, marketing_, "top-up-1");
+  ASSERT_EQ(retry.status, 200) << Describe(retry);
+  EXPECT_EQ(retry.json.at("caps").at("budget_total").as_int64(), 15'000);
+  EXPECT_EQ(Post(target, R"({"amount":6000,"currency":"CNY"})", marketing_, "top-up-1").ErrorCode(),
+            "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_EQ(Figures(id).at("budget_total").as_int64(), 15'000);
+  ApiResponse second = Post(target, body, marketing_, "top-up-2");
+  ASSERT_EQ(second.status, 200) << Describe(second);
+  EXPECT_EQ(Figures(id).at("remaining").as_int64(), 20'000);
+  // The campaign's budget account holds exactly that.
+  auto balance = std::make_shared<int64_t>(-1);
+  const uint64_t account = engine::kCampaignBudgetAccountBase + std::stoull(id);
+  engine_->Execute(engine::Query{[balance, account](const engine::StateMachine& s) {
+    if (const ledger::Account* a = s.ledger().FindAccount(account)) *balance = a->CreditBalance();
+  }});
+  EXPECT_EQ(*balance, 20'000);
+}
+
+TEST_F(MarketingApiTest, TemplatesListAndBulkIssue) {
+  const std::string coupons = LiveCampaign(CouponCampaign());
+  ApiResponse created =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 3, 1), marketing_);
+  ASSERT_EQ(created.status, 201) << Describe(created);
+  const std::string template_id = created.String("id");
+  std::string bad = ThresholdTemplate(coupons, 0, 1);
+  ApiResponse refused = Post("/api/v1/staff/coupon-templates", bad, marketing_);
+  EXPECT_EQ(refused.status, 422) << Describe(refused);
+  EXPECT_EQ(refused.ErrorCode(), "COUPON_INVALID_STOCK");
+
+  const Funded alice = Customer(1, 1'000);
+  const Funded bob = Customer(2, 1'000);
+  ApiResponse issued =
+      Post("/api/v1/staff/coupon-templates/" + template_id + "/issues",
+           R"({"customer_ids":[")" + alice.customer.id + R"(",")" + bob.customer.id + R"("]})",
+           marketing_);
+  ASSERT_EQ(issued.status, 200) << Describe(issued);
+  EXPECT_EQ(issued.json.at("issued").as_int64(), 2);
+  EXPECT_EQ(
+      Post("/api/v1/staff/coupon-templates/" + template_id + "/issues",
+           R"({"customer_ids":[")" + alice.customer.id + R"(",")" + bob.customer.id + R"("]})",
+           marketing_)
+          .ErrorCode(),
+      "COUPON_OUT_OF_STOCK");
+  ApiResponse listed = Get("/api/v1/staff/coupon-templates?campaign_id=" + coupons, marketing_);
+  ASSERT_EQ(listed.status, 200) << Describe(listed);
+  ASSERT_EQ(listed.json.at("items").as_array().size(), 1u);
+  EXPECT_EQ(listed.json.at("items").at(0).at("claimed").as_int64(), 2);
+  EXPECT_EQ(listed.json.at("items").at(0).at("remaining").as_int64(), 1);
+  EXPECT_EQ(Get("/api/v1/staff/coupon-templates?campaign_id=999", marketing_)
+                .json.at("items")
+                .as_array()
+                .size(),
+            0u);
+  EXPECT_EQ(Get("/api/v1/me/coupons", bob.customer.token).json.at("items").as_array().size(), 1u);
+}
+
+}  // namespace
+}  // namespace qb::wallet::testing
