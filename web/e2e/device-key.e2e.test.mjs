@@ -47,6 +47,9 @@ describe('device key: bind this browser, log out, sign in with it', { timeout: 4
     token = await suite.registerCustomerByApi(CUSTOMER, { staffToken, fundFen: 600_000 });
     registeredAt = Date.now();
     payeeToken = await suite.registerCustomerByApi(PAYEE, { staffToken, fundFen: 100 });
+    // The payee signed up a minute ago: ¥2,000 or more to such a new account is the scam-mule
+    // pattern the risk rules send to review (risk.e2e tests the rules themselves).
+    await suite.shadowRiskRules(staffToken, ['new_payee_mule']);
   });
 
   after(() => suite.stop());

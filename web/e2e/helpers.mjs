@@ -343,6 +343,41 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
     return expectStatus(answer, 201, 'onboard merchant');
   }
 
+  /** Logs a merchant user in to the portal through the API (expects 201); answers the token. */
+  async function portalApiLogIn(username, password) {
+    const login = await api('/api/v1/merchant/sessions', { method: 'POST', body: { username, password } });
+    return expectStatus(login, 201, 'portal log-in').token;
+  }
+
+  /** Creates a merchant order of `amountFen` with the portal token (expects 201); answers it. */
+  async function createOrderByApi(portalToken, amountFen, prefix) {
+    const order = await api('/api/v1/merchant/orders', {
+      method: 'POST',
+      token: portalToken,
+      body: { merchant_order_no: `${prefix}-${Date.now()}`, amount: amountFen, currency: 'CNY' },
+    });
+    return expectStatus(order, 201, 'create order');
+  }
+
+  /**
+   * Puts the named rules of the active risk rule set in shadow (evaluated and reported, not
+   * enforced), as an analyst would, through the staff API with `staffToken`. For suites that
+   * squeeze a day of money movements into a minute, which the velocity and scam rules rightly
+   * find suspicious; the risk suite tests the rules themselves.
+   */
+  async function shadowRiskRules(staffToken, names) {
+    const sets = expectStatus(await api('/api/v1/staff/risk/rules', { token: staffToken }), 200, 'risk rules');
+    const { version: _version, ...active } = sets.active;
+    const unknown = names.filter((name) => !active.rules.some((rule) => rule.name === name));
+    assert.deepEqual(unknown, [], 'rules to shadow exist');
+    active.rules = active.rules.map((rule) => (names.includes(rule.name) ? { ...rule, shadow: true } : rule));
+    expectStatus(
+      await api('/api/v1/staff/risk/rules', { method: 'PUT', token: staffToken, body: { ...active, shadow: false } }),
+      200,
+      'shadow risk rules',
+    );
+  }
+
   /**
    * Through the API: registers `customer` ({ phone, password, realName, residentId, card })
    * with the SMS code read with `staffToken`, verifies the identity, binds the card and tops up
@@ -409,5 +444,8 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
     portalLogIn,
     onboardMerchantByApi,
     registerCustomerByApi,
+    shadowRiskRules,
+    portalApiLogIn,
+    createOrderByApi,
   };
 }

@@ -82,6 +82,9 @@ describe('payments: merchant portal, scan, payment code, checkout, refund', { ti
     tempDir = mkdtempSync(join(tmpdir(), 'qianbao-e2e-payments-'));
     server = await suite.start({ admin: true });
     staffToken = (await suite.staffApiLogIn()).token;
+    // One customer pays five times within a minute here, which the burst rule would challenge
+    // (step-up is tested in step-up.e2e, the rules in risk.e2e).
+    await suite.shadowRiskRules(staffToken, ['burst_1m']);
   });
 
   after(async () => {

@@ -71,28 +71,13 @@ describe('step-up: a payment past ¥1,000 a day is held until an SMS code confir
     await suite.onboardMerchantByApi(staffToken, MERCHANT);
     customerToken = await suite.registerCustomerByApi(CUSTOMER, { staffToken, fundFen: FUND_FEN });
     signedUpAt = Date.now();
-    portal = expectStatus(
-      await api('/api/v1/merchant/sessions', {
-        method: 'POST',
-        body: { username: MERCHANT.username, password: MERCHANT.password },
-      }),
-      201,
-      'portal log-in',
-    ).token;
+    portal = await suite.portalApiLogIn(MERCHANT.username, MERCHANT.password);
   });
 
   after(() => suite.stop());
 
   step('the customer pays a ¥1,500 order and is asked for a second factor', async () => {
-    const order = expectStatus(
-      await api('/api/v1/merchant/orders', {
-        method: 'POST',
-        token: portal,
-        body: { merchant_order_no: `E2E-STEPUP-${Date.now()}`, amount: ORDER_FEN, currency: 'CNY' },
-      }),
-      201,
-      'create order',
-    );
+    const order = await suite.createOrderByApi(portal, ORDER_FEN, 'E2E-STEPUP');
     const { page } = await openPage('customer', MOBILE);
     await page.goto(`${server.baseUrl}/login`);
     await customerLogIn(page, CUSTOMER);

@@ -27,6 +27,8 @@ export interface PayRequest {
   via?: 'scan' | 'checkout';
   /** Required once the customer has set a payment PIN. */
   payment_pin?: string;
+  /** A coupon of the customer's to use (marketing); not applied when it no longer fits. */
+  coupon_id?: string;
 }
 
 export function pay(api: ApiClient, request: PayRequest, idempotencyKey: string): Promise<Payment> {

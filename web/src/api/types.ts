@@ -279,7 +279,7 @@ export interface Order {
 }
 
 export type PaymentChannel = 'static_qr' | 'dynamic_qr' | 'payment_code' | 'online' | 'nfc';
-export type PaymentStatus = 'completed' | 'awaiting_confirmation' | 'cancelled';
+export type PaymentStatus = 'completed' | 'awaiting_confirmation' | 'cancelled' | 'under_review';
 
 export interface Refund {
   id: string;
@@ -306,6 +306,11 @@ export interface Payment {
   created_at: string;
   merchant: MerchantSummary | null;
   refunds?: Refund[];
+  /** Marketing: the discounts given, what left the wallet, the cashback, the coupon used. */
+  discount?: number;
+  paid?: number;
+  cashback?: number;
+  coupon_id?: string | null;
 }
 
 export interface PaymentPage {

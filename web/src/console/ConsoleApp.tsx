@@ -17,6 +17,13 @@
 //                             (admin, auditor)
 //   /console/audit            the audit log, newest first, filtered by action, actor, target
 //                             (admin, auditor)
+//   /console/campaigns        marketing campaigns with budget use; /new and /:id/edit the
+//                             editor; /:id figures, lifecycle, top-up, coupon templates
+//                             (read: admin, marketing, auditor; change: admin, marketing)
+//   /console/risk/reviews     payments held for review: why, approve / reject (+ block device)
+//   /console/risk/rules       the active and shadow rule sets; publish a new version
+//   /console/risk/lists       block and allow lists        (read: admin, risk, auditor;
+//                             change: admin, risk)
 // Without a staff session, or after any 401, every page goes to /console/login. The menu shows
 // only the pages the roles allow; opening another by URL goes to /console/dashboard.
 //
@@ -55,6 +62,27 @@
 //              data-action) containing audit-time, audit-actor, audit-action, audit-target,
 //              audit-detail, audit-hash (data-hash = the whole hash); audit-empty, audit-more,
 //              audit-end
+//   campaigns: campaign-new, campaign-row (data-row-id), campaign-status (data-status);
+//              editor: campaign-editor, campaign-name, campaign-type-<type>,
+//              campaign-shape-<shape>, campaign-fixed, campaign-percent, campaign-percent-cap,
+//              campaign-random-lo/-hi, campaign-threshold, campaign-save, campaign-starts-at,
+//              campaign-ends-at, campaign-hour-from/-to, campaign-channel-<channel>,
+//              campaign-merchant-ids, campaign-min-amount, campaign-holdout,
+//              campaign-budget-total, campaign-budget-daily, campaign-customer-count-daily,
+//              campaign-customer-count-lifetime, ..., campaign-submit;
+//              detail: campaign-detail (data-campaign-id, data-status), campaign-to-<status>,
+//              campaign-end-confirm, campaign-top-up (+ campaign-top-up-amount, -merchant,
+//              -submit), campaign-edit, campaign-burn, campaign-figure-<name> (data-fen or
+//              data-count); coupon-template-new, coupon-name, coupon-kind-<kind>,
+//              coupon-threshold, coupon-save, coupon-stock, coupon-per-customer, coupon-submit,
+//              coupon-template-row (data-row-id) with coupon-template-claimed (data-count),
+//              coupon-issue (+ coupon-issue-ids, coupon-issue-submit)
+//   risk:      review-row (data-row-id = payment id, data-state) with review-rule,
+//              review-explanation, review-approve, review-reject, review-block-device,
+//              review-label; reviews-state (open | all), reviews-refresh; rules: rules-active
+//              (data-version), rules-shadow, rule-row, rules-edit, rules-json, rules-publish,
+//              rules-publish-shadow; lists: list-kind, list-value, list-list, list-reason,
+//              list-expires, list-add, list-row (data-row-id = kind:value), list-remove
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -64,11 +92,16 @@ import { Navigate, Route, Routes, useNavigate } from 'react-router';
 import { staffSession } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
 import { AuditPage } from './AuditPage';
+import { CampaignEditorPage } from './CampaignEditorPage';
+import { CampaignDetailPage, CampaignsPage } from './CampaignsPage';
 import { CustomerDetailPage } from './CustomerDetailPage';
 import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
 import { LedgerPage } from './LedgerPage';
 import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
+import { RiskListsPage } from './RiskListsPage';
+import { RiskReviewsPage } from './RiskReviewsPage';
+import { RiskRulesPage } from './RiskRulesPage';
 import type { ConsolePage } from './roles';
 import { SmsOutboxPage } from './SmsOutboxPage';
 import { SettlementsPage } from './SettlementsPage';
@@ -107,6 +140,13 @@ export default function ConsoleApp() {
           <Route path="merchants/:id" element={only('merchants', <MerchantDetailPage />)} />
           <Route path="settlements" element={only('settlements', <SettlementsPage />)} />
           <Route path="audit" element={only('audit', <AuditPage />)} />
+          <Route path="campaigns" element={only('campaigns', <CampaignsPage />)} />
+          <Route path="campaigns/new" element={only('campaigns', <CampaignEditorPage />)} />
+          <Route path="campaigns/:id" element={only('campaigns', <CampaignDetailPage />)} />
+          <Route path="campaigns/:id/edit" element={only('campaigns', <CampaignEditorPage />)} />
+          <Route path="risk/reviews" element={only('riskReviews', <RiskReviewsPage />)} />
+          <Route path="risk/rules" element={only('riskRules', <RiskRulesPage />)} />
+          <Route path="risk/lists" element={only('riskLists', <RiskListsPage />)} />
         </Route>
         <Route path="*" element={<Navigate to="/console" replace />} />
       </Routes>

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import {
   canChangeMerchantStatus,
+  canEditCampaigns,
+  canEditRisk,
   canGrantTier,
   canOnboardMerchant,
   canOpen,
@@ -23,29 +25,43 @@ describe('console roles', () => {
       'merchants',
       'settlements',
       'audit',
+      'campaigns',
+      'riskReviews',
+      'riskRules',
+      'riskLists',
     ]);
     expect(canGrantTier(['admin'])).toBe(true);
   });
 
   it('shows the other roles only what their API routes allow', () => {
     expect(pagesOf(['support'])).toEqual(['dashboard', 'customers', 'merchants']);
-    expect(pagesOf(['auditor'])).toEqual([
-      'dashboard',
+    const auditorPages = [
       'ledger',
       'merchants',
       'settlements',
       'audit',
-    ]);
-    expect(pagesOf(['marketing'])).toEqual(['dashboard']);
+      'campaigns',
+      'riskReviews',
+      'riskRules',
+      'riskLists',
+    ];
+    expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
+    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
-      'ledger',
-      'merchants',
-      'settlements',
-      'audit',
+      ...auditorPages,
     ]);
-    expect(pagesOf(['risk'])).toEqual(['dashboard', 'customers', 'merchants']);
+    expect(pagesOf(['risk'])).toEqual([
+      'dashboard',
+      'customers',
+      'merchants',
+      'riskReviews',
+      'riskRules',
+      'riskLists',
+    ]);
+    expect(canOpen(['marketing'], 'riskReviews')).toBe(false);
+    expect(canOpen(['support'], 'campaigns')).toBe(false);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
@@ -71,6 +87,16 @@ describe('console roles', () => {
   it('lands on the first useful page', () => {
     expect(landingPath(['admin'])).toBe('/console/customers');
     expect(landingPath(['auditor'])).toBe('/console/ledger');
-    expect(landingPath(['marketing'])).toBe('/console/dashboard');
+    expect(landingPath(['marketing'])).toBe('/console/campaigns');
+    expect(landingPath([])).toBe('/console/dashboard');
+  });
+
+  it('lets admins and marketing edit campaigns, admins and risk act on risk', () => {
+    expect(canEditCampaigns(['marketing'])).toBe(true);
+    expect(canEditCampaigns(['admin'])).toBe(true);
+    expect(canEditCampaigns(['auditor', 'risk', 'support'])).toBe(false);
+    expect(canEditRisk(['risk'])).toBe(true);
+    expect(canEditRisk(['admin'])).toBe(true);
+    expect(canEditRisk(['auditor', 'marketing', 'support'])).toBe(false);
   });
 });

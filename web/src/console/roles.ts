@@ -11,7 +11,11 @@ export type ConsolePage =
   | 'staff'
   | 'merchants'
   | 'settlements'
-  | 'audit';
+  | 'audit'
+  | 'campaigns'
+  | 'riskReviews'
+  | 'riskRules'
+  | 'riskLists';
 
 /** Each page with its path under /console, its menu label and the roles that may open it. */
 export const CONSOLE_PAGES: readonly {
@@ -43,7 +47,36 @@ export const CONSOLE_PAGES: readonly {
     roles: ['admin', 'auditor'],
   },
   { page: 'audit', path: 'audit', label: 'console.audit', roles: ['admin', 'auditor'] },
+  {
+    page: 'campaigns',
+    path: 'campaigns',
+    label: 'console.campaigns',
+    roles: ['admin', 'marketing', 'auditor'],
+  },
+  {
+    page: 'riskReviews',
+    path: 'risk/reviews',
+    label: 'console.riskReviews',
+    roles: ['admin', 'risk', 'auditor'],
+  },
+  {
+    page: 'riskRules',
+    path: 'risk/rules',
+    label: 'console.riskRules',
+    roles: ['admin', 'risk', 'auditor'],
+  },
+  {
+    page: 'riskLists',
+    path: 'risk/lists',
+    label: 'console.riskLists',
+    roles: ['admin', 'risk', 'auditor'],
+  },
 ];
+
+/** Who may create, change, fund and move campaigns and coupon templates. */
+export const CAMPAIGN_EDIT_ROLES: readonly StaffRole[] = ['admin', 'marketing'];
+/** Who may review held payments, publish rule sets and change the lists. */
+export const RISK_EDIT_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
 /** Who may onboard a merchant (POST /staff/merchants). */
 export const MERCHANT_ONBOARD_ROLES: readonly StaffRole[] = ['admin'];
@@ -77,6 +110,14 @@ export function canGrantTier(roles: readonly StaffRole[]): boolean {
 
 export function canOnboardMerchant(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, MERCHANT_ONBOARD_ROLES);
+}
+
+export function canEditCampaigns(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, CAMPAIGN_EDIT_ROLES);
+}
+
+export function canEditRisk(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, RISK_EDIT_ROLES);
 }
 
 export function canChangeMerchantStatus(roles: readonly StaffRole[]): boolean {

@@ -20,6 +20,8 @@
 //   /security         payment PIN (支付密码): set, change, reset by SMS + ID    (needs log-in)
 //                     ... and, last, closing the account (注销账户): SMS code + PIN + typed word;
 //                     afterwards /login says when the account closed
+//   /offers           offers: running campaigns, coupons to grab (flash grabs show when they
+//                     open), my coupons                                         (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -90,6 +92,14 @@
 //             closing, the log-in page shows login-account-closed (data-closed-at)
 //   payment PIN (transfer, withdraw, pay; only once a PIN is set): payment-pin; after a refusal
 //             pin-tries-left (data-tries-left) or pin-locked-until (data-until)
+//   offers:   action-offers (home), offers-page, offer-campaign (data-campaign-id),
+//             offer-template (data-template-id, data-remaining) with offer-grab, offers-none,
+//             my-coupon (data-coupon-id, data-state), coupons-none
+//   pay quote (scan and checkout, before paying): pay-quote (data-discount, data-pay) with
+//             pay-quote-reward (data-kind), pay-quote-discount, pay-quote-cashback and
+//             pay-quote-pay (data-fen), pay-coupon-none, pay-coupon-option (data-coupon-id);
+//             after paying pay-success-discount (data-fen); a payment held for review shows
+//             pay-under-review
 //   spending: action-spending (home), spending-page, spending-current (data-fen),
 //             spending-change (data-direction up|down|flat|none, data-change-bp),
 //             spending-category-chart, spending-month-chart (each wraps an ECharts <canvas>;
@@ -112,6 +122,7 @@ import { HomePage } from './HomePage';
 import { IdentityPage } from './IdentityPage';
 import { LoginPage } from './LoginPage';
 import { MoneyMovePage } from './MoneyMovePage';
+import { OffersPage } from './OffersPage';
 import { PayCodePage } from './PayCodePage';
 import { PaymentDetailPage, PaymentsPage } from './PaymentsPage';
 import { RegisterPage } from './RegisterPage';
@@ -143,6 +154,7 @@ export default function H5App() {
           <Route path="login" element={<LoginPage />} />
           <Route path="register" element={<RegisterPage />} />
           <Route path="home" element={guarded(<HomePage />)} />
+          <Route path="offers" element={guarded(<OffersPage />)} />
           <Route path="identity" element={guarded(<IdentityPage />)} />
           <Route path="cards" element={guarded(<CardsPage />)} />
           <Route path="top-up" element={guarded(<MoneyMovePage key="top_up" kind="top_up" />)} />

@@ -121,6 +121,9 @@ export function HomePage() {
         <List.Item onClick={() => navigate('/history')} data-testid="action-history">
           {t('home.history')}
         </List.Item>
+        <List.Item onClick={() => navigate('/offers')} data-testid="action-offers">
+          {t('offers.title')}
+        </List.Item>
         <List.Item onClick={() => navigate('/payments')} data-testid="action-payments">
           {t('home.payments')}
         </List.Item>

@@ -14,6 +14,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { FieldInput, FormError } from './common';
 import { PaymentPinField, PinErrorDetail, isSixDigitPin, usePinRequired } from './PaymentPin';
+import { PayQuote, useQuote, type CouponChoice } from './PayQuote';
 import { StepUpPanel } from './StepUpPanel';
 
 /** The largest amount a customer can type for a static QR (the API's maximum). */
@@ -31,14 +32,22 @@ export function PaymentSuccess({ payment, returnUrl }: { payment: Payment; retur
   return (
     <div data-testid="pay-success" data-payment-id={payment.id} data-status={payment.status}>
       <Result
-        status="success"
-        title={t('pay.success')}
+        status={payment.status === 'under_review' ? 'waiting' : 'success'}
+        title={payment.status === 'under_review' ? t('payment.status.under_review') : t('pay.success')}
         description={
           <>
-            <div data-testid="pay-success-amount" data-fen={payment.amount}>
-              {formatFen(payment.amount)}
+            <div data-testid="pay-success-amount" data-fen={payment.paid ?? payment.amount}>
+              {formatFen(payment.paid ?? payment.amount)}
             </div>
+            {(payment.discount ?? 0) > 0 && (
+              <div data-testid="pay-success-discount" data-fen={payment.discount}>
+                {t('pay.success.discount', { amount: formatFen(payment.discount ?? 0) })}
+              </div>
+            )}
             <div data-testid="pay-success-merchant">{payment.merchant?.name ?? ''}</div>
+            {payment.status === 'under_review' && (
+              <div data-testid="pay-under-review">{t('pay.underReview')}</div>
+            )}
           </>
         }
       />
@@ -78,6 +87,10 @@ export function PayPanel({
   const pinRequired = usePinRequired();
   const [pin, setPin] = useState('');
   const [stepUp, setStepUp] = useState<StepUpDetails | null>(null);
+  const [couponChoice, setCouponChoice] = useState<CouponChoice>(undefined);
+  const typed = preview.amount === null ? parseYuan(amount, { maxFen: MAX_PAY_FEN }) : null;
+  const quotedAmount = preview.amount ?? (typed?.ok ? typed.fen : null);
+  const quote = useQuote(qr, quotedAmount, couponChoice, preview.amount === null);
 
   if (paid !== null) {
     const returnUrl = via === 'checkout' ? safeReturnUrl(preview.order?.return_url) : null;
@@ -95,6 +108,9 @@ export function PayPanel({
       }
       request.amount = parsed.fen;
     }
+    // The coupon the customer sees applied: their choice, or the best one the quote picked.
+    const couponId = couponChoice === undefined ? quote?.coupon_id : couponChoice;
+    if (couponId) request.coupon_id = couponId;
     if (pinRequired && !isSixDigitPin(pin)) {
       setMessage(t('pin.sixDigits'));
       return;
@@ -183,6 +199,7 @@ export function PayPanel({
             />
           </Form.Item>
         )}
+        <PayQuote quote={quote} choice={couponChoice} onChoose={setCouponChoice} />
         <PaymentPinField required={pinRequired} value={pin} onChange={setPin} />
       </Form>
       <FormError error={apiError} text={message} />

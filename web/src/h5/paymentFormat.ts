@@ -17,7 +17,7 @@ export function channelKey(channel: PaymentChannel | string): MessageKey {
     : 'payment.channel.other';
 }
 
-const STATUSES: readonly PaymentStatus[] = ['completed', 'awaiting_confirmation', 'cancelled'];
+const STATUSES: readonly PaymentStatus[] = ['completed', 'awaiting_confirmation', 'cancelled', 'under_review'];
 
 /** The label of a payment's status; a fully refunded payment says so. */
 export function paymentStatusKey(payment: Pick<Payment, 'status' | 'amount' | 'refunded'>) {

@@ -6,6 +6,8 @@ import { pinEn, pinZh } from './pinMessages';
 import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
 import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
+import { marketingEn, marketingZh } from './marketingMessages';
+import { riskEn, riskZh } from './riskMessages';
 import { stepUpEn, stepUpZh } from './stepUpMessages';
 import { totpEn, totpZh } from './totpMessages';
 
@@ -314,6 +316,8 @@ export const zh = {
   ...deviceZh,
   ...deviceKeyZh,
   ...stepUpZh,
+  ...marketingZh,
+  ...riskZh,
   ...auditZh,
   ...closeAccountZh,
 } as const;
@@ -625,6 +629,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...deviceEn,
   ...deviceKeyEn,
   ...stepUpEn,
+  ...marketingEn,
+  ...riskEn,
   ...auditEn,
   ...closeAccountEn,
 };

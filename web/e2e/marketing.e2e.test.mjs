@@ -1,0 +1,192 @@
+// Marketing end to end through a real qianbaod serving the built web app:
+//
+//   Ops (the staff admin) create two campaigns in the console's editor, not through the API: a
+//   first-order discount (首单立减 ¥8) and a threshold-coupon campaign (满减) with a coupon
+//   template "满100减15"; both go live. A new customer (registered, verified and funded through
+//   the API, never paid before) opens the offers page, grabs the coupon, and opens a merchant's
+//   ¥120 checkout order: before paying, the page shows both discounts and ¥97.00 to pay. After
+//   paying, the result shows ¥23.00 saved, the wallet lost exactly ¥97.00, the coupon shows as
+//   used, and each campaign's figures in the console show what it spent and one rewarded
+//   payment.
+//
+// Every wait is bounded; the server is stopped in `after` whatever happens.
+// Screenshots: <repo>/test-artifacts/e2e/marketing-*.png.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+
+import {
+  createSuite,
+  customerLogIn,
+  DESKTOP,
+  expectStatus,
+  MOBILE,
+  waitOrExplain,
+  withLuhnCheckDigit,
+} from './helpers.mjs';
+import { randomPassword } from './server.mjs';
+
+const MERCHANT = {
+  legal_name: '福州茶叶店',
+  credit_code: '91350100M000100Y43',
+  category: 'catering',
+  settlement_bank_code: 'ICBC',
+  settlement_account: '6222020200112235',
+  contact_phone: '13900139081',
+  username: 'fztea',
+  password: randomPassword(),
+  activate: true,
+};
+const CUSTOMER = {
+  phone: '13800138081',
+  password: randomPassword(),
+  realName: '周八',
+  residentId: '11010519491231002X',
+  card: withLuhnCheckDigit('622202020011229921'),
+};
+const FUND_FEN = 50_000;
+const ORDER_FEN = 12_000;
+const FIRST_ORDER_FEN = 800;
+const COUPON_SAVE_FEN = 1_500;
+
+const suite = createSuite({ screenshotPrefix: 'marketing-' });
+const { api, openPage, screenshot, step } = suite;
+let server;
+let staffToken;
+let customerToken;
+let portal;
+const state = { firstOrderId: null, couponCampaignId: null, templateId: null, paymentId: null };
+
+/** Fills the console's campaign editor and creates the draft; answers the new campaign's id. */
+async function createCampaignInConsole(page, { name, type, fill }) {
+  await page.goto(`${server.baseUrl}/console/campaigns`);
+  await page.getByTestId('campaign-new').click();
+  await page.getByTestId('campaign-editor').waitFor();
+  await page.getByTestId('campaign-name').fill(name);
+  await page.getByTestId(`campaign-type-${type}`).click();
+  await fill(page);
+  await page.getByTestId('campaign-submit').click();
+  const detail = page.locator('[data-testid="campaign-detail"][data-status="draft"]');
+  await waitOrExplain(page, detail);
+  return detail.getAttribute('data-campaign-id');
+}
+
+async function goLive(page) {
+  await page.getByTestId('campaign-to-live').click();
+  await waitOrExplain(page, page.locator('[data-testid="campaign-detail"][data-status="live"]'));
+}
+
+describe('marketing: campaigns made in the console discount a new customer\'s payment', { timeout: 600_000 }, () => {
+  before(async () => {
+    server = await suite.start({ admin: true });
+    ({ token: staffToken } = await suite.staffApiLogIn());
+    await suite.onboardMerchantByApi(staffToken, MERCHANT);
+    customerToken = await suite.registerCustomerByApi(CUSTOMER, { staffToken, fundFen: FUND_FEN });
+    portal = await suite.portalApiLogIn(MERCHANT.username, MERCHANT.password);
+  });
+
+  after(() => suite.stop());
+
+  step('ops create a 首单立减 campaign in the console and make it live', async () => {
+    const { page } = await openPage('ops', DESKTOP);
+    await suite.consoleLogIn(page);
+    state.firstOrderId = await createCampaignInConsole(page, {
+      name: '首单立减 ¥8',
+      type: 'first_order',
+      fill: async (p) => {
+        await p.getByTestId('campaign-shape-fixed').click();
+        await p.getByTestId('campaign-fixed').fill('8');
+        await p.getByTestId('campaign-budget-total').fill('1,000');
+        await p.getByTestId('campaign-customer-count-lifetime').fill('1');
+      },
+    });
+    assert.ok(state.firstOrderId, 'the new campaign is named');
+    await goLive(page);
+    const figures = page.getByTestId('campaign-figure-budget');
+    assert.equal(await figures.getAttribute('data-fen'), '100000');
+    await screenshot(page, '01-first-order-live');
+  });
+
+  step('ops create a 满减 coupon campaign with a 满100减15 template', async () => {
+    const page = suite.pages.get('ops').page;
+    state.couponCampaignId = await createCampaignInConsole(page, {
+      name: '满减券 11.11',
+      type: 'threshold_coupon',
+      fill: async (p) => {
+        await p.getByTestId('campaign-budget-total').fill('500');
+      },
+    });
+    await goLive(page);
+    await page.getByTestId('coupon-template-new').click();
+    await page.getByTestId('coupon-name').fill('满100减15');
+    await page.getByTestId('coupon-threshold').fill('100');
+    await page.getByTestId('coupon-save').fill('15');
+    await page.getByTestId('coupon-stock').fill('100');
+    await page.getByTestId('coupon-submit').click();
+    const row = page.getByTestId('coupon-template-row');
+    await waitOrExplain(page, row);
+    state.templateId = await row.getAttribute('data-row-id');
+    await screenshot(page, '02-coupon-template');
+    suite.assertClean('ops');
+  });
+
+  step('the new customer grabs the coupon on the offers page', async () => {
+    const { page } = await openPage('customer', MOBILE);
+    await page.goto(`${server.baseUrl}/login`);
+    await customerLogIn(page, CUSTOMER);
+    await page.waitForURL((url) => url.pathname === '/home');
+    await page.getByTestId('action-offers').tap();
+    const offer = page.locator(`[data-testid="offer-template"][data-template-id="${state.templateId}"]`);
+    await waitOrExplain(page, offer);
+    await page
+      .locator(`[data-testid="offer-campaign"][data-campaign-id="${state.firstOrderId}"]`)
+      .waitFor();
+    await offer.getByTestId('offer-grab').tap();
+    await waitOrExplain(page, page.locator('[data-testid="my-coupon"][data-state="available"]'));
+    await screenshot(page, '03-offers');
+  });
+
+  step('the checkout shows both discounts before paying, and the payment gets them', async () => {
+    const page = suite.pages.get('customer').page;
+    const order = await suite.createOrderByApi(portal, ORDER_FEN, 'E2E-MKT');
+    await page.goto(`${server.baseUrl}${order.checkout_path}`);
+    const discount = FIRST_ORDER_FEN + COUPON_SAVE_FEN;
+    const quote = page.locator(`[data-testid="pay-quote"][data-discount="${discount}"]`);
+    await waitOrExplain(page, quote);
+    assert.equal(await page.getByTestId('pay-quote-pay').getAttribute('data-fen'), String(ORDER_FEN - discount));
+    await screenshot(page, '04-quote');
+    await page.getByTestId('pay-submit').tap();
+    const success = page.locator('[data-testid="pay-success"][data-status="completed"]');
+    await waitOrExplain(page, success);
+    state.paymentId = await success.getAttribute('data-payment-id');
+    assert.equal(await page.getByTestId('pay-success-discount').getAttribute('data-fen'), String(discount));
+    assert.equal(await page.getByTestId('pay-success-amount').getAttribute('data-fen'), String(ORDER_FEN - discount));
+    await screenshot(page, '05-paid');
+
+    const balance = expectStatus(await api('/api/v1/me/balance', { token: customerToken }), 200, 'balance');
+    assert.equal(balance.balance, FUND_FEN - (ORDER_FEN - discount));
+    const coupons = expectStatus(await api('/api/v1/me/coupons', { token: customerToken }), 200, 'coupons');
+    assert.deepEqual(
+      coupons.items.map((c) => c.state),
+      ['redeemed'],
+    );
+    suite.assertClean('customer');
+  });
+
+  step("each campaign's figures in the console show the spend and the rewarded payment", async () => {
+    const page = suite.pages.get('ops').page;
+    for (const [id, spent] of [
+      [state.firstOrderId, FIRST_ORDER_FEN],
+      [state.couponCampaignId, COUPON_SAVE_FEN],
+    ]) {
+      await page.goto(`${server.baseUrl}/console/campaigns/${id}`);
+      await waitOrExplain(page, page.locator(`[data-testid="campaign-figure-spent"][data-fen="${spent}"]`));
+      assert.equal(await page.getByTestId('campaign-figure-rewarded').getAttribute('data-count'), '1');
+    }
+    await page.locator(`[data-testid="coupon-template-row"][data-row-id="${state.templateId}"]`).waitFor();
+    assert.equal(await page.getByTestId('coupon-template-claimed').getAttribute('data-count'), '1');
+    await screenshot(page, '06-figures');
+    await page.goto(`${server.baseUrl}/console/campaigns`);
+    await waitOrExplain(page, page.locator(`[data-testid="campaign-row"][data-row-id="${state.firstOrderId}"]`));
+    suite.assertClean('ops');
+  });
+});

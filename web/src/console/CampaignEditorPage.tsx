@@ -1,0 +1,304 @@
+// The campaign editor (admin, marketing): one form for every campaign type, not raw JSON.
+// /console/campaigns/new creates a draft; /console/campaigns/:id/edit changes one (the total
+// budget then changes only by a top-up). Amounts are typed in yuan, times in China time.
+import {
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Divider,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Space,
+  message,
+} from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+
+import {
+  CAMPAIGN_TYPES,
+  PAYMENT_CHANNELS,
+  createCampaign,
+  getCampaign,
+  updateCampaign,
+  type CampaignType,
+} from '../api/marketing';
+import { staffApi } from '../api/session';
+import type { MessageKey } from '../i18n/dictionaries';
+import { useI18n } from '../i18n/I18nProvider';
+import {
+  SHAPES_BY_TYPE,
+  campaignToForm,
+  defaultCampaignForm,
+  toCampaignInput,
+  type CampaignFormValues,
+} from './campaignForm';
+import { ConsoleError } from './StaffLayout';
+
+/** A text field with its test id on the native input. */
+function TextItem({
+  name,
+  label,
+  testId,
+  placeholder,
+}: {
+  name: keyof CampaignFormValues;
+  label: string;
+  testId: string;
+  placeholder?: string;
+}) {
+  return (
+    <Form.Item name={name} label={label}>
+      <Input data-testid={testId} placeholder={placeholder} />
+    </Form.Item>
+  );
+}
+
+function CountItem({ name, label, testId }: { name: keyof CampaignFormValues; label: string; testId: string }) {
+  return (
+    <Form.Item name={name} label={label}>
+      <InputNumber min={0} precision={0} style={{ width: '100%' }} data-testid={testId} />
+    </Form.Item>
+  );
+}
+
+export function CampaignEditorPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const { id } = useParams();
+  const editing = id !== undefined;
+  const [form] = Form.useForm<CampaignFormValues>();
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [loaded, setLoaded] = useState(!editing);
+  const type = Form.useWatch('type', form) as CampaignType | undefined;
+  const shape = Form.useWatch('shape', form);
+  const initial = useMemo(() => defaultCampaignForm('first_order', new Date()), []);
+
+  useEffect(() => {
+    if (!editing) return;
+    let live = true;
+    getCampaign(staffApi, id).then(
+      (campaign) => {
+        if (!live) return;
+        form.setFieldsValue(campaignToForm(campaign));
+        setLoaded(true);
+      },
+      (cause: unknown) => live && setError(cause),
+    );
+    return () => {
+      live = false;
+    };
+  }, [editing, id, form]);
+
+  // A type offers only some reward shapes: keep the shape one of them.
+  useEffect(() => {
+    if (type === undefined) return;
+    const shapes = SHAPES_BY_TYPE[type];
+    if (!shapes.includes(form.getFieldValue('shape'))) form.setFieldValue('shape', shapes[0]);
+  }, [type, form]);
+
+  const submit = async () => {
+    const values = { ...initial, ...form.getFieldsValue(true) } as CampaignFormValues;
+    const mapped = toCampaignInput(values);
+    if (!mapped.ok) {
+      form.setFields([
+        { name: mapped.problem.field as keyof CampaignFormValues, errors: [t(mapped.problem.message as MessageKey)] },
+      ]);
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    try {
+      const campaign = editing
+        ? await updateCampaign(staffApi, id, mapped.value)
+        : await createCampaign(staffApi, mapped.value);
+      void message.success(t(editing ? 'campaign.saved' : 'campaign.created'));
+      navigate(`/console/campaigns/${campaign.id}`);
+    } catch (cause) {
+      setError(cause);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const shapes = SHAPES_BY_TYPE[type ?? 'first_order'];
+  return (
+    <Card title={t(editing ? 'campaign.edit' : 'campaign.new')} data-testid="campaign-editor">
+      <ConsoleError error={error} />
+      {loaded && (
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={initial}
+          onFinish={submit}
+          requiredMark={false}
+          onValuesChange={() => setError(null)}
+        >
+          <TextItem name="name" label={t('campaign.name')} testId="campaign-name" />
+          <Form.Item name="type" label={t('campaign.typeLabel')}>
+            <Radio.Group optionType="button" disabled={editing}>
+              {CAMPAIGN_TYPES.map((candidate) => (
+                <Radio.Button key={candidate} value={candidate}>
+                  <span data-testid={`campaign-type-${candidate}`}>{t(`campaign.type.${candidate}`)}</span>
+                </Radio.Button>
+              ))}
+            </Radio.Group>
+          </Form.Item>
+
+          <Divider titlePlacement="start">{t('campaign.reward')}</Divider>
+          <Form.Item name="shape" label={t('campaign.shapeLabel')}>
+            <Radio.Group optionType="button">
+              {shapes.map((candidate) => (
+                <Radio.Button key={candidate} value={candidate}>
+                  <span data-testid={`campaign-shape-${candidate}`}>{t(`campaign.shape.${candidate}`)}</span>
+                </Radio.Button>
+              ))}
+            </Radio.Group>
+          </Form.Item>
+          <Row gutter={16}>
+            {shape === 'fixed' && (
+              <Col span={8}>
+                <TextItem name="fixed" label={t('campaign.fixed')} testId="campaign-fixed" />
+              </Col>
+            )}
+            {shape === 'percent' && (
+              <>
+                <Col span={8}>
+                  <TextItem name="percent" label={t('campaign.percent')} testId="campaign-percent" />
+                </Col>
+                <Col span={8}>
+                  <TextItem name="percentCap" label={t('campaign.percentCap')} testId="campaign-percent-cap" />
+                </Col>
+              </>
+            )}
+            {shape === 'random_range' && (
+              <>
+                <Col span={8}>
+                  <TextItem name="randomLo" label={t('campaign.randomLo')} testId="campaign-random-lo" />
+                </Col>
+                <Col span={8}>
+                  <TextItem name="randomHi" label={t('campaign.randomHi')} testId="campaign-random-hi" />
+                </Col>
+              </>
+            )}
+            {shape === 'threshold' && (
+              <>
+                <Col span={8}>
+                  <TextItem name="threshold" label={t('campaign.threshold')} testId="campaign-threshold" />
+                </Col>
+                <Col span={8}>
+                  <TextItem name="save" label={t('campaign.save')} testId="campaign-save" />
+                </Col>
+              </>
+            )}
+          </Row>
+          {type === 'first_order' && (
+            <Form.Item name="firstOrderScope" label={t('campaign.scope')}>
+              <Radio.Group>
+                <Radio value="ever">{t('campaign.scope.ever')}</Radio>
+                <Radio value="at_merchant">{t('campaign.scope.at_merchant')}</Radio>
+              </Radio.Group>
+            </Form.Item>
+          )}
+
+          <Divider titlePlacement="start">{t('campaign.eligibility')}</Divider>
+          <Row gutter={16}>
+            <Col span={8}>
+              <Form.Item name="startsAt" label={t('campaign.startsAt')}>
+                <Input type="datetime-local" data-testid="campaign-starts-at" />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="endsAt" label={t('campaign.endsAt')}>
+                <Input type="datetime-local" data-testid="campaign-ends-at" />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item label={t('campaign.hours')}>
+                <Space>
+                  <Form.Item name="hourFrom" noStyle>
+                    <InputNumber min={0} max={23} precision={0} data-testid="campaign-hour-from" />
+                  </Form.Item>
+                  –
+                  <Form.Item name="hourTo" noStyle>
+                    <InputNumber min={0} max={23} precision={0} data-testid="campaign-hour-to" />
+                  </Form.Item>
+                </Space>
+              </Form.Item>
+            </Col>
+          </Row>
+          <Form.Item name="channels" label={t('campaign.channels')}>
+            <Checkbox.Group
+              options={PAYMENT_CHANNELS.map((channel) => ({
+                value: channel,
+                label: <span data-testid={`campaign-channel-${channel}`}>{t(`campaign.channel.${channel}`)}</span>,
+              }))}
+            />
+          </Form.Item>
+          <Row gutter={16}>
+            <Col span={8}>
+              <TextItem name="merchantIds" label={t('campaign.merchants')} testId="campaign-merchant-ids" />
+            </Col>
+            <Col span={8}>
+              <TextItem name="minAmount" label={t('campaign.minAmount')} testId="campaign-min-amount" />
+            </Col>
+            <Col span={8}>
+              <Form.Item name="holdoutPercent" label={t('campaign.holdout')}>
+                <InputNumber min={0} max={100} precision={0} data-testid="campaign-holdout" />
+              </Form.Item>
+            </Col>
+          </Row>
+
+          <Divider titlePlacement="start">{t('campaign.caps')}</Divider>
+          <Row gutter={16}>
+            <Col span={8}>
+              <Form.Item name="budgetTotal" label={t('campaign.budgetTotal')}>
+                <Input data-testid="campaign-budget-total" disabled={editing} />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <TextItem name="budgetDaily" label={t('campaign.budgetDaily')} testId="campaign-budget-daily" />
+            </Col>
+          </Row>
+          <Row gutter={16}>
+            <Col span={6}>
+              <CountItem name="customerCountDaily" label={t('campaign.customerCountDaily')} testId="campaign-customer-count-daily" />
+            </Col>
+            <Col span={6}>
+              <CountItem name="customerCountLifetime" label={t('campaign.customerCountLifetime')} testId="campaign-customer-count-lifetime" />
+            </Col>
+            <Col span={6}>
+              <TextItem name="customerAmountDaily" label={t('campaign.customerAmountDaily')} testId="campaign-customer-amount-daily" />
+            </Col>
+            <Col span={6}>
+              <TextItem name="customerAmountLifetime" label={t('campaign.customerAmountLifetime')} testId="campaign-customer-amount-lifetime" />
+            </Col>
+          </Row>
+          <Row gutter={16}>
+            <Col span={6}>
+              <CountItem name="deviceCountLifetime" label={t('campaign.deviceCountLifetime')} testId="campaign-device-count" />
+            </Col>
+            <Col span={6}>
+              <CountItem name="identityCountLifetime" label={t('campaign.identityCountLifetime')} testId="campaign-identity-count" />
+            </Col>
+            <Col span={6}>
+              <CountItem name="exclusiveGroup" label={t('campaign.exclusiveGroup')} testId="campaign-exclusive-group" />
+            </Col>
+            <Col span={6}>
+              <Form.Item name="priority" label={t('campaign.priority')}>
+                <InputNumber precision={0} style={{ width: '100%' }} data-testid="campaign-priority" />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Button type="primary" htmlType="submit" loading={saving} data-testid="campaign-submit">
+            {t(editing ? 'campaign.saveButton' : 'campaign.create')}
+          </Button>
+        </Form>
+      )}
+    </Card>
+  );
+}

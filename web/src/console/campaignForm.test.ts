@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Campaign } from '../api/marketing';
+import {
+  campaignToForm,
+  chinaLocalToRfc3339,
+  defaultCampaignForm,
+  defaultCouponForm,
+  hoursOf,
+  parseIds,
+  percentToBps,
+  rfc3339ToChinaLocal,
+  toCampaignInput,
+  toCouponTemplateInput,
+  type CampaignFormValues,
+} from './campaignForm';
+
+const NOW = new Date('2026-11-10T16:00:00Z'); // 2026-11-11 00:00 in China
+
+function firstOrderForm(): CampaignFormValues {
+  return {
+    ...defaultCampaignForm('first_order', NOW),
+    name: '首单立减 ¥8',
+    shape: 'fixed',
+    fixed: '8',
+    budgetTotal: '10,000',
+    customerCountLifetime: 1,
+  };
+}
+
+describe('China-time date-times', () => {
+  it('converts both ways at UTC+8', () => {
+    expect(chinaLocalToRfc3339('2026-11-11T00:00')).toBe('2026-11-10T16:00:00Z');
+    expect(rfc3339ToChinaLocal('2026-11-10T16:00:00Z')).toBe('2026-11-11T00:00');
+    expect(rfc3339ToChinaLocal('2026-11-11T08:30:00+08:00')).toBe('2026-11-11T08:30');
+  });
+
+  it('refuses malformed and impossible dates', () => {
+    expect(chinaLocalToRfc3339('2026-11-11')).toBeNull();
+    expect(chinaLocalToRfc3339('2026-02-30T10:00')).toBeNull();
+    expect(chinaLocalToRfc3339('2026-11-11T24:00')).toBeNull();
+  });
+});
+
+describe('small parsers', () => {
+  it('reads percentages as basis points', () => {
+    expect(percentToBps('10')).toBe(1000);
+    expect(percentToBps('7.5')).toBe(750);
+    expect(percentToBps('100')).toBe(10_000);
+    expect(percentToBps('0')).toBeNull();
+    expect(percentToBps('100.01')).toBeNull();
+    expect(percentToBps('1.234')).toBeNull();
+  });
+
+  it('expands an hour range, wrapping past midnight', () => {
+    expect(hoursOf(0, 23)).toHaveLength(24);
+    expect(hoursOf(9, 11)).toEqual([9, 10, 11]);
+    expect(hoursOf(22, 1)).toEqual([0, 1, 22, 23]);
+  });
+
+  it('splits merchant ids and refuses anything that is not one', () => {
+    expect(parseIds('')).toEqual([]);
+    expect(parseIds('12, 7 9，3')).toEqual(['12', '7', '9', '3']);
+    expect(parseIds('12, x')).toBeNull();
+    expect(parseIds('0')).toBeNull();
+  });
+});
+
+describe('toCampaignInput', () => {
+  it('maps a first-order campaign to fen, bps and RFC 3339', () => {
+    const mapped = toCampaignInput(firstOrderForm());
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    expect(mapped.value).toMatchObject({
+      name: '首单立减 ¥8',
+      type: 'first_order',
+      reward: { shape: 'fixed', fixed: 800, first_order_scope: 'ever' },
+      eligibility: {
+        starts_at: '2026-11-10T16:00:00Z',
+        ends_at: '2026-12-10T16:00:00Z',
+        channels: ['qr', 'payment_code', 'online', 'nfc'],
+        merchant_ids: [],
+        min_amount: 0,
+      },
+      caps: { budget_total: 1_000_000, customer_count_lifetime: 1, budget_daily: 0 },
+    });
+    expect(mapped.value.eligibility.hours).toHaveLength(24);
+  });
+
+  it('names the first wrong field', () => {
+    const cases: [Partial<CampaignFormValues>, string][] = [
+      [{ name: ' ' }, 'name'],
+      [{ fixed: '' }, 'fixed'],
+      [{ fixed: '1.234' }, 'fixed'],
+      [{ shape: 'none' }, 'shape'],
+      [{ endsAt: '2026-11-10T00:00' }, 'endsAt'],
+      [{ channels: [] }, 'channels'],
+      [{ merchantIds: 'abc' }, 'merchantIds'],
+      [{ budgetTotal: '' }, 'budgetTotal'],
+    ];
+    for (const [change, field] of cases) {
+      const mapped = toCampaignInput({ ...firstOrderForm(), ...change });
+      expect(mapped.ok ? null : mapped.problem.field).toBe(field);
+    }
+  });
+
+  it('checks a random range is ordered and a percentage is in range', () => {
+    const random = toCampaignInput({
+      ...firstOrderForm(),
+      shape: 'random_range',
+      randomLo: '5',
+      randomHi: '2',
+    });
+    expect(random.ok ? null : random.problem.field).toBe('randomHi');
+    const percent = toCampaignInput({
+      ...firstOrderForm(),
+      type: 'cashback',
+      shape: 'percent',
+      percent: '150',
+    });
+    expect(percent.ok ? null : percent.problem.field).toBe('percent');
+  });
+
+  it('round-trips through a campaign answer', () => {
+    const mapped = toCampaignInput({
+      ...firstOrderForm(),
+      type: 'instant_discount',
+      shape: 'threshold',
+      threshold: '100',
+      save: '15',
+      hourFrom: 9,
+      hourTo: 21,
+      merchantIds: '3, 5',
+      minAmount: '50',
+    });
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    const campaign: Campaign = { ...mapped.value, id: '1', status: 'draft', currency: 'CNY' };
+    const again = toCampaignInput(campaignToForm(campaign));
+    expect(again).toEqual(mapped);
+  });
+});
+
+describe('toCouponTemplateInput', () => {
+  const campaign: Campaign = {
+    id: '4',
+    status: 'live',
+    currency: 'CNY',
+    name: '满100减15',
+    type: 'threshold_coupon',
+    reward: { shape: 'none' },
+    eligibility: { starts_at: '2026-11-10T16:00:00Z', ends_at: '2026-11-11T16:00:00Z' },
+    caps: { budget_total: 100_000 },
+  };
+
+  it('maps a threshold coupon valid over the campaign window', () => {
+    const mapped = toCouponTemplateInput('4', {
+      ...defaultCouponForm(campaign),
+      name: '满100减15',
+      threshold: '100',
+      save: '15',
+      stock: 500,
+    });
+    expect(mapped).toEqual({
+      ok: true,
+      value: {
+        campaign_id: '4',
+        name: '满100减15',
+        kind: 'threshold',
+        threshold: 10_000,
+        save: 1500,
+        stock: 500,
+        validity: {
+          kind: 'fixed_window',
+          valid_from: '2026-11-10T16:00:00Z',
+          valid_until: '2026-11-11T16:00:00Z',
+        },
+        claim_starts_at: '2026-11-10T16:00:00Z',
+        claim_ends_at: '2026-11-11T16:00:00Z',
+        per_customer_limit: 1,
+      },
+    });
+  });
+
+  it('maps a percent coupon valid N days after claim and checks its fields', () => {
+    const base = { ...defaultCouponForm({ ...campaign, type: 'discount_coupon' }), name: '9折' };
+    expect(base.kind).toBe('percent');
+    const mapped = toCouponTemplateInput('4', {
+      ...base,
+      discountPercent: '10',
+      discountCap: '20',
+      validityKind: 'days_after_claim',
+      validDays: 3,
+    });
+    expect(mapped.ok && mapped.value).toMatchObject({
+      kind: 'percent',
+      discount_bps: 1000,
+      discount_cap: 2000,
+      validity: { kind: 'days_after_claim', valid_days: 3 },
+    });
+    const bad = toCouponTemplateInput('4', { ...base, discountPercent: '' });
+    expect(bad.ok ? null : bad.problem.field).toBe('discountPercent');
+  });
+});
