@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "cli/bench_util.h"
 #include "engine/engine.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -35,21 +36,6 @@ constexpr uint16_t kCodeTopUp = 3;
 constexpr uint16_t kCodeBudget = 4;
 constexpr int64_t kCustomerFunding = 1'000'000;  // ¥10,000 each, in fen.
 
-class Rng {  // xorshift64*: fast and seeded, for reproducible workloads.
- public:
-  explicit Rng(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t Next() {
-    state_ ^= state_ >> 12;
-    state_ ^= state_ << 25;
-    state_ ^= state_ >> 27;
-    return state_ * 0x2545F4914F6CDD1Dull;
-  }
-  uint64_t Below(uint64_t n) { return Next() % n; }
-
- private:
-  uint64_t state_;
-};
-
 ledger::Account MakeAccount(uint64_t id, ledger::AccountKind kind, uint16_t flags) {
   ledger::Account a;
   a.id = id;
@@ -72,34 +58,6 @@ ledger::Transfer MakeTransfer(uint64_t id, uint64_t debit, uint64_t credit, int6
   return t;
 }
 
-// Submits set-up commands in chunks, all in flight at once, and fails loudly on any
-// unexpected result.
-class SetUpBatch {
- public:
-  explicit SetUpBatch(engine::Engine* engine) : engine_(engine) {}
-  void Submit(engine::Command command) {
-    submitted_++;
-    engine_->Submit(std::move(command), [this](engine::Reply&& reply) {
-      const bool ok =
-          reply.status == engine::ReplyStatus::kOk &&
-          std::none_of(reply.results.begin(), reply.results.end(), [](uint8_t r) { return r; });
-      if (!ok) failed_.fetch_add(1);
-      done_.fetch_add(1);
-      done_.notify_all();
-    });
-  }
-  bool Wait() {
-    for (uint64_t seen = done_.load(); seen < submitted_; seen = done_.load()) done_.wait(seen);
-    return failed_.load() == 0;
-  }
-
- private:
-  engine::Engine* engine_;
-  uint64_t submitted_ = 0;
-  std::atomic<uint64_t> done_{0};
-  std::atomic<uint64_t> failed_{0};
-};
-
 bool SetUp(engine::Engine* engine, const Ids& ids) {
   constexpr size_t kChunk = 8'000;
   std::vector<ledger::Account> accounts;
@@ -121,10 +79,7 @@ bool SetUp(engine::Engine* engine, const Ids& ids) {
                             accounts.begin() + std::min(accounts.size(), start + kChunk));
     create.Submit(std::move(command));
   }
-  if (!create.Wait()) {
-    fmt::print(stderr, "bench: creating accounts failed\n");
-    return false;
-  }
+  if (!create.Wait("creating accounts")) return false;
   // Transfer ids from 2^62 up are set-up; payments use 1..2N.
   uint64_t next_id = uint64_t{1} << 62;
   std::vector<ledger::Transfer> funding;
@@ -141,25 +96,8 @@ bool SetUp(engine::Engine* engine, const Ids& ids) {
                              funding.begin() + std::min(funding.size(), start + kChunk));
     fund.Submit(std::move(command));
   }
-  if (!fund.Wait()) {
-    fmt::print(stderr, "bench: funding failed\n");
-    return false;
-  }
+  if (!fund.Wait("funding")) return false;
   return true;
-}
-
-int64_t Percentile(std::vector<int64_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const size_t index = std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()));
-  return sorted[index];
-}
-
-void DrawProgress(uint64_t done, uint64_t total, double rate) {
-  constexpr int kWidth = 40;
-  const int filled = static_cast<int>(kWidth * done / std::max<uint64_t>(total, 1));
-  fmt::print(stderr, "\r  [{}{}] {:3}%  {:>9} payments/s", std::string(filled, '='),
-             std::string(kWidth - filled, ' '), 100 * done / std::max<uint64_t>(total, 1),
-             static_cast<uint64_t>(rate));
 }
 
 }  // namespace

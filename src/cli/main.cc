@@ -4,6 +4,7 @@
 
 #include "cli/admin.h"
 #include "cli/audit_verify.h"
+#include "cli/bench_double11.h"
 #include "cli/bench_engine.h"
 #include "cli/keys_cli.h"
 #include "cli/sim_fraud.h"
@@ -43,6 +44,26 @@ int main(int argc, char** argv) {
   bench_engine->add_flag("--no-read-models", no_projection, "Do not project read models");
   bench_engine->add_flag("--no-progress", no_progress, "No progress bar");
 
+  qb::cli::Double11BenchOptions d11_options;
+  auto* bench_d11 = bench->add_subcommand(
+      "double11", "Double-11 payments through the engine: campaigns, coupons, cashback, risk");
+  bench_d11->add_option("--customers", d11_options.customers, "Verified, funded customers")
+      ->capture_default_str();
+  bench_d11->add_option("--merchants", d11_options.merchants, "Merchants")->capture_default_str();
+  bench_d11->add_option("--payments", d11_options.payments, "Payments to make")
+      ->capture_default_str();
+  bench_d11->add_option("--outstanding", d11_options.max_outstanding, "Payments in flight at most")
+      ->capture_default_str();
+  bench_d11->add_option("--batch", d11_options.max_batch_commands,
+                        "Commands per engine batch at most");
+  bench_d11->add_option("--data", d11_options.data_dir,
+                        "Data directory (default: a temporary one)");
+  bench_d11->add_option("--seed", d11_options.seed, "Workload seed");
+  bool d11_no_risk = false, d11_read_models = false, d11_no_progress = false;
+  bench_d11->add_flag("--no-risk", d11_no_risk, "Do not install the default risk rules");
+  bench_d11->add_flag("--read-models", d11_read_models, "Project the SQL read models as it runs");
+  bench_d11->add_flag("--no-progress", d11_no_progress, "No progress bar");
+
   auto* admin = app.add_subcommand("admin", "Staff accounts (the server must be stopped)");
   admin->require_subcommand(1);
   qb::cli::AdminCreateOptions admin_options;
@@ -78,6 +99,12 @@ int main(int argc, char** argv) {
   if (sim_fraud->parsed()) return qb::cli::RunSimFraud(sim_fraud_options, std::cout, std::cerr);
   if (admin_create->parsed()) {
     return qb::cli::RunAdminCreate(admin_options, std::cin, std::cout, std::cerr);
+  }
+  if (bench_d11->parsed()) {
+    d11_options.risk = !d11_no_risk;
+    d11_options.project = d11_read_models;
+    d11_options.progress = !d11_no_progress;
+    return qb::cli::RunDouble11Bench(d11_options);
   }
   if (bench_engine->parsed()) {
     engine_options.project = !no_projection;
