@@ -3,6 +3,7 @@
 //
 //   node customers.mjs setup  OUT_FILE   writes "phone<TAB>token" lines, one per customer
 //   node customers.mjs verify IN_FILE    checks the balances sum to what was topped up
+//   node customers.mjs shadow RULES      puts the named risk rules (comma separated) in shadow
 //
 // Environment: QB_URL (http://127.0.0.1:PORT), QB_ADMIN_USER, QB_ADMIN_PASSWORD (the staff
 // account made by `qianbao admin create`), QB_CUSTOMERS (default 64), QB_TOP_UP_FEN (default
@@ -15,8 +16,17 @@ const customers = Number(process.env.QB_CUSTOMERS ?? 64);
 const topUpFen = Number(process.env.QB_TOP_UP_FEN ?? 10000);
 const parallel = Number(process.env.QB_SETUP_PARALLEL ?? 4);
 
-async function call(method, path, { token, body, key, expect } = {}) {
+// Verifying the identity and binding a card rotate the session (a privilege change): the new
+// token comes back in X-Session-Token and the old one stops working.
+const rotated = new Map();
+function current(token) {
+  while (rotated.has(token)) token = rotated.get(token);
+  return token;
+}
+
+async function call(method, path, { token: given, body, key, expect } = {}) {
   const headers = {};
+  const token = given ? current(given) : given;
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key) headers['idempotency-key'] = key;
@@ -25,6 +35,8 @@ async function call(method, path, { token, body, key, expect } = {}) {
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  const next = res.headers.get('x-session-token');
+  if (next && token) rotated.set(token, next);
   const text = await res.text();
   if (expect !== undefined && res.status !== expect) {
     // The whole exchange, so a server-side problem can be reported as it happened.
@@ -80,7 +92,7 @@ async function prepare(i, staffToken) {
     body: { card_id: card.id, amount: topUpFen, currency: 'CNY' },
   });
   if (topUp.status !== 'completed') throw new Error(`top-up for ${phone}: ${JSON.stringify(topUp)}`);
-  return `${phone}\t${token}`;
+  return `${phone}\t${current(token)}`;
 }
 
 async function setup(outFile) {
@@ -117,10 +129,29 @@ async function verify(inFile) {
   if (!ok) process.exitCode = 1;
 }
 
+// A few customers paying thousands of times a second is what the velocity rules exist to stop;
+// the benchmark measures the payment path, so those rules are evaluated (in shadow) but not
+// enforced: the same change an analyst makes in the console.
+async function shadow(names) {
+  const wanted = names.split(',');
+  const staff = await call('POST', '/api/v1/staff/sessions', {
+    body: { username: process.env.QB_ADMIN_USER, password: process.env.QB_ADMIN_PASSWORD },
+    expect: 201,
+  });
+  const sets = await call('GET', '/api/v1/staff/risk/rules', { token: staff.token, expect: 200 });
+  const { version: _version, ...active } = sets.active;
+  const missing = wanted.filter((name) => !active.rules.some((rule) => rule.name === name));
+  if (missing.length > 0) throw new Error(`no such risk rules: ${missing.join(', ')}`);
+  active.rules = active.rules.map((r) => (wanted.includes(r.name) ? { ...r, shadow: true } : r));
+  await call('PUT', '/api/v1/staff/risk/rules',
+             { token: staff.token, body: { ...active, shadow: false }, expect: 200 });
+  console.log(`risk rules in shadow: ${wanted.join(', ')}`);
+}
+
 const [mode, file] = process.argv.slice(2);
-const run = mode === 'setup' ? setup : mode === 'verify' ? verify : null;
+const run = mode === 'setup' ? setup : mode === 'verify' ? verify : mode === 'shadow' ? shadow : null;
 if (!run || !file || !base) {
-  console.error('usage: QB_URL=... node customers.mjs setup|verify FILE');
+  console.error('usage: QB_URL=... node customers.mjs setup|verify FILE | shadow RULES');
   process.exit(2);
 }
 run(file).catch((e) => { console.error(`customers.mjs ${mode}: ${e.message}`); process.exit(1); });

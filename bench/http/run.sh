@@ -105,6 +105,7 @@ curl -fsS --max-time 5 "$url/healthz" >/dev/null
 export QB_URL=$url QB_ADMIN_USER=$admin_user QB_ADMIN_PASSWORD=$admin_password
 export QB_CUSTOMERS=$((customers > devices ? customers : devices))
 export QB_SETUP_PARALLEL=${BENCH_HTTP_SETUP_PARALLEL:-4}
+timeout 60 node "$here/customers.mjs" shadow burst_1m,burst_1h
 timeout 600 node "$here/customers.mjs" setup "$work/all_customers.tsv"
 head -n "$customers" "$work/all_customers.tsv" >"$work/customers.tsv"
 
