@@ -125,7 +125,8 @@ StateMachine::RiskCheck StateMachine::CheckPaymentRisk(const Pay& c,
   event.channel = RiskChannel(c.channel);
   event.auth = RiskAuth(presented);
   event.tier = static_cast<uint8_t>(customer.tier);
-  if (marketing_on()) {
+  // Pricing the payment costs a full marketing quote: only when a rule reads the answer.
+  if (marketing_on() && risk_.engine().Reads(risk::Feature::kRewardPresent)) {
     payments::Payment quoted;
     quoted.id = c.payment_id;
     quoted.merchant_id = c.merchant_id;

@@ -110,6 +110,9 @@ class RiskEngine {
   // every feature while no rule set is installed).
   std::span<const int64_t> features() const { return features_; }
   int64_t feature(Feature feature) const { return features_[static_cast<size_t>(feature)]; }
+  // Whether an installed rule set reads `feature` (every feature while none is installed), so a
+  // caller can skip computing an event field nobody reads.
+  bool Reads(Feature feature) const { return Needs(feature); }
 
   // A readable account of the last active decision (or the shadow one).
   std::string Explain(bool shadow = false) const;
