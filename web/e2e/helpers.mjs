@@ -349,6 +349,34 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
     return expectStatus(login, 201, 'portal log-in').token;
   }
 
+  /**
+   * The common start of a payments suite: qianbaod with a staff admin, `merchant` onboarded
+   * (the staff API's body, with username and password), `customer` registered, verified, with
+   * a card and `fundFen` topped up. Answers { server, staffToken, customerToken, portal }.
+   */
+  async function startWithMerchantAndCustomer({ merchant, customer, fundFen }) {
+    const started = await start({ admin: true });
+    const { token: staffToken } = await staffApiLogIn();
+    await onboardMerchantByApi(staffToken, merchant);
+    const customerToken = await registerCustomerByApi(customer, { staffToken, fundFen });
+    const portal = await portalApiLogIn(merchant.username, merchant.password);
+    return { server: started, staffToken, customerToken, portal };
+  }
+
+  /**
+   * Opens a phone page named `name`, logs `customer` in, and opens `order`'s hosted checkout up
+   * to its preview; answers the page.
+   */
+  async function openCheckoutAsCustomer(name, customer, order) {
+    const { page } = await openPage(name, MOBILE);
+    await page.goto(`${server.baseUrl}/login`);
+    await customerLogIn(page, customer);
+    await page.waitForURL((url) => url.pathname === '/home');
+    await page.goto(`${server.baseUrl}${order.checkout_path}`);
+    await waitOrExplain(page, page.locator('[data-testid="pay-preview"][data-kind="dynamic"]'));
+    return page;
+  }
+
   /** Creates a merchant order of `amountFen` with the portal token (expects 201); answers it. */
   async function createOrderByApi(portalToken, amountFen, prefix) {
     const order = await api('/api/v1/merchant/orders', {
@@ -447,5 +475,7 @@ export function createSuite({ screenshotPrefix = '' } = {}) {
     shadowRiskRules,
     portalApiLogIn,
     createOrderByApi,
+    startWithMerchantAndCustomer,
+    openCheckoutAsCustomer,
   };
 }

@@ -77,11 +77,11 @@ async function goLive(page) {
 
 describe('marketing: campaigns made in the console discount a new customer\'s payment', { timeout: 600_000 }, () => {
   before(async () => {
-    server = await suite.start({ admin: true });
-    ({ token: staffToken } = await suite.staffApiLogIn());
-    await suite.onboardMerchantByApi(staffToken, MERCHANT);
-    customerToken = await suite.registerCustomerByApi(CUSTOMER, { staffToken, fundFen: FUND_FEN });
-    portal = await suite.portalApiLogIn(MERCHANT.username, MERCHANT.password);
+    ({ server, staffToken, customerToken, portal } = await suite.startWithMerchantAndCustomer({
+      merchant: MERCHANT,
+      customer: CUSTOMER,
+      fundFen: FUND_FEN,
+    }));
   });
 
   after(() => suite.stop());

@@ -16,7 +16,6 @@ import { after, before, describe } from 'node:test';
 
 import {
   createSuite,
-  customerLogIn,
   DESKTOP,
   expectStatus,
   MOBILE,
@@ -76,11 +75,11 @@ const state = { paymentId: null };
 
 describe('risk: a held payment is approved from the review queue; a blocked device cannot register', { timeout: 600_000 }, () => {
   before(async () => {
-    server = await suite.start({ admin: true });
-    ({ token: staffToken } = await suite.staffApiLogIn());
-    await suite.onboardMerchantByApi(staffToken, MERCHANT);
-    customerToken = await suite.registerCustomerByApi(CUSTOMER, { staffToken, fundFen: FUND_FEN });
-    portal = await suite.portalApiLogIn(MERCHANT.username, MERCHANT.password);
+    ({ server, staffToken, customerToken, portal } = await suite.startWithMerchantAndCustomer({
+      merchant: MERCHANT,
+      customer: CUSTOMER,
+      fundFen: FUND_FEN,
+    }));
   });
 
   after(() => suite.stop());
@@ -106,12 +105,7 @@ describe('risk: a held payment is approved from the review queue; a blocked devi
 
   step('a ¥450 payment is held for review and the page says so', async () => {
     const order = await suite.createOrderByApi(portal, ORDER_FEN, 'E2E-RISK');
-    const { page } = await openPage('customer', MOBILE);
-    await page.goto(`${server.baseUrl}/login`);
-    await customerLogIn(page, CUSTOMER);
-    await page.waitForURL((url) => url.pathname === '/home');
-    await page.goto(`${server.baseUrl}${order.checkout_path}`);
-    await waitOrExplain(page, page.locator('[data-testid="pay-preview"][data-kind="dynamic"]'));
+    const page = await suite.openCheckoutAsCustomer('customer', CUSTOMER, order);
     await page.getByTestId('pay-submit').tap();
     const held = page.locator('[data-testid="pay-success"][data-status="under_review"]');
     await waitOrExplain(page, held);

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { createSuite, customerLogIn, expectStatus, MOBILE, waitOrExplain, withLuhnCheckDigit } from './helpers.mjs';
+import { createSuite, expectStatus, waitOrExplain, withLuhnCheckDigit } from './helpers.mjs';
 import { randomPassword } from './server.mjs';
 
 const MERCHANT = {
@@ -39,7 +39,7 @@ const ORDER_FEN = 150_000;
 const SMS_INTERVAL_MS = 61_000;
 
 const suite = createSuite({ screenshotPrefix: 'stepup-' });
-const { api, openPage, screenshot, step } = suite;
+const { api, screenshot, step } = suite;
 let server;
 let staffToken;
 let customerToken;
@@ -66,24 +66,19 @@ async function readPaymentCode(phone) {
 
 describe('step-up: a payment past ¥1,000 a day is held until an SMS code confirms it', { timeout: 300_000 }, () => {
   before(async () => {
-    server = await suite.start({ admin: true });
-    ({ token: staffToken } = await suite.staffApiLogIn());
-    await suite.onboardMerchantByApi(staffToken, MERCHANT);
-    customerToken = await suite.registerCustomerByApi(CUSTOMER, { staffToken, fundFen: FUND_FEN });
+    ({ server, staffToken, customerToken, portal } = await suite.startWithMerchantAndCustomer({
+      merchant: MERCHANT,
+      customer: CUSTOMER,
+      fundFen: FUND_FEN,
+    }));
     signedUpAt = Date.now();
-    portal = await suite.portalApiLogIn(MERCHANT.username, MERCHANT.password);
   });
 
   after(() => suite.stop());
 
   step('the customer pays a ¥1,500 order and is asked for a second factor', async () => {
     const order = await suite.createOrderByApi(portal, ORDER_FEN, 'E2E-STEPUP');
-    const { page } = await openPage('customer', MOBILE);
-    await page.goto(`${server.baseUrl}/login`);
-    await customerLogIn(page, CUSTOMER);
-    await page.waitForURL((url) => url.pathname === '/home');
-    await page.goto(`${server.baseUrl}${order.checkout_path}`);
-    await waitOrExplain(page, page.locator('[data-testid="pay-preview"][data-kind="dynamic"]'));
+    const page = await suite.openCheckoutAsCustomer('customer', CUSTOMER, order);
     await page.getByTestId('pay-submit').tap();
     const panel = page.locator('[data-testid="step-up"][data-needed="two_factors"]');
     await waitOrExplain(page, panel);
