@@ -35,6 +35,7 @@ int64_t CampaignBook::UnspentFen(uint64_t campaign_id) const {
 }
 
 Error CampaignBook::CreateCampaign(Campaign config, uint64_t* campaign_id) {
+  Changed();
   config.id = campaigns_.size() + 1;
   config.status = CampaignStatus::kDraft;
   NormalizeCampaign(&config);
@@ -45,6 +46,7 @@ Error CampaignBook::CreateCampaign(Campaign config, uint64_t* campaign_id) {
 }
 
 Error CampaignBook::UpdateCampaign(Campaign config) {
+  Changed();
   CampaignState* state = MutableCampaign(config.id);
   if (state == nullptr) return {"CAMPAIGN_NOT_FOUND", "id"};
   const Campaign& current = state->campaign;
@@ -62,6 +64,7 @@ Error CampaignBook::UpdateCampaign(Campaign config) {
 }
 
 Error CampaignBook::TransitionCampaign(uint64_t campaign_id, CampaignStatus to) {
+  Changed();
   if (to == CampaignStatus::kEnded) {
     int64_t unspent_fen = 0;
     return EndCampaign(campaign_id, &unspent_fen);
@@ -74,6 +77,7 @@ Error CampaignBook::TransitionCampaign(uint64_t campaign_id, CampaignStatus to) 
 }
 
 Error CampaignBook::TopUp(uint64_t campaign_id, int64_t amount_fen) {
+  Changed();
   CampaignState* state = MutableCampaign(campaign_id);
   if (state == nullptr) return {"CAMPAIGN_NOT_FOUND", "id"};
   if (state->campaign.status == CampaignStatus::kEnded) return {"CAMPAIGN_ENDED", ""};
@@ -87,6 +91,7 @@ Error CampaignBook::TopUp(uint64_t campaign_id, int64_t amount_fen) {
 }
 
 Error CampaignBook::EndCampaign(uint64_t campaign_id, int64_t* unspent_fen) {
+  Changed();
   CampaignState* state = MutableCampaign(campaign_id);
   if (state == nullptr) return {"CAMPAIGN_NOT_FOUND", "id"};
   if (!IsTransitionAllowed(state->campaign.status, CampaignStatus::kEnded)) {
@@ -99,6 +104,7 @@ Error CampaignBook::EndCampaign(uint64_t campaign_id, int64_t* unspent_fen) {
 }
 
 Error CampaignBook::CreateCouponTemplate(CouponTemplate config, uint64_t* template_id) {
+  Changed();
   const CampaignState* state = FindCampaign(config.campaign_id);
   if (state == nullptr) return {"COUPON_CAMPAIGN_NOT_FOUND", "campaign_id"};
   const CampaignType type = state->campaign.type;
@@ -112,6 +118,7 @@ Error CampaignBook::CreateCouponTemplate(CouponTemplate config, uint64_t* templa
 
 Error CampaignBook::ClaimCoupon(uint64_t template_id, uint64_t customer_id, int64_t now_s,
                                 uint64_t* coupon_id) {
+  Changed();
   const CouponTemplate* coupon_template = coupons_.FindTemplate(template_id);
   if (coupon_template == nullptr) return {"COUPON_TEMPLATE_NOT_FOUND", ""};
   const CampaignStatus status = FindCampaign(coupon_template->campaign_id)->campaign.status;
@@ -123,6 +130,7 @@ Error CampaignBook::ClaimCoupon(uint64_t template_id, uint64_t customer_id, int6
 
 Error CampaignBook::IssueCoupons(uint64_t template_id, std::span<const uint64_t> customer_ids,
                                  int64_t now_s, uint64_t* first_coupon_id) {
+  Changed();
   const CouponTemplate* coupon_template = coupons_.FindTemplate(template_id);
   if (coupon_template == nullptr) return {"COUPON_TEMPLATE_NOT_FOUND", ""};
   const CampaignStatus status = FindCampaign(coupon_template->campaign_id)->campaign.status;
@@ -131,7 +139,9 @@ Error CampaignBook::IssueCoupons(uint64_t template_id, std::span<const uint64_t>
 }
 
 Plan CampaignBook::Quote(const PaymentContext& context) const {
-  return marketing::Quote(context, QuoteInputs{campaigns_, &usage_, &coupons_});
+  Plan plan = marketing::Quote(context, QuoteInputs{campaigns_, &usage_, &coupons_});
+  plan.quoted_generation = generation_;
+  return plan;
 }
 
 void CampaignBook::ApplyReward(const PaymentContext& context, PaymentRecord::Applied* applied) {
@@ -171,7 +181,12 @@ Error CampaignBook::Commit(uint64_t payment_id, const Plan& plan) {
   }
   if (payments_.contains(payment_id)) return {"MARKETING_DUPLICATE_PAYMENT", ""};
   if (context.time_s < last_commit_time_s_) return {"MARKETING_TIME_WENT_BACK", ""};
-  if (Quote(context) != plan) return {"MARKETING_PLAN_STALE", ""};
+  // Quoting is a pure function of the book and the context: a plan quoted on this very state
+  // is what a fresh quote would give.
+  if (plan.quoted_generation != generation_ && Quote(context) != plan) {
+    return {"MARKETING_PLAN_STALE", ""};
+  }
+  Changed();
   last_commit_time_s_ = context.time_s;
   if (plan.rewards.empty()) return kOk;
 
@@ -245,6 +260,7 @@ void CampaignBook::ReverseReward(PaymentRecord* record, PaymentRecord::Applied* 
 
 Error CampaignBook::Refund(uint64_t payment_id, int64_t refund_fen, int64_t now_s,
                            RefundResult* result) {
+  Changed();
   *result = RefundResult{};
   const auto it = payments_.find(payment_id);
   if (it == payments_.end()) return {"MARKETING_PAYMENT_NOT_FOUND", ""};
@@ -296,6 +312,7 @@ bool CampaignBook::operator==(const CampaignBook& other) const {
 }
 
 void CampaignBook::Clear() {
+  Changed();
   campaigns_.clear();
   coupons_ = CouponBook();
   usage_ = UsageTable();

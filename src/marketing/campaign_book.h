@@ -15,10 +15,12 @@
 //   remainder out.
 //
 // Payment flow in the writer: plan = Quote(context); build the ledger chain from the plan;
-// Commit(payment_id, plan). Commit re-quotes and refuses a plan that a fresh quote would not
-// give (MARKETING_PLAN_STALE): a plan quoted earlier (shown at checkout) can have gone stale
-// because a budget, cap or coupon changed meanwhile, and the engine must quote again. Cost: one
-// extra quote per payment.
+// Commit(payment_id, plan). Commit refuses a plan that a fresh quote would not give
+// (MARKETING_PLAN_STALE): a plan quoted earlier (shown at checkout) can have gone stale because
+// a budget, cap or coupon changed meanwhile, and the engine must quote again. Every change to
+// the book advances its generation, and a plan remembers the generation that quoted it: a plan
+// quoted on the very state it is committed to (the engine's payment path) is taken as it is;
+// any other is quoted again and compared, at the cost of one more quote.
 //
 // Memory: a campaign costs ~300 bytes plus its targeting lists; a payment with rewards keeps a
 // record (~80 bytes + 48 per reward) until it is fully refunded. Usage counters: see usage.h;
@@ -130,7 +132,10 @@ class CampaignBook {
   // (CAMPAIGN_ENDED), then see CouponBook::Issue. O(n) in the number of customers.
   Error IssueCoupons(uint64_t template_id, std::span<const uint64_t> customer_ids, int64_t now_s,
                      uint64_t* first_coupon_id);
-  Error VoidCoupon(uint64_t coupon_id) { return coupons_.Void(coupon_id); }
+  Error VoidCoupon(uint64_t coupon_id) {
+    Changed();
+    return coupons_.Void(coupon_id);
+  }
   const CouponBook& coupons() const { return coupons_; }
 
   // --- Payments ----------------------------------------------------------------------------
@@ -181,12 +186,17 @@ class CampaignBook {
   void ReverseReward(PaymentRecord* record, PaymentRecord::Applied* applied, int64_t target_fen,
                      bool fully, int64_t now_s, RefundResult* result);
   void Clear();
+  // Called by every operation that may change the book, before it does.
+  void Changed() { ++generation_; }
 
   std::vector<CampaignState> campaigns_;  // campaign id = index + 1
   CouponBook coupons_;
   UsageTable usage_;
   absl::flat_hash_map<uint64_t, PaymentRecord> payments_;
   int64_t last_commit_time_s_ = 0;
+  // Counts the changes (Changed): not state, never serialized. Starts at 1 so that a plan
+  // nobody quoted (quoted_generation 0) is always quoted again.
+  uint64_t generation_ = 1;
 };
 
 }  // namespace qb::marketing

@@ -90,8 +90,15 @@ struct Plan {
   int64_t discount_fen = 0;       // discounts and coupon
   int64_t customer_pays_fen = 0;  // context.amount_fen - discount_fen; >= 1 for a valid payment
   int64_t cashback_fen = 0;       // now and held
+  // Which state of the CampaignBook quoted it (CampaignBook::Quote sets it; 0: none). Not part
+  // of the plan's value: equality ignores it.
+  uint64_t quoted_generation = 0;
 
-  bool operator==(const Plan&) const = default;
+  bool operator==(const Plan& other) const {
+    return context == other.context && rewards == other.rewards &&
+           discount_fen == other.discount_fen && customer_pays_fen == other.customer_pays_fen &&
+           cashback_fen == other.cashback_fen;
+  }
 };
 
 // A campaign as pricing sees it: its configuration and what it has spent.

@@ -144,6 +144,24 @@ TEST(CampaignBookTest, CommitRefusesStaleDuplicateAndBackwardPlans) {
   EXPECT_EQ(book.Commit(4, book.Quote(MakePayment(3, 0))).code, "MARKETING_INVALID_PAYMENT");
 }
 
+// A plan quoted on an older state is quoted again at commit: taken when the change left its
+// value alone, refused when it did not. Even a failed operation counts as a change.
+TEST(CampaignBookTest, CommitQuotesAgainAfterAnyChange) {
+  CampaignBook book;
+  const uint64_t campaign = AddLive(&book, MakeCampaign(CampaignType::kInstantDiscount, 600));
+  const Plan before_top_up = book.Quote(MakePayment(1, 10'000));
+  ASSERT_EQ(before_top_up.discount_fen, 500);
+  ASSERT_TRUE(book.TopUp(campaign, 1'000).ok());
+  EXPECT_NE(book.Quote(MakePayment(1, 10'000)).quoted_generation,
+            before_top_up.quoted_generation);
+  EXPECT_TRUE(book.Commit(1, before_top_up).ok());  // the same 500 after the top-up
+
+  Plan tampered = book.Quote(MakePayment(2, 10'000));
+  ASSERT_EQ(book.TopUp(campaign + 7, 1).code, "CAMPAIGN_NOT_FOUND");  // a change, though failed
+  tampered.customer_pays_fen += 1;
+  EXPECT_EQ(book.Commit(2, tampered).code, "MARKETING_PLAN_STALE");
+}
+
 TEST(CampaignBookTest, ACouponIsRedeemedOnlyOnce) {
   CampaignBook book;
   const uint64_t campaign = AddLive(&book, MakeCampaign(CampaignType::kThresholdCoupon));
