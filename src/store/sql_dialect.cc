@@ -150,6 +150,13 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
               "CREATE INDEX audit_log_by_action ON audit_log (action, seq);"},
       // Account closure (PIPL): when the customer closed the wallet, 0 while open.
       {9, "ALTER TABLE customers ADD COLUMN closed_ns " + i64 + " NOT NULL DEFAULT 0;"},
+      // AML reports (issue 7): a day's P2P transfers, posted top-ups and withdrawals and
+      // refunds by time. Partial, so that payments (code 30, the hot path; the AML report reads
+      // them from payments_by_time) add no index entry. The codes are ledger::transfer_codes and
+      // must stay the same as the report query's (SqliteStore::AggregateCustomerMovements).
+      {10,
+       "CREATE INDEX transfers_aml_by_time ON transfers (timestamp_ns) WHERE code IN (10, "
+       "20, 21, 32);"},
   };
 }
 

@@ -446,6 +446,40 @@ class Store {
   };
   virtual Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) = 0;
 
+  // AML (issue 7): each customer's money movements in [from_ns, to_ns), summed, for the
+  // large-value report. A movement is a posted transfer between the customer's wallet and
+  // anyone: P2P in and out (both customers count it), top-ups and withdrawals when posted (at the
+  // post's time; holds and voids never count), refunds in; and payments out in `payment_state`
+  // (at created_ns, with amount_fen, the payment's value before any discount). Top-ups and
+  // withdrawals are also "cash". Only customers whose total (in + out) reaches
+  // transfer_threshold_fen, or whose cash total reaches cash_threshold_fen, are returned, by
+  // ascending customer id, at most `limit` (truncated when more qualify). Thresholds > 0.
+  struct MovementQuery {
+    int64_t from_ns = 0;        // Inclusive.
+    int64_t to_ns = 0;          // Exclusive.
+    uint8_t payment_state = 1;  // payments::PaymentState counted.
+    int64_t transfer_threshold_fen = 0;
+    int64_t cash_threshold_fen = 0;
+    size_t limit = 0;
+  };
+  struct CustomerMovementRow {
+    uint64_t customer_id = 0;
+    std::string phone;             // Unmasked: the caller masks it.
+    std::string real_name_masked;  // "" when not verified.
+    int64_t count = 0;
+    int64_t in_fen = 0;
+    int64_t out_fen = 0;
+    int64_t cash_count = 0;  // Top-ups and withdrawals only.
+    int64_t cash_in_fen = 0;
+    int64_t cash_out_fen = 0;
+    bool operator==(const CustomerMovementRow&) const = default;
+  };
+  struct MovementReport {
+    std::vector<CustomerMovementRow> rows;
+    bool truncated = false;
+  };
+  virtual Status AggregateCustomerMovements(const MovementQuery& query, MovementReport* report) = 0;
+
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(
       const std::function<void(const ledger::Account&)>& visit) = 0;

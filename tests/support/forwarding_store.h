@@ -112,6 +112,9 @@ class ForwardingStore : public Store {
   Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) override {
     return inner_->AggregateCustomerSpending(query, report);
   }
+  Status AggregateCustomerMovements(const MovementQuery& query, MovementReport* report) override {
+    return inner_->AggregateCustomerMovements(query, report);
+  }
   Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
                                std::vector<WebhookDeliveryRow>* deliveries) override {
     return inner_->ListWebhookDeliveries(merchant_id, limit, deliveries);

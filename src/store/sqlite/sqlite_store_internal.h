@@ -79,6 +79,7 @@ class SqliteStore final : public Store {
   // Report aggregates: sqlite_report_store.cc.
   Status AggregateMerchantSales(const SalesQuery& query, SalesReport* report) override;
   Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) override;
+  Status AggregateCustomerMovements(const MovementQuery& query, MovementReport* report) override;
   // The webhook outbox: sqlite_webhook_store.cc.
   Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
                                std::vector<WebhookDeliveryRow>* deliveries) override;

@@ -24,6 +24,8 @@
 //   /console/risk/rules       the active and shadow rule sets; publish a new version
 //   /console/risk/lists       block and allow lists        (read: admin, risk, auditor;
 //                             change: admin, risk)
+//   /console/aml              AML reports: a day's large-value report, suspicious cases;
+//                             CSV / XLSX downloads, audited      (admin, risk, auditor)
 // Without a staff session, or after any 401, every page goes to /console/login. The menu shows
 // only the pages the roles allow; opening another by URL goes to /console/dashboard.
 //
@@ -83,6 +85,10 @@
 //              (data-version), rules-shadow, rule-row, rules-edit, rules-json, rules-publish,
 //              rules-publish-shadow; lists: list-kind, list-value, list-list, list-reason,
 //              list-expires, list-add, list-row (data-row-id = kind:value), list-remove
+//   aml:       aml-date, aml-apply, aml-large-value-csv, aml-large-value-xlsx,
+//              aml-transfer-row / aml-cash-row (data-row-id = customer id), aml-cases-from,
+//              aml-cases-to, aml-cases-apply, aml-cases-csv, aml-cases-xlsx, aml-case-row
+//              (data-row-id = case id, data-state)
 import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -91,6 +97,7 @@ import { Navigate, Route, Routes, useNavigate } from 'react-router';
 
 import { staffSession } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
+import { AmlReportsPage } from './AmlReportsPage';
 import { AuditPage } from './AuditPage';
 import { CampaignEditorPage } from './CampaignEditorPage';
 import { CampaignDetailPage, CampaignsPage } from './CampaignsPage';
@@ -147,6 +154,7 @@ export default function ConsoleApp() {
           <Route path="risk/reviews" element={only('riskReviews', <RiskReviewsPage />)} />
           <Route path="risk/rules" element={only('riskRules', <RiskRulesPage />)} />
           <Route path="risk/lists" element={only('riskLists', <RiskListsPage />)} />
+          <Route path="aml" element={only('amlReports', <AmlReportsPage />)} />
         </Route>
         <Route path="*" element={<Navigate to="/console" replace />} />
       </Routes>

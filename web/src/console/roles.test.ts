@@ -29,6 +29,7 @@ describe('console roles', () => {
       'riskReviews',
       'riskRules',
       'riskLists',
+      'amlReports',
     ]);
     expect(canGrantTier(['admin'])).toBe(true);
   });
@@ -44,6 +45,7 @@ describe('console roles', () => {
       'riskReviews',
       'riskRules',
       'riskLists',
+      'amlReports',
     ];
     expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
     expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns']);
@@ -59,8 +61,11 @@ describe('console roles', () => {
       'riskReviews',
       'riskRules',
       'riskLists',
+      'amlReports',
     ]);
     expect(canOpen(['marketing'], 'riskReviews')).toBe(false);
+    expect(canOpen(['support'], 'amlReports')).toBe(false);
+    expect(canOpen(['marketing', 'outreach_manager', 'outreach_agent'], 'amlReports')).toBe(false);
     expect(canOpen(['support'], 'campaigns')).toBe(false);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);

@@ -15,7 +15,8 @@ export type ConsolePage =
   | 'campaigns'
   | 'riskReviews'
   | 'riskRules'
-  | 'riskLists';
+  | 'riskLists'
+  | 'amlReports';
 
 /** Each page with its path under /console, its menu label and the roles that may open it. */
 export const CONSOLE_PAGES: readonly {
@@ -69,6 +70,12 @@ export const CONSOLE_PAGES: readonly {
     page: 'riskLists',
     path: 'risk/lists',
     label: 'console.riskLists',
+    roles: ['admin', 'risk', 'auditor'],
+  },
+  {
+    page: 'amlReports',
+    path: 'aml',
+    label: 'console.amlReports',
     roles: ['admin', 'risk', 'auditor'],
   },
 ];

@@ -1,3 +1,4 @@
+import { amlEn, amlZh } from './amlMessages';
 import { auditEn, auditZh } from './auditMessages';
 import { closeAccountEn, closeAccountZh } from './closeAccountMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
@@ -318,6 +319,7 @@ export const zh = {
   ...stepUpZh,
   ...marketingZh,
   ...riskZh,
+  ...amlZh,
   ...auditZh,
   ...closeAccountZh,
 } as const;
@@ -631,6 +633,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...stepUpEn,
   ...marketingEn,
   ...riskEn,
+  ...amlEn,
   ...auditEn,
   ...closeAccountEn,
 };
