@@ -39,6 +39,15 @@ Reply StateMachine::ApplyDeviceKeys(const Command& command) {
     const identity::Customer* customer = customers_.FindById(c->customer_id);
     if (customer == nullptr || customer->closed()) {
       result = DeviceKeyResult::kCustomerNotFound;
+    } else if (c->key_kind == static_cast<uint8_t>(mfa::DeviceKeyKind::kWebAuthn)) {
+      result = device_keys_.RegisterWebAuthn(
+          c->customer_id, c->device_id, c->name, c->nonce,
+          mfa::WebAuthnProof{.authenticator_data = c->authenticator_data,
+                             .client_data_json = c->client_data_json,
+                             .signature = {},
+                             .rp_id = c->rp_id,
+                             .origin = c->origin},
+          batch_time_ns_);
     } else {
       result = device_keys_.Register(c->customer_id, c->device_id, c->public_key, c->name, c->nonce,
                                      c->signature, batch_time_ns_);
@@ -46,8 +55,19 @@ Reply StateMachine::ApplyDeviceKeys(const Command& command) {
     if (result == DeviceKeyResult::kOk) reply.value = c->device_id;
   } else if (const auto* c = std::get_if<AnswerDeviceChallenge>(&command)) {
     uint32_t tries_left = 0;
-    result = device_keys_.Answer(c->customer_id, c->device_id, c->purpose, c->context, c->nonce,
-                                 c->signature, batch_time_ns_, &tries_left);
+    if (c->webauthn) {
+      result = device_keys_.AnswerWebAuthn(
+          c->customer_id, c->device_id, c->purpose, c->context, c->nonce,
+          mfa::WebAuthnProof{.authenticator_data = c->authenticator_data,
+                             .client_data_json = c->client_data_json,
+                             .signature = c->signature,
+                             .rp_id = c->rp_id,
+                             .origin = c->origin},
+          batch_time_ns_, &tries_left);
+    } else {
+      result = device_keys_.Answer(c->customer_id, c->device_id, c->purpose, c->context, c->nonce,
+                                   c->signature, batch_time_ns_, &tries_left);
+    }
     if (result == DeviceKeyResult::kBadSignature) reply.value = tries_left;
   } else if (const auto* c = std::get_if<RemoveDeviceKey>(&command)) {
     result = device_keys_.Remove(c->customer_id, c->device_id);
@@ -72,9 +92,12 @@ void StateMachine::AuditDeviceKey(const Command& command, const Reply& reply) {
     if (ok) {
       const mfa::DeviceKey* key = device_keys_.Find(c->device_id);
       QB_ASSERT(key != nullptr);
-      audit(
-          c->customer_id, "customer.device_key_bind",
-          DeviceDetail(c->device_id, ",\"public_key\":\"" + key->public_key.ToBase64Url() + "\""));
+      audit(c->customer_id, "customer.device_key_bind",
+            DeviceDetail(c->device_id,
+                         key->public_key
+                             ? ",\"public_key\":\"" + key->public_key->ToBase64Url() + "\""
+                             : ",\"kind\":\"webauthn\",\"credential_id\":\"" +
+                                   mfa::EncodeBase64Url(key->credential_id) + "\""));
     } else if (result == DeviceKeyResult::kBadSignature) {
       audit(c->customer_id, "customer.device_key_bad_signature",
             DeviceDetail(c->device_id, R"(,"purpose":"device_binding")"));
@@ -90,6 +113,9 @@ void StateMachine::AuditDeviceKey(const Command& command, const Reply& reply) {
       audit(c->customer_id, "customer.device_key_use", DeviceDetail(c->device_id, purpose));
     } else if (result == DeviceKeyResult::kBadSignature) {
       audit(c->customer_id, "customer.device_key_bad_signature",
+            DeviceDetail(c->device_id, purpose));
+    } else if (result == DeviceKeyResult::kCloneWarning) {
+      audit(c->customer_id, "customer.device_key_clone_warning",
             DeviceDetail(c->device_id, purpose));
     } else if (result == DeviceKeyResult::kSuspendedNow) {
       audit(c->customer_id, "customer.device_key_bad_signature",

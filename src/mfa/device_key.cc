@@ -226,6 +226,22 @@ bool ChallengeBook::WasUsed(const ChallengeNonce& nonce) const {
   return used_.contains(NonceKey(nonce));
 }
 
+ChallengeVerdict ChallengeBook::Consume(const Challenge& expected, int64_t now_ns) {
+  const std::string nonce_key = NonceKey(expected.nonce);
+  auto it = outstanding_.find(nonce_key);
+  if (it == outstanding_.end()) {
+    return used_.contains(nonce_key) ? ChallengeVerdict::kAlreadyUsed
+                                     : ChallengeVerdict::kUnknownChallenge;
+  }
+  if (it->second != expected) return ChallengeVerdict::kUnknownChallenge;
+  // `expected` may be the book's own copy, which Remove destroys.
+  const int64_t expires_ns = expected.expires_ns;
+  Remove(nonce_key);
+  if (expires_ns <= now_ns) return ChallengeVerdict::kExpired;
+  Remember(nonce_key, expires_ns);
+  return ChallengeVerdict::kOk;
+}
+
 size_t ChallengeBook::PruneExpired(int64_t now_ns, size_t limit) {
   const size_t dropped =
       outstanding_by_expiry_.PopDue(now_ns, limit, [this](const std::string& due) { Remove(due); });

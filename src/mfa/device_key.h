@@ -178,6 +178,12 @@ class ChallengeBook {
   const Challenge* FindOutstanding(const ChallengeNonce& nonce) const;
   bool WasUsed(const ChallengeNonce& nonce) const;
 
+  // Settles `expected` without a signature check, for keys whose proof is checked elsewhere
+  // (WebAuthn: webauthn.h). The same rules as VerifyChallengeResponse: kUnknownChallenge (also
+  // when the book's copy differs from `expected`) and kAlreadyUsed consume nothing; kExpired
+  // drops it; kOk consumes it and remembers the nonce, so the caller's check is its one try.
+  ChallengeVerdict Consume(const Challenge& expected, int64_t now_ns);
+
   // Drops up to `limit` expired outstanding challenges and up to `limit` remembered nonces
   // whose expiry has passed (expires_ns <= now_ns), earliest first; returns how many in all.
   size_t PruneExpired(int64_t now_ns, size_t limit);

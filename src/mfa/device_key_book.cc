@@ -1,8 +1,12 @@
-// DeviceKeyBook encoding (also in device_key_book.h), integers little-endian:
+// DeviceKeyBook encoding (also in device_key_book.h), integers little-endian. Version 2:
 //
-//   book       := magic:u32 ("QBDK") next_device_id:u64 key_count:u64 key* challenges
-//   key        := device_id:u64 customer_id:u64 public_key:32 bytes name:str created_ns:i64
+//   book       := magic:u32 ("QBK2") next_device_id:u64 key_count:u64 key* challenges
+//   key        := device_id:u64 customer_id:u64 kind:u8 material name:str created_ns:i64
 //                 last_used_ns:i64 bad_signatures:u32 suspended:u8   (ascending device id)
+//   material   := public_key:32 bytes (kind 0) | credential_id:str cose_key:str sign_count:u32
+//                 (kind 1)
+// Version 1 (magic "QBDK", still read): key := device_id customer_id public_key:32 bytes name
+// created_ns last_used_ns bad_signatures suspended, every key Ed25519.
 //   challenges := the ChallengeBook's own encoding (device_key.h), to the end
 //   str        := length:u32 bytes
 //
@@ -18,11 +22,31 @@
 namespace qb::mfa {
 namespace {
 
-constexpr uint32_t kMagic = 0x4b444251;  // "QBDK"
+constexpr uint32_t kMagicV1 = 0x4b444251;  // "QBDK"
+constexpr uint32_t kMagicV2 = 0x324b4251;  // "QBK2"
+constexpr std::string_view kWebAuthnIndexPrefix = "webauthn:";
 constexpr int64_t kLatestIssuedNs = INT64_MAX - kChallengeLifetimeNs;
 
 std::string KeyBytes(const DevicePublicKey& key) {
   return std::string(reinterpret_cast<const char*>(key.bytes().data()), key.bytes().size());
+}
+
+// The uniqueness index's key: one public key (or credential) belongs to one record.
+std::string IndexKey(const DeviceKey& key) {
+  if (key.kind == DeviceKeyKind::kWebAuthn) {
+    return std::string(kWebAuthnIndexPrefix) + key.credential_id;
+  }
+  QB_ASSERT(key.public_key.has_value());
+  return KeyBytes(*key.public_key);
+}
+
+bool NeedsUserVerification(ChallengePurpose purpose) {
+  return purpose == ChallengePurpose::kPaymentConfirmation ||
+         purpose == ChallengePurpose::kSecurityChange;
+}
+
+std::string NonceBytes(const ChallengeNonce& nonce) {
+  return std::string(reinterpret_cast<const char*>(nonce.data()), nonce.size());
 }
 
 std::string BindingPrefix(uint64_t customer_id) {
@@ -106,12 +130,20 @@ std::string_view DeviceKeyResultName(DeviceKeyResult result) {
       return "bad_signature";
     case DeviceKeyResult::kSuspendedNow:
       return "suspended_now";
+    case DeviceKeyResult::kCloneWarning:
+      return "clone_warning";
+    case DeviceKeyResult::kUserNotVerified:
+      return "user_not_verified";
   }
   return "unknown";
 }
 
 std::string DeviceKeyBook::BindingContext(uint64_t customer_id, const DevicePublicKey& key) {
   return BindingPrefix(customer_id) + KeyBytes(key);
+}
+
+std::string DeviceKeyBook::WebAuthnBindingContext(uint64_t customer_id) {
+  return "bind-webauthn:" + std::to_string(customer_id);
 }
 
 DeviceKeyResult DeviceKeyBook::IssueChallenge(uint64_t customer_id, bool customer_exists,
@@ -125,7 +157,12 @@ DeviceKeyResult DeviceKeyBook::IssueChallenge(uint64_t customer_id, bool custome
   challenge.issued_ns = now_ns;
   challenge.expires_ns = now_ns + kChallengeLifetimeNs;
   const bool binding = challenge.purpose == ChallengePurpose::kDeviceBinding;
-  if (binding) {
+  if (binding && challenge.context == WebAuthnBindingContext(customer_id)) {
+    // The credential is made after this challenge, so nothing can be checked against it yet.
+    if (challenge.device_id != 0) return DeviceKeyResult::kInvalid;
+    if (CountOf(customer_id) >= kMaxDeviceKeysPerCustomer) return DeviceKeyResult::kKeyLimit;
+    challenge.device_id = next_device_id_;
+  } else if (binding) {
     const std::string prefix = BindingPrefix(customer_id);
     if (challenge.device_id != 0 || !challenge.context.starts_with(prefix)) {
       return DeviceKeyResult::kInvalid;
@@ -217,22 +254,134 @@ DeviceKeyResult DeviceKeyBook::Answer(uint64_t customer_id, uint64_t device_id,
   DeviceKey* key = MutableFind(device_id);
   if (key == nullptr || key->customer_id != customer_id) return DeviceKeyResult::kKeyNotFound;
   if (key->suspended) return DeviceKeyResult::kKeySuspended;
+  // A WebAuthn key answers with AnswerWebAuthn: a bare signature cannot be one of its answers.
+  if (key->kind != DeviceKeyKind::kEd25519) return DeviceKeyResult::kMalformedSignature;
   const Challenge expected = ExpectedChallenge(challenges_, nonce, device_id, purpose, context);
   const DeviceKeyResult result = FromVerdict(
-      VerifyChallengeResponse(key->public_key, expected, signature, now_ns, &challenges_));
+      VerifyChallengeResponse(*key->public_key, expected, signature, now_ns, &challenges_));
   if (result == DeviceKeyResult::kOk) {
     key->bad_signatures = 0;
     key->last_used_ns = now_ns;
   } else if (result == DeviceKeyResult::kBadSignature) {
-    if (++key->bad_signatures >= kMaxDeviceBadSignatures) {
-      key->bad_signatures = 0;
-      key->suspended = true;
-      if (tries_left != nullptr) *tries_left = 0;
-      return DeviceKeyResult::kSuspendedNow;
-    }
-    if (tries_left != nullptr) *tries_left = kMaxDeviceBadSignatures - key->bad_signatures;
+    return CountBadSignature(key, tries_left);
   }
   return result;
+}
+
+DeviceKeyResult DeviceKeyBook::CountBadSignature(DeviceKey* key, uint32_t* tries_left) {
+  if (++key->bad_signatures >= kMaxDeviceBadSignatures) {
+    key->bad_signatures = 0;
+    key->suspended = true;
+    if (tries_left != nullptr) *tries_left = 0;
+    return DeviceKeyResult::kSuspendedNow;
+  }
+  if (tries_left != nullptr) *tries_left = kMaxDeviceBadSignatures - key->bad_signatures;
+  return DeviceKeyResult::kBadSignature;
+}
+
+DeviceKeyResult DeviceKeyBook::RegisterWebAuthn(uint64_t customer_id, uint64_t device_id,
+                                                std::string_view name, const ChallengeNonce& nonce,
+                                                const WebAuthnProof& proof, int64_t now_ns) {
+  if (name.empty() || name.size() > kMaxDeviceNameBytes || customer_id == 0 || device_id == 0) {
+    return DeviceKeyResult::kInvalid;
+  }
+  if (keys_.contains(device_id)) return DeviceKeyResult::kReplayed;
+  const std::optional<AuthenticatorData> auth = ParseAuthenticatorData(proof.authenticator_data);
+  if (!auth || !ParseClientData(proof.client_data_json)) {
+    return DeviceKeyResult::kMalformedSignature;
+  }
+  if ((auth->flags & kAuthDataAttestedCredential) == 0 || !ParseCoseKey(auth->cose_key)) {
+    return DeviceKeyResult::kInvalid;
+  }
+  const DeviceKey* replaced = nullptr;
+  const std::string index_key = std::string(kWebAuthnIndexPrefix) + auth->credential_id;
+  if (auto it = by_public_key_.find(index_key); it != by_public_key_.end()) {
+    replaced = &keys_.at(it->second);
+    if (!replaced->suspended || replaced->customer_id != customer_id) {
+      return DeviceKeyResult::kKeyTaken;
+    }
+  }
+  if (CountOf(customer_id) - (replaced != nullptr ? 1 : 0) >= kMaxDeviceKeysPerCustomer) {
+    return DeviceKeyResult::kKeyLimit;
+  }
+  const Challenge expected =
+      ExpectedChallenge(challenges_, nonce, device_id, ChallengePurpose::kDeviceBinding,
+                        WebAuthnBindingContext(customer_id));
+  const DeviceKeyResult settled = FromVerdict(challenges_.Consume(expected, now_ns));
+  if (settled != DeviceKeyResult::kOk) return settled;
+  const std::string challenge_bytes = NonceBytes(nonce);
+  WebAuthnCredential credential;
+  const WebAuthnVerdict verdict =
+      VerifyWebAuthnRegistration(proof.authenticator_data, proof.client_data_json,
+                                 WebAuthnExpectation{.challenge = challenge_bytes,
+                                                     .rp_id = proof.rp_id,
+                                                     .origin = proof.origin,
+                                                     .require_user_verification = false},
+                                 &credential);
+  if (verdict != WebAuthnVerdict::kOk) return DeviceKeyResult::kBadSignature;
+  if (replaced != nullptr) {
+    const uint64_t old_id = replaced->device_id;
+    Unindex(*replaced);
+    keys_.erase(old_id);
+  }
+  DeviceKey record{.device_id = device_id,
+                   .customer_id = customer_id,
+                   .name = std::string(name),
+                   .created_ns = now_ns,
+                   .kind = DeviceKeyKind::kWebAuthn,
+                   .credential_id = std::move(credential.credential_id),
+                   .cose_key = std::move(credential.cose_key),
+                   .sign_count = credential.sign_count};
+  Index(record);
+  keys_.emplace(device_id, std::move(record));
+  return DeviceKeyResult::kOk;
+}
+
+DeviceKeyResult DeviceKeyBook::AnswerWebAuthn(uint64_t customer_id, uint64_t device_id,
+                                              ChallengePurpose purpose, std::string_view context,
+                                              const ChallengeNonce& nonce,
+                                              const WebAuthnProof& proof, int64_t now_ns,
+                                              uint32_t* tries_left) {
+  if (!IsKnownPurpose(purpose) || purpose == ChallengePurpose::kDeviceBinding ||
+      context.size() > kMaxChallengeContextBytes) {
+    return DeviceKeyResult::kInvalid;
+  }
+  DeviceKey* key = MutableFind(device_id);
+  if (key == nullptr || key->customer_id != customer_id) return DeviceKeyResult::kKeyNotFound;
+  if (key->suspended) return DeviceKeyResult::kKeySuspended;
+  if (key->kind != DeviceKeyKind::kWebAuthn) return DeviceKeyResult::kInvalid;
+  // Unparsable answers consume nothing, like a malformed Ed25519 signature.
+  const std::optional<std::string> signature =
+      DecodeBase64Url(proof.signature, kMaxWebAuthnSignatureBytes);
+  if (!signature || signature->empty() || !ParseAuthenticatorData(proof.authenticator_data) ||
+      !ParseClientData(proof.client_data_json)) {
+    return DeviceKeyResult::kMalformedSignature;
+  }
+  const Challenge expected = ExpectedChallenge(challenges_, nonce, device_id, purpose, context);
+  const DeviceKeyResult settled = FromVerdict(challenges_.Consume(expected, now_ns));
+  if (settled != DeviceKeyResult::kOk) return settled;
+  const std::string challenge_bytes = NonceBytes(nonce);
+  uint32_t sign_count = 0;
+  const WebAuthnVerdict verdict = VerifyWebAuthnAssertion(
+      key->cose_key, key->sign_count, proof.authenticator_data, proof.client_data_json, *signature,
+      WebAuthnExpectation{.challenge = challenge_bytes,
+                          .rp_id = proof.rp_id,
+                          .origin = proof.origin,
+                          .require_user_verification = NeedsUserVerification(purpose)},
+      &sign_count);
+  switch (verdict) {
+    case WebAuthnVerdict::kOk:
+      key->sign_count = sign_count;
+      key->bad_signatures = 0;
+      key->last_used_ns = now_ns;
+      return DeviceKeyResult::kOk;
+    case WebAuthnVerdict::kSignCountNotRising:
+      return DeviceKeyResult::kCloneWarning;
+    case WebAuthnVerdict::kUserNotVerified:
+      return DeviceKeyResult::kUserNotVerified;
+    default:
+      return CountBadSignature(key, tries_left);
+  }
 }
 
 DeviceKeyResult DeviceKeyBook::Remove(uint64_t customer_id, uint64_t device_id) {
@@ -271,7 +420,7 @@ size_t DeviceKeyBook::CountOf(uint64_t customer_id) const {
 void DeviceKeyBook::Index(const DeviceKey& key) {
   std::vector<uint64_t>& ids = by_customer_[key.customer_id];
   ids.insert(std::upper_bound(ids.begin(), ids.end(), key.device_id), key.device_id);
-  by_public_key_[KeyBytes(key.public_key)] = key.device_id;
+  by_public_key_[IndexKey(key)] = key.device_id;
 }
 
 void DeviceKeyBook::Unindex(const DeviceKey& key) {
@@ -279,7 +428,7 @@ void DeviceKeyBook::Unindex(const DeviceKey& key) {
   QB_ASSERT(it != by_customer_.end());
   std::erase(it->second, key.device_id);
   if (it->second.empty()) by_customer_.erase(it);
-  by_public_key_.erase(KeyBytes(key.public_key));
+  by_public_key_.erase(IndexKey(key));
 }
 
 bool DeviceKeyBook::empty() const {
@@ -297,13 +446,20 @@ void DeviceKeyBook::Clear() {
 
 void DeviceKeyBook::Serialize(std::string* out) const {
   ByteWriter w(out);
-  w.U32(kMagic);
+  w.U32(kMagicV2);
   w.U64(next_device_id_);
   w.U64(keys_.size());
   for (const auto& [id, key] : keys_) {
     w.U64(key.device_id);
     w.U64(key.customer_id);
-    w.Bytes(KeyBytes(key.public_key));
+    w.U8(static_cast<uint8_t>(key.kind));
+    if (key.kind == DeviceKeyKind::kWebAuthn) {
+      w.LengthPrefixed(key.credential_id);
+      w.LengthPrefixed(key.cose_key);
+      w.U32(key.sign_count);
+    } else {
+      w.Bytes(KeyBytes(*key.public_key));
+    }
     w.LengthPrefixed(key.name);
     w.I64(key.created_ns);
     w.I64(key.last_used_ns);
@@ -316,8 +472,10 @@ void DeviceKeyBook::Serialize(std::string* out) const {
 bool DeviceKeyBook::Deserialize(std::string_view bytes) {
   Clear();
   ByteReader r(bytes);
-  constexpr size_t kMinKeyBytes = 8 + 8 + kDevicePublicKeyBytes + 4 + 8 + 8 + 4 + 1;
-  const bool header_ok = r.U32() == kMagic;
+  // The smallest key of either version (a v2 WebAuthn key is at least 8+8+1+4+1+4+1+4).
+  constexpr size_t kMinKeyBytes = 8 + 8 + 4 + 8 + 8 + 4 + 1 + 1 + 4 + 1 + 4;
+  const uint32_t magic = r.U32();
+  const bool header_ok = magic == kMagicV1 || magic == kMagicV2;
   next_device_id_ = r.U64();
   const uint64_t count = r.U64();
   if (!r.ok() || !header_ok || next_device_id_ == 0 || count > r.remaining() / kMinKeyBytes) {
@@ -328,30 +486,52 @@ bool DeviceKeyBook::Deserialize(std::string_view bytes) {
   for (uint64_t i = 0; i < count; i++) {
     const uint64_t device_id = r.U64();
     const uint64_t customer_id = r.U64();
-    const std::optional<DevicePublicKey> key =
-        DevicePublicKey::FromBytes(r.Bytes(kDevicePublicKeyBytes));
+    const uint8_t kind = magic == kMagicV2 ? r.U8() : 0;
+    std::optional<DevicePublicKey> key;
+    std::string credential_id;
+    std::string cose_key;
+    uint32_t sign_count = 0;
+    bool material_ok = false;
+    if (kind == static_cast<uint8_t>(DeviceKeyKind::kEd25519)) {
+      key = DevicePublicKey::FromBytes(r.Bytes(kDevicePublicKeyBytes));
+      material_ok = key.has_value();
+    } else if (kind == static_cast<uint8_t>(DeviceKeyKind::kWebAuthn)) {
+      credential_id = std::string(r.LengthPrefixed());
+      cose_key = std::string(r.LengthPrefixed());
+      sign_count = r.U32();
+      material_ok = r.ok() && !credential_id.empty() &&
+                    credential_id.size() <= kMaxCredentialIdBytes &&
+                    ParseCoseKey(cose_key).has_value();
+    }
     const std::string name(r.LengthPrefixed());
     const int64_t created_ns = r.I64();
     const int64_t last_used_ns = r.I64();
     const uint32_t bad_signatures = r.U32();
     const uint8_t suspended = r.U8();
-    if (!r.ok() || !key || device_id <= previous_id || device_id >= next_device_id_ ||
+    if (!r.ok() || !material_ok || device_id <= previous_id || device_id >= next_device_id_ ||
         customer_id == 0 || name.empty() || name.size() > kMaxDeviceNameBytes ||
         bad_signatures >= kMaxDeviceBadSignatures || suspended > 1 ||
-        CountOf(customer_id) >= kMaxDeviceKeysPerCustomer ||
-        by_public_key_.contains(KeyBytes(*key))) {
+        CountOf(customer_id) >= kMaxDeviceKeysPerCustomer) {
       Clear();
       return false;
     }
-    previous_id = device_id;
     DeviceKey record{.device_id = device_id,
                      .customer_id = customer_id,
-                     .public_key = *key,
+                     .public_key = key,
                      .name = name,
                      .created_ns = created_ns,
                      .last_used_ns = last_used_ns,
                      .bad_signatures = bad_signatures,
-                     .suspended = suspended == 1};
+                     .suspended = suspended == 1,
+                     .kind = static_cast<DeviceKeyKind>(kind),
+                     .credential_id = std::move(credential_id),
+                     .cose_key = std::move(cose_key),
+                     .sign_count = sign_count};
+    if (by_public_key_.contains(IndexKey(record))) {
+      Clear();
+      return false;
+    }
+    previous_id = device_id;
     Index(record);
     keys_.emplace(device_id, std::move(record));
   }

@@ -62,6 +62,10 @@ constexpr std::array kStringFields = {
     StringField{"server", "tls_cert", "QIANBAO_TLS_CERT", &ServerConfig::tls_cert},
     StringField{"server", "tls_key", "QIANBAO_TLS_KEY", &ServerConfig::tls_key},
     StringField{"server", "tls", "QIANBAO_TLS", &ServerConfig::tls},
+    StringField{"wallet", "webauthn_rp_id", "QIANBAO_WEBAUTHN_RP_ID",
+                &ServerConfig::webauthn_rp_id},
+    StringField{"wallet", "webauthn_origin", "QIANBAO_WEBAUTHN_ORIGIN",
+                &ServerConfig::webauthn_origin},
 };
 
 const std::array kIntegerFields = {

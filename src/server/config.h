@@ -33,6 +33,12 @@
 //   staff_idle_minutes = 15
 //   auth_rate_limits = "on"         # per-IP/account/phone limits on log-in, sign-up and OTP;
 //                                   # "off" only for load tests, refused in production
+//   webauthn_rp_id = "localhost"    # WebAuthn device keys (mfa/webauthn.h): the relying party
+//                                   # id, a domain (browsers refuse IP addresses)
+//   webauthn_origin = ""            # the origin clientDataJSON must name, e.g.
+//                                   # "https://wallet.example.cn"; "" in development means
+//                                   # http(s)://localhost:<listen_port>, in production that
+//                                   # WebAuthn is off (the browser key still works)
 //   [sms]
 //   provider = "outbox"             # "outbox" (development: kept in memory, shown to admins)
 //                                   # or "http" (a provider's HTTP API)
@@ -55,7 +61,8 @@
 // QIANBAO_STORE_BACKEND, QIANBAO_POSTGRES_URL, QIANBAO_LOG_LEVEL, QIANBAO_IO_THREADS,
 // QIANBAO_DEPLOYMENT, QIANBAO_KEY_FILE, QIANBAO_MASTER_KEY_FILE, QIANBAO_SMS_PROVIDER,
 // QIANBAO_SMS_URL, QIANBAO_WEBHOOKS_PRIVATE_NETWORKS, QIANBAO_AUTH_RATE_LIMITS,
-// QIANBAO_TLS_CERT, QIANBAO_TLS_KEY, QIANBAO_TLS. The SMS provider's API key comes only from
+// QIANBAO_TLS_CERT, QIANBAO_TLS_KEY, QIANBAO_TLS, QIANBAO_WEBAUTHN_RP_ID,
+// QIANBAO_WEBAUTHN_ORIGIN. The SMS provider's API key comes only from
 // QIANBAO_SMS_API_KEY, read by qianbaod, never a file. The
 // master key may come from QIANBAO_MASTER_KEY (64 hex) instead of a file; qianbaod reads it
 // and removes it from its environment.
@@ -98,6 +105,8 @@ struct ServerConfig {
   uint64_t bank_seed = 1;
   std::string webhook_private_networks;  // "allow", "refuse" or "" (by deployment).
   std::string auth_rate_limits = "on";   // "on", or "off" for load tests (not in production).
+  std::string webauthn_rp_id = "localhost";
+  std::string webauthn_origin;  // "": see above.
   std::string tls_cert;                  // Paths; both set or both empty.
   std::string tls_key;
   std::string tls = "auto";  // "auto" or "proxy" (TLS terminates at a proxy in front).

@@ -306,6 +306,12 @@ int main(int argc, char** argv) {
   services.options.staff_idle_timeout_ns = int64_t{config.staff_idle_minutes} * 60 * 1'000'000'000;
   services.options.settlement_hour = config.settlement_hour;
   services.options.auth_rate_limits = config.auth_rate_limits == "on";
+  services.options.webauthn_rp_id = config.webauthn_rp_id;
+  services.options.webauthn_origin = config.webauthn_origin;
+  if (config.webauthn_origin.empty() && config.deployment == "development") {
+    services.options.webauthn_origin = std::string(config.tls_cert.empty() ? "http" : "https") +
+                                       "://localhost:" + std::to_string(config.listen_port);
+  }
   services.options.sms_outbox = sms_outbox.get();
   services.options.worker_threads = config.wallet_worker_threads;
 

@@ -4,6 +4,8 @@
 // A request that needs a device signature (a held payment's confirmation, a security change)
 // carries an optional member
 //   "device_signature": {"device_id": "17", "nonce": "<64 hex>", "signature": "<86 base64url>"}
+// or, for a WebAuthn key, also "authenticator_data" and "client_data_json" (base64url) with the
+// assertion's signature as "signature"
 // answering a challenge the customer asked for beforehand (POST
 // /api/v1/me/device-keys/{device_id}/challenge). The device id travels as a decimal string,
 // like every other id in the API; a JSON integer is accepted too.
@@ -27,6 +29,9 @@ struct DeviceSignature {
   uint64_t device_id = 0;
   std::string nonce_hex;  // 64 lower-case hex digits
   std::string signature;  // base64url, no padding (86 characters)
+  // WebAuthn answers only (base64url, both or neither).
+  std::string authenticator_data{};
+  std::string client_data_json{};
 };
 
 // Reads the optional "device_signature" object from `reader`'s body and marks it read. nullopt

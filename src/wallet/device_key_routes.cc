@@ -15,6 +15,18 @@
 //                                                          → a session, as POST /sessions
 // and RequireDeviceSignature (device_factor.h), the step-up other routes call.
 //
+// WebAuthn keys (mfa/webauthn.h) use the same routes with these shapes (byte strings base64url
+// without padding):
+//   POST /me/device-keys/challenge   {kind: "webauthn"} → a binding challenge plus
+//                                    webauthn {rp_id, challenge}: the WebAuthn challenge is the
+//                                    nonce's 32 bytes
+//   POST /me/device-keys             {kind: "webauthn", device_id, name, nonce,
+//                                     attestation_object, client_data_json}
+//   answers (device-login, device_signature): {..., nonce, signature, authenticator_data,
+//                                     client_data_json}, `signature` the assertion's signature
+// The server's rp id and origin ([wallet] webauthn_rp_id / webauthn_origin) travel in the
+// command, so the engine checks what this server expected when it took the request.
+//
 // Challenges are drawn here (mfa::NewChallenge: the nonce from the OS CSPRNG) and stored by the
 // engine (command 48), which stamps them with its batch time; signatures are verified by the
 // engine (49, 50), which consumes the challenge and counts wrong signatures, so replays and the
@@ -37,6 +49,7 @@
 #include "base/digest.h"
 #include "identity/phone.h"
 #include "mfa/device_key_book.h"
+#include "mfa/webauthn.h"
 #include "server/log.h"
 #include "wallet/auth_rate_limits.h"
 #include "wallet/device_factor.h"
@@ -56,7 +69,25 @@ constexpr size_t kMaxPhoneInput = 32;
 constexpr size_t kMaxIdInput = 20;  // UINT64_MAX has 20 digits.
 constexpr size_t kNonceHexChars = 2 * mfa::kChallengeNonceBytes;
 constexpr size_t kMaxKeyInput = 64;         // A key is 43 characters; longer is simply wrong.
-constexpr size_t kMaxSignatureInput = 128;  // A signature is 86.
+constexpr size_t kMaxSignatureInput = 128;  // A signature is 86 (an ES256 one at most 96).
+// WebAuthn byte strings as base64url text: 4 characters per 3 bytes.
+constexpr size_t Base64UrlChars(size_t bytes) { return (bytes * 4 + 2) / 3; }
+
+// The rp id and origin WebAuthn answers are checked against; nullopt (and an answer sent) when
+// this server has WebAuthn off.
+struct WebAuthnSite {
+  std::string rp_id;
+  std::string origin;
+};
+std::optional<WebAuthnSite> WebAuthnSiteOf(WalletContext& context, const Responder& respond) {
+  const WalletOptions& options = Services(context).options;
+  if (options.webauthn_origin.empty() || options.webauthn_rp_id.empty()) {
+    respond(ErrorResponse(ErrorCode::kBadRequest,
+                          "WebAuthn is not configured on this server; use the browser key"));
+    return std::nullopt;
+  }
+  return WebAuthnSite{options.webauthn_rp_id, options.webauthn_origin};
+}
 
 std::string Base64Url(std::string_view bytes) {
   constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
@@ -91,13 +122,23 @@ std::optional<mfa::ChallengeNonce> ParseNonceHex(std::string_view hex) {
 }
 
 // The challenge as the client needs it to sign: `message` is base64url of the exact bytes.
-HttpResponse ChallengeResponse(const mfa::Challenge& challenge) {
+// A WebAuthn binding challenge adds webauthn {rp_id, challenge}.
+HttpResponse ChallengeResponse(const mfa::Challenge& challenge,
+                               std::optional<std::string_view> webauthn_rp_id = std::nullopt) {
   api::JsonObjectWriter json;
   json.String("device_id", std::to_string(challenge.device_id))
       .String("nonce", NonceHex(challenge.nonce))
       .String("purpose", mfa::ChallengePurposeName(challenge.purpose))
       .String("expires_at", Rfc3339(challenge.expires_ns))
       .String("message", Base64Url(mfa::ChallengeMessage(challenge)));
+  if (webauthn_rp_id) {
+    api::JsonObjectWriter webauthn;
+    webauthn.String("rp_id", *webauthn_rp_id)
+        .String("challenge",
+                Base64Url(std::string_view(reinterpret_cast<const char*>(challenge.nonce.data()),
+                                           challenge.nonce.size())));
+    json.Object("webauthn", std::move(webauthn));
+  }
   HttpResponse response = api::JsonResponse(201, json);
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
@@ -152,6 +193,17 @@ HttpResponse DeviceKeyRefusal(DeviceKeyResult result, const engine::Reply& reply
     case DeviceKeyResult::kSuspendedNow:
       return ErrorResponse(ErrorCode::kDeviceKeySuspended,
                            "the signature does not verify; the key is suspended until bound again");
+    // WebAuthn: neither counts towards the lockout; `reason` tells them apart.
+    case DeviceKeyResult::kCloneWarning:
+      return ErrorWith(ErrorCode::kDeviceSignatureInvalid,
+                       "the authenticator's signature counter did not rise (a cloned "
+                       "authenticator?); bind this device again",
+                       [](api::JsonObjectWriter& json) { json.String("reason", "clone_warning"); });
+    case DeviceKeyResult::kUserNotVerified:
+      return ErrorWith(
+          ErrorCode::kDeviceSignatureInvalid,
+          "this needs user verification (fingerprint, face or PIN) on the device",
+          [](api::JsonObjectWriter& json) { json.String("reason", "user_not_verified"); });
     case DeviceKeyResult::kOk:
     case DeviceKeyResult::kInvalid:
       break;
@@ -163,8 +215,14 @@ api::JsonObjectWriter KeyJson(const mfa::DeviceKey& key) {
   api::JsonObjectWriter json;
   json.String("device_id", std::to_string(key.device_id))
       .String("name", key.name)
-      .String("public_key", key.public_key.ToBase64Url())
-      .String("created_at", Rfc3339(key.created_ns));
+      .String("kind", key.kind == mfa::DeviceKeyKind::kWebAuthn ? "webauthn" : "ed25519");
+  if (key.public_key) {
+    json.String("public_key", key.public_key->ToBase64Url());
+  } else {
+    json.Null("public_key");
+    json.String("credential_id", mfa::EncodeBase64Url(key.credential_id));
+  }
+  json.String("created_at", Rfc3339(key.created_ns));
   if (key.last_used_ns != 0) {
     json.String("last_used_at", Rfc3339(key.last_used_ns));
   } else {
@@ -187,11 +245,37 @@ void SubmitDeviceCommand(WalletContext& context, engine::Command command, const 
 
 // --- POST /me/device-keys/challenge ---
 
+// {kind: "webauthn"}: the credential does not exist yet, so the context names only the customer.
+void WebAuthnBindingChallenge(WalletContext& context, const Principal& principal,
+                              const HttpRequest& request, const Responder& respond) {
+  std::optional<WebAuthnSite> site = WebAuthnSiteOf(context, respond);
+  if (!site) return;
+  if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request,
+                        "device-binding:" + std::to_string(principal.id), respond)) {
+    return;
+  }
+  const mfa::Challenge challenge =
+      mfa::NewChallenge(0, ChallengePurpose::kDeviceBinding, Services(context).clock->NowNs(),
+                        mfa::DeviceKeyBook::WebAuthnBindingContext(principal.id));
+  SubmitDeviceCommand(context, engine::IssueDeviceChallenge{principal.id, challenge}, respond,
+                      [challenge, respond, rp_id = site->rp_id](const engine::Reply& reply) {
+                        mfa::Challenge issued = AsIssued(challenge, reply);
+                        issued.device_id = reply.value;
+                        respond(ChallengeResponse(issued, rp_id));
+                      });
+}
+
 void BindingChallenge(WalletContext& context, const Principal& principal, HttpRequest&& request,
                       Responder respond) {
   std::optional<api::JsonObject> body = ParseBody(request, respond);
   if (!body) return;
   api::ObjectReader reader(*body);
+  const std::optional<std::string> kind = reader.OptionalString("kind", 16);
+  if (kind && *kind == "webauthn") {
+    if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+    return WebAuthnBindingChallenge(context, principal, request, respond);
+  }
+  if (kind && *kind != "ed25519") return respond(FieldInvalid("kind", "ed25519 or webauthn"));
   const std::string key_text = reader.RequiredString("public_key", kMaxKeyInput);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<mfa::DevicePublicKey> key = mfa::DevicePublicKey::FromBase64Url(key_text);
@@ -215,11 +299,78 @@ void BindingChallenge(WalletContext& context, const Principal& principal, HttpRe
 
 // --- POST /me/device-keys ---
 
+// {kind: "webauthn", device_id, name, nonce, attestation_object, client_data_json}. The
+// attestation object is opened here (its authData goes to the engine, which checks it); the
+// route refuses what can never verify with a field error first.
+void RegisterWebAuthn(WalletContext& context, const Principal& principal, api::ObjectReader& reader,
+                      const Responder& respond) {
+  const std::string device_text = reader.RequiredString("device_id", kMaxIdInput);
+  std::string name = reader.RequiredString("name", mfa::kMaxDeviceNameChars);
+  const std::string nonce_text = reader.RequiredString("nonce", kNonceHexChars);
+  const std::string attestation_text =
+      reader.RequiredString("attestation_object", Base64UrlChars(mfa::kMaxAttestationObjectBytes));
+  const std::string client_text =
+      reader.RequiredString("client_data_json", Base64UrlChars(mfa::kMaxClientDataJsonBytes));
+  if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
+  const std::optional<uint64_t> device_id = ParseId(device_text);
+  if (!device_id || *device_id == 0) return respond(FieldInvalid("device_id", "a decimal id"));
+  const std::optional<mfa::ChallengeNonce> nonce = ParseNonceHex(nonce_text);
+  if (!nonce) return respond(FieldInvalid("nonce", "64 lower-case hex digits"));
+  const std::optional<std::string> attestation =
+      mfa::DecodeBase64Url(attestation_text, mfa::kMaxAttestationObjectBytes);
+  const std::optional<std::string> auth_data =
+      attestation ? mfa::AuthenticatorDataOfAttestation(*attestation) : std::nullopt;
+  const std::optional<mfa::AuthenticatorData> parsed =
+      auth_data ? mfa::ParseAuthenticatorData(*auth_data) : std::nullopt;
+  if (!parsed || (parsed->flags & mfa::kAuthDataAttestedCredential) == 0 ||
+      !mfa::ParseCoseKey(parsed->cose_key)) {
+    return respond(FieldInvalid("attestation_object",
+                                "base64url of a WebAuthn attestation object with an ES256 or "
+                                "EdDSA credential"));
+  }
+  std::optional<std::string> client_data =
+      mfa::DecodeBase64Url(client_text, mfa::kMaxClientDataJsonBytes);
+  if (!client_data || !mfa::ParseClientData(*client_data)) {
+    return respond(FieldInvalid("client_data_json", "base64url of the clientDataJSON"));
+  }
+  std::optional<WebAuthnSite> site = WebAuthnSiteOf(context, respond);
+  if (!site) return;
+  engine::RegisterDeviceKey command;
+  command.customer_id = principal.id;
+  command.device_id = *device_id;
+  command.name = name;
+  command.nonce = *nonce;
+  command.key_kind = static_cast<uint8_t>(mfa::DeviceKeyKind::kWebAuthn);
+  command.authenticator_data = *auth_data;
+  command.client_data_json = std::move(*client_data);
+  command.rp_id = site->rp_id;
+  command.origin = site->origin;
+  SubmitDeviceCommand(
+      context, std::move(command), respond,
+      [id = principal.id, device_id = *device_id, credential = parsed->credential_id, name,
+       respond](const engine::Reply& reply) {
+        LogInfo("WebAuthn device key bound",
+                {{"customer_id", std::to_string(id)}, {"device_id", std::to_string(device_id)}});
+        mfa::DeviceKey registered{.device_id = device_id,
+                                  .customer_id = id,
+                                  .name = name,
+                                  .created_ns = reply.batch_time_ns,
+                                  .kind = mfa::DeviceKeyKind::kWebAuthn,
+                                  .credential_id = credential};
+        HttpResponse response = api::JsonResponse(201, KeyJson(registered));
+        response.headers.emplace_back("Cache-Control", "no-store");
+        respond(std::move(response));
+      });
+}
+
 void Register(WalletContext& context, const Principal& principal, HttpRequest&& request,
               Responder respond) {
   std::optional<api::JsonObject> body = ParseBody(request, respond);
   if (!body) return;
   api::ObjectReader reader(*body);
+  const std::optional<std::string> kind = reader.OptionalString("kind", 16);
+  if (kind && *kind == "webauthn") return RegisterWebAuthn(context, principal, reader, respond);
+  if (kind && *kind != "ed25519") return respond(FieldInvalid("kind", "ed25519 or webauthn"));
   const std::string device_text = reader.RequiredString("device_id", kMaxIdInput);
   const std::string key_text = reader.RequiredString("public_key", kMaxKeyInput);
   std::string name = reader.RequiredString("name", mfa::kMaxDeviceNameChars);
@@ -363,6 +514,32 @@ void StepUpChallenge(WalletContext& context, const Principal& principal, HttpReq
       });
 }
 
+// The WebAuthn tail of an answer: decodes the base64url texts into `command` with this server's
+// rp id and origin. Nothing to do when both are empty (an Ed25519 answer); false, with an answer
+// sent, when they are malformed, only one is given, or WebAuthn is off.
+bool FillWebAuthnAnswer(WalletContext& context, std::string_view auth_text,
+                        std::string_view client_text, engine::AnswerDeviceChallenge* command,
+                        const Responder& respond) {
+  if (auth_text.empty() && client_text.empty()) return true;
+  std::optional<std::string> auth =
+      mfa::DecodeBase64Url(auth_text, mfa::kMaxAuthenticatorDataBytes);
+  std::optional<std::string> client =
+      mfa::DecodeBase64Url(client_text, mfa::kMaxClientDataJsonBytes);
+  if (!auth || !client || auth->empty() || client->empty()) {
+    respond(FieldInvalid("authenticator_data",
+                         "authenticator_data and client_data_json: base64url, both or neither"));
+    return false;
+  }
+  std::optional<WebAuthnSite> site = WebAuthnSiteOf(context, respond);
+  if (!site) return false;
+  command->webauthn = true;
+  command->authenticator_data = std::move(*auth);
+  command->client_data_json = std::move(*client);
+  command->rp_id = site->rp_id;
+  command->origin = site->origin;
+  return true;
+}
+
 // --- POST /auth/device-challenge and /auth/device-login ---
 
 // The customer id of `phone`, 0 when none, read at its place in the command order.
@@ -421,18 +598,27 @@ void LogIn(WalletContext& context, HttpRequest&& request, Responder respond) {
   const std::string device_text = reader.RequiredString("device_id", kMaxIdInput);
   const std::string nonce_text = reader.RequiredString("nonce", kNonceHexChars);
   std::string signature = reader.RequiredString("signature", kMaxSignatureInput);
+  // A WebAuthn key's assertion (both or neither).
+  const std::string auth_text =
+      reader.OptionalString("authenticator_data", Base64UrlChars(mfa::kMaxAuthenticatorDataBytes))
+          .value_or("");
+  const std::string client_text =
+      reader.OptionalString("client_data_json", Base64UrlChars(mfa::kMaxClientDataJsonBytes))
+          .value_or("");
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   const std::optional<uint64_t> device_id = ParseId(device_text);
   if (!device_id) return respond(FieldInvalid("device_id", "a decimal id"));
   const std::optional<mfa::ChallengeNonce> nonce = ParseNonceHex(nonce_text);
   if (!nonce) return respond(FieldInvalid("nonce", "64 lower-case hex digits"));
+  engine::AnswerDeviceChallenge webauthn;
+  if (!FillWebAuthnAnswer(context, auth_text, client_text, &webauthn, respond)) return;
   std::string phone = identity::NormalizePhone(phone_input).value_or("");
   if (!AdmitAuthAttempt(context, AuthAction::kCustomerLogIn, request, phone, respond)) return;
   auto shared_request = std::make_shared<HttpRequest>(std::move(request));
   LookUpPhone(context, std::move(phone), respond,
               [&context, device_id = *device_id, nonce = *nonce, signature = std::move(signature),
-               shared_request, respond](uint64_t customer_id) {
-                engine::AnswerDeviceChallenge command;
+               webauthn = std::move(webauthn), shared_request, respond](uint64_t customer_id) {
+                engine::AnswerDeviceChallenge command = webauthn;
                 command.customer_id = customer_id;
                 command.device_id = device_id;
                 command.purpose = ChallengePurpose::kLogin;
@@ -466,6 +652,12 @@ std::optional<DeviceSignature> ReadDeviceSignature(api::ObjectReader& reader) {
   const std::string device_text = inner.RequiredString("device_id", kMaxIdInput);
   std::string nonce = inner.RequiredString("nonce", kNonceHexChars);
   std::string signature = inner.RequiredString("signature", kMaxSignatureInput);
+  std::string auth_text =
+      inner.OptionalString("authenticator_data", Base64UrlChars(mfa::kMaxAuthenticatorDataBytes))
+          .value_or("");
+  std::string client_text =
+      inner.OptionalString("client_data_json", Base64UrlChars(mfa::kMaxClientDataJsonBytes))
+          .value_or("");
   if (auto error = inner.Finish()) {
     error->message = "device_signature: " + error->message;
     reader.Adopt(std::move(*error));
@@ -480,7 +672,8 @@ std::optional<DeviceSignature> ReadDeviceSignature(api::ObjectReader& reader) {
                                              "lower-case hex digits"));
     return std::nullopt;
   }
-  return DeviceSignature{*device_id, std::move(nonce), std::move(signature)};
+  return DeviceSignature{*device_id, std::move(nonce), std::move(signature), std::move(auth_text),
+                         std::move(client_text)};
 }
 
 void RequireDeviceSignature(WalletContext& context, uint64_t customer_id,
@@ -495,6 +688,10 @@ void RequireDeviceSignature(WalletContext& context, uint64_t customer_id,
     return respond(ErrorResponse(ErrorCode::kChallengeInvalid, "no such challenge"));
   }
   engine::AnswerDeviceChallenge command;
+  if (!FillWebAuthnAnswer(context, signature.authenticator_data, signature.client_data_json,
+                          &command, respond)) {
+    return;
+  }
   command.customer_id = customer_id;
   command.device_id = signature.device_id;
   command.purpose = purpose;

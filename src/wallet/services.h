@@ -67,6 +67,10 @@ struct WalletOptions {
   // Off only for load tests that sign up and log in many customers from one address; the
   // configuration refuses it in production.
   bool auth_rate_limits = true;
+  // WebAuthn device keys (device_key_routes.cc): the relying party id and the one origin
+  // clientDataJSON must name. An empty origin turns WebAuthn off (the browser key still works).
+  std::string webauthn_rp_id = "localhost";
+  std::string webauthn_origin;
 };
 
 // Everything the handlers use. Not owned; all must outlive the router the routes are added to.

@@ -455,5 +455,74 @@ TEST(DeviceKeyCommandCodecTest, CommandsRoundTripAndBadPurposesAreRefused) {
   }
 }
 
+TEST(DeviceKeyCommandCodecTest, WebAuthnFieldsRoundTripAndOldRecordsDecodeAsEd25519) {
+  mfa::ChallengeNonce nonce{};
+  for (size_t i = 0; i < nonce.size(); i++) nonce[i] = static_cast<uint8_t>(i + 1);
+  RegisterDeviceKey reg{7, 9, "", "name", nonce, ""};
+  reg.key_kind = 1;
+  reg.authenticator_data = std::string("auth\0data", 9);
+  reg.client_data_json = R"({"type":"webauthn.create"})";
+  reg.rp_id = "localhost";
+  reg.origin = "http://localhost:8080";
+  AnswerDeviceChallenge answer{7,     9,     ChallengePurpose::kPaymentConfirmation, "payment:1:2",
+                               nonce, "c2ln"};
+  answer.webauthn = true;
+  answer.authenticator_data = "assertion";
+  answer.client_data_json = R"({"type":"webauthn.get"})";
+  answer.rp_id = "localhost";
+  answer.origin = "http://localhost:8080";
+  std::string payload;
+  EncodeCommand(reg, &payload);
+  EncodeCommand(answer, &payload);
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(payload, 2, &decoded));
+  const auto& reg_back = std::get<RegisterDeviceKey>(decoded[0]);
+  EXPECT_EQ(reg_back.key_kind, 1);
+  EXPECT_EQ(reg_back.authenticator_data, reg.authenticator_data);
+  EXPECT_EQ(reg_back.client_data_json, reg.client_data_json);
+  EXPECT_EQ(reg_back.rp_id, "localhost");
+  EXPECT_EQ(reg_back.origin, "http://localhost:8080");
+  EXPECT_EQ(reg_back.name, "name");
+  const auto& answer_back = std::get<AnswerDeviceChallenge>(decoded[1]);
+  EXPECT_TRUE(answer_back.webauthn);
+  EXPECT_EQ(answer_back.authenticator_data, "assertion");
+  EXPECT_EQ(answer_back.client_data_json, answer.client_data_json);
+  EXPECT_EQ(answer_back.rp_id, "localhost");
+  EXPECT_EQ(answer_back.origin, "http://localhost:8080");
+  EXPECT_EQ(answer_back.signature, "c2ln");
+
+  // An Ed25519 command encodes as before WebAuthn: exactly the WebAuthn one without its tail
+  // (and the tail's length), so records from before decode as Ed25519.
+  RegisterDeviceKey old_reg{7, 9, "", "name", nonce, ""};
+  std::string old_payload;
+  EncodeCommand(old_reg, &old_payload);
+  const size_t tail = 1 + 4 * 4 + reg.authenticator_data.size() + reg.client_data_json.size() +
+                      reg.rp_id.size() + reg.origin.size();
+  std::string webauthn_payload;
+  EncodeCommand(reg, &webauthn_payload);
+  ASSERT_EQ(old_payload.size() + tail, webauthn_payload.size());
+  EXPECT_EQ(old_payload.substr(6), webauthn_payload.substr(6, old_payload.size() - 6));
+  ASSERT_TRUE(DecodeCommands(old_payload, 1, &decoded));
+  EXPECT_EQ(std::get<RegisterDeviceKey>(decoded[0]).key_kind, 0);
+  EXPECT_TRUE(std::get<RegisterDeviceKey>(decoded[0]).authenticator_data.empty());
+  AnswerDeviceChallenge old_answer{7, 9, ChallengePurpose::kLogin, "", nonce, "sig"};
+  std::string old_answer_payload;
+  EncodeCommand(old_answer, &old_answer_payload);
+  ASSERT_TRUE(DecodeCommands(old_answer_payload, 1, &decoded));
+  EXPECT_FALSE(std::get<AnswerDeviceChallenge>(decoded[0]).webauthn);
+
+  // A tail whose kind byte is not 1 (0 is never written: one encoding per command) is refused,
+  // and so is a truncated tail.
+  for (uint8_t kind : {uint8_t{0}, uint8_t{2}}) {
+    std::string bad = webauthn_payload;
+    bad[old_payload.size()] = static_cast<char>(kind);
+    EXPECT_FALSE(DecodeCommands(bad, 1, &decoded)) << int{kind};
+  }
+  std::string short_tail = webauthn_payload.substr(0, webauthn_payload.size() - 3);
+  const uint32_t body = static_cast<uint32_t>(short_tail.size() - 6);
+  for (int i = 0; i < 4; i++) short_tail[2 + i] = static_cast<char>((body >> (8 * i)) & 0xff);
+  EXPECT_FALSE(DecodeCommands(short_tail, 1, &decoded));
+}
+
 }  // namespace
 }  // namespace qb::engine

@@ -21,7 +21,10 @@ export interface DeviceChallenge {
 export interface DeviceKeyInfo {
   device_id: string;
   name: string;
-  public_key: string;
+  kind?: 'ed25519' | 'webauthn';
+  /** null for a WebAuthn credential, which has credential_id instead. */
+  public_key: string | null;
+  credential_id?: string;
   created_at: string;
   last_used_at: string | null;
   status: 'active' | 'suspended';
@@ -32,6 +35,35 @@ export interface DeviceSignature {
   device_id: string;
   nonce: string;
   signature: string;
+  /** A WebAuthn assertion's other two parts (base64url); absent for the browser key. */
+  authenticator_data?: string;
+  client_data_json?: string;
+}
+
+/** A binding challenge for a WebAuthn credential: the nonce's bytes are the WebAuthn challenge. */
+export interface WebAuthnBindingChallenge extends DeviceChallenge {
+  webauthn: { rp_id: string; challenge: string };
+}
+
+export function webauthnBindingChallenge(api: ApiClient): Promise<WebAuthnBindingChallenge> {
+  return api.post<WebAuthnBindingChallenge>('/api/v1/me/device-keys/challenge', { kind: 'webauthn' });
+}
+
+export function registerWebAuthnKey(
+  api: ApiClient,
+  challenge: DeviceChallenge,
+  name: string,
+  attestationObject: string,
+  clientDataJson: string,
+): Promise<DeviceKeyInfo> {
+  return api.post<DeviceKeyInfo>('/api/v1/me/device-keys', {
+    kind: 'webauthn',
+    device_id: challenge.device_id,
+    name,
+    nonce: challenge.nonce,
+    attestation_object: attestationObject,
+    client_data_json: clientDataJson,
+  });
 }
 
 export function bindingChallenge(api: ApiClient, publicKey: string): Promise<DeviceChallenge> {
@@ -92,16 +124,18 @@ export function deviceLogInChallenge(api: ApiClient, phone: string, deviceId: st
   return api.post<DeviceChallenge>('/api/v1/auth/device-challenge', { phone, device_id: deviceId });
 }
 
+/** `answer`: the browser key's signature, or a whole answer (a WebAuthn assertion). */
 export function deviceLogIn(
   api: ApiClient,
   phone: string,
   challenge: DeviceChallenge,
-  signature: string,
+  answer: string | DeviceSignature,
 ): Promise<SessionAnswer> {
+  const signed = typeof answer === 'string' ? { signature: answer } : answer;
   return api.post<SessionAnswer>('/api/v1/auth/device-login', {
+    ...signed,
     phone,
     device_id: challenge.device_id,
     nonce: challenge.nonce,
-    signature,
   });
 }

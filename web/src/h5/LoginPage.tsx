@@ -10,7 +10,8 @@ import { logIn } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
 import { accountClosedAt } from './closeAccount';
 import { afterLogInPath, FieldInput, FormError, H5Page } from './common';
-import { loadDeviceKey, signChallengeMessage, type StoredDeviceKey } from './deviceKey';
+import { loadDeviceKey, type StoredDeviceKey } from './deviceKey';
+import { answerDeviceChallenge } from './webauthnKey';
 import { formatChinaTime } from './historyFormat';
 import { isValidPhone } from './validation';
 
@@ -53,8 +54,8 @@ export function LoginPage() {
     setSubmitting(true);
     try {
       const challenge = await deviceLogInChallenge(customerApi, deviceKey.phone, deviceKey.deviceId);
-      const signature = await signChallengeMessage(challenge.message, deviceKey.phone);
-      const answer = await deviceLogIn(customerApi, deviceKey.phone, challenge, signature);
+      const signed = await answerDeviceChallenge(challenge, deviceKey.phone);
+      const answer = await deviceLogIn(customerApi, deviceKey.phone, challenge, signed);
       customerSession.start(answer.token);
       navigate(afterLogInPath(params.get('next')), { replace: true });
     } catch (error) {

@@ -15,7 +15,8 @@ import type { Payment } from '../api/types';
 import { getMe, sendOtp } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
 import { FieldInput, FormError } from './common';
-import { loadDeviceKey, signChallengeMessage } from './deviceKey';
+import { loadDeviceKey } from './deviceKey';
+import { answerDeviceChallenge } from './webauthnKey';
 import { secondCodeOf, type SecondCode } from './stepUp';
 
 export type { SecondCode };
@@ -104,8 +105,8 @@ export function StepUpPanel({
           ? { purpose: 'payment_confirmation', payment_id: held }
           : { purpose: 'payment_confirmation', transfer: transfer as TransferToSign },
       );
-      const signature = await signChallengeMessage(challenge.message, me.phone);
-      const device_signature = { device_id: key.deviceId, nonce: challenge.nonce, signature };
+      // The browser key signs; a WebAuthn credential asks for the fingerprint / face.
+      const device_signature = await answerDeviceChallenge(challenge, me.phone);
       if (held === undefined) {
         onDeviceSignature?.(device_signature);
         return;

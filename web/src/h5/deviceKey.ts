@@ -5,7 +5,8 @@
 //
 // What this protects and what it does not is in docs/SECURITY.md ("Device keys in the browser"):
 // a script cannot copy the key out, but anything running as this browser profile can use it,
-// and there is no biometric gate (WebAuthn would add one).
+// and there is no biometric gate. Where the browser offers WebAuthn, the security page binds a
+// WebAuthn credential instead (webauthnKey.ts); its record here holds only the credential id.
 
 const DB_NAME = 'qianbao-device-keys';
 const DB_VERSION = 1;
@@ -17,10 +18,16 @@ export interface StoredDeviceKey {
   phone: string;
   /** The server's device id, once registered. */
   deviceId: string;
-  /** base64url (no padding) of the raw 32-byte public key. */
+  /** base64url (no padding) of the raw 32-byte public key; '' for a WebAuthn credential. */
   publicKey: string;
-  keyPair: CryptoKeyPair;
+  /** The browser key (absent for a WebAuthn credential, whose key the authenticator holds). */
+  keyPair?: CryptoKeyPair;
   boundAt: string;
+  /** 'webauthn' for a WebAuthn credential; absent (older records too) for the browser key. */
+  kind?: 'webauthn';
+  /** WebAuthn: base64url of the credential id, and the rp id it was made for. */
+  credentialId?: string;
+  rpId?: string;
 }
 
 /** base64url without padding, as the server writes keys and signatures. */
@@ -124,7 +131,7 @@ export async function forgetDeviceKey(phone: string): Promise<void> {
  */
 export async function signChallenge(message: Uint8Array, phone?: string): Promise<string> {
   const key = await loadDeviceKey(phone);
-  if (key === null) throw new Error('no device key is stored in this browser');
+  if (key === null || key.keyPair === undefined) throw new Error('no device key is stored in this browser');
   const signature = await crypto.subtle.sign({ name: 'Ed25519' }, key.keyPair.privateKey, message as BufferSource);
   return toBase64Url(new Uint8Array(signature));
 }
