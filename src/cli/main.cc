@@ -1,4 +1,4 @@
-// qianbao: the admin command. Subcommands: verify, audit, bench, admin, keys, sim.
+// qianbao: the admin command. Subcommands: verify, audit, bench, admin, keys, sim, risk.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -7,6 +7,7 @@
 #include "cli/bench_double11.h"
 #include "cli/bench_engine.h"
 #include "cli/keys_cli.h"
+#include "cli/risk_backtest.h"
 #include "cli/sim_fraud.h"
 #include "cli/verify.h"
 
@@ -92,10 +93,30 @@ int main(int argc, char** argv) {
   sim_fraud->add_option("--days", sim_fraud_options.days, "Days scored")->capture_default_str();
   sim_fraud->add_option("--out", sim_fraud_options.out_csv, "Write the labelled events as CSV");
 
+  auto* risk = app.add_subcommand("risk", "The risk engine");
+  risk->require_subcommand(1);
+  qb::cli::RiskBacktestCliOptions backtest_options;
+  auto* risk_backtest = risk->add_subcommand(
+      "backtest", "Replay the journal and report how a candidate rule set would have done");
+  risk_backtest
+      ->add_option("--data", backtest_options.data_dir, "Data directory of a (stopped) qianbaod")
+      ->required();
+  risk_backtest
+      ->add_option("--rules", backtest_options.rules_file,
+                   "The candidate rule set, as PUT /api/v1/staff/risk/rules takes it (JSON)")
+      ->required();
+  risk_backtest->add_option("--from", backtest_options.from, "First day counted, YYYY-MM-DD (UTC)");
+  risk_backtest->add_option("--to", backtest_options.to, "Last day counted, YYYY-MM-DD (UTC)");
+  risk_backtest->add_option("--format", backtest_options.format, "text, json or csv")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (std::optional<int> rc = keys.Run()) return *rc;
   if (verify->parsed()) return qb::cli::RunVerify(verify_dir, std::cout);
   if (audit_verify->parsed()) return qb::cli::RunAuditVerify(audit_dir, std::cout);
+  if (risk_backtest->parsed()) {
+    return qb::cli::RunRiskBacktestCli(backtest_options, std::cout, std::cerr);
+  }
   if (sim_fraud->parsed()) return qb::cli::RunSimFraud(sim_fraud_options, std::cout, std::cerr);
   if (admin_create->parsed()) {
     return qb::cli::RunAdminCreate(admin_options, std::cin, std::cout, std::cerr);

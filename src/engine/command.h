@@ -58,17 +58,27 @@ struct IssueOtp {
 struct RegisterCustomer {
   RegisterCustomer() = default;
   // A constructor, not an aggregate, so `RegisterCustomer{registration}` stays valid.
-  explicit RegisterCustomer(identity::Registration r, std::string device = "")
-      : registration(std::move(r)), device_hash(std::move(device)) {}
+  explicit RegisterCustomer(identity::Registration r, std::string device = "",
+                            std::string ip = "")
+      : registration(std::move(r)), device_hash(std::move(device)), ip_hash(std::move(ip)) {}
   identity::Registration registration;
   // Keyed hash of the app's X-Device-Id, as in CreateSession, "" when none: the risk engine
   // judges the registration by its device. Records from before it decode as "".
   std::string device_hash;
+  // Keyed hash of the client's IP address (never the address itself), "" when unknown: the
+  // risk engine counts registrations per IP. Records from before it decode as "".
+  std::string ip_hash;
 };
 
+// A password check of a customer log-in. With password_ok, the risk engine judges the log-in
+// by its device and IP (keyed hashes as in RegisterCustomer, "" when unknown; records from
+// before them decode as ""): a denied one answers IdentityResult::kRiskDenied and is not
+// recorded as a success.
 struct RecordLogin {
   uint64_t customer_id = 0;
   bool password_ok = false;
+  std::string device_hash{};  // {}: brace-initialised records may leave them out.
+  std::string ip_hash{};
 };
 
 struct CreateSession {
@@ -88,6 +98,9 @@ struct PaymentAuth {
   identity::AuthStrength strength = identity::AuthStrength::kOneFactor;
   std::string device_hash;  // As in CreateSession: which device pays.
   std::string otp_hash;     // "" or an SMS code of purpose kPayment, hashed like any OTP.
+  // Keyed hash of the client's IP address, "" when unknown (merchant-initiated payments,
+  // records from before it): the risk engine's `ip` of the event and the IP block list.
+  std::string ip_hash{};
   bool operator==(const PaymentAuth&) const = default;
 };
 
@@ -162,6 +175,13 @@ struct HoldFunds {
   uint64_t customer_id = 0;
   uint64_t card_id = 0;
   int64_t amount_fen = 0;
+  // Keyed hashes of the app's device and of the client's IP address, "" when unknown (records
+  // from before them decode as ""). The risk engine judges the hold before anything is held
+  // (a top-up as risk::TopUp, a withdrawal as risk::Withdrawal): a denial, and for now a
+  // challenge or a review too, answers MoneyResult::kRiskDenied. The event is learnt when
+  // the bank answers (SettleHold), as completed when posted and refused when voided.
+  std::string device_hash{};  // {}: brace-initialised records may leave them out.
+  std::string ip_hash{};
 };
 
 // Posts (the bank did it) or voids (the bank refused) a hold made by HoldFunds.
@@ -471,7 +491,16 @@ struct RegisterDeviceKey {
   std::string public_key;  // The raw 32 bytes.
   std::string name;
   mfa::ChallengeNonce nonce{};
-  std::string signature;  // base64url, as the client sent it.
+  std::string signature;  // base64url, as the client sent it. Empty for WebAuthn.
+  // Appended for WebAuthn (mfa/webauthn.h); old records decode as Ed25519 (key_kind 0, the
+  // rest empty). With key_kind 1 (mfa::DeviceKeyKind::kWebAuthn) public_key is empty and the
+  // credential comes from the attestation's authenticator data; rp_id and origin are what the
+  // server expected (its configuration when it took the request).
+  uint8_t key_kind = 0;
+  std::string authenticator_data{};  // raw bytes
+  std::string client_data_json{};    // raw bytes
+  std::string rp_id{};
+  std::string origin{};
 };
 
 // A signed answer to a login, payment_confirmation or security_change challenge; consumes it.
@@ -483,6 +512,14 @@ struct AnswerDeviceChallenge {
   std::string context;
   mfa::ChallengeNonce nonce{};
   std::string signature;
+  // Appended for an answer by a WebAuthn key (webauthn = true): the assertion's raw
+  // authenticatorData and clientDataJSON (`signature` is then base64url of its signature), and
+  // the rp id and origin the server expected. Old records decode with webauthn = false.
+  bool webauthn = false;
+  std::string authenticator_data{};
+  std::string client_data_json{};
+  std::string rp_id{};
+  std::string origin{};
 };
 
 struct RemoveDeviceKey {

@@ -20,6 +20,34 @@ void WritePaymentAuth(const PaymentAuth& auth, ByteWriter* writer) {
   writer->LengthPrefixed(auth.otp_hash);
 }
 
+// [ip_hash:str, only when not ""], at the very end of P2PTransfer, Pay and ConfirmPayment (after
+// Pay's coupon): the client's IP, added after PaymentAuth was first journaled.
+void WritePaymentIp(const PaymentAuth& auth, ByteWriter* writer) {
+  if (!auth.ip_hash.empty()) writer->LengthPrefixed(auth.ip_hash);
+}
+
+bool ReadPaymentIp(ByteReader* reader, PaymentAuth* auth) {
+  if (reader->remaining() == 0) return true;
+  auth->ip_hash = std::string(reader->LengthPrefixed());
+  return !auth->ip_hash.empty();  // Never written: one encoding per command.
+}
+
+// [device_hash:str ip_hash:str, only when either is not ""]: the risk fields appended to
+// HoldFunds and RecordLogin. Records from before them end without.
+void WriteRiskOrigin(const std::string& device_hash, const std::string& ip_hash,
+                     ByteWriter* writer) {
+  if (device_hash.empty() && ip_hash.empty()) return;
+  writer->LengthPrefixed(device_hash);
+  writer->LengthPrefixed(ip_hash);
+}
+
+bool ReadRiskOrigin(ByteReader* reader, std::string* device_hash, std::string* ip_hash) {
+  if (reader->remaining() == 0) return true;
+  *device_hash = std::string(reader->LengthPrefixed());
+  *ip_hash = std::string(reader->LengthPrefixed());
+  return !device_hash->empty() || !ip_hash->empty();
+}
+
 bool ReadPaymentAuth(ByteReader* reader, PaymentAuth* auth) {
   if (reader->remaining() == 0) {
     auth->strength = identity::AuthStrength::kDeviceSignature;  // Before the No. 43 rules.
@@ -303,10 +331,13 @@ void EncodeCommand(const Command& command, std::string* payload) {
          {&r.phone, &r.otp_hash, &r.password_hash, &r.channel, &r.invite_code}) {
       writer.LengthPrefixed(*field);
     }
-    if (!c->device_hash.empty()) writer.LengthPrefixed(c->device_hash);
+    // Older records end before the device, or at it: each is written only when needed.
+    if (!c->device_hash.empty() || !c->ip_hash.empty()) writer.LengthPrefixed(c->device_hash);
+    if (!c->ip_hash.empty()) writer.LengthPrefixed(c->ip_hash);
   } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
     writer.U64(c->customer_id);
     writer.U8(c->password_ok ? 1 : 0);
+    WriteRiskOrigin(c->device_hash, c->ip_hash, &writer);
   } else if (const auto* c = std::get_if<CreateSession>(&command)) {
     writer.LengthPrefixed(c->token_hash);
     writer.U64(c->customer_id);
@@ -322,6 +353,7 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.I64(c->amount_fen);
     writer.LengthPrefixed(c->memo);
     WritePaymentAuth(c->auth, &writer);
+    WritePaymentIp(c->auth, &writer);
   } else if (const auto* c = std::get_if<VerifyIdentity>(&command)) {
     writer.U64(c->customer_id);
     const identity::VerifiedIdentity& v = c->identity;
@@ -348,6 +380,7 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->customer_id);
     writer.U64(c->card_id);
     writer.I64(c->amount_fen);
+    WriteRiskOrigin(c->device_hash, c->ip_hash, &writer);
   } else if (const auto* c = std::get_if<SettleHold>(&command)) {
     writer.U64(c->transfer_id);
     writer.U64(c->hold_id);
@@ -432,13 +465,16 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.LengthPrefixed(c->nfc_token);
     writer.U32(c->nfc_atc);
     WritePaymentAuth(c->auth, &writer);
-    // Older records end at the auth: a payment without a coupon is written as they were.
-    if (c->coupon_id != 0) writer.U64(c->coupon_id);
+    // Older records end at the auth: a payment without a coupon is written as they were. The
+    // IP comes last, after a coupon written even when 0 so that it can be told apart.
+    if (c->coupon_id != 0 || !c->auth.ip_hash.empty()) writer.U64(c->coupon_id);
+    WritePaymentIp(c->auth, &writer);
   } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
     writer.U64(c->customer_id);
     writer.U64(c->payment_id);
     writer.U8(c->confirm ? 1 : 0);
     WritePaymentAuth(c->auth, &writer);
+    WritePaymentIp(c->auth, &writer);
   } else if (const auto* c = std::get_if<Refund>(&command)) {
     writer.U64(c->refund_id);
     writer.U64(c->merchant_id);
@@ -556,6 +592,13 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.LengthPrefixed(c->name);
     writer.Bytes(std::string_view(reinterpret_cast<const char*>(c->nonce.data()), c->nonce.size()));
     writer.LengthPrefixed(c->signature);
+    if (c->key_kind != 0) {  // Ed25519 records stay as they were.
+      writer.U8(c->key_kind);
+      for (const std::string* field :
+           {&c->authenticator_data, &c->client_data_json, &c->rp_id, &c->origin}) {
+        writer.LengthPrefixed(*field);
+      }
+    }
   } else if (const auto* c = std::get_if<AnswerDeviceChallenge>(&command)) {
     writer.U64(c->customer_id);
     writer.U64(c->device_id);
@@ -563,6 +606,13 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.LengthPrefixed(c->context);
     writer.Bytes(std::string_view(reinterpret_cast<const char*>(c->nonce.data()), c->nonce.size()));
     writer.LengthPrefixed(c->signature);
+    if (c->webauthn) {  // Ed25519 answers stay as they were.
+      writer.U8(1);
+      for (const std::string* field :
+           {&c->authenticator_data, &c->client_data_json, &c->rp_id, &c->origin}) {
+        writer.LengthPrefixed(*field);
+      }
+    }
   } else if (const auto* c = std::get_if<RemoveDeviceKey>(&command)) {
     writer.U64(c->customer_id);
     writer.U64(c->device_id);
@@ -647,10 +697,15 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
            {&r.phone, &r.otp_hash, &r.password_hash, &r.channel, &r.invite_code}) {
         *field = std::string(reader.LengthPrefixed());
       }
-      // Written only when not empty (records from before it have none).
+      // Written only when not empty (records from before it have none), or empty before an IP.
       if (reader.remaining() > 0) {
         c.device_hash = std::string(reader.LengthPrefixed());
-        if (c.device_hash.empty()) return false;
+        if (reader.remaining() > 0) {
+          c.ip_hash = std::string(reader.LengthPrefixed());
+          if (c.ip_hash.empty()) return false;
+        } else if (c.device_hash.empty()) {
+          return false;
+        }
       }
       *command = std::move(c);
       break;
@@ -661,7 +716,8 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       const uint8_t ok = reader.U8();
       if (ok > 1) return false;
       c.password_ok = ok == 1;
-      *command = c;
+      if (!ReadRiskOrigin(&reader, &c.device_hash, &c.ip_hash)) return false;
+      *command = std::move(c);
       break;
     }
     case CommandType::kCreateSession: {
@@ -693,6 +749,7 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.amount_fen = reader.I64();
       c.memo = std::string(reader.LengthPrefixed());
       if (!ReadPaymentAuth(&reader, &c.auth)) return false;
+      if (!ReadPaymentIp(&reader, &c.auth)) return false;
       *command = std::move(c);
       break;
     }
@@ -746,7 +803,8 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.customer_id = reader.U64();
       c.card_id = reader.U64();
       c.amount_fen = reader.I64();
-      *command = c;
+      if (!ReadRiskOrigin(&reader, &c.device_hash, &c.ip_hash)) return false;
+      *command = std::move(c);
       break;
     }
     case CommandType::kSettleHold: {
@@ -899,7 +957,9 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       if (!ReadPaymentAuth(&reader, &c.auth)) return false;
       if (reader.remaining() > 0) {
         c.coupon_id = reader.U64();
-        if (c.coupon_id == 0) return false;  // Never written: one encoding per command.
+        if (!ReadPaymentIp(&reader, &c.auth)) return false;
+        // A coupon of 0 is written only before an IP: one encoding per command.
+        if (c.coupon_id == 0 && c.auth.ip_hash.empty()) return false;
       }
       *command = std::move(c);
       break;
@@ -910,6 +970,7 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.payment_id = reader.U64();
       if (!Bool(&reader, &c.confirm)) return false;
       if (!ReadPaymentAuth(&reader, &c.auth)) return false;
+      if (!ReadPaymentIp(&reader, &c.auth)) return false;
       *command = std::move(c);
       break;
     }
@@ -1110,6 +1171,15 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.name = std::string(reader.LengthPrefixed());
       ReadNonce(&reader, &c.nonce);
       c.signature = std::string(reader.LengthPrefixed());
+      // Written only for WebAuthn (key_kind 1); 0 is never written, so one encoding per command.
+      if (reader.remaining() > 0) {
+        c.key_kind = reader.U8();
+        if (c.key_kind != 1) return false;
+        for (std::string* field :
+             {&c.authenticator_data, &c.client_data_json, &c.rp_id, &c.origin}) {
+          *field = std::string(reader.LengthPrefixed());
+        }
+      }
       *command = std::move(c);
       break;
     }
@@ -1121,6 +1191,15 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       c.context = std::string(reader.LengthPrefixed());
       ReadNonce(&reader, &c.nonce);
       c.signature = std::string(reader.LengthPrefixed());
+      // Written only for a WebAuthn answer (marker 1).
+      if (reader.remaining() > 0) {
+        if (reader.U8() != 1) return false;
+        c.webauthn = true;
+        for (std::string* field :
+             {&c.authenticator_data, &c.client_data_json, &c.rp_id, &c.origin}) {
+          *field = std::string(reader.LengthPrefixed());
+        }
+      }
       *command = std::move(c);
       break;
     }

@@ -26,6 +26,8 @@ std::string_view MarketingResultName(MarketingResult result) {
       return "insufficient_funds";
     case MarketingResult::kDuplicate:
       return "duplicate";
+    case MarketingResult::kRiskDenied:
+      return "risk_denied";
   }
   return "unknown";
 }
@@ -58,6 +60,8 @@ void EncodeCreateCouponTemplate(const CreateCouponTemplate& c, ByteWriter* write
 void EncodeClaimCoupon(const ClaimCoupon& c, ByteWriter* writer) {
   writer->U64(c.customer_id);
   writer->U64(c.template_id);
+  // Older records end at the template: a claim without a device is written as they were.
+  if (!c.device_hash.empty()) writer->LengthPrefixed(c.device_hash);
 }
 
 void EncodeIssueCoupons(const IssueCoupons& c, ByteWriter* writer) {
@@ -98,6 +102,10 @@ bool DecodeCreateCouponTemplate(ByteReader* reader, CreateCouponTemplate* c) {
 bool DecodeClaimCoupon(ByteReader* reader, ClaimCoupon* c) {
   c->customer_id = reader->U64();
   c->template_id = reader->U64();
+  if (reader->ok() && reader->remaining() > 0) {
+    c->device_hash = std::string(reader->LengthPrefixed());
+    if (c->device_hash.empty()) return false;  // Never written: one encoding per command.
+  }
   return reader->ok();
 }
 
@@ -169,7 +177,7 @@ bool DecodeMarketingCommand(CommandType type, ByteReader* reader, Command* comma
     case CommandType::kClaimCoupon: {
       ClaimCoupon c;
       if (!DecodeClaimCoupon(reader, &c)) return false;
-      *command = c;
+      *command = std::move(c);
       return true;
     }
     case CommandType::kIssueCoupons: {

@@ -7,7 +7,8 @@
 //   body (type 58) := transfer_id:u64 staff_id:u64 campaign_id:u64 merchant_id:u64
 //                     amount_fen:i64                                          (FundCampaign)
 //   body (type 59) := staff_id:u64 template_config                    (CreateCouponTemplate)
-//   body (type 60) := customer_id:u64 template_id:u64                          (ClaimCoupon)
+//   body (type 60) := customer_id:u64 template_id:u64
+//                     [device_hash:str, only when not ""]                     (ClaimCoupon)
 //   body (type 61) := staff_id:u64 template_id:u64 count:u32 customer_id:u64{count}
 //                                                                             (IssueCoupons)
 //   campaign_config, template_config: marketing/config_codec.h
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -71,10 +73,14 @@ struct CreateCouponTemplate {
   marketing::CouponTemplate config;  // id is ignored.
 };
 
-// A customer claims one coupon of a template. Reply::value is the coupon id.
+// A customer claims one coupon of a template. Reply::value is the coupon id. The risk engine
+// judges the claim (risk::CouponClaim, by the claiming device: the keyed hash of X-Device-Id,
+// "" when unknown or in records from before it); a deny or deny_reward verdict, or a blocked
+// customer or device, answers kRiskDenied and nothing is claimed.
 struct ClaimCoupon {
   uint64_t customer_id = 0;
   uint64_t template_id = 0;
+  std::string device_hash{};  // {}: brace-initialised claims may leave it out.
 };
 
 // Ops issue one coupon of a template to each listed customer, all or nothing (a customer may be
@@ -96,6 +102,7 @@ enum class MarketingResult : uint8_t {
   kRefused = 5,            // The campaign book said no: its code is in Reply::text.
   kInsufficientFunds = 6,  // FundCampaign: the co-funding merchant cannot cover the amount.
   kDuplicate = 7,          // FundCampaign: the transfer id was used before; nothing moved.
+  kRiskDenied = 8,         // ClaimCoupon: the risk engine refused the claim.
 };
 
 std::string_view MarketingResultName(MarketingResult result);

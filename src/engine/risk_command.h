@@ -35,8 +35,9 @@ struct SetRiskRules {
   risk::RuleSetSpec spec;
 };
 
-// Puts an entity on the block or allow list (or takes it off, `remove`). Devices are named by
-// the u64 the engine derives from the device hash (RiskDeviceId).
+// Puts an entity on the block or allow list (or takes it off, `remove`). Devices and IPs are
+// named by the u64 the engine derives from their keyed hash (RiskDeviceId); cards by the bound
+// card's id.
 struct SetRiskListEntry {
   uint64_t staff_id = 0;
   risk::EntityKind kind = risk::EntityKind::kDevice;
@@ -80,8 +81,9 @@ std::string_view RiskResultName(RiskResult result);
 // Bounds of the command layer (the rule compiler checks the rest).
 inline constexpr size_t kMaxRiskExpressionBytes = 4096;
 
-// The risk engine's u64 for a device: the first 8 bytes of its keyed hash (64 hex digits, as
-// CardVault::LookupHash makes them), 0 for none or a hash of another shape.
+// The risk engine's u64 for a device, and likewise for an IP address: the first 8 bytes of its
+// keyed hash (64 hex digits, as CardVault::LookupHash makes them), 0 for none or a hash of
+// another shape.
 uint64_t RiskDeviceId(std::string_view device_hash);
 
 void EncodeRuleSetSpec(const risk::RuleSetSpec& spec, ByteWriter* writer);

@@ -50,6 +50,11 @@ Status RiskState::Install(risk::RuleSetSpec spec, bool shadow) {
       shadow ? engine_.SetShadowRules(std::move(spec)) : engine_.SetRules(std::move(spec));
   if (!status.ok()) return status;
   version_++;
+  if (shadow) {
+    monitor_.ResetShadow(kept.rules.size());
+  } else {
+    monitor_.ResetActive(kept.rules.size());
+  }
   (shadow ? shadow_ : active_) = std::move(kept);
   on_ = true;
   return status;
@@ -59,6 +64,7 @@ void RiskState::ClearShadow() {
   version_++;
   engine_.ClearShadowRules();
   shadow_.reset();
+  monitor_.RemoveShadow();
   on_ = true;
 }
 
@@ -138,6 +144,7 @@ void RiskState::Serialize(std::string* out) const {
     writer.I64(o.at_s);
     writer.I64(o.score);
   }
+  if (!monitor_.Empty()) monitor_.Serialize(&writer);
 }
 
 bool RiskState::Deserialize(std::string_view bytes) {
@@ -216,7 +223,15 @@ bool RiskState::Deserialize(std::string_view bytes) {
     o.score = reader.I64();
     outcomes_.push_back(o);
   }
-  return reader.ok() && reader.remaining() == 0;
+  if (!reader.ok()) return false;
+  const size_t active_rules = active_ ? active_->rules.size() : 0;
+  const size_t shadow_rules = shadow_ ? shadow_->rules.size() : 0;
+  monitor_.ResetActive(active_rules);
+  monitor_.ResetShadow(shadow_rules);
+  // Trailers from before the monitor end here.
+  if (reader.remaining() == 0) return true;
+  return monitor_.Deserialize(&reader, active_rules, shadow_rules) && reader.ok() &&
+         reader.remaining() == 0;
 }
 
 }  // namespace qb::engine

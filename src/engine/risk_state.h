@@ -20,6 +20,9 @@
 //               feature_count:u32 (slot:u32 value:i64)* explanation:str step_up:u8
 //                                                                         (ascending payment)
 //   outcome  := payment:u64 state:u8 label:u8 staff:u64 at_s:i64 score:i64   (oldest first)
+//   monitor? := RiskMonitor::Serialize (engine/risk_monitor.h): per-rule hits of both sets and
+//               the shadow log; present only while not all zero, so trailers from before it
+//               load (as a zero monitor) and re-encode to the same bytes.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "engine/risk_command.h"
+#include "engine/risk_monitor.h"
 #include "risk/risk_engine.h"
 
 namespace qb::engine {
@@ -97,6 +101,10 @@ class RiskState {
   Status Install(risk::RuleSetSpec spec, bool shadow);
   void ClearShadow();
 
+  // Per-rule hits and the shadow log (engine/risk_monitor.h); the state machine feeds it.
+  const RiskMonitor& monitor() const { return monitor_; }
+  RiskMonitor& mutable_monitor() { return monitor_; }
+
   const std::map<uint64_t, RiskReview>& reviews() const { return reviews_; }
   const RiskReview* FindReview(uint64_t payment_id) const;
   const RiskReviewOutcome* FindOutcome(uint64_t payment_id) const;
@@ -117,6 +125,7 @@ class RiskState {
   std::optional<risk::RuleSetSpec> shadow_;
   std::map<uint64_t, RiskReview> reviews_;
   std::deque<RiskReviewOutcome> outcomes_;
+  RiskMonitor monitor_;
 };
 
 }  // namespace qb::engine

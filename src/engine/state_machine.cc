@@ -29,15 +29,24 @@ bool StateMachine::IsValid(const Command& command) {
     const identity::Registration& r = c->registration;
     return short_enough(r.phone) && short_enough(r.otp_hash) && short_enough(r.password_hash) &&
            short_enough(r.channel) && short_enough(r.invite_code) &&
-           c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes;
+           c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes &&
+           c->ip_hash.size() <= identity::KnownDevices::kMaxHashBytes;
   }
   if (IsRiskCommand(command)) return IsValidRiskCommand(command);
   auto device_ok = [](const std::string& hash) {
     return hash.size() <= identity::KnownDevices::kMaxHashBytes;
   };
   auto auth_ok = [&](const PaymentAuth& auth) {
-    return device_ok(auth.device_hash) && short_enough(auth.otp_hash);
+    return device_ok(auth.device_hash) && short_enough(auth.otp_hash) && device_ok(auth.ip_hash);
   };
+  // The risk engine's origin of a hold or a log-in: keyed hashes like a device's.
+  if (const auto* c = std::get_if<HoldFunds>(&command)) {
+    return device_ok(c->device_hash) && device_ok(c->ip_hash);
+  }
+  if (const auto* c = std::get_if<RecordLogin>(&command)) {
+    return device_ok(c->device_hash) && device_ok(c->ip_hash);
+  }
+  if (const auto* c = std::get_if<ClaimCoupon>(&command)) return device_ok(c->device_hash);
   if (const auto* c = std::get_if<CreateSession>(&command)) {
     return short_enough(c->token_hash) && device_ok(c->device_hash);
   }
@@ -89,10 +98,16 @@ bool StateMachine::IsValid(const Command& command) {
     return c->challenge.context.size() <= mfa::kMaxChallengeContextBytes;
   }
   if (const auto* c = std::get_if<RegisterDeviceKey>(&command)) {
-    return short_enough(c->public_key) && short_enough(c->name) && short_enough(c->signature);
+    return short_enough(c->public_key) && short_enough(c->name) && short_enough(c->signature) &&
+           c->authenticator_data.size() <= mfa::kMaxAuthenticatorDataBytes &&
+           c->client_data_json.size() <= mfa::kMaxClientDataJsonBytes &&
+           short_enough(c->rp_id) && short_enough(c->origin);
   }
   if (const auto* c = std::get_if<AnswerDeviceChallenge>(&command)) {
-    return c->context.size() <= mfa::kMaxChallengeContextBytes && short_enough(c->signature);
+    return c->context.size() <= mfa::kMaxChallengeContextBytes && short_enough(c->signature) &&
+           c->authenticator_data.size() <= mfa::kMaxAuthenticatorDataBytes &&
+           c->client_data_json.size() <= mfa::kMaxClientDataJsonBytes &&
+           short_enough(c->rp_id) && short_enough(c->origin);
   }
   if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
     return short_enough(c->change.pin_hash) && short_enough(c->change.otp_hash) &&
@@ -192,6 +207,7 @@ Reply StateMachine::Apply(const Command& command) {
   QB_ASSERT(in_batch_);
   if (const auto* c = std::get_if<RecordAudit>(&command)) return ApplyRecordAudit(*c);
   const AuditBeforeState before = AuditBefore(command);
+  risk_evaluations_before_ = risk_.engine().evaluations();
   Reply reply = Dispatch(command);
   RecordPendingRisk(command, reply);  // state_machine_risk.cc
   AuditCommand(command, before, reply);
@@ -261,7 +277,12 @@ Reply StateMachine::ApplyIdentity(const Command& command) {
   } else if (const auto* c = std::get_if<RegisterCustomer>(&command)) {
     result(Register(*c, &reply.value));
   } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
-    result(customers_.RecordLogin(c->customer_id, c->password_ok, batch_time_ns_));
+    // Only a right password is a log-in for the risk engine (state_machine_risk.cc).
+    if (c->password_ok && !CheckLoginRisk(*c)) {
+      result(IdentityResult::kRiskDenied);
+    } else {
+      result(customers_.RecordLogin(c->customer_id, c->password_ok, batch_time_ns_));
+    }
   } else if (const auto* c = std::get_if<CreateSession>(&command)) {
     const IdentityResult r =
         customers_.CreateSession(c->token_hash, c->customer_id, batch_time_ns_);
@@ -460,6 +481,8 @@ MoneyResult StateMachine::ApplyHold(const HoldFunds& c) {
     hold.credit_account_id = kBankClearingAccountId;
     hold.code = kTransferCodeWithdrawal;
   }
+  // Before anything is held (state_machine_risk.cc); the bank's answer is learnt at settlement.
+  if (!CheckHoldRisk(c, *customer)) return MoneyResult::kRiskDenied;
   ledger_.CreateTransfers(std::span(&hold, 1), batch_time_ns_, &transfer_results_);
   if (transfer_results_[0] == ledger::CreateTransferResult::kExceedsCredits) {
     return MoneyResult::kInsufficientFunds;
@@ -481,6 +504,8 @@ MoneyResult StateMachine::ApplySettle(const SettleHold& c) {
     return MoneyResult::kHoldNotFound;
   }
   if (ledger_.FindTransfer(c.transfer_id) != nullptr) return MoneyResult::kDuplicate;
+  // What the risk engine learns once the settlement applies (state_machine_risk.cc).
+  SettledHoldRisk(*hold);
   ledger::Transfer settle;
   settle.id = c.transfer_id;
   settle.pending_id = c.hold_id;

@@ -256,6 +256,8 @@ Reply StateMachine::ApplyMarketing(const Command& command) {
   } else if (const auto* c = std::get_if<ClaimCoupon>(&command)) {
     if (customers_.FindById(c->customer_id) == nullptr) {
       r = MarketingResult::kCustomerNotFound;
+    } else if (!CheckClaimRisk(*c)) {  // state_machine_risk.cc
+      r = MarketingResult::kRiskDenied;
     } else if (const marketing::Error e =
                    campaigns_.ClaimCoupon(c->template_id, c->customer_id, now_s, &reply.value);
                !e.ok()) {

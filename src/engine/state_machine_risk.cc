@@ -1,5 +1,6 @@
 // The risk engine inside the state machine (commands 62 to 64, engine/risk_command.h; the state
-// in engine/risk_state.h). Pay, P2PTransfer and RegisterCustomer ask it before anything moves:
+// in engine/risk_state.h). Pay, P2PTransfer, RegisterCustomer, RecordLogin, HoldFunds and
+// ClaimCoupon ask it before anything moves:
 //
 //   Pay:       allow as before; challenge: held for a step-up exactly like PBoC No. 43's
 //              (awaiting confirmation, confirming needs a factor above the one presented);
@@ -10,13 +11,26 @@
 //              challenge → kChallengeRequired for two factors, unless it carries them.
 //   Register:  deny → IdentityResult::kRiskDenied. Challenge and review let it through: a
 //              registration has no hold to put it in.
+//   Log-in:    (a right password only) deny → IdentityResult::kRiskDenied, nothing recorded in
+//              the customer book. Challenge and review let it through: the log-in has its own
+//              second factor, and nothing to hold.
+//   Hold:      a top-up (risk::TopUp) or withdrawal (risk::Withdrawal): deny, and for now
+//              challenge and review too (a hold has no step-up or review of its own yet) →
+//              MoneyResult::kRiskDenied, nothing held.
+//   Claim:     a coupon claim (risk::CouponClaim): deny or deny_reward → MarketingResult::
+//              kRiskDenied, nothing claimed (the claim is the reward).
 //
-// Anything on the block list (customer, device, merchant, payee) is denied whatever the rule
-// set says: a list entry is an analyst's explicit decision, and a rule set without the
-// `blocked` rule must not quietly ignore it.
+// Anything on the block list (customer, device, IP, card, merchant, payee) is denied whatever
+// the rule set says: a list entry is an analyst's explicit decision, and a rule set without the
+// `blocked` rule must not quietly ignore it. Devices and IPs are named by RiskDeviceId of
+// their keyed hashes; cards by the bound card's id.
 //
 // After the command, the event is recorded with its outcome (completed when money moved or the
-// customer was registered; refused otherwise, holds included) — see StateMachine::Apply.
+// customer was registered or logged in; refused otherwise, holds included) — see
+// StateMachine::Apply. A top-up or withdrawal hold that was made is recorded when the bank
+// answers instead: SettleHold posting it completes it, voiding it refuses it (a failed top-up,
+// what card testing counts). The event is rebuilt from the hold then (customer, card, amount):
+// the device and IP of the hold are judged but not learnt.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -64,6 +78,15 @@ uint64_t PhoneNumber(std::string_view phone) {
     value = value * 10 + static_cast<uint64_t>(c - '0');
   }
   return value;
+}
+
+// The payment, transfer or hold (top-up, withdrawal) a command's risk event is about; 0 for
+// other commands.
+uint64_t RiskSubjectId(const Command& command) {
+  if (const auto* c = std::get_if<Pay>(&command)) return c->payment_id;
+  if (const auto* c = std::get_if<P2PTransfer>(&command)) return c->transfer_id;
+  if (const auto* c = std::get_if<HoldFunds>(&command)) return c->transfer_id;
+  return 0;
 }
 
 std::string Quoted(std::string_view text) {
@@ -120,6 +143,7 @@ StateMachine::RiskCheck StateMachine::CheckPaymentRisk(const Pay& c,
   risk::Payment event;
   event.customer = customer.id;
   event.device = RiskDeviceId(c.auth.device_hash);
+  event.ip = RiskDeviceId(c.auth.ip_hash);
   event.merchant = c.merchant_id;
   event.amount_fen = c.amount_fen;
   event.channel = RiskChannel(c.channel);
@@ -144,6 +168,7 @@ StateMachine::RiskCheck StateMachine::CheckPaymentRisk(const Pay& c,
   check.deny_reward = decision.deny_reward;
   if (RiskBlocked({{risk::EntityKind::kCustomer, event.customer},
                    {risk::EntityKind::kDevice, event.device},
+                   {risk::EntityKind::kIp, event.ip},
                    {risk::EntityKind::kMerchant, event.merchant}})) {
     check.verdict = risk::Verdict::kDeny;
   }
@@ -211,12 +236,14 @@ MoneyResult StateMachine::CheckTransferRisk(const P2PTransfer& c, const identity
   event.customer = sender.id;
   event.payee = receiver.id;
   event.device = RiskDeviceId(c.auth.device_hash);
+  event.ip = RiskDeviceId(c.auth.ip_hash);
   event.amount_fen = c.amount_fen;
   event.auth = RiskAuth(presented);
   event.tier = static_cast<uint8_t>(sender.tier);
   risk::Verdict verdict = risk_.engine().Evaluate(event, RiskNow()).verdict;
   if (RiskBlocked({{risk::EntityKind::kCustomer, event.customer},
                    {risk::EntityKind::kDevice, event.device},
+                   {risk::EntityKind::kIp, event.ip},
                    {risk::EntityKind::kPayee, event.payee}})) {
     verdict = risk::Verdict::kDeny;
   }
@@ -242,20 +269,143 @@ bool StateMachine::CheckRegistrationRisk(const RegisterCustomer& c, uint64_t cus
   risk::Registration event;
   event.customer = customer_id;
   event.device = RiskDeviceId(c.device_hash);
+  event.ip = RiskDeviceId(c.ip_hash);
   event.phone = PhoneNumber(c.registration.phone);
   risk::Verdict verdict = risk_.engine().Evaluate(event, RiskNow()).verdict;
-  if (RiskBlocked({{risk::EntityKind::kDevice, event.device}})) verdict = risk::Verdict::kDeny;
+  if (RiskBlocked({{risk::EntityKind::kDevice, event.device}, {risk::EntityKind::kIp, event.ip}})) {
+    verdict = risk::Verdict::kDeny;
+  }
   risk_pending_ = risk::RiskEvent(event);
   return verdict != risk::Verdict::kDeny;
 }
 
+bool StateMachine::CheckLoginRisk(const RecordLogin& c) {
+  risk_pending_.reset();
+  if (!risk_.on() || customers_.FindById(c.customer_id) == nullptr) return true;
+  risk::Login event;
+  event.customer = c.customer_id;
+  event.device = RiskDeviceId(c.device_hash);
+  event.ip = RiskDeviceId(c.ip_hash);
+  risk::Verdict verdict = risk_.engine().Evaluate(event, RiskNow()).verdict;
+  if (RiskBlocked({{risk::EntityKind::kCustomer, event.customer},
+                   {risk::EntityKind::kDevice, event.device},
+                   {risk::EntityKind::kIp, event.ip}})) {
+    verdict = risk::Verdict::kDeny;
+  }
+  risk_pending_ = risk::RiskEvent(event);
+  return verdict != risk::Verdict::kDeny;
+}
+
+bool StateMachine::CheckHoldRisk(const HoldFunds& c, const identity::Customer& customer) {
+  risk_pending_.reset();
+  if (!risk_.on()) return true;
+  const uint64_t device = RiskDeviceId(c.device_hash);
+  const uint64_t ip = RiskDeviceId(c.ip_hash);
+  risk::Verdict verdict = risk::Verdict::kAllow;
+  if (c.kind == HoldKind::kTopUp) {
+    // risk::TopUp has no IP: the block list below still judges it.
+    risk::TopUp event;
+    event.customer = customer.id;
+    event.device = device;
+    event.card = c.card_id;
+    event.amount_fen = c.amount_fen;
+    verdict = risk_.engine().Evaluate(event, RiskNow()).verdict;
+    risk_pending_ = risk::RiskEvent(event);
+  } else {
+    risk::Withdrawal event;
+    event.customer = customer.id;
+    event.device = device;
+    event.ip = ip;
+    event.card = c.card_id;
+    event.amount_fen = c.amount_fen;
+    event.tier = static_cast<uint8_t>(customer.tier);
+    verdict = risk_.engine().Evaluate(event, RiskNow()).verdict;
+    risk_pending_ = risk::RiskEvent(event);
+  }
+  if (RiskBlocked({{risk::EntityKind::kCustomer, customer.id},
+                   {risk::EntityKind::kDevice, device},
+                   {risk::EntityKind::kIp, ip},
+                   {risk::EntityKind::kCard, c.card_id}})) {
+    verdict = risk::Verdict::kDeny;
+  }
+  // A hold has no step-up or review of its own yet: anything but allow refuses it.
+  return verdict == risk::Verdict::kAllow;
+}
+
+void StateMachine::SettledHoldRisk(const ledger::Transfer& hold) {
+  risk_pending_.reset();
+  if (!risk_.on()) return;
+  const bool top_up = hold.code == kTransferCodeTopUp;
+  const ledger::Account* wallet =
+      ledger_.FindAccount(top_up ? hold.credit_account_id : hold.debit_account_id);
+  if (wallet == nullptr || wallet->user_data == 0) return;
+  if (top_up) {
+    risk::TopUp event;
+    event.customer = wallet->user_data;
+    event.card = hold.user_data;
+    event.amount_fen = hold.amount;
+    risk_pending_ = risk::RiskEvent(event);
+  } else {
+    risk::Withdrawal event;
+    event.customer = wallet->user_data;
+    event.card = hold.user_data;
+    event.amount_fen = hold.amount;
+    risk_pending_ = risk::RiskEvent(event);
+  }
+}
+
+bool StateMachine::CheckClaimRisk(const ClaimCoupon& c) {
+  risk_pending_.reset();
+  if (!risk_.on()) return true;
+  const marketing::CouponTemplate* coupon = campaigns_.coupons().FindTemplate(c.template_id);
+  if (coupon == nullptr) return true;  // The campaign book refuses it.
+  risk::CouponClaim event;
+  event.customer = c.customer_id;
+  event.device = RiskDeviceId(c.device_hash);
+  event.campaign = coupon->campaign_id;
+  const risk::Decision& decision = risk_.engine().Evaluate(event, RiskNow());
+  bool denied = decision.verdict == risk::Verdict::kDeny || decision.deny_reward;
+  if (RiskBlocked({{risk::EntityKind::kCustomer, event.customer},
+                   {risk::EntityKind::kDevice, event.device}})) {
+    denied = true;
+  }
+  risk_pending_ = risk::RiskEvent(event);
+  return !denied;
+}
+
+void StateMachine::NoteRiskEvaluation(const Command& command) {
+  // Only an event this command evaluated: some are recorded later, without a new evaluation.
+  if (risk_.engine().evaluations() == risk_evaluations_before_) return;
+  // The check that set risk_pending_ evaluated it last: the engine still holds its decisions.
+  // Per-rule hits and the shadow log (risk_monitor.h), then any tap, see them.
+  const risk::Decision& live = risk_.engine().last_decision();
+  const uint64_t subject = RiskSubjectId(command);
+  risk_.mutable_monitor().Note(*risk_pending_, RiskNow(), subject, risk_.active().has_value(),
+                               live, risk_.engine().shadow_decision());
+  if (risk_tap_ != nullptr) risk_tap_->OnEvaluate(*risk_pending_, RiskNow(), subject, live);
+}
+
 void StateMachine::RecordPendingRisk(const Command& command, const Reply& reply) {
   if (!risk_pending_) return;
+  NoteRiskEvaluation(command);
   bool completed = !reply.results.empty() && reply.results[0] == 0;
   // A held payment moved nothing yet: refused, as risk_events.h counts holds.
   if (std::holds_alternative<Pay>(command)) completed = completed && reply.text == "completed";
-  risk_.engine().Record(*risk_pending_, RiskNow(),
-                        completed ? risk::Outcome::kCompleted : risk::Outcome::kRefused);
+  // A top-up or withdrawal held for the bank is recorded when the bank answers, below.
+  if (std::holds_alternative<HoldFunds>(command) && completed) {
+    risk_pending_.reset();
+    return;
+  }
+  if (const auto* settle = std::get_if<SettleHold>(&command)) {
+    if (!completed) {  // Not settled now (settled before, unknown...): nothing to learn.
+      risk_pending_.reset();
+      return;
+    }
+    completed = settle->post;  // Voided: the bank refused it (a failed top-up).
+  }
+  const risk::Outcome outcome = completed ? risk::Outcome::kCompleted : risk::Outcome::kRefused;
+  if (risk_tap_ != nullptr) risk_tap_->OnRecord(*risk_pending_, RiskNow(), outcome);
+  risk_.engine().Record(*risk_pending_, RiskNow(), outcome);
   risk_pending_.reset();
   risk_review_pending_.reset();
 }
@@ -326,8 +476,14 @@ RiskResult StateMachine::ApplyReviewPayment(const ReviewPayment& c, Reply* reply
   if (c.block_device) {
     if (const uint64_t device = RiskDeviceId(device_hash); device != 0) {
       // A full list leaves the device off it; the review itself stands.
-      risk_.engine().lists().Add(risk::ListType::kBlock, risk::EntityKind::kDevice, device,
-                                 RiskNow(), 0, "review of payment " + std::to_string(c.payment_id));
+      const std::string reason = "review of payment " + std::to_string(c.payment_id);
+      const Status added = risk_.engine().lists().Add(
+          risk::ListType::kBlock, risk::EntityKind::kDevice, device, RiskNow(), 0, reason);
+      if (added.ok() && risk_tap_ != nullptr) {
+        risk_tap_->OnListChange(RiskListChange{false, risk::ListType::kBlock,
+                                               risk::EntityKind::kDevice, device, RiskNow(), 0,
+                                               reason});
+      }
     }
   }
   risk_.CloseReview(c.payment_id, c.approve ? ReviewState::kApproved : ReviewState::kRejected,
@@ -368,6 +524,10 @@ Reply StateMachine::ApplyRisk(const Command& command) {
     } else {
       risk_.TurnOn();
       r = RiskResult::kOk;
+    }
+    if (r == RiskResult::kOk && risk_tap_ != nullptr) {
+      risk_tap_->OnListChange(RiskListChange{c->remove, c->list, c->kind, c->entity_id,
+                                             RiskNow(), c->expires_at_s, c->reason});
     }
   } else if (const auto* c = std::get_if<ReviewPayment>(&command)) {
     r = ApplyReviewPayment(*c, &reply);

@@ -287,11 +287,13 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
           return respond(ErrorResponse(ErrorCode::kOverloaded, "the server is busy; retry"));
         }
         registration.password_hash = std::move(*hash);
-        // The device goes along for the risk rules (a block-listed phone cannot sign up).
-        // Hashed first: the callback below takes `origin` away.
+        // The device and the IP go along for the risk rules (a block-listed phone or network
+        // cannot sign up). Hashed first: the callback below takes `origin` away.
         std::string device_hash = DeviceHash(context, origin.device_id);
+        std::string ip_hash = IpHash(context, origin.ip);
         Services(context).engine->Submit(
-            engine::RegisterCustomer{std::move(registration), std::move(device_hash)},
+            engine::RegisterCustomer{std::move(registration), std::move(device_hash),
+                                     std::move(ip_hash)},
             [&context, origin = std::move(origin), respond](engine::Reply&& reply) {
               if (reply.status != engine::ReplyStatus::kOk) {
                 return respond(EngineFailureResponse(reply));
@@ -328,7 +330,9 @@ void VerifyAndRecord(WalletContext& context, std::shared_ptr<AccountCopy> accoun
             return respond(EngineFailureResponse(reply));
           }
           const auto result = static_cast<identity::IdentityResult>(reply.results.at(0));
-          if (result == identity::IdentityResult::kLoginLocked) {
+          // 403 RISK_DENIED: the risk rules (or a block list) refused a right password.
+          if (result == identity::IdentityResult::kLoginLocked ||
+              result == identity::IdentityResult::kRiskDenied) {
             return respond(ErrorResponse(IdentityError(result)));
           }
           if (result != identity::IdentityResult::kOk || !password_ok) {
@@ -344,8 +348,11 @@ void VerifyAndRecord(WalletContext& context, std::shared_ptr<AccountCopy> accoun
           Services(context).engine->Submit(engine::RecordStaffLogin{account->id, password_ok},
                                            std::move(on_recorded));
         } else {
-          Services(context).engine->Submit(engine::RecordLogin{account->id, password_ok},
-                                           std::move(on_recorded));
+          // The risk engine judges a right password by its device and network.
+          engine::RecordLogin command{account->id, password_ok,
+                                      DeviceHash(context, account->origin.device_id),
+                                      IpHash(context, account->origin.ip)};
+          Services(context).engine->Submit(std::move(command), std::move(on_recorded));
         }
       },
       respond);

@@ -21,6 +21,7 @@
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
 #include "wallet/staff_access.h"
+#include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -63,6 +64,8 @@ HttpResponse MarketingFailure(MarketingResult result, const engine::Reply& reply
                            "the co-funding merchant's balance cannot cover the amount");
     case MarketingResult::kDuplicate:
       return ErrorResponse(ErrorCode::kDuplicate, "this top-up was made before");
+    case MarketingResult::kRiskDenied:
+      return ErrorResponse(RiskDeniedError());  // risk_routes.cc
     case MarketingResult::kOk:
     case MarketingResult::kInvalid:
       break;
@@ -435,7 +438,9 @@ void ClaimCoupon(WalletContext& context, const Principal& customer, HttpRequest&
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<uint64_t> template_id = ParseId(text);
   if (!template_id || *template_id == 0) return respond(TemplateNotFound());
-  SubmitMarketing(context, engine::ClaimCoupon{customer.id, *template_id}, respond,
+  // The claiming device goes along for the risk rules (coupon farms).
+  engine::ClaimCoupon claim{customer.id, *template_id, DeviceHash(context, DeviceIdOf(request))};
+  SubmitMarketing(context, std::move(claim), respond,
                   [&context, respond](const engine::Reply& reply) {
                     AnswerCoupon(context, reply.value, respond);
                   });

@@ -6,8 +6,10 @@
 // Devices on the lists: the API takes the raw device id the app sends as X-Device-Id and hashes
 // it the way sessions do (DeviceHash); the engine keys the device by the first 16 hex digits of
 // that hash. The raw id cannot be recovered, so GET shows a device as "hash:<16 hex digits>",
-// which POST and DELETE also accept.
+// which POST and DELETE also accept. IPs likewise: POST and DELETE take the address, hashed as
+// the wallet hashes every client's (IpHash), and GET shows "hash:<16 hex digits>".
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <limits>
@@ -17,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/cursor.h"
 #include "api/json_reader.h"
 #include "api/query.h"
 #include "base/bytes.h"
@@ -30,6 +33,7 @@
 #include "wallet/marketing_json.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
+#include "wallet/risk_rules_json.h"
 #include "wallet/staff_access.h"
 #include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
@@ -289,9 +293,28 @@ void DecideReview(WalletContext& context, const Principal& staff, HttpRequest&& 
 
 // --- Rule sets ---
 
-api::JsonObjectWriter RuleSetJson(const risk::RuleSetSpec& spec) {
+int64_t CountJson(uint64_t count) {
+  return count > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+             ? std::numeric_limits<int64_t>::max()
+             : static_cast<int64_t>(count);
+}
+
+api::JsonObjectWriter VerdictCountsJson(const std::array<uint64_t, 4>& counts) {
+  api::JsonObjectWriter json;
+  for (risk::Verdict v : {risk::Verdict::kAllow, risk::Verdict::kChallenge, risk::Verdict::kReview,
+                          risk::Verdict::kDeny}) {
+    json.Int(risk::VerdictName(v), CountJson(counts[static_cast<size_t>(v)]));
+  }
+  return json;
+}
+
+// A set and, per rule, its hits since this version was installed (engine/risk_monitor.h).
+api::JsonObjectWriter RuleSetJson(const risk::RuleSetSpec& spec,
+                                  const engine::RiskSetStats& stats) {
   api::JsonObjectWriter json;
   json.Int("version", static_cast<int64_t>(spec.version));
+  json.Int("evaluated", CountJson(stats.evaluated));
+  json.Object("verdicts", VerdictCountsJson(stats.verdicts));
   auto threshold = [&json](std::string_view name, const std::optional<int64_t>& value) {
     if (value) {
       json.Int(name, *value);
@@ -303,14 +326,16 @@ api::JsonObjectWriter RuleSetJson(const risk::RuleSetSpec& spec) {
   threshold("challenge_at", spec.thresholds.challenge_at);
   threshold("deny_at", spec.thresholds.deny_at);
   api::JsonArrayWriter rules;
-  for (const risk::RuleSpec& rule : spec.rules) {
+  for (size_t i = 0; i < spec.rules.size(); i++) {
+    const risk::RuleSpec& rule = spec.rules[i];
     api::JsonObjectWriter one;
     one.Int("id", rule.id)
         .String("name", rule.name)
         .String("expression", rule.expression)
         .Int("score", rule.score)
         .String("action", risk::ActionName(rule.action))
-        .Bool("shadow", rule.shadow);
+        .Bool("shadow", rule.shadow)
+        .Int("hits", i < stats.hits.size() ? CountJson(stats.hits[i]) : 0);
     if (rule.active_from_s != 0) {
       one.String("active_from", TimeOfSeconds(rule.active_from_s));
     } else {
@@ -330,6 +355,8 @@ api::JsonObjectWriter RuleSetJson(const risk::RuleSetSpec& spec) {
 struct RuleSets {
   std::optional<risk::RuleSetSpec> active;
   std::optional<risk::RuleSetSpec> shadow;
+  engine::RiskSetStats active_stats;
+  engine::RiskSetStats shadow_stats;
 };
 
 void AnswerRules(WalletContext& context, int status, std::optional<bool> only_shadow,
@@ -337,13 +364,15 @@ void AnswerRules(WalletContext& context, int status, std::optional<bool> only_sh
   ReadEngine<RuleSets>(
       context, respond,
       [](const engine::StateMachine& s) {
-        return RuleSets{s.risk().active(), s.risk().shadow()};
+        return RuleSets{s.risk().active(), s.risk().shadow(), s.risk().monitor().active(),
+                        s.risk().monitor().shadow()};
       },
       [status, only_shadow, respond](RuleSets sets) {
-        auto set_json = [](const std::optional<risk::RuleSetSpec>& set, api::JsonObjectWriter* body,
+        auto set_json = [](const std::optional<risk::RuleSetSpec>& set,
+                           const engine::RiskSetStats& stats, api::JsonObjectWriter* body,
                            std::string_view key) {
           if (set) {
-            body->Object(key, RuleSetJson(*set));
+            body->Object(key, RuleSetJson(*set, stats));
           } else {
             body->Null(key);
           }
@@ -355,11 +384,12 @@ void AnswerRules(WalletContext& context, int status, std::optional<bool> only_sh
             empty.Null("version");
             return respond(api::JsonResponse(status, empty));
           }
-          return respond(api::JsonResponse(status, RuleSetJson(*set)));
+          return respond(api::JsonResponse(
+              status, RuleSetJson(*set, *only_shadow ? sets.shadow_stats : sets.active_stats)));
         }
         api::JsonObjectWriter body;
-        set_json(sets.active, &body, "active");
-        set_json(sets.shadow, &body, "shadow");
+        set_json(sets.active, sets.active_stats, &body, "active");
+        set_json(sets.shadow, sets.shadow_stats, &body, "shadow");
         respond(api::JsonResponse(status, body));
       });
 }
@@ -443,9 +473,9 @@ class Members {
   std::vector<std::string> read_;
 };
 
-// The PUT body: {"shadow", "version" (ignored: the engine numbers sets), "review_at",
-// "challenge_at", "deny_at", "rules": [{"id","name","expression","score","action","shadow",
-// "active_from","active_until"}]}.
+}  // namespace
+
+// The PUT body (wallet/risk_rules_json.h); also the backtest's rule file.
 api::ApiResult<std::pair<risk::RuleSetSpec, bool>> ParseRuleSet(std::string_view text) {
   api::ParseLimits limits;
   limits.max_fields = kRulesMaxFields;
@@ -513,6 +543,8 @@ api::ApiResult<std::pair<risk::RuleSetSpec, bool>> ParseRuleSet(std::string_view
   return std::make_pair(std::move(spec), shadow);
 }
 
+namespace {
+
 void PutRules(WalletContext& context, const Principal& staff, HttpRequest&& request,
               Responder respond) {
   api::ApiResult<std::pair<risk::RuleSetSpec, bool>> parsed = ParseRuleSet(request.body);
@@ -525,6 +557,91 @@ void PutRules(WalletContext& context, const Principal& staff, HttpRequest&& requ
                                           {"by_staff_id", std::to_string(staff_id)}});
                AnswerRules(context, 200, shadow, respond);
              });
+}
+
+// --- The shadow log ---
+
+// The disagreements between the shadow and the active set, newest first: ?limit= (default 20,
+// at most 100) and ?cursor= (next_cursor of the page before; the position is a log sequence
+// number, the page holding the entries below it).
+void GetShadowLog(WalletContext& context, const HttpRequest& request, Responder respond) {
+  std::optional<api::QueryParams> query = QueryOf(request, respond);
+  if (!query) return;
+  uint64_t before = std::numeric_limits<uint64_t>::max();
+  if (auto cursor = query->Get("cursor"); cursor && !cursor->empty()) {
+    api::ApiResult<int64_t> position = api::DecodeCursor(*cursor);
+    if (!position.ok()) return respond(ErrorResponse(position.error()));
+    before = static_cast<uint64_t>(position.value());
+  }
+  api::ApiResult<int64_t> limit = api::ParseLimit(query->GetOr("limit"));
+  if (!limit.ok()) return respond(ErrorResponse(limit.error()));
+  struct Page {
+    std::vector<engine::ShadowLogEntry> entries;
+    bool more = false;
+    std::vector<std::pair<uint32_t, std::string>> names;  // The shadow set's rules.
+  };
+  const auto max = static_cast<size_t>(limit.value());
+  ReadEngine<Page>(
+      context, respond,
+      [before, max](const engine::StateMachine& s) {
+        Page page;
+        const auto& log = s.risk().monitor().log();
+        for (auto it = log.rbegin(); it != log.rend(); ++it) {
+          if (it->seq >= before) continue;
+          if (page.entries.size() == max) {
+            page.more = true;
+            break;
+          }
+          page.entries.push_back(*it);
+        }
+        if (const auto& shadow = s.risk().shadow()) {
+          for (const risk::RuleSpec& rule : shadow->rules) page.names.emplace_back(rule.id, rule.name);
+        }
+        return page;
+      },
+      [respond](Page page) {
+        api::JsonArrayWriter items;
+        for (const engine::ShadowLogEntry& e : page.entries) {
+          api::JsonObjectWriter item;
+          item.String("id", std::to_string(e.seq))
+              .String("at", TimeOfSeconds(e.at_s))
+              .String("event", e.event < std::size(risk::kEventNames) ? risk::kEventNames[e.event]
+                                                                      : "unknown");
+          if (e.subject_id != 0) {
+            item.String("subject_id", std::to_string(e.subject_id));
+          } else {
+            item.Null("subject_id");
+          }
+          item.String("customer_id", std::to_string(e.customer_id))
+              .Amount("amount", e.amount_fen)
+              .String("currency", "CNY")
+              .String("active_verdict", risk::VerdictName(e.active))
+              .String("shadow_verdict", risk::VerdictName(e.shadow))
+              .Int("shadow_version", static_cast<int64_t>(e.shadow_version));
+          api::JsonArrayWriter rules;
+          for (uint32_t id : e.rule_ids) {
+            api::JsonObjectWriter rule;
+            rule.Int("id", id);
+            std::string name;
+            for (const auto& [rule_id, rule_name] : page.names) {
+              if (rule_id == id) name = rule_name;
+            }
+            rule.String("name", name);
+            rules.Object(std::move(rule));
+          }
+          item.Array("rules", std::move(rules));
+          items.Object(std::move(item));
+        }
+        api::JsonObjectWriter body;
+        body.Array("items", std::move(items));
+        if (page.more && !page.entries.empty()) {
+          body.String("next_cursor",
+                      api::EncodeCursor(static_cast<int64_t>(page.entries.back().seq)));
+        } else {
+          body.Null("next_cursor");
+        }
+        respond(api::JsonResponse(200, body));
+      });
 }
 
 // --- Lists ---
@@ -576,7 +693,9 @@ api::JsonObjectWriter ListRowJson(const ListRow& row) {
   api::JsonObjectWriter json;
   json.String("kind", KindName(row.kind))
       .String("value",
-              row.kind == risk::EntityKind::kDevice ? HexKey(row.key) : std::to_string(row.key))
+              row.kind == risk::EntityKind::kDevice || row.kind == risk::EntityKind::kIp
+                  ? HexKey(row.key)
+                  : std::to_string(row.key))
       .String("list", row.list == risk::ListType::kBlock ? "block" : "allow");
   if (row.expires_at_s != 0) {
     json.String("expires_at", TimeOfSeconds(row.expires_at_s));
@@ -620,11 +739,12 @@ bool IsDeviceId(std::string_view id) {
   });
 }
 
-// The engine's key for a value the console sent: an id in decimal, or for a device the raw
-// X-Device-Id (hashed here as sessions hash it) or a "hash:" key GET showed.
+// The engine's key for a value the console sent: an id in decimal, for a device the raw
+// X-Device-Id (hashed here as sessions hash it), for an IP the address (hashed as the wallet
+// hashes the client's, IpHash), or for either a "hash:" key GET showed.
 std::optional<uint64_t> EntityKey(WalletContext& context, risk::EntityKind kind,
                                   std::string_view value) {
-  if (kind != risk::EntityKind::kDevice) {
+  if (kind != risk::EntityKind::kDevice && kind != risk::EntityKind::kIp) {
     std::optional<uint64_t> id = ParseId(value);
     if (!id || *id == 0) return std::nullopt;
     return id;
@@ -632,6 +752,11 @@ std::optional<uint64_t> EntityKey(WalletContext& context, risk::EntityKind kind,
   if (value.starts_with("hash:")) {
     const uint64_t key = engine::RiskDeviceId(std::string(value.substr(5)) + std::string(48, '0'));
     if (value.size() != 21 || key == 0) return std::nullopt;
+    return key;
+  }
+  if (kind == risk::EntityKind::kIp) {
+    const uint64_t key = engine::RiskDeviceId(IpHash(context, value));
+    if (key == 0) return std::nullopt;
     return key;
   }
   if (!IsDeviceId(value)) return std::nullopt;
@@ -668,6 +793,8 @@ void ChangeList(WalletContext& context, const Principal& staff, HttpRequest&& re
     return respond(ErrorResponse(ErrorCode::kFieldInvalid,
                                  kind == risk::EntityKind::kDevice
                                      ? "value: the device id the app sends as X-Device-Id"
+                                 : kind == risk::EntityKind::kIp
+                                     ? "value: an IPv4 or IPv6 address"
                                      : "value: a decimal id"));
   }
   int64_t expires_at_s = 0;
@@ -719,6 +846,10 @@ void AddRiskRoutes(Router& router, WalletContext& context) {
   AddStaffRoute(router, context, "PUT", "/api/v1/staff/risk/rules",
                 [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
                   PutRules(*shared, staff, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/risk/shadow-log",
+                [shared](const Principal&, HttpRequest&& request, Responder respond) {
+                  GetShadowLog(*shared, request, std::move(respond));
                 });
   AddStaffRoute(router, context, "GET", "/api/v1/staff/risk/lists",
                 [shared](const Principal&, HttpRequest&&, Responder respond) {

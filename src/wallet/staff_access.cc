@@ -79,9 +79,14 @@ constexpr std::array kTable = {
     StaffRouteAccess{"POST", "/api/v1/staff/risk/reviews/{payment_id}/reject", kRiskWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/risk/rules", kRiskReaders},
     StaffRouteAccess{"PUT", "/api/v1/staff/risk/rules", kRiskWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/risk/shadow-log", kRiskReaders},
     StaffRouteAccess{"GET", "/api/v1/staff/risk/lists", kRiskReaders},
     StaffRouteAccess{"POST", "/api/v1/staff/risk/lists", kRiskWriters},
     StaffRouteAccess{"DELETE", "/api/v1/staff/risk/lists", kRiskWriters},
+    // AML reports (issue 7): large-value transactions and suspicious cases, read by risk
+    // analysts and auditors (and admins).
+    StaffRouteAccess{"GET", "/api/v1/staff/aml/large-value", kRiskReaders},
+    StaffRouteAccess{"GET", "/api/v1/staff/aml/cases", kRiskReaders},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "identity/otp.h"
+#include "ratelimit/ip_key.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/totp_internal.h"
@@ -60,6 +61,13 @@ std::string DeviceHash(WalletContext& context, std::string_view device_id) {
   return Services(context).vault->LookupHash("device:" + std::string(device_id));
 }
 
+std::string IpHash(WalletContext& context, std::string_view remote_address) {
+  const std::optional<std::string> key = ratelimit::IpRateLimitKey(remote_address);
+  if (!key) return "";
+  // Its own prefix again: an IP's hash matches no device, card or ID hash.
+  return Services(context).vault->LookupHash("ip:" + *key);
+}
+
 PaymentFactors ReadPaymentFactors(api::ObjectReader& reader) {
   PaymentFactors factors;
   factors.sms_code = reader.OptionalString("sms_code", kMaxCodeChars);
@@ -84,6 +92,7 @@ void AuthenticatePayment(WalletContext& context, uint64_t customer_id, const Htt
                          std::function<void(engine::PaymentAuth)> proceed) {
   engine::PaymentAuth auth;
   auth.device_hash = DeviceHash(context, DeviceIdOf(request));
+  auth.ip_hash = IpHash(context, request.remote_address);
   // After the TOTP code or the signature: the SMS code last, hashed for the engine.
   auto finish = [&context, customer_id, sms = std::move(factors.sms_code), respond,
                  proceed = std::move(proceed)](engine::PaymentAuth checked) mutable {

@@ -34,6 +34,10 @@ inline constexpr std::string_view kDeviceIdHeader = "X-Device-Id";
 std::string DeviceIdOf(const HttpRequest& request);
 // The keyed hash the engine remembers a device by (never the id itself); "" for "".
 std::string DeviceHash(WalletContext& context, std::string_view device_id);
+// The keyed hash the risk engine knows a client's IP address by (never the address itself):
+// of the address reduced as the rate limits key it (an IPv6 /64, a v4-mapped address as IPv4);
+// "" for an address that does not parse.
+std::string IpHash(WalletContext& context, std::string_view remote_address);
 
 struct PaymentFactors {
   std::optional<std::string> sms_code;

@@ -508,6 +508,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddWebhookRoutes(router, context);
   AddMarketingRoutes(router, context);
   AddRiskRoutes(router, context);
+  AddAmlRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {
     HttpResponse response;
     response.body = std::string(OpenApiDocument());

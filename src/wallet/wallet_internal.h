@@ -90,6 +90,7 @@ void AddSessionRoutes(Router& router, WalletContext& context);  // session_route
 void AddMarketingRoutes(Router& router, WalletContext& context);
 // The risk API (risk_routes.cc): rules, lists and the review queue for staff.
 void AddRiskRoutes(Router& router, WalletContext& context);
+void AddAmlRoutes(Router& router, WalletContext& context);  // aml_routes.cc
 // 403 RISK_DENIED with the customer's message (risk::CustomerMessage, never the rule).
 api::ApiError RiskDeniedError();
 // What a customer is told about a payment held for review.

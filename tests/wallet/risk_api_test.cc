@@ -1,6 +1,6 @@
 // The risk API over HTTP (issue 7): an analyst installs a rule set, a payment it holds for
 // review answers 202 under_review, the analyst approves (posted) or rejects it (voided, the
-// device blocked); a block-listed device cannot sign up; a blocked payee gets no transfer;
+// device blocked); a block-listed device or IP cannot sign up; a blocked payee gets no transfer;
 // roles; a bad rule set is 422 RULES_INVALID.
 #include <gtest/gtest.h>
 
@@ -83,6 +83,72 @@ TEST_F(RiskApiTest, RuleSetsArePutAndReadWithTheirRoles) {
   const std::string support = StaffToken("support", Roles({StaffRole::kSupport}));
   EXPECT_EQ(Get("/api/v1/staff/risk/reviews", support).status, 403);
   EXPECT_EQ(Get("/api/v1/staff/risk/reviews").status, 401);
+}
+
+// Per-rule hits for both sets, and the shadow log of the events the two sets decided
+// differently, newest first, a page at a time.
+TEST_F(RiskApiTest, RulesShowTheirHitsAndTheShadowLogListsDisagreements) {
+  // Sign-up and funding first: before any rule set, nothing is evaluated or counted.
+  const Merchant shop = ActiveMerchant("shop");
+  const Funded alice = Customer(1, 2'000 * kYuan);
+  const std::string qr = StaticQr(shop);
+  ASSERT_EQ(Put("/api/v1/staff/risk/rules", kReviewRules, analyst_).status, 200);
+  ApiResponse shadow = Put("/api/v1/staff/risk/rules",
+                           R"({"shadow":true,"rules":[{"id":7,"name":"deny_from_300",)"
+                           R"("expression":"event == \"payment\" and amount >= 30000",)"
+                           R"("action":"deny"}]})",
+                           analyst_);
+  ASSERT_EQ(shadow.status, 200) << Describe(shadow);
+  EXPECT_EQ(shadow.json.at("rules").at(0).at("hits").as_int64(), 0);
+  EXPECT_EQ(shadow.json.at("evaluated").as_int64(), 0);
+  ASSERT_EQ(Pay(alice.customer, PayBody(qr, 100 * kYuan), "p1").status, 201);  // Both allow.
+  ApiResponse second = Pay(alice.customer, PayBody(qr, 400 * kYuan), "p2");     // allow / deny
+  ASSERT_EQ(second.status, 201) << Describe(second);
+  ApiResponse third = Pay(alice.customer, PayBody(qr, 500 * kYuan), "p3");  // review / deny
+  ASSERT_EQ(third.status, 202) << Describe(third);
+
+  ApiResponse rules = Get("/api/v1/staff/risk/rules", auditor_);
+  ASSERT_EQ(rules.status, 200) << Describe(rules);
+  const boost::json::value& active = rules.json.at("active");
+  EXPECT_EQ(active.at("evaluated").as_int64(), 3);
+  EXPECT_EQ(active.at("verdicts").at("allow").as_int64(), 2);
+  EXPECT_EQ(active.at("verdicts").at("review").as_int64(), 1);
+  EXPECT_EQ(active.at("rules").at(0).at("hits").as_int64(), 1);
+  const boost::json::value& candidate = rules.json.at("shadow");
+  EXPECT_EQ(candidate.at("evaluated").as_int64(), 3);
+  EXPECT_EQ(candidate.at("verdicts").at("deny").as_int64(), 2);
+  EXPECT_EQ(candidate.at("rules").at(0).at("hits").as_int64(), 2);
+
+  ApiResponse first_page = Get("/api/v1/staff/risk/shadow-log?limit=1", auditor_);
+  ASSERT_EQ(first_page.status, 200) << Describe(first_page);
+  ASSERT_EQ(first_page.json.at("items").as_array().size(), 1u);
+  const boost::json::value& newest = first_page.json.at("items").at(0);
+  EXPECT_EQ(newest.at("subject_id").as_string(), third.String("id"));
+  EXPECT_EQ(newest.at("event").as_string(), "payment");
+  EXPECT_EQ(newest.at("customer_id").as_string(), alice.customer.id);
+  EXPECT_EQ(newest.at("amount").as_int64(), 500 * kYuan);
+  EXPECT_EQ(newest.at("active_verdict").as_string(), "review");
+  EXPECT_EQ(newest.at("shadow_verdict").as_string(), "deny");
+  EXPECT_EQ(newest.at("shadow_version").as_int64(), 2);
+  EXPECT_EQ(newest.at("rules").at(0).at("id").as_int64(), 7);
+  EXPECT_EQ(newest.at("rules").at(0).at("name").as_string(), "deny_from_300");
+  ASSERT_TRUE(first_page.json.at("next_cursor").is_string());
+  ApiResponse second_page =
+      Get("/api/v1/staff/risk/shadow-log?limit=1&cursor=" +
+              std::string(first_page.json.at("next_cursor").as_string()),
+          analyst_);
+  ASSERT_EQ(second_page.status, 200) << Describe(second_page);
+  ASSERT_EQ(second_page.json.at("items").as_array().size(), 1u);
+  EXPECT_EQ(second_page.json.at("items").at(0).at("subject_id").as_string(), second.String("id"));
+  EXPECT_EQ(second_page.json.at("items").at(0).at("active_verdict").as_string(), "allow");
+  EXPECT_TRUE(second_page.json.at("next_cursor").is_null());
+  EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log", analyst_).json.at("items").as_array().size(),
+            2u);
+  EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log?cursor=nonsense", analyst_).status, 400);
+
+  const std::string support = StaffToken("support", Roles({StaffRole::kSupport}));
+  EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log", support).status, 403);
+  EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log").status, 401);
 }
 
 TEST_F(RiskApiTest, AHeldPaymentIsApprovedByTheAnalyst) {
@@ -222,6 +288,30 @@ TEST_F(RiskApiTest, ABlockListedDeviceCannotSignUp) {
           .ErrorCode(),
       "LIST_ENTRY_NOT_FOUND");
   ApiResponse signed_up = WithDevice("POST", "/api/v1/customers", body, "", "farm-device-7");
+  EXPECT_EQ(signed_up.status, 201) << Describe(signed_up);
+}
+
+TEST_F(RiskApiTest, ABlockListedIpCannotSignUp) {
+  // The console names the IP by its address; the engine knows only its keyed hash.
+  ApiResponse added = ListChange(
+      "POST", R"({"kind":"ip","value":"127.0.0.3","list":"block","reason":"proxy farm"})");
+  ASSERT_EQ(added.status, 201) << Describe(added);
+  EXPECT_EQ(added.String("kind"), "ip");
+  EXPECT_EQ(added.String("value").rfind("hash:", 0), 0u);
+  EXPECT_EQ(added.body.find("127.0.0.3"), std::string::npos);
+  EXPECT_EQ(ListChange("POST", R"({"kind":"ip","value":"not an ip","list":"block"})").ErrorCode(),
+            "FIELD_INVALID");
+
+  const std::string phone = Phone(8);
+  const std::string code = RequestOtp(phone);
+  const std::string body = R"({"phone":")" + phone + R"(","otp":")" + code + R"(","password":")" +
+                           std::string(kDefaultPassword) + R"("})";
+  ApiResponse refused = Request("POST", "/api/v1/customers", body, RequestOptions{}, "127.0.0.3");
+  EXPECT_EQ(refused.status, 403) << Describe(refused);
+  EXPECT_EQ(refused.ErrorCode(), "RISK_DENIED");
+  // From another address the same sign-up goes through.
+  ApiResponse signed_up =
+      Request("POST", "/api/v1/customers", body, RequestOptions{}, "127.0.0.4");
   EXPECT_EQ(signed_up.status, 201) << Describe(signed_up);
 }
 

@@ -18,6 +18,20 @@ describe('the rule-set editor text', () => {
     expect(parsed).toEqual({ ok: true, body: { ...SET, version: undefined } });
   });
 
+  it('leaves out the counters the server adds to a set', () => {
+    const counted: RuleSet = {
+      ...SET,
+      evaluated: 40,
+      verdicts: { allow: 30, challenge: 0, review: 10, deny: 0 },
+      rules: SET.rules.map((rule) => ({ ...rule, hits: 10 })),
+    };
+    const text = ruleSetText(counted);
+    expect(text).not.toContain('hits');
+    expect(text).not.toContain('evaluated');
+    expect(text).not.toContain('verdicts');
+    expect(parseRuleSetText(text)).toEqual({ ok: true, body: { ...SET, version: undefined } });
+  });
+
   it('names what is wrong', () => {
     const reason = (text: string) => {
       const parsed = parseRuleSetText(text);

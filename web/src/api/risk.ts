@@ -31,6 +31,9 @@ export interface ReviewItem {
   device: string;
 }
 
+export type Verdict = 'allow' | 'challenge' | 'review' | 'deny';
+export const VERDICTS: readonly Verdict[] = ['allow', 'challenge', 'review', 'deny'];
+
 export interface RuleSpec {
   id: number;
   name: string;
@@ -38,6 +41,8 @@ export interface RuleSpec {
   score: number;
   action: RiskAction;
   shadow: boolean;
+  /** GET only: events the rule fired on since this version was installed. */
+  hits?: number;
 }
 
 /** Score thresholds; null: the score alone never reaches that verdict. */
@@ -50,6 +55,29 @@ export interface RuleSetBody {
 
 export interface RuleSet extends RuleSetBody {
   version: number;
+  /** Events this version evaluated since it was installed, and its verdicts on them. */
+  evaluated?: number;
+  verdicts?: Record<Verdict, number>;
+}
+
+/** An event on which the shadow set's verdict differed from the active set's. */
+export interface ShadowLogEntry {
+  id: string;
+  at: string;
+  event: string;
+  subject_id: string | null;
+  customer_id: string;
+  amount: number;
+  currency: string;
+  active_verdict: Verdict;
+  shadow_verdict: Verdict;
+  shadow_version: number;
+  rules: { id: number; name: string }[];
+}
+
+export interface ShadowLogPage {
+  items: ShadowLogEntry[];
+  next_cursor: string | null;
 }
 
 export interface RuleSets {
@@ -98,6 +126,13 @@ export function getRuleSets(api: ApiClient): Promise<RuleSets> {
 
 export function publishRuleSet(api: ApiClient, body: RuleSetBody, shadow: boolean): Promise<RuleSet> {
   return api.put<RuleSet>('/api/v1/staff/risk/rules', { ...body, shadow });
+}
+
+/** The shadow log, newest first; `cursor` is the previous page's next_cursor. */
+export function getShadowLog(api: ApiClient, cursor: string | null = null, limit = 20): Promise<ShadowLogPage> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor !== null) query.set('cursor', cursor);
+  return api.get<ShadowLogPage>(`/api/v1/staff/risk/shadow-log?${query.toString()}`);
 }
 
 export async function listRiskLists(api: ApiClient): Promise<ListEntry[]> {
@@ -157,6 +192,8 @@ export function ruleSetText(set: RuleSet | null): string {
   if (set === null) {
     return JSON.stringify({ challenge_at: null, review_at: null, deny_at: null, rules: [] }, null, 2);
   }
-  const { version: _version, ...body } = set;
-  return JSON.stringify(body, null, 2);
+  // The counters are the server's, not part of what is published.
+  const { version: _version, evaluated: _evaluated, verdicts: _verdicts, ...body } = set;
+  const rules = body.rules.map(({ hits: _hits, ...rule }) => rule);
+  return JSON.stringify({ ...body, rules }, null, 2);
 }

@@ -3,14 +3,28 @@
 // edits a copy (thresholds and rules in a JSON editor checked before sending) and publishes it
 // as the new active or shadow version; the engine compiles it and refuses a broken one
 // (RULES_INVALID with the compiler's message). Every version is journaled and audited.
+// Each rule shows its hits since its version was installed; the shadow log lists the events on
+// which the shadow set decided differently from the active one (newest first).
 import { Alert, Button, Card, Descriptions, Input, Space, Table, Tag, message } from 'antd';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
-import { getRuleSets, parseRuleSetText, publishRuleSet, ruleSetText, type RuleSet, type RuleSpec } from '../api/risk';
+import {
+  getRuleSets,
+  getShadowLog,
+  parseRuleSetText,
+  publishRuleSet,
+  ruleSetText,
+  type RuleSet,
+  type RuleSpec,
+  type ShadowLogEntry,
+  type Verdict,
+} from '../api/risk';
 import { staffApi } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
+import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
 import { rowTestAttributes } from './format';
+import { hitsLabel, shadowStricter, verdictChange } from './riskRules';
 import { canEditRisk } from './roles';
 import { ConsoleError, currentStaff } from './StaffLayout';
 
@@ -37,6 +51,17 @@ function RuleSetCard({ set, title, testId }: { set: RuleSet | null; title: strin
         </Space>
       ),
     },
+    {
+      title: t('risk.rules.hits'),
+      key: 'hits',
+      width: 110,
+      align: 'right' as const,
+      render: (_: unknown, rule: RuleSpec) => (
+        <span data-testid="rule-hits" data-hits={rule.hits ?? ''}>
+          {hitsLabel(rule.hits, set?.evaluated)}
+        </span>
+      ),
+    },
   ];
   return (
     <Card
@@ -56,6 +81,11 @@ function RuleSetCard({ set, title, testId }: { set: RuleSet | null; title: strin
             <Descriptions.Item label={t('risk.rules.reviewAt')}>{set.review_at ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('risk.rules.denyAt')}>{set.deny_at ?? '—'}</Descriptions.Item>
           </Descriptions>
+          {set.evaluated !== undefined && (
+            <p data-testid="rules-evaluated" data-evaluated={set.evaluated}>
+              {t('risk.rules.evaluated', { count: set.evaluated })}
+            </p>
+          )}
           <Table<RuleSpec>
             rowKey="id"
             size="small"
@@ -65,6 +95,90 @@ function RuleSetCard({ set, title, testId }: { set: RuleSet | null; title: strin
             onRow={(rule) => rowTestAttributes('rule-row', String(rule.id))}
           />
         </>
+      )}
+    </Card>
+  );
+}
+
+function ShadowLog({ version }: { version: number }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<ShadowLogEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async (after: string | null) => {
+    setBusy(true);
+    try {
+      const page = await getShadowLog(staffApi, after);
+      setItems((previous) => (after === null ? page.items : [...previous, ...page.items]));
+      setCursor(page.next_cursor);
+      setError(null);
+    } catch (cause) {
+      setError(cause);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  // A new shadow version starts a new log.
+  useEffect(() => {
+    void load(null);
+  }, [load, version]);
+
+  const verdictName = (verdict: Verdict) => t(`risk.verdict.${verdict}`);
+  const columns = [
+    { title: t('risk.shadowLog.time'), dataIndex: 'at', key: 'at', width: 190 },
+    { title: t('risk.shadowLog.event'), dataIndex: 'event', key: 'event', width: 110 },
+    {
+      title: t('risk.shadowLog.subject'),
+      key: 'subject',
+      render: (_: unknown, e: ShadowLogEntry) => e.subject_id ?? '—',
+    },
+    { title: t('risk.shadowLog.customer'), dataIndex: 'customer_id', key: 'customer' },
+    {
+      title: t('risk.shadowLog.amount'),
+      key: 'amount',
+      align: 'right' as const,
+      render: (_: unknown, e: ShadowLogEntry) => (e.amount === 0 ? '—' : formatFen(e.amount)),
+    },
+    {
+      title: t('risk.shadowLog.verdicts'),
+      key: 'verdicts',
+      render: (_: unknown, e: ShadowLogEntry) => (
+        <Tag color={shadowStricter(e.active_verdict, e.shadow_verdict) ? 'red' : 'green'}>
+          {verdictChange(e.active_verdict, e.shadow_verdict, verdictName)}
+        </Tag>
+      ),
+    },
+    {
+      title: t('risk.shadowLog.rules'),
+      key: 'rules',
+      render: (_: unknown, e: ShadowLogEntry) => (
+        <Space wrap>
+          {e.rules.map((rule) => (
+            <code key={rule.id}>{rule.name || rule.id}</code>
+          ))}
+        </Space>
+      ),
+    },
+  ];
+  return (
+    <Card type="inner" title={t('risk.shadowLog.title')} data-testid="shadow-log">
+      <ConsoleError error={error} />
+      <Table<ShadowLogEntry>
+        rowKey="id"
+        size="small"
+        dataSource={items}
+        columns={columns}
+        pagination={false}
+        loading={busy}
+        onRow={(e) => rowTestAttributes('shadow-log-row', e.id)}
+      />
+      {cursor !== null && (
+        <Button style={{ marginTop: 8 }} loading={busy} onClick={() => void load(cursor)} data-testid="shadow-log-more">
+          {t('risk.shadowLog.more')}
+        </Button>
       )}
     </Card>
   );
@@ -140,6 +254,7 @@ export function RiskRulesPage() {
       )}
       <RuleSetCard set={sets.data?.active ?? null} title={t('risk.rules.active')} testId="rules-active" />
       <RuleSetCard set={sets.data?.shadow ?? null} title={t('risk.rules.shadow')} testId="rules-shadow" />
+      {sets.data?.shadow && <ShadowLog version={sets.data.shadow.version} />}
     </Card>
   );
 }
