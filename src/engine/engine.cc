@@ -225,9 +225,16 @@ void Engine::ExecuteBatch(std::vector<Pending>* pendings) {
     batch->seq = executed_seq_;
     batch->batch_time_ns = last_batch_time_ns_;
   }
-  for (Pending& p : *pendings) {
+  for (size_t i = 0; i < pendings->size(); ++i) {
+    Pending& p = (*pendings)[i];
     Reply reply;
     if (journaled) {
+      if (i + 2 < pendings->size()) {
+        state_.Prefetch((*pendings)[i + 2].command, StateMachine::PrefetchStage::kIndex);
+      }
+      if (i + 1 < pendings->size()) {
+        state_.Prefetch((*pendings)[i + 1].command, StateMachine::PrefetchStage::kEntries);
+      }
       reply = state_.Apply(p.command);
     } else {
       std::get<Query>(p.command).read(state_);

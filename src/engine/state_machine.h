@@ -20,6 +20,7 @@
 #include "base/digest.h"
 #include "engine/command.h"
 #include "engine/risk_state.h"
+#include "engine/risk_tap.h"
 #include "identity/customer_book.h"
 #include "identity/known_devices.h"
 #include "ledger/ledger.h"
@@ -58,6 +59,11 @@ class StateMachine {
   void BeginBatch(int64_t batch_time_ns, Projection* projection);
   Reply Apply(const Command& command);
   void EndBatch();
+  // Cache hints for a command the batch will apply soon (state_machine_prefetch.cc): the engine
+  // calls kIndex two commands ahead and kEntries one ahead, so the memory a payment needs is
+  // on its way while the commands before it run. They change nothing.
+  enum class PrefetchStage : uint8_t { kIndex, kEntries };
+  void Prefetch(const Command& command, PrefetchStage stage) const;
 
   // Rejects commands that must never reach the journal (empty or oversized).
   static bool IsValid(const Command& command);
@@ -87,6 +93,9 @@ class StateMachine {
   int64_t batch_time_ns() const { return batch_time_ns_; }
   // The risk engine, its rule sets, lists and reviews (state_machine_risk.cc).
   const RiskState& risk() const { return risk_; }
+  // An observer of every risk event recorded and every list change (engine/risk_tap.h), for
+  // tools such as the backtest; not state. nullptr (the default, and the server's): none.
+  void SetRiskTap(RiskTap* tap) { risk_tap_ = tap; }
 
   // A customer as the read models hold them (verification compares the two).
   static CustomerRow CustomerRowOf(const identity::Customer& customer);
@@ -159,7 +168,8 @@ class StateMachine {
   void ReverseRewards(const payments::Payment& payment, int64_t refund_fen,
                       std::span<const ledger::Transfer> reversals);
   void AuditDeviceKey(const Command& command, const Reply& reply);
-  // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P and sign-up.
+  // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P, sign-up,
+  // log-in, top-up and withdrawal holds, and coupon claims.
   static bool IsRiskCommand(const Command& command);
   static bool IsValidRiskCommand(const Command& command);
   Reply ApplyRisk(const Command& command);
@@ -181,8 +191,18 @@ class StateMachine {
                                 const identity::Customer& receiver,
                                 identity::AuthStrength presented, Reply* reply);
   bool CheckRegistrationRisk(const RegisterCustomer& command, uint64_t customer_id);
+  // Log-ins (a right password), holds and coupon claims: false when the risk engine (or a
+  // block list) refuses them.
+  bool CheckLoginRisk(const RecordLogin& command);
+  bool CheckHoldRisk(const HoldFunds& command, const identity::Customer& customer);
+  bool CheckClaimRisk(const ClaimCoupon& command);
+  // Readies the top-up or withdrawal `hold` for recording once the bank's answer applies.
+  void SettledHoldRisk(const ledger::Transfer& hold);
   // Records the event the command's check evaluated, with the command's outcome.
   void RecordPendingRisk(const Command& command, const Reply& reply);
+  // Counts the pending event's decisions (RiskMonitor) and tells the tap, when this command
+  // evaluated it (the engine's evaluations() moved past risk_evaluations_before_).
+  void NoteRiskEvaluation(const Command& command);
   void ExpireRiskReview(uint64_t payment_id);
   PaymentResult MoveMoneyWithoutRewards(const payments::Payment& payment, bool from_hold);
   bool VoidHeldPayment(payments::Payment* payment);
@@ -269,6 +289,8 @@ class StateMachine {
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.
   std::optional<RiskReview> risk_review_pending_;
+  RiskTap* risk_tap_ = nullptr;  // Not state: survives Reset.
+  uint64_t risk_evaluations_before_ = 0;  // The engine's evaluations() before this command.
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;
   Projection* projection_ = nullptr;

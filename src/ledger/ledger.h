@@ -57,6 +57,10 @@ class Ledger {
   bool CloseAccount(uint64_t account_id);
 
   const Account* FindAccount(uint64_t id) const;
+  // Cache hints for an account or transfer id about to be used (found or inserted): they start
+  // loading memory and change nothing.
+  void PrefetchAccount(uint64_t id) const { accounts_.prefetch(id); }
+  void PrefetchTransfer(uint64_t id) const { transfers_.prefetch(id); }
   const Transfer* FindTransfer(uint64_t id) const;
   std::optional<PendingStatus> FindPendingStatus(uint64_t pending_id) const;
 

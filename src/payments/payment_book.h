@@ -246,6 +246,8 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
     for (const auto& [id, payment] : payments_) visit(payment);
   }
   const Payment* FindPayment(uint64_t id) const;
+  // A cache hint before a payment id is looked up or added: changes nothing.
+  void PrefetchPayment(uint64_t id) const { payments_.prefetch(id); }
   Payment* MutablePayment(uint64_t id);
   size_t payment_count() const { return payments_.size(); }
 

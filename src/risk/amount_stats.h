@@ -68,6 +68,12 @@ class AmountStatsTable {
   // All zero for an unknown key.
   AmountSummary Summary(uint64_t key) const;
 
+  // Cache hints, in this order, before a Summary or Record of `key` (LruTable's): no effect
+  // on the state.
+  void PrefetchIndex(uint64_t key) const { keys_.PrefetchIndex(key); }
+  void PrefetchNode(uint64_t key) const { keys_.PrefetchNode(key); }
+  void PrefetchNeighbors(uint64_t key) const { keys_.PrefetchNeighbors(key); }
+
   size_t size() const { return keys_.size(); }
   int64_t min_samples() const { return min_samples_; }
 

@@ -151,6 +151,7 @@ bool RiskEngine::NeedsAny(Feature first, size_t count) const {
 
 const Decision& RiskEngine::Evaluate(const RiskEvent& event, int64_t now_s) {
   QB_ASSERT(now_s >= 0 && now_s <= VelocityTable::kMaxTimeS);
+  evaluations_++;
   features_.fill(0);
   Set(Feature::kEvent, event_symbols_[event.index()]);
   std::visit([&](const auto& e) { Fill(e, now_s); }, event);
@@ -372,7 +373,60 @@ void RiskEngine::Fill(const Login& event, int64_t now_s) {
   FillDevice(event.customer, event.device, now_s);
 }
 
+// A payment reads and then updates about a dozen entries of different tables, most of them
+// cold for a random customer; looked up one after another, each costs a full memory latency.
+// Asking for all of them first lets the misses overlap.
+void RiskEngine::PrefetchIndex(const Payment& event) const {
+  ForEachEntry(event, [](const auto& table, uint64_t key) { table.PrefetchIndex(key); });
+}
+
+void RiskEngine::PrefetchEntries(const Payment& event) const {
+  ForEachEntry(event, [](const auto& table, uint64_t key) { table.PrefetchNode(key); });
+}
+
+template <typename Hint>
+void RiskEngine::ForEachEntry(const Payment& event, Hint&& hint) const {
+  const uint64_t customer_device = MixKey(MixKey(kCustomerDevice, event.customer), event.device);
+  const uint64_t customer_merchant =
+      MixKey(MixKey(kCustomerMerchant, event.customer), event.merchant);
+  const uint64_t merchant_customers = MixKey(kNewCustomersByMerchant, event.merchant);
+  hint(state_.customer_velocity, event.customer);
+  hint(state_.profiles, event.customer);
+  hint(state_.customer_amounts, event.customer);
+  if (event.device != 0) {
+    hint(state_.device_velocity, event.device);
+    hint(state_.devices, event.device);
+    hint(state_.relations, customer_device);
+  }
+  if (event.ip != 0) hint(state_.ip_velocity, event.ip);
+  if (event.merchant != 0) {
+    hint(state_.merchant_velocity, event.merchant);
+    hint(state_.merchant_amounts, event.merchant);
+    hint(state_.relations, customer_merchant);
+    hint(state_.counters, merchant_customers);
+  }
+}
+
+void RiskEngine::PrefetchNeighbors(const Payment& event) const {
+  // Record moves each entry to the newest end of its table's LRU list, which rewrites the
+  // entries beside it: start loading those while the rules run.
+  state_.customer_velocity.PrefetchNeighbors(event.customer);
+  state_.profiles.PrefetchNeighbors(event.customer);
+  state_.customer_amounts.PrefetchNeighbors(event.customer);
+  if (event.device != 0) {
+    state_.device_velocity.PrefetchNeighbors(event.device);
+    state_.relations.PrefetchNeighbors(
+        MixKey(MixKey(kCustomerDevice, event.customer), event.device));
+  }
+  if (event.merchant != 0) {
+    state_.relations.PrefetchNeighbors(
+        MixKey(MixKey(kCustomerMerchant, event.customer), event.merchant));
+  }
+}
+
 void RiskEngine::Fill(const Payment& event, int64_t now_s) {
+  PrefetchIndex(event);
+  PrefetchEntries(event);
   Set(Feature::kAmount, event.amount_fen);
   Set(Feature::kChannel,
       channel_symbols_[static_cast<size_t>(event.channel) % kPaymentChannelCount]);
@@ -396,6 +450,7 @@ void RiskEngine::Fill(const Payment& event, int64_t now_s) {
   FillVelocity(Feature::kDeviceCount1m, state_.device_velocity, event.device, now_s);
   FillIp(event.ip, now_s);
   FillMerchant(event.customer, event.merchant, event.amount_fen, now_s);
+  PrefetchNeighbors(event);
 }
 
 void RiskEngine::Fill(const Transfer& event, int64_t now_s) {

@@ -97,11 +97,24 @@ class RiskEngine {
 
   // The decision for an event at `now_s`; valid until the next Evaluate.
   const Decision& Evaluate(const RiskEvent& event, int64_t now_s);
+  // The active rule set's decision for the last Evaluate (what Evaluate returned).
+  const Decision& last_decision() const { return active_decision_; }
+  // Evaluate calls so far, so a caller can tell whether an event was evaluated since it last
+  // looked. Not state: neither serialized nor hashed.
+  uint64_t evaluations() const { return evaluations_; }
   // The shadow rule set's decision for the last Evaluate; nullptr when none is set.
   const Decision* shadow_decision() const;
 
   // Learns from an event and its outcome.
   void Record(const RiskEvent& event, int64_t now_s, Outcome outcome);
+
+  // Cache hints for a payment about to be evaluated: PrefetchIndex starts loading where its
+  // entries are indexed, PrefetchEntries (a little later, once those have arrived) the entries
+  // themselves. A caller that knows its next payments early (the engine, a batch ahead) issues
+  // them while it works on the current one; Evaluate issues both itself in any case. Fields
+  // left 0 are skipped. They change nothing.
+  void PrefetchIndex(const Payment& event) const;
+  void PrefetchEntries(const Payment& event) const;
 
   // Forgets velocity entries that are empty at `now_s` (cheap; call it now and then).
   void Advance(int64_t now_s);
@@ -196,6 +209,11 @@ class RiskEngine {
   void Fill(const CouponClaim& event, int64_t now_s);
   void Fill(const Reward& event, int64_t now_s);
 
+  // Calls hint(table, key) for each entry a payment reads and updates.
+  template <typename Hint>
+  void ForEachEntry(const Payment& event, Hint&& hint) const;
+  void PrefetchNeighbors(const Payment& event) const;
+
   void FillCustomer(uint64_t customer, int64_t now_s);
   void FillDevice(uint64_t customer, uint64_t device, int64_t now_s);
   void FillIp(uint64_t ip, int64_t now_s);
@@ -241,6 +259,7 @@ class RiskEngine {
   std::optional<RuleSet> shadow_;
   Decision active_decision_;
   Decision shadow_decision_;
+  uint64_t evaluations_ = 0;
   std::array<int64_t, kFeatureCount> features_{};
   std::array<bool, kFeatureCount> needed_;  // see UpdateNeededFeatures
 };

@@ -101,6 +101,12 @@ class VelocityTable {
   // The totals of `key` at `now_s`; all zero for a key never seen or already forgotten.
   VelocityTotals Query(uint64_t key, int64_t now_s) const;
 
+  // Cache hints, in this order, before a Query or Record of `key` (LruTable's): no effect on
+  // the state.
+  void PrefetchIndex(uint64_t key) const { entities_.PrefetchIndex(key); }
+  void PrefetchNode(uint64_t key) const { entities_.PrefetchNode(key); }
+  void PrefetchNeighbors(uint64_t key) const { entities_.PrefetchNeighbors(key); }
+
   // Forgets the entities all of whose windows are empty at `now_s`, least recently used first,
   // stopping at the first that still counts something. Returns how many were forgotten.
   size_t Advance(int64_t now_s);

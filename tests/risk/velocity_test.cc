@@ -152,6 +152,25 @@ TEST(RiskVelocityTest, FullTableEvictsTheLeastRecentlyRecordedKey) {
   EXPECT_EQ(table.Query(1, kBaseS + 3)[Window::k1Minute].count, 2);
 }
 
+// The cache hints are only hints: for present and absent keys, newest, oldest and middle, they
+// change neither the state nor the eviction order.
+TEST(RiskVelocityTest, PrefetchHintsChangeNothing) {
+  VelocityTable table(3);
+  table.Record(1, kBaseS, 10);
+  table.Record(2, kBaseS, 20);
+  table.Record(3, kBaseS, 30);
+  const Digest before = table.StateHash();
+  for (uint64_t key : {1, 2, 3, 9}) {
+    table.PrefetchIndex(key);
+    table.PrefetchNode(key);
+    table.PrefetchNeighbors(key);
+  }
+  EXPECT_EQ(table.StateHash(), before);
+  table.Record(4, kBaseS + 1, 40);  // key 1 is still the least recently recorded
+  EXPECT_EQ(table.Query(1, kBaseS + 1)[Window::k1Minute].count, 0);
+  EXPECT_EQ(table.Query(2, kBaseS + 1)[Window::k1Minute].count, 1);
+}
+
 TEST(RiskVelocityTest, AdvanceForgetsOnlyEntitiesWithNothingLeftToCount) {
   VelocityTable table(10);
   table.Record(1, kBaseS, 10);
