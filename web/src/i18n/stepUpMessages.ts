@@ -1,11 +1,13 @@
 // The texts of the payment step-up (PBoC No. 43: ¥1,000 a day with one factor, ¥5,000 with two,
 // more with this phone's device key): the panel a held payment or a refused transfer shows.
+// The risk rules can ask for the same step-up, and the customer is never told which rule
+// fired, so the reasons name the daily limits only as an example.
 // Spread into the dictionaries of dictionaries.ts; English must cover every key.
 
 export const stepUpZh = {
   'stepUp.title': '需要进一步验证',
-  'stepUp.twoFactors': '今日累计支付已超过单因素验证限额（¥1,000），请再输入一个验证码。',
-  'stepUp.deviceKey': '今日累计支付已超过 ¥5,000，需要使用本机密钥确认。',
+  'stepUp.twoFactors': '这笔付款需要再验证一次（例如今日累计支付已超过单因素验证限额 ¥1,000），请再输入一个验证码。',
+  'stepUp.deviceKey': '这笔付款需要使用本机密钥确认（例如今日累计支付已超过 ¥5,000）。',
   'stepUp.held': '这笔付款已冻结，请在 {time} 前完成验证，否则自动取消。',
   'stepUp.transfer': '转账尚未发出，完成验证后将重新提交。',
   'stepUp.smsCode': '短信验证码',
@@ -24,8 +26,9 @@ export const stepUpZh = {
 export const stepUpEn: Record<keyof typeof stepUpZh, string> = {
   'stepUp.title': 'One more check',
   'stepUp.twoFactors':
-    "Today's payments are past the ¥1,000 one-factor limit: enter a second code as well.",
-  'stepUp.deviceKey': "Today's payments are past ¥5,000: confirm with this phone's device key.",
+    "This payment needs one more check (for example, today's payments are past the ¥1,000 one-factor limit): enter a second code as well.",
+  'stepUp.deviceKey':
+    "This payment needs this phone's device key (for example, today's payments are past ¥5,000).",
   'stepUp.held': 'The payment is held: confirm it before {time}, or it is cancelled.',
   'stepUp.transfer': 'Nothing has been sent yet: the transfer goes once you confirm.',
   'stepUp.smsCode': 'SMS code',
