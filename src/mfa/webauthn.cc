@@ -37,8 +37,56 @@ struct CborDeleter {
 };
 using CborItem = std::unique_ptr<cbor_item_t, CborDeleter>;
 
+// libcbor allocates an array or map for the length its header declares before it reads the
+// items, so 9 bytes declaring 2^32 map entries ask for tens of gigabytes. CborItemFits walks
+// the first item first and refuses any length that the bytes left could not hold (each item
+// takes at least one byte), nesting deeper than kMaxCborDepth, and indefinite lengths (which
+// CTAP2's canonical CBOR never uses). It advances *at past the item.
+constexpr int kMaxCborDepth = 16;
+
+bool CborItemFits(std::string_view bytes, size_t* at, int depth) {
+  if (depth > kMaxCborDepth || *at >= bytes.size()) return false;
+  const auto initial = static_cast<uint8_t>(bytes[(*at)++]);
+  const uint8_t major = initial >> 5;
+  const uint8_t info = initial & 0x1f;
+  uint64_t argument = info;
+  if (info >= 24 && info <= 27) {
+    const size_t width = size_t{1} << (info - 24);
+    if (bytes.size() - *at < width) return false;
+    argument = 0;
+    for (size_t i = 0; i < width; ++i) {
+      argument = (argument << 8) | static_cast<uint8_t>(bytes[(*at)++]);
+    }
+  } else if (info > 27) {
+    return false;  // Reserved, or an indefinite length.
+  }
+  const uint64_t left = bytes.size() - *at;
+  switch (major) {
+    case 0:  // Unsigned and negative integers: the argument is the value.
+    case 1:
+    case 7:  // Simple values and floats: the argument bytes are the value.
+      return true;
+    case 2:  // Byte and text strings.
+    case 3:
+      if (argument > left) return false;
+      *at += static_cast<size_t>(argument);
+      return true;
+    case 4:  // Arrays.
+    case 5:  // Maps: two items per entry.
+      if (argument > left || (major == 5 && argument > left / 2)) return false;
+      for (uint64_t i = 0; i < (major == 5 ? 2 * argument : argument); ++i) {
+        if (!CborItemFits(bytes, at, depth + 1)) return false;
+      }
+      return true;
+    default:  // 6: a tag and its item.
+      return CborItemFits(bytes, at, depth + 1);
+  }
+}
+
 // The first CBOR item of `bytes` and how many bytes it took; null when malformed.
 CborItem LoadCbor(std::string_view bytes, size_t* read) {
+  size_t end = 0;
+  if (!CborItemFits(bytes, &end, 0)) return nullptr;
   cbor_load_result result{};
   cbor_item_t* item =
       cbor_load(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), &result);
