@@ -75,11 +75,10 @@ std::string VerdictsJson(const engine::VerdictCounts& counts) {
 
 void Row(std::ostream& out, std::string_view label, const engine::VerdictCounts& counts) {
   char line[160];
-  std::snprintf(line, sizeof line, "  %-10s %10llu %10llu %10llu %10llu\n",
-                std::string(label).c_str(), static_cast<unsigned long long>(counts[0]),
-                static_cast<unsigned long long>(counts[1]),
-                static_cast<unsigned long long>(counts[2]),
-                static_cast<unsigned long long>(counts[3]));
+  std::snprintf(
+      line, sizeof line, "  %-10s %10llu %10llu %10llu %10llu\n", std::string(label).c_str(),
+      static_cast<unsigned long long>(counts[0]), static_cast<unsigned long long>(counts[1]),
+      static_cast<unsigned long long>(counts[2]), static_cast<unsigned long long>(counts[3]));
   out << line;
 }
 
@@ -130,8 +129,8 @@ void WriteBacktestText(const engine::RiskBacktestReport& r, std::ostream& out) {
 
 void WriteBacktestJson(const engine::RiskBacktestReport& r, std::ostream& out) {
   out << "{\"batches\":" << r.batches << ",\"commands\":" << r.commands
-      << ",\"events\":" << r.events << ",\"first_event_at\":"
-      << (r.events > 0 ? JsonString(Time(r.first_event_s)) : "null")
+      << ",\"events\":" << r.events
+      << ",\"first_event_at\":" << (r.events > 0 ? JsonString(Time(r.first_event_s)) : "null")
       << ",\"last_event_at\":" << (r.events > 0 ? JsonString(Time(r.last_event_s)) : "null")
       << ",\"by_event\":{";
   for (size_t kind = 0; kind < r.events_by_kind.size(); kind++) {
@@ -154,9 +153,8 @@ void WriteBacktestJson(const engine::RiskBacktestReport& r, std::ostream& out) {
         << ",\"score\":" << rule.score << ",\"shadow\":" << (rule.shadow ? "true" : "false")
         << ",\"evaluated\":" << rule.evaluated << ",\"hits\":" << rule.hits
         << ",\"hit_amount_fen\":" << rule.hit_amount_fen
-        << ",\"verdicts\":" << VerdictsJson(rule.verdicts)
-        << ",\"fraud_hits\":" << rule.fraud_hits << ",\"legit_hits\":" << rule.legit_hits
-        << ",\"failures\":" << rule.failures << "}";
+        << ",\"verdicts\":" << VerdictsJson(rule.verdicts) << ",\"fraud_hits\":" << rule.fraud_hits
+        << ",\"legit_hits\":" << rule.legit_hits << ",\"failures\":" << rule.failures << "}";
   }
   out << "]}\n";
 }

@@ -21,8 +21,7 @@ struct RiskBacktestCliOptions {
 };
 
 // 0 on success; 2 on bad options, an unreadable or invalid rule file, or an unreadable store.
-int RunRiskBacktestCli(const RiskBacktestCliOptions& options, std::ostream& out,
-                       std::ostream& err);
+int RunRiskBacktestCli(const RiskBacktestCliOptions& options, std::ostream& out, std::ostream& err);
 
 // The report in each format. CSV is one row per candidate rule, under a header row.
 void WriteBacktestText(const engine::RiskBacktestReport& report, std::ostream& out);

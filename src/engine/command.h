@@ -58,8 +58,7 @@ struct IssueOtp {
 struct RegisterCustomer {
   RegisterCustomer() = default;
   // A constructor, not an aggregate, so `RegisterCustomer{registration}` stays valid.
-  explicit RegisterCustomer(identity::Registration r, std::string device = "",
-                            std::string ip = "")
+  explicit RegisterCustomer(identity::Registration r, std::string device = "", std::string ip = "")
       : registration(std::move(r)), device_hash(std::move(device)), ip_hash(std::move(ip)) {}
   identity::Registration registration;
   // Keyed hash of the app's X-Device-Id, as in CreateSession, "" when none: the risk engine

@@ -15,8 +15,8 @@ namespace qb::engine {
 namespace {
 
 constexpr size_t kPaymentKind = 2;  // risk::Payment's index in risk::RiskEvent.
-static_assert(std::is_same_v<std::variant_alternative_t<kPaymentKind, risk::RiskEvent>,
-                             risk::Payment>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<kPaymentKind, risk::RiskEvent>, risk::Payment>);
 
 bool InForce(const risk::RuleSpec& rule, int64_t now_s) {
   return (rule.active_from_s == 0 || now_s >= rule.active_from_s) &&

@@ -5,9 +5,10 @@
 // read) with a RiskTap (engine/risk_tap.h) that feeds a separate RiskEngine, with the live
 // engine's limits and the candidate as its active rule set. Every event the live engine
 // evaluates, the candidate engine evaluates at the same point; every event the live engine
-// records, it records with the same outcome; list changes are applied to it as well. So its features are the live engine's, and
-// only the rules differ. (One event field is the live engine's choice: a payment's
-// reward_present is priced only when a live rule reads it, else it reads false.)
+// records, it records with the same outcome; list changes are applied to it as well. So its
+// features are the live engine's, and only the rules differ. (One event field is the live engine's
+// choice: a payment's reward_present is priced only when a live rule reads it, else it reads
+// false.)
 //
 // Counted are the events evaluated inside [from_s, until_s): per candidate rule, the events it
 // was in force for, its hits, the amount they carried, and the candidate's verdicts on them;
@@ -55,9 +56,9 @@ struct RiskBacktestRule {
 };
 
 struct RiskBacktestReport {
-  uint64_t batches = 0;   // Journal records replayed (all of them, window or not).
+  uint64_t batches = 0;  // Journal records replayed (all of them, window or not).
   uint64_t commands = 0;
-  uint64_t events = 0;    // Risk events in the window.
+  uint64_t events = 0;  // Risk events in the window.
   std::array<uint64_t, std::variant_size_v<risk::RiskEvent>> events_by_kind{};
   std::array<VerdictCounts, std::variant_size_v<risk::RiskEvent>> candidate_by_kind{};
   std::array<VerdictCounts, std::variant_size_v<risk::RiskEvent>> live_by_kind{};

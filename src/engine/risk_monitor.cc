@@ -58,7 +58,9 @@ int64_t RiskEventAmount(const risk::RiskEvent& event) {
       event);
 }
 
-void RiskMonitor::ResetActive(size_t rules) { active_ = RiskSetStats{{}, {}, std::vector<uint64_t>(rules, 0)}; }
+void RiskMonitor::ResetActive(size_t rules) {
+  active_ = RiskSetStats{{}, {}, std::vector<uint64_t>(rules, 0)};
+}
 
 void RiskMonitor::ResetShadow(size_t rules) {
   shadow_ = RiskSetStats{{}, {}, std::vector<uint64_t>(rules, 0)};

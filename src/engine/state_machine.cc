@@ -100,14 +100,14 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<RegisterDeviceKey>(&command)) {
     return short_enough(c->public_key) && short_enough(c->name) && short_enough(c->signature) &&
            c->authenticator_data.size() <= mfa::kMaxAuthenticatorDataBytes &&
-           c->client_data_json.size() <= mfa::kMaxClientDataJsonBytes &&
-           short_enough(c->rp_id) && short_enough(c->origin);
+           c->client_data_json.size() <= mfa::kMaxClientDataJsonBytes && short_enough(c->rp_id) &&
+           short_enough(c->origin);
   }
   if (const auto* c = std::get_if<AnswerDeviceChallenge>(&command)) {
     return c->context.size() <= mfa::kMaxChallengeContextBytes && short_enough(c->signature) &&
            c->authenticator_data.size() <= mfa::kMaxAuthenticatorDataBytes &&
-           c->client_data_json.size() <= mfa::kMaxClientDataJsonBytes &&
-           short_enough(c->rp_id) && short_enough(c->origin);
+           c->client_data_json.size() <= mfa::kMaxClientDataJsonBytes && short_enough(c->rp_id) &&
+           short_enough(c->origin);
   }
   if (const auto* c = std::get_if<SetPaymentPin>(&command)) {
     return short_enough(c->change.pin_hash) && short_enough(c->change.otp_hash) &&

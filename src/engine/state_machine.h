@@ -289,7 +289,7 @@ class StateMachine {
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.
   std::optional<RiskReview> risk_review_pending_;
-  RiskTap* risk_tap_ = nullptr;  // Not state: survives Reset.
+  RiskTap* risk_tap_ = nullptr;           // Not state: survives Reset.
   uint64_t risk_evaluations_before_ = 0;  // The engine's evaluations() before this command.
   int64_t batch_time_ns_ = 0;
   bool in_batch_ = false;

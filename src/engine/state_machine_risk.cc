@@ -380,8 +380,8 @@ void StateMachine::NoteRiskEvaluation(const Command& command) {
   // Per-rule hits and the shadow log (risk_monitor.h), then any tap, see them.
   const risk::Decision& live = risk_.engine().last_decision();
   const uint64_t subject = RiskSubjectId(command);
-  risk_.mutable_monitor().Note(*risk_pending_, RiskNow(), subject, risk_.active().has_value(),
-                               live, risk_.engine().shadow_decision());
+  risk_.mutable_monitor().Note(*risk_pending_, RiskNow(), subject, risk_.active().has_value(), live,
+                               risk_.engine().shadow_decision());
   if (risk_tap_ != nullptr) risk_tap_->OnEvaluate(*risk_pending_, RiskNow(), subject, live);
 }
 
@@ -526,8 +526,8 @@ Reply StateMachine::ApplyRisk(const Command& command) {
       r = RiskResult::kOk;
     }
     if (r == RiskResult::kOk && risk_tap_ != nullptr) {
-      risk_tap_->OnListChange(RiskListChange{c->remove, c->list, c->kind, c->entity_id,
-                                             RiskNow(), c->expires_at_s, c->reason});
+      risk_tap_->OnListChange(RiskListChange{c->remove, c->list, c->kind, c->entity_id, RiskNow(),
+                                             c->expires_at_s, c->reason});
     }
   } else if (const auto* c = std::get_if<ReviewPayment>(&command)) {
     r = ApplyReviewPayment(*c, &reply);

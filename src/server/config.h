@@ -107,7 +107,7 @@ struct ServerConfig {
   std::string auth_rate_limits = "on";   // "on", or "off" for load tests (not in production).
   std::string webauthn_rp_id = "localhost";
   std::string webauthn_origin;  // "": see above.
-  std::string tls_cert;                  // Paths; both set or both empty.
+  std::string tls_cert;         // Paths; both set or both empty.
   std::string tls_key;
   std::string tls = "auto";  // "auto" or "proxy" (TLS terminates at a proxy in front).
 };

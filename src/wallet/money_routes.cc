@@ -467,32 +467,32 @@ void StartHold(WalletContext& context, const HttpRequest& request, uint64_t cust
   // For the risk rules (card testing, dormant accounts, block lists): keyed hashes only.
   std::string device_hash = DeviceHash(context, DeviceIdOf(request));
   std::string ip_hash = IpHash(context, request.remote_address);
-  ReadCustomer(context, customer_id, *answer,
-               [&context, hold, card_id, device_hash = std::move(device_hash),
-                ip_hash = std::move(ip_hash), respond = *answer](CustomerSnapshot snapshot) mutable {
-                 const identity::BoundCard* card = snapshot.customer.FindCard(card_id);
-                 if (card == nullptr) return respond(MoneyError(MoneyResult::kCardNotFound));
-                 hold->card = *card;
-                 engine::HoldFunds command{hold->kind,       hold->hold_id,
-                                           hold->customer_id, card_id,
-                                           hold->amount_fen, std::move(device_hash),
-                                           std::move(ip_hash)};
-                 SubmitCommand(
-                     context, command, respond,
-                     [&context, hold, respond](uint8_t result, const engine::Reply& reply) {
-                       const auto code = static_cast<MoneyResult>(result);
-                       if (code == MoneyResult::kOk) {
-                         hold->created_ns = reply.batch_time_ns;
-                         return DriveBank(context, hold, /*resume=*/false, respond);
-                       }
-                       if (code == MoneyResult::kDuplicate) {
-                         return AnswerFromLedger(context, hold, respond, [&context, hold, respond] {
-                           DriveBank(context, hold, /*resume=*/true, respond);
-                         });
-                       }
-                       respond(MoneyError(code));
-                     });
-               });
+  ReadCustomer(
+      context, customer_id, *answer,
+      [&context, hold, card_id, device_hash = std::move(device_hash), ip_hash = std::move(ip_hash),
+       respond = *answer](CustomerSnapshot snapshot) mutable {
+        const identity::BoundCard* card = snapshot.customer.FindCard(card_id);
+        if (card == nullptr) return respond(MoneyError(MoneyResult::kCardNotFound));
+        hold->card = *card;
+        engine::HoldFunds command{hold->kind,        hold->hold_id,    hold->customer_id,
+                                  card_id,           hold->amount_fen, std::move(device_hash),
+                                  std::move(ip_hash)};
+        SubmitCommand(context, command, respond,
+                      [&context, hold, respond](uint8_t result, const engine::Reply& reply) {
+                        const auto code = static_cast<MoneyResult>(result);
+                        if (code == MoneyResult::kOk) {
+                          hold->created_ns = reply.batch_time_ns;
+                          return DriveBank(context, hold, /*resume=*/false, respond);
+                        }
+                        if (code == MoneyResult::kDuplicate) {
+                          return AnswerFromLedger(
+                              context, hold, respond, [&context, hold, respond] {
+                                DriveBank(context, hold, /*resume=*/true, respond);
+                              });
+                        }
+                        respond(MoneyError(code));
+                      });
+      });
 }
 
 // --- Transfers ---

@@ -595,7 +595,8 @@ void GetShadowLog(WalletContext& context, const HttpRequest& request, Responder 
           page.entries.push_back(*it);
         }
         if (const auto& shadow = s.risk().shadow()) {
-          for (const risk::RuleSpec& rule : shadow->rules) page.names.emplace_back(rule.id, rule.name);
+          for (const risk::RuleSpec& rule : shadow->rules)
+            page.names.emplace_back(rule.id, rule.name);
         }
         return page;
       },
@@ -692,10 +693,9 @@ std::vector<ListRow> ListRows(const risk::RiskLists& lists) {
 api::JsonObjectWriter ListRowJson(const ListRow& row) {
   api::JsonObjectWriter json;
   json.String("kind", KindName(row.kind))
-      .String("value",
-              row.kind == risk::EntityKind::kDevice || row.kind == risk::EntityKind::kIp
-                  ? HexKey(row.key)
-                  : std::to_string(row.key))
+      .String("value", row.kind == risk::EntityKind::kDevice || row.kind == risk::EntityKind::kIp
+                           ? HexKey(row.key)
+                           : std::to_string(row.key))
       .String("list", row.list == risk::ListType::kBlock ? "block" : "allow");
   if (row.expires_at_s != 0) {
     json.String("expires_at", TimeOfSeconds(row.expires_at_s));
@@ -793,9 +793,8 @@ void ChangeList(WalletContext& context, const Principal& staff, HttpRequest&& re
     return respond(ErrorResponse(ErrorCode::kFieldInvalid,
                                  kind == risk::EntityKind::kDevice
                                      ? "value: the device id the app sends as X-Device-Id"
-                                 : kind == risk::EntityKind::kIp
-                                     ? "value: an IPv4 or IPv6 address"
-                                     : "value: a decimal id"));
+                                 : kind == risk::EntityKind::kIp ? "value: an IPv4 or IPv6 address"
+                                                                 : "value: a decimal id"));
   }
   int64_t expires_at_s = 0;
   if (expires) {

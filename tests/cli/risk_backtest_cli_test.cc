@@ -1,11 +1,11 @@
 // `qianbao risk backtest` output (cli/risk_backtest.h): the CSV and JSON of a report, and the
 // options it refuses before touching any store. The replay itself is tested in
 // tests/engine/risk_backtest_test.cc.
-#include "cli/risk_backtest.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
+
+#include "cli/risk_backtest.h"
 
 namespace qb::cli {
 namespace {

@@ -1,12 +1,13 @@
 // The risk backtest over the journal (engine/risk_backtest.h) and the monitor of the installed
 // rule sets (engine/risk_monitor.h: per-rule hits, the shadow log), on a journal written by a
 // real engine and store.
+#include "engine/risk_backtest.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "engine/checkpoint.h"
-#include "engine/risk_backtest.h"
 #include "marketing_fixture.h"
 
 namespace qb::engine {
@@ -51,9 +52,8 @@ risk::RuleSetSpec Candidate() {
                         .expression = "event == \"payment\" and amount < 20_000",
                         .score = 10});
   // Reads velocity: the candidate engine must have recorded the earlier payments.
-  spec.rules.push_back({.id = 13,
-                        .name = "busy",
-                        .expression = "event == \"payment\" and customer.count_24h >= 3"});
+  spec.rules.push_back(
+      {.id = 13, .name = "busy", .expression = "event == \"payment\" and customer.count_24h >= 3"});
   // Never in force during the test.
   spec.rules.push_back({.id = 14,
                         .name = "later",
@@ -140,9 +140,8 @@ class RiskBacktestTest : public testing::MarketingTest {
   // The same state hash from a checkpoint encoded now and after a journal replay.
   void ExpectSameAfterReplayAndCheckpoint() {
     std::string checkpoint;
-    Query([&](const StateMachine& s) {
-      EncodeCheckpoint(s, journal::ChainPosition{}, &checkpoint);
-    });
+    Query(
+        [&](const StateMachine& s) { EncodeCheckpoint(s, journal::ChainPosition{}, &checkpoint); });
     const Digest before = Hash();
     StateMachine restored;
     journal::ChainPosition position;

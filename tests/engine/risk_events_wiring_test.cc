@@ -177,9 +177,8 @@ TEST_F(RiskEventsTest, ABlockedIpCannotRegisterPayTransferLogInOrTopUp) {
   InstallDefaultRules();
   Block(risk::EntityKind::kIp, kIpA);
   EXPECT_EQ(Register("13800138009", kPhoneA, kIpA), Code(IdentityResult::kRiskDenied));
-  EXPECT_EQ(Result(RegisterCustomer{{"13800138009", "h13800138009", "argon2", "campus", ""},
-                                    kPhoneA,
-                                    kIpB}),
+  EXPECT_EQ(Result(RegisterCustomer{
+                {"13800138009", "h13800138009", "argon2", "campus", ""}, kPhoneA, kIpB}),
             Code(IdentityResult::kOk));
 
   const uint64_t alice = TierOne("13800138001", 1'000 * kYuan);
@@ -224,18 +223,17 @@ TEST_F(RiskEventsTest, ManyRegistrationsFromOneIpTripAnIpRule) {
   }
   EXPECT_EQ(Register("13800138009", "", kIpA), Code(IdentityResult::kRiskDenied));
   // Another network is not affected; no IP at all counts nowhere.
-  EXPECT_EQ(Result(RegisterCustomer{{"13800138009", "h13800138009", "argon2", "campus", ""},
-                                    "",
-                                    kIpB}),
-            Code(IdentityResult::kOk));
+  EXPECT_EQ(
+      Result(RegisterCustomer{{"13800138009", "h13800138009", "argon2", "campus", ""}, "", kIpB}),
+      Code(IdentityResult::kOk));
   EXPECT_EQ(Register("13800138008", "", ""), Code(IdentityResult::kOk));
   ExpectSameAfterReplayAndCheckpoint();
 }
 
 TEST_F(RiskEventsTest, CouponClaimsConcentratedOnOneDeviceAreRefused) {
   InstallDefaultRules();
-  const uint64_t campaign =
-      StartCampaign(testing::MakeCampaign(marketing::CampaignType::kThresholdCoupon, 1'000 * kYuan));
+  const uint64_t campaign = StartCampaign(
+      testing::MakeCampaign(marketing::CampaignType::kThresholdCoupon, 1'000 * kYuan));
   ASSERT_EQ(Marketing(CreateCouponTemplate{
                 staff_, testing::MakeThresholdTemplate(campaign, 100 * kYuan, 10 * kYuan)}),
             Code(MarketingResult::kOk))
@@ -325,8 +323,8 @@ TEST(RiskEventsCodecTest, TheNewFieldsRoundTrip) {
   EXPECT_EQ(ip_only.device_hash, "");
   EXPECT_EQ(ip_only.ip_hash, kIpA);
 
-  const auto hold = std::get<HoldFunds>(
-      RoundTrip(HoldFunds{HoldKind::kWithdrawal, 1, 2, 3, 400, kPhoneA, kIpB}));
+  const auto hold =
+      std::get<HoldFunds>(RoundTrip(HoldFunds{HoldKind::kWithdrawal, 1, 2, 3, 400, kPhoneA, kIpB}));
   EXPECT_EQ(hold.kind, HoldKind::kWithdrawal);
   EXPECT_EQ(hold.amount_fen, 400);
   EXPECT_EQ(hold.device_hash, kPhoneA);

@@ -152,8 +152,7 @@ TEST(CampaignBookTest, CommitQuotesAgainAfterAnyChange) {
   const Plan before_top_up = book.Quote(MakePayment(1, 10'000));
   ASSERT_EQ(before_top_up.discount_fen, 500);
   ASSERT_TRUE(book.TopUp(campaign, 1'000).ok());
-  EXPECT_NE(book.Quote(MakePayment(1, 10'000)).quoted_generation,
-            before_top_up.quoted_generation);
+  EXPECT_NE(book.Quote(MakePayment(1, 10'000)).quoted_generation, before_top_up.quoted_generation);
   EXPECT_TRUE(book.Commit(1, before_top_up).ok());  // the same 500 after the top-up
 
   Plan tampered = book.Quote(MakePayment(2, 10'000));

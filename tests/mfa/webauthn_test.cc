@@ -118,10 +118,10 @@ TEST(WebAuthnRegistrationTest, RefusesMalformedInput) {
   EXPECT_FALSE(AuthenticatorDataOfAttestation("\xff\x00garbage").has_value());
   // Headers declaring far more than the bytes hold (libcbor would allocate for them first):
   // a map of 2^32 - 1 entries, an array of 2^64 - 1 items, a 2^31-byte string, nesting 17 deep.
-  EXPECT_FALSE(AuthenticatorDataOfAttestation(std::string("\xba\xff\xff\xff\xff\x01\x02", 7))
-                   .has_value());
-  EXPECT_FALSE(ParseCoseKey(std::string("\x9b\xff\xff\xff\xff\xff\xff\xff\xff\x00", 10))
-                   .has_value());
+  EXPECT_FALSE(
+      AuthenticatorDataOfAttestation(std::string("\xba\xff\xff\xff\xff\x01\x02", 7)).has_value());
+  EXPECT_FALSE(
+      ParseCoseKey(std::string("\x9b\xff\xff\xff\xff\xff\xff\xff\xff\x00", 10)).has_value());
   EXPECT_FALSE(
       AuthenticatorDataOfAttestation(std::string("\x5a\x80\x00\x00\x00\x00", 6)).has_value());
   EXPECT_FALSE(AuthenticatorDataOfAttestation(std::string(17, '\x81') + "\x00").has_value());

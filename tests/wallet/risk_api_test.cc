@@ -102,7 +102,7 @@ TEST_F(RiskApiTest, RulesShowTheirHitsAndTheShadowLogListsDisagreements) {
   EXPECT_EQ(shadow.json.at("rules").at(0).at("hits").as_int64(), 0);
   EXPECT_EQ(shadow.json.at("evaluated").as_int64(), 0);
   ASSERT_EQ(Pay(alice.customer, PayBody(qr, 100 * kYuan), "p1").status, 201);  // Both allow.
-  ApiResponse second = Pay(alice.customer, PayBody(qr, 400 * kYuan), "p2");     // allow / deny
+  ApiResponse second = Pay(alice.customer, PayBody(qr, 400 * kYuan), "p2");    // allow / deny
   ASSERT_EQ(second.status, 201) << Describe(second);
   ApiResponse third = Pay(alice.customer, PayBody(qr, 500 * kYuan), "p3");  // review / deny
   ASSERT_EQ(third.status, 202) << Describe(third);
@@ -133,17 +133,15 @@ TEST_F(RiskApiTest, RulesShowTheirHitsAndTheShadowLogListsDisagreements) {
   EXPECT_EQ(newest.at("rules").at(0).at("id").as_int64(), 7);
   EXPECT_EQ(newest.at("rules").at(0).at("name").as_string(), "deny_from_300");
   ASSERT_TRUE(first_page.json.at("next_cursor").is_string());
-  ApiResponse second_page =
-      Get("/api/v1/staff/risk/shadow-log?limit=1&cursor=" +
-              std::string(first_page.json.at("next_cursor").as_string()),
-          analyst_);
+  ApiResponse second_page = Get("/api/v1/staff/risk/shadow-log?limit=1&cursor=" +
+                                    std::string(first_page.json.at("next_cursor").as_string()),
+                                analyst_);
   ASSERT_EQ(second_page.status, 200) << Describe(second_page);
   ASSERT_EQ(second_page.json.at("items").as_array().size(), 1u);
   EXPECT_EQ(second_page.json.at("items").at(0).at("subject_id").as_string(), second.String("id"));
   EXPECT_EQ(second_page.json.at("items").at(0).at("active_verdict").as_string(), "allow");
   EXPECT_TRUE(second_page.json.at("next_cursor").is_null());
-  EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log", analyst_).json.at("items").as_array().size(),
-            2u);
+  EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log", analyst_).json.at("items").as_array().size(), 2u);
   EXPECT_EQ(Get("/api/v1/staff/risk/shadow-log?cursor=nonsense", analyst_).status, 400);
 
   const std::string support = StaffToken("support", Roles({StaffRole::kSupport}));
@@ -310,8 +308,7 @@ TEST_F(RiskApiTest, ABlockListedIpCannotSignUp) {
   EXPECT_EQ(refused.status, 403) << Describe(refused);
   EXPECT_EQ(refused.ErrorCode(), "RISK_DENIED");
   // From another address the same sign-up goes through.
-  ApiResponse signed_up =
-      Request("POST", "/api/v1/customers", body, RequestOptions{}, "127.0.0.4");
+  ApiResponse signed_up = Request("POST", "/api/v1/customers", body, RequestOptions{}, "127.0.0.4");
   EXPECT_EQ(signed_up.status, 201) << Describe(signed_up);
 }
 
