@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: run test bench bootstrap build build-release build-asan build-fuzz test-release test-asan \
+.PHONY: run test bench bootstrap build build-release build-asan test-release test-asan \
 	clean format web test-web test-e2e
 
 bootstrap:
@@ -14,14 +14,11 @@ build-release: bootstrap web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
+# One clang build with AddressSanitizer + UndefinedBehaviorSanitizer: every test suite and the
+# libFuzzer targets (fuzz/), which link the same instrumented objects.
 build-asan: bootstrap
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-
-# The libFuzzer targets (fuzz/), built with clang, ASan and UBSan.
-build-fuzz: bootstrap
-	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
 
 build: build-release
 
@@ -32,7 +29,7 @@ run: build-release
 # Every test suite: release build (unit, integration, simulation, crash), then the unit and
 # integration suites again under AddressSanitizer + UndefinedBehaviorSanitizer, then each fuzz
 # target for a bounded time.
-test: build-release build-asan build-fuzz test-web test-e2e
+test: build-release build-asan test-web test-e2e
 	@./scripts/test-all
 
 # The web app (web/): `npm ci` only when node_modules is missing or older than the lock file

@@ -549,7 +549,9 @@ void PutRules(WalletContext& context, const Principal& staff, HttpRequest&& requ
               Responder respond) {
   api::ApiResult<std::pair<risk::RuleSetSpec, bool>> parsed = ParseRuleSet(request.body);
   if (!parsed.ok()) return respond(ErrorResponse(parsed.error()));
-  auto [spec, shadow] = std::move(parsed).value();
+  // Named, not a structured binding: clang 14 cannot capture one in the lambda below.
+  const bool shadow = parsed.value().second;
+  risk::RuleSetSpec spec = std::move(parsed).value().first;
   SubmitRisk(context, engine::SetRiskRules{staff.id, shadow, std::move(spec)}, respond,
              [&context, shadow, respond, staff_id = staff.id](const engine::Reply& reply) {
                LogInfo("risk rules set", {{"version", std::to_string(reply.value)},

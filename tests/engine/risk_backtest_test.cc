@@ -20,7 +20,6 @@ using testing::kYuan;
 
 constexpr int64_t kHour = 3600 * kSecond;
 constexpr size_t kPayment = 2;  // risk::Payment's index in risk::RiskEvent.
-constexpr size_t kAllow = 0, kChallenge = 1, kReview = 2, kDeny = 3;
 
 // The live rules: review ¥500 up to ¥9,000, deny above.
 risk::RuleSetSpec LiveRules() {
