@@ -201,6 +201,9 @@ struct CreateStaff {
 struct RecordStaffLogin {
   uint64_t staff_id = 0;
   bool password_ok = false;
+  // As in RecordLogin: where the try came from, for the audit entry. "" when unknown.
+  std::string device_hash{};
+  std::string ip_hash{};
 };
 
 struct CreateStaffSession {

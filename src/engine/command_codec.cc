@@ -33,7 +33,7 @@ bool ReadPaymentIp(ByteReader* reader, PaymentAuth* auth) {
 }
 
 // [device_hash:str ip_hash:str, only when either is not ""]: the risk fields appended to
-// HoldFunds and RecordLogin. Records from before them end without.
+// HoldFunds, RecordLogin and RecordStaffLogin. Records from before them end without.
 void WriteRiskOrigin(const std::string& device_hash, const std::string& ip_hash,
                      ByteWriter* writer) {
   if (device_hash.empty() && ip_hash.empty()) return;
@@ -396,6 +396,7 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
     writer.U64(c->staff_id);
     writer.U8(c->password_ok ? 1 : 0);
+    WriteRiskOrigin(c->device_hash, c->ip_hash, &writer);
   } else if (const auto* c = std::get_if<CreateStaffSession>(&command)) {
     writer.LengthPrefixed(c->token_hash);
     writer.U64(c->staff_id);
@@ -834,7 +835,8 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       const uint8_t ok = reader.U8();
       if (ok > 1) return false;
       c.password_ok = ok == 1;
-      *command = c;
+      if (!ReadRiskOrigin(&reader, &c.device_hash, &c.ip_hash)) return false;
+      *command = std::move(c);
       break;
     }
     case CommandType::kCreateStaffSession: {

@@ -26,7 +26,7 @@
 //   body (type 16)   := transfer_id:u64 hold_id:u64 post:u8                    (SettleHold)
 //   body (type 17)   := username:str display_name:str password_hash:str roles:u32
 //                       [by_staff_id:u64, only when not 0]                   (CreateStaff)
-//   body (type 18)   := staff_id:u64 password_ok:u8                       (RecordStaffLogin)
+//   body (type 18)   := staff_id:u64 password_ok:u8 [origin]              (RecordStaffLogin)
 //   body (type 19)   := token_hash:str staff_id:u64                     (CreateStaffSession)
 //   body (type 30)   := payment_id:u64 customer_id:u64 merchant_id:u64 order_id:u64
 //                       amount_fen:i64 channel:u8 device_slot:u32 code_step:i64

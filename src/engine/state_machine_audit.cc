@@ -43,6 +43,19 @@ std::string Quoted(std::string_view text) {
   return out;
 }
 
+// Where a log-in came from, for its entry: the first 16 hex digits of the keyed hashes of the
+// device id and the client's address (as sessions are named), so an auditor can tell entries
+// from one device or network apart without the log holding either. "" when neither is known.
+std::string OriginFields(std::string_view device_hash, std::string_view ip_hash) {
+  std::string out;
+  if (!device_hash.empty()) out += "\"device\":" + Quoted(device_hash.substr(0, 16));
+  if (!ip_hash.empty()) {
+    if (!out.empty()) out += ',';
+    out += "\"ip\":" + Quoted(ip_hash.substr(0, 16));
+  }
+  return out;
+}
+
 std::string Target(std::string_view kind, uint64_t id) {
   return std::string(kind) + ":" + std::to_string(id);
 }
@@ -129,22 +142,34 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
   const bool ok = Succeeded(reply);
   // A log-in the book recorded: a success, a failure, or the failure that locked the account.
   // Tries while locked change nothing and are not recorded (the API's rate limits see them).
-  auto login = [&](ActorKind kind, uint64_t id, std::string_view prefix, bool password_ok) {
+  // Each entry names the device and network it came from (OriginFields), when known.
+  auto login = [&](ActorKind kind, uint64_t id, std::string_view prefix, bool password_ok,
+                   std::string_view device_hash, std::string_view ip_hash) {
     if (before.login_locked || reply.results.empty()) return;
     const auto result = static_cast<IdentityResult>(reply.results[0]);
     const std::string target = Target(ActorKindName(kind), id);
+    std::string fields = OriginFields(device_hash, ip_hash);
+    auto detail = [&fields](std::string_view more) {
+      if (fields.empty() && more.empty()) return std::string();
+      const bool both = !fields.empty() && !more.empty();
+      return "{" + fields + (both ? "," : "") + std::string(more) + "}";
+    };
     if (result == IdentityResult::kOk && password_ok) {
-      Audit(kind, id, std::string(prefix) + ".login", target, "");
+      Audit(kind, id, std::string(prefix) + ".login", target, detail(""));
     } else if (result == IdentityResult::kOk) {
-      Audit(kind, id, std::string(prefix) + ".login_failed", target, "");
+      Audit(kind, id, std::string(prefix) + ".login_failed", target, detail(""));
     } else if (result == IdentityResult::kLoginLocked && !password_ok) {
-      Audit(kind, id, std::string(prefix) + ".login_failed", target, R"({"locked":true})");
+      Audit(kind, id, std::string(prefix) + ".login_failed", target, detail(R"("locked":true)"));
+    } else if (result == IdentityResult::kRiskDenied) {
+      // A right password the risk rules refused: the customer gets no session.
+      Audit(kind, id, std::string(prefix) + ".login_denied", target, detail(""));
     }
   };
   if (const auto* c = std::get_if<RecordStaffLogin>(&command)) {
-    login(ActorKind::kStaff, c->staff_id, "staff", c->password_ok);
+    login(ActorKind::kStaff, c->staff_id, "staff", c->password_ok, c->device_hash, c->ip_hash);
   } else if (const auto* c = std::get_if<RecordLogin>(&command)) {
-    login(ActorKind::kCustomer, c->customer_id, "customer", c->password_ok);
+    login(ActorKind::kCustomer, c->customer_id, "customer", c->password_ok, c->device_hash,
+          c->ip_hash);
   } else if (const auto* c = std::get_if<UseTotp>(&command)) {
     // Two-step log-in: turning it off, and the wrong code that locks it (state_machine_totp.cc).
     const std::string target = Target("customer", c->customer_id);

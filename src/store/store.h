@@ -255,6 +255,8 @@ struct AuditFilter {
   std::string target;                // Exact.
   std::optional<int64_t> from_ns;    // Inclusive.
   std::optional<int64_t> to_ns;      // Exclusive.
+  // A substring the detail must hold, e.g. "\"ip\":\"<16 hex>\"" for one network's entries.
+  std::string detail_contains;
 };
 
 struct AuditPage {

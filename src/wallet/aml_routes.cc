@@ -36,6 +36,7 @@
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
 #include "wallet/staff_access.h"
+#include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -115,9 +116,12 @@ void SendAuditedFile(WalletContext& context, uint64_t staff_id, std::string targ
       });
 }
 
-std::string ExportDetail(std::string_view report, std::string_view format, size_t rows) {
+// `ip_tag`: AuditIpTag of the staff member's address, "" when unknown.
+std::string ExportDetail(std::string_view report, std::string_view format, size_t rows,
+                         std::string_view ip_tag) {
   api::JsonObjectWriter detail;
   detail.String("report", report).String("format", format).Int("rows", static_cast<int64_t>(rows));
+  if (!ip_tag.empty()) detail.String("ip", ip_tag);
   return detail.Serialize();
 }
 
@@ -196,9 +200,9 @@ void LargeValue(WalletContext& context, const Principal& staff, const HttpReques
   const uint64_t durable = Services(context).engine->stats().durable_seq;
   RunOnWorker(
       context,
-      [&context, staff_id = staff.id, day = *day, format = *format,
-       transfer_threshold = *transfer_threshold, cash_threshold = *cash_threshold, durable,
-       respond]() {
+      [&context, staff_id = staff.id, ip_tag = AuditIpTag(context, request.remote_address),
+       day = *day, format = *format, transfer_threshold = *transfer_threshold,
+       cash_threshold = *cash_threshold, durable, respond]() {
         WaitForProjection(context, durable, kReadWaitNs);
         Store::MovementQuery movement_query;
         movement_query.from_ns = DayStartNs(day);
@@ -217,7 +221,7 @@ void LargeValue(WalletContext& context, const Principal& staff, const HttpReques
             LargeValueRows(report, transfer_threshold, cash_threshold);
         if (format != "json") {
           return SendAuditedFile(context, staff_id, "aml:large-value:" + DateText(day),
-                                 ExportDetail("large_value", format, rows.size()),
+                                 ExportDetail("large_value", format, rows.size(), ip_tag),
                                  LargeValueTable(day, rows), format,
                                  "aml-large-value-" + DateText(day), respond);
         }
@@ -400,17 +404,19 @@ void Cases(WalletContext& context, const Principal& staff, const HttpRequest& re
   ReadEngine<std::vector<CaseRow>>(
       context, respond,
       [from_s, to_s](const engine::StateMachine& s) { return ReadCases(s, from_s, to_s); },
-      [&context, staff_id = staff.id, from = *from, to = *to, format = *format,
-       respond](std::vector<CaseRow> rows) {
+      [&context, staff_id = staff.id, ip_tag = AuditIpTag(context, request.remote_address),
+       from = *from, to = *to, format = *format, respond](std::vector<CaseRow> rows) {
         const std::string range = DateText(from) + ".." + DateText(to);
         if (format != "json") {
           // Off the engine's reply thread: writing a workbook takes a while.
           RunOnWorker(
               context,
-              [&context, staff_id, range, format, rows = std::move(rows), from, to, respond] {
+              [&context, staff_id, ip_tag, range, format, rows = std::move(rows), from, to,
+               respond] {
                 SendAuditedFile(context, staff_id, "aml:cases:" + range,
-                                ExportDetail("cases", format, rows.size()), CaseTable(rows), format,
-                                "aml-cases-" + DateText(from) + "-" + DateText(to), respond);
+                                ExportDetail("cases", format, rows.size(), ip_tag), CaseTable(rows),
+                                format, "aml-cases-" + DateText(from) + "-" + DateText(to),
+                                respond);
               },
               respond);
           return;

@@ -2,9 +2,10 @@
 // model (the engine chains the entries; `qianbao audit verify` checks the rows).
 //
 // Query: action (a whole action or a prefix ending in '.', e.g. "staff."), actor ("staff:3",
-// "customer:12", "merchant_user:5", "system"), target (exact, e.g. "merchant:7"), before (a seq:
-// entries below it) and limit (1-100, default 20). Answers {entries: [{seq, time, actor, action,
-// target, detail, hash}], next_before} where detail is the entry's JSON text as recorded.
+// "customer:12", "merchant_user:5", "system"), target (exact, e.g. "merchant:7"), ip (an IPv4 or
+// IPv6 address: the entries naming its network, which they hold only as a keyed hash), before
+// (a seq: entries below it) and limit (1-100, default 20). Answers {entries: [{seq, time, actor,
+// action, target, detail, hash}], next_before} where detail is the entry's JSON text as recorded.
 #include <string>
 #include <utility>
 
@@ -13,6 +14,7 @@
 #include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/staff_access.h"
+#include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -48,7 +50,7 @@ bool IsActionText(std::string_view text) {
   return true;
 }
 
-api::ApiResult<AuditQuery> ParseAuditQuery(const HttpRequest& request) {
+api::ApiResult<AuditQuery> ParseAuditQuery(WalletContext& context, const HttpRequest& request) {
   api::ApiResult<api::QueryParams> params = api::ParseQuery(request.target);
   if (!params.ok()) return params.error();
   const api::QueryParams& p = params.value();
@@ -76,6 +78,11 @@ api::ApiResult<AuditQuery> ParseAuditQuery(const HttpRequest& request) {
       return api::MakeError(ErrorCode::kFieldInvalid, "target: at most 128 bytes");
     }
     query.filter.target = std::string(target);
+  }
+  if (std::string_view ip = p.GetOr("ip"); !ip.empty()) {
+    const std::string tag = AuditIpTag(context, ip);
+    if (tag.empty()) return api::MakeError(ErrorCode::kFieldInvalid, "ip: an IPv4 or IPv6 address");
+    query.filter.detail_contains = "\"ip\":\"" + tag + "\"";
   }
   if (std::string_view before = p.GetOr("before"); !before.empty()) {
     query.before_seq = ParseId(before);
@@ -127,7 +134,7 @@ HttpResponse ListAudit(WalletContext& context, const AuditQuery& query) {
 void AddAuditRoutes(Router& router, WalletContext& context) {
   AddStaffRoute(router, context, "GET", "/api/v1/staff/audit",
                 [&context](const Principal&, HttpRequest&& request, Responder respond) {
-                  api::ApiResult<AuditQuery> query = ParseAuditQuery(request);
+                  api::ApiResult<AuditQuery> query = ParseAuditQuery(context, request);
                   if (!query.ok()) return respond(ErrorResponse(query.error()));
                   RunOnWorker(
                       context,

@@ -344,14 +344,19 @@ void VerifyAndRecord(WalletContext& context, std::shared_ptr<AccountCopy> accoun
                 IssueCustomerSession(context, account->id, account->origin, respond);
               });
         };
+        // Keyed hashes of the device and the address, never the values: the audit entry
+        // and, for customers, the risk rules see where the try came from.
+        std::string device_hash = DeviceHash(context, account->origin.device_id);
+        std::string ip_hash = IpHash(context, account->origin.ip);
         if (staff) {
-          Services(context).engine->Submit(engine::RecordStaffLogin{account->id, password_ok},
-                                           std::move(on_recorded));
+          Services(context).engine->Submit(
+              engine::RecordStaffLogin{account->id, password_ok, std::move(device_hash),
+                                       std::move(ip_hash)},
+              std::move(on_recorded));
         } else {
           // The risk engine judges a right password by its device and network.
-          engine::RecordLogin command{account->id, password_ok,
-                                      DeviceHash(context, account->origin.device_id),
-                                      IpHash(context, account->origin.ip)};
+          engine::RecordLogin command{account->id, password_ok, std::move(device_hash),
+                                      std::move(ip_hash)};
           Services(context).engine->Submit(std::move(command), std::move(on_recorded));
         }
       },

@@ -16,6 +16,7 @@
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/sessions.h"
+#include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -98,13 +99,16 @@ api::JsonArrayWriter SessionsJson(WalletContext& context, uint64_t customer_id) 
 }
 
 // On a worker: records the export, then reads and answers everything.
-void Export(WalletContext& context, const CustomerSnapshot& snapshot, const Responder& respond) {
+// `ip_tag`: AuditIpTag of the customer's address, "" when unknown.
+void Export(WalletContext& context, const CustomerSnapshot& snapshot, std::string_view ip_tag,
+            const Responder& respond) {
   const uint64_t customer_id = snapshot.customer.id;
   engine::RecordAudit record;
   record.event.actor_kind = audit::ActorKind::kCustomer;
   record.event.actor_id = customer_id;
   record.event.action = "pii.export";
   record.event.target = "customer:" + std::to_string(customer_id);
+  if (!ip_tag.empty()) record.event.detail = "{\"ip\":\"" + std::string(ip_tag) + "\"}";
   engine::Reply recorded = Services(context).engine->Execute(std::move(record));
   if (recorded.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(recorded));
   if (recorded.results.empty() ||
@@ -152,14 +156,16 @@ void AddDataExportRoutes(Router& router, WalletContext& context) {
   router.Add("GET", "/api/v1/me/data-export", [&context](HttpRequest&& request, Responder respond) {
     std::optional<Principal> me = RequireCustomer(context, request, respond);
     if (!me) return;
-    ReadCustomer(context, me->id, respond, [&context, respond](CustomerSnapshot snapshot) {
-      RunOnWorker(
-          context,
-          [&context, snapshot = std::move(snapshot), respond]() {
-            Export(context, snapshot, respond);
-          },
-          respond);
-    });
+    std::string ip_tag = AuditIpTag(context, request.remote_address);
+    ReadCustomer(context, me->id, respond,
+                 [&context, ip_tag = std::move(ip_tag), respond](CustomerSnapshot snapshot) {
+                   RunOnWorker(
+                       context,
+                       [&context, snapshot = std::move(snapshot), ip_tag, respond]() {
+                         Export(context, snapshot, ip_tag, respond);
+                       },
+                       respond);
+                 });
   });
 }
 

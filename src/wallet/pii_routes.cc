@@ -15,6 +15,7 @@
 #include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/staff_access.h"
+#include "wallet/step_up.h"
 #include "wallet/wallet_internal.h"
 
 namespace qb::wallet {
@@ -31,6 +32,7 @@ struct RevealRequest {
   bool card = false;  // false: the resident ID.
   uint64_t card_id = 0;
   std::string reason;
+  std::string ip_tag;  // AuditIpTag of the staff member's address, "" when unknown.
 };
 
 // What the engine holds: the sealed blob and the context it was sealed under.
@@ -79,6 +81,7 @@ std::string AuditDetail(const RevealRequest& reveal) {
   detail.String("field", reveal.card ? "card" : "resident_id");
   if (reveal.card) detail.String("card_id", std::to_string(reveal.card_id));
   detail.String("reason", reveal.reason);
+  if (!reveal.ip_tag.empty()) detail.String("ip", reveal.ip_tag);
   return detail.Serialize();
 }
 
@@ -121,6 +124,7 @@ void HandleReveal(WalletContext& context, const Principal& staff, uint64_t custo
   api::ApiResult<RevealRequest> parsed = ParseReveal(customer_id, *body);
   if (!parsed.ok()) return respond(ErrorResponse(parsed.error()));
   RevealRequest reveal = std::move(parsed).value();
+  reveal.ip_tag = AuditIpTag(context, request.remote_address);
   auto copy = std::make_shared<SealedCopy>();
   engine::Query query;
   query.read = [copy, reveal](const engine::StateMachine& state) {

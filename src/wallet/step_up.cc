@@ -68,6 +68,10 @@ std::string IpHash(WalletContext& context, std::string_view remote_address) {
   return Services(context).vault->LookupHash("ip:" + *key);
 }
 
+std::string AuditIpTag(WalletContext& context, std::string_view remote_address) {
+  return IpHash(context, remote_address).substr(0, 16);
+}
+
 PaymentFactors ReadPaymentFactors(api::ObjectReader& reader) {
   PaymentFactors factors;
   factors.sms_code = reader.OptionalString("sms_code", kMaxCodeChars);

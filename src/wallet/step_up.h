@@ -39,6 +39,11 @@ std::string DeviceHash(WalletContext& context, std::string_view device_id);
 // "" for an address that does not parse.
 std::string IpHash(WalletContext& context, std::string_view remote_address);
 
+// How audit entries name the network a request came from, as their "ip" field: the first 16 hex
+// digits of IpHash, or "" when the address does not parse. The engine's log-in entries use the
+// same field, so GET /api/v1/staff/audit?ip= finds an address's entries of either kind.
+std::string AuditIpTag(WalletContext& context, std::string_view remote_address);
+
 struct PaymentFactors {
   std::optional<std::string> sms_code;
   std::optional<std::string> totp_code;

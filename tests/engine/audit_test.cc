@@ -107,6 +107,40 @@ TEST_F(AuditHooksTest, StaffAccountsAndLogInsAreRecorded) {
   EXPECT_TRUE(Take().empty());
 }
 
+TEST_F(AuditHooksTest, LogInEntriesNameTheDeviceAndNetworkByTheirHashesFirstDigits) {
+  const std::string device(64, 'd');
+  const std::string ip = "0123456789abcdef" + std::string(48, 'e');
+  const uint64_t admin = CreateAdmin();
+  Take();
+  EXPECT_EQ(Result(RecordStaffLogin{admin, true, device, ip}), 0);
+  for (int i = 0; i < 5; i++) Result(RecordStaffLogin{admin, false, "", ip});
+  std::vector<AuditEntry> logins = Take();
+  ASSERT_EQ(logins.size(), 6u);
+  EXPECT_EQ(logins[0].event.detail, R"({"device":"dddddddddddddddd","ip":"0123456789abcdef"})");
+  EXPECT_EQ(logins[1].event.detail, R"({"ip":"0123456789abcdef"})");
+  EXPECT_EQ(logins[5].event.detail, R"({"ip":"0123456789abcdef","locked":true})");
+  // The whole hash is never recorded: 16 digits tell entries apart, no more.
+  for (const AuditEntry& entry : logins) {
+    EXPECT_EQ(entry.event.detail.find(ip), std::string::npos);
+    EXPECT_EQ(entry.event.detail.find(device), std::string::npos);
+  }
+
+  // A customer's right password the risk engine refuses (a blocked network) is recorded too.
+  ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kRegister, "otp"}), 0);
+  ASSERT_EQ(Result(RegisterCustomer{{kPhone, "otp", "argon2", "social", ""}}), 0);
+  Take();
+  ASSERT_EQ(Result(SetRiskListEntry{admin, risk::EntityKind::kIp, RiskDeviceId(ip),
+                                    risk::ListType::kBlock, 0, "botnet", false}),
+            0);
+  Take();
+  EXPECT_EQ(Result(RecordLogin{1, true, device, ip}),
+            static_cast<uint8_t>(IdentityResult::kRiskDenied));
+  std::vector<AuditEntry> denied = Take();
+  ASSERT_EQ(denied.size(), 1u);
+  EXPECT_EQ(denied[0].event.action, "customer.login_denied");
+  EXPECT_EQ(denied[0].event.detail, R"({"device":"dddddddddddddddd","ip":"0123456789abcdef"})");
+}
+
 TEST_F(AuditHooksTest, SignOutsAreRecordedButExpiriesAreNot) {
   const uint64_t admin = CreateAdmin();
   ASSERT_EQ(Result(IssueOtp{kPhone, identity::OtpPurpose::kRegister, "otp"}), 0);

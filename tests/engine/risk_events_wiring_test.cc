@@ -322,6 +322,13 @@ TEST(RiskEventsCodecTest, TheNewFieldsRoundTrip) {
   const auto ip_only = std::get<RecordLogin>(RoundTrip(RecordLogin{7, false, "", kIpA}));
   EXPECT_EQ(ip_only.device_hash, "");
   EXPECT_EQ(ip_only.ip_hash, kIpA);
+  // A staff log-in carries the same origin, for its audit entry.
+  const auto staff =
+      std::get<RecordStaffLogin>(RoundTrip(RecordStaffLogin{3, false, kPhoneB, kIpB}));
+  EXPECT_EQ(staff.staff_id, 3u);
+  EXPECT_FALSE(staff.password_ok);
+  EXPECT_EQ(staff.device_hash, kPhoneB);
+  EXPECT_EQ(staff.ip_hash, kIpB);
 
   const auto hold =
       std::get<HoldFunds>(RoundTrip(HoldFunds{HoldKind::kWithdrawal, 1, 2, 3, 400, kPhoneA, kIpB}));
@@ -386,6 +393,20 @@ TEST(RiskEventsCodecTest, RecordsFromBeforeTheFieldsDecode) {
     std::string payload;
     EncodeCommand(RecordLogin{7, true}, &payload);
     EXPECT_EQ(payload, Frame(CommandType::kRecordLogin, body));
+  }
+  {
+    std::string body;
+    ByteWriter writer(&body);
+    writer.U64(3);
+    writer.U8(1);
+    const auto staff =
+        std::get<RecordStaffLogin>(DecodeOne(Frame(CommandType::kRecordStaffLogin, body)));
+    EXPECT_EQ(staff.staff_id, 3u);
+    EXPECT_TRUE(staff.password_ok);
+    EXPECT_EQ(staff.ip_hash, "");
+    std::string payload;
+    EncodeCommand(RecordStaffLogin{3, true}, &payload);
+    EXPECT_EQ(payload, Frame(CommandType::kRecordStaffLogin, body));
   }
   {
     std::string body;

@@ -205,7 +205,10 @@ TEST_F(AmlApiTest, ExportsAreExactAndAudited) {
   const audit::AuditEvent& newest = page.entries[0].event;
   EXPECT_EQ(newest.actor_kind, audit::ActorKind::kStaff);
   EXPECT_EQ(newest.target, "aml:large-value:2026-11-23");
-  EXPECT_EQ(newest.detail, R"({"report":"large_value","format":"xlsx","rows":2})");
+  // The rows and format, then the network the analyst exported from (a keyed-hash tag).
+  EXPECT_TRUE(
+      newest.detail.starts_with(R"({"report":"large_value","format":"xlsx","rows":2,"ip":")"))
+      << newest.detail;
 
   // Viewing as JSON is not an export.
   ASSERT_EQ(Report(std::string("?date=") + kDayOne, analyst_).status, 200);

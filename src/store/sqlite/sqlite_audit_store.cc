@@ -86,6 +86,7 @@ Status SqliteStore::ListAuditEntries(const AuditFilter& filter, std::optional<ui
   if (filter.actor_kind) where += " AND actor_kind = ?6";
   if (filter.actor_kind && filter.actor_id) where += " AND actor_id = ?7";
   if (!filter.target.empty()) where += " AND target = ?8";
+  if (!filter.detail_contains.empty()) where += " AND instr(detail, ?10) > 0";
   std::lock_guard lock(read_mutex_);
   Statement select;
   Status s = select.Prepare(read_db_.handle(), std::string("SELECT ") + kAuditColumns +
@@ -104,6 +105,7 @@ Status SqliteStore::ListAuditEntries(const AuditFilter& filter, std::optional<ui
   if (filter.actor_kind) select.BindInt64(6, static_cast<int64_t>(*filter.actor_kind));
   if (filter.actor_kind && filter.actor_id) select.BindU64(7, *filter.actor_id);
   if (!filter.target.empty()) select.BindText(8, filter.target);
+  if (!filter.detail_contains.empty()) select.BindText(10, filter.detail_contains);
   select.BindU64(9, limit + 1);
   while (select.Step(&s)) page->entries.push_back(ReadAuditRow(select));
   if (page->entries.size() > limit) {

@@ -16,10 +16,17 @@ describe('audit log API', () => {
   it('builds the query from the filter and the paging seq', () => {
     expect(auditQuery(EMPTY_AUDIT_FILTER, null)).toBe('?limit=50');
     expect(
-      auditQuery({ action: 'staff.', actor: 'staff:3', target: 'customer:42' }, '1200', 20),
+      auditQuery(
+        { action: 'staff.', actor: 'staff:3', target: 'customer:42', ip: '' },
+        '1200',
+        20,
+      ),
     ).toBe('?limit=20&action=staff.&actor=staff%3A3&target=customer%3A42&before=1200');
-    expect(auditQuery({ action: '', actor: 'system', target: '' }, '7')).toBe(
+    expect(auditQuery({ ...EMPTY_AUDIT_FILTER, actor: 'system' }, '7')).toBe(
       '?limit=50&actor=system&before=7',
+    );
+    expect(auditQuery({ ...EMPTY_AUDIT_FILTER, ip: '2001:db8::1' }, null)).toBe(
+      '?limit=50&ip=2001%3Adb8%3A%3A1',
     );
   });
 
@@ -36,6 +43,12 @@ describe('audit log API', () => {
     expect(ok({ actor: 'staff:x' })).toBe('actor');
     expect(ok({ target: 'x'.repeat(129) })).toBe('target');
     expect(ok({ target: '客'.repeat(43) })).toBe('target');
+    expect(ok({ ip: ' 10.1.2.3 ' })).toBeNull();
+    expect(ok({ ip: '2001:db8::1' })).toBeNull();
+    expect(ok({ ip: '::ffff:10.1.2.3' })).toBeNull();
+    expect(ok({ ip: 'localhost' })).toBe('ip');
+    expect(ok({ ip: '10.1.2' })).toBe('ip');
+    expect(ok({ ip: 'abcdef' })).toBe('ip');
   });
 
   it('reads a page of entries and its next_before', async () => {
@@ -62,7 +75,7 @@ describe('audit log API', () => {
         );
       },
     });
-    const page = await listAudit(client, { action: 'customer.', actor: '', target: '' }, '90');
+    const page = await listAudit(client, { ...EMPTY_AUDIT_FILTER, action: 'customer.' }, '90');
     expect(asked).toEqual(['/api/v1/staff/audit?limit=50&action=customer.&before=90']);
     expect(page.next_before).toBe('41');
     expect(page.entries[0]).toMatchObject({ seq: '41', actor: 'staff:3', target: 'customer:42' });

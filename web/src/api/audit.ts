@@ -1,6 +1,7 @@
 // GET /api/v1/staff/audit (admin, auditor): the audit log, newest first, a page at a time.
 // Filters: action (a whole action, or a prefix ending in '.', e.g. "staff."), actor ("system",
-// or "staff", "customer" or "merchant_user" with ":id") and target (exact, e.g. "customer:42").
+// or "staff", "customer" or "merchant_user" with ":id"), target (exact, e.g. "customer:42") and
+// ip (an address: the entries naming its network, which the log keeps only as a keyed hash).
 // Paging: the answer's next_before is the `before` of the next (older) page; null at the end.
 import type { ApiClient } from './client';
 
@@ -28,14 +29,21 @@ export interface AuditFilter {
   action: string;
   actor: string;
   target: string;
+  /** An IPv4 or IPv6 address; the server hashes it as the entries' "ip" field is. */
+  ip: string;
 }
 
-export const EMPTY_AUDIT_FILTER: AuditFilter = { action: '', actor: '', target: '' };
+export type AuditFilterField = keyof AuditFilter;
+
+export const EMPTY_AUDIT_FILTER: AuditFilter = { action: '', actor: '', target: '', ip: '' };
 
 export const AUDIT_PAGE_SIZE = 50;
 
 const ACTION_PATTERN = /^[a-z0-9_.]{1,64}$/;
 const ACTOR_PATTERN = /^(system|staff|customer|merchant_user)(:[0-9]{1,20})?$/;
+// The shape of an address, not its validity: the server parses it and answers FIELD_INVALID.
+const IPV4_PATTERN = /^(\d{1,3}\.){3}\d{1,3}$/;
+const IPV6_PATTERN = /^[0-9a-fA-F:.]{2,45}$/;
 
 /** The filter with surrounding spaces removed. */
 export function trimAuditFilter(filter: AuditFilter): AuditFilter {
@@ -43,18 +51,22 @@ export function trimAuditFilter(filter: AuditFilter): AuditFilter {
     action: filter.action.trim(),
     actor: filter.actor.trim(),
     target: filter.target.trim(),
+    ip: filter.ip.trim(),
   };
 }
 
 /**
  * Which field of a (trimmed) filter the server would refuse, before asking it: the action must
  * be a-z, 0-9, '_' and '.'; the actor a kind with an optional ":id"; the target at most 128
- * bytes. Null when the filter is fine.
+ * bytes; the ip an IPv4 address or something shaped like an IPv6 one. Null when it is fine.
  */
-export function auditFilterProblem(filter: AuditFilter): 'action' | 'actor' | 'target' | null {
+export function auditFilterProblem(filter: AuditFilter): AuditFilterField | null {
   if (filter.action !== '' && !ACTION_PATTERN.test(filter.action)) return 'action';
   if (filter.actor !== '' && !ACTOR_PATTERN.test(filter.actor)) return 'actor';
   if (new TextEncoder().encode(filter.target).length > 128) return 'target';
+  if (filter.ip !== '' && !IPV4_PATTERN.test(filter.ip)) {
+    if (!filter.ip.includes(':') || !IPV6_PATTERN.test(filter.ip)) return 'ip';
+  }
   return null;
 }
 
@@ -69,6 +81,7 @@ export function auditQuery(
   if (filter.action !== '') params.set('action', filter.action);
   if (filter.actor !== '') params.set('actor', filter.actor);
   if (filter.target !== '') params.set('target', filter.target);
+  if (filter.ip !== '') params.set('ip', filter.ip);
   if (before !== null) params.set('before', before);
   return `?${params.toString()}`;
 }

@@ -13,6 +13,7 @@ import {
   trimAuditFilter,
   type AuditEntry,
   type AuditFilter,
+  type AuditFilterField,
 } from '../api/audit';
 import { staffApi } from '../api/session';
 import { formatChinaTime } from '../h5/historyFormat';
@@ -28,7 +29,7 @@ export function AuditPage() {
   const [nextBefore, setNextBefore] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<'action' | 'actor' | 'target' | null>(null);
+  const [problem, setProblem] = useState<AuditFilterField | null>(null);
   // Answers to an older query (the filter changed meanwhile, or the page closed) are dropped.
   const generation = useRef(0);
 
@@ -160,7 +161,7 @@ export function AuditPage() {
     },
   ];
 
-  const filtered = filter.action !== '' || filter.actor !== '' || filter.target !== '';
+  const filtered = Object.values(filter).some((value) => value !== '');
   return (
     <Card title={t('console.audit')}>
       <Space style={{ marginBottom: 16 }} wrap>
@@ -184,6 +185,13 @@ export function AuditPage() {
           maxLength={128}
           data-testid="audit-target-filter"
           style={{ width: 200 }}
+        />
+        <Input
+          {...field('ip')}
+          placeholder={t('console.audit.ip.placeholder')}
+          maxLength={45}
+          data-testid="audit-ip-filter"
+          style={{ width: 180 }}
         />
         <Button
           type="primary"

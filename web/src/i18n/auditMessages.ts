@@ -10,6 +10,7 @@ export const auditZh = {
   'console.audit.actor.placeholder': '如 staff:3、customer:12、system',
   'console.audit.target': '对象',
   'console.audit.target.placeholder': '如 customer:42',
+  'console.audit.ip.placeholder': 'IP 地址',
   'console.audit.apply': '查询',
   'console.audit.reset': '清空条件',
   'console.audit.col.seq': '序号',
@@ -21,6 +22,7 @@ export const auditZh = {
   'console.audit.invalid.action': '操作只能包含小写字母、数字、“_”和“.”',
   'console.audit.invalid.actor': '操作人应为 system，或 staff、customer、merchant_user 加“:编号”',
   'console.audit.invalid.target': '对象最长 128 字节',
+  'console.audit.invalid.ip': '请输入 IPv4 或 IPv6 地址',
 } as const;
 
 export const auditEn: Record<keyof typeof auditZh, string> = {
@@ -31,6 +33,7 @@ export const auditEn: Record<keyof typeof auditZh, string> = {
   'console.audit.actor.placeholder': 'e.g. staff:3, customer:12, system',
   'console.audit.target': 'Target',
   'console.audit.target.placeholder': 'e.g. customer:42',
+  'console.audit.ip.placeholder': 'IP address',
   'console.audit.apply': 'Search',
   'console.audit.reset': 'Clear',
   'console.audit.col.seq': 'Seq',
@@ -43,4 +46,5 @@ export const auditEn: Record<keyof typeof auditZh, string> = {
   'console.audit.invalid.actor':
     'The actor is system, or staff, customer or merchant_user with ":id"',
   'console.audit.invalid.target': 'A target is at most 128 bytes',
+  'console.audit.invalid.ip': 'An IPv4 or IPv6 address',
 };
