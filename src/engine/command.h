@@ -538,6 +538,14 @@ struct CloseCustomer {
   std::string otp_hash;
 };
 
+// The daily retention sweep (Anti-Money Laundering Law art. 19: identity and records are kept
+// five years after the relationship ends, then no longer). Each customer whose account closed
+// at least identity::kClosedIdentityRetentionNs before the batch time loses what still names
+// them: the sealed real-name identity and the masked phone (CustomerBook::PurgeIdentities).
+// At most kMaxPurgesPerCommand a command; Reply::value is how many were purged.
+struct PurgeClosedIdentities {};
+inline constexpr size_t kMaxPurgesPerCommand = 1'000;
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -549,7 +557,8 @@ using Command = std::variant<
     RecordAudit, SetPaymentPin, RecordPinAttempt, BeginTotpEnrolment, ConfirmTotp, UseTotp,
     IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
-    CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment>;
+    CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
+    PurgeClosedIdentities>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -617,6 +626,7 @@ enum class CommandType : uint16_t {
   kSetRiskRules = 62,  // engine/risk_command.h, 62 to 64
   kSetRiskListEntry = 63,
   kReviewPayment = 64,
+  kPurgeClosedIdentities = 65,
 };
 
 CommandType TypeOf(const Command& command);

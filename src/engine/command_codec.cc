@@ -154,6 +154,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, SetRiskRules>) return CommandType::kSetRiskRules;
         if constexpr (std::is_same_v<T, SetRiskListEntry>) return CommandType::kSetRiskListEntry;
         if constexpr (std::is_same_v<T, ReviewPayment>) return CommandType::kReviewPayment;
+        if constexpr (std::is_same_v<T, PurgeClosedIdentities>) {
+          return CommandType::kPurgeClosedIdentities;
+        }
       },
       command);
 }
@@ -288,6 +291,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "set_risk_list_entry";
     case CommandType::kReviewPayment:
       return "review_payment";
+    case CommandType::kPurgeClosedIdentities:
+      return "purge_closed_identities";
   }
   return "unknown";
 }
@@ -626,6 +631,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U64(c->customer_id);
     writer.LengthPrefixed(c->old_token_hash);
     writer.LengthPrefixed(c->new_token_hash);
+  } else if (std::holds_alternative<PurgeClosedIdentities>(command)) {
+    // No body: the batch time says whose retention has ended.
   } else if (EncodeMarketingCommand(command, &writer)) {
     // Commands 55 to 61: engine/marketing_command.cc.
   } else if (EncodeRiskCommand(command, &writer)) {
@@ -1225,6 +1232,9 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       *command = std::move(c);
       break;
     }
+    case CommandType::kPurgeClosedIdentities:
+      *command = PurgeClosedIdentities{};
+      break;
     case CommandType::kRotateSession: {
       RotateSession c;
       c.customer_id = reader.U64();

@@ -56,6 +56,7 @@
 //   body (type 54)   := customer_id:u64 old_token_hash:str new_token_hash:str (RotateSession)
 //   body (type 55-61) : see engine/marketing_command.h (campaigns, budgets and coupons)
 //   body (type 62-64) : see engine/risk_command.h (risk rules, lists and reviews)
+//   body (type 65)   := (empty)                                      (PurgeClosedIdentities)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

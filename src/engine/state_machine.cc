@@ -253,6 +253,8 @@ Reply StateMachine::Dispatch(const Command& command) {
     return ApplyDeviceKeys(command);  // state_machine_device_keys.cc
   } else if (const auto* c = std::get_if<CloseCustomer>(&command)) {
     return ApplyCloseCustomer(*c);  // state_machine_closure.cc
+  } else if (std::holds_alternative<PurgeClosedIdentities>(command)) {
+    return ApplyPurgeClosedIdentities();  // state_machine_closure.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));

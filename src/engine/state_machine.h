@@ -128,6 +128,7 @@ class StateMachine {
   static bool IsDeviceKeyCommand(const Command& command);
   Reply ApplyDeviceKeys(const Command& command);
   Reply ApplyCloseCustomer(const CloseCustomer& command);  // state_machine_closure.cc
+  Reply ApplyPurgeClosedIdentities();                      // state_machine_closure.cc
   // Marketing (state_machine_marketing.cc): commands 55 to 61, the ledger accounts of
   // campaigns, the first-payment facts pricing needs, and the checkpoint trailer.
   static bool IsMarketingCommand(const Command& command);

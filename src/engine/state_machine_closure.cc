@@ -1,9 +1,11 @@
-// The state machine's account closure (command 52, PIPL). The checks that need more than the
+// The state machine's account closure (command 52, PIPL) and the purge of closed accounts'
+// identities once the AML keeping period ends (command 65). The checks that need more than the
 // customer book are here: the wallet must hold nothing, posted or pending (so no held payment,
 // top-up or withdrawal is in flight), and closing also closes the wallet's ledger account and
 // drops the customer's device keys and remembered devices. Same class and rules as
 // state_machine.cc.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/assert.h"
@@ -44,6 +46,22 @@ Reply StateMachine::ApplyCloseCustomer(const CloseCustomer& command) {
   Touch(customer->wallet_account_id);
   TouchCustomer(command.customer_id);
   return finish(IdentityResult::kOk);
+}
+
+Reply StateMachine::ApplyPurgeClosedIdentities() {
+  std::vector<std::pair<uint64_t, int64_t>> purged;
+  customers_.PurgeIdentities(batch_time_ns_, kMaxPurgesPerCommand, &purged);
+  for (const auto& [customer_id, closed_ns] : purged) {
+    TouchCustomer(customer_id);
+    // An entry per customer, so the auditor sees whose identity went and when it had closed.
+    Audit(audit::ActorKind::kSystem, 0, "customer.identity_purge",
+          "customer:" + std::to_string(customer_id),
+          "{\"closed_ns\":" + std::to_string(closed_ns) + "}");
+  }
+  Reply reply;
+  reply.results.push_back(0);
+  reply.value = purged.size();
+  return reply;
 }
 
 }  // namespace qb::engine

@@ -444,6 +444,7 @@ void CustomerBook::Clear() {
   customer_by_identity_.clear();
   customer_by_card_.clear();
   next_card_id_ = 1;
+  closed_unpurged_.clear();
   otp_expiry_.Clear();
   rate_expiry_.Clear();
 }

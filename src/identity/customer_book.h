@@ -18,8 +18,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/digest.h"
@@ -114,6 +116,10 @@ enum class IdentityResult : uint8_t {
 std::string_view IdentityResultName(IdentityResult result);
 
 inline constexpr size_t kMaxCardsPerCustomer = 10;
+// How long a closed account's identity is kept (Anti-Money Laundering Law art. 19: five years
+// after the business relationship ends): 5 × 365 days and the one leap day five years always
+// hold, so never less than five calendar years.
+inline constexpr int64_t kClosedIdentityRetentionNs = int64_t{1'826} * 86'400 * 1'000'000'000;
 
 // A verified real-name identity. The resident ID number is never held in clear: `id_sealed` is
 // a CardVault blob, `id_lookup_hash` its keyed hash (one identity, one wallet) and `id_masked`
@@ -296,6 +302,14 @@ class CustomerBook {
   IdentityResult Close(uint64_t customer_id, std::string_view otp_hash, int64_t now_ns,
                        std::vector<std::string>* revoked_sessions);
 
+  // Ends the keeping period (customer_book_closure.cc): each customer closed at or before
+  // `now_ns - kClosedIdentityRetentionNs` loses the sealed identity and the masked phone, the
+  // last things naming them; the id, tier, channel and dates stay for the ledger and the
+  // statistics. Earliest closure first, at most `limit`; appends (customer id, closed_ns) of
+  // each to `purged`. A purged customer is closed with an empty phone.
+  void PurgeIdentities(int64_t now_ns, size_t limit,
+                       std::vector<std::pair<uint64_t, int64_t>>* purged);
+
   // Refused (kCustomerClosed) for a closed customer.
   IdentityResult CreateSession(std::string_view token_hash, uint64_t customer_id, int64_t now_ns);
   IdentityResult RevokeSession(std::string_view token_hash);
@@ -363,6 +377,7 @@ class CustomerBook {
   absl::flat_hash_map<std::string, uint64_t> customer_by_card_;      // card lookup hash → id.
   uint64_t next_card_id_ = 1;
   // Derived: rebuilt by Deserialize, never serialized.
+  std::set<std::pair<int64_t, uint64_t>> closed_unpurged_;  // (closed_ns, id): awaiting purge.
   ExpiryIndex otp_expiry_;
   ExpiryIndex rate_expiry_;
 };

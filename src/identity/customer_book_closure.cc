@@ -8,9 +8,11 @@
 //   and remembered devices, which other books hold.
 // - Released: the phone (another customer may register it; the record keeps it masked) and
 //   the real-name identity's one-wallet rule (the same person may open a new wallet).
-// - Kept: the sealed real-name identity and the history, which the Anti-Money Laundering Law
-//   (art. 19) requires for five years after the relationship ends. Purging them after that
-//   period is an operator job that is not built yet.
+// - Kept: the sealed real-name identity, the masked phone and the history, which the
+//   Anti-Money Laundering Law (art. 19) requires for five years after the relationship ends.
+// - Purged after those five years (PurgeIdentities, run daily by the engine command
+//   PurgeClosedIdentities): the identity and the masked phone. What remains (id, tier, channel,
+//   dates, the ledger's entries under the wallet account) names no one.
 //
 // Encoding of the closures trailer, after the TOTP trailer (see customer_book.cc):
 //   closures := closed_count:u64 closure*   (ascending customer id; closed_count >= 1)
@@ -20,6 +22,7 @@
 #include <absl/strings/string_view.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -72,11 +75,26 @@ IdentityResult CustomerBook::Close(uint64_t customer_id, std::string_view otp_ha
   for (const BoundCard& card : c->cards) customer_by_card_.erase(Key(card.lookup_hash));
   EraseSecrets(c);
   c->closed_ns = now_ns;
+  closed_unpurged_.emplace(now_ns, customer_id);
   for (std::string& hash : sessions_.HashesOf(customer_id)) {
     sessions_.Revoke(hash);
     if (revoked_sessions != nullptr) revoked_sessions->push_back(std::move(hash));
   }
   return IdentityResult::kOk;
+}
+
+void CustomerBook::PurgeIdentities(int64_t now_ns, size_t limit,
+                                   std::vector<std::pair<uint64_t, int64_t>>* purged) {
+  const int64_t cutoff = now_ns - kClosedIdentityRetentionNs;
+  for (size_t done = 0; done < limit && !closed_unpurged_.empty(); done++) {
+    const auto [closed_ns, id] = *closed_unpurged_.begin();
+    if (closed_ns > cutoff) break;
+    closed_unpurged_.erase(closed_unpurged_.begin());
+    Customer* c = MutableById(id);
+    c->identity.reset();
+    c->phone.clear();
+    purged->emplace_back(id, closed_ns);
+  }
 }
 
 bool CustomerBook::AnyClosed() const {
@@ -111,6 +129,10 @@ bool CustomerBook::DeserializeClosures(ByteReader* r) {
     previous_id = id;
     c->closed_ns = r->I64();
     if (c->closed_ns <= 0 || HoldsSecrets(*c)) return false;
+    // Purged: no identity and no phone (PurgeIdentities); a phone alone may not be missing.
+    const bool purged = c->phone.empty();
+    if (purged && c->identity) return false;
+    if (!purged) closed_unpurged_.emplace(c->closed_ns, id);
   }
   return r->ok();
 }

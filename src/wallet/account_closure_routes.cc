@@ -14,6 +14,7 @@
 #include "api/json_writer.h"
 #include "engine/command.h"
 #include "identity/otp.h"
+#include "server/log.h"
 #include "wallet/handler_util.h"
 #include "wallet/money_internal.h"
 #include "wallet/sessions.h"
@@ -78,6 +79,21 @@ void HandleClose(WalletContext& context, HttpRequest&& request, Responder respon
 }
 
 }  // namespace
+
+void PurgeClosedIdentities(WalletContext& context) {
+  for (;;) {
+    engine::Reply reply = Services(context).engine->Execute(engine::PurgeClosedIdentities{});
+    if (reply.status != engine::ReplyStatus::kOk) {
+      // Busy or stopping: the next run tries again.
+      LogWarn("identity purge not run",
+              {{"status", std::string(engine::ReplyStatusName(reply.status))}});
+      return;
+    }
+    if (reply.value == 0) return;
+    LogInfo("closed identities purged", {{"count", std::to_string(reply.value)}});
+    if (reply.value < engine::kMaxPurgesPerCommand) return;
+  }
+}
 
 void AddAccountClosureRoutes(Router& router, WalletContext& context) {
   router.Add("POST", "/api/v1/me/close-account",

@@ -56,6 +56,7 @@ struct WalletContext {
   std::unique_ptr<PeriodicTask> webhook_sweep;
   std::unique_ptr<PeriodicTask> settlement;
   std::unique_ptr<PeriodicTask> credit_invoices;
+  std::unique_ptr<PeriodicTask> identity_purge;
   std::unique_ptr<AuthRateLimits> rate_limits;  // Log-in, sign-up and OTP attempts.
 };
 
@@ -485,6 +486,9 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   context.credit_invoices =
       std::make_unique<PeriodicTask>(context.services.options.credit_invoice_interval_ns,
                                      [&context] { IssueOwedCreditInvoices(context); });
+  context.identity_purge =
+      std::make_unique<PeriodicTask>(context.services.options.identity_purge_interval_ns,
+                                     [&context] { PurgeClosedIdentities(context); });
 
   AddAuthRoutes(router, context);
   AddMoneyRoutes(router, context);
@@ -521,6 +525,7 @@ WalletApi::~WalletApi() {
   impl_->context->settlement->Stop();
   impl_->context->webhook_sweep->Stop();
   impl_->context->credit_invoices->Stop();
+  impl_->context->identity_purge->Stop();
   // Queued jobs still run (each holds a client's Responder); then the threads stop.
   impl_->context->workers.Stop();
   impl_->context->webhooks->Stop();

@@ -85,6 +85,9 @@ void AddSecurityEventRoutes(Router& router, WalletContext& context);
 void AddDataExportRoutes(Router& router, WalletContext& context);
 // account_closure_routes.cc
 void AddAccountClosureRoutes(Router& router, WalletContext& context);
+// The retention sweep (account_closure_routes.cc): submits engine::PurgeClosedIdentities until
+// no closed account's identity is past its keeping period. Run by a PeriodicTask.
+void PurgeClosedIdentities(WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 // marketing_routes.cc
 void AddMarketingRoutes(Router& router, WalletContext& context);

@@ -350,5 +350,51 @@ TEST_F(CloseCustomerTest, OnlyAnEmptyWalletClosesAndItsLedgerAccountClosesWithIt
   EXPECT_EQ(Customer(alice), closed);
 }
 
+// Five years after closing (AML keeping period), the daily purge drops the sealed identity and
+// the masked phone; earlier it leaves them, and a purge is never repeated, across a restart.
+TEST_F(CloseCustomerTest, TheIdentityIsPurgedFiveYearsAfterClosingAndNotBefore) {
+  OpenEngine();
+  const uint64_t alice = SignUp(kAlice);
+  VerifiedWithCard(alice, "11010519491231002X", "6222020200112233445");
+  const uint64_t bob = SignUp(kBob);
+  ASSERT_EQ(Close(alice, kAlice), Code(IdentityResult::kOk));
+  clock_.Advance(24 * 3600 * kSecond);
+  ASSERT_EQ(Close(bob, kBob), Code(IdentityResult::kOk));
+  const int64_t alice_closed = Customer(alice).closed_ns;
+  ASSERT_TRUE(Customer(alice).identity.has_value());
+  ASSERT_NE(Customer(alice).phone, "");
+
+  auto purge = [&] {
+    EXPECT_EQ(Result(PurgeClosedIdentities{}), 0);
+    return last_value_;
+  };
+  EXPECT_EQ(purge(), 0u);
+  // One second short of the period: still kept.
+  clock_.Advance(alice_closed + identity::kClosedIdentityRetentionNs - kSecond - clock_.NowNs());
+  EXPECT_EQ(purge(), 0u);
+  EXPECT_TRUE(Customer(alice).identity.has_value());
+  clock_.Advance(kSecond);
+  EXPECT_EQ(purge(), 1u);
+  const identity::Customer purged = Customer(alice);
+  EXPECT_TRUE(purged.closed());
+  EXPECT_FALSE(purged.identity.has_value());
+  EXPECT_EQ(purged.phone, "");
+  EXPECT_EQ(purged.channel, "campus");  // Attribution stays: it names no one.
+  EXPECT_NE(Customer(bob).phone, "");   // Closed a day later: a day to go.
+  EXPECT_EQ(purge(), 0u);
+
+  const Digest before = Hash();
+  Restart();
+  EXPECT_EQ(Hash(), before);
+  EXPECT_EQ(Customer(alice), purged);
+  EXPECT_EQ(purge(), 0u);  // Not purged twice.
+  clock_.Advance(2 * 24 * 3600 * kSecond);
+  EXPECT_EQ(purge(), 1u);
+  EXPECT_EQ(Customer(bob).phone, "");
+  std::optional<std::string> problem;
+  Query([&](const StateMachine& s) { problem = s.ledger().CheckInvariants(); });
+  EXPECT_FALSE(problem.has_value()) << *problem;
+}
+
 }  // namespace
 }  // namespace qb::engine

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "identity/customer_book.h"
@@ -164,6 +165,39 @@ TEST_F(ClosureBookTest, ClosuresTrailerRoundTripsAndOlderBytesStillLoad) {
   std::string never = closed;
   for (size_t i = closed.size() - 8; i < closed.size(); i++) never[i] = 0;  // closed_ns 0.
   EXPECT_FALSE(loaded.Deserialize(never));
+}
+
+TEST_F(ClosureBookTest, PurgesIdentitiesEarliestClosureFirstOnceTheirPeriodEnds) {
+  Equip(kId, "id-hash-7", "card-hash-7");
+  Register("13900139000", 8, kStart);
+  Register("13700137000", 9, kStart);
+  ASSERT_EQ(Close(8, "13900139000", kStart + 100 * kSecond), IdentityResult::kOk);
+  ASSERT_EQ(Close(kId, kPhone, kStart + 200 * kSecond), IdentityResult::kOk);
+  std::vector<std::pair<uint64_t, int64_t>> purged;
+  book_.PurgeIdentities(kStart + 100 * kSecond + kClosedIdentityRetentionNs - 1, 10, &purged);
+  EXPECT_TRUE(purged.empty());
+  // Both due; the limit takes the earliest closure first.
+  const int64_t later = kStart + 200 * kSecond + kClosedIdentityRetentionNs;
+  book_.PurgeIdentities(later, 1, &purged);
+  ASSERT_EQ(purged.size(), 1u);
+  EXPECT_EQ(purged[0], std::make_pair(uint64_t{8}, kStart + 100 * kSecond));
+  EXPECT_EQ(book_.FindById(8)->phone, "");
+  EXPECT_TRUE(customer().identity.has_value());
+
+  // What is left of a purged customer round-trips; the one awaiting purge still awaits it.
+  std::string bytes;
+  book_.Serialize(&bytes);
+  CustomerBook loaded;
+  ASSERT_TRUE(loaded.Deserialize(bytes));
+  EXPECT_EQ(loaded.StateHash(), book_.StateHash());
+  std::vector<std::pair<uint64_t, int64_t>> after_load;
+  loaded.PurgeIdentities(later, 10, &after_load);
+  ASSERT_EQ(after_load.size(), 1u);
+  EXPECT_EQ(after_load[0].first, kId);
+  EXPECT_FALSE(loaded.FindById(kId)->identity.has_value());
+  EXPECT_EQ(loaded.FindById(kId)->phone, "");
+  EXPECT_FALSE(loaded.FindById(9)->closed());  // Open customers are never touched.
+  EXPECT_EQ(loaded.FindById(9)->phone, "13700137000");
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // wallet, and the closure is in the audit log.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "device_phone.h"
 #include "money_fixture.h"
@@ -122,6 +124,55 @@ TEST_F(AccountClosureApiTest, AnEmptyWalletClosesWithCodeAndPinAndEverythingEnds
   EXPECT_NE(again.id, alice.customer.id);
   ApiResponse verified = Verify(again, "张三", ResidentId(1));
   EXPECT_EQ(verified.status, 200) << Describe(verified);
+  EXPECT_EQ(LedgerProblem(), std::nullopt);
+}
+
+// The retention sweep runs on its own (a PeriodicTask): nothing goes before the five years
+// (Anti-Money Laundering Law art. 19), then the identity and the masked phone do, and the
+// auditors see an entry for it.
+TEST_F(AccountClosureApiTest, FiveYearsAfterClosingTheSweepPurgesTheIdentity) {
+  StopServer();
+  WalletOptions options;
+  options.identity_purge_interval_ns = int64_t{20} * 1'000'000;  // 20 ms
+  StartServer(options);
+  Funded alice = TierTwo(1);
+  ApiResponse closed = Close(alice.customer, CloseCode(alice.customer));
+  ASSERT_EQ(closed.status, 200) << Describe(closed);
+  ASSERT_NE(CreateStaff("sam", Roles({StaffRole::kSupport})), 0u);
+  const std::string path = "/api/v1/staff/customers/" + alice.customer.id;
+  // Years pass between looks, so each look signs in afresh (`token`).
+  auto sign_in = [&] { return StaffLogIn("sam", kDefaultPassword).String("token"); };
+  auto record = [&](const std::string& token) {
+    WaitForReadModels();
+    ApiResponse response = Get(path, token);
+    EXPECT_EQ(response.status, 200) << Describe(response);
+    return response.json.at("customer").as_object();
+  };
+
+  AdvanceClock(identity::kClosedIdentityRetentionNs - 3600 * kNsPerSecond);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // Ten sweeps, and none purges.
+  boost::json::object kept = record(sign_in());
+  EXPECT_FALSE(kept.at("real_name_masked").is_null());
+  EXPECT_NE(kept.at("phone_masked").as_string(), "");
+
+  AdvanceClock(2 * 3600 * kNsPerSecond);
+  boost::json::object purged;
+  const std::string token = sign_in();
+  for (int i = 0; i < 250; i++) {  // Up to 5 s.
+    purged = record(token);
+    if (purged.at("phone_masked").as_string().empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(purged.at("phone_masked").as_string(), "");
+  EXPECT_TRUE(purged.at("real_name_masked").is_null());
+  EXPECT_EQ(purged.at("closed_at").as_string(), closed.String("closed_at"));
+
+  const std::string auditor = StaffToken("audrey", Roles({StaffRole::kAuditor}));
+  ApiResponse audit = Get("/api/v1/staff/audit?action=customer.identity_purge", auditor);
+  ASSERT_EQ(audit.status, 200) << Describe(audit);
+  ASSERT_EQ(audit.json.at("entries").as_array().size(), 1u);
+  EXPECT_EQ(audit.json.at("entries").as_array()[0].at("target").as_string(),
+            "customer:" + alice.customer.id);
   EXPECT_EQ(LedgerProblem(), std::nullopt);
 }
 
