@@ -538,10 +538,11 @@ struct CloseCustomer {
   std::string otp_hash;
 };
 
-// The daily retention sweep (Anti-Money Laundering Law art. 19: identity and records are kept
-// five years after the relationship ends, then no longer). Each customer whose account closed
-// at least identity::kClosedIdentityRetentionNs before the batch time loses what still names
-// them: the sealed real-name identity and the masked phone (CustomerBook::PurgeIdentities).
+// The retention sweep, which the server submits every hour (Anti-Money Laundering Law art. 19:
+// identity and records are kept five years after the relationship ends, then no longer). Each
+// customer whose account closed at least identity::kClosedIdentityRetentionNs before the batch
+// time loses what still names them: the sealed real-name identity and the masked phone
+// (CustomerBook::PurgeIdentities).
 // At most kMaxPurgesPerCommand a command; Reply::value is how many were purged.
 struct PurgeClosedIdentities {};
 inline constexpr size_t kMaxPurgesPerCommand = 1'000;

@@ -10,9 +10,10 @@
 //   the real-name identity's one-wallet rule (the same person may open a new wallet).
 // - Kept: the sealed real-name identity, the masked phone and the history, which the
 //   Anti-Money Laundering Law (art. 19) requires for five years after the relationship ends.
-// - Purged after those five years (PurgeIdentities, run daily by the engine command
-//   PurgeClosedIdentities): the identity and the masked phone. What remains (id, tier, channel,
-//   dates, the ledger's entries under the wallet account) names no one.
+// - Purged after those five years (PurgeIdentities, through the engine command
+//   PurgeClosedIdentities, which the server submits every hour): the identity and the masked
+//   phone. What remains (id, tier, channel, dates, the ledger's entries under the wallet
+//   account) names no one.
 //
 // Encoding of the closures trailer, after the TOTP trailer (see customer_book.cc):
 //   closures := closed_count:u64 closure*   (ascending customer id; closed_count >= 1)
@@ -129,7 +130,7 @@ bool CustomerBook::DeserializeClosures(ByteReader* r) {
     previous_id = id;
     c->closed_ns = r->I64();
     if (c->closed_ns <= 0 || HoldsSecrets(*c)) return false;
-    // Purged: no identity and no phone (PurgeIdentities); a phone alone may not be missing.
+    // A purged record (PurgeIdentities) has no phone, and then no identity either.
     const bool purged = c->phone.empty();
     if (purged && c->identity) return false;
     if (!purged) closed_unpurged_.emplace(c->closed_ns, id);
