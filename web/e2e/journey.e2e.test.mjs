@@ -4,7 +4,8 @@
 //   bank card, tops up ¥500 and transfers ¥123.45 with a memo to customer B (registered the same
 //   way in a second browser context); B logs in and sees the money and the memo; A's history
 //   shows both movements. Then a staff admin (desktop viewport) logs into the console, finds
-//   both customers (masked phones), opens one, and checks the SMS outbox and the ledger.
+//   both customers (masked phones), opens one, checks the SMS outbox and the ledger, and
+//   searches the audit log by the network the log-ins came from.
 //
 // The staff admin is created with the admin CLI before the server starts, with a random
 // password made for this run (server.mjs). SMS codes are read from the development outbox
@@ -325,6 +326,33 @@ describe('journey: two customers, a transfer, and the staff console', { timeout:
     // A top-up and a transfer were posted, at least.
     assert.ok(Number(await page.getByTestId('ledger-transfers').innerText()) >= 2);
     await screenshot(page, '12-console-ledger');
+    assertClean('console');
+  });
+
+  step('staff admin searches the audit log by network: the log-ins from this address', async () => {
+    const { page } = pages.get('console');
+    await page.getByTestId('menu-audit').click();
+    await page.waitForURL((url) => url.pathname === '/console/audit');
+    await page.getByTestId('audit-row').first().waitFor();
+    // Everything here came from 127.0.0.1: the admin's and the customers' log-ins.
+    await page.getByTestId('audit-ip-filter').fill('127.0.0.1');
+    await page.getByTestId('audit-apply').click();
+    await page.locator('[data-testid="audit-row"][data-action="staff.login"]').first().waitFor();
+    const details = await page.getByTestId('audit-detail').allInnerTexts();
+    assert.ok(details.length > 0);
+    for (const detail of details) {
+      assert.match(detail, /"ip":\s*"[0-9a-f]{16}"/, `an entry without the network: ${detail}`);
+      assert.ok(!detail.includes('127.0.0.1'), 'the address itself is in the log');
+    }
+    await screenshot(page, '13-console-audit-by-ip');
+    // Another network has no entries; something that is not an address is refused.
+    await page.getByTestId('audit-ip-filter').fill('10.9.9.9');
+    await page.getByTestId('audit-apply').click();
+    await page.getByTestId('audit-empty').waitFor();
+    await page.getByTestId('audit-ip-filter').fill('localhost');
+    await page.getByTestId('audit-apply').click();
+    await page.getByTestId('audit-filter-invalid').waitFor();
+    assert.equal(await page.getByTestId('audit-filter-invalid').getAttribute('data-field'), 'ip');
     assertClean('console');
   });
 });

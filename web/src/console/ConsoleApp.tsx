@@ -15,7 +15,7 @@
 //   /console/merchants/:id    a merchant; approve / suspend / reinstate (admin, risk)
 //   /console/settlements      reconciliation report and every merchant's T+1 settlements
 //                             (admin, auditor)
-//   /console/audit            the audit log, newest first, filtered by action, actor, target
+//   /console/audit            the audit log, newest first, filtered by action, actor, target, IP
 //                             (admin, auditor)
 //   /console/campaigns        marketing campaigns with budget use; /new and /:id/edit the
 //                             editor; /:id figures, lifecycle, top-up, coupon templates
@@ -59,7 +59,8 @@
 //   settlements: reconciliation-run, reconciliation-status (data-ok), reconciliation-check
 //              (data-row-id = check name, data-ok), settlements-refresh, settlement-row
 //              (data-row-id, data-status, data-fen)
-//   audit:     audit-action-filter, audit-actor-filter, audit-target-filter, audit-apply,
+//   audit:     audit-action-filter, audit-actor-filter, audit-target-filter, audit-ip-filter,
+//              audit-apply,
 //              audit-reset, audit-filter-invalid (data-field), audit-row (data-row-id = seq,
 //              data-action) containing audit-time, audit-actor, audit-action, audit-target,
 //              audit-detail, audit-hash (data-hash = the whole hash); audit-empty, audit-more,
