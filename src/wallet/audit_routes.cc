@@ -82,6 +82,8 @@ api::ApiResult<AuditQuery> ParseAuditQuery(WalletContext& context, const HttpReq
   if (std::string_view ip = p.GetOr("ip"); !ip.empty()) {
     const std::string tag = AuditIpTag(context, ip);
     if (tag.empty()) return api::MakeError(ErrorCode::kFieldInvalid, "ip: an IPv4 or IPv6 address");
+    // The field as every writer of it spells it: the engine's log-in entries and the
+    // JsonObjectWriter details of the API's entries, both without spaces.
     query.filter.detail_contains = "\"ip\":\"" + tag + "\"";
   }
   if (std::string_view before = p.GetOr("before"); !before.empty()) {

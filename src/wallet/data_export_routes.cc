@@ -108,7 +108,11 @@ void Export(WalletContext& context, const CustomerSnapshot& snapshot, std::strin
   record.event.actor_id = customer_id;
   record.event.action = "pii.export";
   record.event.target = "customer:" + std::to_string(customer_id);
-  if (!ip_tag.empty()) record.event.detail = "{\"ip\":\"" + std::string(ip_tag) + "\"}";
+  if (!ip_tag.empty()) {
+    api::JsonObjectWriter detail;  // As pii.reveal and aml.export write it.
+    detail.String("ip", ip_tag);
+    record.event.detail = detail.Serialize();
+  }
   engine::Reply recorded = Services(context).engine->Execute(std::move(record));
   if (recorded.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(recorded));
   if (recorded.results.empty() ||
