@@ -333,6 +333,16 @@ void RegisterWebAuthn(WalletContext& context, const Principal& principal, api::O
   if (!client_data || !mfa::ParseClientData(*client_data)) {
     return respond(FieldInvalid("client_data_json", "base64url of the clientDataJSON"));
   }
+  // The key stands for the customer's fingerprint or face, so the authenticator must have
+  // verified the user when it made the key, not only seen them present (a security key
+  // touched by whoever holds the phone). Checked here, before the engine, so that journals
+  // from before this check replay as they ran; the challenge stays unused.
+  if ((parsed->flags & mfa::kAuthDataUserVerified) == 0) {
+    return respond(ErrorWith(
+        ErrorCode::kDeviceSignatureInvalid,
+        "binding a device needs user verification (fingerprint, face or PIN) on the device",
+        [](api::JsonObjectWriter& json) { json.String("reason", "user_not_verified"); }));
+  }
   std::optional<WebAuthnSite> site = WebAuthnSiteOf(context, respond);
   if (!site) return;
   engine::RegisterDeviceKey command;

@@ -42,14 +42,15 @@ class WebAuthnApiTest : public PaymentApiTest {
     StartServer(options);
   }
 
-  // Binds authenticator_ to `customer`; the registration's answer.
-  ApiResponse Bind(const RegisteredCustomer& customer) {
+  // Binds authenticator_ to `customer`; the registration's answer. `flags`: the authData flags
+  // besides the attested credential's.
+  ApiResponse Bind(const RegisteredCustomer& customer, uint8_t flags = kUpUv) {
     ApiResponse challenge =
         Post("/api/v1/me/device-keys/challenge", R"({"kind":"webauthn"})", customer.token);
     EXPECT_EQ(challenge.status, 201) << Describe(challenge);
     const std::string nonce = challenge.String("nonce");
     const std::string auth =
-        authenticator_.AuthData(kRpId, kUpUv | mfa::kAuthDataAttestedCredential, 0);
+        authenticator_.AuthData(kRpId, flags | mfa::kAuthDataAttestedCredential, 0);
     return Post("/api/v1/me/device-keys",
                 R"({"kind":"webauthn","device_id":")" + challenge.String("device_id") +
                     R"(","name":"Pixel","nonce":")" + nonce + R"(","attestation_object":")" +
@@ -110,6 +111,21 @@ TEST_F(WebAuthnApiTest, BindsACredentialAndLogsInWithAnAssertion) {
   ApiResponse fresh = LogInChallenge("13800138000", device_id);
   session = Post("/api/v1/auth/device-login", LogInBody("13800138000", fresh, 5));
   EXPECT_EQ(session.status, 201) << Describe(session);
+}
+
+// The key stands for the customer's biometric: an authenticator that only saw a user present
+// (a touch) and did not verify them does not bind.
+TEST_F(WebAuthnApiTest, BindingNeedsUserVerification) {
+  RegisteredCustomer alice = RegisterCustomer("13800138000");
+  ApiResponse touched = Bind(alice, mfa::kAuthDataUserPresent);
+  EXPECT_EQ(touched.status, 403) << Describe(touched);
+  EXPECT_EQ(touched.ErrorCode(), "DEVICE_SIGNATURE_INVALID");
+  EXPECT_EQ(touched.json.at("error").at("reason").as_string(), "user_not_verified");
+  ApiResponse keys = Get("/api/v1/me/device-keys", alice.token);
+  ASSERT_EQ(keys.status, 200) << Describe(keys);
+  EXPECT_TRUE(keys.json.at("device_keys").as_array().empty()) << Describe(keys);
+  ApiResponse verified = Bind(alice);
+  EXPECT_EQ(verified.status, 201) << Describe(verified);
 }
 
 TEST_F(WebAuthnApiTest, RefusesMalformedAttestationsAndIsOffWithoutAnOrigin) {
