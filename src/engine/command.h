@@ -547,6 +547,34 @@ struct CloseCustomer {
 struct PurgeClosedIdentities {};
 inline constexpr size_t kMaxPurgesPerCommand = 1'000;
 
+// A refund to a customer whose account has closed cannot reach the wallet (its ledger account is
+// closed), so Refund credits the customer's closed-refund account (kClosedRefundAccountBase)
+// instead. The customer can no longer log in: support contacts them, pays them through the
+// bank (at a counter, or to the bank account they name) and records it with this command and
+// the bank's reference. The transfer runs from the closed-refund account to the bank clearing
+// account with code kClosedRefundPayout, and the ledger refuses more than is owed
+// (kInsufficientFunds). Audited as customer.refund_payout. Results (PaymentResult): kOk,
+// kInvalid (a zero id or amount, or a reference empty or over kMaxPayoutReferenceBytes),
+// kStaffNotFound, kCustomerNotFound (unknown, or not closed), kDuplicate (payout_id was used;
+// nothing moved), kInsufficientFunds.
+struct PayOutClosedRefund {
+  uint64_t staff_id = 0;
+  uint64_t customer_id = 0;
+  uint64_t payout_id = 0;  // the transfer's id
+  int64_t amount_fen = 0;
+  std::string reference;
+};
+inline constexpr size_t kMaxPayoutReferenceBytes = 64;
+
+// The held-cashback sweep, which the server submits every minute: each cashback a campaign
+// with rule.hold_seconds holds (a pending transfer budget → wallet, made by the payment) whose
+// release time has come by the batch time is posted, so the customer can spend it. A refund
+// in the meantime voids the hold's share instead (state_machine_marketing_payments.cc).
+// Earliest release first, at most kMaxCashbackReleasesPerCommand a command; Reply::value is
+// how many were released.
+struct ReleaseCashback {};
+inline constexpr size_t kMaxCashbackReleasesPerCommand = 4'096;
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -559,7 +587,7 @@ using Command = std::variant<
     IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
-    PurgeClosedIdentities>;
+    PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -628,6 +656,8 @@ enum class CommandType : uint16_t {
   kSetRiskListEntry = 63,
   kReviewPayment = 64,
   kPurgeClosedIdentities = 65,
+  kPayOutClosedRefund = 66,
+  kReleaseCashback = 67,
 };
 
 CommandType TypeOf(const Command& command);
@@ -753,6 +783,10 @@ inline constexpr uint16_t kTransferCodeTopUp = ledger::transfer_codes::kTopUp;
 inline constexpr uint16_t kTransferCodeWithdrawal = ledger::transfer_codes::kWithdrawal;
 // Fee income: every merchant's payment fee. No overdraft.
 inline constexpr uint64_t kFeeIncomeAccountId = 2;
+// Closed-refund accounts: this base plus the customer id, kSuspense, no overdraft. Created by
+// the first refund to a closed wallet; what it holds the bank owes the former customer until
+// support pays it out (PayOutClosedRefund).
+inline constexpr uint64_t kClosedRefundAccountBase = uint64_t{1} << 46;
 // Merchant settlement accounts: this base plus the merchant id.
 inline constexpr uint64_t kMerchantAccountBase = uint64_t{1} << 40;
 // Marketing expense: what campaigns cost the bank. Campaign budgets are funded from it and

@@ -157,6 +157,10 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, PurgeClosedIdentities>) {
           return CommandType::kPurgeClosedIdentities;
         }
+        if constexpr (std::is_same_v<T, PayOutClosedRefund>) {
+          return CommandType::kPayOutClosedRefund;
+        }
+        if constexpr (std::is_same_v<T, ReleaseCashback>) return CommandType::kReleaseCashback;
       },
       command);
 }
@@ -293,6 +297,10 @@ std::string_view CommandTypeName(CommandType type) {
       return "review_payment";
     case CommandType::kPurgeClosedIdentities:
       return "purge_closed_identities";
+    case CommandType::kPayOutClosedRefund:
+      return "pay_out_closed_refund";
+    case CommandType::kReleaseCashback:
+      return "release_cashback";
   }
   return "unknown";
 }
@@ -633,6 +641,14 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.LengthPrefixed(c->new_token_hash);
   } else if (std::holds_alternative<PurgeClosedIdentities>(command)) {
     // No body: the batch time says whose retention has ended.
+  } else if (std::holds_alternative<ReleaseCashback>(command)) {
+    // No body: the batch time says which holds are due.
+  } else if (const auto* c = std::get_if<PayOutClosedRefund>(&command)) {
+    writer.U64(c->staff_id);
+    writer.U64(c->customer_id);
+    writer.U64(c->payout_id);
+    writer.I64(c->amount_fen);
+    writer.LengthPrefixed(c->reference);
   } else if (EncodeMarketingCommand(command, &writer)) {
     // Commands 55 to 61: engine/marketing_command.cc.
   } else if (EncodeRiskCommand(command, &writer)) {
@@ -1235,6 +1251,19 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kPurgeClosedIdentities:
       *command = PurgeClosedIdentities{};
       break;
+    case CommandType::kReleaseCashback:
+      *command = ReleaseCashback{};
+      break;
+    case CommandType::kPayOutClosedRefund: {
+      PayOutClosedRefund c;
+      c.staff_id = reader.U64();
+      c.customer_id = reader.U64();
+      c.payout_id = reader.U64();
+      c.amount_fen = reader.I64();
+      c.reference = std::string(reader.LengthPrefixed());
+      *command = std::move(c);
+      break;
+    }
     case CommandType::kRotateSession: {
       RotateSession c;
       c.customer_id = reader.U64();

@@ -57,6 +57,9 @@
 //   body (type 55-61) : see engine/marketing_command.h (campaigns, budgets and coupons)
 //   body (type 62-64) : see engine/risk_command.h (risk rules, lists and reviews)
 //   body (type 65)   := (empty)                                      (PurgeClosedIdentities)
+//   body (type 66)   := staff_id:u64 customer_id:u64 payout_id:u64 amount_fen:i64
+//                       reference:str                                   (PayOutClosedRefund)
+//   body (type 67)   := (empty)                                            (ReleaseCashback)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

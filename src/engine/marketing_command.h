@@ -32,7 +32,8 @@ namespace qb::engine {
 // Marketing ops create a campaign as a draft. Its whole configured budget
 // (config.caps.budget_total_fen) moves at once from the marketing expense account into the
 // campaign's new budget account, so the budget account always holds budget − spent.
-// Held cashback (rule.hold_seconds > 0) is refused: the engine does not release holds yet.
+// Held cashback (rule.hold_seconds > 0) is paid as holds the engine releases later
+// (state_machine_cashback.cc).
 // Reply::value is the campaign id.
 struct CreateCampaign {
   uint64_t staff_id = 0;

@@ -255,6 +255,10 @@ Reply StateMachine::Dispatch(const Command& command) {
     return ApplyCloseCustomer(*c);  // state_machine_closure.cc
   } else if (std::holds_alternative<PurgeClosedIdentities>(command)) {
     return ApplyPurgeClosedIdentities();  // state_machine_closure.cc
+  } else if (const auto* c = std::get_if<PayOutClosedRefund>(&command)) {
+    return ApplyPayOutClosedRefund(*c);  // state_machine_closure.cc
+  } else if (std::holds_alternative<ReleaseCashback>(command)) {
+    return ApplyReleaseCashback();  // state_machine_cashback.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -570,6 +574,7 @@ void StateMachine::Reset() {
   customers_paid_.clear();
   paid_at_merchant_.clear();
   payment_marketing_.clear();
+  cashback_holds_.clear();
   risk_ = RiskState();
   risk_pending_.reset();
   risk_review_pending_.reset();

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "audit/audit_chain.h"
@@ -127,8 +129,9 @@ class StateMachine {
   // Device keys (state_machine_device_keys.cc): commands 48 to 51, and their audit entries.
   static bool IsDeviceKeyCommand(const Command& command);
   Reply ApplyDeviceKeys(const Command& command);
-  Reply ApplyCloseCustomer(const CloseCustomer& command);  // state_machine_closure.cc
-  Reply ApplyPurgeClosedIdentities();                      // state_machine_closure.cc
+  Reply ApplyCloseCustomer(const CloseCustomer& command);            // state_machine_closure.cc
+  Reply ApplyPurgeClosedIdentities();                                // state_machine_closure.cc
+  Reply ApplyPayOutClosedRefund(const PayOutClosedRefund& command);  // state_machine_closure.cc
   // Marketing (state_machine_marketing.cc): commands 55 to 61, the ledger accounts of
   // campaigns, the first-payment facts pricing needs, and the checkpoint trailer.
   static bool IsMarketingCommand(const Command& command);
@@ -161,13 +164,29 @@ class StateMachine {
   PaymentResult ChargePayment(const payments::Payment& payment, bool from_hold,
                               const marketing::Plan* plan, bool* budget_short);
   // A refund's share of the payment's rewards, as transfers appended to the refund's chain
-  // (merchant → budget for discounts, customer → budget for cashback); returns what the
-  // merchant gives back beyond the refund itself.
+  // (merchant → budget for discounts, `customer_account_id` → budget for cashback: the wallet,
+  // or the closed-refund account once the wallet has closed); returns what the merchant gives
+  // back beyond the refund itself.
   int64_t AppendReversals(const payments::Payment& payment, int64_t refunded_after_fen,
-                          uint64_t refund_id, absl::InlinedVector<ledger::Transfer, 2>* chain);
+                          uint64_t refund_id, uint64_t customer_account_id,
+                          absl::InlinedVector<ledger::Transfer, 2>* chain);
+  // The customer's closed-refund account (kClosedRefundAccountBase), created on first use.
+  uint64_t EnsureClosedRefundAccount(uint64_t customer_id);
   // After the refund's chain went through: the campaign book reverses the same shares.
   void ReverseRewards(const payments::Payment& payment, int64_t refund_fen,
                       std::span<const ledger::Transfer> reversals);
+  // Held cashback (state_machine_cashback.cc). The id of the pending transfer that holds what
+  // is left of reward `index` of the payment once `reversed_fen` of it went back: a refund
+  // during the hold voids the hold and holds the rest anew under the next id.
+  static uint64_t HeldCashbackId(uint64_t payment_id, size_t index, int64_t reversed_fen);
+  // After a payment's chain went through: remembers its held rewards for release.
+  void NoteCashbackHolds(uint64_t payment_id);
+  // Posts the holds due at the batch time: every one (up to `limit`), or with `payment_id`
+  // only that payment's (before a refund, so the ledger agrees with the book that a hold past
+  // its release time is released). Returns how many were posted.
+  size_t ReleaseDueCashback(uint64_t payment_id, size_t limit);
+  Reply ApplyReleaseCashback();
+  void RebuildCashbackHolds();
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P, sign-up,
   // log-in, top-up and withdrawal holds, and coupon claims.
@@ -287,6 +306,10 @@ class StateMachine {
   absl::flat_hash_set<uint64_t> customers_paid_;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at_merchant_;
   absl::flat_hash_map<uint64_t, PaymentMarketing> payment_marketing_;
+  // Held cashback not yet released, by release time: (release_at_s, payment id, reward index in
+  // the book's record). Derived from the campaign book and the ledger's pending holds, rebuilt
+  // on load (RebuildCashbackHolds), never serialized.
+  std::set<std::tuple<int64_t, uint64_t, uint32_t>> cashback_holds_;
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.
   std::optional<RiskReview> risk_review_pending_;

@@ -256,6 +256,12 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
     Audit(ActorKind::kCustomer, c->customer_id, "customer.close",
           Target("customer", c->customer_id),
           "{\"sessions_revoked\":" + std::to_string(reply.value) + "}");
+  } else if (const auto* c = std::get_if<PayOutClosedRefund>(&command)) {
+    // Who paid a former customer how much, and the bank's reference to find the transfer by.
+    Audit(ActorKind::kStaff, c->staff_id, "customer.refund_payout",
+          Target("customer", c->customer_id),
+          "{\"amount_fen\":" + std::to_string(c->amount_fen) + ",\"payout_id\":" +
+              std::to_string(c->payout_id) + ",\"reference\":" + Quoted(c->reference) + "}");
   }
 }
 

@@ -1,9 +1,12 @@
-// The state machine's account closure (command 52, PIPL) and the purge of closed accounts'
-// identities once the AML keeping period ends (command 65). The checks that need more than the
-// customer book are here: the wallet must hold nothing, posted or pending (so no held payment,
-// top-up or withdrawal is in flight), and closing also closes the wallet's ledger account and
-// drops the customer's device keys and remembered devices. Same class and rules as
-// state_machine.cc.
+// The state machine's account closure (command 52, PIPL), the purge of closed accounts'
+// identities once the AML keeping period ends (command 65), and the money that reaches a
+// closed account afterwards (command 66). The checks that need more than the customer book are
+// here: the wallet must hold nothing, posted or pending (so no held payment, top-up or
+// withdrawal is in flight), and closing also closes the wallet's ledger account and drops the
+// customer's device keys and remembered devices. A merchant may still refund a payment after
+// that: ApplyRefund credits the customer's closed-refund account, and support pays it out
+// through the bank (ApplyPayOutClosedRefund). Same class and rules as state_machine.cc.
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +65,63 @@ Reply StateMachine::ApplyPurgeClosedIdentities() {
   reply.results.push_back(0);
   reply.value = purged.size();
   return reply;
+}
+
+uint64_t StateMachine::EnsureClosedRefundAccount(uint64_t customer_id) {
+  const uint64_t id = kClosedRefundAccountBase + customer_id;
+  if (ledger_.FindAccount(id) != nullptr) return id;
+  ledger::Account owed;
+  owed.id = id;
+  owed.user_data = customer_id;
+  owed.ledger = ledger::kLedgerCny;
+  owed.kind = static_cast<uint16_t>(ledger::AccountKind::kSuspense);
+  owed.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
+  ledger_.CreateAccounts(std::span(&owed, 1), batch_time_ns_, &account_results_);
+  // Its own id range, below the wallets and above the merchants: only this creates it. If the
+  // refund that needed it then fails, it stays, empty, as a replay would leave it.
+  QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
+  Touch(id);
+  return id;
+}
+
+Reply StateMachine::ApplyPayOutClosedRefund(const PayOutClosedRefund& c) {
+  Reply reply;
+  auto finish = [&reply](PaymentResult result) {
+    reply.results.push_back(static_cast<uint8_t>(result));
+    return reply;
+  };
+  if (c.payout_id == 0 || c.amount_fen <= 0 || c.reference.empty() ||
+      c.reference.size() > kMaxPayoutReferenceBytes) {
+    return finish(PaymentResult::kInvalid);
+  }
+  if (staff_.FindById(c.staff_id) == nullptr) return finish(PaymentResult::kStaffNotFound);
+  const identity::Customer* customer = customers_.FindById(c.customer_id);
+  if (customer == nullptr || !customer->closed()) return finish(PaymentResult::kCustomerNotFound);
+  if (ledger_.FindTransfer(c.payout_id) != nullptr) return finish(PaymentResult::kDuplicate);
+  const uint64_t owed_id = kClosedRefundAccountBase + c.customer_id;
+  if (ledger_.FindAccount(owed_id) == nullptr) return finish(PaymentResult::kInsufficientFunds);
+  ledger::Transfer payout;
+  payout.id = c.payout_id;
+  payout.debit_account_id = owed_id;
+  payout.credit_account_id = kBankClearingAccountId;
+  payout.amount = c.amount_fen;
+  payout.ledger = ledger::kLedgerCny;
+  payout.code = ledger::transfer_codes::kClosedRefundPayout;
+  payout.user_data = c.customer_id;
+  ledger_.CreateTransfers(std::span(&payout, 1), batch_time_ns_, &transfer_results_);
+  switch (transfer_results_[0]) {
+    case ledger::CreateTransferResult::kOk:
+      break;
+    case ledger::CreateTransferResult::kExceedsCredits:
+      return finish(PaymentResult::kInsufficientFunds);
+    default:
+      return finish(PaymentResult::kInvalid);
+  }
+  ProjectCreated(std::span(&payout, 1));
+  // What is still owed after this payout. Audited by AuditCommand (state_machine_audit.cc).
+  const ledger::Account& owed = *ledger_.FindAccount(owed_id);
+  reply.value = static_cast<uint64_t>(owed.credits_posted - owed.debits_posted);
+  return finish(PaymentResult::kOk);
 }
 
 }  // namespace qb::engine

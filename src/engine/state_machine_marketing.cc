@@ -46,10 +46,6 @@ MarketingResult Refused(marketing::Error error, Reply* reply) {
   return MarketingResult::kRefused;
 }
 
-// Held cashback needs a release at release_at_s that the engine does not schedule yet: such
-// campaigns are refused rather than left to hold money nobody releases.
-bool HoldsCashback(const marketing::Campaign& config) { return config.rule.hold_seconds != 0; }
-
 }  // namespace
 
 bool StateMachine::IsMarketingCommand(const Command& command) {
@@ -91,9 +87,6 @@ void StateMachine::RecordEarlierPayments() {
 
 MarketingResult StateMachine::ApplyCreateCampaign(const CreateCampaign& c, Reply* reply) {
   if (staff_.FindById(c.staff_id) == nullptr) return MarketingResult::kStaffNotFound;
-  if (HoldsCashback(c.config)) {
-    return Refused({"MARKETING_HELD_CASHBACK_UNSUPPORTED", "rule.hold_seconds"}, reply);
-  }
   const uint64_t campaign_id = campaigns_.campaigns().size() + 1;
   const uint64_t budget_account_id = kCampaignBudgetAccountBase + campaign_id;
   // Checked before the book takes the campaign, so the funding transfer below cannot fail: a
@@ -139,9 +132,6 @@ MarketingResult StateMachine::ApplyCreateCampaign(const CreateCampaign& c, Reply
 
 MarketingResult StateMachine::ApplyUpdateCampaign(const UpdateCampaign& c, Reply* reply) {
   if (staff_.FindById(c.staff_id) == nullptr) return MarketingResult::kStaffNotFound;
-  if (HoldsCashback(c.config)) {
-    return Refused({"MARKETING_HELD_CASHBACK_UNSUPPORTED", "rule.hold_seconds"}, reply);
-  }
   // Every change of a budget is a ledger transfer, made by FundCampaign: the book would let a
   // draft's budget change here without one.
   const marketing::CampaignState* state = campaigns_.FindCampaign(c.config.id);
@@ -170,7 +160,9 @@ MarketingResult StateMachine::ApplyTransitionCampaign(const TransitionCampaign& 
     return Refused(e, reply);
   }
   const uint64_t budget_account_id = kCampaignBudgetAccountBase + c.campaign_id;
-  QB_ASSERT(ledger_.FindAccount(budget_account_id)->CreditBalance() == unspent_fen);
+  // Held cashback still waiting is a pending debit: spent for the book, not yet moved.
+  const ledger::Account& budget = *ledger_.FindAccount(budget_account_id);
+  QB_ASSERT(budget.CreditBalance() - budget.debits_pending == unspent_fen);
   if (unspent_fen > 0) {
     ledger::Transfer release;
     release.id = DerivedId(budget_account_id, "campaign-end");
@@ -390,7 +382,9 @@ bool StateMachine::DeserializeMarketing(std::string_view bytes) {
     payment_marketing_.emplace(payment_id, entry);
     previous = payment_id;
   }
-  return reader.ok() && reader.remaining() == 0;
+  if (!reader.ok() || reader.remaining() != 0) return false;
+  RebuildCashbackHolds();  // The ledger came first in the checkpoint.
+  return true;
 }
 
 }  // namespace qb::engine

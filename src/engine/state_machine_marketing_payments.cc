@@ -12,11 +12,13 @@
 // fails only because a budget account lacks the money (the book and the ledger disagree, which
 // a raw transfer out of a budget account could cause), the payment goes through at full price
 // without marketing rather than failing: the customer came to pay, and the campaign is what
-// is wrong. Held cashback (kCashbackHeld) never appears: the engine refuses campaigns that hold.
+// is wrong. Held cashback (kCashbackHeld) is a pending budget → customer transfer in the same
+// chain, posted at its release time (state_machine_cashback.cc).
 //
 // A refund's chain adds, after the refund itself, the reward shares the campaign book's
 // remaining-amount method gives back: merchant → budget(c) for discounts and coupons,
-// customer → budget(c) for cashback. They are computed here from the book's record before the
+// customer → budget(c) for cashback; for cashback still held, the void of the hold and a new
+// hold of what is left instead. They are computed here from the book's record before the
 // chain runs, and the book's own Refund, run after it went through, must agree (asserted).
 #include <string>
 
@@ -142,9 +144,9 @@ PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold
   if (plan != nullptr) {
     for (size_t i = 0; i < plan->rewards.size(); i++) {
       const marketing::Reward& reward = plan->rewards[i];
-      QB_ASSERT(reward.kind != marketing::RewardKind::kCashbackHeld);
       ledger::Transfer t;
-      t.id = DerivedId(payment.id, "reward-" + std::to_string(i));
+      // Held cashback: a hold with no timeout, posted at its release (state_machine_cashback.cc).
+      t.id = HeldCashbackId(payment.id, i, 0);
       t.debit_account_id = kCampaignBudgetAccountBase + reward.campaign_id;
       t.credit_account_id =
           IsDiscount(reward.kind) ? merchant.account_id : customer.wallet_account_id;
@@ -153,6 +155,9 @@ PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold
       t.code = IsDiscount(reward.kind) ? ledger::transfer_codes::kCampaignDiscount
                                        : ledger::transfer_codes::kCashback;
       t.user_data = payment.id;
+      if (reward.kind == marketing::RewardKind::kCashbackHeld) {
+        t.flags = ledger::transfer_flags::kPending;
+      }
       chain.push_back(t);
     }
   }
@@ -216,6 +221,7 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
   // Quoted a moment ago on the same state: the book cannot find it stale.
   const marketing::Error committed = campaigns_.Commit(payment.id, plan);
   QB_ASSERT(committed.ok());
+  NoteCashbackHolds(payment.id);
   PaymentMarketing entry;
   for (const marketing::Reward& reward : plan.rewards) {
     if (reward.kind == marketing::RewardKind::kCoupon) entry.coupon_id = reward.coupon_id;
@@ -227,13 +233,12 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
 }
 
 int64_t StateMachine::AppendReversals(const Payment& payment, int64_t refunded_after_fen,
-                                      uint64_t refund_id,
+                                      uint64_t refund_id, uint64_t customer_account_id,
                                       absl::InlinedVector<ledger::Transfer, 2>* chain) {
   const marketing::PaymentRecord* record = campaigns_.FindPayment(payment.id);
   if (record == nullptr) return 0;
   QB_ASSERT(record->refunded_fen == payment.refunded_fen);
   const payments::Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
-  const identity::Customer& customer = *customers_.FindById(payment.customer_id);
   const int64_t kept_share_fen = record->paid_fen - refunded_after_fen;
   int64_t from_merchant_fen = 0;
   for (size_t i = 0; i < record->rewards.size(); i++) {
@@ -245,9 +250,32 @@ int64_t StateMachine::AppendReversals(const Payment& payment, int64_t refunded_a
     const int64_t reversal_fen = reward.amount_fen - applied.reversed_fen - kept_fen;
     QB_ASSERT(reversal_fen >= 0);
     if (reversal_fen == 0) continue;
+    if (reward.kind == marketing::RewardKind::kCashbackHeld &&
+        batch_time_ns_ / kNsPerSecond < reward.release_at_s) {
+      // Still held (ApplyRefund released what was due): void the hold, hold the rest anew.
+      const ledger::Transfer& hold =
+          *ledger_.FindTransfer(HeldCashbackId(payment.id, i, applied.reversed_fen));
+      ledger::Transfer drop = hold;
+      drop.id = DerivedId(refund_id, "reversal-" + std::to_string(i));
+      drop.pending_id = hold.id;
+      drop.amount = 0;
+      drop.timeout_s = 0;
+      drop.timestamp_ns = 0;
+      drop.flags = ledger::transfer_flags::kVoidPending;
+      chain->push_back(drop);
+      if (kept_fen > 0) {
+        ledger::Transfer rest = hold;
+        rest.id = HeldCashbackId(payment.id, i, applied.reversed_fen + reversal_fen);
+        rest.amount = kept_fen;
+        rest.timestamp_ns = 0;
+        rest.flags = ledger::transfer_flags::kPending;
+        chain->push_back(rest);
+      }
+      continue;
+    }
     ledger::Transfer t;
     t.id = DerivedId(refund_id, "reversal-" + std::to_string(i));
-    t.debit_account_id = IsDiscount(reward.kind) ? merchant.account_id : customer.wallet_account_id;
+    t.debit_account_id = IsDiscount(reward.kind) ? merchant.account_id : customer_account_id;
     t.credit_account_id = kCampaignBudgetAccountBase + reward.campaign_id;
     t.amount = reversal_fen;
     t.ledger = ledger::kLedgerCny;
@@ -262,16 +290,43 @@ int64_t StateMachine::AppendReversals(const Payment& payment, int64_t refunded_a
 
 void StateMachine::ReverseRewards(const Payment& payment, int64_t refund_fen,
                                   std::span<const ledger::Transfer> reversals) {
-  if (campaigns_.FindPayment(payment.id) == nullptr) return;
+  const marketing::PaymentRecord* record = campaigns_.FindPayment(payment.id);
+  if (record == nullptr) return;
+  // The holds this refund may end: their keys in cashback_holds_.
+  std::vector<std::tuple<int64_t, uint64_t, uint32_t>> holds;
+  for (size_t i = 0; i < record->rewards.size(); i++) {
+    const marketing::Reward& reward = record->rewards[i].reward;
+    if (reward.kind == marketing::RewardKind::kCashbackHeld) {
+      holds.emplace_back(reward.release_at_s, payment.id, static_cast<uint32_t>(i));
+    }
+  }
   marketing::RefundResult result;
   const marketing::Error e =
       campaigns_.Refund(payment.id, refund_fen, batch_time_ns_ / kNsPerSecond, &result);
   QB_ASSERT(e.ok());
-  QB_ASSERT(result.reversals.size() == reversals.size());
-  for (size_t i = 0; i < reversals.size(); i++) {
-    QB_ASSERT(result.reversals[i].amount_fen == reversals[i].amount);
-    QB_ASSERT(kCampaignBudgetAccountBase + result.reversals[i].campaign_id ==
-              reversals[i].credit_account_id);
+  // Each reversal the book made, but of a hold, is one transfer back to its budget, in order.
+  size_t next = 0;
+  for (const marketing::Reversal& reversal : result.reversals) {
+    if (reversal.kind == marketing::RewardKind::kCashbackHeld && !reversal.hold_released) continue;
+    while (next < reversals.size() &&
+           (reversals[next].flags &
+            (ledger::transfer_flags::kVoidPending | ledger::transfer_flags::kPending)) != 0) {
+      next++;
+    }
+    QB_ASSERT(next < reversals.size());
+    QB_ASSERT(reversal.amount_fen == reversals[next].amount);
+    QB_ASSERT(kCampaignBudgetAccountBase + reversal.campaign_id ==
+              reversals[next].credit_account_id);
+    next++;
+  }
+  // A hold voided to the last fen is no longer waiting for its release.
+  const marketing::PaymentRecord* after = campaigns_.FindPayment(payment.id);
+  for (const auto& key : holds) {
+    const marketing::PaymentRecord::Applied* applied =
+        after != nullptr ? &after->rewards[std::get<2>(key)] : nullptr;
+    if (applied == nullptr || applied->reversed_fen == applied->reward.amount_fen) {
+      cashback_holds_.erase(key);
+    }
   }
 }
 

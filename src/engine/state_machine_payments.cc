@@ -431,6 +431,9 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
     return PaymentResult::kDuplicate;
   }
   if (payment->state != PaymentState::kCompleted) return PaymentResult::kPaymentNotCompleted;
+  // Cashback held past its release time is released first: the campaign book takes it as
+  // released, so the refund claws it back from the wallet rather than voiding the hold.
+  ReleaseDueCashback(payment->id, SIZE_MAX);
   // A discounted payment refunds at most what the customer paid; the merchant also gives back
   // the discount's share to the campaign (AppendReversals).
   const PaymentMarketing* marketing = FindPaymentMarketing(payment->id);
@@ -448,6 +451,10 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
                                : static_cast<int64_t>(static_cast<__int128>(payment->fee_fen) *
                                                       *refunded_after / paid_fen) -
                                      payment->fee_refunded_fen;
+  // A closed wallet's ledger account takes nothing more: the refund goes to the customer's
+  // closed-refund account, for support to pay out (PayOutClosedRefund).
+  const uint64_t refund_to =
+      customer.closed() ? EnsureClosedRefundAccount(customer.id) : customer.wallet_account_id;
   absl::InlinedVector<ledger::Transfer, 2> chain;
   if (fee_back > 0) {
     // First, so the fee share counts towards what the merchant can pay back.
@@ -465,22 +472,22 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   ledger::Transfer back;
   back.id = c.refund_id;
   back.debit_account_id = merchant.account_id;
-  back.credit_account_id = customer.wallet_account_id;
+  back.credit_account_id = refund_to;
   back.amount = c.amount_fen;
   back.ledger = ledger::kLedgerCny;
   back.code = ledger::transfer_codes::kRefund;
   back.user_data = payment->id;
   chain.push_back(back);
   const size_t reversals_at = chain.size();
-  const int64_t discount_back = AppendReversals(*payment, *refunded_after, c.refund_id, &chain);
+  const int64_t discount_back =
+      AppendReversals(*payment, *refunded_after, c.refund_id, refund_to, &chain);
   for (size_t i = 0; i + 1 < chain.size(); i++) chain[i].flags |= ledger::transfer_flags::kLinked;
   ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
   for (size_t i = 0; i < chain.size(); i++) {
     if (transfer_results_[i] != ledger::CreateTransferResult::kExceedsCredits) continue;
     // Cashback the customer already spent, beyond what the refund brings back.
-    return chain[i].debit_account_id == customer.wallet_account_id
-               ? PaymentResult::kInsufficientFunds
-               : PaymentResult::kMerchantInsufficientFunds;
+    return chain[i].debit_account_id == refund_to ? PaymentResult::kInsufficientFunds
+                                                  : PaymentResult::kMerchantInsufficientFunds;
   }
   for (ledger::CreateTransferResult r : transfer_results_) {
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;

@@ -64,9 +64,12 @@ inline constexpr uint16_t kTopUp = 20;       // Bank card → wallet (a hold, th
 inline constexpr uint16_t kWithdrawal = 21;  // Wallet → bank card (a hold, then post/void).
 inline constexpr uint16_t kPayment = 30;     // Wallet → merchant.
 inline constexpr uint16_t kPaymentFee = 31;  // Merchant → fee income, linked to its payment.
-inline constexpr uint16_t kRefund = 32;      // Merchant → wallet.
+inline constexpr uint16_t kRefund = 32;      // Merchant → wallet (or closed-refund account).
 inline constexpr uint16_t kRefundFee = 33;   // Fee income → merchant, linked to its refund.
 inline constexpr uint16_t kSettlement = 34;  // Merchant → bank (a hold, then post/void).
+// Closed-refund account → bank: support paid a former customer what refunds brought after the
+// wallet closed (engine PayOutClosedRefund; such a refund is a kRefund into that account).
+inline constexpr uint16_t kClosedRefundPayout = 35;
 // Marketing (engine/state_machine_marketing.cc): a campaign's budget account pays discounts to
 // merchants and cashback to customers, linked to the payment; refunds take shares back.
 inline constexpr uint16_t kCampaignFunding = 40;   // Marketing expense or merchant → budget.

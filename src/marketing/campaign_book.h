@@ -161,6 +161,11 @@ class CampaignBook {
   Error Refund(uint64_t payment_id, int64_t refund_fen, int64_t now_s, RefundResult* result);
   const PaymentRecord* FindPayment(uint64_t payment_id) const;
   size_t payment_count() const { return payments_.size(); }
+  // Calls f(payment_id, record) for every recorded payment, in no particular order.
+  template <typename F>
+  void ForEachPayment(F&& f) const {
+    for (const auto& [payment_id, record] : payments_) f(payment_id, record);
+  }
 
   const UsageTable& usage() const { return usage_; }
   int64_t last_commit_time_s() const { return last_commit_time_s_; }

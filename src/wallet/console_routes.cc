@@ -206,6 +206,8 @@ struct WalletCopy {
   bool found = false;
   std::vector<identity::BoundCard> cards;
   std::optional<ledger::Account> wallet;
+  // Refunds that reached the account after it closed, not yet paid out by support.
+  int64_t refunds_owed_fen = 0;
 };
 
 void HandleCustomerDetail(WalletContext& context, uint64_t customer_id, Responder respond) {
@@ -228,6 +230,10 @@ void HandleCustomerDetail(WalletContext& context, uint64_t customer_id, Responde
     copy->cards = customer->cards;
     if (const ledger::Account* wallet = state.ledger().FindAccount(customer->wallet_account_id)) {
       copy->wallet = *wallet;
+    }
+    const uint64_t owed_id = engine::kClosedRefundAccountBase + customer_id;
+    if (const ledger::Account* owed = state.ledger().FindAccount(owed_id)) {
+      copy->refunds_owed_fen = owed->credits_posted - owed->debits_posted;
     }
   };
   Services(context).engine->Submit(
@@ -254,7 +260,7 @@ void HandleCustomerDetail(WalletContext& context, uint64_t customer_id, Responde
         } else {
           body.Null("balance");
         }
-        body.Array("recent", std::move(recent));
+        body.Amount("refunds_owed", copy->refunds_owed_fen).Array("recent", std::move(recent));
         respond(api::JsonResponse(200, body));
       });
 }

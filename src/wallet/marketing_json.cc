@@ -228,6 +228,9 @@ void ReadReward(Fields& parent, marketing::RewardRule* rule, std::optional<api::
     rule->first_order_scope =
         *scope == 0 ? marketing::FirstOrderScope::kEver : marketing::FirstOrderScope::kAtMerchant;
   }
+  // Cashback only: held this long (pending in the wallet, voided by a refund) before it can be
+  // spent; 0 pays at once.
+  rule->hold_seconds = f.Int("hold_seconds", false, kInt64Min, kInt64Max).value_or(0);
   f.Finish();
 }
 
@@ -453,7 +456,7 @@ std::string BookFieldName(std::string_view field) {
       {"valid_until_s", "validity.valid_until"},
       {"valid_days", "validity.valid_days"},
       {"validity", "validity.kind"},
-      {"rule.hold_seconds", "reward"},
+      {"rule.hold_seconds", "reward.hold_seconds"},
   };
   for (const auto& [book, api_name] : kNames) {
     if (field == book) return std::string(api_name);
@@ -470,10 +473,7 @@ api::ApiError BookRefusal(std::string_view reply_text) {
   const std::string field =
       colon == std::string_view::npos ? "" : BookFieldName(reply_text.substr(colon + 1));
   int status = 409;
-  if (code.starts_with("CAMPAIGN_INVALID_") || code.starts_with("COUPON_INVALID_") ||
-      code == "MARKETING_HELD_CASHBACK_UNSUPPORTED") {
-    status = 422;
-  }
+  if (code.starts_with("CAMPAIGN_INVALID_") || code.starts_with("COUPON_INVALID_")) status = 422;
   if (code == "CAMPAIGN_NOT_FOUND" || code == "COUPON_TEMPLATE_NOT_FOUND") status = 404;
   std::string message = field.empty()
                             ? std::string("the campaign book refused: ") + std::string(code)
@@ -524,7 +524,8 @@ api::JsonObjectWriter RewardJson(const marketing::RewardRule& rule) {
       .Amount("threshold", rule.threshold_fen)
       .Amount("save", rule.save_fen)
       .String("first_order_scope",
-              rule.first_order_scope == marketing::FirstOrderScope::kEver ? "ever" : "at_merchant");
+              rule.first_order_scope == marketing::FirstOrderScope::kEver ? "ever" : "at_merchant")
+      .Int("hold_seconds", rule.hold_seconds);
   return json;
 }
 

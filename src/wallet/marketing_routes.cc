@@ -438,10 +438,18 @@ void ClaimCoupon(WalletContext& context, const Principal& customer, HttpRequest&
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   std::optional<uint64_t> template_id = ParseId(text);
   if (!template_id || *template_id == 0) return respond(TemplateNotFound());
+  // With an Idempotency-Key (the app sends one per tap), a retry after a lost answer gets the
+  // first answer instead of claiming a second coupon. The cache is in memory: after a restart
+  // a retry claims again, within the template's per-customer limit.
+  std::optional<Responder> answer = respond;
+  if (!request.Header("Idempotency-Key").empty()) {
+    answer = BeginIdempotent(context, request, std::to_string(customer.id), respond);
+    if (!answer) return;
+  }
   // The claiming device goes along for the risk rules (coupon farms).
   engine::ClaimCoupon claim{customer.id, *template_id, DeviceHash(context, DeviceIdOf(request))};
-  SubmitMarketing(context, std::move(claim), respond,
-                  [&context, respond](const engine::Reply& reply) {
+  SubmitMarketing(context, std::move(claim), *answer,
+                  [&context, respond = *answer](const engine::Reply& reply) {
                     AnswerCoupon(context, reply.value, respond);
                   });
 }
@@ -557,6 +565,10 @@ void Quote(WalletContext& context, const Principal& customer, HttpRequest&& requ
               .String("name", answer.names[i])
               .String("kind", RewardKindApiName(reward.kind))
               .Amount("amount", reward.amount_fen);
+          // Held cashback: when it can be spent.
+          if (reward.kind == marketing::RewardKind::kCashbackHeld) {
+            json.String("release_at", Rfc3339(reward.release_at_s * int64_t{1'000'000'000}));
+          }
           rewards.Object(std::move(json));
         }
         api::JsonObjectWriter body;
@@ -643,6 +655,21 @@ void AddMarketingRoutes(Router& router, WalletContext& context) {
                ListCoupons(c, p, std::move(a));
              }));
   router.Add("POST", "/api/v1/me/payments/quote", customer(Quote));
+}
+
+void ReleaseDueCashback(WalletContext& context) {
+  for (;;) {
+    engine::Reply reply = Services(context).engine->Execute(engine::ReleaseCashback{});
+    if (reply.status != engine::ReplyStatus::kOk) {
+      // Busy or stopping: the next run tries again.
+      LogWarn("cashback release not run",
+              {{"status", std::string(engine::ReplyStatusName(reply.status))}});
+      return;
+    }
+    if (reply.value > 0)
+      LogInfo("held cashback released", {{"count", std::to_string(reply.value)}});
+    if (reply.value < engine::kMaxCashbackReleasesPerCommand) return;
+  }
 }
 
 }  // namespace qb::wallet

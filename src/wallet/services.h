@@ -63,6 +63,9 @@ struct WalletOptions {
   // How often closed accounts are checked for an identity whose AML keeping period has ended
   // (engine::PurgeClosedIdentities).
   int64_t identity_purge_interval_ns = int64_t{3'600} * 1'000'000'000;
+  // How often held cashback is checked for holds whose release time has come
+  // (engine::ReleaseCashback).
+  int64_t cashback_release_interval_ns = int64_t{60} * 1'000'000'000;
   // The in-memory limits on log-in, sign-up and OTP attempts (auth_rate_limits.h holds the
   // rules) track at most this many keys (addresses, phones, usernames) per rule, 16..2^30,
   // roughly 100 bytes each. When a rule's table is full, new keys are refused.

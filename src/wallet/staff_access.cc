@@ -47,6 +47,10 @@ constexpr std::array kTable = {
     // must check a customer's documents, not auditors (who read the log) nor the field team.
     StaffRouteAccess{"POST", "/api/v1/staff/customers/{id}/reveal",
                      Any({StaffRole::kAdmin, StaffRole::kSupport, StaffRole::kRisk})},
+    // Paying a former customer the refunds that reached the closed account: support, who
+    // contact them, and admins.
+    StaffRouteAccess{"POST", "/api/v1/staff/customers/{id}/refund-payouts",
+                     Any({StaffRole::kAdmin, StaffRole::kSupport})},
     // Merchants.
     StaffRouteAccess{"POST", "/api/v1/staff/merchants", kAdmin},
     StaffRouteAccess{"GET", "/api/v1/staff/merchants", kMerchantReaders},

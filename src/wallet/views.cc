@@ -57,6 +57,10 @@ std::string_view HistoryType(const ledger::Transfer& transfer, bool incoming) {
       return "payment";
     case ledger::transfer_codes::kRefund:
       return "refund";
+    // A campaign's cashback (pending while held) and a refund taking it back.
+    case ledger::transfer_codes::kCashback:
+    case ledger::transfer_codes::kCashbackReversal:
+      return "cashback";
     default:
       return "other";
   }

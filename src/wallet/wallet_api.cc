@@ -57,6 +57,7 @@ struct WalletContext {
   std::unique_ptr<PeriodicTask> settlement;
   std::unique_ptr<PeriodicTask> credit_invoices;
   std::unique_ptr<PeriodicTask> identity_purge;
+  std::unique_ptr<PeriodicTask> cashback_release;
   std::unique_ptr<AuthRateLimits> rate_limits;  // Log-in, sign-up and OTP attempts.
 };
 
@@ -489,6 +490,9 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   context.identity_purge =
       std::make_unique<PeriodicTask>(context.services.options.identity_purge_interval_ns,
                                      [&context] { PurgeClosedIdentities(context); });
+  context.cashback_release =
+      std::make_unique<PeriodicTask>(context.services.options.cashback_release_interval_ns,
+                                     [&context] { ReleaseDueCashback(context); });
 
   AddAuthRoutes(router, context);
   AddMoneyRoutes(router, context);
@@ -526,6 +530,7 @@ WalletApi::~WalletApi() {
   impl_->context->webhook_sweep->Stop();
   impl_->context->credit_invoices->Stop();
   impl_->context->identity_purge->Stop();
+  impl_->context->cashback_release->Stop();
   // Queued jobs still run (each holds a client's Responder); then the threads stop.
   impl_->context->workers.Stop();
   impl_->context->webhooks->Stop();

@@ -91,6 +91,9 @@ void PurgeClosedIdentities(WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 // marketing_routes.cc
 void AddMarketingRoutes(Router& router, WalletContext& context);
+// The held-cashback sweep (marketing_routes.cc): submits engine::ReleaseCashback until no hold
+// past its release time is left. Run by a PeriodicTask.
+void ReleaseDueCashback(WalletContext& context);
 // The risk API (risk_routes.cc): rules, lists and the review queue for staff.
 void AddRiskRoutes(Router& router, WalletContext& context);
 void AddAmlRoutes(Router& router, WalletContext& context);  // aml_routes.cc

@@ -1,5 +1,6 @@
 // A property test of marketing in the engine's state machine: thousands of seeded random
-// payments, refunds, claims, issues, top-ups and lifecycle moves over random campaigns. After
+// payments, refunds, claims, issues, top-ups, lifecycle moves and held-cashback releases over
+// random campaigns. After
 // every step the ledger sums to zero and every budget account holds exactly what its campaign
 // has left (so none is ever negative); every few steps the book's spend is checked against the
 // budget accounts' transfers and no coupon is held by two payments. At the end, replaying the
@@ -114,6 +115,9 @@ class MarketingProperty {
     } else if (type == CampaignType::kCashback) {
       rule.percent_bps = static_cast<int32_t>(Between(50, 1'000));
       rule.percent_cap_fen = Chance(50) ? Between(1, 500) : 0;
+      // Held for 10 minutes to 2 hours: steps are up to 15 minutes apart, so refunds come
+      // both during holds and after their release time, before and after a sweep.
+      if (Chance(50)) rule.hold_seconds = Between(600, 7'200);
     }
     if (Chance(30)) c.caps.budget_daily_fen = Between(100, 5'000);
     if (Chance(30)) c.caps.customer_count_daily = Between(1, 3);
@@ -166,6 +170,8 @@ class MarketingProperty {
     } else if (roll <= 94) {
       const uint64_t merchant = Chance(30) ? merchants_[Between(0, kMerchants - 1)] : 0;
       Run(FundCampaign{next_id_++, staff_, RandomCampaignId(), merchant, Between(1, 5'000)});
+    } else if (roll <= 96) {
+      releases_ += static_cast<int>(Run(ReleaseCashback{}).value);
     } else if (roll <= 98) {
       const auto to = static_cast<CampaignStatus>(Chance(70) ? Between(2, 4) : 5);
       Run(TransitionCampaign{staff_, RandomCampaignId(), to});
@@ -224,9 +230,10 @@ class MarketingProperty {
     for (const marketing::CampaignState& state : machine_.campaigns().campaigns()) {
       const ledger::Account& budget =
           *machine_.ledger().FindAccount(kCampaignBudgetAccountBase + state.campaign.id);
-      ASSERT_GE(budget.CreditBalance(), 0);
-      ASSERT_EQ(budget.CreditBalance(),
-                state.campaign.caps.budget_total_fen - state.spend.spent_total_fen)
+      // Held cashback is a pending debit: spent for the book, not yet moved.
+      const int64_t left = budget.CreditBalance() - budget.debits_pending;
+      ASSERT_GE(left, 0);
+      ASSERT_EQ(left, state.campaign.caps.budget_total_fen - state.spend.spent_total_fen)
           << "campaign " << state.campaign.id;
     }
   }
@@ -236,7 +243,13 @@ class MarketingProperty {
     std::map<uint64_t, int64_t> rewarded;
     machine_.ledger().ForEachTransfer([&](const ledger::Transfer& t) {
       namespace codes = ledger::transfer_codes;
-      if (t.code == codes::kCampaignDiscount || t.code == codes::kCashback) {
+      namespace flags = ledger::transfer_flags;
+      if (t.code == codes::kCashback && (t.flags & flags::kPostPending) != 0) {
+        return;  // Releasing a hold counted when it was made.
+      }
+      if (t.code == codes::kCashback && (t.flags & flags::kVoidPending) != 0) {
+        rewarded[t.debit_account_id - kCampaignBudgetAccountBase] -= t.amount;
+      } else if (t.code == codes::kCampaignDiscount || t.code == codes::kCashback) {
         rewarded[t.debit_account_id - kCampaignBudgetAccountBase] += t.amount;
       } else if (t.code == codes::kDiscountReversal || t.code == codes::kCashbackReversal) {
         rewarded[t.credit_account_id - kCampaignBudgetAccountBase] -= t.amount;
@@ -280,6 +293,7 @@ class MarketingProperty {
   int coupons_used_ = 0;
   int refunds_ = 0;
   int claims_ = 0;
+  int releases_ = 0;
 };
 
 TEST(MarketingPropertyTest, RandomPaymentsRefundsAndClaimsKeepLedgerAndBookInStep) {
@@ -298,13 +312,16 @@ TEST(MarketingPropertyTest, RandomPaymentsRefundsAndClaimsKeepLedgerAndBookInSte
     }
     p.CheckThorough();
     // The run exercised what it is about.
-    std::printf("seed %llu: %d discounted payments, %d coupons used, %d refunds, %d claims\n",
-                static_cast<unsigned long long>(seed), p.discounted_, p.coupons_used_, p.refunds_,
-                p.claims_);
+    std::printf(
+        "seed %llu: %d discounted payments, %d coupons used, %d refunds, %d claims, %d held "
+        "cashbacks released\n",
+        static_cast<unsigned long long>(seed), p.discounted_, p.coupons_used_, p.refunds_,
+        p.claims_, p.releases_);
     EXPECT_GT(p.discounted_, 100);
     EXPECT_GT(p.coupons_used_, 10);
     EXPECT_GT(p.refunds_, 200);
     EXPECT_GT(p.claims_, 20);
+    EXPECT_GT(p.releases_, 10);
 
     StateMachine replayed;
     for (const auto& [time_ns, command] : p.log_) {

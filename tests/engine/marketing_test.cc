@@ -20,10 +20,6 @@ TEST_F(MarketingTest, CreatingACampaignFundsItsWholeBudget) {
   marketing::Campaign bad = MakeCampaign(CampaignType::kCashback, 0);
   EXPECT_EQ(Marketing(CreateCampaign{staff_, bad}), Code(MarketingResult::kRefused));
   EXPECT_EQ(last_text_, "CAMPAIGN_INVALID_BUDGET:caps.budget_total_fen");
-  marketing::Campaign held = MakeCampaign(CampaignType::kCashback, 5'000);
-  held.rule.hold_seconds = 3'600;
-  EXPECT_EQ(Marketing(CreateCampaign{staff_, held}), Code(MarketingResult::kRefused));
-  EXPECT_EQ(last_text_, "MARKETING_HELD_CASHBACK_UNSUPPORTED:rule.hold_seconds");
   // Nothing refused changed anything: no campaign, no marketing accounts.
   EXPECT_FALSE(FindAccount(kMarketingExpenseAccountId));
 
@@ -288,6 +284,157 @@ TEST_F(MarketingTest, RefundsReverseExactlyAndRestoreTheCoupon) {
   ASSERT_EQ(Result(ScanPayWithCoupon(2, alice, shop, 100 * kYuan, coupon)),
             Code(PaymentResult::kOk));
   EXPECT_EQ(MarketingOf(2).coupon_id, coupon);
+  ExpectSameAfterRestart();
+}
+
+// A merchant refunds a payment after the customer closed the account: the closed wallet takes
+// nothing, so the refund (less the cashback it takes back) waits in the customer's closed-refund
+// account until support pays it out through the bank, never more than is owed.
+TEST_F(MarketingTest, ARefundAfterTheWalletClosedWaitsForSupportToPayItOut) {
+  const uint64_t cashback = StartCampaign(MakeCampaign(CampaignType::kCashback, 10'000));
+  const uint64_t alice = SignUp("13800138001");
+  const uint64_t bob = SignUp("13800138002");
+  Fund(alice, 100 * kYuan);
+  const uint64_t shop = Onboard("shop", 100);
+  ASSERT_EQ(Result(ScanPay(1, alice, shop, 100 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Balance(alice), 200);  // The 2 % cashback.
+  // She withdraws the cashback and closes the account.
+  CreateTransfers out;
+  ledger::Transfer withdrawal;
+  withdrawal.id = next_id_++;
+  withdrawal.debit_account_id = kCustomerWalletAccountBase + alice;
+  withdrawal.credit_account_id = kBankClearingAccountId;
+  withdrawal.amount = 200;
+  withdrawal.ledger = ledger::kLedgerCny;
+  withdrawal.code = ledger::transfer_codes::kWithdrawal;
+  out.transfers.push_back(withdrawal);
+  ASSERT_EQ(engine_->Execute(std::move(out)).results.at(0), 0);
+  clock_.Advance(61 * kSecond);  // One code a minute per phone: the sign-up had one.
+  ASSERT_EQ(Result(IssueOtp{"13800138001", identity::OtpPurpose::kCloseAccount, "close"}),
+            Code(identity::IdentityResult::kOk));
+  ASSERT_EQ(Result(CloseCustomer{alice, "close"}), Code(identity::IdentityResult::kOk));
+  const uint64_t owed_account = kClosedRefundAccountBase + alice;
+  EXPECT_FALSE(FindAccount(owed_account).has_value());
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, 1, "ref"}),
+            Code(PaymentResult::kInsufficientFunds));  // Nothing is owed yet.
+
+  // ¥40 back: the cashback's share (80) returns to the budget from what the refund brings.
+  ASSERT_EQ(Result(Refund{50, shop, 1, 40 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(FindAccount(owed_account)->CreditBalance(), 40 * kYuan - 80);
+  EXPECT_EQ(Budget(cashback), 10'000 - 200 + 80);
+  EXPECT_TRUE(FindAccount(kCustomerWalletAccountBase + alice)->flags &
+              ledger::account_flags::kClosed);
+  EXPECT_EQ(FindAccount(kCustomerWalletAccountBase + alice)->CreditBalance(), 0);
+  // The rest of the payment, in a second refund.
+  ASSERT_EQ(Result(Refund{51, shop, 1, 60 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(FindAccount(owed_account)->CreditBalance(), 100 * kYuan - 200);
+  EXPECT_EQ(Budget(cashback), 10'000);
+  EXPECT_EQ(MerchantBalance(shop), 0);
+  ExpectLedgerSound();
+
+  // Support pays it out: checked fields, closed customers only, never more than owed, once.
+  const int64_t owed = 100 * kYuan - 200;
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, 0, "ref"}),
+            Code(PaymentResult::kInvalid));
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, owed, ""}),
+            Code(PaymentResult::kInvalid));
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, owed, std::string(65, 'x')}),
+            Code(PaymentResult::kInvalid));
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_ + 99, alice, 900, owed, "ref"}),
+            Code(PaymentResult::kStaffNotFound));
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, bob, 900, 1, "ref"}),
+            Code(PaymentResult::kCustomerNotFound));  // Bob's wallet is open.
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, owed + 1, "ref"}),
+            Code(PaymentResult::kInsufficientFunds));
+  ASSERT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, 5'000, "ICBC-1"}),
+            Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, static_cast<uint64_t>(owed - 5'000));  // Still owed.
+  EXPECT_EQ(Result(PayOutClosedRefund{staff_, alice, 900, 1, "ICBC-1"}),
+            Code(PaymentResult::kDuplicate));
+  ASSERT_EQ(Result(PayOutClosedRefund{staff_, alice, 901, owed - 5'000, "ICBC-2"}),
+            Code(PaymentResult::kOk));
+  EXPECT_EQ(last_value_, 0u);
+  EXPECT_EQ(FindAccount(owed_account)->CreditBalance(), 0);
+  Query([&](const StateMachine& s) {
+    EXPECT_EQ(s.ledger().FindTransfer(901)->code, ledger::transfer_codes::kClosedRefundPayout);
+    EXPECT_EQ(s.ledger().FindTransfer(901)->credit_account_id, kBankClearingAccountId);
+  });
+  ExpectSameAfterRestart();
+}
+
+// Cashback held for a week: pending in the wallet (not spendable), posted by the sweep once the
+// week is over; a refund during the hold voids its share and holds the rest; a refund after
+// the release time claws back from the wallet, releasing first if the sweep has not run yet.
+// The budget account always equals budget − spent, across a checkpoint restart too.
+TEST_F(MarketingTest, HeldCashbackIsPendingUntilReleasedAndARefundVoidsItsShare) {
+  constexpr int64_t kWeek = 7 * kDaySeconds;
+  marketing::Campaign config = MakeCampaign(CampaignType::kCashback, 10'000);
+  config.rule.hold_seconds = kWeek;
+  const uint64_t cashback = StartCampaign(config);
+  const uint64_t alice = SignUp("13800138001");
+  Fund(alice, 900 * kYuan);
+  const uint64_t shop = Onboard("shop", 0);
+  const uint64_t wallet = kCustomerWalletAccountBase + alice;
+  const uint64_t budget = kCampaignBudgetAccountBase + cashback;
+  auto pending_in = [&] { return FindAccount(wallet)->credits_pending; };
+  auto sweep = [&] {
+    EXPECT_EQ(Result(ReleaseCashback{}), 0);
+    return last_value_;
+  };
+  auto budget_mirrors_book = [&] {
+    const ledger::Account b = *FindAccount(budget);
+    const marketing::CampaignState c = CampaignOf(cashback);
+    EXPECT_EQ(b.credits_posted - b.debits_posted - b.debits_pending,
+              c.campaign.caps.budget_total_fen - c.spend.spent_total_fen);
+  };
+
+  ASSERT_EQ(Result(ScanPay(1, alice, shop, 100 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Result(ScanPay(2, alice, shop, 100 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(Balance(alice), 700 * kYuan);  // Nothing to spend yet.
+  EXPECT_EQ(pending_in(), 400);
+  EXPECT_EQ(MarketingOf(1).cashback_fen, 200);
+  EXPECT_EQ(CampaignOf(cashback).spend.spent_total_fen, 400);
+  budget_mirrors_book();
+  EXPECT_EQ(sweep(), 0u);
+
+  // Half of payment 1 back during the hold: its hold of 200 becomes one of 100.
+  ASSERT_EQ(Result(Refund{50, shop, 1, 50 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Balance(alice), 750 * kYuan);
+  EXPECT_EQ(pending_in(), 300);
+  EXPECT_EQ(CampaignOf(cashback).spend.spent_total_fen, 300);
+  budget_mirrors_book();
+  // Payment 3, refunded in full during the hold: nothing of it is left to release.
+  ASSERT_EQ(Result(ScanPay(3, alice, shop, 10 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Result(Refund{51, shop, 3, 10 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(pending_in(), 300);
+  budget_mirrors_book();
+  ExpectSameAfterRestart();  // The holds waiting are found again from the checkpoint.
+
+  // One second short of the week: still held. Then both holds are posted.
+  clock_.Advance((kWeek - 1) * kSecond);
+  EXPECT_EQ(sweep(), 0u);
+  clock_.Advance(kSecond);
+  EXPECT_EQ(sweep(), 2u);
+  EXPECT_EQ(sweep(), 0u);
+  EXPECT_EQ(pending_in(), 0);
+  EXPECT_EQ(Balance(alice), 750 * kYuan + 300);
+  budget_mirrors_book();
+
+  // After the release, a refund claws the share back from the wallet.
+  ASSERT_EQ(Result(Refund{52, shop, 2, 100 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Balance(alice), 850 * kYuan + 100);
+  // Payment 4's hold is past its release time when the refund comes, before any sweep: the
+  // refund releases it, then takes its share back.
+  ASSERT_EQ(Result(ScanPay(4, alice, shop, 100 * kYuan)), Code(PaymentResult::kOk));
+  clock_.Advance((kWeek + 60) * kSecond);
+  ASSERT_EQ(Result(Refund{53, shop, 4, 100 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(pending_in(), 0);
+  EXPECT_EQ(sweep(), 0u);
+  ASSERT_EQ(Result(Refund{54, shop, 1, 50 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Balance(alice), 900 * kYuan);
+  EXPECT_EQ(Budget(cashback), 10'000);
+  EXPECT_EQ(CampaignOf(cashback).spend.spent_total_fen, 0);
+  budget_mirrors_book();
   ExpectSameAfterRestart();
 }
 

@@ -3,7 +3,9 @@
 // campaign book underneath.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "wallet/payment_fixture.h"
 
@@ -308,6 +310,115 @@ TEST_F(MarketingApiTest, TemplatesListAndBulkIssue) {
                 .size(),
             0u);
   EXPECT_EQ(Get("/api/v1/me/coupons", bob.customer.token).json.at("items").as_array().size(), 1u);
+}
+
+// Cashback held for a day, over HTTP with the server's own sweep: the quote says when it can be
+// spent, the wallet shows it pending (not in the balance), and once the day is over the sweep
+// posts it.
+TEST_F(MarketingApiTest, HeldCashbackIsPendingUntilTheSweepReleasesIt) {
+  StopServer();
+  WalletOptions options;
+  options.cashback_release_interval_ns = int64_t{20} * 1'000'000;  // 20 ms
+  StartServer(options);
+  const std::string held = LiveCampaign(
+      R"({"name":"返现 2%","type":"cashback","reward":{"shape":"percent","percent_bps":200,)"
+      R"("hold_seconds":86400},"eligibility":{)" +
+      std::string(kWindow) + R"(},"caps":{"budget_total":100000}})");
+  ApiResponse read = Get("/api/v1/staff/campaigns/" + held, marketing_);
+  ASSERT_EQ(read.status, 200) << Describe(read);
+  EXPECT_EQ(read.json.at("reward").at("hold_seconds").as_int64(), 86'400);
+  ApiResponse bad =
+      Post("/api/v1/staff/campaigns",
+           R"({"name":"x","type":"first_order","reward":{"shape":"fixed","fixed":500,)"
+           R"("hold_seconds":60},"eligibility":{)" +
+               std::string(kWindow) + R"(},"caps":{"budget_total":1000}})",
+           marketing_);
+  EXPECT_EQ(bad.status, 422) << Describe(bad);  // Only cashback holds.
+
+  const Merchant shop = ActiveMerchant("noodles");
+  const Funded alice = Customer(1, 100'000);
+  const std::string qr = StaticQr(shop);
+  ApiResponse quote = Post("/api/v1/me/payments/quote", R"({"qr":")" + qr + R"(","amount":10000})",
+                           alice.customer.token);
+  ASSERT_EQ(quote.status, 200) << Describe(quote);
+  EXPECT_EQ(quote.json.at("cashback").as_int64(), 200);
+  // A day after now (the fixture's clock starts 2026-11-23T01:00:00Z).
+  EXPECT_TRUE(
+      quote.json.at("rewards").at(0).at("release_at").as_string().starts_with("2026-11-24T01:"))
+      << quote.body;
+  ApiResponse paid = Pay(alice.customer, PayBody(qr, 10'000), "held-1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.json.at("cashback").as_int64(), 200);
+  std::string token = alice.customer.token;
+  auto wallet = [&] {
+    ApiResponse balance = Get("/api/v1/me/balance", token);
+    EXPECT_EQ(balance.status, 200) << Describe(balance);
+    return balance.json.as_object();
+  };
+  EXPECT_EQ(wallet().at("balance").as_int64(), 90'000);
+  EXPECT_EQ(wallet().at("pending_in").as_int64(), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // Sweeps, before the day is over.
+  EXPECT_EQ(wallet().at("pending_in").as_int64(), 200);
+  // The history shows it as cashback, still processing.
+  auto cashback_entry = [&] {
+    WaitForReadModels();
+    ApiResponse history = Get("/api/v1/me/history", token);
+    EXPECT_EQ(history.status, 200) << Describe(history);
+    for (const auto& entry : history.json.at("entries").as_array()) {
+      if (entry.at("type").as_string() == "cashback") return entry.as_object();
+    }
+    ADD_FAILURE() << "no cashback entry: " << history.body;
+    return boost::json::object();
+  };
+  boost::json::object entry = cashback_entry();
+  EXPECT_EQ(entry["status"].as_string(), "processing");
+  EXPECT_EQ(entry["amount"].as_int64(), 200);
+
+  AdvanceClock(int64_t{86'400} * kNsPerSecond);
+  // A day on, the session has ended (12 hours at most): she signs in again.
+  ApiResponse session = LogIn(alice.customer.phone, alice.customer.password);
+  ASSERT_EQ(session.status, 201) << Describe(session);
+  token = session.String("token");
+  boost::json::object after;
+  for (int i = 0; i < 250; i++) {  // Up to 5 s.
+    after = wallet();
+    if (after.at("pending_in").as_int64() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(after.at("pending_in").as_int64(), 0);
+  EXPECT_EQ(after.at("balance").as_int64(), 90'200);
+  entry = cashback_entry();
+  EXPECT_EQ(entry["status"].as_string(), "completed");
+  marketing_ = StaffLogIn("marketer", kDefaultPassword).String("token");  // Also a day on.
+  EXPECT_EQ(Figures(held).at("spent").as_int64(), 200);
+  EXPECT_EQ(LedgerProblem(), std::nullopt);
+}
+
+// A grab retried with the same Idempotency-Key (the answer was lost) gets the same coupon, not
+// a second one; a new key is a new grab, within the per-customer limit.
+TEST_F(MarketingApiTest, AGrabRetriedWithItsKeyClaimsOnce) {
+  const std::string coupons = LiveCampaign(CouponCampaign());
+  ApiResponse made =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 100, 2), marketing_);
+  ASSERT_EQ(made.status, 201) << Describe(made);
+  const std::string body = R"({"template_id":")" + made.String("id") + R"("})";
+  const Funded alice = Customer(1, 100'000);
+  ApiResponse first = Post("/api/v1/me/coupons", body, alice.customer.token, "grab-1");
+  ASSERT_EQ(first.status, 201) << Describe(first);
+  ApiResponse retry = Post("/api/v1/me/coupons", body, alice.customer.token, "grab-1");
+  EXPECT_EQ(retry.status, 201) << Describe(retry);
+  EXPECT_EQ(retry.String("id"), first.String("id"));
+  ApiResponse mine = Get("/api/v1/me/coupons", alice.customer.token);
+  EXPECT_EQ(mine.json.at("items").as_array().size(), 1u);
+  ApiResponse second = Post("/api/v1/me/coupons", body, alice.customer.token, "grab-2");
+  ASSERT_EQ(second.status, 201) << Describe(second);
+  EXPECT_NE(second.String("id"), first.String("id"));
+  EXPECT_EQ(Post("/api/v1/me/coupons", body, alice.customer.token, "grab-3").ErrorCode(),
+            "COUPON_CLAIM_LIMIT");
+  // The same key on another template's body is refused, not answered with the first coupon.
+  EXPECT_EQ(Post("/api/v1/me/coupons", R"({"template_id":"999"})", alice.customer.token, "grab-1")
+                .ErrorCode(),
+            "IDEMPOTENCY_KEY_REUSED");
 }
 
 }  // namespace

@@ -8,6 +8,10 @@
 //   the word 注销, and closes the account. The app drops its token and the log-in page says
 //   when the account closed; the token of A's API session now gets 401, and A's phone and
 //   password no longer log in.
+//   then B pays a merchant ¥30, withdraws the rest and closes through the API; the merchant
+//   refunds ¥10 after that. The staff console's customer record of B shows ¥10 of refunds
+//   owed; the admin records paying ¥6 out through the bank (amount and reference in a form),
+//   then the other ¥4, and the owed line goes.
 //
 // Run with `npm run e2e` in web/ (or `make test-e2e`), or this file alone with
 // `node --test e2e/close-account.e2e.test.mjs`; QIANBAOD and QIANBAO_CLI override the server
@@ -18,6 +22,7 @@ import { after, before, describe } from 'node:test';
 import {
   createSuite,
   customerLogIn,
+  DESKTOP,
   expectStatus,
   MOBILE,
   waitOrExplain,
@@ -34,6 +39,20 @@ const CUSTOMER_B = {
   card: withLuhnCheckDigit('622202020011229933'),
 };
 const FUND_FEN = 10_000;
+const MERCHANT = {
+  legal_name: '福州面馆',
+  // A valid unified social credit code (GB 32100 check characters).
+  credit_code: '91350100M000100Y43',
+  category: 'catering',
+  settlement_bank_code: 'ICBC',
+  settlement_account: '6222020200112235',
+  contact_phone: '13900139003',
+  username: 'fznoodle',
+  password: randomPassword(),
+  activate: true,
+};
+const PAID_FEN = 3_000;
+const REFUND_FEN = 1_000;
 const PIN = '258147';
 /** One SMS a minute per phone: the sign-up sent one. */
 const SMS_INTERVAL_MS = 61_000;
@@ -46,6 +65,7 @@ let server;
 let staffToken;
 let tokenA;
 let tokenB;
+/** When each phone was last sent an SMS code. */
 const signedUpAt = new Map();
 
 /**
@@ -177,6 +197,7 @@ describe('close account: refused while money is left, then closed with an SMS co
         202,
         'send close_account OTP',
       );
+      signedUpAt.set(CUSTOMER_B.phone, Date.now());
       const code = await readCloseCode(CUSTOMER_B.phone);
       const refused = await api('/api/v1/me/close-account', {
         method: 'POST',
@@ -245,4 +266,93 @@ describe('close account: refused while money is left, then closed with an SMS co
     await screenshot(page, '04-log-in-refused');
     assertClean('a');
   });
+  step(
+    'a refund after B closed waits as owed, and the console records paying it out',
+    async () => {
+      const staff = (path, options = {}) => api(path, { token: staffToken, ...options });
+      await suite.onboardMerchantByApi(staffToken, MERCHANT);
+      const portal = await suite.portalApiLogIn(MERCHANT.username, MERCHANT.password);
+      const qr = expectStatus(await api('/api/v1/merchant/qr', { token: portal }), 200, 'static QR');
+      const customerB = expectStatus(await api('/api/v1/me', { token: tokenB }), 200, 'B');
+      const paid = expectStatus(
+        await api('/api/v1/me/payments', {
+          method: 'POST',
+          token: tokenB,
+          idempotencyKey: 'b-pays-noodles',
+          body: { qr: qr.text, amount: PAID_FEN, currency: 'CNY' },
+        }),
+        201,
+        'B pays',
+      );
+      const cards = expectStatus(await api('/api/v1/me/cards', { token: tokenB }), 200, 'cards');
+      expectStatus(
+        await api('/api/v1/me/withdrawals', {
+          method: 'POST',
+          token: tokenB,
+          idempotencyKey: 'b-empties-wallet',
+          body: { card_id: cards.cards[0].id, amount: FUND_FEN - PAID_FEN, currency: 'CNY' },
+        }),
+        201,
+        'B withdraws the rest',
+      );
+      await smsIntervalSince(CUSTOMER_B.phone);
+      expectStatus(
+        await api('/api/v1/otp', { method: 'POST', body: { phone: CUSTOMER_B.phone, purpose: 'close_account' } }),
+        202,
+        'send close_account OTP',
+      );
+      const code = await readCloseCode(CUSTOMER_B.phone);
+      expectStatus(
+        await api('/api/v1/me/close-account', { method: 'POST', token: tokenB, body: { sms_code: code } }),
+        200,
+        'B closes',
+      );
+      expectStatus(
+        await api(`/api/v1/merchant/payments/${paid.id}/refunds`, {
+          method: 'POST',
+          token: portal,
+          idempotencyKey: 'refund-after-close',
+          body: { amount: REFUND_FEN, currency: 'CNY' },
+        }),
+        201,
+        'the merchant refunds after the closure',
+      );
+
+      const { page } = await openPage('console', DESKTOP);
+      await suite.consoleLogIn(page);
+      await page.goto(`${server.baseUrl}/console/customers/${customerB.id}`);
+      const owed = page.getByTestId('customer-refunds-owed');
+      await waitOrExplain(page, page.locator(`[data-testid="customer-refunds-owed"][data-fen="${REFUND_FEN}"]`));
+      await page.getByTestId('refund-payout').click();
+      await page.getByTestId('refund-payout-amount').fill('6.00');
+      await page.getByTestId('refund-payout-reference').fill('ICBC-E2E-0001');
+      await screenshot(page, '05-refund-payout-form');
+      await page.getByTestId('refund-payout-submit').click();
+      await waitOrExplain(page, page.locator(`[data-testid="customer-refunds-owed"][data-fen="${REFUND_FEN - 600}"]`));
+      await screenshot(page, '06-refund-partly-paid-out');
+      // More than is still owed is refused in the form; the rest goes through.
+      await page.getByTestId('refund-payout').click();
+      await page.getByTestId('refund-payout-amount').fill('5.00');
+      await page.getByTestId('refund-payout-reference').fill('ICBC-E2E-0002');
+      await page.getByTestId('refund-payout-submit').click();
+      await page.locator('.ant-form-item-explain-error').waitFor();
+      await page.getByTestId('refund-payout-amount').fill('4.00');
+      await page.getByTestId('refund-payout-submit').click();
+      await owed.waitFor({ state: 'detached' });
+
+      const record = expectStatus(await staff(`/api/v1/staff/customers/${customerB.id}`), 200, 'record');
+      assert.equal(record.refunds_owed, 0);
+      const audit = expectStatus(
+        await staff('/api/v1/staff/audit?action=customer.refund_payout'),
+        200,
+        'audit',
+      );
+      assert.deepEqual(
+        audit.entries.map((entry) => JSON.parse(entry.detail).reference),
+        ['ICBC-E2E-0002', 'ICBC-E2E-0001'],
+      );
+      assertClean('console');
+    },
+    WAITING_STEP_TIMEOUT_MS,
+  );
 });

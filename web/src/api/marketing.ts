@@ -30,6 +30,8 @@ export interface RewardRule {
   threshold?: number;
   save?: number;
   first_order_scope?: FirstOrderScope;
+  /** Cashback only: seconds the cashback is held (pending, voided by a refund); 0 pays at once. */
+  hold_seconds?: number;
 }
 
 export interface Eligibility {
@@ -153,6 +155,8 @@ export interface QuoteReward {
   name: string;
   kind: 'discount' | 'coupon' | 'cashback';
   amount: number;
+  /** Held cashback: when it can be spent (RFC 3339). */
+  release_at?: string;
 }
 
 export interface Quote {
@@ -239,8 +243,9 @@ export function getOffers(api: ApiClient): Promise<Offers> {
   return api.get<Offers>('/api/v1/me/offers');
 }
 
+/** Grabs a coupon; the Idempotency-Key (a new one per call) makes a retried request claim once. */
 export function claimCoupon(api: ApiClient, templateId: string): Promise<Coupon> {
-  return api.post<Coupon>('/api/v1/me/coupons', { template_id: templateId });
+  return api.postMoney<Coupon>('/api/v1/me/coupons', { template_id: templateId });
 }
 
 export async function listMyCoupons(api: ApiClient): Promise<Coupon[]> {

@@ -10,6 +10,7 @@ import type {
   CustomerSummary,
   LedgerVerification,
   Reconciliation,
+  RefundPayout,
   Settlement,
   SmsMessage,
   Staff,
@@ -76,6 +77,21 @@ export function grantTierI(api: ApiClient, id: string, note: string): Promise<Cu
     tier: 'I',
     note,
   });
+}
+
+/** Records paying out `amount` fen of a closed account's refunds, with the bank's reference. */
+export function payOutClosedRefund(
+  api: ApiClient,
+  id: string,
+  amount: number,
+  reference: string,
+  idempotencyKey: string,
+): Promise<RefundPayout> {
+  return api.postMoney<RefundPayout>(
+    `/api/v1/staff/customers/${encodeURIComponent(id)}/refund-payouts`,
+    { amount, currency: 'CNY', reference },
+    { idempotencyKey },
+  );
 }
 
 export async function listSmsOutbox(api: ApiClient, phone: string): Promise<SmsMessage[]> {

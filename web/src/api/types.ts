@@ -110,6 +110,7 @@ export type HistoryType =
   | 'p2p_out'
   | 'payment'
   | 'refund'
+  | 'cashback'
   | 'other';
 /** The types the history filter offers ("other" is shown but not offered as a filter). */
 export const HISTORY_TYPES: readonly HistoryType[] = [
@@ -189,7 +190,20 @@ export interface CustomerDetail {
   customer: CustomerSummary & { resident_id_masked: string | null };
   cards: Card[];
   balance: Balance;
+  /** Fen that refunds brought after the account closed, not yet paid out by support. */
+  refunds_owed: number;
   recent: HistoryEntry[];
+}
+
+/** POST /staff/customers/{id}/refund-payouts: support paid a former customer through the bank. */
+export interface RefundPayout {
+  id: string;
+  customer_id: string;
+  amount: number;
+  currency: 'CNY';
+  reference: string;
+  still_owed: number;
+  created_at: string;
 }
 
 export interface SmsMessage {

@@ -30,6 +30,7 @@ import { staffApi } from '../api/session';
 import type { MessageKey } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
 import {
+  MAX_HOLD_DAYS,
   SHAPES_BY_TYPE,
   campaignToForm,
   defaultCampaignForm,
@@ -196,6 +197,11 @@ export function CampaignEditorPage() {
               </>
             )}
           </Row>
+          {type === 'cashback' && (
+            <Form.Item name="holdDays" label={t('campaign.holdDays')} extra={t('campaign.holdDays.help')}>
+              <InputNumber min={0} max={MAX_HOLD_DAYS} precision={0} data-testid="campaign-hold-days" />
+            </Form.Item>
+          )}
           {type === 'first_order' && (
             <Form.Item name="firstOrderScope" label={t('campaign.scope')}>
               <Radio.Group>

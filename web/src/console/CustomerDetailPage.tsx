@@ -10,7 +10,8 @@ import { useI18n } from '../i18n/I18nProvider';
 import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
 import { historyColumns, rowTestAttributes, TierTag } from './format';
-import { canGrantTier } from './roles';
+import { RefundPayoutModal } from './RefundPayoutModal';
+import { canGrantTier, canPayOutRefunds } from './roles';
 import { RevealPii } from './RevealPii';
 import { ConsoleError, currentStaff } from './StaffLayout';
 
@@ -23,6 +24,7 @@ export function CustomerDetailPage() {
   const [note, setNote] = useState('');
   const [saving, setSaving] = useState(false);
   const [grantError, setGrantError] = useState<unknown>(null);
+  const [payingOut, setPayingOut] = useState(false);
   const staff = currentStaff();
 
   const grant = async () => {
@@ -138,6 +140,24 @@ export function CustomerDetailPage() {
                 {data.balance.available !== data.balance.balance &&
                   ` (${t('console.col.available')} ${formatFen(data.balance.available)})`}
               </Descriptions.Item>
+              {data.refunds_owed > 0 && (
+                <Descriptions.Item label={t('console.col.refundsOwed')}>
+                  <Space>
+                    <span data-testid="customer-refunds-owed" data-fen={data.refunds_owed}>
+                      {formatFen(data.refunds_owed)}
+                    </span>
+                    {staff !== null && canPayOutRefunds(staff.roles) && (
+                      <Button
+                        size="small"
+                        onClick={() => setPayingOut(true)}
+                        data-testid="refund-payout"
+                      >
+                        {t('console.refundPayout')}
+                      </Button>
+                    )}
+                  </Space>
+                </Descriptions.Item>
+              )}
             </Descriptions>
           </Card>
           <Card title={t('console.cards')}>
@@ -161,6 +181,17 @@ export function CustomerDetailPage() {
             />
           </Card>
         </>
+      )}
+      {payingOut && data && (
+        <RefundPayoutModal
+          customerId={id}
+          owedFen={data.refunds_owed}
+          onClose={() => setPayingOut(false)}
+          onDone={() => {
+            setPayingOut(false);
+            detail.reload();
+          }}
+        />
       )}
       <Modal
         open={granting}

@@ -87,6 +87,23 @@ describe('toCampaignInput', () => {
     expect(mapped.value.eligibility.hours).toHaveLength(24);
   });
 
+  it('maps a cashback hold in days to seconds, only for cashback', () => {
+    const cashback = toCampaignInput({
+      ...firstOrderForm(),
+      type: 'cashback',
+      shape: 'percent',
+      percent: '2',
+      holdDays: 7,
+    });
+    expect(cashback.ok && cashback.value.reward.hold_seconds).toBe(7 * 86_400);
+    const firstOrder = toCampaignInput({ ...firstOrderForm(), holdDays: 7 });
+    expect(firstOrder.ok && firstOrder.value.reward.hold_seconds).toBeUndefined();
+    for (const holdDays of [-1, 1.5, 367]) {
+      const bad = toCampaignInput({ ...firstOrderForm(), type: 'cashback', shape: 'fixed', holdDays });
+      expect(bad.ok ? null : bad.problem.field).toBe('holdDays');
+    }
+  });
+
   it('names the first wrong field', () => {
     const cases: [Partial<CampaignFormValues>, string][] = [
       [{ name: ' ' }, 'name'],

@@ -26,6 +26,7 @@ export interface CampaignFormValues {
   threshold: string;
   save: string;
   firstOrderScope: FirstOrderScope;
+  holdDays: number; // cashback: days the cashback is held before it can be spent; 0: at once
   startsAt: string; // China time, "YYYY-MM-DDTHH:mm"
   endsAt: string;
   hourFrom: number; // allowed hours [hourFrom, hourTo], China time
@@ -64,6 +65,9 @@ export interface FormProblem {
 export type Mapped<T> = { ok: true; value: T } | { ok: false; problem: FormProblem };
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
+const SECONDS_PER_DAY = 86_400;
+/** The longest cashback hold the server accepts (366 days). */
+export const MAX_HOLD_DAYS = 366;
 
 /** "2026-11-11T00:00" in China time → "2026-11-10T16:00:00Z"; null when malformed. */
 export function chinaLocalToRfc3339(local: string): string | null {
@@ -179,6 +183,12 @@ function reward(values: CampaignFormValues): Mapped<RewardRule> {
     }
   }
   if (values.type === 'first_order') rule.first_order_scope = values.firstOrderScope;
+  if (values.type === 'cashback') {
+    if (!Number.isInteger(values.holdDays) || values.holdDays < 0 || values.holdDays > MAX_HOLD_DAYS) {
+      return { ok: false, problem: { field: 'holdDays', message: 'marketing.form.holdDays' } };
+    }
+    rule.hold_seconds = values.holdDays * SECONDS_PER_DAY;
+  }
   return { ok: true, value: rule };
 }
 
@@ -264,6 +274,7 @@ export function defaultCampaignForm(type: CampaignType, now: Date): CampaignForm
     threshold: '',
     save: '',
     firstOrderScope: 'ever',
+    holdDays: 0,
     startsAt: start,
     endsAt: end,
     hourFrom: 0,
@@ -302,6 +313,7 @@ export function campaignToForm(campaign: Campaign): CampaignFormValues {
     threshold: fenToYuanInput(r.threshold),
     save: fenToYuanInput(r.save),
     firstOrderScope: r.first_order_scope ?? 'ever',
+    holdDays: Math.floor((r.hold_seconds ?? 0) / SECONDS_PER_DAY),
     startsAt: rfc3339ToChinaLocal(campaign.eligibility.starts_at),
     endsAt: rfc3339ToChinaLocal(campaign.eligibility.ends_at),
     hourFrom: hours.length > 0 ? Math.min(...hours) : 0,

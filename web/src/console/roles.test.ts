@@ -7,6 +7,7 @@ import {
   canGrantTier,
   canOnboardMerchant,
   canOpen,
+  canPayOutRefunds,
   landingPath,
   visiblePages,
 } from './roles';
@@ -79,6 +80,12 @@ describe('console roles', () => {
     expect(canGrantTier(['outreach_agent'])).toBe(true);
     expect(canGrantTier(['outreach_manager'])).toBe(true);
     expect(canGrantTier(['support', 'risk', 'auditor'])).toBe(false);
+  });
+
+  it('lets only admins and support record a closed account\'s refund payout', () => {
+    expect(canPayOutRefunds(['support'])).toBe(true);
+    expect(canPayOutRefunds(['admin'])).toBe(true);
+    expect(canPayOutRefunds(['risk', 'auditor', 'outreach_agent', 'marketing'])).toBe(false);
   });
 
   it('lets only admins onboard merchants, and admins and risk change their status', () => {

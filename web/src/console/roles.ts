@@ -85,6 +85,9 @@ export const CAMPAIGN_EDIT_ROLES: readonly StaffRole[] = ['admin', 'marketing'];
 /** Who may review held payments, publish rule sets and change the lists. */
 export const RISK_EDIT_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
+/** Who may record a closed account's refund payout (POST /staff/customers/{id}/refund-payouts). */
+export const REFUND_PAYOUT_ROLES: readonly StaffRole[] = ['admin', 'support'];
+
 /** Who may onboard a merchant (POST /staff/merchants). */
 export const MERCHANT_ONBOARD_ROLES: readonly StaffRole[] = ['admin'];
 /** Who may approve, suspend or reinstate a merchant (POST /staff/merchants/{id}/status). */
@@ -113,6 +116,10 @@ export function visiblePages(roles: readonly StaffRole[]) {
 
 export function canGrantTier(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, TIER_GRANT_ROLES);
+}
+
+export function canPayOutRefunds(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, REFUND_PAYOUT_ROLES);
 }
 
 export function canOnboardMerchant(roles: readonly StaffRole[]): boolean {

@@ -11,6 +11,7 @@ import { customerApi } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen } from '../money';
 import { couponTerms } from './couponFormat';
+import { formatChinaTime } from './historyFormat';
 
 /** undefined: let the quote pick the best coupon; null: none; else the chosen coupon's id. */
 export type CouponChoice = string | null | undefined;
@@ -74,6 +75,12 @@ export function PayQuote({
         <div key={`${reward.campaign_id}-${reward.kind}`} className="h5-muted" data-testid="pay-quote-reward" data-kind={reward.kind}>
           {reward.name} {reward.kind === 'cashback' ? '+' : '−'}
           {formatFen(reward.amount)}
+          {reward.release_at !== undefined && (
+            <span data-testid="pay-quote-cashback-release" data-release-at={reward.release_at}>
+              {' '}
+              {t('pay.quote.cashbackHeld', { date: formatChinaTime(reward.release_at) })}
+            </span>
+          )}
         </div>
       ))}
       {quote.discount > 0 && (
