@@ -7,7 +7,9 @@
 //   ¥120 checkout order: before paying, the page shows both discounts and ¥97.00 to pay. After
 //   paying, the result shows ¥23.00 saved, the wallet lost exactly ¥97.00, the coupon shows as
 //   used, and each campaign's figures in the console show what it spent and one rewarded
-//   payment.
+//   payment. Then ops make a 2% cashback held for 7 days (the editor's hold field); the
+//   customer's next checkout says when the cashback arrives, and after paying the home page
+//   shows it on its way, not in the balance.
 //
 // Every wait is bounded; the server is stopped in `after` whatever happens.
 // Screenshots: <repo>/test-artifacts/e2e/marketing-*.png.
@@ -47,6 +49,9 @@ const FUND_FEN = 50_000;
 const ORDER_FEN = 12_000;
 const FIRST_ORDER_FEN = 800;
 const COUPON_SAVE_FEN = 1_500;
+const SECOND_ORDER_FEN = 5_000;
+const HELD_CASHBACK_FEN = 100; // 2 % of the second order
+const HOLD_DAYS = 7;
 
 const suite = createSuite({ screenshotPrefix: 'marketing-' });
 const { api, openPage, screenshot, step } = suite;
@@ -187,6 +192,44 @@ describe('marketing: campaigns made in the console discount a new customer\'s pa
     await screenshot(page, '06-figures');
     await page.goto(`${server.baseUrl}/console/campaigns`);
     await waitOrExplain(page, page.locator(`[data-testid="campaign-row"][data-row-id="${state.firstOrderId}"]`));
+    suite.assertClean('ops');
+  });
+  step('a cashback held for 7 days shows its date at checkout and waits on the home page', async () => {
+    const ops = suite.pages.get('ops').page;
+    const cashbackId = await createCampaignInConsole(ops, {
+      name: '返现 2% 冻结 7 天',
+      type: 'cashback',
+      fill: async (p) => {
+        await p.getByTestId('campaign-shape-percent').click();
+        await p.getByTestId('campaign-percent').fill('2');
+        await p.getByTestId('campaign-hold-days').fill(String(HOLD_DAYS));
+        await p.getByTestId('campaign-budget-total').fill('100');
+      },
+    });
+    await goLive(ops);
+    const read = expectStatus(await api(`/api/v1/staff/campaigns/${cashbackId}`, { token: staffToken }), 200, 'campaign');
+    assert.equal(read.reward.hold_seconds, HOLD_DAYS * 86_400);
+
+    const page = suite.pages.get('customer').page;
+    const order = await suite.createOrderByApi(portal, SECOND_ORDER_FEN, 'E2E-MKT-2');
+    await page.goto(`${server.baseUrl}${order.checkout_path}`);
+    const release = page.getByTestId('pay-quote-cashback-release');
+    await waitOrExplain(page, release);
+    const releaseAt = Date.parse(await release.getAttribute('data-release-at'));
+    const days = (releaseAt - Date.now()) / 86_400_000;
+    assert.ok(days > HOLD_DAYS - 0.1 && days <= HOLD_DAYS, `released in ${days} days`);
+    await screenshot(page, '07-held-cashback-quote');
+    await page.getByTestId('pay-submit').tap();
+    await waitOrExplain(page, page.locator('[data-testid="pay-success"][data-status="completed"]'));
+
+    const before = FUND_FEN - (ORDER_FEN - FIRST_ORDER_FEN - COUPON_SAVE_FEN);
+    const balance = expectStatus(await api('/api/v1/me/balance', { token: customerToken }), 200, 'balance');
+    assert.equal(balance.balance, before - SECOND_ORDER_FEN);
+    assert.equal(balance.pending_in, HELD_CASHBACK_FEN);
+    await page.goto(`${server.baseUrl}/home`);
+    await waitOrExplain(page, page.locator(`[data-testid="pending-in-value"][data-fen="${HELD_CASHBACK_FEN}"]`));
+    await screenshot(page, '08-cashback-on-its-way');
+    suite.assertClean('customer');
     suite.assertClean('ops');
   });
 });

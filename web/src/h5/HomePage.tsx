@@ -85,6 +85,11 @@ export function HomePage() {
               {t('home.available')} {formatFen(balance.data.available)}
             </div>
           )}
+          {balance.data && balance.data.pending_in > 0 && (
+            <div data-testid="pending-in-value" data-fen={balance.data.pending_in}>
+              {t('home.pendingIn')} {formatFen(balance.data.pending_in)}
+            </div>
+          )}
           {customer && <div className="h5-phone">{customer.phone}</div>}
         </div>
         <Grid columns={2} gap={8} className="h5-pay-actions">
