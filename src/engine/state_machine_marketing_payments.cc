@@ -25,6 +25,7 @@
 #include "base/assert.h"
 #include "engine/state_machine.h"
 #include "engine/state_machine_internal.h"
+#include "marketing/segments.h"
 #include "merchant/merchant_category.h"
 
 namespace qb::engine {
@@ -97,6 +98,12 @@ bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
   context.first_payment_ever = !customers_paid_.contains(customer.id);
   context.first_at_merchant = !paid_at_merchant_.contains({customer.id, merchant.id});
   context.coupon_id = coupon_id;
+  context.segment_bits =
+      marketing::SegmentBitsOf({.registered_s = customer.registered_ns / kNsPerSecond,
+                                .tier = static_cast<uint8_t>(customer.tier),
+                                .verified = customer.verified(),
+                                .channel = customer.channel},
+                               now_s);
   // Random-range rewards draw from a seed fixed by what the journal fixes: the payment id and
   // the batch time. Never a random source, so replay draws the same.
   Hasher seed;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "marketing/segments.h"
+
 namespace qb::marketing {
 namespace {
 
@@ -98,6 +100,9 @@ Error ValidateEligibility(const Eligibility& eligibility) {
   }
   if (eligibility.regions.size() > kMaxTargetListSize) {
     return {"CAMPAIGN_INVALID_TARGETING", "eligibility.regions"};
+  }
+  if (!IsKnownSegmentMask(eligibility.segment_mask)) {
+    return {"CAMPAIGN_INVALID_TARGETING", "eligibility.segment_mask"};
   }
   const bool sorted =
       std::is_sorted(eligibility.merchant_ids.begin(), eligibility.merchant_ids.end()) &&

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/json_reader.h"
+#include "marketing/segments.h"
 #include "wallet/handler_util.h"
 #include "wallet/wallet_internal.h"
 
@@ -290,6 +291,20 @@ void ReadEligibility(Fields& parent, marketing::Eligibility* e,
       e->categories.push_back(static_cast<uint32_t>(category.as_int64()));
     }
   }
+  // Customer segments (marketing/segments.h) by name; any one of them qualifies.
+  if (const boost::json::array* segments = f.Array("segments", false, 64)) {
+    for (const boost::json::value& name : *segments) {
+      const std::optional<marketing::Segment> segment =
+          name.is_string() ? marketing::ParseSegment(name.as_string()) : std::nullopt;
+      if (!segment) {
+        f.Fail(ErrorCode::kFieldInvalid, "segments",
+               "segment names: new_customer, verified, tier_i .. tier_iv, channel_<sign-up "
+               "channel>");
+        break;
+      }
+      e->segment_mask |= marketing::SegmentBit(*segment);
+    }
+  }
   e->min_amount_fen = f.Int("min_amount", false, kInt64Min, kInt64Max).value_or(0);
   e->holdout_percent =
       static_cast<int32_t>(f.Int("holdout_percent", false, kInt32Min, kInt32Max).value_or(0));
@@ -556,6 +571,13 @@ api::JsonObjectWriter EligibilityJson(const marketing::Eligibility& e, bool brie
     for (const uint32_t category : e.categories) categories.Int(category);
     json.Array("categories", std::move(categories));
   }
+  api::JsonArrayWriter segments;
+  for (const marketing::Segment segment : marketing::AllSegments()) {
+    if ((e.segment_mask & marketing::SegmentBit(segment)) != 0) {
+      segments.String(marketing::SegmentName(segment));
+    }
+  }
+  json.Array("segments", std::move(segments));
   json.Amount("min_amount", e.min_amount_fen);
   if (!brief) json.Int("holdout_percent", e.holdout_percent);
   return json;

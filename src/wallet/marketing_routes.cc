@@ -14,6 +14,7 @@
 #include "api/query.h"
 #include "engine/marketing_command.h"
 #include "engine/state_machine.h"
+#include "marketing/segments.h"
 #include "paytoken/qr_payload.h"
 #include "server/log.h"
 #include "wallet/handler_util.h"
@@ -344,6 +345,14 @@ void ListOffers(WalletContext& context, const Principal& customer, Responder res
       [customer_id = customer.id, api_now_ns](const engine::StateMachine& state) {
         const int64_t now_s = NowNs(state, api_now_ns) / kNsPerSecond;
         const marketing::CampaignBook& book = state.campaigns();
+        uint64_t segment_bits = 0;
+        if (const identity::Customer* me = state.customers().FindById(customer_id)) {
+          segment_bits = marketing::SegmentBitsOf({.registered_s = me->registered_ns / kNsPerSecond,
+                                                   .tier = static_cast<uint8_t>(me->tier),
+                                                   .verified = me->verified(),
+                                                   .channel = me->channel},
+                                                  now_s);
+        }
         Offers offers;
         for (const marketing::CampaignState& s : book.campaigns()) {
           const marketing::Campaign& c = s.campaign;
@@ -353,6 +362,9 @@ void ListOffers(WalletContext& context, const Principal& customer, Responder res
           }
           if (marketing::HoldoutBucket(c.id, customer_id) < c.eligibility.holdout_percent) {
             continue;  // Held out of this campaign (A/B): it would give this customer nothing.
+          }
+          if (c.eligibility.segment_mask != 0 && (c.eligibility.segment_mask & segment_bits) == 0) {
+            continue;  // Targets segments this customer is in none of.
           }
           offers.campaigns.push_back(c);
         }

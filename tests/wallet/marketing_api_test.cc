@@ -421,5 +421,60 @@ TEST_F(MarketingApiTest, AGrabRetriedWithItsKeyClaimsOnce) {
             "IDEMPOTENCY_KEY_REUSED");
 }
 
+// A campaign for customers onboarded by the field team (segment channel_outreach): only they see
+// it among their offers and get its discount; an unknown segment name is refused.
+TEST_F(MarketingApiTest, ASegmentCampaignRewardsOnlyItsSegment) {
+  EXPECT_EQ(
+      Post("/api/v1/staff/campaigns",
+           R"({"name":"x","type":"instant_discount","reward":{"shape":"fixed","fixed":300},)"
+           R"("eligibility":{)" +
+               std::string(kWindow) + R"(,"segments":["tier_v"]},"caps":{"budget_total":1000}})",
+           marketing_)
+          .ErrorCode(),
+      "FIELD_INVALID");
+  const std::string outreach = LiveCampaign(
+      R"({"name":"地推专享立减","type":"instant_discount","reward":{"shape":"fixed","fixed":300},)"
+      R"("eligibility":{)" +
+      std::string(kWindow) +
+      R"(,"segments":["channel_outreach"]},"caps":{"budget_total":100000}})");
+  ApiResponse read = Get("/api/v1/staff/campaigns/" + outreach, marketing_);
+  ASSERT_EQ(read.status, 200) << Describe(read);
+  ASSERT_EQ(read.json.at("eligibility").at("segments").as_array().size(), 1u);
+  EXPECT_EQ(read.json.at("eligibility").at("segments").at(0).as_string(), "channel_outreach");
+
+  // Alice signs up through the field team's link (channel "outreach"), Bob on his own.
+  RegisteredCustomer alice;
+  alice.phone = "13800138071";
+  alice.password = std::string(kDefaultPassword);
+  ApiResponse signed_up =
+      Post("/api/v1/customers", R"({"phone":")" + alice.phone + R"(","otp":")" +
+                                    RequestOtp(alice.phone) + R"(","password":")" + alice.password +
+                                    R"(","channel":"outreach"})");
+  ASSERT_EQ(signed_up.status, 201) << Describe(signed_up);
+  alice.token = signed_up.String("token");
+  const RegisteredCustomer bob = RegisterCustomer("13800138072");
+
+  auto sees = [&](const RegisteredCustomer& customer) {
+    ApiResponse offers = Get("/api/v1/me/offers", customer.token);
+    EXPECT_EQ(offers.status, 200) << Describe(offers);
+    for (const auto& c : offers.json.at("campaigns").as_array()) {
+      if (c.at("id").as_string() == outreach) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(sees(alice));
+  EXPECT_FALSE(sees(bob));
+  const Merchant shop = ActiveMerchant("noodles");
+  const std::string qr = StaticQr(shop);
+  auto discount = [&](const RegisteredCustomer& customer) {
+    ApiResponse quote = Post("/api/v1/me/payments/quote", R"({"qr":")" + qr + R"(","amount":5000})",
+                             customer.token);
+    EXPECT_EQ(quote.status, 200) << Describe(quote);
+    return quote.json.at("discount").as_int64();
+  };
+  EXPECT_EQ(discount(alice), 300);
+  EXPECT_EQ(discount(bob), 0);
+}
+
 }  // namespace
 }  // namespace qb::wallet::testing

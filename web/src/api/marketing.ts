@@ -41,9 +41,29 @@ export interface Eligibility {
   channels?: MarketingChannel[];
   merchant_ids?: string[];
   categories?: number[];
+  /** Customer segments; a customer in any one of them qualifies. None: everyone. */
+  segments?: CustomerSegment[];
   min_amount?: number;
   holdout_percent?: number;
 }
+
+/** The server's customer segments (marketing/segments.h), in its order. */
+export const CUSTOMER_SEGMENTS = [
+  'new_customer',
+  'verified',
+  'tier_i',
+  'tier_ii',
+  'tier_iii',
+  'tier_iv',
+  'channel_social',
+  'channel_search_ad',
+  'channel_email',
+  'channel_offline_event',
+  'channel_campus',
+  'channel_outreach',
+  'channel_organic',
+] as const;
+export type CustomerSegment = (typeof CUSTOMER_SEGMENTS)[number];
 
 export interface Caps {
   budget_total: number;

@@ -20,6 +20,7 @@ import { useNavigate, useParams } from 'react-router';
 
 import {
   CAMPAIGN_TYPES,
+  CUSTOMER_SEGMENTS,
   PAYMENT_CHANNELS,
   createCampaign,
   getCampaign,
@@ -242,6 +243,14 @@ export function CampaignEditorPage() {
               options={PAYMENT_CHANNELS.map((channel) => ({
                 value: channel,
                 label: <span data-testid={`campaign-channel-${channel}`}>{t(`campaign.channel.${channel}`)}</span>,
+              }))}
+            />
+          </Form.Item>
+          <Form.Item name="segments" label={t('campaign.segments')} extra={t('campaign.segments.help')}>
+            <Checkbox.Group
+              options={CUSTOMER_SEGMENTS.map((segment) => ({
+                value: segment,
+                label: <span data-testid={`campaign-segment-${segment}`}>{t(`campaign.segment.${segment}`)}</span>,
               }))}
             />
           </Form.Item>

@@ -104,6 +104,13 @@ describe('toCampaignInput', () => {
     }
   });
 
+  it('passes the chosen segments through and reads them back', () => {
+    const mapped = toCampaignInput({ ...firstOrderForm(), segments: ['channel_outreach', 'tier_i'] });
+    expect(mapped.ok && mapped.value.eligibility.segments).toEqual(['channel_outreach', 'tier_i']);
+    const none = toCampaignInput(firstOrderForm());
+    expect(none.ok && none.value.eligibility.segments).toEqual([]);
+  });
+
   it('names the first wrong field', () => {
     const cases: [Partial<CampaignFormValues>, string][] = [
       [{ name: ' ' }, 'name'],

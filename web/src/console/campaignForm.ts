@@ -7,6 +7,7 @@ import type {
   CampaignType,
   CouponKind,
   CouponTemplateInput,
+  CustomerSegment,
   FirstOrderScope,
   MarketingChannel,
   RewardRule,
@@ -33,6 +34,7 @@ export interface CampaignFormValues {
   hourTo: number;
   channels: MarketingChannel[];
   merchantIds: string; // comma or space separated
+  segments: CustomerSegment[]; // none: everyone
   minAmount: string;
   holdoutPercent: number;
   budgetTotal: string;
@@ -239,6 +241,7 @@ export function toCampaignInput(values: CampaignFormValues): Mapped<CampaignInpu
         channels: [...values.channels],
         merchant_ids: merchantIds,
         categories: [],
+        segments: [...values.segments],
         min_amount: amounts.minAmount ?? 0,
         holdout_percent: values.holdoutPercent,
       },
@@ -281,6 +284,7 @@ export function defaultCampaignForm(type: CampaignType, now: Date): CampaignForm
     hourTo: 23,
     channels: ['qr', 'payment_code', 'online', 'nfc'],
     merchantIds: '',
+    segments: [],
     minAmount: '',
     holdoutPercent: 0,
     budgetTotal: '',
@@ -320,6 +324,7 @@ export function campaignToForm(campaign: Campaign): CampaignFormValues {
     hourTo: hours.length > 0 ? Math.max(...hours) : 23,
     channels: campaign.eligibility.channels ?? ['qr', 'payment_code', 'online', 'nfc'],
     merchantIds: (campaign.eligibility.merchant_ids ?? []).join(', '),
+    segments: [...(campaign.eligibility.segments ?? [])],
     minAmount: fenToYuanInput(campaign.eligibility.min_amount),
     holdoutPercent: campaign.eligibility.holdout_percent ?? 0,
     budgetTotal: fenToYuanInput(c.budget_total),
