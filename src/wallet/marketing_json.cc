@@ -459,6 +459,30 @@ api::ApiResult<std::vector<uint64_t>> ParseCustomerIds(std::string_view body, si
   return ids;
 }
 
+api::ApiResult<uint64_t> ParseSegmentMask(std::string_view body) {
+  api::ApiResult<boost::json::object> root = ParseRoot(body);
+  if (!root.ok()) return root.error();
+  if (!root.value().contains("segments")) return uint64_t{0};
+  std::optional<api::ApiError> error;
+  Fields f(root.value(), "", &error);
+  uint64_t mask = 0;
+  if (const boost::json::array* names = f.Array("segments", true, 64)) {
+    for (const boost::json::value& name : *names) {
+      const std::optional<marketing::Segment> segment =
+          name.is_string() ? marketing::ParseSegment(name.as_string()) : std::nullopt;
+      if (!segment) {
+        f.Fail(ErrorCode::kFieldInvalid, "segments", "segment names (marketing/segments.h)");
+        break;
+      }
+      mask |= marketing::SegmentBit(*segment);
+    }
+    if (names->empty()) f.Fail(ErrorCode::kFieldInvalid, "segments", "at least one segment");
+  }
+  f.Finish();
+  if (error) return *error;
+  return mask;
+}
+
 std::string BookFieldName(std::string_view field) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
       {"eligibility.window_start_s", "eligibility.starts_at"},

@@ -37,6 +37,10 @@ api::ApiResult<marketing::CouponTemplate> ParseCouponTemplateInput(std::string_v
 
 // {"customer_ids":[...]}: 1 to `max_count` decimal ids.
 api::ApiResult<std::vector<uint64_t>> ParseCustomerIds(std::string_view body, size_t max_count);
+// {"segments": ["channel_outreach", ...]}: the segment mask, or 0 when the body names no
+// segments (then it lists customer ids). FIELD_INVALID for unknown names or an empty list,
+// UNKNOWN_FIELD for anything beside them.
+api::ApiResult<uint64_t> ParseSegmentMask(std::string_view body);
 
 // The API's name for a field the book names ("caps.budget_daily_fen" → "caps.budget_daily").
 std::string BookFieldName(std::string_view field);

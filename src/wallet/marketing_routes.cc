@@ -49,6 +49,14 @@ int64_t NowNs(const engine::StateMachine& state, int64_t api_now_ns) {
   return std::max(api_now_ns, state.batch_time_ns());
 }
 
+// What segments are derived from (marketing/segments.h), as the engine derives them to price.
+marketing::CustomerFacts FactsOf(const identity::Customer& customer) {
+  return {.registered_s = customer.registered_ns / kNsPerSecond,
+          .tier = static_cast<uint8_t>(customer.tier),
+          .verified = customer.verified(),
+          .channel = customer.channel};
+}
+
 // The answer to a marketing command that did not succeed.
 HttpResponse MarketingFailure(MarketingResult result, const engine::Reply& reply) {
   switch (result) {
@@ -304,9 +312,97 @@ void CreateTemplate(WalletContext& context, const Principal& staff, HttpRequest&
                   });
 }
 
+// {"segments": [...]}: every open customer in any of the segments gets one coupon, in id order.
+// The customers are found first, a bounded number of ids per engine read so that a large book
+// does not stall the engine; then, if the stock left covers them all, they are issued
+// kMaxCouponIssuePerCommand a command (each command all or nothing). Stock taken by claims in
+// between can stop a later command: the answer then says how many were issued.
+constexpr uint64_t kSegmentScanIdsPerRead = 65'536;
+
+void IssueToSegments(WalletContext& context, uint64_t staff_id, uint64_t template_id,
+                     uint64_t segment_mask, const Responder& respond) {
+  const int64_t api_now_ns = Services(context).clock->NowNs();
+  std::vector<uint64_t> customers;
+  int64_t stock_left = 0;
+  bool found = false;
+  for (uint64_t next_id = 1;;) {
+    bool done = false;
+    engine::Reply read =
+        Services(context).engine->Execute(engine::Query{[&](const engine::StateMachine& state) {
+          const marketing::CouponBook& coupons = state.campaigns().coupons();
+          const marketing::CouponTemplate* t = coupons.FindTemplate(template_id);
+          found = t != nullptr;
+          if (!found) return;
+          stock_left = t->stock - coupons.IssuedCount(template_id);
+          const uint64_t last = state.customers().customer_count();
+          const int64_t now_s = NowNs(state, api_now_ns) / kNsPerSecond;
+          for (uint64_t scanned = 0; next_id <= last && scanned < kSegmentScanIdsPerRead;
+               ++scanned, ++next_id) {
+            const identity::Customer* customer = state.customers().FindById(next_id);
+            if (customer == nullptr || customer->closed()) continue;
+            if ((marketing::SegmentBitsOf(FactsOf(*customer), now_s) & segment_mask) != 0) {
+              customers.push_back(customer->id);
+            }
+          }
+          done = next_id > last;
+        }});
+    if (read.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(read));
+    if (!found) return respond(TemplateNotFound());
+    if (done) break;
+  }
+  if (customers.empty()) {
+    return respond(FieldInvalid("segments", "no open customer is in these segments"));
+  }
+  if (static_cast<int64_t>(customers.size()) > stock_left) {
+    return respond(ErrorResponse(api::ApiError{
+        409, "COUPON_OUT_OF_STOCK",
+        "the template's stock left (" + std::to_string(stock_left) + ") does not cover the " +
+            std::to_string(customers.size()) + " customers in these segments"}));
+  }
+  int64_t issued = 0;
+  uint64_t first_coupon_id = 0;
+  for (size_t at = 0; at < customers.size(); at += engine::kMaxCouponIssuePerCommand) {
+    const size_t end = std::min(customers.size(), at + engine::kMaxCouponIssuePerCommand);
+    engine::IssueCoupons command{
+        staff_id, template_id,
+        std::vector<uint64_t>(customers.begin() + at, customers.begin() + end)};
+    engine::Reply reply = Services(context).engine->Execute(std::move(command));
+    if (reply.status != engine::ReplyStatus::kOk || reply.results.size() != 1) {
+      return respond(EngineFailureResponse(reply));
+    }
+    const auto result = static_cast<MarketingResult>(reply.results[0]);
+    if (result != MarketingResult::kOk) {
+      if (issued == 0) return respond(MarketingFailure(result, reply));
+      LogWarn("segment coupon issue stopped part way",
+              {{"template_id", std::to_string(template_id)}, {"issued", std::to_string(issued)}});
+      return respond(
+          ErrorWith(ErrorCode::kConflict, "the issue stopped part way: " + std::string(reply.text),
+                    [issued](api::JsonObjectWriter& json) { json.Int("issued", issued); }));
+    }
+    if (first_coupon_id == 0) first_coupon_id = reply.value;
+    issued += static_cast<int64_t>(end - at);
+  }
+  LogInfo("coupons issued to segments",
+          {{"template_id", std::to_string(template_id)}, {"issued", std::to_string(issued)}});
+  api::JsonObjectWriter body;
+  body.Int("issued", issued).String("first_coupon_id", std::to_string(first_coupon_id));
+  respond(api::JsonResponse(200, body));
+}
+
 void IssueCoupons(WalletContext& context, const Principal& staff, uint64_t template_id,
                   HttpRequest&& request, Responder respond) {
   if (!IsJson(request, respond)) return;
+  api::ApiResult<uint64_t> segments = ParseSegmentMask(request.body);
+  if (!segments.ok()) return respond(ErrorResponse(segments.error()));
+  if (segments.value() != 0) {
+    RunOnWorker(
+        context,
+        [&context, staff_id = staff.id, template_id, mask = segments.value(), respond] {
+          IssueToSegments(context, staff_id, template_id, mask, respond);
+        },
+        respond);
+    return;
+  }
   api::ApiResult<std::vector<uint64_t>> ids =
       ParseCustomerIds(request.body, engine::kMaxCouponIssuePerCommand);
   if (!ids.ok()) return respond(ErrorResponse(ids.error()));
@@ -347,11 +443,7 @@ void ListOffers(WalletContext& context, const Principal& customer, Responder res
         const marketing::CampaignBook& book = state.campaigns();
         uint64_t segment_bits = 0;
         if (const identity::Customer* me = state.customers().FindById(customer_id)) {
-          segment_bits = marketing::SegmentBitsOf({.registered_s = me->registered_ns / kNsPerSecond,
-                                                   .tier = static_cast<uint8_t>(me->tier),
-                                                   .verified = me->verified(),
-                                                   .channel = me->channel},
-                                                  now_s);
+          segment_bits = marketing::SegmentBitsOf(FactsOf(*me), now_s);
         }
         Offers offers;
         for (const marketing::CampaignState& s : book.campaigns()) {

@@ -75,6 +75,21 @@ class MarketingApiTest : public PaymentApiTest {
     return last_.json.at("figures").as_object();
   }
 
+  // A customer signed up through a channel's link (e.g. "outreach": the field team's).
+  RegisteredCustomer SignUpVia(const std::string& phone, std::string_view channel) {
+    RegisteredCustomer customer;
+    customer.phone = phone;
+    customer.password = std::string(kDefaultPassword);
+    ApiResponse signed_up =
+        Post("/api/v1/customers", R"({"phone":")" + phone + R"(","otp":")" + RequestOtp(phone) +
+                                      R"(","password":")" + customer.password + R"(","channel":")" +
+                                      std::string(channel) + R"("})");
+    EXPECT_EQ(signed_up.status, 201) << Describe(signed_up);
+    customer.token = signed_up.String("token");
+    customer.id = std::string(signed_up.json.at("customer").at("id").as_string());
+    return customer;
+  }
+
   std::string marketing_;
   ApiResponse last_;
 };
@@ -443,15 +458,7 @@ TEST_F(MarketingApiTest, ASegmentCampaignRewardsOnlyItsSegment) {
   EXPECT_EQ(read.json.at("eligibility").at("segments").at(0).as_string(), "channel_outreach");
 
   // Alice signs up through the field team's link (channel "outreach"), Bob on his own.
-  RegisteredCustomer alice;
-  alice.phone = "13800138071";
-  alice.password = std::string(kDefaultPassword);
-  ApiResponse signed_up =
-      Post("/api/v1/customers", R"({"phone":")" + alice.phone + R"(","otp":")" +
-                                    RequestOtp(alice.phone) + R"(","password":")" + alice.password +
-                                    R"(","channel":"outreach"})");
-  ASSERT_EQ(signed_up.status, 201) << Describe(signed_up);
-  alice.token = signed_up.String("token");
+  const RegisteredCustomer alice = SignUpVia("13800138071", "outreach");
   const RegisteredCustomer bob = RegisterCustomer("13800138072");
 
   auto sees = [&](const RegisteredCustomer& customer) {
@@ -474,6 +481,53 @@ TEST_F(MarketingApiTest, ASegmentCampaignRewardsOnlyItsSegment) {
   };
   EXPECT_EQ(discount(alice), 300);
   EXPECT_EQ(discount(bob), 0);
+}
+
+// Ops issue a template's coupons to a segment: every open customer in it gets one, nobody else;
+// a stock that cannot cover the segment issues nothing.
+TEST_F(MarketingApiTest, CouponsIssuedToASegmentReachOnlyItsCustomers) {
+  const std::string coupons = LiveCampaign(CouponCampaign());
+  ApiResponse small =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 1, 1), marketing_);
+  ASSERT_EQ(small.status, 201) << Describe(small);
+  ApiResponse big =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 10, 1), marketing_);
+  ASSERT_EQ(big.status, 201) << Describe(big);
+  const RegisteredCustomer alice = SignUpVia("13800138073", "outreach");
+  const RegisteredCustomer carol = SignUpVia("13800138074", "outreach");
+  const RegisteredCustomer bob = RegisterCustomer("13800138075");
+  auto issue = [&](const ApiResponse& made, std::string_view body) {
+    return Post("/api/v1/staff/coupon-templates/" + made.String("id") + "/issues", body,
+                marketing_);
+  };
+  auto held = [&](const RegisteredCustomer& customer) {
+    return Get("/api/v1/me/coupons", customer.token).json.at("items").as_array().size();
+  };
+
+  EXPECT_EQ(issue(big, R"({"segments":["tier_v"]})").ErrorCode(), "FIELD_INVALID");
+  EXPECT_EQ(issue(big, R"({"segments":[]})").ErrorCode(), "FIELD_INVALID");
+  EXPECT_EQ(issue(big, R"({"segments":["channel_outreach"],"customer_ids":["1"]})").ErrorCode(),
+            "UNKNOWN_FIELD");
+  ApiResponse short_stock = issue(small, R"({"segments":["channel_outreach"]})");
+  EXPECT_EQ(short_stock.status, 409) << Describe(short_stock);
+  EXPECT_EQ(short_stock.ErrorCode(), "COUPON_OUT_OF_STOCK");
+  EXPECT_EQ(held(alice) + held(carol), 0u);
+
+  ApiResponse issued = issue(big, R"({"segments":["channel_outreach"]})");
+  ASSERT_EQ(issued.status, 200) << Describe(issued);
+  EXPECT_EQ(issued.json.at("issued").as_int64(), 2);
+  EXPECT_EQ(held(alice), 1u);
+  EXPECT_EQ(held(carol), 1u);
+  EXPECT_EQ(held(bob), 0u);
+  ApiResponse listed = Get("/api/v1/staff/coupon-templates?campaign_id=" + coupons, marketing_);
+  ASSERT_EQ(listed.status, 200) << Describe(listed);
+  bool checked = false;
+  for (const auto& t : listed.json.at("items").as_array()) {
+    if (t.at("id").as_string() != big.String("id")) continue;
+    EXPECT_EQ(t.at("remaining").as_int64(), 8);
+    checked = true;
+  }
+  EXPECT_TRUE(checked) << listed.body;
 }
 
 }  // namespace

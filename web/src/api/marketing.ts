@@ -259,6 +259,17 @@ export function issueCoupons(
   });
 }
 
+/** Issues one coupon to every open customer in any of `segments` (all, or nothing if the stock is short). */
+export function issueCouponsToSegments(
+  api: ApiClient,
+  templateId: string,
+  segments: CustomerSegment[],
+): Promise<{ issued: number; first_coupon_id: string }> {
+  return api.post(`/api/v1/staff/coupon-templates/${encodeURIComponent(templateId)}/issues`, {
+    segments,
+  });
+}
+
 export function getOffers(api: ApiClient): Promise<Offers> {
   return api.get<Offers>('/api/v1/me/offers');
 }

@@ -1,15 +1,18 @@
 // A coupon campaign's templates on its console page: stock, given out and left, validity and
 // the claim window (a flash grab is a small stock opening at a set time); creating a template
-// and issuing coupons to listed customers (admin, marketing).
-import { Button, Card, Form, Input, InputNumber, Modal, Radio, Table, message } from 'antd';
+// and issuing coupons to listed customers or to customer segments (admin, marketing).
+import { Button, Card, Checkbox, Form, Input, InputNumber, Modal, Radio, Table, message } from 'antd';
 import { useState } from 'react';
 
 import {
+  CUSTOMER_SEGMENTS,
   createCouponTemplate,
   issueCoupons,
+  issueCouponsToSegments,
   listCouponTemplates,
   type Campaign,
   type CouponTemplate,
+  type CustomerSegment,
 } from '../api/marketing';
 import { staffApi } from '../api/session';
 import { couponTerms } from '../h5/couponFormat';
@@ -129,20 +132,29 @@ function NewTemplateDialog({
 
 function IssueDialog({ template, onClose }: { template: CouponTemplate; onClose: () => void }) {
   const { t } = useI18n();
+  const [to, setTo] = useState<'ids' | 'segments'>('ids');
   const [ids, setIds] = useState('');
+  const [segments, setSegments] = useState<CustomerSegment[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const submit = async () => {
-    const parsed = parseIds(ids);
-    if (parsed === null || parsed.length === 0) {
+    const parsed = to === 'ids' ? parseIds(ids) : [];
+    if (to === 'ids' && (parsed === null || parsed.length === 0)) {
       setProblem(t('marketing.form.ids'));
+      return;
+    }
+    if (to === 'segments' && segments.length === 0) {
+      setProblem(t('coupon.issueSegmentsRequired'));
       return;
     }
     setProblem(null);
     setSaving(true);
     try {
-      const answer = await issueCoupons(staffApi, template.id, parsed);
+      const answer =
+        to === 'ids'
+          ? await issueCoupons(staffApi, template.id, parsed ?? [])
+          : await issueCouponsToSegments(staffApi, template.id, segments);
       void message.success(t('coupon.issued', { count: answer.issued }));
       onClose();
     } catch (cause) {
@@ -162,9 +174,32 @@ function IssueDialog({ template, onClose }: { template: CouponTemplate; onClose:
     >
       <ConsoleError error={error} />
       <Form layout="vertical">
-        <Form.Item label={t('coupon.issueIds')} help={problem} validateStatus={problem ? 'error' : ''}>
-          <Input.TextArea rows={4} value={ids} onChange={(e) => setIds(e.target.value)} data-testid="coupon-issue-ids" />
+        <Form.Item>
+          <Radio.Group value={to} onChange={(e) => setTo(e.target.value as 'ids' | 'segments')}>
+            <Radio value="ids" data-testid="coupon-issue-to-ids">
+              {t('coupon.issueToIds')}
+            </Radio>
+            <Radio value="segments" data-testid="coupon-issue-to-segments">
+              {t('coupon.issueToSegments')}
+            </Radio>
+          </Radio.Group>
         </Form.Item>
+        {to === 'ids' ? (
+          <Form.Item label={t('coupon.issueIds')} help={problem} validateStatus={problem ? 'error' : ''}>
+            <Input.TextArea rows={4} value={ids} onChange={(e) => setIds(e.target.value)} data-testid="coupon-issue-ids" />
+          </Form.Item>
+        ) : (
+          <Form.Item label={t('campaign.segments')} help={problem} validateStatus={problem ? 'error' : ''}>
+            <Checkbox.Group
+              value={segments}
+              onChange={(values) => setSegments(values as CustomerSegment[])}
+              options={CUSTOMER_SEGMENTS.map((segment) => ({
+                value: segment,
+                label: <span data-testid={`coupon-issue-segment-${segment}`}>{t(`campaign.segment.${segment}`)}</span>,
+              }))}
+            />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );
