@@ -228,7 +228,13 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
   // Quoted a moment ago on the same state: the book cannot find it stale.
   const marketing::Error committed = campaigns_.Commit(payment.id, plan);
   QB_ASSERT(committed.ok());
-  NoteCashbackHolds(payment.id);
+  // Only a plan with held cashback has holds to remember: no book look-up for the others.
+  for (const marketing::Reward& reward : plan.rewards) {
+    if (reward.kind == marketing::RewardKind::kCashbackHeld) {
+      NoteCashbackHolds(payment.id);
+      break;
+    }
+  }
   PaymentMarketing entry;
   for (const marketing::Reward& reward : plan.rewards) {
     if (reward.kind == marketing::RewardKind::kCoupon) entry.coupon_id = reward.coupon_id;
