@@ -20,6 +20,7 @@
 #include "ledger/types.h"
 #include "mfa/device_key.h"
 #include "payments/payment_book.h"
+#include "points/program.h"
 #include "store/store.h"
 
 namespace qb::engine {
@@ -334,6 +335,12 @@ struct Pay {
   // (not theirs, used, expired, its threshold not met) is not used: the payment goes through
   // without it. Commands journaled before coupons decode as 0.
   uint64_t coupon_id = 0;
+  // Points the customer pays with (the points programme, points/program.h), 0 for none. They
+  // are taken only as far as the programme lets them pay (points::Redeem); a payment with
+  // points gets no campaign rewards (points do not combine with offers) but still earns.
+  // Refused with kPointsNotAccepted when redemption is off, kPointsInsufficient when the
+  // customer holds fewer. Commands journaled before points decode as 0.
+  int64_t points = 0;
 };
 
 // Issues a customer's NFC payment token (the API draws the number; the engine refuses a taken
@@ -575,6 +582,15 @@ inline constexpr size_t kMaxPayoutReferenceBytes = 64;
 struct ReleaseCashback {};
 inline constexpr size_t kMaxCashbackReleasesPerCommand = 4'096;
 
+// Marketing ops replace the points programme (points/program.h): earning, redemption and the
+// multiplier rules, for payments from the next command on. Answers one PaymentResult: kInvalid
+// with the field in Reply::text ("POINTS_INVALID_PROGRAM:multipliers[0].multiplier") for a bad
+// programme; Reply::value is the programme's new version. Audited as points.program_set.
+struct SetPointsProgram {
+  uint64_t staff_id = 0;
+  points::Program program;
+};
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -587,7 +603,7 @@ using Command = std::variant<
     IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
-    PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback>;
+    PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -658,6 +674,7 @@ enum class CommandType : uint16_t {
   kPurgeClosedIdentities = 65,
   kPayOutClosedRefund = 66,
   kReleaseCashback = 67,
+  kSetPointsProgram = 68,
 };
 
 CommandType TypeOf(const Command& command);
@@ -767,6 +784,8 @@ enum class PaymentResult : uint8_t {
   kChallengeRequired = 42,  // ConfirmPayment weaker than the payment's step-up (Reply::value).
   kSecondFactorRejected = 43,  // As MoneyResult::kSecondFactorRejected.
   kRiskDenied = 44,            // Pay: the risk rules refused it; nothing moved.
+  kPointsNotAccepted = 45,     // Pay with points while the programme takes none.
+  kPointsInsufficient = 46,    // Pay with more points than the customer holds.
 };
 
 std::string_view PaymentResultName(PaymentResult result);
@@ -796,6 +815,13 @@ inline constexpr uint64_t kMarketingExpenseAccountId = 3;
 // Campaign budget accounts: this base plus the campaign id, kCampaignBudget, no overdraft, so a
 // campaign can never pay out more than it was funded with.
 inline constexpr uint64_t kCampaignBudgetAccountBase = uint64_t{1} << 44;
+// The points pool: every point is issued from it (earning) and goes back to it (redemption,
+// clawback, forfeit at closure). Points ledger; it goes negative by the points customers hold,
+// so it has no balance flag. Created by the first points a payment earns.
+inline constexpr uint64_t kPointsPoolAccountId = 4;
+// Customers' points accounts: this base plus the customer id, points ledger, no overdraft.
+// Created by the customer's first points.
+inline constexpr uint64_t kPointsAccountBase = uint64_t{1} << 47;
 // How long a payment awaiting the customer's confirmation holds the money.
 inline constexpr uint32_t kConfirmationTimeoutS = 120;
 // A payment held for a step-up waits longer: an SMS code may take a minute to arrive.

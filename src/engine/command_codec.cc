@@ -161,6 +161,7 @@ CommandType TypeOf(const Command& command) {
           return CommandType::kPayOutClosedRefund;
         }
         if constexpr (std::is_same_v<T, ReleaseCashback>) return CommandType::kReleaseCashback;
+        if constexpr (std::is_same_v<T, SetPointsProgram>) return CommandType::kSetPointsProgram;
       },
       command);
 }
@@ -301,6 +302,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "pay_out_closed_refund";
     case CommandType::kReleaseCashback:
       return "release_cashback";
+    case CommandType::kSetPointsProgram:
+      return "set_points_program";
   }
   return "unknown";
 }
@@ -480,9 +483,16 @@ void EncodeCommand(const Command& command, std::string* payload) {
     writer.U32(c->nfc_atc);
     WritePaymentAuth(c->auth, &writer);
     // Older records end at the auth: a payment without a coupon is written as they were. The
-    // IP comes last, after a coupon written even when 0 so that it can be told apart.
-    if (c->coupon_id != 0 || !c->auth.ip_hash.empty()) writer.U64(c->coupon_id);
-    WritePaymentIp(c->auth, &writer);
+    // IP comes next, after a coupon written even when 0 so that it can be told apart. Points
+    // come last: with them, the coupon and the IP (even "") are always written.
+    if (c->points != 0) {
+      writer.U64(c->coupon_id);
+      writer.LengthPrefixed(c->auth.ip_hash);
+      writer.I64(c->points);
+    } else {
+      if (c->coupon_id != 0 || !c->auth.ip_hash.empty()) writer.U64(c->coupon_id);
+      WritePaymentIp(c->auth, &writer);
+    }
   } else if (const auto* c = std::get_if<ConfirmPayment>(&command)) {
     writer.U64(c->customer_id);
     writer.U64(c->payment_id);
@@ -643,6 +653,9 @@ void EncodeCommand(const Command& command, std::string* payload) {
     // No body: the batch time says whose retention has ended.
   } else if (std::holds_alternative<ReleaseCashback>(command)) {
     // No body: the batch time says which holds are due.
+  } else if (const auto* c = std::get_if<SetPointsProgram>(&command)) {
+    writer.U64(c->staff_id);
+    points::EncodeProgram(c->program, &writer);
   } else if (const auto* c = std::get_if<PayOutClosedRefund>(&command)) {
     writer.U64(c->staff_id);
     writer.U64(c->customer_id);
@@ -982,9 +995,17 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       if (!ReadPaymentAuth(&reader, &c.auth)) return false;
       if (reader.remaining() > 0) {
         c.coupon_id = reader.U64();
-        if (!ReadPaymentIp(&reader, &c.auth)) return false;
-        // A coupon of 0 is written only before an IP: one encoding per command.
-        if (c.coupon_id == 0 && c.auth.ip_hash.empty()) return false;
+        const bool with_ip = reader.remaining() > 0;
+        if (with_ip) c.auth.ip_hash = std::string(reader.LengthPrefixed());
+        if (reader.remaining() > 0) {
+          c.points = reader.I64();
+          if (c.points <= 0) return false;  // Written only when not 0.
+        } else if ((with_ip && c.auth.ip_hash.empty()) ||
+                   (c.coupon_id == 0 && c.auth.ip_hash.empty())) {
+          // Without points an IP is never "", and a coupon of 0 is written only before an IP:
+          // one encoding per command.
+          return false;
+        }
       }
       *command = std::move(c);
       break;
@@ -1254,6 +1275,13 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kReleaseCashback:
       *command = ReleaseCashback{};
       break;
+    case CommandType::kSetPointsProgram: {
+      SetPointsProgram c;
+      c.staff_id = reader.U64();
+      if (!points::DecodeProgram(&reader, &c.program)) return false;
+      *command = std::move(c);
+      break;
+    }
     case CommandType::kPayOutClosedRefund: {
       PayOutClosedRefund c;
       c.staff_id = reader.U64();

@@ -32,7 +32,8 @@
 //                       amount_fen:i64 channel:u8 device_slot:u32 code_step:i64
 //                       code_step_seconds:i64 code_window_steps:u32 nfc_token:str nfc_atc:u32
 //                       [auth [coupon_id:u64, only when not 0 or before an ip_hash]
-//                       [ip_hash:str, only when not ""]]                              (Pay)
+//                       [ip_hash:str, only when not "" or before points]
+//                       [points:i64, only when not 0]]                                (Pay)
 //                       auth := strength:u8 device_hash:str otp_hash:str
 //   (type 31, ConfirmPayment, likewise ends with auth [ip_hash:str, only when not ""])
 //   origin           := device_hash:str ip_hash:str, only when either is not ""
@@ -60,6 +61,7 @@
 //   body (type 66)   := staff_id:u64 customer_id:u64 payout_id:u64 amount_fen:i64
 //                       reference:str                                   (PayOutClosedRefund)
 //   body (type 67)   := (empty)                                            (ReleaseCashback)
+//   body (type 68)   := staff_id:u64 program (points/program.h)          (SetPointsProgram)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

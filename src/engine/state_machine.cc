@@ -132,7 +132,18 @@ bool StateMachine::IsValid(const Command& command) {
     return short_enough(c->secret_sealed);
   }
   if (const auto* c = std::get_if<Pay>(&command)) {
-    return short_enough(c->nfc_token) && auth_ok(c->auth);
+    return short_enough(c->nfc_token) && auth_ok(c->auth) && c->points >= 0;
+  }
+  // Within what its decoding accepts; Validate checks the values when it applies.
+  if (const auto* c = std::get_if<SetPointsProgram>(&command)) {
+    if (c->program.multipliers.size() > points::kMaxMultiplierRules) return false;
+    for (const points::MultiplierRule& rule : c->program.multipliers) {
+      if (rule.name.size() > points::kMaxRuleNameBytes ||
+          rule.categories.size() > points::kMaxRuleCategories) {
+        return false;
+      }
+    }
+    return true;
   }
   if (const auto* c = std::get_if<CreateMerchantUser>(&command)) {
     return short_enough(c->user.username) && short_enough(c->user.display_name) &&
@@ -194,6 +205,7 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
       payment->state = payments::PaymentState::kCancelled;
       payment->step_up = 0;
       payment_marketing_.erase(id);  // The coupon it named stays in the wallet.
+      points_.DropPending(id);       // So do the points.
       ProjectPayment(id);
     }
   }
@@ -259,6 +271,8 @@ Reply StateMachine::Dispatch(const Command& command) {
     return ApplyPayOutClosedRefund(*c);  // state_machine_closure.cc
   } else if (std::holds_alternative<ReleaseCashback>(command)) {
     return ApplyReleaseCashback();  // state_machine_cashback.cc
+  } else if (const auto* c = std::get_if<SetPointsProgram>(&command)) {
+    return ApplySetPointsProgram(*c);  // state_machine_points.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -575,6 +589,7 @@ void StateMachine::Reset() {
   paid_at_merchant_.clear();
   payment_marketing_.clear();
   cashback_holds_.clear();
+  points_ = points::PointsBook();
   risk_ = RiskState();
   risk_pending_.reset();
   risk_review_pending_.reset();
@@ -623,6 +638,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("risk");
     hasher.Update(risk);
   }
+  // Likewise a points programme never set (states from before points).
+  if (points_.on()) {
+    std::string points;
+    points_.Serialize(&points);
+    hasher.Update("points");
+    hasher.Update(points);
+  }
   return hasher.Finish();
 }
 
@@ -650,7 +672,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_risk = risk_.on();
+  const bool with_points = points_.on();
+  const bool with_risk = risk_.on() || with_points;
   const bool with_marketing = marketing_on() || with_risk;
   const bool with_device_keys = !device_keys_.empty() || with_marketing;
   const bool with_devices = !known_devices_.empty() || with_device_keys;
@@ -681,9 +704,15 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_risk) {
     std::string risk;
-    risk_.Serialize(&risk);
+    if (risk_.on()) risk_.Serialize(&risk);  // Else empty, before points'.
     writer.U64(risk.size());
     writer.Bytes(risk);
+  }
+  if (with_points) {
+    std::string points;
+    points_.Serialize(&points);
+    writer.U64(points.size());
+    writer.Bytes(points);
   }
 }
 
@@ -743,7 +772,13 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The risk engine's, once it was configured (state_machine_risk.cc).
   const std::optional<std::string_view> risk = part();
-  if (!risk || !risk_.Deserialize(*risk)) return false;
+  if (!risk) return false;
+  // Empty only before the points trailer, when the risk engine was never configured.
+  if (risk->empty() ? reader.remaining() == 0 : !risk_.Deserialize(*risk)) return false;
+  if (reader.remaining() == 0) return true;
+  // The points programme's, once it was set (state_machine_points.cc).
+  const std::optional<std::string_view> points = part();
+  if (!points || !points_.Deserialize(*points)) return false;
   return reader.remaining() == 0;
 }
 

@@ -28,6 +28,7 @@
 #include "ledger/ledger.h"
 #include "marketing/campaign_book.h"
 #include "mfa/device_key_book.h"
+#include "points/points_book.h"
 #include "store/store.h"
 
 namespace qb::engine {
@@ -79,6 +80,14 @@ class StateMachine {
   const mfa::DeviceKeyBook& device_keys() const { return device_keys_; }
   // Campaigns, coupons and the rewards of payments (state_machine_marketing.cc).
   const marketing::CampaignBook& campaigns() const { return campaigns_; }
+  // The points programme and what payments earned and redeemed (state_machine_points.cc).
+  const points::PointsBook& points() const { return points_; }
+  // Points the payment would earn if the customer paid `paid_fen` of it in cash now: the API's
+  // quote. 0 for an unknown customer or merchant.
+  int64_t QuotePointsEarned(uint64_t customer_id, uint64_t merchant_id, int64_t paid_fen,
+                            int64_t time_ns) const;
+  // The customer's points balance (0 before their first points).
+  int64_t PointsBalance(uint64_t customer_id) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
   const PaymentMarketing* FindPaymentMarketing(uint64_t payment_id) const;
   // What marketing would give a payment by this customer to this merchant at `time_ns` (the
@@ -118,6 +127,13 @@ class StateMachine {
   bool Deserialize(std::string_view bytes, bool with_payments = true);
 
  private:
+  // What a payment does with points (state_machine_points.cc): redeem `redeem` points worth
+  // `discount_fen` (both 0 for none), and earn on what is paid in cash when `earn`.
+  struct PointsCharge {
+    int64_t redeem = 0;
+    int64_t discount_fen = 0;
+    bool earn = true;
+  };
   void Touch(uint64_t account_id);
   Reply Dispatch(const Command& command);
   Reply ApplyIdentity(const Command& command);
@@ -162,7 +178,8 @@ class StateMachine {
   // The payment's one linked chain (see MoveMoney), with the plan's rewards when `plan` is set.
   // *budget_short: the chain failed only because a campaign budget lacked the money.
   PaymentResult ChargePayment(const payments::Payment& payment, bool from_hold,
-                              const marketing::Plan* plan, bool* budget_short);
+                              const marketing::Plan* plan, const PointsCharge& points,
+                              bool* budget_short);
   // A refund's share of the payment's rewards, as transfers appended to the refund's chain
   // (merchant → budget for discounts, `customer_account_id` → budget for cashback: the wallet,
   // or the closed-refund account once the wallet has closed); returns what the merchant gives
@@ -187,6 +204,28 @@ class StateMachine {
   size_t ReleaseDueCashback(uint64_t payment_id, size_t limit);
   Reply ApplyReleaseCashback();
   void RebuildCashbackHolds();
+  // Points (state_machine_points.cc).
+  Reply ApplySetPointsProgram(const SetPointsProgram& command);
+  // The points a Pay asks to redeem, priced: kOk with `charge` filled, or why not.
+  PaymentResult PricePoints(uint64_t customer_id, int64_t points, int64_t amount_fen,
+                            PointsCharge* charge) const;
+  // Appends the points transfers of a payment paying `cash_fen` to its chain: the redemption
+  // (customer → pool, and marketing expense → merchant for its worth) and what it earns (pool
+  // → customer). Returns the points earned.
+  int64_t AppendPoints(const payments::Payment& payment, const PointsCharge& charge,
+                       int64_t cash_fen, absl::InlinedVector<ledger::Transfer, 2>* chain);
+  // After the chain went through: the payment's record, for refunds.
+  void RecordPoints(const payments::Payment& payment, const PointsCharge& charge, int64_t cash_fen,
+                    int64_t earned);
+  // A refund's points shares, appended to its chain (skipped for a closed customer but for the
+  // merchant's share of the worth); returns what the merchant gives back beyond the refund.
+  int64_t AppendPointsReversals(const payments::Payment& payment, int64_t refunded_after_fen,
+                                uint64_t refund_id, bool customer_closed,
+                                absl::InlinedVector<ledger::Transfer, 2>* chain,
+                                int64_t* clawed_back, points::RefundShares* shares);
+  // Account closure: the points the customer holds go back to the pool.
+  void ForfeitPoints(uint64_t customer_id);
+  void EnsurePointsAccounts(uint64_t customer_id);
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P, sign-up,
   // log-in, top-up and withdrawal holds, and coupon claims.
@@ -224,7 +263,8 @@ class StateMachine {
   // evaluated it (the engine's evaluations() moved past risk_evaluations_before_).
   void NoteRiskEvaluation(const Command& command);
   void ExpireRiskReview(uint64_t payment_id);
-  PaymentResult MoveMoneyWithoutRewards(const payments::Payment& payment, bool from_hold);
+  PaymentResult MoveMoneyWithoutRewards(const payments::Payment& payment, bool from_hold,
+                                        int64_t points);
   bool VoidHeldPayment(payments::Payment* payment);
   // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
   // projects it; AuditCommand records what a command just did, from the command, its reply and
@@ -280,8 +320,9 @@ class StateMachine {
   PaymentResult CheckPayer(const identity::Customer& customer, int64_t amount_fen) const;
   // Posts the payment's hold (or, for a direct payment, moves the money) with its fee and the
   // marketing rewards the payment gets now (with `coupon_id` if the customer chose one), linked.
+  // `points`: the points the customer pays with (Pay::points); then no campaign applies.
   PaymentResult MoveMoney(const payments::Payment& payment, bool from_hold, uint64_t coupon_id,
-                          std::string_view device_hash);
+                          std::string_view device_hash, int64_t points);
   void ProjectMerchant(uint64_t merchant_id);
   void ProjectPayment(uint64_t payment_id);
   void TouchCustomer(uint64_t customer_id);
@@ -310,6 +351,7 @@ class StateMachine {
   // the book's record). Derived from the campaign book and the ledger's pending holds, rebuilt
   // on load (RebuildCashbackHolds), never serialized.
   std::set<std::tuple<int64_t, uint64_t, uint32_t>> cashback_holds_;
+  points::PointsBook points_;
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.
   std::optional<RiskReview> risk_review_pending_;

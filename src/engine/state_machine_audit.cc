@@ -262,6 +262,16 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
           Target("customer", c->customer_id),
           "{\"amount_fen\":" + std::to_string(c->amount_fen) + ",\"payout_id\":" +
               std::to_string(c->payout_id) + ",\"reference\":" + Quoted(c->reference) + "}");
+  } else if (const auto* c = std::get_if<SetPointsProgram>(&command)) {
+    // The programme's headline terms; the whole programme is in the journal's command.
+    const points::Program& p = c->program;
+    Audit(ActorKind::kStaff, c->staff_id, "points.program_set", "points_program",
+          "{\"version\":" + std::to_string(reply.value) +
+              ",\"enabled\":" + (p.enabled ? "true" : "false") +
+              ",\"earn_per_yuan\":" + std::to_string(p.earn_per_yuan) +
+              ",\"redeem_points_per_yuan\":" + std::to_string(p.redeem_points_per_yuan) +
+              ",\"redeem_max_bps\":" + std::to_string(p.redeem_max_bps) +
+              ",\"multipliers\":" + std::to_string(p.multipliers.size()) + "}");
   }
 }
 

@@ -5,7 +5,8 @@
 // withdrawal is in flight), and closing also closes the wallet's ledger account and drops the
 // customer's device keys and remembered devices. A merchant may still refund a payment after
 // that: ApplyRefund credits the customer's closed-refund account, and support pays it out
-// through the bank (ApplyPayOutClosedRefund). Same class and rules as state_machine.cc.
+// through the bank (ApplyPayOutClosedRefund). The customer's points are forfeited to the pool.
+// Same class and rules as state_machine.cc.
 #include <span>
 #include <string>
 #include <utility>
@@ -45,6 +46,7 @@ Reply StateMachine::ApplyCloseCustomer(const CloseCustomer& command) {
   }
   for (uint64_t device_id : device_ids) device_keys_.Remove(command.customer_id, device_id);
   known_devices_.Forget(command.customer_id);
+  ForfeitPoints(command.customer_id);  // state_machine_points.cc
   reply.value = revoked.size();
   Touch(customer->wallet_account_id);
   TouchCustomer(command.customer_id);

@@ -7,6 +7,7 @@
 //                               post of that much (the rest of the hold is released)
 //   budget(c) → merchant        each discount or coupon, from its campaign's budget account
 //   budget(c) → customer        each cashback paid at once
+//   points                      redeemed and earned (state_machine_points.cc)
 //   merchant → fee income       the fee, on the full amount (the merchant receives all of it)
 // The plan is committed to the campaign book only once the chain went through. If the chain
 // fails only because a budget account lacks the money (the book and the ledger disagree, which
@@ -134,7 +135,8 @@ marketing::Plan StateMachine::QuoteMarketing(uint64_t customer_id, uint64_t merc
 }
 
 PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold,
-                                          const marketing::Plan* plan, bool* budget_short) {
+                                          const marketing::Plan* plan, const PointsCharge& points,
+                                          bool* budget_short) {
   const payments::Merchant& merchant = *payments_.FindMerchant(payment.merchant_id);
   const identity::Customer& customer = *customers_.FindById(payment.customer_id);
   absl::InlinedVector<ledger::Transfer, 2> chain(1);
@@ -143,7 +145,11 @@ PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold
   pay.pending_id = from_hold ? payment.id : 0;
   pay.debit_account_id = customer.wallet_account_id;
   pay.credit_account_id = merchant.account_id;
-  pay.amount = plan != nullptr ? plan->customer_pays_fen : payment.amount_fen;
+  // What the customer pays in cash: the points' worth comes from the bank (no campaign
+  // applies when points pay: MoveMoney).
+  const int64_t cash_fen =
+      (plan != nullptr ? plan->customer_pays_fen : payment.amount_fen) - points.discount_fen;
+  pay.amount = cash_fen;
   pay.ledger = ledger::kLedgerCny;
   pay.code = ledger::transfer_codes::kPayment;
   pay.user_data = merchant.id;
@@ -168,6 +174,7 @@ PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold
       chain.push_back(t);
     }
   }
+  const int64_t earned = AppendPoints(payment, points, cash_fen, &chain);
   if (payment.fee_fen > 0) {
     EnsureFeeIncomeAccount();
     ledger::Transfer fee;
@@ -202,23 +209,30 @@ PaymentResult StateMachine::ChargePayment(const Payment& payment, bool from_hold
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
   ProjectCreated(chain);
+  RecordPoints(payment, points, cash_fen, earned);
   payments_.AddUnsettled(merchant.id, internal::ChinaDay(batch_time_ns_),
                          payment.amount_fen - payment.fee_fen);
   return PaymentResult::kOk;
 }
 
 PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, uint64_t coupon_id,
-                                      std::string_view device_hash) {
-  if (!marketing_on()) return ChargePayment(payment, from_hold, nullptr, nullptr);
+                                      std::string_view device_hash, int64_t points) {
+  PointsCharge charge;
+  if (PaymentResult r = PricePoints(payment.customer_id, points, payment.amount_fen, &charge);
+      r != PaymentResult::kOk) {
+    return r;
+  }
+  if (!marketing_on()) return ChargePayment(payment, from_hold, nullptr, charge, nullptr);
   marketing::Plan plan;
-  bool priced = QuotePayment(payment, coupon_id, device_hash, &plan);
+  // Points do not combine with offers: a payment with points gets no campaign's reward.
+  bool priced = charge.redeem == 0 && QuotePayment(payment, coupon_id, device_hash, &plan);
   PaymentResult r = PaymentResult::kOk;
   if (priced) {
     bool budget_short = false;
-    r = ChargePayment(payment, from_hold, &plan, &budget_short);
+    r = ChargePayment(payment, from_hold, &plan, charge, &budget_short);
     priced = !budget_short;
   }
-  if (!priced) r = ChargePayment(payment, from_hold, nullptr, nullptr);
+  if (!priced) r = ChargePayment(payment, from_hold, nullptr, charge, nullptr);
   if (r != PaymentResult::kOk) return r;
   NotePaid(payment.customer_id, payment.merchant_id);
   if (!priced) {

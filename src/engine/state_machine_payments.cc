@@ -271,6 +271,14 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     if (order->amount_fen != c.amount_fen) return PaymentResult::kAmountMismatch;
   }
   if (PaymentResult r = CheckPayer(*customer, c.amount_fen); r != PaymentResult::kOk) return r;
+  // Points the customer cannot pay with refuse the payment before anything is consumed.
+  if (c.points != 0) {
+    PointsCharge charge;
+    if (PaymentResult r = PricePoints(customer_id, c.points, c.amount_fen, &charge);
+        r != PaymentResult::kOk) {
+      return r;
+    }
+  }
 
   // PBoC No. 43: a payment the day's spending needs more than its authentication for is held
   // until the customer steps up (ConfirmPayment with the stronger factor) or the hold expires.
@@ -339,9 +347,9 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
     if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
     ProjectCreated(std::span(&hold, 1));
   } else {
-    if (PaymentResult r = risk_check.deny_reward
-                              ? MoveMoneyWithoutRewards(payment, false)
-                              : MoveMoney(payment, false, c.coupon_id, c.auth.device_hash);
+    if (PaymentResult r = risk_check.deny_reward ? MoveMoneyWithoutRewards(payment, false, c.points)
+                                                 : MoveMoney(payment, false, c.coupon_id,
+                                                             c.auth.device_hash, c.points);
         r != PaymentResult::kOk) {
       return r;
     }
@@ -351,6 +359,8 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   if (needs_confirmation && c.coupon_id != 0 && marketing_on() && !risk_check.deny_reward) {
     payment_marketing_[payment.id] = PaymentMarketing{c.coupon_id, 0, 0};
   }
+  // So are the points it pays with.
+  if (needs_confirmation) points_.SetPendingRedeem(payment.id, c.points);
   // The limits count a held payment at once, so holds cannot add up past them.
   identity::RecordOutgoing(&customer->spending, c.amount_fen, batch_time_ns_);
   if (device != nullptr) device->last_step = c.code_step;
@@ -393,7 +403,7 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
     }
     const PaymentMarketing* chosen = FindPaymentMarketing(payment->id);
     if (PaymentResult r = MoveMoney(*payment, true, chosen != nullptr ? chosen->coupon_id : 0,
-                                    c.auth.device_hash);
+                                    c.auth.device_hash, points_.PendingRedeem(payment->id));
         r != PaymentResult::kOk) {
       return r;
     }
@@ -414,6 +424,7 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
     ProjectCreated(std::span(&release, 1));
     payment->state = PaymentState::kCancelled;
     payment_marketing_.erase(payment->id);
+    points_.DropPending(payment->id);
   }
   payment->step_up = 0;
   ProjectPayment(payment->id);
@@ -437,8 +448,10 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   // A discounted payment refunds at most what the customer paid; the merchant also gives back
   // the discount's share to the campaign (AppendReversals).
   const PaymentMarketing* marketing = FindPaymentMarketing(payment->id);
-  const int64_t paid_fen =
-      payment->amount_fen - (marketing != nullptr ? marketing->discount_fen : 0);
+  const points::PaymentPoints* points_record = points_.FindPayment(payment->id);
+  const int64_t paid_fen = payment->amount_fen -
+                           (marketing != nullptr ? marketing->discount_fen : 0) -
+                           (points_record != nullptr ? points_record->discount_fen : 0);
   const std::optional<int64_t> refunded_after = CheckedAdd(payment->refunded_fen, c.amount_fen);
   if (!refunded_after || *refunded_after > paid_fen) return PaymentResult::kRefundExceedsPayment;
   // A suspended merchant still refunds: customers get their money back either way.
@@ -479,8 +492,13 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   back.user_data = payment->id;
   chain.push_back(back);
   const size_t reversals_at = chain.size();
-  const int64_t discount_back =
+  int64_t discount_back =
       AppendReversals(*payment, *refunded_after, c.refund_id, refund_to, &chain);
+  const size_t points_at = chain.size();
+  int64_t clawed_back = 0;
+  points::RefundShares points_shares;
+  discount_back += AppendPointsReversals(*payment, *refunded_after, c.refund_id, customer.closed(),
+                                         &chain, &clawed_back, &points_shares);
   for (size_t i = 0; i + 1 < chain.size(); i++) chain[i].flags |= ledger::transfer_flags::kLinked;
   ledger_.CreateTransfers(chain, batch_time_ns_, &transfer_results_);
   for (size_t i = 0; i < chain.size(); i++) {
@@ -493,7 +511,11 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
   ProjectCreated(chain);
-  ReverseRewards(*payment, c.amount_fen, std::span(chain).subspan(reversals_at));
+  ReverseRewards(*payment, c.amount_fen,
+                 std::span(chain).subspan(reversals_at, points_at - reversals_at));
+  if (points_record != nullptr) {
+    points_.RecordRefund(payment->id, *refunded_after, clawed_back, points_shares);
+  }
   payment->refunded_fen = *refunded_after;
   payment->fee_refunded_fen += fee_back;
   payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_),

@@ -415,8 +415,15 @@ void StateMachine::ExpireRiskReview(uint64_t payment_id) {
 }
 
 PaymentResult StateMachine::MoveMoneyWithoutRewards(const payments::Payment& payment,
-                                                    bool from_hold) {
-  const PaymentResult r = ChargePayment(payment, from_hold, nullptr, nullptr);
+                                                    bool from_hold, int64_t points) {
+  // The customer may still pay with points they hold; they earn none.
+  PointsCharge charge;
+  if (PaymentResult r = PricePoints(payment.customer_id, points, payment.amount_fen, &charge);
+      r != PaymentResult::kOk) {
+    return r;
+  }
+  charge.earn = false;
+  const PaymentResult r = ChargePayment(payment, from_hold, nullptr, charge, nullptr);
   if (r != PaymentResult::kOk) return r;
   if (marketing_on()) NotePaid(payment.customer_id, payment.merchant_id);
   payment_marketing_.erase(payment.id);
@@ -438,6 +445,7 @@ bool StateMachine::VoidHeldPayment(payments::Payment* payment) {
   ProjectCreated(std::span(&release, 1));
   payment->state = payments::PaymentState::kCancelled;
   payment_marketing_.erase(payment->id);
+  points_.DropPending(payment->id);
   return true;
 }
 
@@ -460,8 +468,8 @@ RiskResult StateMachine::ApplyReviewPayment(const ReviewPayment& c, Reply* reply
     reply->text = "awaiting_confirmation";
   } else if (c.approve) {
     const PaymentMarketing* chosen = FindPaymentMarketing(payment->id);
-    if (PaymentResult r =
-            MoveMoney(*payment, true, chosen != nullptr ? chosen->coupon_id : 0, device_hash);
+    if (PaymentResult r = MoveMoney(*payment, true, chosen != nullptr ? chosen->coupon_id : 0,
+                                    device_hash, points_.PendingRedeem(payment->id));
         r != PaymentResult::kOk) {
       reply->value = static_cast<uint64_t>(r);
       return RiskResult::kPaymentFailed;

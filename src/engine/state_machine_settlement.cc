@@ -147,6 +147,10 @@ std::string_view PaymentResultName(PaymentResult result) {
       return "second_factor_rejected";
     case PaymentResult::kRiskDenied:
       return "risk_denied";
+    case PaymentResult::kPointsNotAccepted:
+      return "points_not_accepted";
+    case PaymentResult::kPointsInsufficient:
+      return "points_insufficient";
     case PaymentResult::kSettlementNotFound:
       return "settlement_not_found";
     case PaymentResult::kSettlementFinished:

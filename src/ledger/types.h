@@ -21,6 +21,7 @@ enum class AccountKind : uint16_t {
   kPointsPool = 6,
   kFeeIncome = 7,
   kSuspense = 8,
+  kCustomerPoints = 9,  // A customer's points (ledger kLedgerPoints).
 };
 
 namespace account_flags {
@@ -78,6 +79,15 @@ inline constexpr uint16_t kCampaignDiscount = 42;  // Budget → merchant, linke
 inline constexpr uint16_t kCashback = 43;          // Budget → customer, linked to a payment.
 inline constexpr uint16_t kDiscountReversal = 44;  // Merchant → budget, linked to a refund.
 inline constexpr uint16_t kCashbackReversal = 45;  // Customer → budget, linked to a refund.
+// Points (ledger kLedgerPoints, but kPointsDiscount and kPointsDiscountReversal, which move the
+// points' worth in fen), each linked to its payment or refund.
+inline constexpr uint16_t kPointsEarn = 50;              // Points pool → customer points.
+inline constexpr uint16_t kPointsRedeem = 51;            // Customer points → pool.
+inline constexpr uint16_t kPointsDiscount = 52;          // Marketing expense → merchant (fen).
+inline constexpr uint16_t kPointsClawback = 53;          // Customer points → pool (a refund).
+inline constexpr uint16_t kPointsRestore = 54;           // Pool → customer points (a refund).
+inline constexpr uint16_t kPointsDiscountReversal = 55;  // Merchant → marketing expense (fen).
+inline constexpr uint16_t kPointsForfeit = 56;  // Customer points → pool (account closure).
 }  // namespace transfer_codes
 
 struct Transfer {
