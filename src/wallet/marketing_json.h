@@ -16,6 +16,8 @@
 #include "marketing/campaign.h"
 #include "marketing/coupons.h"
 #include "marketing/pricing.h"
+#include "points/program.h"
+#include "server/http_server.h"
 
 namespace qb::wallet {
 
@@ -72,5 +74,17 @@ api::JsonObjectWriter CouponJson(const marketing::Coupon& coupon,
 
 // "discount" | "coupon" | "cashback".
 std::string_view RewardKindApiName(marketing::RewardKind kind);
+
+// Whether the body is declared application/json; if not, answers 415 through `respond`. The
+// marketing bodies are read with Boost.JSON, after the strict parser's checks.
+bool IsJson(const HttpRequest& request, const Responder& respond);
+
+// PointsProgramInput → a points programme (points/program.h): enabled, earn_points_per_yuan,
+// redeem_points_per_yuan, redeem_max_percent and the multipliers (name, multiplier,
+// categories, weekdays 1 = Monday .. 7 = Sunday, segments, starts_at, ends_at; empty lists
+// and null times mean any). Shape only; the engine judges the values (POINTS_INVALID_PROGRAM).
+api::ApiResult<points::Program> ParsePointsProgramInput(std::string_view body);
+// The programme's fields as PointsProgramInput has them.
+void AddPointsProgramFields(const points::Program& program, api::JsonObjectWriter* json);
 
 }  // namespace qb::wallet

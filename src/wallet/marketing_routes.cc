@@ -122,22 +122,6 @@ std::string StaffOwner(const Principal& staff) {
   return owner;
 }
 
-bool IsJson(const HttpRequest& request, const Responder& respond) {
-  std::string_view type = request.Header("Content-Type");
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  bool json = type.size() == 16;
-  constexpr std::string_view kJson = "application/json";
-  for (size_t i = 0; json && i < kJson.size(); i++) {
-    const char c = type[i];
-    json = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kJson[i];
-  }
-  if (!json) {
-    respond(ErrorResponse(ErrorCode::kUnsupportedMediaType, "the body must be application/json"));
-  }
-  return json;
-}
-
 // --- Campaigns (staff) ---
 
 void ListCampaigns(WalletContext& context, Responder respond) {
@@ -587,6 +571,13 @@ struct QuoteAnswer {
   marketing::Plan plan;
   std::vector<std::string> names;  // The campaign of each reward's name.
   uint64_t best_coupon_id = 0;
+  // Points: the customer's balance, the most this payment takes, what the request's points
+  // buy (then no campaign applies), and what the payment earns.
+  int64_t points_balance = 0;
+  int64_t points_max = 0;
+  int64_t points_max_fen = 0;  // What points_max is worth.
+  points::Redemption points_used;
+  int64_t points_earned = 0;
 };
 
 void Quote(WalletContext& context, const Principal& customer, HttpRequest&& request,
@@ -597,6 +588,7 @@ void Quote(WalletContext& context, const Principal& customer, HttpRequest&& requ
   const std::string text = reader.RequiredString("qr", kMaxQrChars);
   const std::optional<int64_t> amount = reader.OptionalInt64("amount", 1, kMaxQuoteFen);
   const std::optional<std::string> coupon_text = reader.OptionalString("coupon_id", 20);
+  const int64_t points = reader.OptionalInt64("points", 0, kMaxPointsPerPayment).value_or(0);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   uint64_t coupon_id = 0;
   if (coupon_text) {
@@ -629,9 +621,22 @@ void Quote(WalletContext& context, const Principal& customer, HttpRequest&& requ
   ReadEngine<QuoteAnswer>(
       context, respond,
       [customer_id = customer.id, merchant_id = qr.merchant_id, channel, amount_fen, coupon_id,
-       api_now_ns](const engine::StateMachine& state) {
+       points, api_now_ns](const engine::StateMachine& state) {
         const int64_t now_ns = NowNs(state, api_now_ns);
         QuoteAnswer answer;
+        const points::Program& program = state.points().program();
+        answer.points_balance = state.PointsBalance(customer_id);
+        const points::Redemption most = points::Redeem(program, answer.points_balance, amount_fen);
+        answer.points_max = most.points;
+        answer.points_max_fen = most.discount_fen;
+        if (points > 0) {
+          // Points do not combine with offers (engine::Pay::points): no campaign, no coupon.
+          answer.points_used =
+              points::Redeem(program, std::min(points, answer.points_balance), amount_fen);
+          answer.points_earned = state.QuotePointsEarned(
+              customer_id, merchant_id, amount_fen - answer.points_used.discount_fen, now_ns);
+          return answer;
+        }
         answer.plan =
             state.QuoteMarketing(customer_id, merchant_id, channel, amount_fen, coupon_id, now_ns);
         const marketing::CampaignBook& book = state.campaigns();
@@ -654,6 +659,9 @@ void Quote(WalletContext& context, const Principal& customer, HttpRequest&& requ
             answer.best_coupon_id = id;
           }
         }
+        answer.points_earned = state.QuotePointsEarned(
+            customer_id, merchant_id,
+            answer.plan.rewards.empty() ? amount_fen : answer.plan.customer_pays_fen, now_ns);
         return answer;
       },
       [amount_fen, respond](QuoteAnswer answer) {
@@ -675,12 +683,21 @@ void Quote(WalletContext& context, const Principal& customer, HttpRequest&& requ
           }
           rewards.Object(std::move(json));
         }
+        api::JsonObjectWriter points;
+        points.Int("balance", answer.points_balance)
+            .Int("max_redeemable", answer.points_max)
+            .Amount("max_discount", answer.points_max_fen)
+            .Int("used", answer.points_used.points)
+            .Amount("discount", answer.points_used.discount_fen)
+            .Int("earn", answer.points_earned);
         api::JsonObjectWriter body;
         body.Amount("amount", amount_fen)
             .Amount("discount", priced ? plan.discount_fen : 0)
-            .Amount("pay", priced ? plan.customer_pays_fen : amount_fen)
+            .Amount("pay", (priced ? plan.customer_pays_fen : amount_fen) -
+                               answer.points_used.discount_fen)
             .Amount("cashback", priced ? plan.cashback_fen : 0)
-            .Array("rewards", std::move(rewards));
+            .Array("rewards", std::move(rewards))
+            .Object("points", std::move(points));
         if (used_coupon != 0) {
           body.String("coupon_id", std::to_string(used_coupon));
         } else {

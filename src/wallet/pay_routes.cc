@@ -137,23 +137,46 @@ void Scan(WalletContext& context, HttpRequest&& request, Responder respond) {
 void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay pay,
                const Responder& respond);
 
-// What marketing did to a payment (StateMachine::FindPaymentMarketing): "discount", "paid"
-// (what left the wallet), "cashback" and "coupon_id" (null when none was redeemed).
-void AddMarketingFields(const payments::Payment& payment,
-                        const std::optional<engine::PaymentMarketing>& marketing,
-                        api::JsonObjectWriter* body) {
-  const engine::PaymentMarketing m = marketing.value_or(engine::PaymentMarketing{});
+// A payment with what marketing and points did to it, as the engine holds them.
+struct PaymentRewards {
+  std::optional<payments::Payment> payment;
+  std::optional<engine::PaymentMarketing> marketing;
+  std::optional<points::PaymentPoints> points;
+};
+
+PaymentRewards ReadPaymentRewards(const engine::StateMachine& state, uint64_t payment_id) {
+  PaymentRewards rewards;
+  if (const payments::Payment* p = state.payments().FindPayment(payment_id)) rewards.payment = *p;
+  if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(payment_id)) {
+    rewards.marketing = *m;
+  }
+  if (const points::PaymentPoints* p = state.points().FindPayment(payment_id)) {
+    rewards.points = *p;
+  }
+  return rewards;
+}
+
+// What marketing and points did to a payment: "discount" (campaigns and coupon), "paid" (what
+// left the wallet), "cashback", "coupon_id" (null when none was redeemed), "points_used",
+// "points_discount" (their worth) and "points_earned".
+void AddMarketingFields(const PaymentRewards& rewards, api::JsonObjectWriter* body) {
+  const payments::Payment& payment = *rewards.payment;
+  const engine::PaymentMarketing m = rewards.marketing.value_or(engine::PaymentMarketing{});
+  const points::PaymentPoints p = rewards.points.value_or(points::PaymentPoints{});
   // While a payment awaits confirmation only the chosen coupon is known; nothing moved yet.
   const bool completed = payment.state == payments::PaymentState::kCompleted;
   const int64_t discount = completed ? m.discount_fen : 0;
   body->Amount("discount", discount)
-      .Amount("paid", payment.amount_fen - discount)
+      .Amount("paid", payment.amount_fen - discount - p.discount_fen)
       .Amount("cashback", completed ? m.cashback_fen : 0);
   if (completed && m.coupon_id != 0) {
     body->String("coupon_id", std::to_string(m.coupon_id));
   } else {
     body->Null("coupon_id");
   }
+  body->Int("points_used", p.redeemed)
+      .Amount("points_discount", p.discount_fen)
+      .Int("points_earned", p.earned - p.earned_reversed);
 }
 
 // POST /me/payments: pays a scanned QR (or an online order's checkout page).
@@ -172,6 +195,8 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   PaymentFactors factors = ReadPaymentFactors(reader);
   // A coupon the customer chose (marketing); one that cannot be used is simply not used.
   const std::optional<std::string> coupon = reader.OptionalString("coupon_id", 20);
+  // Points to pay with (the points programme); then no offer applies.
+  const std::optional<int64_t> points = reader.OptionalInt64("points", 0, kMaxPointsPerPayment);
   if (auto error = reader.Finish()) return respond(ErrorResponse(*error));
   if (auto problem = FactorProblem(factors)) return respond(std::move(*problem));
   std::optional<uint64_t> coupon_id;
@@ -193,6 +218,7 @@ void PayQr(WalletContext& context, HttpRequest&& request, Responder respond) {
   pay.customer_id = principal->id;
   pay.merchant_id = qr->merchant_id;
   pay.coupon_id = coupon_id.value_or(0);
+  pay.points = points.value_or(0);
   if (qr->kind == paytoken::QrKind::kStatic) {
     if (!amount) return respond(ErrorResponse(ErrorCode::kFieldRequired, "amount: required"));
     if (via == "checkout") return respond(FieldInvalid("via", "checkout needs an order's QR"));
@@ -248,33 +274,28 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
           }
         }
         struct Paid {
-          std::optional<payments::Payment> payment;
+          PaymentRewards rewards;
           std::optional<payments::Merchant> merchant;
-          std::optional<engine::PaymentMarketing> marketing;
         };
         ReadEngine<Paid>(
             context, respond,
             [pay](const engine::StateMachine& state) {
               Paid paid;
-              if (const payments::Payment* p = state.payments().FindPayment(pay.payment_id)) {
-                paid.payment = *p;
-              }
+              paid.rewards = ReadPaymentRewards(state, pay.payment_id);
               if (const payments::Merchant* m = state.payments().FindMerchant(pay.merchant_id)) {
                 paid.merchant = *m;
-              }
-              if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(pay.payment_id)) {
-                paid.marketing = *m;
               }
               return paid;
             },
             [pay, respond](Paid paid) {
-              if (!paid.payment || paid.payment->customer_id != pay.customer_id ||
-                  paid.payment->merchant_id != pay.merchant_id ||
-                  paid.payment->amount_fen != pay.amount_fen || !paid.merchant) {
+              const std::optional<payments::Payment>& payment = paid.rewards.payment;
+              if (!payment || payment->customer_id != pay.customer_id ||
+                  payment->merchant_id != pay.merchant_id ||
+                  payment->amount_fen != pay.amount_fen || !paid.merchant) {
                 return respond(ErrorResponse(ErrorCode::kIdempotencyKeyReused,
                                              "this Idempotency-Key was used for another request"));
               }
-              const payments::Payment& p = *paid.payment;
+              const payments::Payment& p = *payment;
               // Held until the customer steps up (a replay of this request answers the same).
               if (p.step_up != 0) {
                 return respond(ChallengeRequired(
@@ -283,7 +304,7 @@ void SubmitPay(WalletContext& context, const HttpRequest& request, engine::Pay p
               }
               api::JsonObjectWriter body = PaymentJson(p, PaymentAudience::kCustomer);
               body.Object("merchant", MerchantSummary(*paid.merchant));
-              AddMarketingFields(p, paid.marketing, &body);
+              AddMarketingFields(paid.rewards, &body);
               // Held by the risk rules for an analyst (risk_routes.cc): accepted, not done.
               if (p.state == payments::PaymentState::kUnderReview) {
                 body.String("message", RiskReviewMessage());
@@ -449,24 +470,14 @@ void SubmitConfirm(WalletContext& context, engine::ConfirmPayment command, Respo
         if (code != PaymentResult::kOk) return respond(PaymentError(code));
         // A confirmed payment of an order owes the merchant its notice now.
         if (confirm) NotifyOrderPaid(context, id, reply.journal_seq);
-        using Marketed =
-            std::pair<std::optional<payments::Payment>, std::optional<engine::PaymentMarketing>>;
-        ReadEngine<Marketed>(
+        ReadEngine<PaymentRewards>(
             context, respond,
-            [id](const engine::StateMachine& state) {
-              Marketed marketed;
-              if (const payments::Payment* p = state.payments().FindPayment(id)) {
-                marketed.first = *p;
-              }
-              if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(id)) {
-                marketed.second = *m;
-              }
-              return marketed;
-            },
-            [respond](Marketed marketed) {
-              if (!marketed.first) return respond(PaymentError(PaymentResult::kPaymentNotFound));
-              api::JsonObjectWriter body = PaymentJson(*marketed.first, PaymentAudience::kCustomer);
-              AddMarketingFields(*marketed.first, marketed.second, &body);
+            [id](const engine::StateMachine& state) { return ReadPaymentRewards(state, id); },
+            [respond](PaymentRewards rewards) {
+              if (!rewards.payment) return respond(PaymentError(PaymentResult::kPaymentNotFound));
+              api::JsonObjectWriter body =
+                  PaymentJson(*rewards.payment, PaymentAudience::kCustomer);
+              AddMarketingFields(rewards, &body);
               respond(api::JsonResponse(200, body));
             });
       });
@@ -564,22 +575,11 @@ void MineDetail(WalletContext& context, const Principal& principal, const HttpRe
         for (const RefundRow& refund : refunds) list.Object(RefundJson(refund));
         body->Array("refunds", std::move(list));
         // What marketing gave it lives in the engine, not the read models.
-        using Marketed =
-            std::pair<std::optional<payments::Payment>, std::optional<engine::PaymentMarketing>>;
-        ReadEngine<Marketed>(
+        ReadEngine<PaymentRewards>(
             context, respond,
-            [id](const engine::StateMachine& state) {
-              Marketed marketed;
-              if (const payments::Payment* p = state.payments().FindPayment(id)) {
-                marketed.first = *p;
-              }
-              if (const engine::PaymentMarketing* m = state.FindPaymentMarketing(id)) {
-                marketed.second = *m;
-              }
-              return marketed;
-            },
-            [body, respond](Marketed marketed) {
-              if (marketed.first) AddMarketingFields(*marketed.first, marketed.second, body.get());
+            [id](const engine::StateMachine& state) { return ReadPaymentRewards(state, id); },
+            [body, respond](PaymentRewards rewards) {
+              if (rewards.payment) AddMarketingFields(rewards, body.get());
               respond(api::JsonResponse(200, *body));
             });
       },

@@ -148,6 +148,8 @@ inline constexpr std::string_view kSettlementSealContext = "settlement-account";
 
 // Business days are China time (UTC+8), counted in days since 1970-01-01.
 inline constexpr int64_t kNsPerDay = int64_t{86'400} * 1'000'000'000;
+// The most points one request may name: ¥1,000,000 at 10,000 points a yuan.
+inline constexpr int64_t kMaxPointsPerPayment = 10'000'000'000;
 inline constexpr int64_t kChinaOffsetNs = int64_t{8 * 3'600} * 1'000'000'000;
 int64_t ChinaDay(int64_t unix_ns);
 int64_t DayStartNs(int64_t day);    // The day's first nanosecond as Unix time.

@@ -337,6 +337,12 @@ HttpResponse PaymentError(PaymentResult result) {
       return Error(ErrorCode::kChallengeRequired, "a stronger factor is needed");
     case PaymentResult::kRiskDenied:
       return ErrorResponse(RiskDeniedError());  // risk_routes.cc
+    case PaymentResult::kPointsNotAccepted:
+      return ErrorResponse(
+          api::ApiError{400, "POINTS_NOT_ACCEPTED", "points cannot pay for this payment now"});
+    case PaymentResult::kPointsInsufficient:
+      return ErrorResponse(
+          api::ApiError{409, "POINTS_INSUFFICIENT", "you hold fewer points than this uses"});
     default:
       break;
   }

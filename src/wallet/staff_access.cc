@@ -76,6 +76,8 @@ constexpr std::array kTable = {
     StaffRouteAccess{"GET", "/api/v1/staff/coupon-templates", kMarketingReaders},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates", kMarketingWriters},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/issues", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/points-program", kMarketingReaders},
+    StaffRouteAccess{"PUT", "/api/v1/staff/points-program", kMarketingWriters},
     // Risk (issue 7): rules, block/allow lists and the review queue. Auditors read them; risk
     // analysts (and admins) change them.
     StaffRouteAccess{"GET", "/api/v1/staff/risk/reviews", kRiskReaders},

@@ -515,6 +515,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddNfcRoutes(router, context);
   AddWebhookRoutes(router, context);
   AddMarketingRoutes(router, context);
+  AddPointsRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {

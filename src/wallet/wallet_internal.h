@@ -91,6 +91,7 @@ void PurgeClosedIdentities(WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 // marketing_routes.cc
 void AddMarketingRoutes(Router& router, WalletContext& context);
+void AddPointsRoutes(Router& router, WalletContext& context);  // points_routes.cc
 // The held-cashback sweep (marketing_routes.cc): submits engine::ReleaseCashback until no hold
 // past its release time is left. Run by a PeriodicTask.
 void ReleaseDueCashback(WalletContext& context);
