@@ -9,7 +9,9 @@
 //   used, and each campaign's figures in the console show what it spent and one rewarded
 //   payment. Then ops make a 2% cashback held for 7 days (the editor's hold field); the
 //   customer's next checkout says when the cashback arrives, and after paying the home page
-//   shows it on its way, not in the balance.
+//   shows it on its way, not in the balance. Last, ops switch the points programme on in the
+//   console with a ×2 rule: the next payment earns points (shown at checkout and on the home
+//   page), and the one after pays part of its amount with them.
 //
 // Every wait is bounded; the server is stopped in `after` whatever happens.
 // Screenshots: <repo>/test-artifacts/e2e/marketing-*.png.
@@ -52,6 +54,9 @@ const COUPON_SAVE_FEN = 1_500;
 const SECOND_ORDER_FEN = 5_000;
 const HELD_CASHBACK_FEN = 100; // 2 % of the second order
 const HOLD_DAYS = 7;
+const THIRD_ORDER_FEN = 3_000;
+const FOURTH_ORDER_FEN = 1_000;
+const EARNED_FIRST = 60; // ¥30 × 1 point × 2
 
 const suite = createSuite({ screenshotPrefix: 'marketing-' });
 const { api, openPage, screenshot, step } = suite;
@@ -229,6 +234,65 @@ describe('marketing: campaigns made in the console discount a new customer\'s pa
     await page.goto(`${server.baseUrl}/home`);
     await waitOrExplain(page, page.locator(`[data-testid="pending-in-value"][data-fen="${HELD_CASHBACK_FEN}"]`));
     await screenshot(page, '08-cashback-on-its-way');
+    suite.assertClean('customer');
+    suite.assertClean('ops');
+  });
+
+  step('ops switch points on with a ×2 rule; a payment earns them and the next pays with them', async () => {
+    // Four payments inside a minute: the velocity rule would rightly ask for a second factor.
+    await suite.shadowRiskRules(staffToken, ['burst_1m']);
+    const ops = suite.pages.get('ops').page;
+    await ops.goto(`${server.baseUrl}/console/points`);
+    await waitOrExplain(ops, ops.locator('[data-testid="points-version"][data-version="0"]'));
+    await ops.getByTestId('points-enabled').click();
+    await ops.getByTestId('points-add-multiplier').click();
+    await ops.getByTestId('points-multiplier-name-0').fill('全场双倍');
+    await ops.getByTestId('points-multiplier-value-0').fill('2');
+    await ops.getByTestId('points-save').click();
+    await waitOrExplain(ops, ops.locator('[data-testid="points-version"][data-version="1"]'));
+    await screenshot(ops, '09-points-programme');
+    const program = expectStatus(await api('/api/v1/staff/points-program', { token: staffToken }), 200, 'points programme');
+    assert.equal(program.enabled, true);
+    assert.equal(program.earn_points_per_yuan, 1);
+    assert.equal(program.multipliers[0].multiplier, 2);
+
+    // ¥30 paid in cash (the held cashback applies, it does not lower what is paid): 60 points.
+    const page = suite.pages.get('customer').page;
+    const third = await suite.createOrderByApi(portal, THIRD_ORDER_FEN, 'E2E-MKT-3');
+    await page.goto(`${server.baseUrl}${third.checkout_path}`);
+    await waitOrExplain(page, page.locator(`[data-testid="points-earn"][data-points="${EARNED_FIRST}"]`));
+    await page.getByTestId('pay-submit').tap();
+    await waitOrExplain(page, page.locator('[data-testid="pay-success"][data-status="completed"]'));
+    await page.goto(`${server.baseUrl}/home`);
+    await waitOrExplain(page, page.locator(`[data-testid="points-balance"][data-points="${EARNED_FIRST}"]`));
+
+    // ¥10 with the points switched on: all 60 go (worth ¥0.60, under the 50 % cap).
+    const before = expectStatus(await api('/api/v1/me/balance', { token: customerToken }), 200, 'balance');
+    const fourth = await suite.createOrderByApi(portal, FOURTH_ORDER_FEN, 'E2E-MKT-4');
+    await page.goto(`${server.baseUrl}${fourth.checkout_path}`);
+    const toggle = page.locator(`[data-testid="use-points"][data-points="${EARNED_FIRST}"]`);
+    await waitOrExplain(page, toggle);
+    await toggle.tap();
+    await waitOrExplain(page, page.locator(`[data-testid="pay-quote-pay"][data-fen="${FOURTH_ORDER_FEN - EARNED_FIRST}"]`));
+    await screenshot(page, '10-pay-with-points');
+    await page.getByTestId('pay-submit').tap();
+    await waitOrExplain(page, page.locator('[data-testid="pay-success"][data-status="completed"]'));
+    const after = expectStatus(await api('/api/v1/me/balance', { token: customerToken }), 200, 'balance');
+    assert.equal(before.balance - after.balance, FOURTH_ORDER_FEN - EARNED_FIRST);
+
+    // ¥9.40 in cash earns 9 × 2; the points page lists the three entries.
+    await page.goto(`${server.baseUrl}/points`);
+    await waitOrExplain(page, page.locator(`[data-testid="points-page-balance"]`));
+    const entries = page.getByTestId('points-entry');
+    await waitOrExplain(page, entries.nth(2));
+    const kinds = [];
+    for (let i = 0; i < 3; i++) {
+      kinds.push([await entries.nth(i).getAttribute('data-kind'), await entries.nth(i).getAttribute('data-points')]);
+    }
+    assert.deepEqual(kinds.sort(), [['earn', '18'], ['earn', String(EARNED_FIRST)], ['redeem', String(-EARNED_FIRST)]].sort());
+    const mine = expectStatus(await api('/api/v1/me/points', { token: customerToken }), 200, 'points');
+    assert.equal(mine.balance, 18);
+    await screenshot(page, '11-points-page');
     suite.assertClean('customer');
     suite.assertClean('ops');
   });

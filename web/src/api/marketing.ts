@@ -179,20 +179,40 @@ export interface QuoteReward {
   release_at?: string;
 }
 
+/**
+ * The points part of a quote (see points.ts): the customer's balance, the most this payment
+ * takes, the points used and their discount (fen), and the points the payment would earn.
+ */
+export interface QuotePoints {
+  balance: number;
+  max_redeemable: number;
+  /** What max_redeemable points take off this payment (fen). */
+  max_discount?: number;
+  used: number;
+  discount: number;
+  earn: number;
+}
+
 export interface Quote {
   amount: number;
+  /** With points used (points.used > 0) the offers are not applied: 0, and rewards is []. */
   discount: number;
+  /** The amount less the discount, or less points.discount when points are used. */
   pay: number;
   cashback: number;
   rewards: QuoteReward[];
   coupon_id: string | null;
   best_coupon_id: string | null;
+  /** Absent from older servers: read it with quotePointsOf (points.ts). */
+  points?: QuotePoints;
 }
 
 export interface QuoteRequest {
   qr: string;
   amount?: number;
   coupon_id?: string;
+  /** Points the customer wants to use; they cannot be combined with a coupon or offers. */
+  points?: number;
 }
 
 const campaignPath = (id: string) => `/api/v1/staff/campaigns/${encodeURIComponent(id)}`;

@@ -29,6 +29,12 @@ export interface PayRequest {
   payment_pin?: string;
   /** A coupon of the customer's to use (marketing); not applied when it no longer fits. */
   coupon_id?: string;
+  /**
+   * Points to pay part of it with (points.ts); only when the customer switched points on, and
+   * then without coupon_id. POINTS_INSUFFICIENT (409): the balance dropped meanwhile;
+   * POINTS_NOT_ACCEPTED (400): the programme or its redemption is off.
+   */
+  points?: number;
 }
 
 export function pay(api: ApiClient, request: PayRequest, idempotencyKey: string): Promise<Payment> {

@@ -20,6 +20,10 @@
 //   /console/campaigns        marketing campaigns with budget use; /new and /:id/edit the
 //                             editor; /:id figures, lifecycle, top-up, coupon templates
 //                             (read: admin, marketing, auditor; change: admin, marketing)
+//   /console/points           the points programme (积分): on/off, earn and redeem rates, the
+//                             most of a payment points may pay, multiplier rules; its version
+//                             and the points customers hold
+//                             (read: admin, marketing, auditor; change: admin, marketing)
 //   /console/risk/reviews     payments held for review: why, approve / reject (+ block device)
 //   /console/risk/rules       the active and shadow rule sets; publish a new version
 //   /console/risk/lists       block and allow lists        (read: admin, risk, auditor;
@@ -33,7 +37,7 @@
 // row id in data-row-id. Errors show as "console-error" with the API code in data-error-code.
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
-//              menu-merchants, menu-settlements, menu-audit,
+//              menu-merchants, menu-settlements, menu-audit, menu-campaigns, menu-points,
 //              staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
@@ -80,6 +84,17 @@
 //              coupon-threshold, coupon-save, coupon-stock, coupon-per-customer, coupon-submit,
 //              coupon-template-row (data-row-id) with coupon-template-claimed (data-count),
 //              coupon-issue (+ coupon-issue-ids, coupon-issue-submit)
+//   points:    points-program (the page), points-version (data-version; 0 = never configured),
+//              points-outstanding (data-points), points-enabled (the switch), points-earn-rate,
+//              points-redeem-rate, points-redeem-max, points-add-multiplier, per rule <i> (0, 1,
+//              …): points-multiplier-<i> (the rule's card), points-multiplier-name-<i>,
+//              points-multiplier-value-<i>, points-multiplier-categories-<i> (the tags select's
+//              wrapper: click it, type an MCC, press Enter), points-multiplier-weekdays-<i> (the
+//              group) with points-multiplier-weekday-<i>-<1..7> (ISO: 1 = Monday),
+//              points-multiplier-segments-<i> with points-multiplier-segment-<i>-<segment>,
+//              points-multiplier-starts-<i>, points-multiplier-ends-<i> (datetime-local, China
+//              time, empty = no bound), points-remove-multiplier-<i>; points-save. A field the
+//              form or a POINTS_INVALID_PROGRAM answer names shows its error under the field.
 //   risk:      review-row (data-row-id = payment id, data-state) with review-rule,
 //              review-explanation, review-approve, review-reject, review-block-device,
 //              review-label; reviews-state (open | all), reviews-refresh; rules: rules-active
@@ -107,6 +122,7 @@ import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
 import { LedgerPage } from './LedgerPage';
 import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
+import { PointsProgramPage } from './PointsProgramPage';
 import { RiskListsPage } from './RiskListsPage';
 import { RiskReviewsPage } from './RiskReviewsPage';
 import { RiskRulesPage } from './RiskRulesPage';
@@ -152,6 +168,7 @@ export default function ConsoleApp() {
           <Route path="campaigns/new" element={only('campaigns', <CampaignEditorPage />)} />
           <Route path="campaigns/:id" element={only('campaigns', <CampaignDetailPage />)} />
           <Route path="campaigns/:id/edit" element={only('campaigns', <CampaignEditorPage />)} />
+          <Route path="points" element={only('points', <PointsProgramPage />)} />
           <Route path="risk/reviews" element={only('riskReviews', <RiskReviewsPage />)} />
           <Route path="risk/rules" element={only('riskRules', <RiskRulesPage />)} />
           <Route path="risk/lists" element={only('riskLists', <RiskListsPage />)} />

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canChangeMerchantStatus,
   canEditCampaigns,
+  canEditPoints,
   canEditRisk,
   canGrantTier,
   canOnboardMerchant,
@@ -27,6 +28,7 @@ describe('console roles', () => {
       'settlements',
       'audit',
       'campaigns',
+      'points',
       'riskReviews',
       'riskRules',
       'riskLists',
@@ -43,13 +45,14 @@ describe('console roles', () => {
       'settlements',
       'audit',
       'campaigns',
+      'points',
       'riskReviews',
       'riskRules',
       'riskLists',
       'amlReports',
     ];
     expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
-    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns']);
+    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
@@ -68,6 +71,7 @@ describe('console roles', () => {
     expect(canOpen(['support'], 'amlReports')).toBe(false);
     expect(canOpen(['marketing', 'outreach_manager', 'outreach_agent'], 'amlReports')).toBe(false);
     expect(canOpen(['support'], 'campaigns')).toBe(false);
+    expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'points')).toBe(false);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
@@ -103,10 +107,13 @@ describe('console roles', () => {
     expect(landingPath([])).toBe('/console/dashboard');
   });
 
-  it('lets admins and marketing edit campaigns, admins and risk act on risk', () => {
+  it('lets admins and marketing edit campaigns and points, admins and risk act on risk', () => {
     expect(canEditCampaigns(['marketing'])).toBe(true);
     expect(canEditCampaigns(['admin'])).toBe(true);
     expect(canEditCampaigns(['auditor', 'risk', 'support'])).toBe(false);
+    expect(canEditPoints(['marketing'])).toBe(true);
+    expect(canEditPoints(['admin'])).toBe(true);
+    expect(canEditPoints(['auditor', 'risk', 'support'])).toBe(false);
     expect(canEditRisk(['risk'])).toBe(true);
     expect(canEditRisk(['admin'])).toBe(true);
     expect(canEditRisk(['auditor', 'marketing', 'support'])).toBe(false);

@@ -13,6 +13,7 @@ export type ConsolePage =
   | 'settlements'
   | 'audit'
   | 'campaigns'
+  | 'points'
   | 'riskReviews'
   | 'riskRules'
   | 'riskLists'
@@ -55,6 +56,12 @@ export const CONSOLE_PAGES: readonly {
     roles: ['admin', 'marketing', 'auditor'],
   },
   {
+    page: 'points',
+    path: 'points',
+    label: 'console.points',
+    roles: ['admin', 'marketing', 'auditor'],
+  },
+  {
     page: 'riskReviews',
     path: 'risk/reviews',
     label: 'console.riskReviews',
@@ -82,6 +89,8 @@ export const CONSOLE_PAGES: readonly {
 
 /** Who may create, change, fund and move campaigns and coupon templates. */
 export const CAMPAIGN_EDIT_ROLES: readonly StaffRole[] = ['admin', 'marketing'];
+/** Who may change the points programme: as for campaigns. */
+export const POINTS_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may review held payments, publish rule sets and change the lists. */
 export const RISK_EDIT_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
@@ -128,6 +137,10 @@ export function canOnboardMerchant(roles: readonly StaffRole[]): boolean {
 
 export function canEditCampaigns(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, CAMPAIGN_EDIT_ROLES);
+}
+
+export function canEditPoints(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, POINTS_EDIT_ROLES);
 }
 
 export function canEditRisk(roles: readonly StaffRole[]): boolean {

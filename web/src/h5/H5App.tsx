@@ -22,6 +22,8 @@
 //                     afterwards /login says when the account closed
 //   /offers           offers: running campaigns, coupons to grab (flash grabs show when they
 //                     open), my coupons                                         (needs log-in)
+//   /points           my points (积分): balance, its worth, the earn and redeem rules, the
+//                     newest 50 entries (an entry of a payment opens it)    (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -100,6 +102,19 @@
 //             pay-quote-pay (data-fen), pay-coupon-none, pay-coupon-option (data-coupon-id);
 //             after paying pay-success-discount (data-fen); a payment held for review shows
 //             pay-under-review
+//   points:   points-balance (home; data-points = the balance; hidden while the programme is
+//             off and the balance is 0; tap opens /points), points-page, points-page-balance
+//             (data-points), points-value (data-fen; what the balance is worth, when > 0),
+//             points-earn-rule (data-earn-per-yuan), points-redeem-rule (data-redeem-per-yuan),
+//             points-paused (instead of the rules while the programme is off), points-entry
+//             (data-entry-id, data-kind earn|redeem|restore|clawback|forfeit, data-points signed)
+//             with points-entry-points ("+120" / "-50"), points-none
+//   pay with points (scan and checkout, inside pay-quote): use-points (the switch, shown when
+//             the quote's points.max_redeemable > 0; data-points = the points it uses,
+//             data-fen = their discount, data-checked; click it) with use-points-label ("用 N 积分
+//             抵 ¥X"); while on, the coupon choice is hidden, the quote is for the points and
+//             the payment sends them without a coupon; points-earn (data-points; the points this
+//             payment would earn, when > 0)
 //   spending: action-spending (home), spending-page, spending-current (data-fen),
 //             spending-change (data-direction up|down|flat|none, data-change-bp),
 //             spending-category-chart, spending-month-chart (each wraps an ECharts <canvas>;
@@ -125,6 +140,7 @@ import { MoneyMovePage } from './MoneyMovePage';
 import { OffersPage } from './OffersPage';
 import { PayCodePage } from './PayCodePage';
 import { PaymentDetailPage, PaymentsPage } from './PaymentsPage';
+import { PointsPage } from './PointsPage';
 import { RegisterPage } from './RegisterPage';
 import { ScanPage } from './ScanPage';
 import { SecurityPage } from './SecurityPage';
@@ -155,6 +171,7 @@ export default function H5App() {
           <Route path="register" element={<RegisterPage />} />
           <Route path="home" element={guarded(<HomePage />)} />
           <Route path="offers" element={guarded(<OffersPage />)} />
+          <Route path="points" element={guarded(<PointsPage />)} />
           <Route path="identity" element={guarded(<IdentityPage />)} />
           <Route path="cards" element={guarded(<CardsPage />)} />
           <Route path="top-up" element={guarded(<MoneyMovePage key="top_up" kind="top_up" />)} />

@@ -1,6 +1,7 @@
 import { Button, Grid, List, NavBar, Tag } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 
+import { formatPoints, getMyPoints, showPointsOnHome } from '../api/points';
 import { customerApi, customerSession } from '../api/session';
 import type { Limits } from '../api/types';
 import { getBalance, getMe, getSecurity, logOut } from '../api/wallet';
@@ -47,6 +48,8 @@ export function HomePage() {
   const balance = useLoad(() => getBalance(customerApi), []);
   // Customers without a payment PIN still pay without one; the home page asks them to set one.
   const security = useLoad(() => getSecurity(customerApi), []);
+  // A server without the points programme answers 404: the item just stays hidden.
+  const points = useLoad(() => getMyPoints(customerApi), []);
   const customer = me.data;
 
   const logout = async () => {
@@ -129,6 +132,16 @@ export function HomePage() {
         <List.Item onClick={() => navigate('/offers')} data-testid="action-offers">
           {t('offers.title')}
         </List.Item>
+        {points.data !== null && showPointsOnHome(points.data) && (
+          <List.Item
+            onClick={() => navigate('/points')}
+            data-testid="points-balance"
+            data-points={points.data.balance}
+            extra={formatPoints(points.data.balance)}
+          >
+            {t('home.points')}
+          </List.Item>
+        )}
         <List.Item onClick={() => navigate('/payments')} data-testid="action-payments">
           {t('home.payments')}
         </List.Item>

@@ -1,6 +1,7 @@
 // Paying a scanned or opened merchant QR: the preview from POST /me/scans (merchant, category,
 // the order's amount or an amount field for a static QR), the pay button, and the result. One
-// Idempotency-Key per user action, reused on retry (api/idempotency.ts).
+// Idempotency-Key per user action, reused on retry (api/idempotency.ts). With the points switch
+// on, the payment carries the points its quote uses and no coupon (they do not combine).
 import { Button, Card, Form, Result } from 'antd-mobile';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -8,6 +9,7 @@ import { useNavigate } from 'react-router';
 import { ApiError, type StepUpDetails } from '../api/client';
 import { ActionKey } from '../api/idempotency';
 import { pay, type PayRequest } from '../api/payments';
+import { pointsToPay, quoteSettled } from '../api/points';
 import { customerApi } from '../api/session';
 import type { Payment, ScanPreview } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
@@ -88,9 +90,12 @@ export function PayPanel({
   const [pin, setPin] = useState('');
   const [stepUp, setStepUp] = useState<StepUpDetails | null>(null);
   const [couponChoice, setCouponChoice] = useState<CouponChoice>(undefined);
+  const [usePoints, setUsePoints] = useState(false);
+  // Bumped to quote again after the server refused the points (the balance changed).
+  const [quoteRefresh, setQuoteRefresh] = useState(0);
   const typed = preview.amount === null ? parseYuan(amount, { maxFen: MAX_PAY_FEN }) : null;
   const quotedAmount = preview.amount ?? (typed?.ok ? typed.fen : null);
-  const quote = useQuote(qr, quotedAmount, couponChoice, preview.amount === null);
+  const quote = useQuote(qr, quotedAmount, couponChoice, preview.amount === null, usePoints, quoteRefresh);
 
   if (paid !== null) {
     const returnUrl = via === 'checkout' ? safeReturnUrl(preview.order?.return_url) : null;
@@ -108,9 +113,18 @@ export function PayPanel({
       }
       request.amount = parsed.fen;
     }
-    // The coupon the customer sees applied: their choice, or the best one the quote picked.
-    const couponId = couponChoice === undefined ? quote?.coupon_id : couponChoice;
-    if (couponId) request.coupon_id = couponId;
+    if (!quoteSettled(quote, request.amount ?? preview.amount, usePoints)) {
+      setMessage(t('pay.quote.loading'));
+      return;
+    }
+    const points = pointsToPay(quote, usePoints);
+    if (points !== null) {
+      request.points = points;
+    } else if (!usePoints) {
+      // The coupon the customer sees applied: their choice, or the best one the quote picked.
+      const couponId = couponChoice === undefined ? quote?.coupon_id : couponChoice;
+      if (couponId) request.coupon_id = couponId;
+    }
     if (pinRequired && !isSixDigitPin(pin)) {
       setMessage(t('pin.sixDigits'));
       return;
@@ -131,6 +145,10 @@ export function PayPanel({
         setStepUp(error.stepUp);
       } else {
         setApiError(error);
+        // The points changed under the customer: quote again so the switch shows what is left,
+        // and turn it off when points are not taken at all.
+        if (error instanceof ApiError && error.code === 'POINTS_NOT_ACCEPTED') setUsePoints(false);
+        if (error instanceof ApiError && error.code.startsWith('POINTS_')) setQuoteRefresh((n) => n + 1);
       }
     } finally {
       setSubmitting(false);
@@ -199,7 +217,16 @@ export function PayPanel({
             />
           </Form.Item>
         )}
-        <PayQuote quote={quote} choice={couponChoice} onChoose={setCouponChoice} />
+        <PayQuote
+          quote={quote}
+          choice={couponChoice}
+          onChoose={setCouponChoice}
+          usePoints={usePoints}
+          onUsePoints={(on) => {
+            setMessage(null);
+            setUsePoints(on);
+          }}
+        />
         <PaymentPinField required={pinRequired} value={pin} onChange={setPin} />
       </Form>
       <FormError error={apiError} text={message} />

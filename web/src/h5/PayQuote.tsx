@@ -3,10 +3,15 @@
 // amount, and the choice of coupon. Until the customer chooses, the quote uses the coupon the
 // server says saves the most. The quote commits nothing: the payment is priced again when it
 // is made, so a budget or coupon that ran out meanwhile is simply not applied.
-import { Radio, Space } from 'antd-mobile';
+//
+// Points (积分): when the quote says some can be used (points.max_redeemable > 0) a switch
+// offers them. Points do not combine with offers: while it is on, the quote is asked for the
+// points alone (no coupon; the server applies no campaign) and the coupon choice is hidden.
+import { Radio, Space, Switch } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 
 import { listMyCoupons, quotePayment, type Coupon, type Quote } from '../api/marketing';
+import { formatPoints, quotePointsOf } from '../api/points';
 import { customerApi } from '../api/session';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen } from '../money';
@@ -19,7 +24,19 @@ export type CouponChoice = string | null | undefined;
 /** How long typing must pause before a static QR's amount is quoted. */
 const QUOTE_DELAY_MS = 300;
 
-export function useQuote(qr: string, amount: number | null, choice: CouponChoice, isStatic: boolean) {
+/**
+ * The quote for the amount: with the chosen (or best) coupon, or, when `usePoints`, with the
+ * most points the payment takes. `refresh` asks again for the same inputs (after the balance of
+ * points changed under the customer).
+ */
+export function useQuote(
+  qr: string,
+  amount: number | null,
+  choice: CouponChoice,
+  isStatic: boolean,
+  usePoints = false,
+  refresh = 0,
+) {
   const [quote, setQuote] = useState<Quote | null>(null);
   useEffect(() => {
     if (amount === null) {
@@ -29,6 +46,14 @@ export function useQuote(qr: string, amount: number | null, choice: CouponChoice
     let live = true;
     const run = async () => {
       const base = isStatic ? { qr, amount } : { qr };
+      if (usePoints) {
+        // How many points this amount takes is in the plain quote; then quote using them all.
+        const plain = await quotePayment(customerApi, base);
+        const most = quotePointsOf(plain).max_redeemable;
+        const answer = most > 0 ? await quotePayment(customerApi, { ...base, points: most }) : plain;
+        if (live) setQuote(answer);
+        return;
+      }
       let answer = await quotePayment(customerApi, choice ? { ...base, coupon_id: choice } : base);
       if (choice === undefined && answer.best_coupon_id !== null) {
         answer = await quotePayment(customerApi, { ...base, coupon_id: answer.best_coupon_id });
@@ -42,18 +67,65 @@ export function useQuote(qr: string, amount: number | null, choice: CouponChoice
       live = false;
       clearTimeout(timer);
     };
-  }, [qr, amount, choice, isStatic]);
+  }, [qr, amount, choice, isStatic, usePoints, refresh]);
   return quote;
+}
+
+/** The points switch: "用 N 积分抵 ¥X", and the points the payment would earn. */
+function PointsChoice({
+  quote,
+  usePoints,
+  onUsePoints,
+}: {
+  quote: Quote;
+  usePoints: boolean;
+  onUsePoints: (on: boolean) => void;
+}) {
+  const { t } = useI18n();
+  const points = quotePointsOf(quote);
+  const count = points.used > 0 ? points.used : points.max_redeemable;
+  const fen = points.used > 0 ? points.discount : (points.max_discount ?? 0);
+  const label =
+    fen > 0
+      ? t('pay.points.use', { points: formatPoints(count), amount: formatFen(fen) })
+      : t('pay.points.useNoValue', { points: formatPoints(count) });
+  return (
+    <>
+      {count > 0 && (
+        <div className="h5-pay-points">
+          <Switch
+            checked={usePoints}
+            onChange={onUsePoints}
+            data-testid="use-points"
+            data-checked={usePoints ? 'true' : 'false'}
+            data-points={count}
+            data-fen={fen}
+          />
+          <span data-testid="use-points-label">{label}</span>
+        </div>
+      )}
+      {usePoints && points.used > 0 && <div className="h5-muted">{t('pay.points.noOffers')}</div>}
+      {points.earn > 0 && (
+        <div className="h5-muted" data-testid="points-earn" data-points={points.earn}>
+          {t('pay.points.earn', { points: formatPoints(points.earn) })}
+        </div>
+      )}
+    </>
+  );
 }
 
 export function PayQuote({
   quote,
   choice,
   onChoose,
+  usePoints = false,
+  onUsePoints = () => undefined,
 }: {
   quote: Quote | null;
   choice: CouponChoice;
   onChoose: (choice: CouponChoice) => void;
+  usePoints?: boolean;
+  onUsePoints?: (on: boolean) => void;
 }) {
   const { t } = useI18n();
   const [coupons, setCoupons] = useState<Coupon[]>([]);
@@ -96,7 +168,8 @@ export function PayQuote({
       <div className="h5-balance" data-testid="pay-quote-pay" data-fen={quote.pay}>
         {t('pay.quote.pay')} {formatFen(quote.pay)}
       </div>
-      {coupons.length > 0 && (
+      <PointsChoice quote={quote} usePoints={usePoints} onUsePoints={onUsePoints} />
+      {coupons.length > 0 && !usePoints && (
         <Radio.Group value={selected ?? 'none'} onChange={(value) => onChoose(value === 'none' ? null : String(value))}>
           <Space direction="vertical">
             <Radio value="none" data-testid="pay-coupon-none">

@@ -4,6 +4,7 @@ import { closeAccountEn, closeAccountZh } from './closeAccountMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
+import { pointsEn, pointsZh } from './pointsMessages';
 import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
 import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
@@ -332,6 +333,7 @@ export const zh = {
   ...amlZh,
   ...auditZh,
   ...closeAccountZh,
+  ...pointsZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -656,4 +658,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...amlEn,
   ...auditEn,
   ...closeAccountEn,
+  ...pointsEn,
 };
