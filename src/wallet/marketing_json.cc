@@ -408,6 +408,24 @@ api::ApiResult<marketing::Campaign> ParseCampaignInput(std::string_view body) {
   return campaign;
 }
 
+api::ApiResult<DryRunInput> ParseDryRunInput(std::string_view body) {
+  api::ApiResult<boost::json::object> root = ParseRoot(body);
+  if (!root.ok()) return root.error();
+  std::optional<api::ApiError> error;
+  Fields f(root.value(), "", &error);
+  const boost::json::object* campaign = f.Object("campaign", true);
+  DryRunInput input;
+  input.days = f.Int("days", false, 1, 30).value_or(30);
+  f.Finish();
+  if (error) return *error;
+  // The campaign is read as creating one reads it, with the same messages.
+  api::ApiResult<marketing::Campaign> parsed =
+      ParseCampaignInput(boost::json::serialize(*campaign));
+  if (!parsed.ok()) return parsed.error();
+  input.campaign = std::move(parsed).value();
+  return input;
+}
+
 api::ApiResult<marketing::CouponTemplate> ParseCouponTemplateInput(std::string_view body) {
   api::ApiResult<boost::json::object> root = ParseRoot(body);
   if (!root.ok()) return root.error();

@@ -34,6 +34,14 @@ std::optional<int64_t> ParseRfc3339Seconds(std::string_view text);
 // FIELD_REQUIRED, UNKNOWN_FIELD, MALFORMED_JSON. The values are the book's to judge.
 api::ApiResult<marketing::Campaign> ParseCampaignInput(std::string_view body);
 
+// {"campaign": CampaignInput, "days": 1..30 (default 30)}: a dry run's candidate and how many
+// days of history to price it over.
+struct DryRunInput {
+  marketing::Campaign campaign;
+  int64_t days = 30;
+};
+api::ApiResult<DryRunInput> ParseDryRunInput(std::string_view body);
+
 // CouponTemplateInput → a template configuration (id 0).
 api::ApiResult<marketing::CouponTemplate> ParseCouponTemplateInput(std::string_view body);
 

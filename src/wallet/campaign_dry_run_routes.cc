@@ -1,0 +1,238 @@
+// POST /api/v1/staff/campaigns/dry-run: a candidate campaign priced over the last 1..30 days of
+// real payments (marketing::DryRun), before ops launch it. The payments, their merchants and
+// customers come from the read models on a worker; nothing reaches the engine, nothing is
+// committed.
+//
+// History lacks some of what live pricing knows; the answer's "notes" say which approximations
+// were made:
+//   window_shifted_to_history   always: the campaign is priced as if live over the period
+//   first_order_from_scanned_history   first-order campaigns: a payment is a customer's first
+//                               when it is the first one scanned and the customer registered
+//                               within the period (earlier customers count as not new)
+//   segments_as_today           segment targeting: tier, verification and channel as they are
+//                               now, the new-customer segment at the payment's time
+//   device_caps_skip, identity_caps_skip   a per-device or per-identity cap: payments have no
+//                               device or identity in history, so, as live pricing does for an
+//                               unknown device, none is rewarded
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "marketing/dry_run.h"
+#include "marketing/segments.h"
+#include "merchant/merchant_category.h"
+#include "wallet/handler_util.h"
+#include "wallet/marketing_json.h"
+#include "wallet/money_internal.h"
+#include "wallet/staff_access.h"
+#include "wallet/wallet_internal.h"
+
+namespace qb::wallet {
+namespace {
+
+using api::ErrorCode;
+using api::ErrorResponse;
+
+// The most payments one dry run prices (the newest ones, when the period has more): about 30
+// MB of rows, seconds of work on a worker.
+constexpr size_t kMaxDryRunPayments = 300'000;
+constexpr size_t kPageSize = 2'000;
+constexpr int64_t kSecondsPerDay = 86'400;
+
+marketing::Channel ChannelOf(uint8_t channel) {
+  switch (static_cast<payments::PaymentChannel>(channel)) {
+    case payments::PaymentChannel::kPaymentCode:
+      return marketing::Channel::kPaymentCode;
+    case payments::PaymentChannel::kOnline:
+      return marketing::Channel::kOnline;
+    case payments::PaymentChannel::kNfc:
+      return marketing::Channel::kNfc;
+    default:
+      return marketing::Channel::kQr;  // Static and dynamic QR.
+  }
+}
+
+std::string ChinaDate(int64_t china_day) {
+  int64_t year = 0;
+  int64_t month = 0;
+  int64_t day = 0;
+  CivilFromDays(china_day, &year, &month, &day);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day));
+  return text;
+}
+
+struct Loaded {
+  std::vector<marketing::DryRunPayment> payments;
+  size_t scanned = 0;
+  bool truncated = false;
+};
+
+// The completed payments of [from_ns, to_ns) not refunded in full, oldest first, with what
+// pricing needs to know.
+Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded) {
+  std::vector<PaymentRow> rows;
+  PaymentFilter filter;
+  filter.from_ns = from_ns;
+  filter.to_ns = to_ns;
+  std::optional<uint64_t> cursor;
+  for (;;) {
+    PaymentPage page;
+    if (Status s = store.ListPayments(filter, cursor, kPageSize, &page); !s.ok()) return s;
+    for (PaymentRow& row : page.payments) {
+      loaded->scanned++;
+      // A payment refunded in full took its rewards back: it would have cost nothing.
+      if (row.state != static_cast<uint8_t>(payments::PaymentState::kCompleted) ||
+          row.refunded_fen >= row.amount_fen) {
+        continue;
+      }
+      if (rows.size() == kMaxDryRunPayments) {
+        loaded->truncated = true;
+        break;
+      }
+      rows.push_back(row);
+    }
+    if (loaded->truncated || !page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  std::sort(rows.begin(), rows.end(), [](const PaymentRow& a, const PaymentRow& b) {
+    return a.created_ns != b.created_ns ? a.created_ns < b.created_ns : a.id < b.id;
+  });
+  absl::flat_hash_map<uint64_t, uint32_t> categories;  // merchant id → MCC
+  absl::flat_hash_map<uint64_t, std::optional<CustomerRow>> customers;
+  absl::flat_hash_set<uint64_t> paid;
+  absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at;
+  loaded->payments.reserve(rows.size());
+  for (const PaymentRow& row : rows) {
+    auto category = categories.find(row.merchant_id);
+    if (category == categories.end()) {
+      std::optional<MerchantRow> merchant;
+      if (Status s = store.ReadMerchant(row.merchant_id, &merchant); !s.ok()) return s;
+      const merchant::MerchantCategory* found =
+          merchant ? merchant::FindMerchantCategoryById(merchant->category) : nullptr;
+      category = categories.emplace(row.merchant_id, found != nullptr ? found->mcc : 0).first;
+    }
+    auto customer = customers.find(row.customer_id);
+    if (customer == customers.end()) {
+      std::optional<CustomerRow> read;
+      if (Status s = store.ReadCustomer(row.customer_id, &read); !s.ok()) return s;
+      customer = customers.emplace(row.customer_id, std::move(read)).first;
+    }
+    marketing::DryRunPayment p;
+    p.payment_id = row.id;
+    p.customer_id = row.customer_id;
+    p.merchant_id = row.merchant_id;
+    p.merchant_category = category->second;
+    p.channel = ChannelOf(row.channel);
+    p.amount_fen = row.amount_fen;
+    p.time_s = row.created_ns / kNsPerSecond;
+    const bool new_in_period = customer->second && customer->second->registered_ns >= from_ns;
+    p.first_payment_ever = new_in_period && paid.insert(row.customer_id).second;
+    p.first_at_merchant =
+        new_in_period && paid_at.insert({row.customer_id, row.merchant_id}).second;
+    if (const std::optional<CustomerRow>& c = customer->second) {
+      p.segment_bits = marketing::SegmentBitsOf({.registered_s = c->registered_ns / kNsPerSecond,
+                                                 .tier = c->tier,
+                                                 .verified = !c->real_name_masked.empty(),
+                                                 .channel = c->channel},
+                                                p.time_s);
+    }
+    loaded->payments.push_back(p);
+  }
+  return Status::Ok();
+}
+
+void AnswerDryRun(const DryRunInput& input, const Loaded& loaded, const marketing::DryRunResult& r,
+                  int64_t from_s, int64_t to_s, const Responder& respond) {
+  api::JsonArrayWriter days;
+  for (const marketing::DryRunDay& day : r.days) {
+    api::JsonObjectWriter json;
+    json.String("date", ChinaDate(day.china_day))
+        .Int("rewarded_payments", day.rewarded_payments)
+        .Amount("cost", day.cost_fen);
+    days.Object(std::move(json));
+  }
+  const marketing::Campaign& c = input.campaign;
+  api::JsonArrayWriter notes;
+  notes.String("window_shifted_to_history");
+  if (c.type == marketing::CampaignType::kFirstOrder) {
+    notes.String("first_order_from_scanned_history");
+  }
+  if (c.eligibility.segment_mask != 0) notes.String("segments_as_today");
+  if (c.caps.device_count_lifetime != 0) notes.String("device_caps_skip");
+  if (c.caps.identity_count_lifetime != 0) notes.String("identity_caps_skip");
+  api::JsonObjectWriter body;
+  body.String("from", Rfc3339(from_s * kNsPerSecond))
+      .String("to", Rfc3339(to_s * kNsPerSecond))
+      .Int("days", input.days)
+      .Int("payments_scanned", static_cast<int64_t>(loaded.scanned))
+      .Bool("truncated", loaded.truncated)
+      .Int("rewarded_payments", r.rewarded_payments)
+      .Int("customers_reached", r.customers_reached)
+      .Int("holdout_customers", r.holdout_customers)
+      .Amount("cost", r.discount_fen + r.cashback_fen)
+      .Amount("discount", r.discount_fen)
+      .Amount("cashback", r.cashback_fen)
+      .Amount("gmv", r.gmv_fen);
+  if (r.budget_exhausted_s != 0) {
+    body.String("budget_exhausted_at", Rfc3339(r.budget_exhausted_s * kNsPerSecond));
+  } else {
+    body.Null("budget_exhausted_at");
+  }
+  body.Array("by_day", std::move(days)).Array("notes", std::move(notes));
+  respond(api::JsonResponse(200, body));
+}
+
+void DryRunCampaign(WalletContext& context, HttpRequest&& request, Responder respond) {
+  if (!IsJson(request, respond)) return;
+  api::ApiResult<DryRunInput> parsed = ParseDryRunInput(request.body);
+  if (!parsed.ok()) return respond(ErrorResponse(parsed.error()));
+  const int64_t now_ns = Services(context).clock->NowNs();
+  RunOnWorker(
+      context,
+      [&context, input = std::move(parsed).value(), now_ns, respond] {
+        const int64_t from_ns = now_ns - input.days * kSecondsPerDay * kNsPerSecond;
+        Loaded loaded;
+        // Up to and including this instant: a payment made in this very batch counts.
+        if (Status s = LoadHistory(*Services(context).store, from_ns, now_ns + 1, &loaded);
+            !s.ok()) {
+          return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
+        }
+        const int64_t from_s = from_ns / kNsPerSecond;
+        const int64_t to_s = now_ns / kNsPerSecond + 1;  // Past the newest payment's second.
+        marketing::DryRunResult result;
+        const marketing::Error e =
+            marketing::DryRun(input.campaign, loaded.payments, from_s, to_s, &result);
+        if (e.code == "CAMPAIGN_DRY_RUN_UNSUPPORTED") {
+          return respond(ErrorResponse(api::ApiError{
+              422, std::string(e.code),
+              "type: coupon campaigns reward through coupons customers hold, which history "
+              "does not have"}));
+        }
+        if (!e.ok()) {
+          std::string text(e.code);
+          if (!e.field.empty()) text.append(":").append(e.field);
+          return respond(ErrorResponse(BookRefusal(text)));
+        }
+        AnswerDryRun(input, loaded, result, from_s, to_s, respond);
+      },
+      respond);
+}
+
+}  // namespace
+
+void AddCampaignDryRunRoutes(Router& router, WalletContext& context) {
+  WalletContext* shared = &context;
+  AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns/dry-run",
+                [shared](const Principal&, HttpRequest&& request, Responder respond) {
+                  DryRunCampaign(*shared, std::move(request), std::move(respond));
+                });
+}
+
+}  // namespace qb::wallet
