@@ -7,7 +7,8 @@
 //   ¥120 checkout order: before paying, the page shows both discounts and ¥97.00 to pay. After
 //   paying, the result shows ¥23.00 saved, the wallet lost exactly ¥97.00, the coupon shows as
 //   used, and each campaign's figures in the console show what it spent and one rewarded
-//   payment. Then ops make a 2% cashback held for 7 days (the editor's hold field); the
+//   payment. Then ops make a 2% cashback held for 7 days (the editor's hold field), dry-running
+//   it over the payments so far before creating it; the
 //   customer's next checkout says when the cashback arrives, and after paying the home page
 //   shows it on its way, not in the balance. Last, ops switch the points programme on in the
 //   console with a ×2 rule: the next payment earns points (shown at checkout and on the home
@@ -209,6 +210,12 @@ describe('marketing: campaigns made in the console discount a new customer\'s pa
         await p.getByTestId('campaign-percent').fill('2');
         await p.getByTestId('campaign-hold-days').fill(String(HOLD_DAYS));
         await p.getByTestId('campaign-budget-total').fill('100');
+        // Before creating it: the dry run prices it over the payments so far (the ¥120 order).
+        await p.getByTestId('campaign-dry-run').click();
+        const result = p.locator(`[data-testid="campaign-dry-run-result"][data-rewarded="1"]`);
+        await waitOrExplain(p, result);
+        assert.equal(await result.getAttribute('data-cost'), String((ORDER_FEN * 2) / 100));
+        await screenshot(p, '07a-dry-run');
       },
     });
     await goLive(ops);

@@ -111,6 +111,55 @@ export interface Campaign extends CampaignInput {
 export type CouponKind = 'threshold' | 'percent';
 export type ValidityKind = 'fixed_window' | 'days_after_claim';
 
+/** What the dry run can price: coupon campaigns reward coupons customers hold, which history lacks. */
+export const DRY_RUN_UNSUPPORTED_TYPES: readonly CampaignType[] = ['threshold_coupon', 'discount_coupon'];
+
+/** The longest history a dry run replays, and its default (days). */
+export const DRY_RUN_MAX_DAYS = 30;
+
+/** The approximations the server names in a dry run's notes; others may come. */
+export const DRY_RUN_NOTES = [
+  'first_order_from_scanned_history',
+  'device_caps_skip',
+  'identity_caps_skip',
+  'window_shifted_to_history',
+] as const;
+export type DryRunNote = (typeof DRY_RUN_NOTES)[number];
+
+export interface DryRunDay {
+  /** China date, "2026-11-20". */
+  date: string;
+  rewarded_payments: number;
+  cost: number;
+}
+
+/** A campaign priced over past payments as if it had been live then (amounts in fen). */
+export interface DryRunResult {
+  from: string;
+  to: string;
+  days: number;
+  payments_scanned: number;
+  /** More payments than the server scans: the figures cover the newest ones. */
+  truncated: boolean;
+  rewarded_payments: number;
+  /** Distinct customers rewarded. */
+  customers_reached: number;
+  /** Eligible customers left out by the A/B holdout. */
+  holdout_customers: number;
+  /** discount + cashback. */
+  cost: number;
+  discount: number;
+  cashback: number;
+  /** The original amounts of the rewarded payments. */
+  gmv: number;
+  /** When the simulated total budget ran out; null when it lasted. */
+  budget_exhausted_at: string | null;
+  /** China dates, ascending, only days with payments. */
+  by_day: DryRunDay[];
+  /** Codes of the approximations the server made (DRY_RUN_NOTES, or newer ones). */
+  notes: string[];
+}
+
 export interface CouponTemplateInput {
   campaign_id: string;
   name: string;
@@ -231,6 +280,102 @@ export function createCampaign(api: ApiClient, input: CampaignInput): Promise<Ca
 
 export function updateCampaign(api: ApiClient, id: string, input: CampaignInput): Promise<Campaign> {
   return api.put<Campaign>(campaignPath(id), input);
+}
+
+/**
+ * Prices a campaign, exactly as the editor would create it, over the last `days` (1..30, the
+ * server's default 30) of real payments. Nothing is saved and no money moves: a plain POST.
+ */
+export function dryRunCampaign(
+  api: ApiClient,
+  campaign: CampaignInput,
+  days?: number,
+): Promise<DryRunResult> {
+  const body: { campaign: CampaignInput; days?: number } = { campaign };
+  if (days !== undefined) body.days = days;
+  return api.post<DryRunResult>('/api/v1/staff/campaigns/dry-run', body);
+}
+
+export function canDryRun(type: CampaignType): boolean {
+  return !DRY_RUN_UNSUPPORTED_TYPES.includes(type);
+}
+
+/** The dictionary key explaining a note: "campaign.dryRun.note.<code>", or ".other". */
+export type DryRunNoteKey = `campaign.dryRun.note.${DryRunNote | 'other'}`;
+
+export function dryRunNoteKey(code: string): DryRunNoteKey {
+  return (DRY_RUN_NOTES as readonly string[]).includes(code)
+    ? `campaign.dryRun.note.${code as DryRunNote}`
+    : 'campaign.dryRun.note.other';
+}
+
+/**
+ * Fen per unit, rounded down, in integer arithmetic: 1000 fen over 3 → 333. Null when there is
+ * nothing to divide by (count 0). Throws RangeError for amounts or counts that are not safe
+ * integers, or a negative count.
+ */
+export function fenPer(fen: number, count: number): number | null {
+  if (!Number.isSafeInteger(fen) || !Number.isSafeInteger(count) || count < 0) {
+    throw new RangeError(`not fen over a count: ${fen} / ${count}`);
+  }
+  if (count === 0) return null;
+  const amount = BigInt(fen);
+  const by = BigInt(count);
+  // BigInt division truncates toward zero; rounding down differs only for a negative remainder.
+  const quotient = amount / by;
+  return Number(amount % by < 0n ? quotient - 1n : quotient);
+}
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+/** A span longer than this (days) is not filled day by day: the answer is not one we asked for. */
+const MAX_FILLED_DAYS = 62;
+
+function chinaDateOf(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Every China date from `from` to just before `to`, each with the day's figures or zeros, so a
+ * chart shows quiet days as gaps rather than leaving them out. Days of by_day outside the span
+ * are kept; a malformed or overlong span leaves by_day as it is (sorted).
+ */
+export function dryRunDays(result: Pick<DryRunResult, 'from' | 'to' | 'by_day'>): DryRunDay[] {
+  const known = new Map(result.by_day.map((day) => [day.date, day]));
+  const from = Date.parse(result.from);
+  const to = Date.parse(result.to);
+  if (!Number.isNaN(from) && !Number.isNaN(to) && to > from && to - from <= MAX_FILLED_DAYS * DAY_MS) {
+    const last = chinaDateOf(to - 1);
+    for (let ms = from; ; ms += DAY_MS) {
+      const date = chinaDateOf(ms);
+      if (date > last) break;
+      if (!known.has(date)) known.set(date, { date, rewarded_payments: 0, cost: 0 });
+      if (date === last) break;
+    }
+  }
+  return [...known.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** What the editor shows of a dry run beyond the server's own figures. */
+export interface DryRunFigures {
+  /** Fen, rounded down; null with no rewarded payment. */
+  costPerRewardedPayment: number | null;
+  /** Fen, rounded down; null with no customer reached. */
+  costPerCustomer: number | null;
+  /** Each note once, in the server's order, with the key of its explanation. */
+  notes: { code: string; key: DryRunNoteKey }[];
+  /** The per-day figures, quiet days filled in (dryRunDays). */
+  days: DryRunDay[];
+}
+
+export function dryRunFigures(result: DryRunResult): DryRunFigures {
+  const codes = [...new Set(result.notes)];
+  return {
+    costPerRewardedPayment: fenPer(result.cost, result.rewarded_payments),
+    costPerCustomer: fenPer(result.cost, result.customers_reached),
+    notes: codes.map((code) => ({ code, key: dryRunNoteKey(code) })),
+    days: dryRunDays(result),
+  };
 }
 
 export function setCampaignStatus(

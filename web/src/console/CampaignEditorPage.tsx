@@ -1,6 +1,7 @@
 // The campaign editor (admin, marketing): one form for every campaign type, not raw JSON.
 // /console/campaigns/new creates a draft; /console/campaigns/:id/edit changes one (the total
 // budget then changes only by a top-up). Amounts are typed in yuan, times in China time.
+// "Dry run" prices the form's campaign over the last days of real payments without saving it.
 import {
   Button,
   Card,
@@ -13,6 +14,7 @@ import {
   Radio,
   Row,
   Space,
+  Typography,
   message,
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
@@ -21,11 +23,16 @@ import { useNavigate, useParams } from 'react-router';
 import {
   CAMPAIGN_TYPES,
   CUSTOMER_SEGMENTS,
+  DRY_RUN_MAX_DAYS,
   PAYMENT_CHANNELS,
+  canDryRun,
   createCampaign,
+  dryRunCampaign,
   getCampaign,
   updateCampaign,
+  type CampaignInput,
   type CampaignType,
+  type DryRunResult,
 } from '../api/marketing';
 import { staffApi } from '../api/session';
 import type { MessageKey } from '../i18n/dictionaries';
@@ -38,6 +45,7 @@ import {
   toCampaignInput,
   type CampaignFormValues,
 } from './campaignForm';
+import { CampaignDryRunPanel } from './CampaignDryRunPanel';
 import { ConsoleError } from './StaffLayout';
 
 /** A text field with its test id on the native input. */
@@ -76,6 +84,10 @@ export function CampaignEditorPage() {
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [loaded, setLoaded] = useState(!editing);
+  const [dryRunDays, setDryRunDays] = useState(DRY_RUN_MAX_DAYS);
+  const [dryRunning, setDryRunning] = useState(false);
+  const [dryRun, setDryRun] = useState<{ result: DryRunResult; stale: boolean } | null>(null);
+  const [dryRunError, setDryRunError] = useState<unknown>(null);
   const type = Form.useWatch('type', form) as CampaignType | undefined;
   const shape = Form.useWatch('shape', form);
   const initial = useMemo(() => defaultCampaignForm('first_order', new Date()), []);
@@ -103,21 +115,28 @@ export function CampaignEditorPage() {
     if (!shapes.includes(form.getFieldValue('shape'))) form.setFieldValue('shape', shapes[0]);
   }, [type, form]);
 
-  const submit = async () => {
+  /** The form as the API's CampaignInput, or null after marking the field that is wrong. */
+  const campaignInput = (): CampaignInput | null => {
     const values = { ...initial, ...form.getFieldsValue(true) } as CampaignFormValues;
     const mapped = toCampaignInput(values);
     if (!mapped.ok) {
       form.setFields([
         { name: mapped.problem.field as keyof CampaignFormValues, errors: [t(mapped.problem.message as MessageKey)] },
       ]);
-      return;
+      return null;
     }
+    return mapped.value;
+  };
+
+  const submit = async () => {
+    const input = campaignInput();
+    if (input === null) return;
     setSaving(true);
     setError(null);
     try {
       const campaign = editing
-        ? await updateCampaign(staffApi, id, mapped.value)
-        : await createCampaign(staffApi, mapped.value);
+        ? await updateCampaign(staffApi, id, input)
+        : await createCampaign(staffApi, input);
       void message.success(t(editing ? 'campaign.saved' : 'campaign.created'));
       navigate(`/console/campaigns/${campaign.id}`);
     } catch (cause) {
@@ -127,7 +146,29 @@ export function CampaignEditorPage() {
     }
   };
 
+  // Validated as submitting is (the form's rules, then the mapping), and the same body posted.
+  const runDryRun = async () => {
+    try {
+      await form.validateFields();
+    } catch {
+      return; // antd marks the fields
+    }
+    const input = campaignInput();
+    if (input === null) return;
+    setDryRunning(true);
+    setDryRunError(null);
+    try {
+      setDryRun({ result: await dryRunCampaign(staffApi, input, dryRunDays), stale: false });
+    } catch (cause) {
+      setDryRun(null);
+      setDryRunError(cause);
+    } finally {
+      setDryRunning(false);
+    }
+  };
+
   const shapes = SHAPES_BY_TYPE[type ?? 'first_order'];
+  const dryRunnable = canDryRun(type ?? 'first_order');
   return (
     <Card title={t(editing ? 'campaign.edit' : 'campaign.new')} data-testid="campaign-editor">
       <ConsoleError error={error} />
@@ -138,7 +179,11 @@ export function CampaignEditorPage() {
           initialValues={initial}
           onFinish={submit}
           requiredMark={false}
-          onValuesChange={() => setError(null)}
+          onValuesChange={() => {
+            setError(null);
+            setDryRunError(null);
+            setDryRun((last) => (last === null || last.stale ? last : { ...last, stale: true }));
+          }}
         >
           <TextItem name="name" label={t('campaign.name')} testId="campaign-name" />
           <Form.Item name="type" label={t('campaign.typeLabel')}>
@@ -309,9 +354,47 @@ export function CampaignEditorPage() {
               </Form.Item>
             </Col>
           </Row>
-          <Button type="primary" htmlType="submit" loading={saving} data-testid="campaign-submit">
-            {t(editing ? 'campaign.saveButton' : 'campaign.create')}
-          </Button>
+          <Space wrap align="center">
+            <Button type="primary" htmlType="submit" loading={saving} data-testid="campaign-submit">
+              {t(editing ? 'campaign.saveButton' : 'campaign.create')}
+            </Button>
+            <Button
+              onClick={() => void runDryRun()}
+              loading={dryRunning}
+              disabled={!dryRunnable}
+              data-testid="campaign-dry-run"
+            >
+              {t('campaign.dryRun')}
+            </Button>
+            <InputNumber
+              min={1}
+              max={DRY_RUN_MAX_DAYS}
+              precision={0}
+              value={dryRunDays}
+              onChange={(days) => setDryRunDays(days ?? DRY_RUN_MAX_DAYS)}
+              disabled={!dryRunnable}
+              aria-label={t('campaign.dryRun.days')}
+              prefix={t('campaign.dryRun.days')}
+              suffix={t('campaign.dryRun.daysUnit')}
+              style={{ width: 200 }}
+              data-testid="campaign-dry-run-days"
+            />
+          </Space>
+          <div style={{ marginTop: 8 }}>
+            {dryRunnable ? (
+              <Typography.Text type="secondary">{t('campaign.dryRun.help')}</Typography.Text>
+            ) : (
+              <Typography.Text type="secondary" data-testid="campaign-dry-run-unsupported">
+                {t('campaign.dryRun.unsupported')}
+              </Typography.Text>
+            )}
+          </div>
+          {dryRunError !== null && (
+            <div style={{ marginTop: 16 }}>
+              <ConsoleError error={dryRunError} />
+            </div>
+          )}
+          {dryRun !== null && <CampaignDryRunPanel result={dryRun.result} stale={dryRun.stale} />}
         </Form>
       )}
     </Card>

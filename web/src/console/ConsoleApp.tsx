@@ -77,6 +77,18 @@
 //              campaign-merchant-ids, campaign-min-amount, campaign-holdout,
 //              campaign-budget-total, campaign-budget-daily, campaign-customer-count-daily,
 //              campaign-customer-count-lifetime, ..., campaign-submit;
+//              dry run (not for coupon types; campaign-dry-run-unsupported then says why):
+//              campaign-dry-run (the button), campaign-dry-run-days (number input, 1–30,
+//              default 30), campaign-dry-run-result (data-rewarded, data-cost in fen,
+//              data-customers, data-truncated, data-stale = the form changed since) with
+//              campaign-dry-run-figure-<rewarded|customers|holdout> (data-count),
+//              campaign-dry-run-figure-<cost|discount|cashback|gmv|cost-per-payment|
+//              cost-per-customer> (data-fen; "" when there is nothing to divide by),
+//              campaign-dry-run-truncated, campaign-dry-run-budget-exhausted (data-time),
+//              campaign-dry-run-stale, campaign-dry-run-note (data-note = the server's code),
+//              campaign-dry-run-chart (data-rendered), campaign-dry-run-day (data-row-id =
+//              China date, data-rewarded, data-cost), campaign-dry-run-no-reward; its errors
+//              show as console-error below the button;
 //              detail: campaign-detail (data-campaign-id, data-status), campaign-to-<status>,
 //              campaign-end-confirm, campaign-top-up (+ campaign-top-up-amount, -merchant,
 //              -submit), campaign-edit, campaign-burn, campaign-figure-<name> (data-fen or
