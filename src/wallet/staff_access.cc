@@ -75,6 +75,7 @@ constexpr std::array kTable = {
     StaffRouteAccess{"POST", "/api/v1/staff/campaigns/{id}/top-ups", kMarketingWriters},
     // A dry run reads history only, but it is a tool for designing campaigns.
     StaffRouteAccess{"POST", "/api/v1/staff/campaigns/dry-run", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/campaigns/{id}/uplift", kMarketingReaders},
     StaffRouteAccess{"GET", "/api/v1/staff/coupon-templates", kMarketingReaders},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates", kMarketingWriters},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/issues", kMarketingWriters},

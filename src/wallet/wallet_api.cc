@@ -516,7 +516,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddWebhookRoutes(router, context);
   AddMarketingRoutes(router, context);
   AddPointsRoutes(router, context);
-  AddCampaignDryRunRoutes(router, context);
+  AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);
   router.Add("GET", "/api/openapi.json", [](HttpRequest&&, Responder respond) {

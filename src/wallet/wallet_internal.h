@@ -92,8 +92,8 @@ void AddSessionRoutes(Router& router, WalletContext& context);  // session_route
 // marketing_routes.cc
 void AddMarketingRoutes(Router& router, WalletContext& context);
 void AddPointsRoutes(Router& router, WalletContext& context);  // points_routes.cc
-// campaign_dry_run_routes.cc
-void AddCampaignDryRunRoutes(Router& router, WalletContext& context);
+// campaign_history_routes.cc: the dry run and the holdout uplift
+void AddCampaignHistoryRoutes(Router& router, WalletContext& context);
 // The held-cashback sweep (marketing_routes.cc): submits engine::ReleaseCashback until no hold
 // past its release time is left. Run by a PeriodicTask.
 void ReleaseDueCashback(WalletContext& context);

@@ -1,9 +1,13 @@
-// POST /api/v1/staff/campaigns/dry-run: a candidate campaign priced over the last 1..30 days of
-// real payments (marketing::DryRun), before ops launch it. The payments, their merchants and
-// customers come from the read models on a worker; nothing reaches the engine, nothing is
-// committed.
+// Campaigns measured against the payments in the read models, on a worker:
 //
-// History lacks some of what live pricing knows; the answer's "notes" say which approximations
+//   POST /api/v1/staff/campaigns/dry-run   a candidate priced over the last 1..30 days of real
+//                                          payments (marketing::DryRun) before ops launch it;
+//                                          nothing reaches the engine, nothing is committed
+//   GET /api/v1/staff/campaigns/{id}/uplift   a running campaign's treated customers against
+//                                          its A/B holdout (marketing::MeasureUplift), over the
+//                                          last 30 days of its window
+//
+// History lacks some of what live pricing knows; the answers' "notes" say which approximations
 // were made:
 //   window_shifted_to_history   always: the campaign is priced as if live over the period
 //   first_order_from_scanned_history   first-order campaigns: a payment is a customer's first
@@ -13,7 +17,9 @@
 //                               now, the new-customer segment at the payment's time
 //   device_caps_skip, identity_caps_skip   a per-device or per-identity cap: payments have no
 //                               device or identity in history, so, as live pricing does for an
-//                               unknown device, none is rewarded
+//                               unknown device, none is rewarded (dry run)
+//   population_as_today         the uplift's population: the open customers in the campaign's
+//                               segments now
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
@@ -23,8 +29,10 @@
 #include <utility>
 #include <vector>
 
+#include "engine/state_machine.h"
 #include "marketing/dry_run.h"
 #include "marketing/segments.h"
+#include "marketing/uplift.h"
 #include "merchant/merchant_category.h"
 #include "wallet/handler_util.h"
 #include "wallet/marketing_json.h"
@@ -225,13 +233,126 @@ void DryRunCampaign(WalletContext& context, HttpRequest&& request, Responder res
       respond);
 }
 
+// --- Uplift ---
+
+constexpr uint64_t kPopulationIdsPerRead = 65'536;
+constexpr int64_t kUpliftDays = 30;
+
+api::JsonObjectWriter GroupJson(const marketing::UpliftGroup& group) {
+  api::JsonObjectWriter json;
+  json.Int("customers", group.customers)
+      .Int("paying_customers", group.paying_customers)
+      .Int("payments", group.payments)
+      .Amount("gmv", group.gmv_fen);
+  if (group.customers > 0) {
+    json.Amount("gmv_per_customer", group.gmv_fen / group.customers);
+  } else {
+    json.Null("gmv_per_customer");
+  }
+  return json;
+}
+
+// Runs on a worker: the campaign and its population from the engine (a bounded number of
+// customer ids per read, so the engine is not stalled), then the payments of its window.
+void MeasureCampaignUplift(WalletContext& context, uint64_t campaign_id, int64_t now_ns,
+                           const Responder& respond) {
+  std::optional<marketing::Campaign> campaign;
+  std::vector<uint64_t> population;
+  for (uint64_t next_id = 1;;) {
+    bool done = false;
+    engine::Reply read =
+        Services(context).engine->Execute(engine::Query{[&](const engine::StateMachine& state) {
+          const marketing::CampaignState* found = state.campaigns().FindCampaign(campaign_id);
+          if (found == nullptr) return;
+          campaign = found->campaign;
+          const uint64_t mask = campaign->eligibility.segment_mask;
+          const uint64_t last = state.customers().customer_count();
+          for (uint64_t scanned = 0; next_id <= last && scanned < kPopulationIdsPerRead;
+               ++scanned, ++next_id) {
+            const identity::Customer* c = state.customers().FindById(next_id);
+            if (c == nullptr || c->closed()) continue;
+            const marketing::CustomerFacts facts{.registered_s = c->registered_ns / kNsPerSecond,
+                                                 .tier = static_cast<uint8_t>(c->tier),
+                                                 .verified = c->verified(),
+                                                 .channel = c->channel};
+            if (mask == 0 || (marketing::SegmentBitsOf(facts, now_ns / kNsPerSecond) & mask) != 0) {
+              population.push_back(c->id);
+            }
+          }
+          done = next_id > last;
+        }});
+    if (read.status != engine::ReplyStatus::kOk) return respond(EngineFailureResponse(read));
+    if (!campaign) {
+      return respond(ErrorResponse(api::ApiError{404, "CAMPAIGN_NOT_FOUND", "no such campaign"}));
+    }
+    if (done) break;
+  }
+  const marketing::Eligibility& e = campaign->eligibility;
+  if (e.holdout_percent < 1) {
+    return respond(ErrorResponse(api::ApiError{
+        422, "CAMPAIGN_NO_HOLDOUT",
+        "eligibility.holdout_percent: the campaign has no holdout group to compare with"}));
+  }
+  const int64_t from_ns = std::max(e.window_start_s * kNsPerSecond,
+                                   now_ns - kUpliftDays * kSecondsPerDay * kNsPerSecond);
+  const int64_t to_ns = std::min(e.window_end_s * kNsPerSecond, now_ns + 1);
+  Loaded loaded;
+  if (from_ns < to_ns) {
+    if (Status s = LoadHistory(*Services(context).store, from_ns, to_ns, &loaded); !s.ok()) {
+      return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
+    }
+  }
+  marketing::UpliftResult result;
+  if (marketing::Error error =
+          marketing::MeasureUplift(*campaign, population, loaded.payments, &result);
+      !error.ok()) {
+    return respond(ErrorResponse(api::ApiError{422, std::string(error.code), "no holdout"}));
+  }
+  api::JsonArrayWriter notes;
+  notes.String("population_as_today");
+  if (campaign->type == marketing::CampaignType::kFirstOrder) {
+    notes.String("first_order_from_scanned_history");
+  }
+  if (e.segment_mask != 0) notes.String("segments_as_today");
+  api::JsonObjectWriter body;
+  body.String("from", Rfc3339(from_ns))
+      .String("to", Rfc3339(std::max(from_ns, to_ns)))
+      .Int("holdout_percent", e.holdout_percent)
+      .Int("payments_scanned", static_cast<int64_t>(loaded.scanned))
+      .Bool("truncated", loaded.truncated)
+      .Object("treated", GroupJson(result.treated))
+      .Object("holdout", GroupJson(result.holdout));
+  if (result.gmv_per_customer_uplift_bps) {
+    body.Int("gmv_per_customer_uplift_bps", *result.gmv_per_customer_uplift_bps);
+  } else {
+    body.Null("gmv_per_customer_uplift_bps");
+  }
+  body.Array("notes", std::move(notes));
+  respond(api::JsonResponse(200, body));
+}
+
 }  // namespace
 
-void AddCampaignDryRunRoutes(Router& router, WalletContext& context) {
+void AddCampaignHistoryRoutes(Router& router, WalletContext& context) {
   WalletContext* shared = &context;
   AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns/dry-run",
                 [shared](const Principal&, HttpRequest&& request, Responder respond) {
                   DryRunCampaign(*shared, std::move(request), std::move(respond));
+                });
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/campaigns/{id}/uplift",
+                [shared](const Principal&, HttpRequest&& request, Responder respond) {
+                  std::optional<uint64_t> id = ParseId(request.PathParam("id"));
+                  if (!id || *id == 0) {
+                    return respond(ErrorResponse(
+                        api::ApiError{404, "CAMPAIGN_NOT_FOUND", "no such campaign"}));
+                  }
+                  const int64_t now_ns = Services(*shared).clock->NowNs();
+                  RunOnWorker(
+                      *shared,
+                      [shared, campaign_id = *id, now_ns, respond] {
+                        MeasureCampaignUplift(*shared, campaign_id, now_ns, respond);
+                      },
+                      respond);
                 });
 }
 

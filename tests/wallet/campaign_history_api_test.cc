@@ -1,10 +1,13 @@
-// The campaign dry run over HTTP (issue 6): a candidate campaign priced over the payments in the
-// read models, its budget running out as it would have, nothing created or committed; coupon
-// campaigns, bad configurations and bad bodies refused with stable codes; marketing only.
+// Campaigns measured against history over HTTP (issue 6). The dry run: a candidate campaign
+// priced over the payments in the read models, its budget running out as it would have,
+// nothing created or committed; coupon campaigns, bad configurations and bad bodies refused
+// with stable codes; marketing only. The uplift: a live campaign's treated customers against
+// its holdout group.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "marketing/campaign.h"
 #include "wallet/payment_fixture.h"
 
 namespace qb::wallet::testing {
@@ -108,6 +111,68 @@ TEST_F(CampaignDryRunApiTest, WhatCannotBeSimulatedIsRefusedWithItsCode) {
   EXPECT_EQ(DryRun(Candidate("instant_discount", R"({"shape":"fixed","fixed":300})", 500), auditor)
                 .status,
             403);
+}
+
+// A live campaign with a half holdout: customers in the treated half spend ¥30, those held out
+// ¥20; the uplift compares GMV per customer of the two halves exactly.
+TEST_F(CampaignDryRunApiTest, ALiveCampaignIsMeasuredAgainstItsHoldout) {
+  const std::string campaign =
+      R"({"name":"立减对照","type":"instant_discount","reward":{"shape":"fixed","fixed":100},)"
+      R"("eligibility":{"starts_at":"2026-11-23T00:00:00Z","ends_at":"2026-12-31T00:00:00Z",)"
+      R"("min_amount":1000,"holdout_percent":50},"caps":{"budget_total":100000}})";
+  ApiResponse created = Post("/api/v1/staff/campaigns", campaign, Marketing());
+  ASSERT_EQ(created.status, 201) << Describe(created);
+  const std::string id = created.String("id");
+  ASSERT_EQ(
+      Post("/api/v1/staff/campaigns/" + id + "/status", R"({"status":"live"})", Marketing()).status,
+      200);
+  const Merchant shop = ActiveMerchant("noodles");
+  const std::string qr = StaticQr(shop);
+  constexpr int kCustomers = 8;
+  int64_t treated = 0;
+  int64_t held = 0;
+  for (int serial = 1; serial <= kCustomers; serial++) {
+    const Funded customer = Customer(serial, 10'000);
+    const uint64_t customer_id = std::stoull(customer.customer.id);
+    const bool held_out = marketing::HoldoutBucket(std::stoull(id), customer_id) < 50;
+    (held_out ? held : treated)++;
+    ApiResponse paid =
+        Pay(customer.customer, PayBody(qr, held_out ? 2'000 : 3'000), "p" + std::to_string(serial));
+    ASSERT_EQ(paid.status, 201) << Describe(paid);
+    EXPECT_EQ(paid.json.at("discount").as_int64(), held_out ? 0 : 100);
+  }
+  ASSERT_GT(treated, 0);
+  ASSERT_GT(held, 0);
+  WaitForReadModels();
+  ApiResponse uplift = Get("/api/v1/staff/campaigns/" + id + "/uplift", Marketing());
+  ASSERT_EQ(uplift.status, 200) << Describe(uplift);
+  EXPECT_EQ(uplift.json.at("holdout_percent").as_int64(), 50);
+  const auto& t = uplift.json.at("treated");
+  const auto& h = uplift.json.at("holdout");
+  EXPECT_EQ(t.at("customers").as_int64(), treated);
+  EXPECT_EQ(t.at("paying_customers").as_int64(), treated);
+  EXPECT_EQ(t.at("payments").as_int64(), treated);
+  EXPECT_EQ(t.at("gmv").as_int64(), treated * 3'000);
+  EXPECT_EQ(t.at("gmv_per_customer").as_int64(), 3'000);
+  EXPECT_EQ(h.at("customers").as_int64(), held);
+  EXPECT_EQ(h.at("gmv").as_int64(), held * 2'000);
+  // ¥30 against ¥20 a customer: +50 %.
+  EXPECT_EQ(uplift.json.at("gmv_per_customer_uplift_bps").as_int64(), 5'000);
+
+  // Campaigns without a holdout have nothing to compare; unknown ones are not found.
+  ApiResponse plain =
+      Post("/api/v1/staff/campaigns",
+           R"({"name":"无对照","type":"instant_discount","reward":{"shape":"fixed",)"
+           R"("fixed":100},"eligibility":{"starts_at":"2026-11-23T00:00:00Z",)"
+           R"("ends_at":"2026-12-31T00:00:00Z"},"caps":{"budget_total":1000}})",
+           Marketing());
+  ASSERT_EQ(plain.status, 201) << Describe(plain);
+  EXPECT_EQ(
+      Get("/api/v1/staff/campaigns/" + plain.String("id") + "/uplift", Marketing()).ErrorCode(),
+      "CAMPAIGN_NO_HOLDOUT");
+  EXPECT_EQ(Get("/api/v1/staff/campaigns/999/uplift", Marketing()).status, 404);
+  const std::string auditor = StaffToken("audrey", Roles({StaffRole::kAuditor}));
+  EXPECT_EQ(Get("/api/v1/staff/campaigns/" + id + "/uplift", auditor).status, 200);
 }
 
 }  // namespace
