@@ -28,7 +28,7 @@ std::string Candidate(std::string_view type, std::string_view reward, int64_t bu
          std::to_string(budget) + "}}" + std::string(extra) + "}";
 }
 
-class CampaignDryRunApiTest : public PaymentApiTest {
+class CampaignHistoryApiTest : public PaymentApiTest {
  protected:
   // Staff sessions idle out sooner than the clock moves here: the marketer logs in on first use.
   const std::string& Marketing() {
@@ -41,7 +41,7 @@ class CampaignDryRunApiTest : public PaymentApiTest {
   std::string marketing_;
 };
 
-TEST_F(CampaignDryRunApiTest, ACandidateIsPricedOverRealPaymentsAndNothingIsCommitted) {
+TEST_F(CampaignHistoryApiTest, ACandidateIsPricedOverRealPaymentsAndNothingIsCommitted) {
   const Merchant shop = ActiveMerchant("noodles");
   const std::string qr = StaticQr(shop);
   const Funded alice = Customer(1, 100'000);
@@ -90,7 +90,7 @@ TEST_F(CampaignDryRunApiTest, ACandidateIsPricedOverRealPaymentsAndNothingIsComm
   EXPECT_EQ(balance.json.at("balance").as_int64(), 100'000 - 5'000 - 3'000);
 }
 
-TEST_F(CampaignDryRunApiTest, WhatCannotBeSimulatedIsRefusedWithItsCode) {
+TEST_F(CampaignHistoryApiTest, WhatCannotBeSimulatedIsRefusedWithItsCode) {
   ApiResponse coupons = DryRun(Candidate("threshold_coupon", R"({"shape":"none"})", 500));
   EXPECT_EQ(coupons.status, 422) << Describe(coupons);
   EXPECT_EQ(coupons.ErrorCode(), "CAMPAIGN_DRY_RUN_UNSUPPORTED");
@@ -115,7 +115,7 @@ TEST_F(CampaignDryRunApiTest, WhatCannotBeSimulatedIsRefusedWithItsCode) {
 
 // A live campaign with a half holdout: customers in the treated half spend ¥30, those held out
 // ¥20; the uplift compares GMV per customer of the two halves exactly.
-TEST_F(CampaignDryRunApiTest, ALiveCampaignIsMeasuredAgainstItsHoldout) {
+TEST_F(CampaignHistoryApiTest, ALiveCampaignIsMeasuredAgainstItsHoldout) {
   const std::string campaign =
       R"({"name":"立减对照","type":"instant_discount","reward":{"shape":"fixed","fixed":100},)"
       R"("eligibility":{"starts_at":"2026-11-23T00:00:00Z","ends_at":"2026-12-31T00:00:00Z",)"
