@@ -160,6 +160,49 @@ export interface DryRunResult {
   notes: string[];
 }
 
+/** The approximations the server names in an uplift's notes; others may come. */
+export const UPLIFT_NOTES = [
+  'population_as_today',
+  'first_order_from_scanned_history',
+  'segments_as_today',
+] as const;
+export type UpliftNote = (typeof UPLIFT_NOTES)[number];
+
+/** One side of the A/B split: the customers the campaign targets and their eligible payments. */
+export interface UpliftGroup {
+  /** Customers of the campaign's population in this group. */
+  customers: number;
+  /** Of them, those with at least one eligible payment. */
+  paying_customers: number;
+  /** Eligible payments (the campaign's conditions, the holdout aside). */
+  payments: number;
+  /** Their original amounts (fen). */
+  gmv: number;
+  /** gmv over customers, rounded down (fen); null with no customer. */
+  gmv_per_customer: number | null;
+}
+
+/** A campaign's measured uplift against its A/B holdout over (at most) the last 30 days. */
+export interface CampaignUplift {
+  from: string;
+  to: string;
+  holdout_percent: number;
+  payments_scanned: number;
+  /** More payments than the server scans: the figures cover the newest ones. */
+  truncated: boolean;
+  /** Customers the campaign rewards. */
+  treated: UpliftGroup;
+  /** Customers held out: they get nothing from the campaign. */
+  holdout: UpliftGroup;
+  /**
+   * Treated GMV per customer over the holdout's, less one, in basis points (may be negative);
+   * null when a group is empty or the holdout spent nothing.
+   */
+  gmv_per_customer_uplift_bps: number | null;
+  /** Codes of the approximations the server made (UPLIFT_NOTES, or newer ones). */
+  notes: string[];
+}
+
 export interface CouponTemplateInput {
   campaign_id: string;
   name: string;
@@ -375,6 +418,76 @@ export function dryRunFigures(result: DryRunResult): DryRunFigures {
     costPerCustomer: fenPer(result.cost, result.customers_reached),
     notes: codes.map((code) => ({ code, key: dryRunNoteKey(code) })),
     days: dryRunDays(result),
+  };
+}
+
+/**
+ * A campaign's treated customers against its holdout. Refused with CAMPAIGN_NO_HOLDOUT (422)
+ * when the campaign has no holdout group (holdout_percent 0), CAMPAIGN_NOT_FOUND (404).
+ */
+export function getCampaignUplift(api: ApiClient, id: string): Promise<CampaignUplift> {
+  return api.get<CampaignUplift>(`${campaignPath(id)}/uplift`);
+}
+
+/** Basis points in a whole: 10 000 bps = 100%. */
+const BPS_PER_WHOLE = 10_000n;
+
+/**
+ * Basis points as a percent with two decimals, from the digits of the integer (no division):
+ * 1234 → "12.34%", 5 → "0.05%", -125 → "-1.25%". Throws RangeError for a non-integer.
+ */
+export function formatBpsPercent(bps: number): string {
+  if (!Number.isSafeInteger(bps)) throw new RangeError(`not an integer number of bps: ${bps}`);
+  const digits = Math.abs(bps).toString().padStart(3, '0');
+  return `${bps < 0 ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}%`;
+}
+
+/** As formatBpsPercent, a change: 5000 → "+50.00%", -125 → "-1.25%", 0 → "0.00%". */
+export function formatSignedBpsPercent(bps: number): string {
+  const text = formatBpsPercent(bps);
+  return bps > 0 ? `+${text}` : text;
+}
+
+/**
+ * The share of customers who paid, in basis points rounded down, in integer arithmetic:
+ * 1 of 3 → 3333. Null when there is no customer. Throws RangeError for counts that are not
+ * safe non-negative integers.
+ */
+export function conversionBps(payingCustomers: number, customers: number): number | null {
+  for (const n of [payingCustomers, customers]) {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new RangeError(`not a count of customers: ${payingCustomers} / ${customers}`);
+    }
+  }
+  if (customers === 0) return null;
+  // Non-negative operands: BigInt division truncates, which is rounding down.
+  return Number((BigInt(payingCustomers) * BPS_PER_WHOLE) / BigInt(customers));
+}
+
+/** The dictionary key explaining an uplift note: "campaign.uplift.note.<code>", or ".other". */
+export type UpliftNoteKey = `campaign.uplift.note.${UpliftNote | 'other'}`;
+
+export function upliftNoteKey(code: string): UpliftNoteKey {
+  return (UPLIFT_NOTES as readonly string[]).includes(code)
+    ? `campaign.uplift.note.${code as UpliftNote}`
+    : 'campaign.uplift.note.other';
+}
+
+/** What the campaign page shows of an uplift beyond the server's own figures. */
+export interface UpliftFigures {
+  /** paying_customers over customers of each group, bps rounded down; null with no customer. */
+  treatedConversionBps: number | null;
+  holdoutConversionBps: number | null;
+  /** Each note once, in the server's order, with the key of its explanation. */
+  notes: { code: string; key: UpliftNoteKey }[];
+}
+
+export function upliftFigures(uplift: CampaignUplift): UpliftFigures {
+  const codes = [...new Set(uplift.notes)];
+  return {
+    treatedConversionBps: conversionBps(uplift.treated.paying_customers, uplift.treated.customers),
+    holdoutConversionBps: conversionBps(uplift.holdout.paying_customers, uplift.holdout.customers),
+    notes: codes.map((code) => ({ code, key: upliftNoteKey(code) })),
   };
 }
 

@@ -1,7 +1,8 @@
 // Campaigns (admin and marketing edit; auditors read): the list with each campaign's budget
 // use, and one campaign with its figures (cost, rewarded payments, customers, new customers,
-// GMV, cost per new customer, holdout), its lifecycle buttons (schedule, go live, pause,
-// resume, end), budget top-ups (by the bank or a co-funding merchant) and its coupon templates.
+// GMV, cost per new customer, holdout), its measured uplift against its A/B holdout (when it
+// has one), its lifecycle buttons (schedule, go live, pause, resume, end), budget top-ups (by
+// the bank or a co-funding merchant) and its coupon templates.
 import {
   Button,
   Card,
@@ -37,6 +38,7 @@ import type { MessageKey } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
+import { CampaignUpliftCard } from './CampaignUpliftCard';
 import { CouponTemplatesSection } from './CouponTemplatesSection';
 import { rowTestAttributes } from './format';
 import { canEditCampaigns } from './roles';
@@ -348,6 +350,7 @@ export function CampaignDetailPage() {
     >
       <ConsoleError error={error} />
       <Figures campaign={campaign} />
+      {(campaign.eligibility.holdout_percent ?? 0) > 0 && <CampaignUpliftCard campaignId={campaign.id} />}
       <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t('campaign.typeLabel')}>{t(`campaign.type.${campaign.type}`)}</Descriptions.Item>
         <Descriptions.Item label={t('campaign.statusLabel')}>

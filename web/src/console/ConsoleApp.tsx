@@ -18,7 +18,8 @@
 //   /console/audit            the audit log, newest first, filtered by action, actor, target, IP
 //                             (admin, auditor)
 //   /console/campaigns        marketing campaigns with budget use; /new and /:id/edit the
-//                             editor; /:id figures, lifecycle, top-up, coupon templates
+//                             editor; /:id figures, uplift vs holdout, lifecycle, top-up,
+//                             coupon templates
 //                             (read: admin, marketing, auditor; change: admin, marketing)
 //   /console/points           the points programme (积分): on/off, earn and redeem rates, the
 //                             most of a payment points may pay, multiplier rules; its version
@@ -92,7 +93,17 @@
 //              detail: campaign-detail (data-campaign-id, data-status), campaign-to-<status>,
 //              campaign-end-confirm, campaign-top-up (+ campaign-top-up-amount, -merchant,
 //              -submit), campaign-edit, campaign-burn, campaign-figure-<name> (data-fen or
-//              data-count); coupon-template-new, coupon-name, coupon-kind-<kind>,
+//              data-count); uplift vs holdout, only when eligibility.holdout_percent > 0 (no
+//              call otherwise): campaign-uplift (data-uplift-bps = the server's
+//              gmv_per_customer_uplift_bps, "" when null or not loaded; data-loaded),
+//              campaign-uplift-refresh, campaign-uplift-value (data-bps; the signed percent),
+//              campaign-uplift-none (no uplift to show), campaign-uplift-period (data-from,
+//              data-to), campaign-uplift-truncated, campaign-uplift-note (data-note = the
+//              server's code), per group <treated|holdout>: campaign-uplift-<group>-<customers|
+//              paying-customers|payments> (data-count), campaign-uplift-<group>-conversion
+//              (data-bps, floor of paying / customers), campaign-uplift-<group>-<gmv|
+//              gmv-per-customer> (data-fen; "" when null); its errors show as console-error
+//              inside campaign-uplift; coupon-template-new, coupon-name, coupon-kind-<kind>,
 //              coupon-threshold, coupon-save, coupon-stock, coupon-per-customer, coupon-submit,
 //              coupon-template-row (data-row-id) with coupon-template-claimed (data-count),
 //              coupon-issue (+ coupon-issue-ids, coupon-issue-submit)

@@ -127,7 +127,7 @@ export const marketingZh = {
   'campaign.dryRun.noReward': '这段时间内没有支付会获得优惠',
   'campaign.dryRun.notes': '试算中的近似',
   'campaign.dryRun.note.first_order_from_scanned_history':
-    '“首单”只按回放到的支付判断：更早付过款的客户也可能被算作首单，首单数可能偏多',
+    '“首单”只按回放期间判断：只有期间内注册的客户的第一笔支付算首单；更早注册、从未付过款的客户不算，首单数可能偏少',
   'campaign.dryRun.note.device_caps_skip':
     '历史支付没有设备信息：设了每台设备次数上限，试算时所有支付都不给优惠（与线上遇到未知设备时相同）',
   'campaign.dryRun.note.identity_caps_skip':
@@ -139,6 +139,32 @@ export const marketingZh = {
   'campaign.dryRun.col.date': '日期（北京时间）',
   'campaign.dryRun.col.rewarded': '优惠笔数',
   'campaign.dryRun.col.cost': '成本',
+  'campaign.uplift.title': '对照组效果',
+  'campaign.uplift.refresh': '刷新',
+  'campaign.uplift.help':
+    '对照组客户不享受本活动优惠。比较两组客户在活动期间符合活动条件的支付，看活动本身带来的增量',
+  'campaign.uplift.value': '人均交易额提升（受惠组对比对照组）',
+  'campaign.uplift.none':
+    '暂时无法计算：受惠组或对照组没有客户，或对照组还没有符合条件的支付',
+  'campaign.uplift.period': '统计区间：{from} – {to}（北京时间），共扫描 {count} 笔支付',
+  'campaign.uplift.truncated': '这段时间的支付超过统计上限，数字只覆盖最近的 {count} 笔',
+  'campaign.uplift.col.figure': '指标',
+  'campaign.uplift.treated': '受惠组（{percent}% 客户）',
+  'campaign.uplift.holdout': '对照组（{percent}% 客户）',
+  'campaign.uplift.customers': '客户数',
+  'campaign.uplift.payingCustomers': '有支付的客户',
+  'campaign.uplift.conversion': '转化率（有支付的客户 / 客户数）',
+  'campaign.uplift.payments': '支付笔数',
+  'campaign.uplift.gmv': '交易额',
+  'campaign.uplift.gmvPerCustomer': '人均交易额',
+  'campaign.uplift.notes': '统计中的近似',
+  'campaign.uplift.note.population_as_today':
+    '两组客户按现在的名单划分：活动客群中目前未销户的客户，不是活动期间当时的客户',
+  'campaign.uplift.note.first_order_from_scanned_history':
+    '“首单”只按统计区间内的支付判断：客户在区间内注册、且这是扫描到的第一笔才算首单；更早注册的客户都不算新客',
+  'campaign.uplift.note.segments_as_today':
+    '客群按客户现在的钱包等级、实名状态和来源判断；“新客”按支付当时判断',
+  'campaign.uplift.note.other': '其他近似（{code}）',
   'coupon.templates': '券模板',
   'coupon.newTemplate': '新建券模板',
   'coupon.name': '券名称',
@@ -213,6 +239,7 @@ export const marketingZh = {
   'apiError.CAMPAIGN_NOT_FOUND': '活动不存在',
   'apiError.CAMPAIGN_BUDGET_USE_TOP_UP': '请通过“追加预算”修改总预算',
   'apiError.CAMPAIGN_DRY_RUN_UNSUPPORTED': '券类活动无法试算',
+  'apiError.CAMPAIGN_NO_HOLDOUT': '该活动没有对照组，无法计算效果',
   'apiError.COUPON_OUT_OF_STOCK': '券已抢光',
   'apiError.COUPON_CLAIM_LIMIT': '已达到领取上限',
   'apiError.COUPON_CLAIM_NOT_STARTED': '还没开抢',
@@ -353,7 +380,7 @@ export const marketingEn: Record<keyof typeof marketingZh, string> = {
   'campaign.dryRun.noReward': 'No payment in this period would have been rewarded',
   'campaign.dryRun.notes': 'Approximations',
   'campaign.dryRun.note.first_order_from_scanned_history':
-    '"First order" is judged from the replayed payments only: customers who paid earlier may count as first-timers, so first orders may be overstated',
+    '"First order" is judged from the replayed period: only the first payment of a customer who registered within it counts, so customers who registered earlier but never paid are missed and first orders may be understated',
   'campaign.dryRun.note.device_caps_skip':
     'Past payments carry no device: with a per-device cap, the dry run rewards no payment (as live pricing does for an unknown device)',
   'campaign.dryRun.note.identity_caps_skip':
@@ -365,6 +392,33 @@ export const marketingEn: Record<keyof typeof marketingZh, string> = {
   'campaign.dryRun.col.date': 'Date (China time)',
   'campaign.dryRun.col.rewarded': 'Rewarded payments',
   'campaign.dryRun.col.cost': 'Cost',
+  'campaign.uplift.title': 'Uplift vs holdout',
+  'campaign.uplift.refresh': 'Refresh',
+  'campaign.uplift.help':
+    "Holdout customers get nothing from this campaign. Comparing both groups' payments that meet the campaign's conditions while it ran shows what the campaign itself brought",
+  'campaign.uplift.value': 'GMV per customer uplift (treated vs holdout)',
+  'campaign.uplift.none':
+    'Not measurable yet: a group has no customers, or the holdout has no qualifying payment',
+  'campaign.uplift.period': 'Period: {from} – {to} (China time); {count} payments scanned',
+  'campaign.uplift.truncated':
+    'More payments than the measurement scans: the figures cover the newest {count} only',
+  'campaign.uplift.col.figure': 'Figure',
+  'campaign.uplift.treated': 'Treated ({percent}% of customers)',
+  'campaign.uplift.holdout': 'Holdout ({percent}% of customers)',
+  'campaign.uplift.customers': 'Customers',
+  'campaign.uplift.payingCustomers': 'Paying customers',
+  'campaign.uplift.conversion': 'Conversion (paying / all customers)',
+  'campaign.uplift.payments': 'Payments',
+  'campaign.uplift.gmv': 'GMV',
+  'campaign.uplift.gmvPerCustomer': 'GMV per customer',
+  'campaign.uplift.notes': 'Approximations',
+  'campaign.uplift.note.population_as_today':
+    "The groups are drawn from today's customers: the open customers in the campaign's segments now, not those of the period",
+  'campaign.uplift.note.first_order_from_scanned_history':
+    '"First order" is judged from the period\'s payments only: a payment is a first order when the customer signed up within the period and it is the first one scanned; customers who signed up earlier never count as new',
+  'campaign.uplift.note.segments_as_today':
+    "Segments use each customer's tier, verification and sign-up channel as they are now; the new-customer segment is judged at the payment's time",
+  'campaign.uplift.note.other': 'Another approximation ({code})',
   'coupon.templates': 'Coupon templates',
   'coupon.newTemplate': 'New coupon template',
   'coupon.name': 'Name',
@@ -439,6 +493,7 @@ export const marketingEn: Record<keyof typeof marketingZh, string> = {
   'apiError.CAMPAIGN_NOT_FOUND': 'No such campaign',
   'apiError.CAMPAIGN_BUDGET_USE_TOP_UP': 'Change the total budget with "Top up budget"',
   'apiError.CAMPAIGN_DRY_RUN_UNSUPPORTED': 'Coupon campaigns cannot be dry-run',
+  'apiError.CAMPAIGN_NO_HOLDOUT': 'This campaign has no holdout group to compare with',
   'apiError.COUPON_OUT_OF_STOCK': 'All gone',
   'apiError.COUPON_CLAIM_LIMIT': 'You have claimed as many as allowed',
   'apiError.COUPON_CLAIM_NOT_STARTED': 'Not open yet',
