@@ -161,13 +161,15 @@ bool SetUpMarketing(engine::Engine* engine, const Double11BenchOptions& options,
 
   // Points at 1 pt/¥ (DESIGN.md's workload), redeemable at 100 points a yuan: every payment's
   // chain also moves points from the pool to the customer.
-  points::Program program;
-  program.enabled = true;
-  program.earn_per_yuan = 1;
-  engine::Reply set = engine->Execute(engine::SetPointsProgram{world->staff, program});
-  if (set.results.empty() || set.results[0] != 0) {
-    fmt::print(stderr, "bench: setting the points programme failed: {}\n", set.text);
-    return false;
+  if (options.points) {
+    points::Program program;
+    program.enabled = true;
+    program.earn_per_yuan = 1;
+    engine::Reply set = engine->Execute(engine::SetPointsProgram{world->staff, program});
+    if (set.results.empty() || set.results[0] != 0) {
+      fmt::print(stderr, "bench: setting the points programme failed: {}\n", set.text);
+      return false;
+    }
   }
 
   marketing::CouponTemplate coupon;
@@ -246,11 +248,11 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
   }
   fmt::print(
       "bench double11: {} customers (tier I, funded), {} merchants, 3 live campaigns (首单立减 "
-      "¥5, 满100减10 coupon for everyone, 2% cashback), points at 1 pt/¥, risk rules {}; {} "
+      "¥5, 满100减10 coupon for everyone, 2% cashback), points {}, risk rules {}; {} "
       "scan-to-pay payments "
       "of ¥1–¥500, durable (SQLite FULL), read models {}\n",
-      options.customers, options.merchants, options.risk ? "on (default set)" : "off",
-      options.payments, options.project ? "on" : "off");
+      options.customers, options.merchants, options.points ? "at 1 pt/¥" : "off",
+      options.risk ? "on (default set)" : "off", options.payments, options.project ? "on" : "off");
   const int64_t setup_start = MonotonicNowNs();
   const int64_t now_s = clock.NowNs() / 1'000'000'000;
   World world;

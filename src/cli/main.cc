@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   bench_d11->add_option("--seed", d11_options.seed, "Workload seed");
   bool d11_no_risk = false, d11_read_models = false, d11_no_progress = false;
   bench_d11->add_flag("--no-risk", d11_no_risk, "Do not install the default risk rules");
+  bool d11_no_points = false;
+  bench_d11->add_flag("--no-points", d11_no_points, "Do not run the points programme");
   bench_d11->add_flag("--read-models", d11_read_models, "Project the SQL read models as it runs");
   bench_d11->add_flag("--no-progress", d11_no_progress, "No progress bar");
 
@@ -123,6 +125,7 @@ int main(int argc, char** argv) {
   }
   if (bench_d11->parsed()) {
     d11_options.risk = !d11_no_risk;
+    d11_options.points = !d11_no_points;
     d11_options.project = d11_read_models;
     d11_options.progress = !d11_no_progress;
     return qb::cli::RunDouble11Bench(d11_options);
