@@ -3,9 +3,23 @@
 #include <absl/container/flat_hash_set.h>
 
 #include "marketing/campaign_book.h"
-#include "marketing/pricing.h"
 
 namespace qb::marketing {
+
+PaymentContext ContextOf(const DryRunPayment& p) {
+  PaymentContext context;
+  context.customer_id = p.customer_id;
+  context.merchant_id = p.merchant_id;
+  context.merchant_category = p.merchant_category;
+  context.channel = p.channel;
+  context.amount_fen = p.amount_fen;
+  context.time_s = p.time_s;
+  context.first_payment_ever = p.first_payment_ever;
+  context.first_at_merchant = p.first_at_merchant;
+  context.segment_bits = p.segment_bits;
+  context.seed = Mix64(p.payment_id);  // Random-range rewards draw as a payment would.
+  return context;
+}
 
 Error DryRun(Campaign candidate, std::span<const DryRunPayment> payments, int64_t from_s,
              int64_t to_s, DryRunResult* result) {
@@ -30,17 +44,7 @@ Error DryRun(Campaign candidate, std::span<const DryRunPayment> payments, int64_
   for (const DryRunPayment& p : payments) {
     if (p.time_s < last_s || p.time_s >= to_s) return Error{"CAMPAIGN_DRY_RUN_UNORDERED", ""};
     last_s = p.time_s;
-    PaymentContext context;
-    context.customer_id = p.customer_id;
-    context.merchant_id = p.merchant_id;
-    context.merchant_category = p.merchant_category;
-    context.channel = p.channel;
-    context.amount_fen = p.amount_fen;
-    context.time_s = p.time_s;
-    context.first_payment_ever = p.first_payment_ever;
-    context.first_at_merchant = p.first_at_merchant;
-    context.segment_bits = p.segment_bits;
-    context.seed = Mix64(p.payment_id);  // Random-range rewards draw as a payment would.
+    const PaymentContext context = ContextOf(p);
     result->payments++;
     const Plan plan = book.Quote(context);
     if (plan.rewards.empty()) {

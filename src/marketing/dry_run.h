@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "marketing/campaign.h"
+#include "marketing/pricing.h"
 
 namespace qb::marketing {
 
@@ -32,6 +33,9 @@ struct DryRunPayment {
   bool first_payment_ever = false;
   bool first_at_merchant = false;
 };
+
+// The payment as pricing sees it; the random-range seed is fixed by the payment id.
+PaymentContext ContextOf(const DryRunPayment& payment);
 
 struct DryRunDay {
   int64_t china_day = 0;  // ChinaDay

@@ -30,17 +30,7 @@ Error MeasureUplift(const Campaign& campaign, std::span<const uint64_t> populati
   for (const DryRunPayment& p : payments) {
     const auto member = members.find(p.customer_id);
     if (member == members.end()) continue;
-    PaymentContext context;
-    context.customer_id = p.customer_id;
-    context.merchant_id = p.merchant_id;
-    context.merchant_category = p.merchant_category;
-    context.channel = p.channel;
-    context.amount_fen = p.amount_fen;
-    context.time_s = p.time_s;
-    context.first_payment_ever = p.first_payment_ever;
-    context.first_at_merchant = p.first_at_merchant;
-    context.segment_bits = p.segment_bits;
-    if (!IsEligible(everyone, context)) continue;
+    if (!IsEligible(everyone, ContextOf(p))) continue;
     UpliftGroup& group = member->second.held_out ? result->holdout : result->treated;
     group.payments++;
     group.gmv_fen += p.amount_fen;

@@ -23,6 +23,10 @@ namespace qb::wallet {
 // The request body as a JSON object, or nullopt after answering 415 (a Content-Type other than
 // application/json), 413 or 400 MALFORMED_JSON through `respond`.
 std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Responder& respond);
+// Whether the body is declared application/json; if not, answers 415 UNSUPPORTED_MEDIA_TYPE
+// through `respond`. For bodies read otherwise than ParseBody (the marketing ones, with
+// Boost.JSON after the strict parser's checks).
+bool IsJson(const HttpRequest& request, const Responder& respond);
 
 // {"error":{"code","message", ...extra}} with the table's status and Cache-Control: no-store,
 // for errors that tell the caller more (tries left, a lock's end).

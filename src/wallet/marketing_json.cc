@@ -865,21 +865,4 @@ void AddPointsProgramFields(const points::Program& program, api::JsonObjectWrite
       .Array("multipliers", std::move(rules));
 }
 
-bool IsJson(const HttpRequest& request, const Responder& respond) {
-  std::string_view type = request.Header("Content-Type");
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  bool json = type.size() == 16;
-  constexpr std::string_view kJson = "application/json";
-  for (size_t i = 0; json && i < kJson.size(); i++) {
-    const char c = type[i];
-    json = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == kJson[i];
-  }
-  if (!json) {
-    respond(
-        api::ErrorResponse(ErrorCode::kUnsupportedMediaType, "the body must be application/json"));
-  }
-  return json;
-}
-
 }  // namespace qb::wallet

@@ -17,7 +17,6 @@
 #include "marketing/coupons.h"
 #include "marketing/pricing.h"
 #include "points/program.h"
-#include "server/http_server.h"
 
 namespace qb::wallet {
 
@@ -82,10 +81,6 @@ api::JsonObjectWriter CouponJson(const marketing::Coupon& coupon,
 
 // "discount" | "coupon" | "cashback".
 std::string_view RewardKindApiName(marketing::RewardKind kind);
-
-// Whether the body is declared application/json; if not, answers 415 through `respond`. The
-// marketing bodies are read with Boost.JSON, after the strict parser's checks.
-bool IsJson(const HttpRequest& request, const Responder& respond);
 
 // PointsProgramInput → a points programme (points/program.h): enabled, earn_points_per_yuan,
 // redeem_points_per_yuan, redeem_max_percent and the multipliers (name, multiplier,

@@ -233,7 +233,7 @@ std::optional<MerchantCaller> RequireMerchant(WalletContext& context, const Http
                         principal->token_hash};
 }
 
-std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Responder& respond) {
+bool IsJson(const HttpRequest& request, const Responder& respond) {
   std::string_view type = request.Header("Content-Type");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
@@ -246,8 +246,12 @@ std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Respo
   if (!json) {
     respond(api::ErrorResponse(api::ErrorCode::kUnsupportedMediaType,
                                "the body must be application/json"));
-    return std::nullopt;
   }
+  return json;
+}
+
+std::optional<api::JsonObject> ParseBody(const HttpRequest& request, const Responder& respond) {
+  if (!IsJson(request, respond)) return std::nullopt;
   api::ApiResult<api::JsonObject> parsed = api::ParseJsonObject(request.body);
   if (!parsed.ok()) {
     respond(api::ErrorResponse(parsed.error()));
