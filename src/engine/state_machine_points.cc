@@ -69,13 +69,18 @@ int64_t StateMachine::PointsBalance(uint64_t customer_id) const {
 
 int64_t StateMachine::QuotePointsEarned(uint64_t customer_id, uint64_t merchant_id,
                                         int64_t paid_fen, int64_t time_ns) const {
-  const identity::Customer* customer = customers_.FindById(customer_id);
-  const payments::Merchant* merchant = payments_.FindMerchant(merchant_id);
-  if (customer == nullptr || merchant == nullptr || paid_fen <= 0 ||
+  const points::Program& program = points_.program();
+  // Every payment asks: without a programme earning, it costs nothing more.
+  if (!program.enabled || program.earn_per_yuan == 0 || paid_fen < 100 ||
       paid_fen > points::kMaxPaymentFen) {
     return 0;
   }
+  const identity::Customer* customer = customers_.FindById(customer_id);
+  const payments::Merchant* merchant = payments_.FindMerchant(merchant_id);
+  if (customer == nullptr || merchant == nullptr) return 0;
   points::PaymentFacts facts;
+  // Only multiplier rules look at the merchant's category, the time and the segments.
+  if (program.multipliers.empty()) return points::PointsEarned(program, paid_fen, facts);
   if (const merchant::MerchantCategory* category =
           merchant::FindMerchantCategoryById(merchant->profile.category)) {
     facts.merchant_category = category->mcc;
@@ -87,7 +92,7 @@ int64_t StateMachine::QuotePointsEarned(uint64_t customer_id, uint64_t merchant_
                                 .verified = customer->verified(),
                                 .channel = customer->channel},
                                facts.time_s);
-  return points::PointsEarned(points_.program(), paid_fen, facts);
+  return points::PointsEarned(program, paid_fen, facts);
 }
 
 PaymentResult StateMachine::PricePoints(uint64_t customer_id, int64_t points, int64_t amount_fen,
