@@ -16,7 +16,6 @@
 #include "marketing/campaign.h"
 #include "marketing/coupons.h"
 #include "marketing/pricing.h"
-#include "points/program.h"
 
 namespace qb::wallet {
 
@@ -81,13 +80,5 @@ api::JsonObjectWriter CouponJson(const marketing::Coupon& coupon,
 
 // "discount" | "coupon" | "cashback".
 std::string_view RewardKindApiName(marketing::RewardKind kind);
-
-// PointsProgramInput → a points programme (points/program.h): enabled, earn_points_per_yuan,
-// redeem_points_per_yuan, redeem_max_percent and the multipliers (name, multiplier,
-// categories, weekdays 1 = Monday .. 7 = Sunday, segments, starts_at, ends_at; empty lists
-// and null times mean any). Shape only; the engine judges the values (POINTS_INVALID_PROGRAM).
-api::ApiResult<points::Program> ParsePointsProgramInput(std::string_view body);
-// The programme's fields as PointsProgramInput has them.
-void AddPointsProgramFields(const points::Program& program, api::JsonObjectWriter* json);
 
 }  // namespace qb::wallet

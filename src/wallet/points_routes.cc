@@ -12,9 +12,9 @@
 #include "engine/state_machine.h"
 #include "server/log.h"
 #include "wallet/handler_util.h"
-#include "wallet/marketing_json.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
+#include "wallet/points_json.h"
 #include "wallet/staff_access.h"
 #include "wallet/wallet_internal.h"
 
