@@ -21,6 +21,7 @@
 #include "mfa/device_key.h"
 #include "payments/payment_book.h"
 #include "points/program.h"
+#include "referral/program.h"
 #include "store/store.h"
 
 namespace qb::engine {
@@ -591,6 +592,17 @@ struct SetPointsProgram {
   points::Program program;
 };
 
+// Marketing ops replace the referral programme (referral/program.h): what a qualifying payment
+// gives the inviter and the invitee, and the cash budget. Raising the budget funds the
+// programme's budget account from marketing expense; lowering it (never below what was spent)
+// returns the difference. Answers one PaymentResult like SetPointsProgram
+// ("REFERRAL_INVALID_PROGRAM:budget_fen"); Reply::value is the new version. Audited as
+// referral.program_set.
+struct SetReferralProgram {
+  uint64_t staff_id = 0;
+  referral::Program program;
+};
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -603,7 +615,8 @@ using Command = std::variant<
     IssueDeviceChallenge, RegisterDeviceKey, AnswerDeviceChallenge, RemoveDeviceKey, ResealSecrets,
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
-    PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram>;
+    PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram,
+    SetReferralProgram>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -675,6 +688,7 @@ enum class CommandType : uint16_t {
   kPayOutClosedRefund = 66,
   kReleaseCashback = 67,
   kSetPointsProgram = 68,
+  kSetReferralProgram = 69,
 };
 
 CommandType TypeOf(const Command& command);
@@ -819,6 +833,9 @@ inline constexpr uint64_t kCampaignBudgetAccountBase = uint64_t{1} << 44;
 // clawback, forfeit at closure). Points ledger; it goes negative by the points customers hold,
 // so it has no balance flag. Created by the first points a payment earns.
 inline constexpr uint64_t kPointsPoolAccountId = 4;
+// The referral programme's budget: cash rewards are paid from it, so they never exceed what was
+// funded. kCampaignBudget, no overdraft. Created by the first programme with a budget.
+inline constexpr uint64_t kReferralBudgetAccountId = 5;
 // Customers' points accounts: this base plus the customer id, points ledger, no overdraft.
 // Created by the customer's first points.
 inline constexpr uint64_t kPointsAccountBase = uint64_t{1} << 47;

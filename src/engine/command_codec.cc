@@ -162,6 +162,9 @@ CommandType TypeOf(const Command& command) {
         }
         if constexpr (std::is_same_v<T, ReleaseCashback>) return CommandType::kReleaseCashback;
         if constexpr (std::is_same_v<T, SetPointsProgram>) return CommandType::kSetPointsProgram;
+        if constexpr (std::is_same_v<T, SetReferralProgram>) {
+          return CommandType::kSetReferralProgram;
+        }
       },
       command);
 }
@@ -304,6 +307,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "release_cashback";
     case CommandType::kSetPointsProgram:
       return "set_points_program";
+    case CommandType::kSetReferralProgram:
+      return "set_referral_program";
   }
   return "unknown";
 }
@@ -656,6 +661,9 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<SetPointsProgram>(&command)) {
     writer.U64(c->staff_id);
     points::EncodeProgram(c->program, &writer);
+  } else if (const auto* c = std::get_if<SetReferralProgram>(&command)) {
+    writer.U64(c->staff_id);
+    referral::EncodeProgram(c->program, &writer);
   } else if (const auto* c = std::get_if<PayOutClosedRefund>(&command)) {
     writer.U64(c->staff_id);
     writer.U64(c->customer_id);
@@ -1279,6 +1287,13 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       SetPointsProgram c;
       c.staff_id = reader.U64();
       if (!points::DecodeProgram(&reader, &c.program)) return false;
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kSetReferralProgram: {
+      SetReferralProgram c;
+      c.staff_id = reader.U64();
+      if (!referral::DecodeProgram(&reader, &c.program)) return false;
       *command = std::move(c);
       break;
     }

@@ -62,6 +62,7 @@
 //                       reference:str                                   (PayOutClosedRefund)
 //   body (type 67)   := (empty)                                            (ReleaseCashback)
 //   body (type 68)   := staff_id:u64 program (points/program.h)          (SetPointsProgram)
+//   body (type 69)   := staff_id:u64 program (referral/program.h)        (SetReferralProgram)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

@@ -222,6 +222,8 @@ Reply StateMachine::Apply(const Command& command) {
   risk_evaluations_before_ = risk_.engine().evaluations();
   Reply reply = Dispatch(command);
   RecordPendingRisk(command, reply);  // state_machine_risk.cc
+  // After the payment's own risk event: the referral's reward events are judged on their own.
+  if (referral_due_) SettleReferral();  // state_machine_referral.cc
   AuditCommand(command, before, reply);
   return reply;
 }
@@ -273,6 +275,8 @@ Reply StateMachine::Dispatch(const Command& command) {
     return ApplyReleaseCashback();  // state_machine_cashback.cc
   } else if (const auto* c = std::get_if<SetPointsProgram>(&command)) {
     return ApplySetPointsProgram(*c);  // state_machine_points.cc
+  } else if (const auto* c = std::get_if<SetReferralProgram>(&command)) {
+    return ApplySetReferralProgram(*c);  // state_machine_referral.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -367,10 +371,17 @@ identity::IdentityResult StateMachine::Register(const RegisterCustomer& command,
   const uint64_t id = customers_.customer_count() + 1;
   const uint64_t wallet_id = kCustomerWalletAccountBase + id;
   if (ledger_.FindAccount(wallet_id) != nullptr) return identity::IdentityResult::kInvalid;
-  if (!CheckRegistrationRisk(command, id)) return identity::IdentityResult::kRiskDenied;
+  // The invite code names the inviter, an open customer; any other code is kept as typed, for
+  // attribution only (the API refuses codes that name nobody).
+  const uint64_t inviter = InviterOf(command.registration.invite_code);
+  bool risk_allowed = true;
+  if (!CheckRegistrationRisk(command, id, inviter, &risk_allowed)) {
+    return identity::IdentityResult::kRiskDenied;
+  }
   const identity::IdentityResult result =
       customers_.Register(command.registration, id, wallet_id, batch_time_ns_);
   if (result != identity::IdentityResult::kOk) return result;
+  if (inviter != 0) NoteReferral(id, inviter, command.device_hash, risk_allowed);
   ledger::Account wallet;
   wallet.id = wallet_id;
   wallet.user_data = id;
@@ -590,6 +601,8 @@ void StateMachine::Reset() {
   payment_marketing_.clear();
   cashback_holds_.clear();
   points_ = points::PointsBook();
+  referrals_ = referral::ReferralBook();
+  referral_due_.reset();
   risk_ = RiskState();
   risk_pending_.reset();
   risk_review_pending_.reset();
@@ -645,6 +658,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("points");
     hasher.Update(points);
   }
+  // Likewise no referral (states from before referrals).
+  if (referrals_.on()) {
+    std::string referrals;
+    referrals_.Serialize(&referrals);
+    hasher.Update("referrals");
+    hasher.Update(referrals);
+  }
   return hasher.Finish();
 }
 
@@ -672,7 +692,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_points = points_.on();
+  const bool with_referrals = referrals_.on();
+  const bool with_points = points_.on() || with_referrals;
   const bool with_risk = risk_.on() || with_points;
   const bool with_marketing = marketing_on() || with_risk;
   const bool with_device_keys = !device_keys_.empty() || with_marketing;
@@ -710,9 +731,15 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_points) {
     std::string points;
-    points_.Serialize(&points);
+    if (points_.on()) points_.Serialize(&points);  // Else empty, before the referrals'.
     writer.U64(points.size());
     writer.Bytes(points);
+  }
+  if (with_referrals) {
+    std::string referrals;
+    referrals_.Serialize(&referrals);
+    writer.U64(referrals.size());
+    writer.Bytes(referrals);
   }
 }
 
@@ -778,7 +805,13 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The points programme's, once it was set (state_machine_points.cc).
   const std::optional<std::string_view> points = part();
-  if (!points || !points_.Deserialize(*points)) return false;
+  if (!points) return false;
+  // Empty only before the referrals' trailer, when no points programme was ever set.
+  if (points->empty() ? reader.remaining() == 0 : !points_.Deserialize(*points)) return false;
+  if (reader.remaining() == 0) return true;
+  // The referrals', once a programme was set or a referral made (state_machine_referral.cc).
+  const std::optional<std::string_view> referrals = part();
+  if (!referrals || !referrals_.Deserialize(*referrals) || !referrals_.on()) return false;
   return reader.remaining() == 0;
 }
 

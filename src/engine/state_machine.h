@@ -29,6 +29,7 @@
 #include "marketing/campaign_book.h"
 #include "mfa/device_key_book.h"
 #include "points/points_book.h"
+#include "referral/referral_book.h"
 #include "store/store.h"
 
 namespace qb::engine {
@@ -88,6 +89,10 @@ class StateMachine {
                             int64_t time_ns) const;
   // The customer's points balance (0 before their first points).
   int64_t PointsBalance(uint64_t customer_id) const;
+  // The referral programme and every referral (state_machine_referral.cc).
+  const referral::ReferralBook& referrals() const { return referrals_; }
+  // The open customer an invite code names, 0 for none.
+  uint64_t InviterOf(std::string_view invite_code) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
   const PaymentMarketing* FindPaymentMarketing(uint64_t payment_id) const;
   // What marketing would give a payment by this customer to this merchant at `time_ns` (the
@@ -226,6 +231,23 @@ class StateMachine {
   // Account closure: the points the customer holds go back to the pool.
   void ForfeitPoints(uint64_t customer_id);
   void EnsurePointsAccounts(uint64_t customer_id);
+  // Referrals (state_machine_referral.cc). A registration with an inviter makes a referral,
+  // refused at once on the inviter's own device or when the risk rules did not allow the
+  // registration; a completed payment that may qualify one is settled after the command's own
+  // risk event (SettleReferral); a refund below the minimum claws the rewards back.
+  Reply ApplySetReferralProgram(const SetReferralProgram& command);
+  void NoteReferral(uint64_t invitee_id, uint64_t inviter_id, std::string_view device_hash,
+                    bool risk_allowed);
+  void NoteQualifyingPayment(const payments::Payment& payment, std::string_view device_hash,
+                             bool rewards_denied);
+  void SettleReferral();
+  void ClawBackReferral(const payments::Payment& payment, int64_t refunded_after_fen);
+  struct ReferralDue {
+    uint64_t payment_id = 0;
+    uint64_t invitee_id = 0;
+    std::string device_hash;
+    bool rewards_denied = false;
+  };
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P, sign-up,
   // log-in, top-up and withdrawal holds, and coupon claims.
@@ -249,7 +271,9 @@ class StateMachine {
   MoneyResult CheckTransferRisk(const P2PTransfer& command, const identity::Customer& sender,
                                 const identity::Customer& receiver,
                                 identity::AuthStrength presented, Reply* reply);
-  bool CheckRegistrationRisk(const RegisterCustomer& command, uint64_t customer_id);
+  // `allowed`: the rules' verdict was allow (a referral made with any other is refused).
+  bool CheckRegistrationRisk(const RegisterCustomer& command, uint64_t customer_id,
+                             uint64_t inviter, bool* allowed);
   // Log-ins (a right password), holds and coupon claims: false when the risk engine (or a
   // block list) refuses them.
   bool CheckLoginRisk(const RecordLogin& command);
@@ -352,6 +376,8 @@ class StateMachine {
   // on load (RebuildCashbackHolds), never serialized.
   std::set<std::tuple<int64_t, uint64_t, uint32_t>> cashback_holds_;
   points::PointsBook points_;
+  referral::ReferralBook referrals_;
+  std::optional<ReferralDue> referral_due_;  // A payment of this command that may qualify.
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.
   std::optional<RiskReview> risk_review_pending_;

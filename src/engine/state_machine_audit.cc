@@ -272,6 +272,19 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
               ",\"redeem_points_per_yuan\":" + std::to_string(p.redeem_points_per_yuan) +
               ",\"redeem_max_bps\":" + std::to_string(p.redeem_max_bps) +
               ",\"multipliers\":" + std::to_string(p.multipliers.size()) + "}");
+  } else if (const auto* c = std::get_if<SetReferralProgram>(&command)) {
+    const referral::Program& p = c->program;
+    Audit(ActorKind::kStaff, c->staff_id, "referral.program_set", "referral_program",
+          "{\"version\":" + std::to_string(reply.value) +
+              ",\"enabled\":" + (p.enabled ? "true" : "false") +
+              ",\"qualify_days\":" + std::to_string(p.qualify_days) +
+              ",\"min_payment_fen\":" + std::to_string(p.min_payment_fen) + ",\"inviter\":\"" +
+              std::string(referral::RewardKindName(p.inviter.kind)) + ":" +
+              std::to_string(p.inviter.amount) + "\",\"invitee\":\"" +
+              std::string(referral::RewardKindName(p.invitee.kind)) + ":" +
+              std::to_string(p.invitee.amount) +
+              "\",\"inviter_monthly_cap\":" + std::to_string(p.inviter_monthly_cap) +
+              ",\"budget_fen\":" + std::to_string(p.budget_fen) + "}");
   }
 }
 

@@ -222,7 +222,11 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
       r != PaymentResult::kOk) {
     return r;
   }
-  if (!marketing_on()) return ChargePayment(payment, from_hold, nullptr, charge, nullptr);
+  if (!marketing_on()) {
+    const PaymentResult r = ChargePayment(payment, from_hold, nullptr, charge, nullptr);
+    if (r == PaymentResult::kOk) NoteQualifyingPayment(payment, device_hash, false);
+    return r;
+  }
   marketing::Plan plan;
   // Points do not combine with offers: a payment with points gets no campaign's reward.
   bool priced = charge.redeem == 0 && QuotePayment(payment, coupon_id, device_hash, &plan);
@@ -235,6 +239,7 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
   if (!priced) r = ChargePayment(payment, from_hold, nullptr, charge, nullptr);
   if (r != PaymentResult::kOk) return r;
   NotePaid(payment.customer_id, payment.merchant_id);
+  NoteQualifyingPayment(payment, device_hash, false);  // state_machine_referral.cc
   if (!priced) {
     payment_marketing_.erase(payment.id);
     return r;

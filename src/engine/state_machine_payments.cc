@@ -518,6 +518,7 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
   }
   payment->refunded_fen = *refunded_after;
   payment->fee_refunded_fen += fee_back;
+  ClawBackReferral(*payment, *refunded_after);  // state_machine_referral.cc
   payments_.AddUnsettled(merchant.id, ChinaDay(batch_time_ns_),
                          -(c.amount_fen + discount_back - fee_back));
   if (projection_ != nullptr) {

@@ -263,15 +263,19 @@ MoneyResult StateMachine::CheckTransferRisk(const P2PTransfer& c, const identity
   }
 }
 
-bool StateMachine::CheckRegistrationRisk(const RegisterCustomer& c, uint64_t customer_id) {
+bool StateMachine::CheckRegistrationRisk(const RegisterCustomer& c, uint64_t customer_id,
+                                         uint64_t inviter, bool* allowed) {
   risk_pending_.reset();
+  *allowed = true;
   if (!risk_.on()) return true;
   risk::Registration event;
   event.customer = customer_id;
   event.device = RiskDeviceId(c.device_hash);
   event.ip = RiskDeviceId(c.ip_hash);
   event.phone = PhoneNumber(c.registration.phone);
+  event.inviter = inviter;
   risk::Verdict verdict = risk_.engine().Evaluate(event, RiskNow()).verdict;
+  *allowed = verdict == risk::Verdict::kAllow;
   if (RiskBlocked({{risk::EntityKind::kDevice, event.device}, {risk::EntityKind::kIp, event.ip}})) {
     verdict = risk::Verdict::kDeny;
   }
@@ -426,6 +430,8 @@ PaymentResult StateMachine::MoveMoneyWithoutRewards(const payments::Payment& pay
   const PaymentResult r = ChargePayment(payment, from_hold, nullptr, charge, nullptr);
   if (r != PaymentResult::kOk) return r;
   if (marketing_on()) NotePaid(payment.customer_id, payment.merchant_id);
+  // Rewards denied: a referral this payment would qualify is refused.
+  NoteQualifyingPayment(payment, "", true);
   payment_marketing_.erase(payment.id);
   return r;
 }

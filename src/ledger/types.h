@@ -88,6 +88,12 @@ inline constexpr uint16_t kPointsClawback = 53;          // Customer points → 
 inline constexpr uint16_t kPointsRestore = 54;           // Pool → customer points (a refund).
 inline constexpr uint16_t kPointsDiscountReversal = 55;  // Merchant → marketing expense (fen).
 inline constexpr uint16_t kPointsForfeit = 56;  // Customer points → pool (account closure).
+// Friend referral (engine/state_machine_referral.cc): the programme's budget account pays cash
+// rewards and takes back what a refund claws back; points come from the points pool.
+inline constexpr uint16_t kReferralCash = 60;            // Referral budget → customer wallet.
+inline constexpr uint16_t kReferralPoints = 61;          // Points pool → customer points.
+inline constexpr uint16_t kReferralCashClawback = 62;    // Customer wallet → referral budget.
+inline constexpr uint16_t kReferralPointsClawback = 63;  // Customer points → pool.
 }  // namespace transfer_codes
 
 struct Transfer {

@@ -144,6 +144,11 @@ class RiskEngine {
   Digest StateHash() const;
 
   // State entries, for tests and memory accounting.
+  // The depth of the nearest inviter in the chain above `inviter` (1: the inviter itself, 2: its
+  // inviter...) that used `device` or registered with `identity`; 0 when none within
+  // kMaxReferralDepth. The engine refuses a referral whose invitee signs up or pays on a
+  // device the inviter used (depth 1).
+  int64_t ReferralChainDepth(uint64_t inviter, uint64_t device, uint64_t identity) const;
   size_t profile_count() const { return state_.profiles.size(); }
   size_t relation_count() const { return state_.relations.size(); }
 
@@ -225,7 +230,6 @@ class RiskEngine {
   void FillVelocity(Feature first, const VelocityTable& table, uint64_t key, int64_t now_s);
   void FillCounter(Feature feature, uint8_t kind, uint64_t id, Window window, int64_t now_s);
   void FillBlocked(std::initializer_list<std::pair<EntityKind, uint64_t>> entities, int64_t now_s);
-  int64_t ReferralChainDepth(uint64_t inviter, uint64_t device, uint64_t identity) const;
   void Set(Feature feature, int64_t value) { features_[static_cast<size_t>(feature)] = value; }
   void UpdateNeededFeatures();
   bool Needs(Feature feature) const { return needed_[static_cast<size_t>(feature)]; }

@@ -18,10 +18,12 @@
 #include "identity/otp.h"
 #include "identity/password.h"
 #include "identity/phone.h"
+#include "referral/invite_code.h"
 #include "server/log.h"
 #include "wallet/auth_rate_limits.h"
 #include "wallet/device_factor.h"
 #include "wallet/handler_util.h"
+#include "wallet/money_internal.h"
 #include "wallet/sessions.h"
 #include "wallet/staff_access.h"
 #include "wallet/step_up.h"
@@ -244,6 +246,15 @@ void HandleIssueOtp(WalletContext& context, HttpRequest&& request, Responder res
 constexpr std::array<std::string_view, 7> kChannels = {
     "social", "search_ad", "email", "offline_event", "campus", "outreach", "organic"};
 
+HttpResponse InviteCodeInvalid() {
+  return ErrorResponse(
+      api::ApiError{422, "INVITE_CODE_INVALID", "invite_code: names no customer; check it"});
+}
+
+void SubmitRegistration(WalletContext& context, HttpRequest&& request, const std::string& phone,
+                        const std::string& otp, const std::optional<std::string>& channel,
+                        const std::string& invite, std::string password, Responder respond);
+
 void HandleRegister(WalletContext& context, HttpRequest&& request, Responder respond) {
   std::optional<api::JsonObject> body = ParseBody(request, respond);
   if (!body) return;
@@ -263,21 +274,47 @@ void HandleRegister(WalletContext& context, HttpRequest&& request, Responder res
   if (channel && std::find(kChannels.begin(), kChannels.end(), *channel) == kChannels.end()) {
     return respond(FieldInvalid("channel", "not a known channel"));
   }
-  if (invite_code) {
-    for (char c : *invite_code) {
-      const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-      if (!ok) return respond(FieldInvalid("invite_code", "letters and digits only"));
+  // An invite code names an open customer (referral/invite_code.h), or the sign-up is refused
+  // so the customer can correct it; typed in lower case or with I, L, O, it is kept as printed.
+  std::string invite;
+  if (invite_code && !invite_code->empty()) {
+    const std::optional<uint64_t> inviter = referral::ParseInviteCode(*invite_code);
+    if (!inviter || *inviter > referral::kMaxInviteCustomerId) {
+      return respond(InviteCodeInvalid());
     }
+    invite = referral::InviteCode(*inviter);
   }
   if (auto problem = PasswordProblem(password, *phone)) return respond(ErrorResponse(*problem));
+  if (!invite.empty()) {
+    // The engine keeps a code that names nobody for attribution only; the API refuses it.
+    auto inviter_open = [invite](const engine::StateMachine& state) {
+      return state.InviterOf(invite) != 0;
+    };
+    auto held = std::make_shared<HttpRequest>(std::move(request));
+    ReadEngine<bool>(context, respond, std::move(inviter_open),
+                     [&context, held, phone = *phone, otp, channel, invite,
+                      password = std::move(password), respond](bool open) mutable {
+                       if (!open) return respond(InviteCodeInvalid());
+                       SubmitRegistration(context, std::move(*held), phone, otp, channel, invite,
+                                          std::move(password), respond);
+                     });
+    return;
+  }
+  SubmitRegistration(context, std::move(request), *phone, otp, channel, invite, std::move(password),
+                     respond);
+}
+
+void SubmitRegistration(WalletContext& context, HttpRequest&& request, const std::string& phone,
+                        const std::string& otp, const std::optional<std::string>& channel,
+                        const std::string& invite, std::string password, Responder respond) {
   // Before the argon2id hash below, the most expensive step of a sign-up.
-  if (!AdmitAuthAttempt(context, AuthAction::kSignUp, request, *phone, respond)) return;
+  if (!AdmitAuthAttempt(context, AuthAction::kSignUp, request, phone, respond)) return;
 
   identity::Registration registration;
-  registration.phone = *phone;
-  registration.otp_hash = identity::HashOtp(otp, *phone, *Services(context).otp_pepper);
+  registration.phone = phone;
+  registration.otp_hash = identity::HashOtp(otp, phone, *Services(context).otp_pepper);
   registration.channel = channel.value_or("organic");
-  registration.invite_code = invite_code.value_or("");
+  registration.invite_code = invite;
   RunOnWorker(
       context,
       [&context, registration = std::move(registration), password = std::move(password),

@@ -118,6 +118,10 @@ std::string_view EntryKind(uint16_t code) {
       return "clawback";
     case ledger::transfer_codes::kPointsForfeit:
       return "forfeit";
+    case ledger::transfer_codes::kReferralPoints:
+      return "referral";
+    case ledger::transfer_codes::kReferralPointsClawback:
+      return "referral_clawback";
     default:
       return "other";
   }

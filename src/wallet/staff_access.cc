@@ -81,6 +81,9 @@ constexpr std::array kTable = {
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/issues", kMarketingWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/points-program", kMarketingReaders},
     StaffRouteAccess{"PUT", "/api/v1/staff/points-program", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/referral-program", kMarketingReaders},
+    StaffRouteAccess{"PUT", "/api/v1/staff/referral-program", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/referrals", kMarketingReaders},
     // Risk (issue 7): rules, block/allow lists and the review queue. Auditors read them; risk
     // analysts (and admins) change them.
     StaffRouteAccess{"GET", "/api/v1/staff/risk/reviews", kRiskReaders},

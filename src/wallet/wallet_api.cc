@@ -520,6 +520,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddWebhookRoutes(router, context);
   AddMarketingRoutes(router, context);
   AddPointsRoutes(router, context);
+  AddReferralRoutes(router, context);
   AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);

@@ -92,6 +92,7 @@ void AddSessionRoutes(Router& router, WalletContext& context);  // session_route
 // marketing_routes.cc
 void AddMarketingRoutes(Router& router, WalletContext& context);
 void AddPointsRoutes(Router& router, WalletContext& context);  // points_routes.cc
+void AddReferralRoutes(Router& router, WalletContext& context);  // referral_routes.cc
 // campaign_history_routes.cc: the dry run and the holdout uplift
 void AddCampaignHistoryRoutes(Router& router, WalletContext& context);
 // The held-cashback sweep (marketing_routes.cc): submits engine::ReleaseCashback until no hold

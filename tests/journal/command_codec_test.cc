@@ -97,6 +97,30 @@ TEST(CommandCodecTest, EachCommandTypeRoundTrips) {
   EXPECT_EQ(std::get<CloseAccount>(decoded[2]).account_id, 77u);
 }
 
+TEST(CommandCodecTest, TheReferralProgrammeRoundTripsFieldByField) {
+  SetReferralProgram command;
+  command.staff_id = 7;
+  command.program.enabled = true;
+  command.program.qualify_days = 14;
+  command.program.min_payment_fen = 1'234;
+  command.program.inviter = {referral::RewardKind::kCash, 1'000};
+  command.program.invitee = {referral::RewardKind::kPoints, 500};
+  command.program.inviter_monthly_cap = 3;
+  command.program.budget_fen = 99'999;
+  command.program.invitee_verified = false;
+  std::string payload;
+  EncodeCommand(command, &payload);
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(payload, 1, &decoded));
+  const auto& back = std::get<SetReferralProgram>(decoded.at(0));
+  EXPECT_EQ(back.staff_id, 7u);
+  EXPECT_EQ(back.program, command.program);
+  EXPECT_EQ(CommandTypeName(TypeOf(decoded[0])), "set_referral_program");
+  for (size_t cut = 1; cut < payload.size(); cut++) {
+    EXPECT_FALSE(DecodeCommands(std::string_view(payload).substr(0, cut), 1, &decoded)) << cut;
+  }
+}
+
 TEST(CommandCodecTest, IdentityCommandsRoundTripFieldByField) {
   const std::vector<Command> commands = {
       IssueOtp{"13800138000", identity::OtpPurpose::kLogin, "otp-hash"},

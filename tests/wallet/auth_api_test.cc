@@ -124,10 +124,16 @@ TEST_F(WalletApiTest, ChannelAndInviteCodeAreChecked) {
       Post("/api/v1/customers", R"({"phone":"13800138008","otp":")" + code +
                                     R"(","password":"Secret123abc","channel":"billboard"})");
   EXPECT_EQ(channel.ErrorCode(), "FIELD_INVALID");
-  ApiResponse ok =
+  // An invite code must name a customer: "AB12" is no code at all.
+  ApiResponse unknown =
       Post("/api/v1/customers",
            R"({"phone":"13800138008","otp":")" + code +
                R"(","password":"Secret123abc","channel":"campus","invite_code":"AB12"})");
+  EXPECT_EQ(unknown.status, 422) << Describe(unknown);
+  EXPECT_EQ(unknown.ErrorCode(), "INVITE_CODE_INVALID");
+  ApiResponse ok =
+      Post("/api/v1/customers", R"({"phone":"13800138008","otp":")" + code +
+                                    R"(","password":"Secret123abc","channel":"campus"})");
   ASSERT_EQ(ok.status, 201) << Describe(ok);
   EXPECT_EQ(ok.json.at("customer").at("channel").as_string(), "campus");
 }
