@@ -15,6 +15,8 @@ export interface ApiErrorBody {
     limit?: string;
     tries_left?: unknown;
     locked_until?: unknown;
+    /** The request field the error is about, when the server names one ("budget"). */
+    field?: unknown;
   };
 }
 
@@ -32,13 +34,15 @@ export class ApiError extends Error {
   readonly lockedUntil: string | undefined;
   /** CHALLENGE_REQUIRED: what would do, and the payment held meanwhile (if any). */
   readonly stepUp: StepUpDetails | undefined;
+  /** The request field the server names as wrong (REFERRAL_INVALID_PROGRAM: "budget"), if any. */
+  readonly field: string | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
     limit?: string,
-    extra: { triesLeft?: number; lockedUntil?: string; stepUp?: StepUpDetails } = {},
+    extra: { triesLeft?: number; lockedUntil?: string; stepUp?: StepUpDetails; field?: string } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -48,6 +52,7 @@ export class ApiError extends Error {
     this.triesLeft = extra.triesLeft;
     this.lockedUntil = extra.lockedUntil;
     this.stepUp = extra.stepUp;
+    this.field = extra.field;
   }
 }
 
@@ -255,12 +260,13 @@ export class ApiClient {
       // log-out, and a token rotated away meanwhile is retried by request().
       if (response.status === 401 && token && token === this.getToken()) this.onUnauthorized();
       if (isApiErrorBody(parsed)) {
-        const { code, message, limit, tries_left, locked_until } = parsed.error;
+        const { code, message, limit, tries_left, locked_until, field } = parsed.error;
         const limitName = typeof limit === 'string' ? limit : undefined;
         throw new ApiError(response.status, code, message, limitName, {
           triesLeft: typeof tries_left === 'number' ? tries_left : undefined,
           lockedUntil: typeof locked_until === 'string' ? locked_until : undefined,
           stepUp: stepUpOf(parsed.error as Record<string, unknown>),
+          field: typeof field === 'string' ? field : undefined,
         });
       }
       throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText);

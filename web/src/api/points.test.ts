@@ -8,6 +8,7 @@ import {
   newMultiplierForm,
   parseMcc,
   pointsEntryKindKey,
+  pointsEntryPaymentId,
   pointsProgramToForm,
   pointsToPay,
   quotePointsOf,
@@ -226,6 +227,15 @@ describe('the customer side', () => {
     expect(pointsEntryKindKey('earn')).toBe('points.kind.earn');
     expect(pointsEntryKindKey('clawback')).toBe('points.kind.clawback');
     expect(pointsEntryKindKey('bonus')).toBe('points.kind.other');
+    expect(pointsEntryKindKey('referral')).toBe('points.kind.referral');
+    expect(pointsEntryKindKey('referral_clawback')).toBe('points.kind.referral_clawback');
+  });
+
+  it("opens an entry's payment, but not a referral entry's (the invitee's payment)", () => {
+    expect(pointsEntryPaymentId({ kind: 'earn', payment_id: '42' })).toBe('42');
+    expect(pointsEntryPaymentId({ kind: 'earn', payment_id: null })).toBeNull();
+    expect(pointsEntryPaymentId({ kind: 'referral', payment_id: '42' })).toBeNull();
+    expect(pointsEntryPaymentId({ kind: 'referral_clawback', payment_id: '42' })).toBeNull();
   });
 
   it('signs points', () => {

@@ -60,7 +60,20 @@ export interface PointsProgram extends PointsProgramInput {
   points_outstanding: number;
 }
 
-export const POINTS_ENTRY_KINDS = ['earn', 'redeem', 'restore', 'clawback', 'forfeit'] as const;
+/**
+ * The kinds of entry: a payment's (earn, redeem, and a refund's restore, clawback), points that
+ * lapsed (forfeit), and the friend-referral programme's reward (referral) and its reversal when
+ * the qualifying payment is refunded (referral_clawback).
+ */
+export const POINTS_ENTRY_KINDS = [
+  'earn',
+  'redeem',
+  'restore',
+  'clawback',
+  'forfeit',
+  'referral',
+  'referral_clawback',
+] as const;
 export type PointsEntryKind = (typeof POINTS_ENTRY_KINDS)[number];
 
 export interface PointsEntry {
@@ -135,6 +148,15 @@ export function pointsEntryKindKey(kind: string): `points.kind.${PointsEntryKind
   return (POINTS_ENTRY_KINDS as readonly string[]).includes(kind)
     ? `points.kind.${kind as PointsEntryKind}`
     : 'points.kind.other';
+}
+
+/**
+ * The payment an entry opens, or null. A referral entry carries the invitee's qualifying payment,
+ * which for an inviter is someone else's: it opens nothing.
+ */
+export function pointsEntryPaymentId(entry: Pick<PointsEntry, 'kind' | 'payment_id'>): string | null {
+  if (entry.kind === 'referral' || entry.kind === 'referral_clawback') return null;
+  return entry.payment_id;
 }
 
 /** Points with thousands grouped: 12345 → "12,345". */

@@ -25,6 +25,12 @@
 //                             most of a payment points may pay, multiplier rules; its version
 //                             and the points customers hold
 //                             (read: admin, marketing, auditor; change: admin, marketing)
+//   /console/referral         the friend-referral programme (好友推荐): on/off, days to qualify,
+//                             smallest qualifying payment, each side's reward (cash / points /
+//                             none), the inviter's monthly cap, the cash budget, whether the
+//                             friend must verify by real name first; its version,
+//                             spend and figures; the newest 100 referrals
+//                             (read: admin, marketing, auditor; change: admin, marketing)
 //   /console/risk/reviews     payments held for review: why, approve / reject (+ block device)
 //   /console/risk/rules       the active and shadow rule sets; publish a new version
 //   /console/risk/lists       block and allow lists        (read: admin, risk, auditor;
@@ -39,7 +45,7 @@
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
 //              menu-merchants, menu-settlements, menu-audit, menu-campaigns, menu-points,
-//              staff-name, staff-logout
+//              menu-referral, staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
 //   detail:    customer-detail, customer-id, customer-phone, customer-name,
@@ -118,6 +124,24 @@
 //              points-multiplier-starts-<i>, points-multiplier-ends-<i> (datetime-local, China
 //              time, empty = no bound), points-remove-multiplier-<i>; points-save. A field the
 //              form or a POINTS_INVALID_PROGRAM answer names shows its error under the field.
+//   referral:  referral-program (the page), referral-version (data-version; 0 = never
+//              configured), referral-updated-at (data-time), referral-spent (data-fen),
+//              referral-remaining (data-fen = budget − spent, at least 0),
+//              referral-figure-<invited|pending|rewarded|refused|expired|clawed_back> (data-value
+//              = the count), referral-figure-<inviter_cash|invitee_cash> (data-value = fen),
+//              referral-figure-<inviter_points|invitee_points> (data-value = points);
+//              form: referral-enabled (the switch), referral-qualify-days, referral-min-payment
+//              (yuan), referral-inviter-kind / referral-invitee-kind (antd Select; the wrapper
+//              carries data-kind: click it, then the option referral-inviter-kind-<cash|points|
+//              none> / referral-invitee-kind-<…>), referral-inviter-amount /
+//              referral-invitee-amount (yuan for cash, whole points for points; disabled for
+//              none; data-unit = the kind), referral-monthly-cap, referral-budget (yuan),
+//              referral-invitee-must-verify (the switch; on by default: only a friend verified
+//              by real name qualifies), referral-save; a save that fails shows form-error
+//              (data-error-code = the API code, absent for the form's own checks) and the field it names shows its error below;
+//              list: referral-refresh, referral-row (data-row-id = data-invitee-id, data-status,
+//              data-reason "" when none) with referral-status (data-status), referral-reason,
+//              referral-capped
 //   risk:      review-row (data-row-id = payment id, data-state) with review-rule,
 //              review-explanation, review-approve, review-reject, review-block-device,
 //              review-label; reviews-state (open | all), reviews-refresh; rules: rules-active
@@ -146,6 +170,7 @@ import { DashboardPage } from './DashboardPage';
 import { LedgerPage } from './LedgerPage';
 import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
 import { PointsProgramPage } from './PointsProgramPage';
+import { ReferralProgramPage } from './ReferralProgramPage';
 import { RiskListsPage } from './RiskListsPage';
 import { RiskReviewsPage } from './RiskReviewsPage';
 import { RiskRulesPage } from './RiskRulesPage';
@@ -192,6 +217,7 @@ export default function ConsoleApp() {
           <Route path="campaigns/:id" element={only('campaigns', <CampaignDetailPage />)} />
           <Route path="campaigns/:id/edit" element={only('campaigns', <CampaignEditorPage />)} />
           <Route path="points" element={only('points', <PointsProgramPage />)} />
+          <Route path="referral" element={only('referral', <ReferralProgramPage />)} />
           <Route path="risk/reviews" element={only('riskReviews', <RiskReviewsPage />)} />
           <Route path="risk/rules" element={only('riskRules', <RiskRulesPage />)} />
           <Route path="risk/lists" element={only('riskLists', <RiskListsPage />)} />

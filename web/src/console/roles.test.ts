@@ -4,6 +4,7 @@ import {
   canChangeMerchantStatus,
   canEditCampaigns,
   canEditPoints,
+  canEditReferral,
   canEditRisk,
   canGrantTier,
   canOnboardMerchant,
@@ -29,6 +30,7 @@ describe('console roles', () => {
       'audit',
       'campaigns',
       'points',
+      'referral',
       'riskReviews',
       'riskRules',
       'riskLists',
@@ -46,13 +48,14 @@ describe('console roles', () => {
       'audit',
       'campaigns',
       'points',
+      'referral',
       'riskReviews',
       'riskRules',
       'riskLists',
       'amlReports',
     ];
     expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
-    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points']);
+    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points', 'referral']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
@@ -72,6 +75,7 @@ describe('console roles', () => {
     expect(canOpen(['marketing', 'outreach_manager', 'outreach_agent'], 'amlReports')).toBe(false);
     expect(canOpen(['support'], 'campaigns')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'points')).toBe(false);
+    expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'referral')).toBe(false);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
@@ -107,13 +111,16 @@ describe('console roles', () => {
     expect(landingPath([])).toBe('/console/dashboard');
   });
 
-  it('lets admins and marketing edit campaigns and points, admins and risk act on risk', () => {
+  it('lets admins and marketing edit campaigns, points and referral, admins and risk act on risk', () => {
     expect(canEditCampaigns(['marketing'])).toBe(true);
     expect(canEditCampaigns(['admin'])).toBe(true);
     expect(canEditCampaigns(['auditor', 'risk', 'support'])).toBe(false);
     expect(canEditPoints(['marketing'])).toBe(true);
     expect(canEditPoints(['admin'])).toBe(true);
     expect(canEditPoints(['auditor', 'risk', 'support'])).toBe(false);
+    expect(canEditReferral(['marketing'])).toBe(true);
+    expect(canEditReferral(['admin'])).toBe(true);
+    expect(canEditReferral(['auditor', 'risk', 'support'])).toBe(false);
     expect(canEditRisk(['risk'])).toBe(true);
     expect(canEditRisk(['admin'])).toBe(true);
     expect(canEditRisk(['auditor', 'marketing', 'support'])).toBe(false);

@@ -14,6 +14,7 @@ export type ConsolePage =
   | 'audit'
   | 'campaigns'
   | 'points'
+  | 'referral'
   | 'riskReviews'
   | 'riskRules'
   | 'riskLists'
@@ -62,6 +63,12 @@ export const CONSOLE_PAGES: readonly {
     roles: ['admin', 'marketing', 'auditor'],
   },
   {
+    page: 'referral',
+    path: 'referral',
+    label: 'console.referral',
+    roles: ['admin', 'marketing', 'auditor'],
+  },
+  {
     page: 'riskReviews',
     path: 'risk/reviews',
     label: 'console.riskReviews',
@@ -91,6 +98,8 @@ export const CONSOLE_PAGES: readonly {
 export const CAMPAIGN_EDIT_ROLES: readonly StaffRole[] = ['admin', 'marketing'];
 /** Who may change the points programme: as for campaigns. */
 export const POINTS_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
+/** Who may change the referral programme (PUT /staff/referral-program): as for campaigns. */
+export const REFERRAL_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may review held payments, publish rule sets and change the lists. */
 export const RISK_EDIT_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
@@ -141,6 +150,10 @@ export function canEditCampaigns(roles: readonly StaffRole[]): boolean {
 
 export function canEditPoints(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, POINTS_EDIT_ROLES);
+}
+
+export function canEditReferral(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, REFERRAL_EDIT_ROLES);
 }
 
 export function canEditRisk(roles: readonly StaffRole[]): boolean {

@@ -4,7 +4,8 @@
 //   /                 welcome (goes to /home when logged in)
 //   /login            log in with phone + password
 //   /register         register: phone → send code (60 s countdown) → code + password
-//                     (+ invite code); the channel comes from ?channel= (default organic)
+//                     (+ invite code); the channel comes from ?channel= (default organic),
+//                     the invite code is filled in from ?invite= (an invite link)
 //   /home             balance, tier badge, limits, quick actions, log out      (needs log-in)
 //   /identity         verify identity: real name + resident ID                 (needs log-in)
 //   /cards            list, bind, unbind bank cards                            (needs log-in)
@@ -24,6 +25,10 @@
 //                     open), my coupons                                         (needs log-in)
 //   /points           my points (积分): balance, its worth, the earn and redeem rules, the
 //                     newest 50 entries (an entry of a payment opens it)    (needs log-in)
+//   /referral         invite friends (邀请好友): my invite code, the invite link (copy) and its
+//                     QR code, the rules, this month's rewarded friends against the cap, what
+//                     inviting earned, the friends invited, my own welcome reward if I was
+//                     invited; "paused" while the programme is off           (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -35,7 +40,8 @@
 //   welcome:  welcome-login, welcome-register
 //   register: register-phone, register-send-code (data-seconds-left while counting down),
 //             register-code, register-password, register-password-confirm,
-//             register-invite-code, register-submit
+//             register-invite-code (filled from ?invite=), register-submit; a code that names
+//             nobody: form-error with data-error-code="INVITE_CODE_INVALID"
 //   login:    login-phone, login-password, login-submit
 //   home:     balance-value (data-fen = balance in fen), available-value, tier-badge
 //             (data-tier), limit-balance_cap, limit-per_payment, limit-per_day, limit-per_year,
@@ -107,8 +113,9 @@
 //             (data-points), points-value (data-fen; what the balance is worth, when > 0),
 //             points-earn-rule (data-earn-per-yuan), points-redeem-rule (data-redeem-per-yuan),
 //             points-paused (instead of the rules while the programme is off), points-entry
-//             (data-entry-id, data-kind earn|redeem|restore|clawback|forfeit, data-points signed)
-//             with points-entry-points ("+120" / "-50"), points-none
+//             (data-entry-id, data-kind earn|redeem|restore|clawback|forfeit|referral|
+//             referral_clawback, data-points signed; a referral entry opens no payment) with
+//             points-entry-points ("+120" / "-50"), points-none
 //   pay with points (scan and checkout, inside pay-quote): use-points (the switch, shown when
 //             the quote's points.max_redeemable > 0; data-points = the points it uses,
 //             data-fen = their discount, data-checked; click it) with use-points-label ("用 N 积分
@@ -121,6 +128,17 @@
 //             data-rendered="true" once drawn),
 //             spending-top-merchants with spending-merchant (data-merchant-id, data-fen),
 //             spending-empty
+//   referral: action-referral (home; opens /referral), referral-page, referral-code (its text
+//             is the invite code), referral-link (data-link = the full URL: origin +
+//             invite_path), referral-copy (data-copied once copied), referral-qr (a <canvas> of
+//             the link; data-link), referral-rules (the sentence, saying real-name verification
+//             comes first when program.invitee_must_verify; only while the programme is
+//             on), referral-paused (while it is off), referral-month (data-rewarded, data-cap),
+//             referral-earned-cash (data-fen), referral-earned-points (data-points),
+//             referral-invited-by (data-status; only for an invited customer), referral-invitee
+//             (data-status pending|rewarded|refused|expired|clawed_back) with
+//             referral-invitee-phone (masked), referral-invitee-deadline (pending only;
+//             data-deadline) and referral-invitee-reward (when one was given); referral-none
 import { ConfigProvider, SpinLoading } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
@@ -141,6 +159,7 @@ import { OffersPage } from './OffersPage';
 import { PayCodePage } from './PayCodePage';
 import { PaymentDetailPage, PaymentsPage } from './PaymentsPage';
 import { PointsPage } from './PointsPage';
+import { ReferralPage } from './ReferralPage';
 import { RegisterPage } from './RegisterPage';
 import { ScanPage } from './ScanPage';
 import { SecurityPage } from './SecurityPage';
@@ -172,6 +191,7 @@ export default function H5App() {
           <Route path="home" element={guarded(<HomePage />)} />
           <Route path="offers" element={guarded(<OffersPage />)} />
           <Route path="points" element={guarded(<PointsPage />)} />
+          <Route path="referral" element={guarded(<ReferralPage />)} />
           <Route path="identity" element={guarded(<IdentityPage />)} />
           <Route path="cards" element={guarded(<CardsPage />)} />
           <Route path="top-up" element={guarded(<MoneyMovePage key="top_up" kind="top_up" />)} />

@@ -132,6 +132,9 @@ export function HomePage() {
         <List.Item onClick={() => navigate('/offers')} data-testid="action-offers">
           {t('offers.title')}
         </List.Item>
+        <List.Item onClick={() => navigate('/referral')} data-testid="action-referral">
+          {t('home.referral')}
+        </List.Item>
         {points.data !== null && showPointsOnHome(points.data) && (
           <List.Item
             onClick={() => navigate('/points')}

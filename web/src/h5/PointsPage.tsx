@@ -1,6 +1,6 @@
 // My points (我的积分) at /points: the balance, what it is worth as a discount, how points are
 // earned and spent, and the newest entries (GET /me/points: at most 50, newest first). An entry
-// of a payment opens that payment.
+// of a payment opens that payment; a referral reward's does not (its payment is the invitee's).
 import { List } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 
@@ -8,6 +8,7 @@ import {
   formatPoints,
   getMyPoints,
   pointsEntryKindKey,
+  pointsEntryPaymentId,
   signedPoints,
   type MyPoints,
   type PointsEntry,
@@ -47,7 +48,7 @@ function PointsRules({ points }: { points: MyPoints }) {
 function EntryItem({ entry }: { entry: PointsEntry }) {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const paymentId = entry.payment_id;
+  const paymentId = pointsEntryPaymentId(entry);
   return (
     <List.Item
       data-testid="points-entry"

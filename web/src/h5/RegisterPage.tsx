@@ -2,13 +2,16 @@ import { Button, Form, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 
+import { ApiError } from '../api/client';
 import { customerApi, customerSession } from '../api/session';
 import { register, sendOtp } from '../api/wallet';
 import { useI18n } from '../i18n/I18nProvider';
 import { FieldInput, FormError, H5Page } from './common';
 import { useCountdown } from './useCountdown';
 import {
+  MAX_INVITE_CODE_LENGTH,
   channelFromSearch,
+  inviteCodeFromSearch,
   isValidPhone,
   normalizeInviteCode,
   validateRegisterForm,
@@ -25,7 +28,8 @@ export function RegisterPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const [form, setForm] = useState<RegisterForm>(EMPTY_FORM);
-  const [inviteCode, setInviteCode] = useState('');
+  // An invite link (/register?invite=CODE, from the inviter's referral page) fills the code in.
+  const [inviteCode, setInviteCode] = useState(() => inviteCodeFromSearch(location.search));
   const [errors, setErrors] = useState<RegisterErrors>({});
   const [apiError, setApiError] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
@@ -79,6 +83,9 @@ export function RegisterPage() {
       setSubmitting(false);
     }
   };
+
+  // INVITE_CODE_INVALID: the code names nobody. The form-error line says so, and the field too.
+  const inviteCodeRefused = apiError instanceof ApiError && apiError.code === 'INVITE_CODE_INVALID';
 
   const sendLabel =
     countdown.secondsLeft > 0
@@ -162,13 +169,21 @@ export function RegisterPage() {
             onChange={update('passwordConfirm')}
           />
         </Form.Item>
-        <Form.Item label={t('field.inviteCode')}>
+        <Form.Item
+          label={t('field.inviteCode')}
+          description={
+            inviteCodeRefused ? <span className="h5-error">{t('apiError.INVITE_CODE_INVALID')}</span> : undefined
+          }
+        >
           <FieldInput
             testId="register-invite-code"
-            maxLength={32}
+            maxLength={MAX_INVITE_CODE_LENGTH}
             placeholder={t('field.inviteCode.placeholder')}
             value={inviteCode}
-            onChange={setInviteCode}
+            onChange={(value) => {
+              setInviteCode(value);
+              if (inviteCodeRefused) setApiError(null);
+            }}
           />
         </Form.Item>
       </Form>

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { isValidPassword, isValidPhone, isValidSmsCode, validateRegisterForm } from './validation';
+import {
+  channelFromSearch,
+  inviteCodeFromSearch,
+  isValidPassword,
+  isValidPhone,
+  isValidSmsCode,
+  validateRegisterForm,
+} from './validation';
 
 describe('registration validation', () => {
   it.each([
@@ -43,5 +50,14 @@ describe('registration validation', () => {
       password: 'error.password',
       passwordConfirm: 'error.passwordConfirm',
     });
+  });
+
+  it('fills the invite code from an invite link, keeping the channel', () => {
+    expect(inviteCodeFromSearch('?invite=7KQ2M9XA')).toBe('7KQ2M9XA');
+    expect(inviteCodeFromSearch('?channel=campus&invite=%207kq2m9xa%20')).toBe('7kq2m9xa');
+    expect(channelFromSearch('?channel=campus&invite=7KQ2M9XA')).toBe('campus');
+    expect(inviteCodeFromSearch('')).toBe('');
+    expect(inviteCodeFromSearch('?invite=')).toBe('');
+    expect(inviteCodeFromSearch(`?invite=${'A'.repeat(40)}`)).toHaveLength(32);
   });
 });

@@ -189,3 +189,12 @@ export function normalizeInviteCode(code: string): string | undefined {
   const trimmed = code.trim();
   return trimmed === '' ? undefined : trimmed;
 }
+
+/** What the invite code field takes. */
+export const MAX_INVITE_CODE_LENGTH = 32;
+
+/** The invite code an invite link carries (`?invite=7KQ2M9XA`), trimmed; "" when there is none. */
+export function inviteCodeFromSearch(search: string): string {
+  const value = new URLSearchParams(search).get('invite');
+  return value === null ? '' : value.trim().slice(0, MAX_INVITE_CODE_LENGTH);
+}

@@ -5,6 +5,7 @@ import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
 import { pointsEn, pointsZh } from './pointsMessages';
+import { referralEn, referralZh } from './referralMessages';
 import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
 import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
@@ -334,6 +335,7 @@ export const zh = {
   ...auditZh,
   ...closeAccountZh,
   ...pointsZh,
+  ...referralZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -659,4 +661,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...auditEn,
   ...closeAccountEn,
   ...pointsEn,
+  ...referralEn,
 };

@@ -24,6 +24,13 @@ describe('points messages', () => {
     }
   });
 
+  it('names the referral entries in both languages', () => {
+    expect(translate('zh', pointsEntryKindKey('referral'))).toBe('邀请奖励');
+    expect(translate('zh', pointsEntryKindKey('referral_clawback'))).toBe('邀请奖励收回');
+    expect(translate('en', pointsEntryKindKey('referral'))).toBe('Referral reward');
+    expect(translate('en', pointsEntryKindKey('referral_clawback'))).toBe('Referral reward reversed');
+  });
+
   it('has its own text for each points error, in both languages', () => {
     for (const [code, status] of [
       ['POINTS_INVALID_PROGRAM', 400],
