@@ -18,6 +18,7 @@
 #include "identity/customer_book.h"
 #include "identity/staff_book.h"
 #include "ledger/types.h"
+#include "lottery/lottery.h"
 #include "mfa/device_key.h"
 #include "payments/payment_book.h"
 #include "points/program.h"
@@ -603,6 +604,32 @@ struct SetReferralProgram {
   referral::Program program;
 };
 
+// The lottery (抽奖, engine/state_machine_lottery.cc). Answers one MarketingResult each.
+// SetLottery: marketing ops replace the configuration (lottery/lottery.h); kInvalid with
+// "LOTTERY_INVALID:field" in Reply::text; raising the cash budget funds kLotteryBudgetAccountId
+// from marketing expense, lowering it (never below what was spent) returns the difference;
+// Reply::value is the new version; audited as lottery.config_set.
+struct SetLottery {
+  uint64_t staff_id = 0;
+  lottery::Config config;
+};
+// A customer's daily sign-in (签到): one draw when the lottery gives one; kRefused with
+// LOTTERY_OFF or LOTTERY_SIGNED_IN in Reply::text.
+struct LotterySignIn {
+  uint64_t customer_id = 0;
+};
+// A customer draws. `draw_id` is the API's (a repeated id answers kDuplicate, the first draw's
+// id in Reply::value); `nonce` is kLotteryNonceBytes from the API's CSPRNG, journaled with the
+// command, so the draw is fixed on replay yet unpredictable to the customer. kRefused with
+// LOTTERY_OFF, LOTTERY_NO_DRAWS, LOTTERY_DAILY_LIMIT or LOTTERY_WALLET_FULL (a cash prize the
+// wallet's balance cap cannot take: nothing used). Reply::value: the draw id.
+struct DrawLottery {
+  uint64_t customer_id = 0;
+  uint64_t draw_id = 0;
+  std::string nonce;
+};
+inline constexpr size_t kLotteryNonceBytes = 16;
+
 using Command = std::variant<
     CreateAccounts, CreateTransfers, CloseAccount, Query, IssueOtp, RegisterCustomer, RecordLogin,
     CreateSession, RevokeSession, P2PTransfer, VerifyIdentity, BindCard, UnbindCard, GrantTier,
@@ -616,7 +643,7 @@ using Command = std::variant<
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
     PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram,
-    SetReferralProgram>;
+    SetReferralProgram, SetLottery, LotterySignIn, DrawLottery>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -689,6 +716,9 @@ enum class CommandType : uint16_t {
   kReleaseCashback = 67,
   kSetPointsProgram = 68,
   kSetReferralProgram = 69,
+  kSetLottery = 70,
+  kLotterySignIn = 71,
+  kDrawLottery = 72,
 };
 
 CommandType TypeOf(const Command& command);
@@ -836,6 +866,8 @@ inline constexpr uint64_t kPointsPoolAccountId = 4;
 // The referral programme's budget: cash rewards are paid from it, so they never exceed what was
 // funded. kCampaignBudget, no overdraft. Created by the first programme with a budget.
 inline constexpr uint64_t kReferralBudgetAccountId = 5;
+// The lottery's cash budget, likewise: cash prizes are paid from it.
+inline constexpr uint64_t kLotteryBudgetAccountId = 6;
 // Customers' points accounts: this base plus the customer id, points ledger, no overdraft.
 // Created by the customer's first points.
 inline constexpr uint64_t kPointsAccountBase = uint64_t{1} << 47;

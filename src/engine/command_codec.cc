@@ -165,6 +165,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, SetReferralProgram>) {
           return CommandType::kSetReferralProgram;
         }
+        if constexpr (std::is_same_v<T, SetLottery>) return CommandType::kSetLottery;
+        if constexpr (std::is_same_v<T, LotterySignIn>) return CommandType::kLotterySignIn;
+        if constexpr (std::is_same_v<T, DrawLottery>) return CommandType::kDrawLottery;
       },
       command);
 }
@@ -309,6 +312,12 @@ std::string_view CommandTypeName(CommandType type) {
       return "set_points_program";
     case CommandType::kSetReferralProgram:
       return "set_referral_program";
+    case CommandType::kSetLottery:
+      return "set_lottery";
+    case CommandType::kLotterySignIn:
+      return "lottery_sign_in";
+    case CommandType::kDrawLottery:
+      return "draw_lottery";
   }
   return "unknown";
 }
@@ -664,6 +673,15 @@ void EncodeCommand(const Command& command, std::string* payload) {
   } else if (const auto* c = std::get_if<SetReferralProgram>(&command)) {
     writer.U64(c->staff_id);
     referral::EncodeProgram(c->program, &writer);
+  } else if (const auto* c = std::get_if<SetLottery>(&command)) {
+    writer.U64(c->staff_id);
+    lottery::EncodeConfig(c->config, &writer);
+  } else if (const auto* c = std::get_if<LotterySignIn>(&command)) {
+    writer.U64(c->customer_id);
+  } else if (const auto* c = std::get_if<DrawLottery>(&command)) {
+    writer.U64(c->customer_id);
+    writer.U64(c->draw_id);
+    writer.LengthPrefixed(c->nonce);
   } else if (const auto* c = std::get_if<PayOutClosedRefund>(&command)) {
     writer.U64(c->staff_id);
     writer.U64(c->customer_id);
@@ -1287,6 +1305,27 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       SetPointsProgram c;
       c.staff_id = reader.U64();
       if (!points::DecodeProgram(&reader, &c.program)) return false;
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kSetLottery: {
+      SetLottery c;
+      c.staff_id = reader.U64();
+      if (!lottery::DecodeConfig(&reader, &c.config)) return false;
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kLotterySignIn: {
+      LotterySignIn c;
+      c.customer_id = reader.U64();
+      *command = std::move(c);
+      break;
+    }
+    case CommandType::kDrawLottery: {
+      DrawLottery c;
+      c.customer_id = reader.U64();
+      c.draw_id = reader.U64();
+      c.nonce = std::string(reader.LengthPrefixed());
       *command = std::move(c);
       break;
     }

@@ -63,6 +63,9 @@
 //   body (type 67)   := (empty)                                            (ReleaseCashback)
 //   body (type 68)   := staff_id:u64 program (points/program.h)          (SetPointsProgram)
 //   body (type 69)   := staff_id:u64 program (referral/program.h)        (SetReferralProgram)
+//   body (type 70)   := staff_id:u64 config (lottery/lottery.h)                  (SetLottery)
+//   body (type 71)   := customer_id:u64                                       (LotterySignIn)
+//   body (type 72)   := customer_id:u64 draw_id:u64 nonce:str                  (DrawLottery)
 //   str              := length:u32 bytes
 // Queries (type 4) are never journaled.
 #pragma once

@@ -33,6 +33,15 @@ bool StateMachine::IsValid(const Command& command) {
            c->ip_hash.size() <= identity::KnownDevices::kMaxHashBytes;
   }
   if (IsRiskCommand(command)) return IsValidRiskCommand(command);
+  if (const auto* c = std::get_if<DrawLottery>(&command)) {
+    return c->nonce.size() == kLotteryNonceBytes && c->draw_id != 0;
+  }
+  if (const auto* c = std::get_if<SetLottery>(&command)) {
+    for (const lottery::Prize& prize : c->config.prizes) {
+      if (prize.name.size() > lottery::kMaxNameBytes) return false;
+    }
+    return c->config.prizes.size() <= lottery::kMaxPrizes;
+  }
   auto device_ok = [](const std::string& hash) {
     return hash.size() <= identity::KnownDevices::kMaxHashBytes;
   };
@@ -277,6 +286,10 @@ Reply StateMachine::Dispatch(const Command& command) {
     return ApplySetPointsProgram(*c);  // state_machine_points.cc
   } else if (const auto* c = std::get_if<SetReferralProgram>(&command)) {
     return ApplySetReferralProgram(*c);  // state_machine_referral.cc
+  } else if (std::holds_alternative<SetLottery>(command) ||
+             std::holds_alternative<LotterySignIn>(command) ||
+             std::holds_alternative<DrawLottery>(command)) {
+    return ApplyLottery(command);  // state_machine_lottery.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -602,6 +615,7 @@ void StateMachine::Reset() {
   cashback_holds_.clear();
   points_ = points::PointsBook();
   referrals_ = referral::ReferralBook();
+  lottery_ = lottery::LotteryBook();
   referral_due_.reset();
   risk_ = RiskState();
   risk_pending_.reset();
@@ -665,6 +679,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("referrals");
     hasher.Update(referrals);
   }
+  // Likewise no lottery (states from before it).
+  if (lottery_.on()) {
+    std::string lottery;
+    lottery_.Serialize(&lottery);
+    hasher.Update("lottery");
+    hasher.Update(lottery);
+  }
   return hasher.Finish();
 }
 
@@ -692,7 +713,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_referrals = referrals_.on();
+  const bool with_lottery = lottery_.on();
+  const bool with_referrals = referrals_.on() || with_lottery;
   const bool with_points = points_.on() || with_referrals;
   const bool with_risk = risk_.on() || with_points;
   const bool with_marketing = marketing_on() || with_risk;
@@ -737,9 +759,15 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_referrals) {
     std::string referrals;
-    referrals_.Serialize(&referrals);
+    if (referrals_.on()) referrals_.Serialize(&referrals);  // Else empty, before the lottery's.
     writer.U64(referrals.size());
     writer.Bytes(referrals);
+  }
+  if (with_lottery) {
+    std::string lottery;
+    lottery_.Serialize(&lottery);
+    writer.U64(lottery.size());
+    writer.Bytes(lottery);
   }
 }
 
@@ -811,7 +839,17 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The referrals', once a programme was set or a referral made (state_machine_referral.cc).
   const std::optional<std::string_view> referrals = part();
-  if (!referrals || !referrals_.Deserialize(*referrals) || !referrals_.on()) return false;
+  if (!referrals) return false;
+  // Empty only before the lottery's trailer, when no referral was ever made.
+  if (referrals->empty()) {
+    if (reader.remaining() == 0) return false;
+  } else if (!referrals_.Deserialize(*referrals) || !referrals_.on()) {
+    return false;
+  }
+  if (reader.remaining() == 0) return true;
+  // The lottery's, once it was configured (state_machine_lottery.cc).
+  const std::optional<std::string_view> lottery = part();
+  if (!lottery || !lottery_.Deserialize(*lottery)) return false;
   return reader.remaining() == 0;
 }
 

@@ -26,6 +26,7 @@
 #include "identity/customer_book.h"
 #include "identity/known_devices.h"
 #include "ledger/ledger.h"
+#include "lottery/lottery_book.h"
 #include "marketing/campaign_book.h"
 #include "mfa/device_key_book.h"
 #include "points/points_book.h"
@@ -91,6 +92,8 @@ class StateMachine {
   int64_t PointsBalance(uint64_t customer_id) const;
   // The referral programme and every referral (state_machine_referral.cc).
   const referral::ReferralBook& referrals() const { return referrals_; }
+  // The lottery: its configuration, chances and draws (state_machine_lottery.cc).
+  const lottery::LotteryBook& lottery() const { return lottery_; }
   // The open customer an invite code names, 0 for none.
   uint64_t InviterOf(std::string_view invite_code) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
@@ -248,6 +251,10 @@ class StateMachine {
     std::string device_hash;
     bool rewards_denied = false;
   };
+  // The lottery (state_machine_lottery.cc): commands 70 to 72, and the draw a completed payment
+  // earns.
+  Reply ApplyLottery(const Command& command);
+  void NoteLotteryPayment(const payments::Payment& payment);
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P, sign-up,
   // log-in, top-up and withdrawal holds, and coupon claims.
@@ -377,6 +384,7 @@ class StateMachine {
   std::set<std::tuple<int64_t, uint64_t, uint32_t>> cashback_holds_;
   points::PointsBook points_;
   referral::ReferralBook referrals_;
+  lottery::LotteryBook lottery_;
   std::optional<ReferralDue> referral_due_;  // A payment of this command that may qualify.
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.

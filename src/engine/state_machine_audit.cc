@@ -285,6 +285,13 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
               std::to_string(p.invitee.amount) +
               "\",\"inviter_monthly_cap\":" + std::to_string(p.inviter_monthly_cap) +
               ",\"budget_fen\":" + std::to_string(p.budget_fen) + "}");
+  } else if (const auto* c = std::get_if<SetLottery>(&command)) {
+    const lottery::Config& l = c->config;
+    Audit(ActorKind::kStaff, c->staff_id, "lottery.config_set", "lottery",
+          "{\"version\":" + std::to_string(reply.value) + ",\"enabled\":" +
+              (l.enabled ? "true" : "false") + ",\"prizes\":" + std::to_string(l.prizes.size()) +
+              ",\"daily_draw_limit\":" + std::to_string(l.daily_draw_limit) +
+              ",\"budget_fen\":" + std::to_string(l.budget_fen) + "}");
   }
 }
 

@@ -224,7 +224,10 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
   }
   if (!marketing_on()) {
     const PaymentResult r = ChargePayment(payment, from_hold, nullptr, charge, nullptr);
-    if (r == PaymentResult::kOk) NoteQualifyingPayment(payment, device_hash, false);
+    if (r == PaymentResult::kOk) {
+      NoteQualifyingPayment(payment, device_hash, false);
+      NoteLotteryPayment(payment);
+    }
     return r;
   }
   marketing::Plan plan;
@@ -240,6 +243,7 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
   if (r != PaymentResult::kOk) return r;
   NotePaid(payment.customer_id, payment.merchant_id);
   NoteQualifyingPayment(payment, device_hash, false);  // state_machine_referral.cc
+  NoteLotteryPayment(payment);                         // state_machine_lottery.cc
   if (!priced) {
     payment_marketing_.erase(payment.id);
     return r;

@@ -271,6 +271,10 @@ void StateMachine::SettleReferral() {
   }
   ProjectCreated(chain);
   referrals_.Reward(invitee.id, due.payment_id, now_s, grant);
+  // An inviter rewarded may earn lottery draws too.
+  if (lottery_.on() && grant.reason == Reason::kNone && !grant.inviter_capped) {
+    lottery_.EarnByReferral(inviter.id, now_s);
+  }
 }
 
 void StateMachine::ClawBackReferral(const payments::Payment& payment, int64_t refunded_after_fen) {

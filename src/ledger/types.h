@@ -94,6 +94,9 @@ inline constexpr uint16_t kReferralCash = 60;            // Referral budget → 
 inline constexpr uint16_t kReferralPoints = 61;          // Points pool → customer points.
 inline constexpr uint16_t kReferralCashClawback = 62;    // Customer wallet → referral budget.
 inline constexpr uint16_t kReferralPointsClawback = 63;  // Customer points → pool.
+// The lottery (engine/state_machine_lottery.cc): a prize won.
+inline constexpr uint16_t kLotteryCash = 64;    // Lottery budget → customer wallet.
+inline constexpr uint16_t kLotteryPoints = 65;  // Points pool → customer points.
 }  // namespace transfer_codes
 
 struct Transfer {

@@ -122,6 +122,8 @@ std::string_view EntryKind(uint16_t code) {
       return "referral";
     case ledger::transfer_codes::kReferralPointsClawback:
       return "referral_clawback";
+    case ledger::transfer_codes::kLotteryPoints:
+      return "lottery";
     default:
       return "other";
   }

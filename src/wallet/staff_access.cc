@@ -84,6 +84,8 @@ constexpr std::array kTable = {
     StaffRouteAccess{"GET", "/api/v1/staff/referral-program", kMarketingReaders},
     StaffRouteAccess{"PUT", "/api/v1/staff/referral-program", kMarketingWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/referrals", kMarketingReaders},
+    StaffRouteAccess{"GET", "/api/v1/staff/lottery", kMarketingReaders},
+    StaffRouteAccess{"PUT", "/api/v1/staff/lottery", kMarketingWriters},
     // Risk (issue 7): rules, block/allow lists and the review queue. Auditors read them; risk
     // analysts (and admins) change them.
     StaffRouteAccess{"GET", "/api/v1/staff/risk/reviews", kRiskReaders},

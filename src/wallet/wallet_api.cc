@@ -521,6 +521,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddMarketingRoutes(router, context);
   AddPointsRoutes(router, context);
   AddReferralRoutes(router, context);
+  AddLotteryRoutes(router, context);
   AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);

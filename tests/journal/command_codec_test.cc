@@ -121,6 +121,37 @@ TEST(CommandCodecTest, TheReferralProgrammeRoundTripsFieldByField) {
   }
 }
 
+TEST(CommandCodecTest, TheLotteryCommandsRoundTripFieldByField) {
+  SetLottery set;
+  set.staff_id = 3;
+  set.config.enabled = true;
+  set.config.start_s = 100;
+  set.config.end_s = 200;
+  set.config.prizes = {{"¥1", lottery::PrizeKind::kCash, 100, 5, 2'500},
+                       {"50 积分", lottery::PrizeKind::kPoints, 50, 9, 7'500}};
+  set.config.payment_min_fen = 1'000;
+  set.config.payment_draws_daily = 2;
+  set.config.sign_in_draw = true;
+  set.config.referral_draws = 4;
+  set.config.daily_draw_limit = 6;
+  set.config.budget_fen = 12'345;
+  const DrawLottery draw{8, 99, std::string(kLotteryNonceBytes, 'z')};
+  std::string payload;
+  EncodeCommand(set, &payload);
+  EncodeCommand(LotterySignIn{8}, &payload);
+  EncodeCommand(draw, &payload);
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(payload, 3, &decoded));
+  EXPECT_EQ(std::get<SetLottery>(decoded.at(0)).staff_id, 3u);
+  EXPECT_EQ(std::get<SetLottery>(decoded[0]).config, set.config);
+  EXPECT_EQ(std::get<LotterySignIn>(decoded.at(1)).customer_id, 8u);
+  const auto& back = std::get<DrawLottery>(decoded.at(2));
+  EXPECT_EQ(back.customer_id, 8u);
+  EXPECT_EQ(back.draw_id, 99u);
+  EXPECT_EQ(back.nonce, draw.nonce);
+  EXPECT_EQ(CommandTypeName(TypeOf(decoded[2])), "draw_lottery");
+}
+
 TEST(CommandCodecTest, IdentityCommandsRoundTripFieldByField) {
   const std::vector<Command> commands = {
       IssueOtp{"13800138000", identity::OtpPurpose::kLogin, "otp-hash"},
