@@ -229,6 +229,7 @@ describe('the customer side', () => {
     expect(pointsEntryKindKey('bonus')).toBe('points.kind.other');
     expect(pointsEntryKindKey('referral')).toBe('points.kind.referral');
     expect(pointsEntryKindKey('referral_clawback')).toBe('points.kind.referral_clawback');
+    expect(pointsEntryKindKey('lottery')).toBe('points.kind.lottery');
   });
 
   it("opens an entry's payment, but not a referral entry's (the invitee's payment)", () => {
@@ -236,6 +237,11 @@ describe('the customer side', () => {
     expect(pointsEntryPaymentId({ kind: 'earn', payment_id: null })).toBeNull();
     expect(pointsEntryPaymentId({ kind: 'referral', payment_id: '42' })).toBeNull();
     expect(pointsEntryPaymentId({ kind: 'referral_clawback', payment_id: '42' })).toBeNull();
+  });
+
+  it("opens no payment for a lottery prize's entry", () => {
+    expect(pointsEntryPaymentId({ kind: 'lottery', payment_id: null })).toBeNull();
+    expect(pointsEntryPaymentId({ kind: 'lottery', payment_id: '42' })).toBeNull();
   });
 
   it('signs points', () => {

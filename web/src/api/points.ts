@@ -62,8 +62,9 @@ export interface PointsProgram extends PointsProgramInput {
 
 /**
  * The kinds of entry: a payment's (earn, redeem, and a refund's restore, clawback), points that
- * lapsed (forfeit), and the friend-referral programme's reward (referral) and its reversal when
- * the qualifying payment is refunded (referral_clawback).
+ * lapsed (forfeit), the friend-referral programme's reward (referral) and its reversal when
+ * the qualifying payment is refunded (referral_clawback), and a points prize won in the lottery
+ * (lottery).
  */
 export const POINTS_ENTRY_KINDS = [
   'earn',
@@ -73,6 +74,7 @@ export const POINTS_ENTRY_KINDS = [
   'forfeit',
   'referral',
   'referral_clawback',
+  'lottery',
 ] as const;
 export type PointsEntryKind = (typeof POINTS_ENTRY_KINDS)[number];
 
@@ -150,12 +152,15 @@ export function pointsEntryKindKey(kind: string): `points.kind.${PointsEntryKind
     : 'points.kind.other';
 }
 
+/** Entries that are no payment of the customer's, whatever payment_id they carry. */
+const NOT_A_PAYMENT: readonly string[] = ['referral', 'referral_clawback', 'lottery'];
+
 /**
  * The payment an entry opens, or null. A referral entry carries the invitee's qualifying payment,
- * which for an inviter is someone else's: it opens nothing.
+ * which for an inviter is someone else's, and a lottery prize is no payment: they open nothing.
  */
 export function pointsEntryPaymentId(entry: Pick<PointsEntry, 'kind' | 'payment_id'>): string | null {
-  if (entry.kind === 'referral' || entry.kind === 'referral_clawback') return null;
+  if (NOT_A_PAYMENT.includes(entry.kind)) return null;
   return entry.payment_id;
 }
 

@@ -31,6 +31,13 @@
 //                             friend must verify by real name first; its version,
 //                             spend and figures; the newest 100 referrals
 //                             (read: admin, marketing, auditor; change: admin, marketing)
+//   /console/lottery          the lottery (抽奖, a 幸运大转盘): on/off, optional start and end,
+//                             the prizes (a table: name, cash / points, amount, inventory,
+//                             chance in percent; the rest is 谢谢参与, shown live), the draws
+//                             payments, the daily sign-in and referrals earn, the daily limit,
+//                             the cash budget; its version, cash spent, budget left, draws made
+//                             and each prize's remaining
+//                             (read: admin, marketing, auditor; change: admin, marketing)
 //   /console/risk/reviews     payments held for review: why, approve / reject (+ block device)
 //   /console/risk/rules       the active and shadow rule sets; publish a new version
 //   /console/risk/lists       block and allow lists        (read: admin, risk, auditor;
@@ -45,7 +52,7 @@
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
 //              menu-merchants, menu-settlements, menu-audit, menu-campaigns, menu-points,
-//              menu-referral, staff-name, staff-logout
+//              menu-referral, menu-lottery, staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
 //   detail:    customer-detail, customer-id, customer-phone, customer-name,
@@ -142,6 +149,24 @@
 //              list: referral-refresh, referral-row (data-row-id = data-invitee-id, data-status,
 //              data-reason "" when none) with referral-status (data-status), referral-reason,
 //              referral-capped
+//   lottery:   lottery-config (the page), lottery-version (data-version; 0 = never set),
+//              lottery-updated-at (data-time), lottery-spent (data-fen), lottery-remaining
+//              (data-fen = budget − spent, at least 0), lottery-draws (data-value = draws made);
+//              form: lottery-enabled (the switch), lottery-starts-at / lottery-ends-at
+//              (datetime-local, China time, empty = no bound); the prize table: lottery-prize-row
+//              (data-index 0, 1, …) with lottery-prize-name, lottery-prize-kind (antd Select; the
+//              wrapper carries data-kind: click it, then the option lottery-prize-kind-<cash|
+//              points> in the open dropdown), lottery-prize-amount (yuan for cash, whole points
+//              for points; data-unit = the kind), lottery-prize-inventory, lottery-prize-chance
+//              (percent, at most two decimals), lottery-prize-remaining (data-value = what is
+//              left of the saved prize of that name, "" for a row not saved), lottery-prize-remove;
+//              lottery-prize-add (a points row; at most 12), lottery-chance-total (data-bps =
+//              the rows' chances together, data-over) and lottery-chance-thanks (data-bps = the
+//              谢谢参与 rest) below the table; lottery-payment-min (yuan; empty = off),
+//              lottery-payment-draws, lottery-sign-in-draw (the switch), lottery-referral-draws,
+//              lottery-daily-limit, lottery-budget (yuan), lottery-save; a save that fails shows
+//              form-error (data-error-code = the API code, absent for the form's own checks) and
+//              the field it names shows its error below
 //   risk:      review-row (data-row-id = payment id, data-state) with review-rule,
 //              review-explanation, review-approve, review-reject, review-block-device,
 //              review-label; reviews-state (open | all), reviews-refresh; rules: rules-active
@@ -168,6 +193,7 @@ import { CustomerDetailPage } from './CustomerDetailPage';
 import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
 import { LedgerPage } from './LedgerPage';
+import { LotteryPage } from './LotteryPage';
 import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
 import { PointsProgramPage } from './PointsProgramPage';
 import { ReferralProgramPage } from './ReferralProgramPage';
@@ -218,6 +244,7 @@ export default function ConsoleApp() {
           <Route path="campaigns/:id/edit" element={only('campaigns', <CampaignEditorPage />)} />
           <Route path="points" element={only('points', <PointsProgramPage />)} />
           <Route path="referral" element={only('referral', <ReferralProgramPage />)} />
+          <Route path="lottery" element={only('lottery', <LotteryPage />)} />
           <Route path="risk/reviews" element={only('riskReviews', <RiskReviewsPage />)} />
           <Route path="risk/rules" element={only('riskRules', <RiskRulesPage />)} />
           <Route path="risk/lists" element={only('riskLists', <RiskListsPage />)} />

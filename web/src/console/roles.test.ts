@@ -5,6 +5,7 @@ import {
   canEditCampaigns,
   canEditPoints,
   canEditReferral,
+  canEditLottery,
   canEditRisk,
   canGrantTier,
   canOnboardMerchant,
@@ -31,6 +32,7 @@ describe('console roles', () => {
       'campaigns',
       'points',
       'referral',
+      'lottery',
       'riskReviews',
       'riskRules',
       'riskLists',
@@ -49,13 +51,14 @@ describe('console roles', () => {
       'campaigns',
       'points',
       'referral',
+      'lottery',
       'riskReviews',
       'riskRules',
       'riskLists',
       'amlReports',
     ];
     expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
-    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points', 'referral']);
+    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points', 'referral', 'lottery']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
@@ -76,6 +79,7 @@ describe('console roles', () => {
     expect(canOpen(['support'], 'campaigns')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'points')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'referral')).toBe(false);
+    expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'lottery')).toBe(false);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
@@ -111,7 +115,7 @@ describe('console roles', () => {
     expect(landingPath([])).toBe('/console/dashboard');
   });
 
-  it('lets admins and marketing edit campaigns, points and referral, admins and risk act on risk', () => {
+  it('lets admins and marketing edit campaigns, points, referral and the lottery, admins and risk act on risk', () => {
     expect(canEditCampaigns(['marketing'])).toBe(true);
     expect(canEditCampaigns(['admin'])).toBe(true);
     expect(canEditCampaigns(['auditor', 'risk', 'support'])).toBe(false);
@@ -121,6 +125,9 @@ describe('console roles', () => {
     expect(canEditReferral(['marketing'])).toBe(true);
     expect(canEditReferral(['admin'])).toBe(true);
     expect(canEditReferral(['auditor', 'risk', 'support'])).toBe(false);
+    expect(canEditLottery(['marketing'])).toBe(true);
+    expect(canEditLottery(['admin'])).toBe(true);
+    expect(canEditLottery(['auditor', 'risk', 'support'])).toBe(false);
     expect(canEditRisk(['risk'])).toBe(true);
     expect(canEditRisk(['admin'])).toBe(true);
     expect(canEditRisk(['auditor', 'marketing', 'support'])).toBe(false);

@@ -15,6 +15,7 @@ export type ConsolePage =
   | 'campaigns'
   | 'points'
   | 'referral'
+  | 'lottery'
   | 'riskReviews'
   | 'riskRules'
   | 'riskLists'
@@ -69,6 +70,12 @@ export const CONSOLE_PAGES: readonly {
     roles: ['admin', 'marketing', 'auditor'],
   },
   {
+    page: 'lottery',
+    path: 'lottery',
+    label: 'console.lottery',
+    roles: ['admin', 'marketing', 'auditor'],
+  },
+  {
     page: 'riskReviews',
     path: 'risk/reviews',
     label: 'console.riskReviews',
@@ -100,6 +107,8 @@ export const CAMPAIGN_EDIT_ROLES: readonly StaffRole[] = ['admin', 'marketing'];
 export const POINTS_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may change the referral programme (PUT /staff/referral-program): as for campaigns. */
 export const REFERRAL_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
+/** Who may change the lottery (PUT /staff/lottery): as for campaigns. */
+export const LOTTERY_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may review held payments, publish rule sets and change the lists. */
 export const RISK_EDIT_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
@@ -154,6 +163,10 @@ export function canEditPoints(roles: readonly StaffRole[]): boolean {
 
 export function canEditReferral(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, REFERRAL_EDIT_ROLES);
+}
+
+export function canEditLottery(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, LOTTERY_EDIT_ROLES);
 }
 
 export function canEditRisk(roles: readonly StaffRole[]): boolean {

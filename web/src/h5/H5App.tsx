@@ -24,11 +24,17 @@
 //   /offers           offers: running campaigns, coupons to grab (flash grabs show when they
 //                     open), my coupons                                         (needs log-in)
 //   /points           my points (积分): balance, its worth, the earn and redeem rules, the
-//                     newest 50 entries (an entry of a payment opens it)    (needs log-in)
+//                     newest 50 entries (an entry of a payment opens it; 抽奖奖励 entries of
+//                     lottery prizes do not)                                   (needs log-in)
 //   /referral         invite friends (邀请好友): my invite code, the invite link (copy) and its
 //                     QR code, the rules, this month's rewarded friends against the cap, what
 //                     inviting earned, the friends invited, my own welcome reward if I was
 //                     invited; "paused" while the programme is off           (needs log-in)
+//   /lottery          lucky draw (幸运抽奖): the prize wheel (sectors sized by the published
+//                     chances, 谢谢参与 the rest), draw (the wheel turns to the result, ≤ 2 s,
+//                     none with reduced motion), draws left today and in all, the daily
+//                     sign-in, how to earn draws, the published chances, my newest 20 draws;
+//                     "not running" while the lottery is off                  (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -114,7 +120,8 @@
 //             points-earn-rule (data-earn-per-yuan), points-redeem-rule (data-redeem-per-yuan),
 //             points-paused (instead of the rules while the programme is off), points-entry
 //             (data-entry-id, data-kind earn|redeem|restore|clawback|forfeit|referral|
-//             referral_clawback, data-points signed; a referral entry opens no payment) with
+//             referral_clawback|lottery, data-points signed; a referral or lottery entry opens
+//             no payment) with
 //             points-entry-points ("+120" / "-50"), points-none
 //   pay with points (scan and checkout, inside pay-quote): use-points (the switch, shown when
 //             the quote's points.max_redeemable > 0; data-points = the points it uses,
@@ -139,6 +146,21 @@
 //             (data-status pending|rewarded|refused|expired|clawed_back) with
 //             referral-invitee-phone (masked), referral-invitee-deadline (pending only;
 //             data-deadline) and referral-invitee-reward (when one was given); referral-none
+//   lottery:  action-lottery (home; opens /lottery), lottery-page (data-active), lottery-off
+//             (while the lottery is not running: no wheel, buttons, rules or chances then),
+//             lottery-wheel (data-rotation in degrees, data-spinning, data-sectors; its <g>
+//             sectors carry data-sector-kind prize|thanks, data-sector-name, data-chance-bps),
+//             lottery-chances (data-available = draws left in all, data-used-today, data-limit =
+//             the daily limit, data-left-today), lottery-draw (the button; data-available; it
+//             stays pressable without draws so the server's refusal shows: form-error with
+//             data-error-code LOTTERY_NO_DRAWS | LOTTERY_DAILY_LIMIT | LOTTERY_OFF |
+//             LOTTERY_WALLET_FULL), lottery-sign-in (only when the sign-in earns a draw;
+//             data-signed-in; disabled and labelled 今日已签到 once signed in), lottery-result
+//             (after the wheel stops: data-won, data-prize-name "" for 谢谢参与, data-draw-id),
+//             lottery-ends-at (data-time), lottery-earn-rules (the sentence), lottery-odds-row
+//             (data-name, data-kind cash|points|thanks, data-chance-bps, data-available; the
+//             谢谢参与 row only when the prizes leave some chance), lottery-draw-row (data-id,
+//             data-won, data-prize-name), lottery-draws-none
 import { ConfigProvider, SpinLoading } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
@@ -154,6 +176,7 @@ import { HistoryPage } from './HistoryPage';
 import { HomePage } from './HomePage';
 import { IdentityPage } from './IdentityPage';
 import { LoginPage } from './LoginPage';
+import { LotteryPage } from './LotteryPage';
 import { MoneyMovePage } from './MoneyMovePage';
 import { OffersPage } from './OffersPage';
 import { PayCodePage } from './PayCodePage';
@@ -192,6 +215,7 @@ export default function H5App() {
           <Route path="offers" element={guarded(<OffersPage />)} />
           <Route path="points" element={guarded(<PointsPage />)} />
           <Route path="referral" element={guarded(<ReferralPage />)} />
+          <Route path="lottery" element={guarded(<LotteryPage />)} />
           <Route path="identity" element={guarded(<IdentityPage />)} />
           <Route path="cards" element={guarded(<CardsPage />)} />
           <Route path="top-up" element={guarded(<MoneyMovePage key="top_up" kind="top_up" />)} />

@@ -135,6 +135,9 @@ export function HomePage() {
         <List.Item onClick={() => navigate('/referral')} data-testid="action-referral">
           {t('home.referral')}
         </List.Item>
+        <List.Item onClick={() => navigate('/lottery')} data-testid="action-lottery">
+          {t('home.lottery')}
+        </List.Item>
         {points.data !== null && showPointsOnHome(points.data) && (
           <List.Item
             onClick={() => navigate('/points')}

@@ -1,6 +1,7 @@
 // My points (我的积分) at /points: the balance, what it is worth as a discount, how points are
 // earned and spent, and the newest entries (GET /me/points: at most 50, newest first). An entry
-// of a payment opens that payment; a referral reward's does not (its payment is the invitee's).
+// of a payment opens that payment; a referral reward's does not (its payment is the invitee's),
+// nor does a lottery prize's (抽奖奖励: no payment at all).
 import { List } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 

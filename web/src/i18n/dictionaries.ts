@@ -6,6 +6,7 @@ import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
 import { pointsEn, pointsZh } from './pointsMessages';
 import { referralEn, referralZh } from './referralMessages';
+import { lotteryEn, lotteryZh } from './lotteryMessages';
 import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
 import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
@@ -336,6 +337,7 @@ export const zh = {
   ...closeAccountZh,
   ...pointsZh,
   ...referralZh,
+  ...lotteryZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -662,4 +664,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...closeAccountEn,
   ...pointsEn,
   ...referralEn,
+  ...lotteryEn,
 };
