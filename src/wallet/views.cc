@@ -61,6 +61,12 @@ std::string_view HistoryType(const ledger::Transfer& transfer, bool incoming) {
     case ledger::transfer_codes::kCashback:
     case ledger::transfer_codes::kCashbackReversal:
       return "cashback";
+    // A friend referral's cash reward, and a refund taking it back.
+    case ledger::transfer_codes::kReferralCash:
+    case ledger::transfer_codes::kReferralCashClawback:
+      return "referral";
+    case ledger::transfer_codes::kLotteryCash:
+      return "lottery";
     default:
       return "other";
   }

@@ -150,6 +150,11 @@ TEST_F(ReferralApiTest, AFriendsFirstPaymentRewardsBothAndSelfReferralEarnsNothi
   EXPECT_EQ(mine.json.at("earned").at("cash").as_int64(), 1'000);
   EXPECT_EQ(mine.json.at("this_month").at("rewarded").as_int64(), 1);
   EXPECT_EQ(Balance(alice.customer), 1'000);
+  const boost::json::array alice_history = History(alice.customer);
+  ASSERT_FALSE(alice_history.empty());
+  EXPECT_EQ(alice_history[0].at("type").as_string(), "referral");
+  EXPECT_EQ(alice_history[0].at("amount").as_int64(), 1'000);
+  EXPECT_EQ(alice_history[0].at("direction").as_string(), "in");
   ApiResponse points = Get("/api/v1/me/points", bob.customer.token);
   ASSERT_EQ(points.status, 200) << Describe(points);
   EXPECT_EQ(points.json.at("balance").as_int64(), 500);

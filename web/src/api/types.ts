@@ -111,6 +111,8 @@ export type HistoryType =
   | 'payment'
   | 'refund'
   | 'cashback'
+  | 'referral'
+  | 'lottery'
   | 'other';
 /** The types the history filter offers ("other" is shown but not offered as a filter). */
 export const HISTORY_TYPES: readonly HistoryType[] = [
