@@ -178,10 +178,7 @@ export function drawLottery(api: ApiClient, idempotencyKey: string): Promise<Dra
   return api.postMoney<DrawAnswer>(`${MY_PATH}/draws`, undefined, { idempotencyKey });
 }
 
-/** The cash budget not yet won, in fen; never negative. */
-export function remainingBudget(lottery: Pick<StaffLottery, 'budget' | 'spent'>): number {
-  return Math.max(lottery.budget - lottery.spent, 0);
-}
+export { remainingBudget } from './budget';
 
 /** The prizes' chances together, in basis points. */
 export function totalChanceBps(prizes: readonly Pick<LotteryPrizeInput, 'chance_bps'>[]): number {

@@ -191,7 +191,4 @@ export function getMyReferral(api: ApiClient): Promise<MyReferral> {
   return api.get<MyReferral>('/api/v1/me/referral');
 }
 
-/** The cash budget not yet paid out, in fen; never negative. */
-export function remainingBudget(program: Pick<ReferralProgram, 'budget' | 'spent'>): number {
-  return Math.max(program.budget - program.spent, 0);
-}
+export { remainingBudget } from './budget';

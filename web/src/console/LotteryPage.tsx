@@ -10,7 +10,6 @@ import {
   Button,
   Card,
   Col,
-  Descriptions,
   Divider,
   Form,
   Input,
@@ -33,16 +32,13 @@ import {
   bpsToPercent,
   getLottery,
   putLottery,
-  remainingBudget,
   type PrizeKind,
   type StaffLottery,
 } from '../api/lottery';
 import { staffApi } from '../api/session';
-import { formatChinaTime } from '../h5/historyFormat';
 import type { MessageKey } from '../i18n/dictionaries';
 import { errorMessage } from '../i18n/errors';
 import { useI18n } from '../i18n/I18nProvider';
-import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
 import {
   formChanceSummary,
@@ -56,6 +52,7 @@ import {
   type LotteryFormValues,
   type LotteryPrizeFormValues,
 } from './lotteryForm';
+import { BudgetedProgramStatus } from './BudgetedProgramStatus';
 import { canEditLottery } from './roles';
 import { ConsoleError, currentStaff } from './StaffLayout';
 
@@ -81,36 +78,16 @@ function FormErrorLine({ error, text }: { error: unknown; text: string | null })
 
 function Figures({ lottery }: { lottery: StaffLottery }) {
   const { t } = useI18n();
-  const remaining = remainingBudget(lottery);
-  return (
-    <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>
-      <Descriptions.Item label={t('lottery.version')}>
-        <span data-testid="lottery-version" data-version={lottery.version}>
-          {lottery.version === 0 ? t('lottery.version.never') : lottery.version}
-        </span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('lottery.updatedAt')}>
-        <span data-testid="lottery-updated-at" data-time={lottery.updated_at ?? ''}>
-          {lottery.updated_at === null ? '—' : formatChinaTime(lottery.updated_at)}
-        </span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('lottery.spent')}>
-        <span data-testid="lottery-spent" data-fen={lottery.spent}>
-          {formatFen(lottery.spent)}
-        </span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('lottery.remaining')}>
-        <span data-testid="lottery-remaining" data-fen={remaining}>
-          {formatFen(remaining)} / {formatFen(lottery.budget)}
-        </span>
-      </Descriptions.Item>
-      <Descriptions.Item label={t('lottery.drawCount')}>
-        <span data-testid="lottery-draws" data-value={lottery.draws}>
-          {lottery.draws}
-        </span>
-      </Descriptions.Item>
-    </Descriptions>
-  );
+  const draws = {
+    key: 'draws',
+    label: t('lottery.drawCount'),
+    children: (
+      <span data-testid="lottery-draws" data-value={lottery.draws}>
+        {lottery.draws}
+      </span>
+    ),
+  };
+  return <BudgetedProgramStatus program={lottery} idPrefix="lottery" messagePrefix="lottery" extra={[draws]} />;
 }
 
 /** A prize row's kind: an antd Select whose options carry lottery-prize-kind-<kind>. */

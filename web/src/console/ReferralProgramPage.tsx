@@ -8,7 +8,6 @@ import {
   Button,
   Card,
   Col,
-  Descriptions,
   Divider,
   Form,
   Input,
@@ -35,7 +34,6 @@ import {
   getReferralProgram,
   listReferrals,
   putReferralProgram,
-  remainingBudget,
   type ReferralProgram,
   type RewardKind,
   type StaffReferral,
@@ -54,6 +52,7 @@ import {
   toReferralProgramInput,
   type ReferralFormValues,
 } from './referralForm';
+import { BudgetedProgramStatus } from './BudgetedProgramStatus';
 import { canEditReferral } from './roles';
 import { ConsoleError, currentStaff } from './StaffLayout';
 
@@ -151,31 +150,9 @@ function ProgramFigures({ program }: { program: ReferralProgram }) {
       </div>
     </Col>
   );
-  const remaining = remainingBudget(program);
   return (
     <>
-      <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>
-        <Descriptions.Item label={t('referral.version')}>
-          <span data-testid="referral-version" data-version={program.version}>
-            {program.version === 0 ? t('referral.version.never') : program.version}
-          </span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('referral.updatedAt')}>
-          <span data-testid="referral-updated-at" data-time={program.updated_at ?? ''}>
-            {program.updated_at === null ? '—' : formatChinaTime(program.updated_at)}
-          </span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('referral.spent')}>
-          <span data-testid="referral-spent" data-fen={program.spent}>
-            {formatFen(program.spent)}
-          </span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('referral.remaining')}>
-          <span data-testid="referral-remaining" data-fen={remaining}>
-            {formatFen(remaining)} / {formatFen(program.budget)}
-          </span>
-        </Descriptions.Item>
-      </Descriptions>
+      <BudgetedProgramStatus program={program} idPrefix="referral" messagePrefix="referral" />
       <Card type="inner" title={t('referral.figures')} style={{ marginBottom: 16 }}>
         <Row gutter={[16, 16]}>{REFERRAL_COUNT_FIGURES.map(count)}</Row>
         <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
