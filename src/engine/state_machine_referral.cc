@@ -51,6 +51,20 @@ ledger::Transfer MakeTransfer(uint64_t id, uint64_t debit, uint64_t credit, int6
   return t;
 }
 
+// Whether the inviter used the device `device_hash` names: one of their log-in devices, or (risk
+// engine on) any device the risk engine saw them on.
+bool InviterUsedDevice(const identity::KnownDevices& known_devices, const RiskState& risk,
+                       uint64_t inviter_id, std::string_view device_hash) {
+  if (device_hash.empty()) return false;
+  if (const auto* devices = known_devices.Find(inviter_id)) {
+    for (const identity::KnownDevice& device : *devices) {
+      if (device.hash == device_hash) return true;
+    }
+  }
+  return risk.on() &&
+         risk.engine().ReferralChainDepth(inviter_id, RiskDeviceId(device_hash), 0) == 1;
+}
+
 int64_t Available(const ledger::Account& account) {
   return account.credits_posted - account.debits_posted - account.debits_pending;
 }
@@ -114,18 +128,7 @@ Reply StateMachine::ApplySetReferralProgram(const SetReferralProgram& c) {
 void StateMachine::NoteReferral(uint64_t invitee_id, uint64_t inviter_id,
                                 std::string_view device_hash, bool risk_allowed) {
   Reason refused = Reason::kNone;
-  bool inviter_device = false;
-  if (!device_hash.empty()) {
-    if (const auto* devices = known_devices_.Find(inviter_id)) {
-      for (const identity::KnownDevice& device : *devices)
-        inviter_device |= device.hash == device_hash;
-    }
-    if (risk_.on()) {
-      inviter_device |=
-          risk_.engine().ReferralChainDepth(inviter_id, RiskDeviceId(device_hash), 0) == 1;
-    }
-  }
-  if (inviter_device) {
+  if (InviterUsedDevice(known_devices_, risk_, inviter_id, device_hash)) {
     refused = Reason::kSameDevice;
   } else if (!risk_allowed) {
     refused = Reason::kRisk;
@@ -156,18 +159,7 @@ void StateMachine::SettleReferral() {
   const referral::Referral& referral = *referrals_.Find(due.invitee_id);
   const identity::Customer& invitee = *customers_.FindById(referral.invitee_id);
   const identity::Customer& inviter = *customers_.FindById(referral.inviter_id);
-  bool inviter_device = false;
-  if (!due.device_hash.empty()) {
-    if (const auto* devices = known_devices_.Find(inviter.id)) {
-      for (const identity::KnownDevice& device : *devices) {
-        inviter_device |= device.hash == due.device_hash;
-      }
-    }
-    if (risk_.on()) {
-      inviter_device |=
-          risk_.engine().ReferralChainDepth(inviter.id, RiskDeviceId(due.device_hash), 0) == 1;
-    }
-  }
+  const bool inviter_device = InviterUsedDevice(known_devices_, risk_, inviter.id, due.device_hash);
   Reason refused = Reason::kNone;
   if (due.rewards_denied) {
     refused = Reason::kRisk;
