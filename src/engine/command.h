@@ -13,6 +13,7 @@
 
 #include "audit/audit_chain.h"
 #include "engine/marketing_command.h"
+#include "engine/redpacket_command.h"
 #include "engine/reseal_command.h"
 #include "engine/risk_command.h"
 #include "identity/customer_book.h"
@@ -643,7 +644,8 @@ using Command = std::variant<
     CloseCustomer, RotateSession, CreateCampaign, UpdateCampaign, TransitionCampaign, FundCampaign,
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
     PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram,
-    SetReferralProgram, SetLottery, LotterySignIn, DrawLottery>;
+    SetReferralProgram, SetLottery, LotterySignIn, DrawLottery, SetRedPackets, SendRedPacket,
+    ClaimRedPacket>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -719,6 +721,9 @@ enum class CommandType : uint16_t {
   kSetLottery = 70,
   kLotterySignIn = 71,
   kDrawLottery = 72,
+  kSetRedPackets = 73,  // engine/redpacket_command.h, 73 to 75
+  kSendRedPacket = 74,
+  kClaimRedPacket = 75,
 };
 
 CommandType TypeOf(const Command& command);
@@ -868,6 +873,8 @@ inline constexpr uint64_t kPointsPoolAccountId = 4;
 inline constexpr uint64_t kReferralBudgetAccountId = 5;
 // The lottery's cash budget, likewise: cash prizes are paid from it.
 inline constexpr uint64_t kLotteryBudgetAccountId = 6;
+// The red-packet programme's budget, likewise: every share claimed is paid from it.
+inline constexpr uint64_t kRedPacketBudgetAccountId = 7;
 // Customers' points accounts: this base plus the customer id, points ledger, no overdraft.
 // Created by the customer's first points.
 inline constexpr uint64_t kPointsAccountBase = uint64_t{1} << 47;

@@ -6,6 +6,7 @@
 #include "base/assert.h"
 #include "base/bytes.h"
 #include "engine/marketing_command_codec.h"
+#include "engine/redpacket_command_codec.h"
 #include "engine/risk_command_codec.h"
 #include "ledger/ledger_codec.h"
 
@@ -168,6 +169,9 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, SetLottery>) return CommandType::kSetLottery;
         if constexpr (std::is_same_v<T, LotterySignIn>) return CommandType::kLotterySignIn;
         if constexpr (std::is_same_v<T, DrawLottery>) return CommandType::kDrawLottery;
+        if constexpr (std::is_same_v<T, SetRedPackets>) return CommandType::kSetRedPackets;
+        if constexpr (std::is_same_v<T, SendRedPacket>) return CommandType::kSendRedPacket;
+        if constexpr (std::is_same_v<T, ClaimRedPacket>) return CommandType::kClaimRedPacket;
       },
       command);
 }
@@ -318,6 +322,12 @@ std::string_view CommandTypeName(CommandType type) {
       return "lottery_sign_in";
     case CommandType::kDrawLottery:
       return "draw_lottery";
+    case CommandType::kSetRedPackets:
+      return "set_red_packets";
+    case CommandType::kSendRedPacket:
+      return "send_red_packet";
+    case CommandType::kClaimRedPacket:
+      return "claim_red_packet";
   }
   return "unknown";
 }
@@ -692,6 +702,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     // Commands 55 to 61: engine/marketing_command.cc.
   } else if (EncodeRiskCommand(command, &writer)) {
     // Commands 62 to 64: engine/risk_command.cc.
+  } else if (EncodeRedPacketCommand(command, &writer)) {
+    // Commands 73 to 75: engine/redpacket_command.cc.
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -1367,6 +1379,11 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kSetRiskListEntry:
     case CommandType::kReviewPayment:
       if (!DecodeRiskCommand(type, &reader, command)) return false;
+      break;
+    case CommandType::kSetRedPackets:
+    case CommandType::kSendRedPacket:
+    case CommandType::kClaimRedPacket:
+      if (!DecodeRedPacketCommand(type, &reader, command)) return false;
       break;
     default:
       return false;

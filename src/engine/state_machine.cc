@@ -36,6 +36,12 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<DrawLottery>(&command)) {
     return c->nonce.size() == kLotteryNonceBytes && c->draw_id != 0;
   }
+  if (const auto* c = std::get_if<SendRedPacket>(&command)) {
+    return c->nonce.size() == kRedPacketNonceBytes && c->packet_id != 0;
+  }
+  if (const auto* c = std::get_if<ClaimRedPacket>(&command)) {
+    return c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes && c->packet_id != 0;
+  }
   if (const auto* c = std::get_if<SetLottery>(&command)) {
     for (const lottery::Prize& prize : c->config.prizes) {
       if (prize.name.size() > lottery::kMaxNameBytes) return false;
@@ -290,6 +296,10 @@ Reply StateMachine::Dispatch(const Command& command) {
              std::holds_alternative<LotterySignIn>(command) ||
              std::holds_alternative<DrawLottery>(command)) {
     return ApplyLottery(command);  // state_machine_lottery.cc
+  } else if (std::holds_alternative<SetRedPackets>(command) ||
+             std::holds_alternative<SendRedPacket>(command) ||
+             std::holds_alternative<ClaimRedPacket>(command)) {
+    return ApplyRedPacket(command);  // state_machine_redpacket.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -616,6 +626,7 @@ void StateMachine::Reset() {
   points_ = points::PointsBook();
   referrals_ = referral::ReferralBook();
   lottery_ = lottery::LotteryBook();
+  red_packets_ = redpacket::RedPacketBook();
   referral_due_.reset();
   risk_ = RiskState();
   risk_pending_.reset();
@@ -686,6 +697,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("lottery");
     hasher.Update(lottery);
   }
+  // Likewise no red packets.
+  if (red_packets_.on()) {
+    std::string red_packets;
+    red_packets_.Serialize(&red_packets);
+    hasher.Update("red_packets");
+    hasher.Update(red_packets);
+  }
   return hasher.Finish();
 }
 
@@ -713,7 +731,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_lottery = lottery_.on();
+  const bool with_red_packets = red_packets_.on();
+  const bool with_lottery = lottery_.on() || with_red_packets;
   const bool with_referrals = referrals_.on() || with_lottery;
   const bool with_points = points_.on() || with_referrals;
   const bool with_risk = risk_.on() || with_points;
@@ -765,9 +784,15 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_lottery) {
     std::string lottery;
-    lottery_.Serialize(&lottery);
+    if (lottery_.on()) lottery_.Serialize(&lottery);  // Else empty, before the red packets'.
     writer.U64(lottery.size());
     writer.Bytes(lottery);
+  }
+  if (with_red_packets) {
+    std::string red_packets;
+    red_packets_.Serialize(&red_packets);
+    writer.U64(red_packets.size());
+    writer.Bytes(red_packets);
   }
 }
 
@@ -849,7 +874,13 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The lottery's, once it was configured (state_machine_lottery.cc).
   const std::optional<std::string_view> lottery = part();
-  if (!lottery || !lottery_.Deserialize(*lottery)) return false;
+  if (!lottery) return false;
+  // Empty only before the red packets' trailer, when no lottery was ever configured.
+  if (lottery->empty() ? reader.remaining() == 0 : !lottery_.Deserialize(*lottery)) return false;
+  if (reader.remaining() == 0) return true;
+  // The red packets', once a programme was set (state_machine_redpacket.cc).
+  const std::optional<std::string_view> red_packets = part();
+  if (!red_packets || !red_packets_.Deserialize(*red_packets)) return false;
   return reader.remaining() == 0;
 }
 

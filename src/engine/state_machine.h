@@ -30,6 +30,7 @@
 #include "marketing/campaign_book.h"
 #include "mfa/device_key_book.h"
 #include "points/points_book.h"
+#include "redpacket/redpacket_book.h"
 #include "referral/referral_book.h"
 #include "store/store.h"
 
@@ -94,6 +95,9 @@ class StateMachine {
   const referral::ReferralBook& referrals() const { return referrals_; }
   // The lottery: its configuration, chances and draws (state_machine_lottery.cc).
   const lottery::LotteryBook& lottery() const { return lottery_; }
+  // Group red packets: the programme, packets sent and shares claimed
+  // (state_machine_redpacket.cc).
+  const redpacket::RedPacketBook& red_packets() const { return red_packets_; }
   // The open customer an invite code names, 0 for none.
   uint64_t InviterOf(std::string_view invite_code) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
@@ -169,6 +173,12 @@ class StateMachine {
   // Marketing is on once a campaign exists; before that it adds nothing to the state.
   bool marketing_on() const { return !campaigns_.campaigns().empty(); }
   void EnsureMarketingExpenseAccount();
+  // A programme's budget account (referral, lottery, red packets: kCampaignBudget, no
+  // overdraft) moves by `change`: raised, marketing expense funds it (kCampaignFunding);
+  // lowered, it returns the difference (kCampaignRelease). Creates the account on first use.
+  // The transfer's id is derived from `version` and `purpose`.
+  void MoveProgramBudget(uint64_t account_id, int64_t change, uint64_t version,
+                         std::string_view purpose);
   // Marketing's first campaign: the first-payment facts of the payments made before it.
   void RecordEarlierPayments();
   void NotePaid(uint64_t customer_id, uint64_t merchant_id);
@@ -255,6 +265,15 @@ class StateMachine {
   // earns.
   Reply ApplyLottery(const Command& command);
   void NoteLotteryPayment(const payments::Payment& payment);
+  // Red packets (state_machine_redpacket.cc): commands 73 to 75, and the packet a completed
+  // payment earns.
+  Reply ApplyRedPacket(const Command& command);
+  void NoteRedPacketPayment(const payments::Payment& payment);
+  bool CheckRedPacketClaimRisk(const ClaimRedPacket& command, int64_t amount_fen);
+  // Whether the customer used the device `device_hash` names: one of their log-in devices, or
+  // (risk engine on) any device the risk engine saw them on. Referral and red packets refuse
+  // a reward on such a device to anyone else.
+  bool CustomerUsedDevice(uint64_t customer_id, std::string_view device_hash) const;
   void AuditDeviceKey(const Command& command, const Reply& reply);
   // Risk (state_machine_risk.cc): commands 62 to 64, and the checks of Pay, P2P, sign-up,
   // log-in, top-up and withdrawal holds, and coupon claims.
@@ -385,6 +404,7 @@ class StateMachine {
   points::PointsBook points_;
   referral::ReferralBook referrals_;
   lottery::LotteryBook lottery_;
+  redpacket::RedPacketBook red_packets_;
   std::optional<ReferralDue> referral_due_;  // A payment of this command that may qualify.
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.

@@ -292,6 +292,13 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
               (l.enabled ? "true" : "false") + ",\"prizes\":" + std::to_string(l.prizes.size()) +
               ",\"daily_draw_limit\":" + std::to_string(l.daily_draw_limit) +
               ",\"budget_fen\":" + std::to_string(l.budget_fen) + "}");
+  } else if (const auto* c = std::get_if<SetRedPackets>(&command)) {
+    const redpacket::Config& p = c->config;
+    Audit(ActorKind::kStaff, c->staff_id, "redpacket.config_set", "red_packets",
+          "{\"version\":" + std::to_string(reply.value) + ",\"enabled\":" +
+              (p.enabled ? "true" : "false") + ",\"packet_fen\":" + std::to_string(p.packet_fen) +
+              ",\"shares\":" + std::to_string(p.shares) +
+              ",\"budget_fen\":" + std::to_string(p.budget_fen) + "}");
   }
 }
 

@@ -52,34 +52,9 @@ Reply StateMachine::ApplyLottery(const Command& command) {
       reply.text = std::string(e.code).append(":").append(e.field);
     } else {
       reply.value = lottery_.version();
-      const int64_t change = c->config.budget_fen - budget_before;
-      if (change != 0) {
-        EnsureMarketingExpenseAccount();
-        if (ledger_.FindAccount(kLotteryBudgetAccountId) == nullptr) {
-          ledger::Account budget;
-          budget.id = kLotteryBudgetAccountId;
-          budget.ledger = ledger::kLedgerCny;
-          budget.kind = static_cast<uint16_t>(ledger::AccountKind::kCampaignBudget);
-          budget.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
-          ledger_.CreateAccounts(std::span(&budget, 1), batch_time_ns_, &account_results_);
-          QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
-          Touch(kLotteryBudgetAccountId);
-        }
-        // Raised: marketing expense funds the difference; lowered (never below what was spent):
-        // the budget account, holding budget − spent, returns it.
-        ledger::Transfer move;
-        move.id = DerivedId(reply.value, "lottery-budget");
-        move.debit_account_id = change > 0 ? kMarketingExpenseAccountId : kLotteryBudgetAccountId;
-        move.credit_account_id = change > 0 ? kLotteryBudgetAccountId : kMarketingExpenseAccountId;
-        move.amount = change > 0 ? change : -change;
-        move.ledger = ledger::kLedgerCny;
-        move.code = change > 0 ? ledger::transfer_codes::kCampaignFunding
-                               : ledger::transfer_codes::kCampaignRelease;
-        move.user_data = reply.value;
-        ledger_.CreateTransfers(std::span(&move, 1), batch_time_ns_, &transfer_results_);
-        QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
-        ProjectCreated(std::span(&move, 1));
-      }
+      // Lowered never below what was spent (SetConfig checked).
+      MoveProgramBudget(kLotteryBudgetAccountId, c->config.budget_fen - budget_before, reply.value,
+                        "lottery-budget");
     }
   } else if (const auto* c = std::get_if<LotterySignIn>(&command)) {
     const identity::Customer* customer = customers_.FindById(c->customer_id);

@@ -71,6 +71,36 @@ void StateMachine::EnsureMarketingExpenseAccount() {
   Touch(kMarketingExpenseAccountId);
 }
 
+void StateMachine::MoveProgramBudget(uint64_t account_id, int64_t change, uint64_t version,
+                                     std::string_view purpose) {
+  if (change == 0) return;
+  EnsureMarketingExpenseAccount();
+  if (ledger_.FindAccount(account_id) == nullptr) {
+    ledger::Account budget;
+    budget.id = account_id;
+    budget.ledger = ledger::kLedgerCny;
+    budget.kind = static_cast<uint16_t>(ledger::AccountKind::kCampaignBudget);
+    budget.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
+    ledger_.CreateAccounts(std::span(&budget, 1), batch_time_ns_, &account_results_);
+    // A fixed id below every customer and merchant range: only this creates it.
+    QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
+    Touch(account_id);
+  }
+  // Lowered never below what was spent (each book checks): the account holds at least that.
+  ledger::Transfer move;
+  move.id = internal::DerivedId(version, purpose);
+  move.debit_account_id = change > 0 ? kMarketingExpenseAccountId : account_id;
+  move.credit_account_id = change > 0 ? account_id : kMarketingExpenseAccountId;
+  move.amount = change > 0 ? change : -change;
+  move.ledger = ledger::kLedgerCny;
+  move.code = change > 0 ? ledger::transfer_codes::kCampaignFunding
+                         : ledger::transfer_codes::kCampaignRelease;
+  move.user_data = version;
+  ledger_.CreateTransfers(std::span(&move, 1), batch_time_ns_, &transfer_results_);
+  QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
+  ProjectCreated(std::span(&move, 1));
+}
+
 void StateMachine::NotePaid(uint64_t customer_id, uint64_t merchant_id) {
   customers_paid_.insert(customer_id);
   paid_at_merchant_.insert({customer_id, merchant_id});

@@ -227,6 +227,7 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
     if (r == PaymentResult::kOk) {
       NoteQualifyingPayment(payment, device_hash, false);
       NoteLotteryPayment(payment);
+      NoteRedPacketPayment(payment);
     }
     return r;
   }
@@ -244,6 +245,7 @@ PaymentResult StateMachine::MoveMoney(const Payment& payment, bool from_hold, ui
   NotePaid(payment.customer_id, payment.merchant_id);
   NoteQualifyingPayment(payment, device_hash, false);  // state_machine_referral.cc
   NoteLotteryPayment(payment);                         // state_machine_lottery.cc
+  NoteRedPacketPayment(payment);                       // state_machine_redpacket.cc
   if (!priced) {
     payment_marketing_.erase(payment.id);
     return r;

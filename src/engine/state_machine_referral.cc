@@ -51,25 +51,22 @@ ledger::Transfer MakeTransfer(uint64_t id, uint64_t debit, uint64_t credit, int6
   return t;
 }
 
-// Whether the inviter used the device `device_hash` names: one of their log-in devices, or (risk
-// engine on) any device the risk engine saw them on.
-bool InviterUsedDevice(const identity::KnownDevices& known_devices, const RiskState& risk,
-                       uint64_t inviter_id, std::string_view device_hash) {
-  if (device_hash.empty()) return false;
-  if (const auto* devices = known_devices.Find(inviter_id)) {
-    for (const identity::KnownDevice& device : *devices) {
-      if (device.hash == device_hash) return true;
-    }
-  }
-  return risk.on() &&
-         risk.engine().ReferralChainDepth(inviter_id, RiskDeviceId(device_hash), 0) == 1;
-}
-
 int64_t Available(const ledger::Account& account) {
   return account.credits_posted - account.debits_posted - account.debits_pending;
 }
 
 }  // namespace
+
+bool StateMachine::CustomerUsedDevice(uint64_t customer_id, std::string_view device_hash) const {
+  if (device_hash.empty()) return false;
+  if (const auto* devices = known_devices_.Find(customer_id)) {
+    for (const identity::KnownDevice& device : *devices) {
+      if (device.hash == device_hash) return true;
+    }
+  }
+  return risk_.on() &&
+         risk_.engine().ReferralChainDepth(customer_id, RiskDeviceId(device_hash), 0) == 1;
+}
 
 uint64_t StateMachine::InviterOf(std::string_view invite_code) const {
   if (invite_code.empty()) return 0;
@@ -92,34 +89,9 @@ Reply StateMachine::ApplySetReferralProgram(const SetReferralProgram& c) {
     reply.text = std::string(e.code).append(":").append(e.field);
   } else {
     reply.value = referrals_.version();
-    const int64_t change = c.program.budget_fen - budget_before;
-    if (change != 0) {
-      EnsureMarketingExpenseAccount();
-      if (ledger_.FindAccount(kReferralBudgetAccountId) == nullptr) {
-        ledger::Account budget;
-        budget.id = kReferralBudgetAccountId;
-        budget.ledger = ledger::kLedgerCny;
-        budget.kind = static_cast<uint16_t>(ledger::AccountKind::kCampaignBudget);
-        budget.flags = ledger::account_flags::kDebitsMustNotExceedCredits;
-        ledger_.CreateAccounts(std::span(&budget, 1), batch_time_ns_, &account_results_);
-        // A fixed id below every customer and merchant range: only this creates it.
-        QB_ASSERT(account_results_[0] == ledger::CreateAccountResult::kOk);
-        Touch(kReferralBudgetAccountId);
-      }
-      // Raised: marketing expense funds the difference. Lowered (never below what was spent,
-      // SetProgram checked): the budget account, holding budget − spent, returns it.
-      const ledger::Transfer move =
-          change > 0
-              ? MakeTransfer(DerivedId(reply.value, "referral-budget"), kMarketingExpenseAccountId,
-                             kReferralBudgetAccountId, change, ledger::kLedgerCny,
-                             ledger::transfer_codes::kCampaignFunding, reply.value)
-              : MakeTransfer(DerivedId(reply.value, "referral-budget"), kReferralBudgetAccountId,
-                             kMarketingExpenseAccountId, -change, ledger::kLedgerCny,
-                             ledger::transfer_codes::kCampaignRelease, reply.value);
-      ledger_.CreateTransfers(std::span(&move, 1), batch_time_ns_, &transfer_results_);
-      QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
-      ProjectCreated(std::span(&move, 1));
-    }
+    // Lowered never below what was spent (SetProgram checked).
+    MoveProgramBudget(kReferralBudgetAccountId, c.program.budget_fen - budget_before, reply.value,
+                      "referral-budget");
   }
   reply.results.push_back(static_cast<uint8_t>(r));
   return reply;
@@ -128,7 +100,7 @@ Reply StateMachine::ApplySetReferralProgram(const SetReferralProgram& c) {
 void StateMachine::NoteReferral(uint64_t invitee_id, uint64_t inviter_id,
                                 std::string_view device_hash, bool risk_allowed) {
   Reason refused = Reason::kNone;
-  if (InviterUsedDevice(known_devices_, risk_, inviter_id, device_hash)) {
+  if (CustomerUsedDevice(inviter_id, device_hash)) {
     refused = Reason::kSameDevice;
   } else if (!risk_allowed) {
     refused = Reason::kRisk;
@@ -159,7 +131,7 @@ void StateMachine::SettleReferral() {
   const referral::Referral& referral = *referrals_.Find(due.invitee_id);
   const identity::Customer& invitee = *customers_.FindById(referral.invitee_id);
   const identity::Customer& inviter = *customers_.FindById(referral.inviter_id);
-  const bool inviter_device = InviterUsedDevice(known_devices_, risk_, inviter.id, due.device_hash);
+  const bool inviter_device = CustomerUsedDevice(inviter.id, due.device_hash);
   Reason refused = Reason::kNone;
   if (due.rewards_denied) {
     refused = Reason::kRisk;

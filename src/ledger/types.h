@@ -97,6 +97,8 @@ inline constexpr uint16_t kReferralPointsClawback = 63;  // Customer points → 
 // The lottery (engine/state_machine_lottery.cc): a prize won.
 inline constexpr uint16_t kLotteryCash = 64;    // Lottery budget → customer wallet.
 inline constexpr uint16_t kLotteryPoints = 65;  // Points pool → customer points.
+// Group red packets (engine/state_machine_redpacket.cc): a share claimed.
+inline constexpr uint16_t kRedPacketCash = 66;  // Red-packet budget → claimant wallet.
 }  // namespace transfer_codes
 
 struct Transfer {

@@ -86,6 +86,8 @@ constexpr std::array kTable = {
     StaffRouteAccess{"GET", "/api/v1/staff/referrals", kMarketingReaders},
     StaffRouteAccess{"GET", "/api/v1/staff/lottery", kMarketingReaders},
     StaffRouteAccess{"PUT", "/api/v1/staff/lottery", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/red-packets", kMarketingReaders},
+    StaffRouteAccess{"PUT", "/api/v1/staff/red-packets", kMarketingWriters},
     // Risk (issue 7): rules, block/allow lists and the review queue. Auditors read them; risk
     // analysts (and admins) change them.
     StaffRouteAccess{"GET", "/api/v1/staff/risk/reviews", kRiskReaders},

@@ -67,6 +67,8 @@ std::string_view HistoryType(const ledger::Transfer& transfer, bool incoming) {
       return "referral";
     case ledger::transfer_codes::kLotteryCash:
       return "lottery";
+    case ledger::transfer_codes::kRedPacketCash:
+      return "red_packet";
     default:
       return "other";
   }

@@ -522,6 +522,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddPointsRoutes(router, context);
   AddReferralRoutes(router, context);
   AddLotteryRoutes(router, context);
+  AddRedPacketRoutes(router, context);
   AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);

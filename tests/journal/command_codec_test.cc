@@ -152,6 +152,44 @@ TEST(CommandCodecTest, TheLotteryCommandsRoundTripFieldByField) {
   EXPECT_EQ(CommandTypeName(TypeOf(decoded[2])), "draw_lottery");
 }
 
+TEST(CommandCodecTest, TheRedPacketCommandsRoundTripFieldByField) {
+  SetRedPackets set;
+  set.staff_id = 3;
+  set.config.enabled = true;
+  set.config.start_s = 100;
+  set.config.end_s = 200;
+  set.config.payment_min_fen = 1'000;
+  set.config.packets_daily = 2;
+  set.config.packet_fen = 888;
+  set.config.shares = 8;
+  set.config.valid_hours = 12;
+  set.config.claims_daily = 4;
+  set.config.budget_fen = 12'345;
+  const SendRedPacket send{8, 99, std::string(kRedPacketNonceBytes, 'z')};
+  const ClaimRedPacket claim{9, 99, "device-hash"};
+  std::string payload;
+  EncodeCommand(set, &payload);
+  EncodeCommand(send, &payload);
+  EncodeCommand(claim, &payload);
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(payload, 3, &decoded));
+  EXPECT_EQ(std::get<SetRedPackets>(decoded.at(0)).staff_id, 3u);
+  EXPECT_EQ(std::get<SetRedPackets>(decoded[0]).config, set.config);
+  const auto& sent = std::get<SendRedPacket>(decoded.at(1));
+  EXPECT_EQ(sent.customer_id, 8u);
+  EXPECT_EQ(sent.packet_id, 99u);
+  EXPECT_EQ(sent.nonce, send.nonce);
+  const auto& claimed = std::get<ClaimRedPacket>(decoded.at(2));
+  EXPECT_EQ(claimed.customer_id, 9u);
+  EXPECT_EQ(claimed.packet_id, 99u);
+  EXPECT_EQ(claimed.device_hash, "device-hash");
+  EXPECT_EQ(CommandTypeName(TypeOf(decoded[0])), "set_red_packets");
+  EXPECT_EQ(CommandTypeName(TypeOf(decoded[2])), "claim_red_packet");
+  for (size_t cut = 1; cut < payload.size(); cut++) {
+    EXPECT_FALSE(DecodeCommands(std::string_view(payload).substr(0, cut), 3, &decoded)) << cut;
+  }
+}
+
 TEST(CommandCodecTest, IdentityCommandsRoundTripFieldByField) {
   const std::vector<Command> commands = {
       IssueOtp{"13800138000", identity::OtpPurpose::kLogin, "otp-hash"},
