@@ -113,6 +113,7 @@ export type HistoryType =
   | 'cashback'
   | 'referral'
   | 'lottery'
+  | 'red_packet'
   | 'other';
 /** The types the history filter offers ("other" is shown but not offered as a filter). */
 export const HISTORY_TYPES: readonly HistoryType[] = [

@@ -1,6 +1,6 @@
 // The status block of a console page for an engine programme with a cash budget (the referral
-// programme, the lottery): its version, when it was last set, the cash spent and the budget
-// left, plus any items the page adds. Test ids: <idPrefix>-version (data-version),
+// programme, the lottery, red packets): its version, when it was last set, the cash spent and
+// the budget left, plus any items the page adds. Test ids: <idPrefix>-version (data-version),
 // <idPrefix>-updated-at (data-time), <idPrefix>-spent and <idPrefix>-remaining (data-fen).
 import { Descriptions, type DescriptionsProps } from 'antd';
 
@@ -15,6 +15,11 @@ export interface BudgetedProgram {
   updated_at: string | null;
   budget: number;
   spent: number;
+  /**
+   * What is left to spend when the programme also holds some back (red packets reserve the
+   * unclaimed shares of live packets); absent: budget − spent.
+   */
+  available?: number;
 }
 
 export function BudgetedProgramStatus({
@@ -24,13 +29,13 @@ export function BudgetedProgramStatus({
   extra = [],
 }: {
   program: BudgetedProgram;
-  idPrefix: 'referral' | 'lottery';
-  messagePrefix: 'referral' | 'lottery';
+  idPrefix: 'referral' | 'lottery' | 'red-packets';
+  messagePrefix: 'referral' | 'lottery' | 'redPacket';
   extra?: NonNullable<DescriptionsProps['items']>;
 }) {
   const { t } = useI18n();
   const label = (name: string) => t(`${messagePrefix}.${name}` as MessageKey);
-  const remaining = remainingBudget(program);
+  const remaining = program.available ?? remainingBudget(program);
   const items: NonNullable<DescriptionsProps['items']> = [
     {
       key: 'version',

@@ -38,6 +38,13 @@
 //                             the cash budget; its version, cash spent, budget left, draws made
 //                             and each prize's remaining
 //                             (read: admin, marketing, auditor; change: admin, marketing)
+//   /console/red-packets      group red packets (拼手气红包): on/off, optional start and end, the
+//                             payment that earns a packet and how many a day, each packet's
+//                             amount (≤ ¥200) and shares, hours open, shares a customer may take
+//                             a day, the budget; its version, paid out, available (budget −
+//                             spent − reserved), reserved, returned, packets sent, shares taken,
+//                             the newest 50 packets
+//                             (read: admin, marketing, auditor; change: admin, marketing)
 //   /console/risk/reviews     payments held for review: why, approve / reject (+ block device)
 //   /console/risk/rules       the active and shadow rule sets; publish a new version
 //   /console/risk/lists       block and allow lists        (read: admin, risk, auditor;
@@ -52,7 +59,7 @@
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
 //              menu-merchants, menu-settlements, menu-audit, menu-campaigns, menu-points,
-//              menu-referral, menu-lottery, staff-name, staff-logout
+//              menu-referral, menu-lottery, menu-red-packets, staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
 //   detail:    customer-detail, customer-id, customer-phone, customer-name,
@@ -167,6 +174,19 @@
 //              lottery-daily-limit, lottery-budget (yuan), lottery-save; a save that fails shows
 //              form-error (data-error-code = the API code, absent for the form's own checks) and
 //              the field it names shows its error below
+//   red packets: red-packets-config (the page), red-packets-version (data-version; 0 = never
+//              set), red-packets-updated-at (data-time), red-packets-spent (data-fen = paid out in
+//              shares), red-packets-remaining (data-fen = available: budget − spent − reserved),
+//              red-packets-reserved, red-packets-returned (data-fen), red-packets-packets-sent,
+//              red-packets-claims (data-value = counts); form: red-packets-enabled (the switch),
+//              red-packets-starts-at / red-packets-ends-at (datetime-local, China time, empty = no
+//              bound), red-packets-payment-min (yuan), red-packets-packets-daily,
+//              red-packets-claims-daily, red-packets-packet-amount (yuan), red-packets-shares,
+//              red-packets-valid-hours, red-packets-budget (yuan), red-packets-save; a save that
+//              fails shows form-error (data-error-code = the API code, absent for the form's own
+//              checks) and the field it names shows its error below; list: red-packets-refresh,
+//              red-packets-row (data-row-id = packet id, data-status open|empty|expired,
+//              data-claimed, data-shares)
 //   risk:      review-row (data-row-id = payment id, data-state) with review-rule,
 //              review-explanation, review-approve, review-reject, review-block-device,
 //              review-label; reviews-state (open | all), reviews-refresh; rules: rules-active
@@ -196,6 +216,7 @@ import { LedgerPage } from './LedgerPage';
 import { LotteryPage } from './LotteryPage';
 import { MerchantDetailPage, MerchantsPage } from './MerchantsPage';
 import { PointsProgramPage } from './PointsProgramPage';
+import { RedPacketsPage } from './RedPacketsPage';
 import { ReferralProgramPage } from './ReferralProgramPage';
 import { RiskListsPage } from './RiskListsPage';
 import { RiskReviewsPage } from './RiskReviewsPage';
@@ -245,6 +266,7 @@ export default function ConsoleApp() {
           <Route path="points" element={only('points', <PointsProgramPage />)} />
           <Route path="referral" element={only('referral', <ReferralProgramPage />)} />
           <Route path="lottery" element={only('lottery', <LotteryPage />)} />
+          <Route path="red-packets" element={only('redPackets', <RedPacketsPage />)} />
           <Route path="risk/reviews" element={only('riskReviews', <RiskReviewsPage />)} />
           <Route path="risk/rules" element={only('riskRules', <RiskRulesPage />)} />
           <Route path="risk/lists" element={only('riskLists', <RiskListsPage />)} />

@@ -37,7 +37,6 @@ import {
 } from '../api/lottery';
 import { staffApi } from '../api/session';
 import type { MessageKey } from '../i18n/dictionaries';
-import { errorMessage } from '../i18n/errors';
 import { useI18n } from '../i18n/I18nProvider';
 import { useLoad } from '../useLoad';
 import {
@@ -53,28 +52,9 @@ import {
   type LotteryPrizeFormValues,
 } from './lotteryForm';
 import { BudgetedProgramStatus } from './BudgetedProgramStatus';
+import { FormErrorLine } from './FormErrorLine';
 import { canEditLottery } from './roles';
 import { ConsoleError, currentStaff } from './StaffLayout';
-
-/**
- * The form's error line: data-testid="form-error" with the API code in data-error-code (absent
- * for the form's own checks), as the other forms.
- */
-function FormErrorLine({ error, text }: { error: unknown; text: string | null }) {
-  const { language } = useI18n();
-  if ((error === null || error === undefined) && text === null) return null;
-  const code = error instanceof ApiError ? error.code : undefined;
-  return (
-    <Alert
-      type="error"
-      showIcon
-      title={text ?? errorMessage(language, error)}
-      data-testid="form-error"
-      data-error-code={code}
-      style={{ marginBottom: 16 }}
-    />
-  );
-}
 
 function Figures({ lottery }: { lottery: StaffLottery }) {
   const { t } = useI18n();

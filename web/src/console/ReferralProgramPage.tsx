@@ -42,7 +42,6 @@ import { staffApi } from '../api/session';
 import { formatChinaTime } from '../h5/historyFormat';
 import { referralReasonText, rewardText, staffReferralStatusKey } from '../h5/referralFormat';
 import type { MessageKey } from '../i18n/dictionaries';
-import { errorMessage } from '../i18n/errors';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
@@ -53,6 +52,7 @@ import {
   type ReferralFormValues,
 } from './referralForm';
 import { BudgetedProgramStatus } from './BudgetedProgramStatus';
+import { FormErrorLine } from './FormErrorLine';
 import { canEditReferral } from './roles';
 import { ConsoleError, currentStaff } from './StaffLayout';
 
@@ -63,26 +63,6 @@ const STATUS_COLORS: Record<string, string> = {
   expired: 'default',
   clawed_back: 'warning',
 };
-
-/**
- * The form's error line: data-testid="form-error" with the API code in data-error-code (absent
- * for the form's own checks), as the other forms.
- */
-function FormErrorLine({ error, text }: { error: unknown; text: string | null }) {
-  const { language } = useI18n();
-  if ((error === null || error === undefined) && text === null) return null;
-  const code = error instanceof ApiError ? error.code : undefined;
-  return (
-    <Alert
-      type="error"
-      showIcon
-      title={text ?? errorMessage(language, error)}
-      data-testid="form-error"
-      data-error-code={code}
-      style={{ marginBottom: 16 }}
-    />
-  );
-}
 
 /** A reward's kind select and its amount, whose unit follows the kind. */
 function RewardFields({ who, editor }: { who: 'inviter' | 'invitee'; editor: boolean }) {

@@ -6,6 +6,7 @@ import {
   canEditPoints,
   canEditReferral,
   canEditLottery,
+  canEditRedPackets,
   canEditRisk,
   canGrantTier,
   canOnboardMerchant,
@@ -33,6 +34,7 @@ describe('console roles', () => {
       'points',
       'referral',
       'lottery',
+      'redPackets',
       'riskReviews',
       'riskRules',
       'riskLists',
@@ -52,13 +54,14 @@ describe('console roles', () => {
       'points',
       'referral',
       'lottery',
+      'redPackets',
       'riskReviews',
       'riskRules',
       'riskLists',
       'amlReports',
     ];
     expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
-    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points', 'referral', 'lottery']);
+    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points', 'referral', 'lottery', 'redPackets']);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
@@ -80,6 +83,7 @@ describe('console roles', () => {
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'points')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'referral')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'lottery')).toBe(false);
+    expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'redPackets')).toBe(false);
     expect(pagesOf([])).toEqual(['dashboard']);
     expect(canOpen(['risk'], 'smsOutbox')).toBe(false);
     expect(canOpen(['risk'], 'customers')).toBe(true);
@@ -115,7 +119,7 @@ describe('console roles', () => {
     expect(landingPath([])).toBe('/console/dashboard');
   });
 
-  it('lets admins and marketing edit campaigns, points, referral and the lottery, admins and risk act on risk', () => {
+  it('lets admins and marketing edit campaigns, points, referral, the lottery and red packets, admins and risk act on risk', () => {
     expect(canEditCampaigns(['marketing'])).toBe(true);
     expect(canEditCampaigns(['admin'])).toBe(true);
     expect(canEditCampaigns(['auditor', 'risk', 'support'])).toBe(false);
@@ -128,6 +132,9 @@ describe('console roles', () => {
     expect(canEditLottery(['marketing'])).toBe(true);
     expect(canEditLottery(['admin'])).toBe(true);
     expect(canEditLottery(['auditor', 'risk', 'support'])).toBe(false);
+    expect(canEditRedPackets(['marketing'])).toBe(true);
+    expect(canEditRedPackets(['admin'])).toBe(true);
+    expect(canEditRedPackets(['auditor', 'risk', 'support'])).toBe(false);
     expect(canEditRisk(['risk'])).toBe(true);
     expect(canEditRisk(['admin'])).toBe(true);
     expect(canEditRisk(['auditor', 'marketing', 'support'])).toBe(false);

@@ -16,6 +16,7 @@ export type ConsolePage =
   | 'points'
   | 'referral'
   | 'lottery'
+  | 'redPackets'
   | 'riskReviews'
   | 'riskRules'
   | 'riskLists'
@@ -76,6 +77,12 @@ export const CONSOLE_PAGES: readonly {
     roles: ['admin', 'marketing', 'auditor'],
   },
   {
+    page: 'redPackets',
+    path: 'red-packets',
+    label: 'console.redPackets',
+    roles: ['admin', 'marketing', 'auditor'],
+  },
+  {
     page: 'riskReviews',
     path: 'risk/reviews',
     label: 'console.riskReviews',
@@ -109,6 +116,8 @@ export const POINTS_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 export const REFERRAL_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may change the lottery (PUT /staff/lottery): as for campaigns. */
 export const LOTTERY_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
+/** Who may change the red-packet programme (PUT /staff/red-packets): as for campaigns. */
+export const RED_PACKETS_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may review held payments, publish rule sets and change the lists. */
 export const RISK_EDIT_ROLES: readonly StaffRole[] = ['admin', 'risk'];
 
@@ -167,6 +176,10 @@ export function canEditReferral(roles: readonly StaffRole[]): boolean {
 
 export function canEditLottery(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, LOTTERY_EDIT_ROLES);
+}
+
+export function canEditRedPackets(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, RED_PACKETS_EDIT_ROLES);
 }
 
 export function canEditRisk(roles: readonly StaffRole[]): boolean {

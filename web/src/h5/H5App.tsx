@@ -35,6 +35,13 @@
 //                     none with reduced motion), draws left today and in all, the daily
 //                     sign-in, how to earn draws, the published chances, my newest 20 draws;
 //                     "not running" while the lottery is off                  (needs log-in)
+//   /red-packets      group red packets (拼手气红包): the terms, the packets I may send now,
+//                     发红包 (off with the reason when there is none to send), the packets I
+//                     sent (progress, status, the link with copy and QR code while open, who
+//                     took a share) and the packets I opened with my share    (needs log-in)
+//   /red-packets/:id  one packet, as its shared link opens it: sender, amount and shares, 开
+//                     while it is open and I took nothing, then my share ("你抢到 ¥x.xx，已存入
+//                     钱包"), the claims with 手气最佳                          (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -161,6 +168,31 @@
 //             (data-name, data-kind cash|points|thanks, data-chance-bps, data-available; the
 //             谢谢参与 row only when the prizes leave some chance), lottery-draw-row (data-id,
 //             data-won, data-prize-name), lottery-draws-none
+//   red packets: action-red-packets (home; opens /red-packets), red-packets-page (data-active),
+//             red-packets-off, red-packets-terms (the sentence), red-packets-ends-at (data-time),
+//             red-packets-to-send (data-count), red-packets-claims-today (data-count,
+//             data-limit), red-packets-send (the button; data-to-send; disabled while nothing can
+//             be sent, red-packets-send-blocked then says why; a refusal shows form-error with
+//             REDPACKET_OFF | REDPACKET_NONE_TO_SEND | REDPACKET_BUDGET), red-packets-sent-none,
+//             red-packet-sent (data-packet-id, data-status open|empty|expired, data-claimed,
+//             data-shares, data-just-sent = sent by this page just now; its header opens the
+//             packet) with red-packet-status (data-status), red-packet-progress,
+//             red-packet-sent-my-share (data-fen), red-packet-share (while open) holding
+//             red-packet-qr (a <canvas> of the link; data-link), red-packet-link (data-link = the
+//             full URL: origin + /red-packets/<id>) and red-packet-copy (data-copied), and the
+//             claims; red-packet-opened (data-packet-id, data-my-share in fen; opens the packet),
+//             red-packets-opened-none
+//   red packet (/red-packets/:id): red-packet-page (data-packet-id, data-status, data-my-share
+//             = fen, "" before I took a share; data-mine), red-packet-sender (data-phone, masked),
+//             red-packet-mine (my own packet), red-packet-amount (data-fen, data-shares),
+//             red-packet-open (the 开 button: only while open and I took nothing),
+//             red-packet-my-share (data-fen; "你抢到 ¥x.xx，已存入钱包"), red-packet-gone
+//             (data-status empty|expired, when I took nothing), red-packet-status (data-status),
+//             red-packet-progress (data-claimed, data-shares), form-error (data-error-code
+//             REDPACKET_NOT_FOUND | REDPACKET_EXPIRED | REDPACKET_EMPTY | REDPACKET_DAILY_LIMIT |
+//             REDPACKET_WALLET_FULL | REDPACKET_SAME_DEVICE | RISK_DENIED), red-packet-share (my
+//             own open packet), red-packet-claim (data-phone, data-fen, data-best) with
+//             red-packet-best (手气最佳), red-packet-claims-none, red-packet-to-mine
 import { ConfigProvider, SpinLoading } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
@@ -182,6 +214,8 @@ import { OffersPage } from './OffersPage';
 import { PayCodePage } from './PayCodePage';
 import { PaymentDetailPage, PaymentsPage } from './PaymentsPage';
 import { PointsPage } from './PointsPage';
+import { RedPacketPage } from './RedPacketPage';
+import { RedPacketsPage } from './RedPacketsPage';
 import { ReferralPage } from './ReferralPage';
 import { RegisterPage } from './RegisterPage';
 import { ScanPage } from './ScanPage';
@@ -216,6 +250,8 @@ export default function H5App() {
           <Route path="points" element={guarded(<PointsPage />)} />
           <Route path="referral" element={guarded(<ReferralPage />)} />
           <Route path="lottery" element={guarded(<LotteryPage />)} />
+          <Route path="red-packets" element={guarded(<RedPacketsPage />)} />
+          <Route path="red-packets/:id" element={guarded(<RedPacketPage />)} />
           <Route path="identity" element={guarded(<IdentityPage />)} />
           <Route path="cards" element={guarded(<CardsPage />)} />
           <Route path="top-up" element={guarded(<MoneyMovePage key="top_up" kind="top_up" />)} />

@@ -138,6 +138,9 @@ export function HomePage() {
         <List.Item onClick={() => navigate('/lottery')} data-testid="action-lottery">
           {t('home.lottery')}
         </List.Item>
+        <List.Item onClick={() => navigate('/red-packets')} data-testid="action-red-packets">
+          {t('home.redPackets')}
+        </List.Item>
         {points.data !== null && showPointsOnHome(points.data) && (
           <List.Item
             onClick={() => navigate('/points')}

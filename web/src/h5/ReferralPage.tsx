@@ -3,9 +3,8 @@
 // monthly cap, what inviting has earned, the friends invited (GET /me/referral: newest first, at
 // most 100) and, for a customer who was invited, their own welcome reward. While the programme
 // is paused the page says so and still shows the code.
-import QRCode from 'qrcode';
 import { Button, Card, List, NoticeBar, Tag, Toast } from 'antd-mobile';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 
 import { formatPoints } from '../api/points';
 import { getMyReferral, type InvitedBy, type MyInvitee, type MyReferral } from '../api/referral';
@@ -16,6 +15,7 @@ import { useLoad } from '../useLoad';
 import { FormError, H5Page } from './common';
 import { formatChinaTime } from './historyFormat';
 import { givesReward, inviteLink, referralRules, referralStatusKey, rewardText } from './referralFormat';
+import { copyText, LinkQr } from './shareLink';
 
 const STATUS_COLORS: Record<string, string> = {
   pending: 'primary',
@@ -24,42 +24,6 @@ const STATUS_COLORS: Record<string, string> = {
   expired: 'default',
   clawed_back: 'warning',
 };
-
-/** Copies text: the Clipboard API, else a selected <textarea> (older WebViews); false if neither. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Refused (no permission, not a secure context): try the old way.
-  }
-  try {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const copied = document.execCommand('copy');
-    document.body.removeChild(area);
-    return copied;
-  } catch {
-    return false;
-  }
-}
-
-function LinkQr({ link }: { link: string }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (canvas.current) {
-      void QRCode.toCanvas(canvas.current, link, { width: 200, margin: 2, errorCorrectionLevel: 'M' });
-    }
-  }, [link]);
-  return <canvas ref={canvas} data-testid="referral-qr" data-link={link} aria-label="invite link QR" />;
-}
 
 /** The code, the link to share with its copy button, and the link's QR code. */
 function InviteCard({ referral }: { referral: MyReferral }) {
@@ -86,7 +50,7 @@ function InviteCard({ referral }: { referral: MyReferral }) {
       >
         {referral.invite_code}
       </div>
-      <LinkQr link={link} />
+      <LinkQr link={link} testId="referral-qr" label="invite link QR" />
       <div className="h5-muted">{t('referral.qrHint')}</div>
       <div className="h5-muted" style={{ marginTop: 12 }}>
         {t('referral.link')}

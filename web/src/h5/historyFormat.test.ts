@@ -65,4 +65,18 @@ describe('history entries', () => {
     expect(translate('zh', line.statusKey)).toBe('失败');
     expect(formatHistoryEntry({ ...withdrawal, status: 'processing' }).tone).toBe('out');
   });
+
+  it('names a red packet share 红包, not 其他', () => {
+    const share: HistoryEntry = {
+      ...ENTRY,
+      type: 'red_packet',
+      amount: 417,
+      counterparty: { kind: 'other', display: '红包' },
+      memo: null,
+    };
+    const line = formatHistoryEntry(share);
+    expect(line.amount).toBe('+¥4.17');
+    expect(translate('zh', line.typeKey)).toBe('红包');
+    expect(translate('en', line.typeKey)).toBe('Red packet');
+  });
 });

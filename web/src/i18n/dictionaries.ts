@@ -7,6 +7,7 @@ import { pinEn, pinZh } from './pinMessages';
 import { pointsEn, pointsZh } from './pointsMessages';
 import { referralEn, referralZh } from './referralMessages';
 import { lotteryEn, lotteryZh } from './lotteryMessages';
+import { redPacketEn, redPacketZh } from './redPacketMessages';
 import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
 import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
@@ -338,6 +339,7 @@ export const zh = {
   ...pointsZh,
   ...referralZh,
   ...lotteryZh,
+  ...redPacketZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -665,4 +667,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...pointsEn,
   ...referralEn,
   ...lotteryEn,
+  ...redPacketEn,
 };

@@ -20,7 +20,7 @@ describe('payments messages', () => {
     for (const channel of PAYMENT_CHANNELS) {
       expect(hasMessage(`payment.channel.${channel}`), channel).toBe(true);
     }
-    for (const type of ['payment', 'refund', 'cashback', 'referral', 'lottery', 'other']) {
+    for (const type of ['payment', 'refund', 'cashback', 'referral', 'lottery', 'red_packet', 'other']) {
       expect(hasMessage(`history.type.${type}`), type).toBe(true);
     }
   });
