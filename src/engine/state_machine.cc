@@ -219,6 +219,7 @@ void StateMachine::BeginBatch(int64_t batch_time_ns, Projection* projection) {
       if (payment->state == payments::PaymentState::kUnderReview) ExpireRiskReview(id);
       payment->state = payments::PaymentState::kCancelled;
       payment->step_up = 0;
+      payment->rewards_denied = false;
       payment_marketing_.erase(id);  // The coupon it named stays in the wallet.
       points_.DropPending(id);       // So do the points.
       ProjectPayment(id);

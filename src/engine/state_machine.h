@@ -315,6 +315,9 @@ class StateMachine {
   void ExpireRiskReview(uint64_t payment_id);
   PaymentResult MoveMoneyWithoutRewards(const payments::Payment& payment, bool from_hold,
                                         int64_t points);
+  // Posts a held payment the customer confirmed or an analyst approved: with its rewards, or
+  // without them when the risk rules denied them at the payment (Payment::rewards_denied).
+  PaymentResult CompleteHeldPayment(const payments::Payment& payment, std::string_view device_hash);
   bool VoidHeldPayment(payments::Payment* payment);
   // The audit log (state_machine_audit.cc). Audit appends one entry at the batch time and
   // projects it; AuditCommand records what a command just did, from the command, its reply and

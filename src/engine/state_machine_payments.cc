@@ -325,6 +325,8 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
   payment.fee_fen = payments::FeeFor(c.amount_fen, merchant->profile.fee_bps);
   payment.created_ns = batch_time_ns_;
   payment.channel = c.channel;
+  // A held payment remembers the rules' verdict on its rewards for when it completes.
+  payment.rewards_denied = needs_confirmation && risk_check.deny_reward;
   if (needs_confirmation) {
     payment.state = review ? PaymentState::kUnderReview : PaymentState::kAwaitingConfirmation;
     if (step_up) payment.step_up = static_cast<uint8_t>(needed);
@@ -401,9 +403,7 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
       reply->value = payment->step_up;
       return PaymentResult::kChallengeRequired;
     }
-    const PaymentMarketing* chosen = FindPaymentMarketing(payment->id);
-    if (PaymentResult r = MoveMoney(*payment, true, chosen != nullptr ? chosen->coupon_id : 0,
-                                    c.auth.device_hash, points_.PendingRedeem(payment->id));
+    if (PaymentResult r = CompleteHeldPayment(*payment, c.auth.device_hash);
         r != PaymentResult::kOk) {
       return r;
     }
@@ -427,8 +427,17 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
     points_.DropPending(payment->id);
   }
   payment->step_up = 0;
+  payment->rewards_denied = false;
   ProjectPayment(payment->id);
   return PaymentResult::kOk;
+}
+
+PaymentResult StateMachine::CompleteHeldPayment(const payments::Payment& payment,
+                                                std::string_view device_hash) {
+  const int64_t points = points_.PendingRedeem(payment.id);
+  if (payment.rewards_denied) return MoveMoneyWithoutRewards(payment, true, points);
+  const PaymentMarketing* chosen = FindPaymentMarketing(payment.id);
+  return MoveMoney(payment, true, chosen != nullptr ? chosen->coupon_id : 0, device_hash, points);
 }
 
 PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {

@@ -450,6 +450,7 @@ bool StateMachine::VoidHeldPayment(payments::Payment* payment) {
   if (transfer_results_[0] != ledger::CreateTransferResult::kOk) return false;
   ProjectCreated(std::span(&release, 1));
   payment->state = payments::PaymentState::kCancelled;
+  payment->rewards_denied = false;
   payment_marketing_.erase(payment->id);
   points_.DropPending(payment->id);
   return true;
@@ -473,14 +474,12 @@ RiskResult StateMachine::ApplyReviewPayment(const ReviewPayment& c, Reply* reply
     payment->step_up = review->step_up;
     reply->text = "awaiting_confirmation";
   } else if (c.approve) {
-    const PaymentMarketing* chosen = FindPaymentMarketing(payment->id);
-    if (PaymentResult r = MoveMoney(*payment, true, chosen != nullptr ? chosen->coupon_id : 0,
-                                    device_hash, points_.PendingRedeem(payment->id));
-        r != PaymentResult::kOk) {
+    if (PaymentResult r = CompleteHeldPayment(*payment, device_hash); r != PaymentResult::kOk) {
       reply->value = static_cast<uint64_t>(r);
       return RiskResult::kPaymentFailed;
     }
     payment->state = payments::PaymentState::kCompleted;
+    payment->rewards_denied = false;
   } else if (!VoidHeldPayment(payment)) {
     // The hold expired and waits, past one batch's expiry limit, to be cancelled: gone anyway.
     reply->value = static_cast<uint64_t>(PaymentResult::kNotAwaitingConfirmation);

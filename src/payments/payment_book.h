@@ -145,6 +145,9 @@ struct Payment {
   // While awaiting confirmation: the identity::AuthStrength confirming needs (PBoC No. 43
   // step-up), 0 for none. Cleared when the payment leaves that state.
   uint8_t step_up = 0;
+  // While held (awaiting confirmation or under review): the risk rules denied this payment's
+  // rewards, so completing it pays no campaign reward and earns no points. Cleared with step_up.
+  bool rewards_denied = false;
   bool operator==(const Payment&) const = default;
 };
 

@@ -21,8 +21,10 @@
 //                                                 merchant; only merchants whose webhook
 //                                                 secret was rotated, and only when one was
 //                                                 or the step-up trailer follows)
-//                   [step_up_count:u64 (payment:u64 strength:u8)*]]]]  (ascending payment;
-//                                                 payments held for a step-up, only when any)
+//                   [step_up_count:u64 (payment:u64 held:u8)*]]]]  (ascending payment;
+//                                                 held payments with a step-up or denied
+//                                                 rewards, only when any; held = the strength
+//                                                 | 0x80 when the rewards are denied)
 //   merchant  := id:u64 account:u64 legal_name credit_code category fee_bps:u32 bank_code
 //                account_sealed account_last4 contact_phone (strings: u32 length + bytes)
 //                status:u8 created:i64 status_changed:i64 staff:u64
@@ -43,7 +45,8 @@
 // the same way; when it is present the disabled-users count is written even if zero, so the
 // two can be told apart. The webhook-secret trailer (merchants' secret versions) came last, the
 // same way again: with it, both earlier counts are written even if zero. The step-up trailer
-// (the strength a held payment needs, Payment::step_up) came after it, the same way.
+// (the strength a held payment needs, Payment::step_up) came after it, the same way; its top
+// bit (Payment::rewards_denied) came later, unset in every earlier book.
 #include <algorithm>
 
 #include "base/assert.h"
@@ -53,6 +56,8 @@ namespace qb::payments {
 namespace {
 
 constexpr uint32_t kMagic = 0x31504251;  // "QBP1"
+// In the step-up trailer's byte: Payment::rewards_denied.
+constexpr uint8_t kRewardsDeniedBit = 0x80;
 
 template <typename Map>
 std::vector<typename Map::key_type> SortedKeys(const Map& map) {
@@ -195,7 +200,7 @@ void PaymentBook::Serialize(std::string* out) const {
   }
   std::vector<const Payment*> stepped_up;
   for (const auto& [id, p] : payments_) {
-    if (p.step_up != 0) stepped_up.push_back(&p);
+    if (p.step_up != 0 || p.rewards_denied) stepped_up.push_back(&p);
   }
   std::sort(stepped_up.begin(), stepped_up.end(),
             [](const Payment* a, const Payment* b) { return a->id < b->id; });
@@ -228,7 +233,7 @@ void PaymentBook::Serialize(std::string* out) const {
     w.U64(stepped_up.size());
     for (const Payment* p : stepped_up) {
       w.U64(p->id);
-      w.U8(p->step_up);
+      w.U8(static_cast<uint8_t>(p->step_up | (p->rewards_denied ? kRewardsDeniedBit : 0)));
     }
   }
 }
@@ -435,14 +440,22 @@ bool PaymentBook::Deserialize(std::string_view bytes) {
     uint64_t previous = 0;
     for (uint64_t i = 0; i < count && r.ok(); i++) {
       const uint64_t payment_id = r.U64();
-      const uint8_t strength = r.U8();
+      const uint8_t held = r.U8();
+      const auto strength = static_cast<uint8_t>(held & ~kRewardsDeniedBit);
+      const bool denied = (held & kRewardsDeniedBit) != 0;
       auto it = payments_.find(payment_id);
-      // Only a payment still awaiting confirmation is held for a step-up.
-      if (payment_id <= previous || it == payments_.end() || strength == 0 ||
-          strength > kMaxStepUp || it->second.state != PaymentState::kAwaitingConfirmation) {
+      // Only a payment still awaiting confirmation is held for a step-up; denied rewards are
+      // kept for a review too.
+      const PaymentState state =
+          it == payments_.end() ? PaymentState::kCompleted : it->second.state;
+      if (payment_id <= previous || it == payments_.end() || (strength == 0 && !denied) ||
+          strength > kMaxStepUp ||
+          (strength != 0 && state != PaymentState::kAwaitingConfirmation) ||
+          (state != PaymentState::kAwaitingConfirmation && state != PaymentState::kUnderReview)) {
         return false;
       }
       it->second.step_up = strength;
+      it->second.rewards_denied = denied;
       previous = payment_id;
     }
   }

@@ -370,6 +370,67 @@ TEST_F(RiskWiringTest, ADeniedRewardLetsThePaymentThroughWithoutIt) {
   ExpectSameAfterReplayAndCheckpoint();
 }
 
+TEST_F(RiskWiringTest, ADeniedRewardStaysDeniedWhenAHeldPaymentCompletes) {
+  // Every payment with a reward loses it; ¥300 and up is challenged, ¥600 and up reviewed.
+  risk::RuleSetSpec spec = TestRules();
+  spec.rules.push_back({.id = 9,
+                        .name = "no_rewards",
+                        .expression = "event == \"payment\" and amount >= 30_000",
+                        .action = risk::Action::kDenyReward});
+  InstallRules(std::move(spec));
+  points::Program points;
+  points.enabled = true;
+  points.earn_per_yuan = 1;
+  ASSERT_EQ(Result(SetPointsProgram{staff_, points}), Code(PaymentResult::kOk));
+  const uint64_t alice = TierOne("13800138001", 5'000 * kYuan);
+  const uint64_t shop = Onboard("shop", 0);
+  const uint64_t campaign =
+      StartCampaign(testing::MakeCampaign(marketing::CampaignType::kCashback, 1'000 * kYuan));
+  const int64_t budget = Budget(campaign);
+  auto points_of = [&] {
+    int64_t balance = 0;
+    Query([&](const StateMachine& s) { balance = s.PointsBalance(alice); });
+    return balance;
+  };
+
+  // Challenged, then confirmed with two factors: paid, with no cashback and no points.
+  ASSERT_EQ(Result(PayFrom(1, alice, shop, 300 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(PaymentOf(1).state, PaymentState::kAwaitingConfirmation);
+  EXPECT_TRUE(PaymentOf(1).rewards_denied);
+  ExpectSameAfterReplayAndCheckpoint();  // the verdict survives both with the hold
+  EXPECT_TRUE(PaymentOf(1).rewards_denied);
+  ConfirmPayment confirm{alice, 1, true, {}};
+  confirm.auth.strength = AuthStrength::kTwoFactors;
+  ASSERT_EQ(Result(confirm), Code(PaymentResult::kOk));
+  EXPECT_EQ(PaymentOf(1).state, PaymentState::kCompleted);
+  EXPECT_FALSE(PaymentOf(1).rewards_denied);
+  EXPECT_EQ(MarketingOf(1), PaymentMarketing{});
+  EXPECT_EQ(Budget(campaign), budget);
+  EXPECT_EQ(points_of(), 0);
+  EXPECT_EQ(MerchantBalance(shop), 300 * kYuan);
+
+  // Reviewed, then approved by an analyst: the same.
+  ASSERT_EQ(Result(PayFrom(2, alice, shop, 700 * kYuan, kPhoneA, AuthStrength::kTwoFactors)),
+            Code(PaymentResult::kOk));
+  EXPECT_EQ(PaymentOf(2).state, PaymentState::kUnderReview);
+  EXPECT_TRUE(PaymentOf(2).rewards_denied);
+  ExpectSameAfterReplayAndCheckpoint();
+  ASSERT_EQ(Result(ReviewPayment{staff_, 2, true, ReviewLabel::kLegit, false}),
+            RiskCode(RiskResult::kOk));
+  EXPECT_EQ(PaymentOf(2).state, PaymentState::kCompleted);
+  EXPECT_EQ(Budget(campaign), budget);
+  EXPECT_EQ(points_of(), 0);
+  EXPECT_EQ(MerchantBalance(shop), 1'000 * kYuan);
+
+  // A small payment, not denied, still earns both (two factors: ¥1,000 paid today already).
+  ASSERT_EQ(Result(PayFrom(3, alice, shop, 50 * kYuan, kPhoneA, AuthStrength::kTwoFactors)),
+            Code(PaymentResult::kOk));
+  EXPECT_EQ(PaymentOf(3).state, PaymentState::kCompleted);
+  EXPECT_GT(MarketingOf(3).cashback_fen, 0);
+  EXPECT_EQ(points_of(), 50);
+  ExpectSameAfterReplayAndCheckpoint();
+}
+
 TEST_F(RiskWiringTest, RiskCommandsRoundTripThroughTheJournalCodec) {
   std::vector<Command> commands;
   commands.push_back(SetRiskRules{3, true, TestRules()});
