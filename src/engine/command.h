@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audit/audit_chain.h"
+#include "engine/coupon_code_command.h"
 #include "engine/marketing_command.h"
 #include "engine/redpacket_command.h"
 #include "engine/reseal_command.h"
@@ -645,7 +646,7 @@ using Command = std::variant<
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
     PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram,
     SetReferralProgram, SetLottery, LotterySignIn, DrawLottery, SetRedPackets, SendRedPacket,
-    ClaimRedPacket>;
+    ClaimRedPacket, CreateCouponCodes, RedeemCouponCode>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -724,6 +725,8 @@ enum class CommandType : uint16_t {
   kSetRedPackets = 73,  // engine/redpacket_command.h, 73 to 75
   kSendRedPacket = 74,
   kClaimRedPacket = 75,
+  kCreateCouponCodes = 76,  // engine/coupon_code_command.h, 76 and 77
+  kRedeemCouponCode = 77,
 };
 
 CommandType TypeOf(const Command& command);

@@ -5,6 +5,7 @@
 
 #include "base/assert.h"
 #include "base/bytes.h"
+#include "engine/coupon_code_command_codec.h"
 #include "engine/marketing_command_codec.h"
 #include "engine/redpacket_command_codec.h"
 #include "engine/risk_command_codec.h"
@@ -172,6 +173,10 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, SetRedPackets>) return CommandType::kSetRedPackets;
         if constexpr (std::is_same_v<T, SendRedPacket>) return CommandType::kSendRedPacket;
         if constexpr (std::is_same_v<T, ClaimRedPacket>) return CommandType::kClaimRedPacket;
+        if constexpr (std::is_same_v<T, CreateCouponCodes>) {
+          return CommandType::kCreateCouponCodes;
+        }
+        if constexpr (std::is_same_v<T, RedeemCouponCode>) return CommandType::kRedeemCouponCode;
       },
       command);
 }
@@ -328,6 +333,10 @@ std::string_view CommandTypeName(CommandType type) {
       return "send_red_packet";
     case CommandType::kClaimRedPacket:
       return "claim_red_packet";
+    case CommandType::kCreateCouponCodes:
+      return "create_coupon_codes";
+    case CommandType::kRedeemCouponCode:
+      return "redeem_coupon_code";
   }
   return "unknown";
 }
@@ -704,6 +713,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     // Commands 62 to 64: engine/risk_command.cc.
   } else if (EncodeRedPacketCommand(command, &writer)) {
     // Commands 73 to 75: engine/redpacket_command.cc.
+  } else if (EncodeCouponCodeCommand(command, &writer)) {
+    // Commands 76 and 77: engine/coupon_code_command.cc.
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -1384,6 +1395,10 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kSendRedPacket:
     case CommandType::kClaimRedPacket:
       if (!DecodeRedPacketCommand(type, &reader, command)) return false;
+      break;
+    case CommandType::kCreateCouponCodes:
+    case CommandType::kRedeemCouponCode:
+      if (!DecodeCouponCodeCommand(type, &reader, command)) return false;
       break;
     default:
       return false;

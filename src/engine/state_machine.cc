@@ -39,6 +39,12 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<SendRedPacket>(&command)) {
     return c->nonce.size() == kRedPacketNonceBytes && c->packet_id != 0;
   }
+  if (const auto* c = std::get_if<CreateCouponCodes>(&command)) {
+    return c->count >= 1 && c->count <= marketing::kMaxCodesPerBatch;
+  }
+  if (const auto* c = std::get_if<RedeemCouponCode>(&command)) {
+    return c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes && c->batch_id != 0;
+  }
   if (const auto* c = std::get_if<ClaimRedPacket>(&command)) {
     return c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes && c->packet_id != 0;
   }
@@ -301,6 +307,9 @@ Reply StateMachine::Dispatch(const Command& command) {
              std::holds_alternative<SendRedPacket>(command) ||
              std::holds_alternative<ClaimRedPacket>(command)) {
     return ApplyRedPacket(command);  // state_machine_redpacket.cc
+  } else if (std::holds_alternative<CreateCouponCodes>(command) ||
+             std::holds_alternative<RedeemCouponCode>(command)) {
+    return ApplyCouponCodes(command);  // state_machine_coupon_codes.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -628,6 +637,7 @@ void StateMachine::Reset() {
   referrals_ = referral::ReferralBook();
   lottery_ = lottery::LotteryBook();
   red_packets_ = redpacket::RedPacketBook();
+  coupon_codes_ = marketing::CouponCodeBook();
   referral_due_.reset();
   risk_ = RiskState();
   risk_pending_.reset();
@@ -705,6 +715,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("red_packets");
     hasher.Update(red_packets);
   }
+  // Likewise no redeem codes.
+  if (!coupon_codes_.empty()) {
+    std::string codes;
+    coupon_codes_.Serialize(&codes);
+    hasher.Update("coupon_codes");
+    hasher.Update(codes);
+  }
   return hasher.Finish();
 }
 
@@ -732,7 +749,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_red_packets = red_packets_.on();
+  const bool with_coupon_codes = !coupon_codes_.empty();
+  const bool with_red_packets = red_packets_.on() || with_coupon_codes;
   const bool with_lottery = lottery_.on() || with_red_packets;
   const bool with_referrals = referrals_.on() || with_lottery;
   const bool with_points = points_.on() || with_referrals;
@@ -791,9 +809,16 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_red_packets) {
     std::string red_packets;
-    red_packets_.Serialize(&red_packets);
+    // Else empty, before the redeem codes'.
+    if (red_packets_.on()) red_packets_.Serialize(&red_packets);
     writer.U64(red_packets.size());
     writer.Bytes(red_packets);
+  }
+  if (with_coupon_codes) {
+    std::string codes;
+    coupon_codes_.Serialize(&codes);
+    writer.U64(codes.size());
+    writer.Bytes(codes);
   }
 }
 
@@ -881,7 +906,15 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The red packets', once a programme was set (state_machine_redpacket.cc).
   const std::optional<std::string_view> red_packets = part();
-  if (!red_packets || !red_packets_.Deserialize(*red_packets)) return false;
+  if (!red_packets) return false;
+  // Empty only before the redeem codes' trailer, when no programme was ever set.
+  if (red_packets->empty() ? reader.remaining() == 0 : !red_packets_.Deserialize(*red_packets)) {
+    return false;
+  }
+  if (reader.remaining() == 0) return true;
+  // The redeem codes', once a batch was created (state_machine_coupon_codes.cc).
+  const std::optional<std::string_view> codes = part();
+  if (!codes || !coupon_codes_.Deserialize(*codes) || coupon_codes_.empty()) return false;
   return reader.remaining() == 0;
 }
 

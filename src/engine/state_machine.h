@@ -28,6 +28,7 @@
 #include "ledger/ledger.h"
 #include "lottery/lottery_book.h"
 #include "marketing/campaign_book.h"
+#include "marketing/coupon_codes.h"
 #include "mfa/device_key_book.h"
 #include "points/points_book.h"
 #include "redpacket/redpacket_book.h"
@@ -98,6 +99,8 @@ class StateMachine {
   // Group red packets: the programme, packets sent and shares claimed
   // (state_machine_redpacket.cc).
   const redpacket::RedPacketBook& red_packets() const { return red_packets_; }
+  // Redeem-code batches (state_machine_coupon_codes.cc).
+  const marketing::CouponCodeBook& coupon_codes() const { return coupon_codes_; }
   // The open customer an invite code names, 0 for none.
   uint64_t InviterOf(std::string_view invite_code) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
@@ -270,6 +273,8 @@ class StateMachine {
   Reply ApplyRedPacket(const Command& command);
   void NoteRedPacketPayment(const payments::Payment& payment);
   bool CheckRedPacketClaimRisk(const ClaimRedPacket& command, int64_t amount_fen);
+  // Redeem codes (state_machine_coupon_codes.cc): commands 76 and 77.
+  Reply ApplyCouponCodes(const Command& command);
   // Whether the customer used the device `device_hash` names: one of their log-in devices, or
   // (risk engine on) any device the risk engine saw them on. Referral and red packets refuse
   // a reward on such a device to anyone else.
@@ -408,6 +413,7 @@ class StateMachine {
   referral::ReferralBook referrals_;
   lottery::LotteryBook lottery_;
   redpacket::RedPacketBook red_packets_;
+  marketing::CouponCodeBook coupon_codes_;
   std::optional<ReferralDue> referral_due_;  // A payment of this command that may qualify.
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.

@@ -292,6 +292,11 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
               (l.enabled ? "true" : "false") + ",\"prizes\":" + std::to_string(l.prizes.size()) +
               ",\"daily_draw_limit\":" + std::to_string(l.daily_draw_limit) +
               ",\"budget_fen\":" + std::to_string(l.budget_fen) + "}");
+  } else if (const auto* c = std::get_if<CreateCouponCodes>(&command)) {
+    Audit(ActorKind::kStaff, c->staff_id, "coupon.codes_created",
+          Target("coupon_template", c->template_id),
+          "{\"batch_id\":" + std::to_string(reply.value) +
+              ",\"count\":" + std::to_string(c->count) + "}");
   } else if (const auto* c = std::get_if<SetRedPackets>(&command)) {
     const redpacket::Config& p = c->config;
     Audit(ActorKind::kStaff, c->staff_id, "redpacket.config_set", "red_packets",

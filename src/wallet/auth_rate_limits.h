@@ -53,8 +53,9 @@ enum class AuthAction : uint8_t {
   kStaffLogIn,           // POST /api/v1/staff/sessions, per username
   kMerchantLogIn,        // POST /api/v1/merchant/sessions, per username
   kMerchantApplication,  // POST /api/v1/merchant-applications, per address only
+  kRedeemCode,           // POST /api/v1/me/coupon-codes, per customer
 };
-inline constexpr size_t kAuthActionCount = 6;
+inline constexpr size_t kAuthActionCount = 7;
 
 // The limits of one action. A rule allows a burst of `limit` and then one more every
 // period / limit (GCRA; see rate_limiter.h for what that means over a rolling window).
@@ -79,6 +80,8 @@ inline constexpr std::array<AuthRateRules, kAuthActionCount> kAuthRateRules = {{
     {AuthAction::kStaffLogIn, "staff_log_in", 20, kRateMinuteNs, 10, 15 * kRateMinuteNs},
     {AuthAction::kMerchantLogIn, "merchant_log_in", 20, kRateMinuteNs, 10, 15 * kRateMinuteNs},
     {AuthAction::kMerchantApplication, "merchant_application", 5, kRateHourNs, 0, 0},
+    // Every attempt counts, right or wrong: a person redeems a few codes, a guesser millions.
+    {AuthAction::kRedeemCode, "redeem_code", 60, kRateHourNs, 20, kRateHourNs},
 }};
 
 // Thread-safe: Check may be called from any I/O thread.

@@ -376,6 +376,7 @@ api::ApiError BookRefusal(std::string_view reply_text) {
   int status = 409;
   if (code.starts_with("CAMPAIGN_INVALID_") || code.starts_with("COUPON_INVALID_")) status = 422;
   if (code == "CAMPAIGN_NOT_FOUND" || code == "COUPON_TEMPLATE_NOT_FOUND") status = 404;
+  if (code == "COUPON_CODE_INVALID") status = 422;
   std::string message = field.empty()
                             ? std::string("the campaign book refused: ") + std::string(code)
                             : field + ": refused by the campaign book";

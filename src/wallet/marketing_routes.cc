@@ -6,6 +6,8 @@
 //
 // Refusals of the campaign book answer with the book's own code (BookRefusal): 422 for a
 // configuration error, 404 for an unknown campaign or template, 409 otherwise.
+#include <absl/container/flat_hash_set.h>
+
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -14,10 +16,13 @@
 #include "api/query.h"
 #include "engine/marketing_command.h"
 #include "engine/state_machine.h"
+#include "identity/phone.h"
 #include "marketing/segments.h"
 #include "paytoken/qr_payload.h"
 #include "server/log.h"
 #include "wallet/handler_util.h"
+#include "wallet/json_fields.h"
+#include "wallet/marketing_internal.h"
 #include "wallet/marketing_json.h"
 #include "wallet/money_internal.h"
 #include "wallet/payment_internal.h"
@@ -39,9 +44,13 @@ constexpr size_t kMaxQrChars = 512;
 HttpResponse CampaignNotFound() {
   return ErrorResponse(api::ApiError{404, "CAMPAIGN_NOT_FOUND", "no such campaign"});
 }
+}  // namespace
+
 HttpResponse TemplateNotFound() {
   return ErrorResponse(api::ApiError{404, "COUPON_TEMPLATE_NOT_FOUND", "no such coupon template"});
 }
+
+namespace {
 
 // The engine's clock for reads: a read-only batch keeps the last batch's time, which may be
 // long past, so the API's clock is taken when it is later.
@@ -56,6 +65,8 @@ marketing::CustomerFacts FactsOf(const identity::Customer& customer) {
           .verified = customer.verified(),
           .channel = customer.channel};
 }
+
+}  // namespace
 
 // The answer to a marketing command that did not succeed.
 HttpResponse MarketingFailure(MarketingResult result, const engine::Reply& reply) {
@@ -81,6 +92,8 @@ HttpResponse MarketingFailure(MarketingResult result, const engine::Reply& reply
   }
   return ErrorResponse(ErrorCode::kBadRequest, "the request could not be applied");
 }
+
+namespace {
 
 // Submits a marketing command; `then` runs on kOk (and on whatever `also_ok` names).
 void SubmitMarketing(WalletContext& context, engine::Command command, const Responder& respond,
@@ -373,9 +386,111 @@ void IssueToSegments(WalletContext& context, uint64_t staff_id, uint64_t templat
   respond(api::JsonResponse(200, body));
 }
 
+// {"phones": [...]}: a list ops uploaded (the console reads a CSV and sends it in parts of at
+// most kMaxIssuePhones). Each phone that names an open customer gets one coupon, all in one
+// command (all or nothing); the answer lists the rows that named no customer or no phone, and
+// counts the rows repeating a customer listed before (each customer gets one coupon).
+constexpr size_t kMaxIssuePhones = 4'000;
+
+struct PhoneList {
+  bool template_found = false;
+  std::vector<uint64_t> customers;
+  std::vector<std::string> not_found;
+  std::vector<std::string> invalid;
+  int64_t duplicates = 0;
+};
+
+api::ApiResult<std::vector<std::string>> ParsePhones(std::string_view body) {
+  api::ApiResult<boost::json::object> root = ParseRoot(body);
+  if (!root.ok()) return root.error();
+  std::optional<api::ApiError> error;
+  Fields f(root.value(), "", &error);
+  std::vector<std::string> phones;
+  if (const boost::json::array* list = f.Array("phones", true, kMaxIssuePhones)) {
+    if (list->empty()) f.Fail(ErrorCode::kFieldInvalid, "phones", "at least one phone");
+    for (const boost::json::value& phone : *list) {
+      if (!phone.is_string() || phone.as_string().size() > 64) {
+        f.Fail(ErrorCode::kFieldInvalid, "phones", "strings of at most 64 bytes");
+        break;
+      }
+      phones.emplace_back(phone.as_string());
+    }
+  }
+  f.Finish();
+  if (error) return *error;
+  return phones;
+}
+
+void IssueToPhones(WalletContext& context, uint64_t staff_id, uint64_t template_id,
+                   std::vector<std::string> given, const Responder& respond) {
+  ReadEngine<PhoneList>(
+      context, respond,
+      [template_id, given](const engine::StateMachine& state) {
+        PhoneList list;
+        list.template_found = state.campaigns().coupons().FindTemplate(template_id) != nullptr;
+        absl::flat_hash_set<uint64_t> seen;
+        for (const std::string& text : given) {
+          const std::optional<std::string> phone = identity::NormalizePhone(text);
+          const identity::Customer* customer =
+              phone ? state.customers().FindByPhone(*phone) : nullptr;
+          if (!phone) {
+            list.invalid.push_back(text);
+          } else if (customer == nullptr || customer->closed()) {
+            list.not_found.push_back(text);
+          } else if (!seen.insert(customer->id).second) {
+            ++list.duplicates;
+          } else {
+            list.customers.push_back(customer->id);
+          }
+        }
+        return list;
+      },
+      [&context, staff_id, template_id, respond](PhoneList list) {
+        if (!list.template_found) return respond(TemplateNotFound());
+        auto answer = [respond, list](int64_t issued, uint64_t first_coupon_id) {
+          api::JsonArrayWriter not_found;
+          for (const std::string& phone : list.not_found) not_found.String(phone);
+          api::JsonArrayWriter invalid;
+          for (const std::string& phone : list.invalid) invalid.String(phone);
+          api::JsonObjectWriter body;
+          body.Int("issued", issued);
+          if (first_coupon_id != 0) {
+            body.String("first_coupon_id", std::to_string(first_coupon_id));
+          } else {
+            body.Null("first_coupon_id");
+          }
+          body.Array("not_found", std::move(not_found))
+              .Array("invalid", std::move(invalid))
+              .Int("duplicates", list.duplicates);
+          respond(api::JsonResponse(200, body));
+        };
+        if (list.customers.empty()) return answer(0, 0);
+        const auto count = static_cast<int64_t>(list.customers.size());
+        SubmitMarketing(context, engine::IssueCoupons{staff_id, template_id, list.customers},
+                        respond, [answer, count, template_id](const engine::Reply& reply) {
+                          LogInfo("coupons issued to a list",
+                                  {{"template_id", std::to_string(template_id)},
+                                   {"issued", std::to_string(count)}});
+                          answer(count, reply.value);
+                        });
+      });
+}
+
 void IssueCoupons(WalletContext& context, const Principal& staff, uint64_t template_id,
                   HttpRequest&& request, Responder respond) {
   if (!IsJson(request, respond)) return;
+  if (const api::ApiResult<boost::json::object> root = ParseRoot(request.body);
+      root.ok() && root.value().contains("phones")) {
+    api::ApiResult<std::vector<std::string>> phones = ParsePhones(request.body);
+    if (!phones.ok()) return respond(ErrorResponse(phones.error()));
+    // A part of a list retried after a lost answer (same Idempotency-Key) is not issued twice.
+    std::optional<Responder> answer = respond;
+    if (!request.Header("Idempotency-Key").empty()) {
+      answer = BeginIdempotent(context, request, "staff:" + std::to_string(staff.id), respond);
+      if (!answer) return;
+    }
+    return IssueToPhones(context, staff.id, template_id, std::move(phones).value(), *answer);
+  }
   api::ApiResult<uint64_t> segments = ParseSegmentMask(request.body);
   if (!segments.ok()) return respond(ErrorResponse(segments.error()));
   if (segments.value() != 0) {
@@ -496,6 +611,8 @@ struct CouponCopy {
   marketing::CouponTemplate config;
 };
 
+}  // namespace
+
 void AnswerCoupon(WalletContext& context, uint64_t coupon_id, const Responder& respond) {
   const int64_t api_now_ns = Services(context).clock->NowNs();
   ReadEngine<std::optional<std::pair<CouponCopy, int64_t>>>(
@@ -516,6 +633,8 @@ void AnswerCoupon(WalletContext& context, uint64_t coupon_id, const Responder& r
             201, CouponJson(copy->first.coupon, copy->first.config, copy->second)));
       });
 }
+
+namespace {
 
 void ClaimCoupon(WalletContext& context, const Principal& customer, HttpRequest&& request,
                  Responder respond) {

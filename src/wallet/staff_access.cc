@@ -79,6 +79,10 @@ constexpr std::array kTable = {
     StaffRouteAccess{"GET", "/api/v1/staff/coupon-templates", kMarketingReaders},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates", kMarketingWriters},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/issues", kMarketingWriters},
+    // Redeem codes are bearer value: only those who may issue coupons see them.
+    StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/code-batches", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/coupon-templates/{id}/code-batches", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/code-batches/{id}/codes.csv", kMarketingWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/points-program", kMarketingReaders},
     StaffRouteAccess{"PUT", "/api/v1/staff/points-program", kMarketingWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/referral-program", kMarketingReaders},

@@ -523,6 +523,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddReferralRoutes(router, context);
   AddLotteryRoutes(router, context);
   AddRedPacketRoutes(router, context);
+  AddCouponCodeRoutes(router, context);
   AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);

@@ -190,6 +190,27 @@ TEST(CommandCodecTest, TheRedPacketCommandsRoundTripFieldByField) {
   }
 }
 
+TEST(CommandCodecTest, TheRedeemCodeCommandsRoundTripFieldByField) {
+  std::string payload;
+  EncodeCommand(CreateCouponCodes{3, 17, 1'000'000}, &payload);
+  EncodeCommand(RedeemCouponCode{8, 2, 999'999, "device-hash"}, &payload);
+  std::vector<Command> decoded;
+  ASSERT_TRUE(DecodeCommands(payload, 2, &decoded));
+  const auto& created = std::get<CreateCouponCodes>(decoded.at(0));
+  EXPECT_EQ(created.staff_id, 3u);
+  EXPECT_EQ(created.template_id, 17u);
+  EXPECT_EQ(created.count, 1'000'000u);
+  const auto& redeemed = std::get<RedeemCouponCode>(decoded.at(1));
+  EXPECT_EQ(redeemed.customer_id, 8u);
+  EXPECT_EQ(redeemed.batch_id, 2u);
+  EXPECT_EQ(redeemed.index, 999'999u);
+  EXPECT_EQ(redeemed.device_hash, "device-hash");
+  EXPECT_EQ(CommandTypeName(TypeOf(decoded[1])), "redeem_coupon_code");
+  for (size_t cut = 1; cut < payload.size(); cut++) {
+    EXPECT_FALSE(DecodeCommands(std::string_view(payload).substr(0, cut), 2, &decoded)) << cut;
+  }
+}
+
 TEST(CommandCodecTest, IdentityCommandsRoundTripFieldByField) {
   const std::vector<Command> commands = {
       IssueOtp{"13800138000", identity::OtpPurpose::kLogin, "otp-hash"},

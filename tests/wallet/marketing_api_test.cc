@@ -3,7 +3,9 @@
 // campaign book underneath.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -325,6 +327,113 @@ TEST_F(MarketingApiTest, TemplatesListAndBulkIssue) {
                 .size(),
             0u);
   EXPECT_EQ(Get("/api/v1/me/coupons", bob.customer.token).json.at("items").as_array().size(), 1u);
+}
+
+// A list ops uploaded as a CSV, sent as phones: each open customer listed gets one coupon;
+// unknown numbers, non-numbers and repeats are reported, not issued.
+TEST_F(MarketingApiTest, CouponsIssueToAListOfPhones) {
+  const std::string coupons = LiveCampaign(CouponCampaign());
+  ApiResponse created =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 10, 1), marketing_);
+  ASSERT_EQ(created.status, 201) << Describe(created);
+  const std::string path = "/api/v1/staff/coupon-templates/" + created.String("id") + "/issues";
+  const RegisteredCustomer alice = RegisterCustomer(Phone(1));
+  const RegisteredCustomer bob = RegisterCustomer(Phone(2));
+  // Bob's number as people write it, Alice's twice, a stranger and a word.
+  const std::string bob_written = "+86 " + bob.phone.substr(0, 3) + " " + bob.phone.substr(3);
+  ApiResponse issued = Post(path,
+                            R"({"phones":[")" + alice.phone + R"(",")" + bob_written + R"(",")" +
+                                alice.phone + R"(","13912345678","call me"]})",
+                            marketing_);
+  ASSERT_EQ(issued.status, 200) << Describe(issued);
+  EXPECT_EQ(issued.json.at("issued").as_int64(), 2);
+  EXPECT_FALSE(issued.json.at("first_coupon_id").is_null());
+  EXPECT_EQ(issued.json.at("duplicates").as_int64(), 1);
+  ASSERT_EQ(issued.json.at("not_found").as_array().size(), 1u);
+  EXPECT_EQ(issued.json.at("not_found").at(0).as_string(), "13912345678");
+  ASSERT_EQ(issued.json.at("invalid").as_array().size(), 1u);
+  EXPECT_EQ(issued.json.at("invalid").at(0).as_string(), "call me");
+  EXPECT_EQ(Get("/api/v1/me/coupons", alice.token).json.at("items").as_array().size(), 1u);
+  EXPECT_EQ(Get("/api/v1/me/coupons", bob.token).json.at("items").as_array().size(), 1u);
+  // Nobody found: nothing issued, still an answer with the lists.
+  ApiResponse none = Post(path, R"({"phones":["13912345678"]})", marketing_);
+  ASSERT_EQ(none.status, 200) << Describe(none);
+  EXPECT_EQ(none.json.at("issued").as_int64(), 0);
+  EXPECT_TRUE(none.json.at("first_coupon_id").is_null());
+  EXPECT_EQ(Post(path, R"({"phones":[]})", marketing_).ErrorCode(), "FIELD_INVALID");
+  EXPECT_EQ(Post(path, R"({"phones":[13800138000]})", marketing_).ErrorCode(), "FIELD_INVALID");
+  const std::string auditor = StaffToken("audrey", Roles({StaffRole::kAuditor}));
+  EXPECT_EQ(Post(path, R"({"phones":["13912345678"]})", auditor).status, 403);
+}
+
+// Redeem codes: a batch made, listed and downloaded by ops; a code typed in any case with
+// spaces gives one coupon, once; a code with a wrong MAC does not exist.
+TEST_F(MarketingApiTest, RedeemCodesFromABatchGiveOneCouponEach) {
+  const std::string coupons = LiveCampaign(CouponCampaign());
+  ApiResponse created =
+      Post("/api/v1/staff/coupon-templates", ThresholdTemplate(coupons, 100, 5), marketing_);
+  ASSERT_EQ(created.status, 201) << Describe(created);
+  const std::string template_id = created.String("id");
+  const std::string batches = "/api/v1/staff/coupon-templates/" + template_id + "/code-batches";
+  EXPECT_EQ(Post(batches, R"({"count":101})", marketing_).ErrorCode(), "COUPON_OUT_OF_STOCK");
+  EXPECT_EQ(Post(batches, R"({"count":0})", marketing_).ErrorCode(), "FIELD_INVALID");
+  EXPECT_EQ(Post("/api/v1/staff/coupon-templates/999/code-batches", R"({"count":1})", marketing_)
+                .ErrorCode(),
+            "COUPON_TEMPLATE_NOT_FOUND");
+  ApiResponse batch = Post(batches, R"({"count":50})", marketing_);
+  ASSERT_EQ(batch.status, 201) << Describe(batch);
+  EXPECT_EQ(batch.json.at("count").as_int64(), 50);
+  EXPECT_EQ(batch.json.at("redeemed").as_int64(), 0);
+  const std::string auditor = StaffToken("audrey", Roles({StaffRole::kAuditor}));
+  EXPECT_EQ(Get(batch.String("download"), auditor).status, 403);
+  ApiResponse file = Get(batch.String("download"), marketing_);
+  ASSERT_EQ(file.status, 200) << Describe(file);
+  std::vector<std::string> codes;
+  for (size_t at = file.body.find('\n') + 1; at < file.body.size();) {
+    const size_t end = file.body.find('\n', at);
+    codes.push_back(file.body.substr(at, end - at));
+    at = end + 1;
+  }
+  ASSERT_EQ(codes.size(), 50u);
+  EXPECT_EQ(file.body.substr(0, 5), "code\n");
+  EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), 50u);
+  for (const std::string& code : codes) {
+    ASSERT_EQ(code.size(), 19u) << code;
+    EXPECT_EQ(code[4], '-');
+  }
+
+  const RegisteredCustomer alice = RegisterCustomer(Phone(1));
+  // Lower case, spaces for hyphens: the same code.
+  std::string typed = codes[7];
+  for (char& c : typed) c = c == '-' ? ' ' : static_cast<char>(std::tolower(c));
+  ApiResponse redeemed =
+      Post("/api/v1/me/coupon-codes", R"({"code":")" + typed + R"("})", alice.token);
+  ASSERT_EQ(redeemed.status, 201) << Describe(redeemed);
+  EXPECT_EQ(redeemed.String("template_id"), template_id);
+  EXPECT_EQ(
+      Post("/api/v1/me/coupon-codes", R"({"code":")" + codes[7] + R"("})", alice.token).ErrorCode(),
+      "COUPON_CODE_USED");
+  // One digit of the MAC changed: answered as no code at all.
+  std::string forged = codes[8];
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_EQ(
+      Post("/api/v1/me/coupon-codes", R"({"code":")" + forged + R"("})", alice.token).ErrorCode(),
+      "COUPON_CODE_INVALID");
+  EXPECT_EQ(Post("/api/v1/me/coupon-codes", R"({"code":"hello"})", alice.token).ErrorCode(),
+            "COUPON_CODE_INVALID");
+  ASSERT_EQ(
+      Post("/api/v1/me/coupon-codes", R"({"code":")" + codes[8] + R"("})", alice.token).status,
+      201);
+  EXPECT_EQ(Get("/api/v1/me/coupons", alice.token).json.at("items").as_array().size(), 2u);
+  ApiResponse listed = Get(batches, marketing_);
+  ASSERT_EQ(listed.status, 200) << Describe(listed);
+  EXPECT_EQ(listed.json.at("batches").at(0).at("redeemed").as_int64(), 2);
+  // Every attempt counts against the customer's limit: 20 an hour.
+  int limited = 0;
+  for (int i = 0; i < 25; ++i) {
+    limited += Post("/api/v1/me/coupon-codes", R"({"code":"hello"})", alice.token).status == 429;
+  }
+  EXPECT_GE(limited, 5);
 }
 
 // Cashback held for a day, over HTTP with the server's own sweep: the quote says when it can be
