@@ -1,6 +1,7 @@
 #include "marketing/coupon_codes.h"
 
 #include <bit>
+#include <iterator>
 
 #include "base/assert.h"
 
@@ -21,12 +22,50 @@ int DigitValue(char c) {
 
 size_t Words(uint32_t count) { return (count + 63) / 64; }
 
+// A fixed, keyless permutation of the 80 bits (a four-round Feistel network on two 40-bit
+// halves), so that neighbouring codes look unrelated and a code shows neither its batch nor
+// its place in it. It hides nothing from someone who reads this file: the MAC is what makes a
+// code unguessable.
+constexpr int kHalfBits = 40;
+constexpr uint64_t kHalfMask = (uint64_t{1} << kHalfBits) - 1;
+constexpr uint64_t kRoundKeys[] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
+                                   0x94D049BB133111EBULL, 0xD6E8FEB86659FD93ULL};
+
+uint64_t Round(uint64_t half, uint64_t key) {
+  uint64_t z = half + key;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return (z ^ (z >> 31)) & kHalfMask;
+}
+
+Bits Scramble(Bits value) {
+  auto left = static_cast<uint64_t>(value >> kHalfBits) & kHalfMask;
+  auto right = static_cast<uint64_t>(value) & kHalfMask;
+  for (const uint64_t key : kRoundKeys) {
+    const uint64_t next = left ^ Round(right, key);
+    left = right;
+    right = next;
+  }
+  return (Bits{left} << kHalfBits) | right;
+}
+
+Bits Unscramble(Bits value) {
+  auto left = static_cast<uint64_t>(value >> kHalfBits) & kHalfMask;
+  auto right = static_cast<uint64_t>(value) & kHalfMask;
+  for (size_t i = std::size(kRoundKeys); i-- > 0;) {
+    const uint64_t previous = right ^ Round(left, kRoundKeys[i]);
+    right = left;
+    left = previous;
+  }
+  return (Bits{left} << kHalfBits) | right;
+}
+
 }  // namespace
 
 std::string FormatCouponCode(const CouponCode& code) {
   QB_ASSERT(code.batch_id >= 1 && code.batch_id <= kMaxCodeBatchId);
-  Bits value = (Bits{code.batch_id} << (kCouponCodeIndexBits + kCouponCodeMacBits)) |
-               (Bits{code.index} << kCouponCodeMacBits) | (code.mac & kCouponCodeMacMask);
+  Bits value = Scramble((Bits{code.batch_id} << (kCouponCodeIndexBits + kCouponCodeMacBits)) |
+                        (Bits{code.index} << kCouponCodeMacBits) | (code.mac & kCouponCodeMacMask));
   char digits[kCouponCodeDigits];
   for (size_t i = kCouponCodeDigits; i-- > 0;) {
     digits[i] = kDigits[static_cast<size_t>(value & 31)];
@@ -50,6 +89,7 @@ std::optional<CouponCode> ParseCouponCode(std::string_view text) {
     value = (value << 5) | static_cast<Bits>(digit);
   }
   if (digits != kCouponCodeDigits) return std::nullopt;
+  value = Unscramble(value);
   CouponCode code;
   code.mac = static_cast<uint64_t>(value) & kCouponCodeMacMask;
   code.index = static_cast<uint32_t>((value >> kCouponCodeMacBits) &

@@ -1,8 +1,9 @@
 // Redeem codes (兑换码): coupons ops hand out as codes (printed, sent by SMS, given to a
 // partner) rather than to known customers. A batch of up to kMaxCodesPerBatch codes is one
 // small record: its codes are never stored. Each code is its batch id and index in the batch,
-// and a 36-bit MAC over both under a server key, written as 16 Crockford base32 digits in
-// groups of four (7K3M-Q9TD-X2BE-HN4R). The API computes the MAC (with the vault's look-up
+// and a 36-bit MAC over both under a server key: 80 bits, put through a fixed permutation so
+// that neighbouring codes look unrelated, written as 16 Crockford base32 digits in groups of
+// four (7K3M-Q9TD-X2BE-HN4R). The API computes the MAC (with the vault's look-up
 // key, so the journal holds no key and no code), both to list a batch's codes and to check a
 // code typed in; the engine keeps one bit per code for "redeemed".
 #pragma once

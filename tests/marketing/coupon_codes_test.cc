@@ -22,8 +22,11 @@ TEST(CouponCodeTest, TheTextFormRoundTripsEveryField) {
     ASSERT_EQ(ParseCouponCode(text), code) << text;
   }
   const CouponCode edge{kMaxCodeBatchId, (1u << kCouponCodeIndexBits) - 1, kCouponCodeMacMask};
-  EXPECT_EQ(FormatCouponCode(edge), "ZZZZ-ZZZZ-ZZZZ-ZZZZ");
   EXPECT_EQ(ParseCouponCode(FormatCouponCode(edge)), edge);
+  // Neighbouring codes share no leading digits: the batch and index do not show.
+  const std::string a = FormatCouponCode({1, 0, 0});
+  const std::string b = FormatCouponCode({1, 1, 0});
+  EXPECT_NE(a.substr(0, 4), b.substr(0, 4)) << a << " " << b;
 }
 
 TEST(CouponCodeTest, ReadingForgivesHowPeopleTypeAndNothingElse) {
@@ -38,12 +41,31 @@ TEST(CouponCodeTest, ReadingForgivesHowPeopleTypeAndNothingElse) {
   }
   EXPECT_EQ(ParseCouponCode(joined), code);
   // Crockford: I and L are 1, O is 0.
-  std::string ambiguous = "0000-0000-0000-0001";
-  EXPECT_EQ(ParseCouponCode("OOOO-OOOO-OOOO-OOOI"), ParseCouponCode(ambiguous));
+  ASSERT_NE(ParseCouponCode("0000-0000-0000-0001"), std::nullopt);
+  EXPECT_EQ(ParseCouponCode("OOOO-OOOO-OOOO-OOOI"), ParseCouponCode("0000-0000-0000-0001"));
+  EXPECT_EQ(ParseCouponCode("LLLL-0000-0000-0000"), ParseCouponCode("1111-0000-0000-0000"));
   EXPECT_EQ(ParseCouponCode(joined.substr(1)), std::nullopt);        // 15 digits
   EXPECT_EQ(ParseCouponCode(joined + "0"), std::nullopt);            // 17 digits
   EXPECT_EQ(ParseCouponCode("U" + joined.substr(1)), std::nullopt);  // U is not a digit
-  EXPECT_EQ(ParseCouponCode("0000-0000-0000-0000"), std::nullopt);   // batch 0
+}
+
+TEST(CouponCodeTest, EveryTextThatParsesFormatsBackTheSame) {
+  // The permutation is a bijection: any 16 digits name one (batch, index, MAC), and back.
+  constexpr std::string_view kDigits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::mt19937_64 random(11);
+  int parsed = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    std::string text;
+    for (int d = 0; d < 16; ++d) {
+      if (d != 0 && d % 4 == 0) text += '-';
+      text += kDigits[random() % 32];
+    }
+    const std::optional<CouponCode> code = ParseCouponCode(text);
+    if (!code) continue;  // batch 0: one text in 2^20
+    ++parsed;
+    ASSERT_EQ(FormatCouponCode(*code), text);
+  }
+  EXPECT_GT(parsed, 9'990);
 }
 
 TEST(CodeBatchBookTest, EachCodeIsRedeemedOnceAndTheBitsRoundTrip) {
