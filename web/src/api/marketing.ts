@@ -548,6 +548,49 @@ export function issueCouponsToSegments(
   });
 }
 
+/** The most phones one issue request may list; a longer list goes in several requests. */
+export const ISSUE_PHONES_PER_REQUEST = 4000;
+
+/** What issuing to a list of phones answers; the strings are the phones as they were sent. */
+export interface PhoneIssueResult {
+  issued: number;
+  first_coupon_id: string | null;
+  /** Phones with no open customer. */
+  not_found: string[];
+  /** Strings that are not a phone number. */
+  invalid: string[];
+  /** Rows naming a customer already listed in the request: each customer gets one coupon. */
+  duplicates: number;
+}
+
+/**
+ * Issues one coupon to the open customer of each phone (1..ISSUE_PHONES_PER_REQUEST of them, in
+ * any common format; the server normalises). All or nothing: COUPON_OUT_OF_STOCK (409) when the
+ * stock left does not cover the request's customers. Throws RangeError for an empty or too
+ * long list, which the server would refuse.
+ */
+export async function issueCouponsToPhones(
+  api: ApiClient,
+  templateId: string,
+  phones: readonly string[],
+): Promise<PhoneIssueResult> {
+  if (phones.length === 0 || phones.length > ISSUE_PHONES_PER_REQUEST) {
+    throw new RangeError(`1..${ISSUE_PHONES_PER_REQUEST} phones per request, not ${phones.length}`);
+  }
+  const answer = await api.post<Partial<PhoneIssueResult>>(
+    `/api/v1/staff/coupon-templates/${encodeURIComponent(templateId)}/issues`,
+    { phones },
+  );
+  // The lists are read defensively: a missing one is empty rather than a crash mid-list.
+  return {
+    issued: answer.issued ?? 0,
+    first_coupon_id: answer.first_coupon_id ?? null,
+    not_found: answer.not_found ?? [],
+    invalid: answer.invalid ?? [],
+    duplicates: answer.duplicates ?? 0,
+  };
+}
+
 export function getOffers(api: ApiClient): Promise<Offers> {
   return api.get<Offers>('/api/v1/me/offers');
 }

@@ -19,8 +19,10 @@
 //                             (admin, auditor)
 //   /console/campaigns        marketing campaigns with budget use; /new and /:id/edit the
 //                             editor; /:id figures, uplift vs holdout, lifecycle, top-up,
-//                             coupon templates
-//                             (read: admin, marketing, auditor; change: admin, marketing)
+//                             coupon templates (issue to customers, segments or an uploaded
+//                             list of phones; redeem codes)
+//                             (read: admin, marketing, auditor; change and redeem codes: admin,
+//                             marketing)
 //   /console/points           the points programme (积分): on/off, earn and redeem rates, the
 //                             most of a payment points may pay, multiplier rules; its version
 //                             and the points customers hold
@@ -126,7 +128,17 @@
 //              inside campaign-uplift; coupon-template-new, coupon-name, coupon-kind-<kind>,
 //              coupon-threshold, coupon-save, coupon-stock, coupon-per-customer, coupon-submit,
 //              coupon-template-row (data-row-id) with coupon-template-claimed (data-count),
-//              coupon-issue (+ coupon-issue-ids, coupon-issue-submit)
+//              coupon-issue (+ coupon-issue-ids, coupon-issue-submit),
+//              coupon-issue-csv-<templateId> (issue to an uploaded list: coupon-issue-csv-file,
+//              the <input type=file>; coupon-issue-csv-read (data-rows, data-phones,
+//              data-duplicates) or coupon-issue-csv-problem (data-problem);
+//              coupon-issue-csv-start; coupon-issue-csv-progress (data-sent, data-total) with
+//              coupon-issue-csv-stop; coupon-issue-csv-failed-at after an error (console-error);
+//              coupon-issue-csv-summary (data-issued, data-not-found, data-invalid,
+//              data-duplicates) with coupon-issue-csv-unmatched, the not-issued CSV),
+//              coupon-codes-<templateId> (redeem codes: coupon-codes-count, coupon-codes-generate,
+//              coupon-codes-large over 100,000, coupon-codes-over-stock, rows coupon-code-batch
+//              (data-batch-id, data-count, data-redeemed) with coupon-code-batch-download)
 //   points:    points-program (the page), points-version (data-version; 0 = never configured),
 //              points-outstanding (data-points), points-enabled (the switch), points-earn-rate,
 //              points-redeem-rate, points-redeem-max, points-add-multiplier, per rule <i> (0, 1,

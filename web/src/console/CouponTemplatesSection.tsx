@@ -1,7 +1,8 @@
 // A coupon campaign's templates on its console page: stock, given out and left, validity and
-// the claim window (a flash grab is a small stock opening at a set time); creating a template
-// and issuing coupons to listed customers or to customer segments (admin, marketing).
-import { Button, Card, Checkbox, Form, Input, InputNumber, Modal, Radio, Table, message } from 'antd';
+// the claim window (a flash grab is a small stock opening at a set time); creating a template,
+// issuing coupons to listed customers, to customer segments or to an uploaded list of phones,
+// and its redeem codes (admin, marketing).
+import { Button, Card, Checkbox, Form, Input, InputNumber, Modal, Radio, Space, Table, message } from 'antd';
 import { useState } from 'react';
 
 import {
@@ -27,6 +28,8 @@ import {
   type CouponFormValues,
 } from './campaignForm';
 import { rowTestAttributes } from './format';
+import { PhoneListIssueDialog } from './PhoneListIssueDialog';
+import { RedeemCodesDialog } from './RedeemCodesDialog';
 import { ConsoleError } from './StaffLayout';
 
 function NewTemplateDialog({
@@ -210,6 +213,12 @@ export function CouponTemplatesSection({ campaign, editor }: { campaign: Campaig
   const templates = useLoad(() => listCouponTemplates(staffApi, campaign.id), [campaign.id]);
   const [creating, setCreating] = useState(false);
   const [issuing, setIssuing] = useState<CouponTemplate | null>(null);
+  // By id, so a dialog shows the template's figures as reloaded while it is open.
+  const [listIssuing, setListIssuing] = useState<string | null>(null);
+  const [codes, setCodes] = useState<string | null>(null);
+  const byId = (id: string | null) => (templates.data ?? []).find((c) => c.id === id) ?? null;
+  const listTemplate = byId(listIssuing);
+  const codesTemplate = byId(codes);
   const columns = [
     { title: t('console.col.id'), dataIndex: 'id', key: 'id' },
     { title: t('coupon.name'), dataIndex: 'name', key: 'name' },
@@ -232,9 +241,17 @@ export function CouponTemplatesSection({ campaign, editor }: { campaign: Campaig
             title: '',
             key: 'issue',
             render: (_: unknown, c: CouponTemplate) => (
-              <Button size="small" onClick={() => setIssuing(c)} data-testid="coupon-issue">
-                {t('coupon.issue')}
-              </Button>
+              <Space size={4} wrap>
+                <Button size="small" onClick={() => setIssuing(c)} data-testid="coupon-issue">
+                  {t('coupon.issue')}
+                </Button>
+                <Button size="small" onClick={() => setListIssuing(c.id)} data-testid={`coupon-issue-csv-${c.id}`}>
+                  {t('coupon.list.action')}
+                </Button>
+                <Button size="small" onClick={() => setCodes(c.id)} data-testid={`coupon-codes-${c.id}`}>
+                  {t('coupon.codes.action')}
+                </Button>
+              </Space>
             ),
           },
         ]
@@ -274,6 +291,16 @@ export function CouponTemplatesSection({ campaign, editor }: { campaign: Campaig
         />
       )}
       {issuing !== null && <IssueDialog template={issuing} onClose={() => setIssuing(null)} />}
+      {listTemplate !== null && (
+        <PhoneListIssueDialog
+          template={listTemplate}
+          onClose={() => setListIssuing(null)}
+          onIssued={templates.reload}
+        />
+      )}
+      {codesTemplate !== null && (
+        <RedeemCodesDialog template={codesTemplate} onClose={() => setCodes(null)} onGenerated={templates.reload} />
+      )}
     </Card>
   );
 }

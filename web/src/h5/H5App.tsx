@@ -22,7 +22,7 @@
 //                     ... and, last, closing the account (注销账户): SMS code + PIN + typed word;
 //                     afterwards /login says when the account closed
 //   /offers           offers: running campaigns, coupons to grab (flash grabs show when they
-//                     open), my coupons                                         (needs log-in)
+//                     open), a redeem code (兑换码) box, my coupons              (needs log-in)
 //   /points           my points (积分): balance, its worth, the earn and redeem rules, the
 //                     newest 50 entries (an entry of a payment opens it; 抽奖奖励 entries of
 //                     lottery prizes do not)                                   (needs log-in)
@@ -115,7 +115,8 @@
 //             pin-tries-left (data-tries-left) or pin-locked-until (data-until)
 //   offers:   action-offers (home), offers-page, offer-campaign (data-campaign-id),
 //             offer-template (data-template-id, data-remaining) with offer-grab, offers-none,
-//             my-coupon (data-coupon-id, data-state), coupons-none
+//             my-coupon (data-coupon-id, data-state), coupons-none; the 兑换码 box:
+//             redeem-code-input, redeem-code-submit, redeem-code-error (data-error-code)
 //   pay quote (scan and checkout, before paying): pay-quote (data-discount, data-pay) with
 //             pay-quote-reward (data-kind), pay-quote-discount, pay-quote-cashback and
 //             pay-quote-pay (data-fen), pay-coupon-none, pay-coupon-option (data-coupon-id);

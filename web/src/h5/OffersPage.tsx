@@ -1,5 +1,6 @@
 // Offers (优惠): the campaigns running for this customer, the coupons to grab (a flash grab shows
-// when it opens and how many are left) and the customer's own coupons with their state.
+// when it opens and how many are left), the 兑换码 box for a redeem code, and the customer's own
+// coupons with their state.
 import { Button, List, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 
@@ -20,6 +21,7 @@ import { useLoad } from '../useLoad';
 import { FormError, H5Page } from './common';
 import { couponTerms } from './couponFormat';
 import { formatChinaTime } from './historyFormat';
+import { RedeemCodeBox } from './RedeemCodeBox';
 
 /** One line on what a running campaign gives. */
 function campaignLine(t: ReturnType<typeof useI18n>['t'], campaign: OfferCampaign): string {
@@ -133,6 +135,7 @@ export function OffersPage() {
             </List.Item>
           ))}
         </List>
+        <RedeemCodeBox onRedeemed={reload} />
         <List header={t('offers.mine')}>
           {(coupons.data ?? []).length === 0 && !coupons.loading && (
             <List.Item data-testid="coupons-none">{t('offers.noCoupons')}</List.Item>

@@ -1,6 +1,7 @@
 import { amlEn, amlZh } from './amlMessages';
 import { auditEn, auditZh } from './auditMessages';
 import { closeAccountEn, closeAccountZh } from './closeAccountMessages';
+import { couponCodeEn, couponCodeZh } from './couponCodeMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
@@ -332,6 +333,7 @@ export const zh = {
   ...deviceKeyZh,
   ...stepUpZh,
   ...marketingZh,
+  ...couponCodeZh,
   ...riskZh,
   ...amlZh,
   ...auditZh,
@@ -660,6 +662,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...deviceKeyEn,
   ...stepUpEn,
   ...marketingEn,
+  ...couponCodeEn,
   ...riskEn,
   ...amlEn,
   ...auditEn,

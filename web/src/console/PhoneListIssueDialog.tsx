@@ -1,0 +1,204 @@
+// Issuing a coupon template to an uploaded list of phones (admin, marketing): the file is read
+// in the browser (phoneList.ts), ops see how many numbers it holds, then the numbers go to the
+// server ISSUE_PHONES_PER_REQUEST at a time, one request after another, with a progress bar.
+// The first error stops it; the numbers no coupon went to download as a CSV.
+import { Alert, Button, Descriptions, Modal, Progress, Space, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+
+import {
+  ISSUE_PHONES_PER_REQUEST,
+  issueCouponsToPhones,
+  type CouponTemplate,
+} from '../api/marketing';
+import { staffApi } from '../api/session';
+import { saveBlob } from '../download';
+import { useI18n } from '../i18n/I18nProvider';
+import {
+  MAX_LIST_FILE_BYTES,
+  MAX_LIST_ROWS,
+  decodeListFile,
+  issueToList,
+  readPhoneList,
+  unmatchedCsv,
+  type ListIssueProgress,
+  type PhoneList,
+  type PhoneListProblem,
+} from './phoneList';
+import { ConsoleError } from './StaffLayout';
+
+type Problem = PhoneListProblem | 'too_large' | 'unreadable';
+
+function Summary({ template, progress }: { template: CouponTemplate; progress: ListIssueProgress }) {
+  const { t } = useI18n();
+  const unmatched = progress.notFound.length + progress.invalid.length;
+  const download = () =>
+    saveBlob(
+      new Blob([unmatchedCsv(progress.notFound, progress.invalid)], { type: 'text/csv;charset=utf-8' }),
+      `coupon-${template.id}-not-issued.csv`,
+    );
+  return (
+    <div
+      data-testid="coupon-issue-csv-summary"
+      data-issued={progress.issued}
+      data-not-found={progress.notFound.length}
+      data-invalid={progress.invalid.length}
+      data-duplicates={progress.duplicates}
+    >
+      <Descriptions size="small" column={2} title={t('coupon.list.summary')} bordered>
+        <Descriptions.Item label={t('coupon.list.issued')}>{progress.issued}</Descriptions.Item>
+        <Descriptions.Item label={t('coupon.list.notFound')}>{progress.notFound.length}</Descriptions.Item>
+        <Descriptions.Item label={t('coupon.list.invalid')}>{progress.invalid.length}</Descriptions.Item>
+        <Descriptions.Item label={t('coupon.list.duplicates')}>{progress.duplicates}</Descriptions.Item>
+      </Descriptions>
+      <Button
+        style={{ marginTop: 12 }}
+        disabled={unmatched === 0}
+        onClick={download}
+        data-testid="coupon-issue-csv-unmatched"
+      >
+        {t('coupon.list.downloadUnmatched')} ({unmatched})
+      </Button>
+    </div>
+  );
+}
+
+export function PhoneListIssueDialog({
+  template,
+  onClose,
+  onIssued,
+}: {
+  template: CouponTemplate;
+  onClose: () => void;
+  onIssued: () => void;
+}) {
+  const { t } = useI18n();
+  const [list, setList] = useState<PhoneList | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [progress, setProgress] = useState<ListIssueProgress | null>(null);
+  const stopRequested = useRef(false);
+  const running = progress !== null && !progress.done;
+  // Leaving the page stops the sending after the request in flight.
+  useEffect(
+    () => () => {
+      stopRequested.current = true;
+    },
+    [],
+  );
+
+  const choose = async (file: File | undefined) => {
+    setList(null);
+    setProblem(null);
+    setProgress(null);
+    if (file === undefined) return;
+    if (file.size > MAX_LIST_FILE_BYTES) {
+      setProblem('too_large');
+      return;
+    }
+    let text: string;
+    try {
+      text = decodeListFile(new Uint8Array(await file.arrayBuffer()));
+    } catch {
+      setProblem('unreadable');
+      return;
+    }
+    const read = readPhoneList(text);
+    if (read.ok) setList(read.list);
+    else setProblem(read.problem);
+  };
+
+  const start = async () => {
+    if (list === null) return;
+    stopRequested.current = false;
+    await issueToList(
+      list,
+      ISSUE_PHONES_PER_REQUEST,
+      (phones) => issueCouponsToPhones(staffApi, template.id, phones),
+      setProgress,
+      () => stopRequested.current,
+    );
+    onIssued();
+  };
+
+  const percent = progress && progress.total > 0 ? Math.floor((progress.sent * 100) / progress.total) : 0;
+  return (
+    <Modal
+      open
+      width={640}
+      title={`${t('coupon.list.title')} · ${template.name}`}
+      onCancel={onClose}
+      closable={!running}
+      maskClosable={false}
+      keyboard={!running}
+      footer={null}
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Text type="secondary">{t('coupon.list.help')}</Typography.Text>
+        <input
+          type="file"
+          accept=".csv,.txt,text/csv,text/plain"
+          disabled={running}
+          onChange={(e) => void choose(e.target.files?.[0])}
+          data-testid="coupon-issue-csv-file"
+        />
+        {problem !== null && (
+          <Alert
+            type="error"
+            showIcon
+            title={t(`coupon.list.problem.${problem}`, {
+              max: MAX_LIST_ROWS,
+              mb: MAX_LIST_FILE_BYTES / (1024 * 1024),
+            })}
+            data-testid="coupon-issue-csv-problem"
+            data-problem={problem}
+          />
+        )}
+        {list !== null && (
+          <Typography.Text
+            data-testid="coupon-issue-csv-read"
+            data-rows={list.rows}
+            data-phones={list.phones.length}
+            data-duplicates={list.duplicateRows}
+          >
+            {t('coupon.list.read', { rows: list.rows, phones: list.phones.length })}
+            {list.column !== null && ` · ${t('coupon.list.column', { column: list.column })}`}
+          </Typography.Text>
+        )}
+        {list !== null && progress === null && (
+          <Button type="primary" onClick={() => void start()} data-testid="coupon-issue-csv-start">
+            {t('coupon.list.start', { count: list.phones.length })}
+          </Button>
+        )}
+        {progress !== null && (
+          <div data-testid="coupon-issue-csv-progress" data-sent={progress.sent} data-total={progress.total}>
+            <Progress percent={percent} status={progress.error !== null ? 'exception' : undefined} />
+            <Space>
+              <Typography.Text>{t('coupon.list.progress', { sent: progress.sent, total: progress.total })}</Typography.Text>
+              {running && (
+                <Button size="small" onClick={() => {
+                    stopRequested.current = true;
+                  }} data-testid="coupon-issue-csv-stop">
+                  {t('coupon.list.stop')}
+                </Button>
+              )}
+            </Space>
+          </div>
+        )}
+        {progress !== null && progress.error !== null && (
+          <>
+            <ConsoleError error={progress.error} />
+            <Typography.Text type="danger" data-testid="coupon-issue-csv-failed-at">
+              {t('coupon.list.failedAt', { issued: progress.issued, from: progress.sent + 1 })}
+            </Typography.Text>
+          </>
+        )}
+        {progress?.stopped && (
+          <Typography.Text type="warning">
+            {t('coupon.list.stopped', { issued: progress.issued, left: progress.total - progress.sent })}
+          </Typography.Text>
+        )}
+        {progress?.done && <Summary template={template} progress={progress} />}
+      </Space>
+    </Modal>
+  );
+}
