@@ -21,16 +21,8 @@ using internal::DerivedId;
 using internal::kNsPerSecond;
 
 uint64_t DrawSeed(const DrawLottery& c, int64_t batch_time_ns) {
-  Hasher hasher;
-  hasher.Update("qianbao/engine/lottery-draw/v1");
-  hasher.Update(c.nonce);
-  hasher.UpdateU64(c.customer_id);
-  hasher.UpdateU64(c.draw_id);
-  hasher.UpdateU64(static_cast<uint64_t>(batch_time_ns));
-  const Digest digest = hasher.Finish();
-  uint64_t seed = 0;
-  for (size_t i = 0; i < 8; ++i) seed = (seed << 8) | digest[i];
-  return seed;
+  return internal::NonceSeed("qianbao/engine/lottery-draw/v1", c.nonce, c.customer_id, c.draw_id,
+                             batch_time_ns);
 }
 
 }  // namespace

@@ -23,16 +23,8 @@ using internal::DerivedId;
 using internal::kNsPerSecond;
 
 uint64_t SplitSeed(const SendRedPacket& c, int64_t batch_time_ns) {
-  Hasher hasher;
-  hasher.Update("qianbao/engine/red-packet-split/v1");
-  hasher.Update(c.nonce);
-  hasher.UpdateU64(c.customer_id);
-  hasher.UpdateU64(c.packet_id);
-  hasher.UpdateU64(static_cast<uint64_t>(batch_time_ns));
-  const Digest digest = hasher.Finish();
-  uint64_t seed = 0;
-  for (size_t i = 0; i < 8; ++i) seed = (seed << 8) | digest[i];
-  return seed;
+  return internal::NonceSeed("qianbao/engine/red-packet-split/v1", c.nonce, c.customer_id,
+                             c.packet_id, batch_time_ns);
 }
 
 }  // namespace
