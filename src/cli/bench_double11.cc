@@ -240,6 +240,7 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
   engine_options.checkpoint_on_stop = false;
   engine_options.reserve_accounts = options.customers + options.merchants + 16;
   engine_options.reserve_transfers = 2 * options.customers + 5 * options.payments + 16;
+  engine_options.reserve_payments = options.payments + 16;
   std::unique_ptr<engine::Engine> engine;
   if (Status s = engine::Engine::Open(store.get(), &clock, engine_options, nullptr, &engine);
       !s.ok()) {

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/malloc_tuning.h"
 #include "cli/admin.h"
 #include "cli/audit_verify.h"
 #include "cli/bench_double11.h"
@@ -12,6 +13,7 @@
 #include "cli/verify.h"
 
 int main(int argc, char** argv) {
+  qb::TuneMallocForEngine();
   CLI::App app{"qianbao — admin tool for the qianbao wallet platform"};
   app.require_subcommand(1);
 

@@ -100,11 +100,13 @@ Engine::~Engine() { Stop(); }
 Status Engine::Open(Store* store, const Clock* clock, const EngineOptions& options,
                     metrics::Registry* registry, std::unique_ptr<Engine>* out) {
   std::unique_ptr<Engine> engine(new Engine(store, clock, options, registry));
-  engine->state_.mutable_ledger().Reserve(options.reserve_accounts, options.reserve_transfers);
   RecoveryOptions recovery;
   recovery.project = options.project;
   Status s = Recover(store, recovery, &engine->state_, &engine->recovery_report_);
   if (!s.ok()) return s;
+  // After recovery, whose checkpoint load starts from empty tables.
+  engine->state_.Reserve(options.reserve_accounts, options.reserve_transfers,
+                         options.reserve_payments);
   const RecoveryReport& report = engine->recovery_report_;
   engine->chain_ = report.end;
   engine->executed_seq_ = report.end.last_seq;

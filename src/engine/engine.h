@@ -48,6 +48,7 @@ struct EngineOptions {
   // Table sizes to reserve up front, so a known workload does not rehash mid-run.
   size_t reserve_accounts = 0;
   size_t reserve_transfers = 0;
+  size_t reserve_payments = 0;  // payments, and their marketing and points records
 };
 
 using ReplyCallback = std::function<void(Reply&&)>;

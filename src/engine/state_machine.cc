@@ -506,6 +506,13 @@ std::optional<int64_t> StateMachine::IncomingBalanceAfter(const ledger::Account&
   return CheckedAdd(*with_pending, amount_fen);
 }
 
+bool StateMachine::WalletCanTake(const identity::Customer& customer, int64_t amount_fen) const {
+  const ledger::Account* wallet = ledger_.FindAccount(customer.wallet_account_id);
+  const std::optional<int64_t> after = IncomingBalanceAfter(*wallet, amount_fen);
+  return after && identity::CheckIncoming(tier_policies_.For(customer.tier), *after) ==
+                      identity::LimitCheck::kOk;
+}
+
 void StateMachine::EnsureBankClearingAccount() {
   if (ledger_.FindAccount(kBankClearingAccountId) != nullptr) return;
   ledger::Account clearing;
@@ -620,6 +627,14 @@ CustomerRow StateMachine::CustomerRowOf(const identity::Customer& customer) {
   return row;
 }
 
+void StateMachine::Reserve(size_t accounts, size_t transfers, size_t payments) {
+  ledger_.Reserve(accounts, transfers);
+  payments_.Reserve(payments);
+  campaigns_.Reserve(payments);
+  points_.Reserve(payments);
+  payment_marketing_.reserve(payments);
+}
+
 void StateMachine::Reset() {
   ledger_.Clear();
   customers_.Clear();
@@ -638,6 +653,7 @@ void StateMachine::Reset() {
   lottery_ = lottery::LotteryBook();
   red_packets_ = redpacket::RedPacketBook();
   coupon_codes_ = marketing::CouponCodeBook();
+  co_funding_ = marketing::CoFundingBook();
   referral_due_.reset();
   risk_ = RiskState();
   risk_pending_.reset();
@@ -722,6 +738,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("coupon_codes");
     hasher.Update(codes);
   }
+  // Likewise no co-funded campaign.
+  if (!co_funding_.empty()) {
+    std::string co_funding;
+    co_funding_.Serialize(&co_funding);
+    hasher.Update("co_funding");
+    hasher.Update(co_funding);
+  }
   return hasher.Finish();
 }
 
@@ -749,7 +772,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_coupon_codes = !coupon_codes_.empty();
+  const bool with_co_funding = !co_funding_.empty();
+  const bool with_coupon_codes = !coupon_codes_.empty() || with_co_funding;
   const bool with_red_packets = red_packets_.on() || with_coupon_codes;
   const bool with_lottery = lottery_.on() || with_red_packets;
   const bool with_referrals = referrals_.on() || with_lottery;
@@ -816,9 +840,16 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_coupon_codes) {
     std::string codes;
-    coupon_codes_.Serialize(&codes);
+    // Else empty, before the co-funding's.
+    if (!coupon_codes_.empty()) coupon_codes_.Serialize(&codes);
     writer.U64(codes.size());
     writer.Bytes(codes);
+  }
+  if (with_co_funding) {
+    std::string co_funding;
+    co_funding_.Serialize(&co_funding);
+    writer.U64(co_funding.size());
+    writer.Bytes(co_funding);
   }
 }
 
@@ -914,7 +945,16 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The redeem codes', once a batch was created (state_machine_coupon_codes.cc).
   const std::optional<std::string_view> codes = part();
-  if (!codes || !coupon_codes_.Deserialize(*codes) || coupon_codes_.empty()) return false;
+  if (!codes) return false;
+  // Empty only before the co-funding's trailer, when no batch was ever created.
+  if (codes->empty() ? reader.remaining() == 0
+                     : !coupon_codes_.Deserialize(*codes) || coupon_codes_.empty()) {
+    return false;
+  }
+  if (reader.remaining() == 0) return true;
+  // The co-funding's, once a merchant co-funded a campaign (state_machine_marketing.cc).
+  const std::optional<std::string_view> co_funding = part();
+  if (!co_funding || !co_funding_.Deserialize(*co_funding) || co_funding_.empty()) return false;
   return reader.remaining() == 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include "audit/audit_chain.h"
 #include "base/digest.h"
+#include "base/huge_page_allocator.h"
 #include "engine/command.h"
 #include "engine/risk_state.h"
 #include "engine/risk_tap.h"
@@ -28,6 +29,7 @@
 #include "ledger/ledger.h"
 #include "lottery/lottery_book.h"
 #include "marketing/campaign_book.h"
+#include "marketing/co_funding.h"
 #include "marketing/coupon_codes.h"
 #include "mfa/device_key_book.h"
 #include "points/points_book.h"
@@ -77,6 +79,10 @@ class StateMachine {
 
   const ledger::Ledger& ledger() const { return ledger_; }
   ledger::Ledger& mutable_ledger() { return ledger_; }
+  // Sizes the big tables up front (as TigerBeetle allocates everything at start): the ledger's
+  // accounts and transfers, and the per-payment records of payments, campaigns and points. A
+  // hint only: tables still grow past it.
+  void Reserve(size_t accounts, size_t transfers, size_t payments);
   const identity::CustomerBook& customers() const { return customers_; }
   const identity::StaffBook& staff() const { return staff_; }
   const payments::PaymentBook& payments() const { return payments_; }
@@ -101,6 +107,8 @@ class StateMachine {
   const redpacket::RedPacketBook& red_packets() const { return red_packets_; }
   // Redeem-code batches (state_machine_coupon_codes.cc).
   const marketing::CouponCodeBook& coupon_codes() const { return coupon_codes_; }
+  // Campaigns merchants co-funded: who put in what, who got what back (state_machine_marketing.cc).
+  const marketing::CoFundingBook& co_funding() const { return co_funding_; }
   // The open customer an invite code names, 0 for none.
   uint64_t InviterOf(std::string_view invite_code) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
@@ -210,8 +218,9 @@ class StateMachine {
                           absl::InlinedVector<ledger::Transfer, 2>* chain);
   // The customer's closed-refund account (kClosedRefundAccountBase), created on first use.
   uint64_t EnsureClosedRefundAccount(uint64_t customer_id);
-  // After the refund's chain went through: the campaign book reverses the same shares.
-  void ReverseRewards(const payments::Payment& payment, int64_t refund_fen,
+  // After the refund's chain went through: the campaign book reverses the same shares, and
+  // what comes back to an ended campaign goes on to its funders (ReturnToFunders).
+  void ReverseRewards(const payments::Payment& payment, int64_t refund_fen, uint64_t refund_id,
                       std::span<const ledger::Transfer> reversals);
   // Held cashback (state_machine_cashback.cc). The id of the pending transfer that holds what
   // is left of reward `index` of the payment once `reversed_fen` of it went back: a refund
@@ -388,6 +397,13 @@ class StateMachine {
   // overflow.
   static std::optional<int64_t> IncomingBalanceAfter(const ledger::Account& wallet,
                                                      int64_t amount_fen);
+  // Whether the customer's wallet can take `amount_fen` more under its tier's balance cap: a
+  // reward it cannot take is refused rather than half paid.
+  bool WalletCanTake(const identity::Customer& customer, int64_t amount_fen) const;
+  // Gives `amount_fen` back from an ended campaign's budget to its funders
+  // (marketing::CoFundingBook's split): merchants' parts to their accounts (settled with their
+  // next T+1), the rest to marketing expense. Transfer ids derive from `id_base`.
+  void ReturnToFunders(uint64_t campaign_id, int64_t amount_fen, uint64_t id_base);
 
   ledger::Ledger ledger_;
   identity::CustomerBook customers_;
@@ -404,7 +420,9 @@ class StateMachine {
   // a completed payment, and (customer, merchant) pairs.
   absl::flat_hash_set<uint64_t> customers_paid_;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at_merchant_;
-  absl::flat_hash_map<uint64_t, PaymentMarketing> payment_marketing_;
+  absl::flat_hash_map<uint64_t, PaymentMarketing, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
+                      HugePageAllocator<std::pair<const uint64_t, PaymentMarketing>>>
+      payment_marketing_;
   // Held cashback not yet released, by release time: (release_at_s, payment id, reward index in
   // the book's record). Derived from the campaign book and the ledger's pending holds, rebuilt
   // on load (RebuildCashbackHolds), never serialized.
@@ -414,6 +432,7 @@ class StateMachine {
   lottery::LotteryBook lottery_;
   redpacket::RedPacketBook red_packets_;
   marketing::CouponCodeBook coupon_codes_;
+  marketing::CoFundingBook co_funding_;
   std::optional<ReferralDue> referral_due_;  // A payment of this command that may qualify.
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.

@@ -82,12 +82,7 @@ Reply StateMachine::ApplyLottery(const Command& command) {
         t.amount = won.amount;
         t.user_data = c->draw_id;
         if (won.kind == lottery::PrizeKind::kCash) {
-          const ledger::Account* wallet = ledger_.FindAccount(customer->wallet_account_id);
-          const std::optional<int64_t> after = IncomingBalanceAfter(*wallet, won.amount);
-          if (!after || identity::CheckIncoming(tier_policies_.For(customer->tier), *after) !=
-                            identity::LimitCheck::kOk) {
-            refuse("LOTTERY_WALLET_FULL");
-          }
+          if (!WalletCanTake(*customer, won.amount)) refuse("LOTTERY_WALLET_FULL");
           t.debit_account_id = kLotteryBudgetAccountId;
           t.credit_account_id = customer->wallet_account_id;
           t.ledger = ledger::kLedgerCny;

@@ -169,6 +169,11 @@ MarketingResult StateMachine::ApplyUpdateCampaign(const UpdateCampaign& c, Reply
       state->campaign.caps.budget_total_fen != c.config.caps.budget_total_fen) {
     return Refused({"CAMPAIGN_BUDGET_USE_TOP_UP", "caps.budget_total_fen"}, reply);
   }
+  // A co-funding merchant paid for discounts at the merchants listed then, not at others.
+  if (state != nullptr && co_funding_.Find(c.config.id) != nullptr &&
+      state->campaign.eligibility.merchant_ids != c.config.eligibility.merchant_ids) {
+    return Refused({"CAMPAIGN_COFUNDED_MERCHANTS_FIXED", "eligibility.merchant_ids"}, reply);
+  }
   if (const marketing::Error e = campaigns_.UpdateCampaign(c.config); !e.ok()) {
     return Refused(e, reply);
   }
@@ -193,21 +198,40 @@ MarketingResult StateMachine::ApplyTransitionCampaign(const TransitionCampaign& 
   // Held cashback still waiting is a pending debit: spent for the book, not yet moved.
   const ledger::Account& budget = *ledger_.FindAccount(budget_account_id);
   QB_ASSERT(budget.CreditBalance() - budget.debits_pending == unspent_fen);
-  if (unspent_fen > 0) {
-    ledger::Transfer release;
-    release.id = DerivedId(budget_account_id, "campaign-end");
-    release.debit_account_id = budget_account_id;
-    release.credit_account_id = kMarketingExpenseAccountId;
-    release.amount = unspent_fen;
-    release.ledger = ledger::kLedgerCny;
-    release.code = ledger::transfer_codes::kCampaignRelease;
-    release.user_data = c.campaign_id;
-    ledger_.CreateTransfers(std::span(&release, 1), batch_time_ns_, &transfer_results_);
-    QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
-    ProjectCreated(std::span(&release, 1));
-  }
+  if (unspent_fen > 0) ReturnToFunders(c.campaign_id, unspent_fen, budget_account_id);
   reply->value = static_cast<uint64_t>(unspent_fen);
   return MarketingResult::kOk;
+}
+
+void StateMachine::ReturnToFunders(uint64_t campaign_id, int64_t amount_fen, uint64_t id_base) {
+  const uint64_t budget_account_id = kCampaignBudgetAccountBase + campaign_id;
+  absl::InlinedVector<ledger::Transfer, 2> returns;
+  for (const marketing::ReturnShare& share : co_funding_.Return(campaign_id, amount_fen)) {
+    ledger::Transfer t;
+    if (share.merchant_id == 0) {
+      t.id = DerivedId(id_base, "campaign-end");
+      t.credit_account_id = kMarketingExpenseAccountId;
+    } else {
+      t.id = DerivedId(id_base, "campaign-end-merchant-" + std::to_string(share.merchant_id));
+      t.credit_account_id = payments_.FindMerchant(share.merchant_id)->account_id;
+      // Back into what the merchant is owed: its next T+1 settlement pays it out.
+      payments_.AddUnsettled(share.merchant_id, internal::ChinaDay(batch_time_ns_),
+                             share.amount_fen);
+    }
+    t.debit_account_id = budget_account_id;
+    t.amount = share.amount_fen;
+    t.ledger = ledger::kLedgerCny;
+    t.code = ledger::transfer_codes::kCampaignRelease;
+    t.user_data = campaign_id;
+    returns.push_back(t);
+  }
+  // The budget account holds at least the amount (checked by the caller's book), and a
+  // merchant's or the expense account's credits are not limited.
+  ledger_.CreateTransfers(returns, batch_time_ns_, &transfer_results_);
+  for (ledger::CreateTransferResult r : transfer_results_) {
+    QB_ASSERT(r == ledger::CreateTransferResult::kOk);
+  }
+  ProjectCreated(returns);
 }
 
 MarketingResult StateMachine::ApplyFundCampaign(const FundCampaign& c, Reply* reply) {
@@ -225,6 +249,14 @@ MarketingResult StateMachine::ApplyFundCampaign(const FundCampaign& c, Reply* re
   if (state->campaign.status == marketing::CampaignStatus::kEnded) {
     return Refused({"CAMPAIGN_ENDED", ""}, reply);
   }
+  // A merchant co-funds discounts at its own till only: the campaign must name it among the
+  // merchants it applies at (and that list is then fixed, ApplyUpdateCampaign).
+  const std::vector<uint64_t>& targeted = state->campaign.eligibility.merchant_ids;
+  if (merchant != nullptr &&
+      std::find(targeted.begin(), targeted.end(), merchant->id) == targeted.end()) {
+    return Refused({"CAMPAIGN_COFUND_MERCHANT_NOT_TARGETED", "merchant_id"}, reply);
+  }
+  const int64_t budget_before_fen = state->campaign.caps.budget_total_fen;
   const std::optional<int64_t> budget_after =
       CheckedAdd(state->campaign.caps.budget_total_fen, c.amount_fen);
   if (!budget_after || *budget_after > marketing::kMaxBudgetFen) {
@@ -246,6 +278,7 @@ MarketingResult StateMachine::ApplyFundCampaign(const FundCampaign& c, Reply* re
   ProjectCreated(std::span(&fund, 1));
   const marketing::Error topped = campaigns_.TopUp(c.campaign_id, c.amount_fen);
   QB_ASSERT(topped.ok());
+  co_funding_.Fund(c.campaign_id, c.merchant_id, c.amount_fen, budget_before_fen);
   if (merchant != nullptr) {
     // Co-funding comes out of what the merchant took: T+1 settlement pays that much less.
     payments_.AddUnsettled(merchant->id, internal::ChinaDay(batch_time_ns_), -c.amount_fen);

@@ -326,7 +326,7 @@ int64_t StateMachine::AppendReversals(const Payment& payment, int64_t refunded_a
   return from_merchant_fen;
 }
 
-void StateMachine::ReverseRewards(const Payment& payment, int64_t refund_fen,
+void StateMachine::ReverseRewards(const Payment& payment, int64_t refund_fen, uint64_t refund_id,
                                   std::span<const ledger::Transfer> reversals) {
   const marketing::PaymentRecord* record = campaigns_.FindPayment(payment.id);
   if (record == nullptr) return;
@@ -356,6 +356,14 @@ void StateMachine::ReverseRewards(const Payment& payment, int64_t refund_fen,
     QB_ASSERT(kCampaignBudgetAccountBase + reversal.campaign_id ==
               reversals[next].credit_account_id);
     next++;
+  }
+  // What a refund gives back to an ended campaign goes on to its funders
+  // (state_machine_marketing.cc).
+  for (const marketing::Reversal& reversal : result.reversals) {
+    const int64_t swept_fen = campaigns_.SweepEnded(reversal.campaign_id);
+    if (swept_fen == 0) continue;  // not ended, or this campaign's reversals already swept
+    ReturnToFunders(reversal.campaign_id, swept_fen,
+                    DerivedId(refund_id, "campaign-sweep-" + std::to_string(reversal.campaign_id)));
   }
   // A hold voided to the last fen is no longer waiting for its release.
   const marketing::PaymentRecord* after = campaigns_.FindPayment(payment.id);

@@ -520,7 +520,7 @@ PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {
     if (r != ledger::CreateTransferResult::kOk) return PaymentResult::kInvalid;
   }
   ProjectCreated(chain);
-  ReverseRewards(*payment, c.amount_fen,
+  ReverseRewards(*payment, c.amount_fen, c.refund_id,
                  std::span(chain).subspan(reversals_at, points_at - reversals_at));
   if (points_record != nullptr) {
     points_.RecordRefund(payment->id, *refunded_after, clawed_back, points_shares);

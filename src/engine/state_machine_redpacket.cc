@@ -83,10 +83,7 @@ Reply StateMachine::ApplyRedPacket(const Command& command) {
       refuse("REDPACKET_SAME_DEVICE");
     } else {
       const int64_t amount = red_packets_.NextShare(c->packet_id);
-      const ledger::Account* wallet = ledger_.FindAccount(customer->wallet_account_id);
-      const std::optional<int64_t> after = IncomingBalanceAfter(*wallet, amount);
-      if (!after || identity::CheckIncoming(tier_policies_.For(customer->tier), *after) !=
-                        identity::LimitCheck::kOk) {
+      if (!WalletCanTake(*customer, amount)) {
         refuse("REDPACKET_WALLET_FULL");
       } else if (!CheckRedPacketClaimRisk(*c, amount)) {
         r = MarketingResult::kRiskDenied;

@@ -179,13 +179,6 @@ void StateMachine::SettleReferral() {
   }
   absl::InlinedVector<ledger::Transfer, 4> chain;
   if (refused == Reason::kNone) {
-    // A wallet its balance cap would overflow gets no cash (the bank cannot hold it there).
-    auto cash_fits = [this](const identity::Customer& customer, int64_t amount) {
-      const ledger::Account* wallet = ledger_.FindAccount(customer.wallet_account_id);
-      const std::optional<int64_t> after = IncomingBalanceAfter(*wallet, amount);
-      return after && identity::CheckIncoming(tier_policies_.For(customer.tier), *after) ==
-                          identity::LimitCheck::kOk;
-    };
     struct Side {
       const identity::Customer& customer;
       referral::Reward* reward;
@@ -197,7 +190,8 @@ void StateMachine::SettleReferral() {
       const uint64_t id =
           DerivedId(due.payment_id, std::string("referral-") + std::string(side.name));
       if (reward.kind == referral::RewardKind::kCash) {
-        if (!cash_fits(side.customer, reward.amount)) {
+        // A wallet its balance cap would overflow gets no cash (the bank cannot hold it there).
+        if (!WalletCanTake(side.customer, reward.amount)) {
           reward = referral::Reward{};
           continue;
         }

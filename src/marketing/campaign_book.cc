@@ -103,6 +103,16 @@ Error CampaignBook::EndCampaign(uint64_t campaign_id, int64_t* unspent_fen) {
   return kOk;
 }
 
+int64_t CampaignBook::SweepEnded(uint64_t campaign_id) {
+  CampaignState* state = MutableCampaign(campaign_id);
+  if (state == nullptr || state->campaign.status != CampaignStatus::kEnded) return 0;
+  const int64_t unspent_fen = state->campaign.caps.budget_total_fen - state->spend.spent_total_fen;
+  if (unspent_fen == 0) return 0;
+  Changed();
+  state->campaign.caps.budget_total_fen = state->spend.spent_total_fen;
+  return unspent_fen;
+}
+
 Error CampaignBook::CreateCouponTemplate(CouponTemplate config, uint64_t* template_id) {
   Changed();
   const CampaignState* state = FindCampaign(config.campaign_id);

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "base/digest.h"
+#include "base/huge_page_allocator.h"
 #include "marketing/campaign.h"
 #include "marketing/coupons.h"
 #include "marketing/pricing.h"
@@ -114,6 +115,12 @@ class CampaignBook {
   // shows up as UnspentFen again for the engine to sweep. Codes: CAMPAIGN_NOT_FOUND,
   // CAMPAIGN_INVALID_TRANSITION (already ended).
   Error EndCampaign(uint64_t campaign_id, int64_t* unspent_fen);
+  // The sweep: for an ended campaign, what refunds gave back since it ended (UnspentFen) leaves
+  // its budget, which becomes what was spent again. Returns that amount; 0 for a campaign not
+  // ended.
+  int64_t SweepEnded(uint64_t campaign_id);
+  // Sizes the table of rewarded payments (a hint: it still grows past it).
+  void Reserve(size_t payments) { payments_.reserve(payments); }
 
   const CampaignState* FindCampaign(uint64_t campaign_id) const;
   int64_t UnspentFen(uint64_t campaign_id) const;  // 0 for an unknown campaign
@@ -197,7 +204,9 @@ class CampaignBook {
   std::vector<CampaignState> campaigns_;  // campaign id = index + 1
   CouponBook coupons_;
   UsageTable usage_;
-  absl::flat_hash_map<uint64_t, PaymentRecord> payments_;
+  absl::flat_hash_map<uint64_t, PaymentRecord, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
+                      HugePageAllocator<std::pair<const uint64_t, PaymentRecord>>>
+      payments_;
   int64_t last_commit_time_s_ = 0;
   // Counts the changes (Changed): not state, never serialized. Starts at 1 so that a plan
   // nobody quoted (quoted_generation 0) is always quoted again.

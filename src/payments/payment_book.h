@@ -20,6 +20,7 @@
 
 #include "base/bytes.h"
 #include "base/digest.h"
+#include "base/huge_page_allocator.h"
 #include "identity/staff_book.h"
 #include "paytoken/nfc_cryptogram.h"
 
@@ -264,6 +265,7 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
            payments_.empty() && unsettled_.empty() && settlements_.empty() && nfc_tokens_.empty();
   }
   void Clear();
+  void Reserve(size_t payments) { payments_.reserve(payments); }
   Digest StateHash() const;
   // book := magic:u32 merchants users:StaffBook user_merchants devices small_payments orders
   // payments ... [disabled_users [credit_invoices]], every table in key order (see
@@ -282,7 +284,9 @@ class PaymentBook final : public paytoken::NfcTokenDirectory {
   absl::flat_hash_map<uint64_t, SmallPaymentSetting> small_payments_;
   absl::flat_hash_map<uint64_t, Order> orders_;
   absl::flat_hash_map<std::string, uint64_t> order_by_merchant_no_;  // "<merchant>:<no>" → id.
-  absl::flat_hash_map<uint64_t, Payment> payments_;
+  absl::flat_hash_map<uint64_t, Payment, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
+                      HugePageAllocator<std::pair<const uint64_t, Payment>>>
+      payments_;
   // merchant → (day → net fen), days in order.
   absl::flat_hash_map<uint64_t, std::map<int64_t, int64_t>> unsettled_;
   absl::flat_hash_map<uint64_t, Settlement> settlements_;

@@ -15,9 +15,9 @@ int64_t Kept(int64_t q, int64_t kept, int64_t paid) {
   return static_cast<int64_t>(static_cast<__int128>(q) * kept / paid);
 }
 
-template <typename T>
-std::vector<std::pair<uint64_t, T>> Sorted(const absl::flat_hash_map<uint64_t, T>& map) {
-  std::vector<std::pair<uint64_t, T>> entries(map.begin(), map.end());
+template <typename Map>
+std::vector<std::pair<uint64_t, typename Map::mapped_type>> Sorted(const Map& map) {
+  std::vector<std::pair<uint64_t, typename Map::mapped_type>> entries(map.begin(), map.end());
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   return entries;

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/huge_page_allocator.h"
 #include "points/program.h"
 
 namespace qb::points {
@@ -48,6 +49,7 @@ class PointsBook {
   // Whether a programme was ever set (SetProgram): before that the book adds nothing to the
   // engine's state, so states from before points keep their bytes and hashes.
   bool on() const { return version_ != 0; }
+  void Reserve(size_t payments) { payments_.reserve(payments); }
   uint64_t version() const { return version_; }
   int64_t updated_s() const { return updated_s_; }
   const Program& program() const { return program_; }
@@ -77,7 +79,9 @@ class PointsBook {
   uint64_t version_ = 0;
   int64_t updated_s_ = 0;
   Program program_;
-  absl::flat_hash_map<uint64_t, PaymentPoints> payments_;
+  absl::flat_hash_map<uint64_t, PaymentPoints, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
+                      HugePageAllocator<std::pair<const uint64_t, PaymentPoints>>>
+      payments_;
   absl::flat_hash_map<uint64_t, int64_t> pending_;
 };
 

@@ -14,6 +14,7 @@
 
 #include "bank/simulated_bank.h"
 #include "base/clock.h"
+#include "base/malloc_tuning.h"
 #include "base/metrics.h"
 #include "engine/engine.h"
 #include "engine/risk_bootstrap.h"
@@ -185,6 +186,7 @@ bool LoadVaultKeys(const qb::ServerConfig& config, const qb::identity::SecretKey
 }  // namespace
 
 int main(int argc, char** argv) {
+  qb::TuneMallocForEngine();
   CLI::App app{"qianbaod: the qianbao wallet server"};
   std::string config_path;
   app.add_option("--config", config_path, "TOML configuration file; defaults apply without one");

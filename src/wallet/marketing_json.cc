@@ -380,6 +380,14 @@ api::ApiError BookRefusal(std::string_view reply_text) {
   std::string message = field.empty()
                             ? std::string("the campaign book refused: ") + std::string(code)
                             : field + ": refused by the campaign book";
+  if (code == "CAMPAIGN_COFUND_MERCHANT_NOT_TARGETED") {
+    status = 422;
+    message =
+        "merchant_id: a merchant co-funds only a campaign that applies at it "
+        "(list it in eligibility.merchant_ids first)";
+  } else if (code == "CAMPAIGN_COFUNDED_MERCHANTS_FIXED") {
+    message = "eligibility.merchant_ids: fixed once a merchant co-funded the campaign";
+  }
   return api::ApiError{status, std::string(code), std::move(message)};
 }
 
@@ -470,7 +478,52 @@ api::JsonObjectWriter EligibilityJson(const marketing::Eligibility& e, bool brie
   return json;
 }
 
-api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state) {
+namespace {
+
+api::JsonObjectWriter CoFundingJson(const marketing::CampaignState& state,
+                                    const CoFundingView& view) {
+  const marketing::CoFunding& funding = view.funding;
+  const bool ended = state.campaign.status == marketing::CampaignStatus::kEnded;
+  // What is (or would be, ended now) back with the funders: T − spent either way.
+  const int64_t unspent_fen = funding.total_fen - state.spend.spent_total_fen;
+  int64_t merchants_cost = 0;
+  int64_t merchants_back = 0;
+  std::vector<api::JsonObjectWriter> merchant_items;
+  for (size_t i = 0; i < funding.merchants.size(); i++) {
+    const marketing::CoFunder& m = funding.merchants[i];
+    const int64_t back =
+        ended ? m.returned_fen : marketing::OwedBack(m.funded_fen, unspent_fen, funding.total_fen);
+    merchants_cost += m.funded_fen - back;
+    merchants_back += back;
+    api::JsonObjectWriter item;
+    item.String("kind", "merchant")
+        .String("merchant_id", std::to_string(m.merchant_id))
+        .String("name", view.merchant_names[i])
+        .Amount("funded", m.funded_fen)
+        .Amount("cost", m.funded_fen - back)
+        .Amount("returned", back);
+    merchant_items.push_back(std::move(item));
+  }
+  api::JsonObjectWriter bank;
+  bank.String("kind", "bank")
+      .Amount("funded", funding.total_fen - funding.merchants_funded_fen())
+      .Amount("cost", state.spend.spent_total_fen - merchants_cost)
+      .Amount("returned", unspent_fen - merchants_back);
+  api::JsonArrayWriter funders;
+  funders.Object(std::move(bank));
+  for (api::JsonObjectWriter& item : merchant_items) funders.Object(std::move(item));
+  api::JsonObjectWriter json;
+  json.Amount("funded", funding.total_fen)
+      .Amount("cost", state.spend.spent_total_fen)
+      .Bool("settled", ended)
+      .Array("funders", std::move(funders));
+  return json;
+}
+
+}  // namespace
+
+api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
+                                   const CoFundingView* co_funding) {
   const marketing::Campaign& c = state.campaign;
   const marketing::Caps& caps = c.caps;
   api::JsonObjectWriter caps_json;
@@ -510,8 +563,13 @@ api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state) {
       .Object("caps", std::move(caps_json))
       .Int("exclusive_group", c.exclusive_group)
       .Int("priority", c.priority)
-      .Object("figures", std::move(figures))
-      .String("currency", "CNY");
+      .Object("figures", std::move(figures));
+  if (co_funding != nullptr) {
+    json.Object("co_funding", CoFundingJson(state, *co_funding));
+  } else {
+    json.Null("co_funding");
+  }
+  json.String("currency", "CNY");
   return json;
 }
 

@@ -14,6 +14,7 @@
 #include "api/errors.h"
 #include "api/json_writer.h"
 #include "marketing/campaign.h"
+#include "marketing/co_funding.h"
 #include "marketing/coupons.h"
 #include "marketing/pricing.h"
 
@@ -67,8 +68,18 @@ std::optional<marketing::CampaignStatus> ParseCampaignStatus(std::string_view na
 api::JsonObjectWriter RewardJson(const marketing::RewardRule& rule);
 api::JsonObjectWriter EligibilityJson(const marketing::Eligibility& eligibility, bool brief);
 
-// Campaign JSON as the staff see it, with its figures.
-api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state);
+// A co-funded campaign's funders, for the staff's settlement view: the bank first, then each
+// merchant (with its name) in id order.
+struct CoFundingView {
+  marketing::CoFunding funding;
+  std::vector<std::string> merchant_names;  // one per funding.merchants
+};
+
+// Campaign JSON as the staff see it, with its figures, and with "co_funding" (null when no
+// merchant put money in): each funder's money in, its share of the cost and what it got back
+// (while the campaign runs, what it would get back if it ended now).
+api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
+                                   const CoFundingView* co_funding);
 
 // CouponTemplate JSON; `issued` is how many instances exist.
 api::JsonObjectWriter CouponTemplateJson(const marketing::CouponTemplate& coupon_template,

@@ -110,19 +110,41 @@ void SubmitMarketing(WalletContext& context, engine::Command command, const Resp
       });
 }
 
+// A campaign as the engine holds it, with its co-funding (and the funders' names) if any.
+struct CampaignCopy {
+  marketing::CampaignState state;
+  std::optional<CoFundingView> co_funding;
+
+  CampaignCopy(const engine::StateMachine& engine, const marketing::CampaignState& found)
+      : state(found) {
+    const marketing::CoFunding* funding = engine.co_funding().Find(found.campaign.id);
+    if (funding == nullptr) return;
+    co_funding.emplace();
+    co_funding->funding = *funding;
+    for (const marketing::CoFunder& m : funding->merchants) {
+      const payments::Merchant* merchant = engine.payments().FindMerchant(m.merchant_id);
+      co_funding->merchant_names.push_back(merchant != nullptr ? merchant->profile.legal_name
+                                                               : std::string());
+    }
+  }
+  api::JsonObjectWriter Json() const {
+    return CampaignJson(state, co_funding ? &*co_funding : nullptr);
+  }
+};
+
 // Answers `status` with the campaign as the engine holds it now (with "returned" when set).
 void AnswerCampaign(WalletContext& context, uint64_t campaign_id, int status,
                     std::optional<int64_t> returned, const Responder& respond) {
-  ReadEngine<std::optional<marketing::CampaignState>>(
+  ReadEngine<std::optional<CampaignCopy>>(
       context, respond,
-      [campaign_id](const engine::StateMachine& state) -> std::optional<marketing::CampaignState> {
+      [campaign_id](const engine::StateMachine& state) -> std::optional<CampaignCopy> {
         const marketing::CampaignState* found = state.campaigns().FindCampaign(campaign_id);
         if (found == nullptr) return std::nullopt;
-        return *found;
+        return CampaignCopy(state, *found);
       },
-      [status, returned, respond](std::optional<marketing::CampaignState> found) {
+      [status, returned, respond](std::optional<CampaignCopy> found) {
         if (!found) return respond(CampaignNotFound());
-        api::JsonObjectWriter body = CampaignJson(*found);
+        api::JsonObjectWriter body = found->Json();
         if (returned) body.Amount("returned", *returned);
         respond(api::JsonResponse(status, body));
       });
@@ -138,17 +160,20 @@ std::string StaffOwner(const Principal& staff) {
 // --- Campaigns (staff) ---
 
 void ListCampaigns(WalletContext& context, Responder respond) {
-  ReadEngine<std::vector<marketing::CampaignState>>(
+  ReadEngine<std::vector<CampaignCopy>>(
       context, respond,
       [](const engine::StateMachine& state) {
-        const auto all = state.campaigns().campaigns();
-        return std::vector<marketing::CampaignState>(all.begin(), all.end());
+        std::vector<CampaignCopy> copies;
+        for (const marketing::CampaignState& found : state.campaigns().campaigns()) {
+          copies.emplace_back(state, found);
+        }
+        return copies;
       },
-      [respond](std::vector<marketing::CampaignState> campaigns) {
+      [respond](std::vector<CampaignCopy> campaigns) {
         api::JsonArrayWriter items;
         // Ids grow with creation: newest first is the reverse of the book's order.
         for (auto it = campaigns.rbegin(); it != campaigns.rend(); ++it) {
-          items.Object(CampaignJson(*it));
+          items.Object(it->Json());
         }
         api::JsonObjectWriter body;
         body.Array("items", std::move(items));

@@ -1,8 +1,9 @@
 // A property test of marketing in the engine's state machine: thousands of seeded random
 // payments, refunds, claims, issues, top-ups, lifecycle moves and held-cashback releases over
-// random campaigns. After
+// random campaigns, some co-funded by merchants. After
 // every step the ledger sums to zero and every budget account holds exactly what its campaign
-// has left (so none is ever negative); every few steps the book's spend is checked against the
+// has left (so none is ever negative; an ended one nothing, and a co-funded one's returns keep
+// every merchant within its share); every few steps the book's spend is checked against the
 // budget accounts' transfers and no coupon is held by two payments. At the end, replaying the
 // same commands gives the same state hash, and the checkpoint bytes load back to it.
 #include <gtest/gtest.h>
@@ -123,7 +124,11 @@ class MarketingProperty {
     if (Chance(30)) c.caps.customer_count_daily = Between(1, 3);
     if (Chance(30)) c.caps.customer_amount_lifetime_fen = Between(100, 3'000);
     if (Chance(20)) c.eligibility.min_amount_fen = Between(100, 3'000);
-    if (Chance(20)) c.eligibility.merchant_ids = {merchants_[Between(0, kMerchants - 1)]};
+    if (Chance(30)) c.eligibility.merchant_ids = {merchants_[Between(0, kMerchants - 1)]};
+    if (Chance(30) && !c.eligibility.merchant_ids.empty()) {
+      const uint64_t other = merchants_[Between(0, kMerchants - 1)];
+      if (other != c.eligibility.merchant_ids[0]) c.eligibility.merchant_ids.push_back(other);
+    }
     if (Chance(20)) c.eligibility.holdout_percent = static_cast<int32_t>(Between(1, 30));
     c.exclusive_group = static_cast<uint32_t>(Between(0, 2));
     c.priority = static_cast<int32_t>(Between(-2, 2));
@@ -168,8 +173,17 @@ class MarketingProperty {
       const uint64_t t = templates_[Between(0, templates_.size() - 1)];
       Run(IssueCoupons{staff_, t, {RandomCustomer(), RandomCustomer()}});
     } else if (roll <= 94) {
-      const uint64_t merchant = Chance(30) ? merchants_[Between(0, kMerchants - 1)] : 0;
-      Run(FundCampaign{next_id_++, staff_, RandomCampaignId(), merchant, Between(1, 5'000)});
+      // A merchant co-funds only a campaign that applies at it; now and then one tries anyway.
+      const uint64_t campaign = RandomCampaignId();
+      const std::vector<uint64_t>& targeted =
+          machine_.campaigns().FindCampaign(campaign)->campaign.eligibility.merchant_ids;
+      uint64_t merchant = 0;
+      if (!targeted.empty() && Chance(70)) {
+        merchant = targeted[Between(0, targeted.size() - 1)];
+      } else if (Chance(10)) {
+        merchant = merchants_[Between(0, kMerchants - 1)];
+      }
+      Run(FundCampaign{next_id_++, staff_, campaign, merchant, Between(1, 5'000)});
     } else if (roll <= 96) {
       releases_ += static_cast<int>(Run(ReleaseCashback{}).value);
     } else if (roll <= 98) {
@@ -235,6 +249,29 @@ class MarketingProperty {
       ASSERT_GE(left, 0);
       ASSERT_EQ(left, state.campaign.caps.budget_total_fen - state.spend.spent_total_fen)
           << "campaign " << state.campaign.id;
+      // An ended campaign keeps nothing: refunds after the end go on to its funders.
+      const bool ended = state.campaign.status == CampaignStatus::kEnded;
+      if (ended) {
+        ASSERT_EQ(left, 0) << "campaign " << state.campaign.id;
+      }
+      // Co-funded: what was put in less what came back is what was spent, and no merchant got
+      // back more than its share.
+      const marketing::CoFunding* funding = machine_.co_funding().Find(state.campaign.id);
+      if (funding == nullptr) continue;
+      co_funded_ = true;
+      if (ended) {
+        ASSERT_EQ(funding->total_fen - funding->returned_fen, state.spend.spent_total_fen);
+      } else {
+        ASSERT_EQ(funding->returned_fen, 0);
+        ASSERT_EQ(funding->total_fen, state.campaign.caps.budget_total_fen);
+      }
+      int64_t to_merchants = 0;
+      for (const marketing::CoFunder& m : funding->merchants) {
+        ASSERT_LE(m.returned_fen,
+                  marketing::OwedBack(m.funded_fen, funding->returned_fen, funding->total_fen));
+        to_merchants += m.returned_fen;
+      }
+      ASSERT_LE(to_merchants, funding->returned_fen);
     }
   }
 
@@ -294,6 +331,7 @@ class MarketingProperty {
   int refunds_ = 0;
   int claims_ = 0;
   int releases_ = 0;
+  bool co_funded_ = false;
 };
 
 TEST(MarketingPropertyTest, RandomPaymentsRefundsAndClaimsKeepLedgerAndBookInStep) {
@@ -322,6 +360,7 @@ TEST(MarketingPropertyTest, RandomPaymentsRefundsAndClaimsKeepLedgerAndBookInSte
     EXPECT_GT(p.refunds_, 200);
     EXPECT_GT(p.claims_, 20);
     EXPECT_GT(p.releases_, 10);
+    EXPECT_TRUE(p.co_funded_);
 
     StateMachine replayed;
     for (const auto& [time_ns, command] : p.log_) {

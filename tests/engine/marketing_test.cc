@@ -3,6 +3,8 @@
 // once, and the same state after a restart.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "engine/state_machine_internal.h"
 #include "marketing_fixture.h"
 
@@ -83,8 +85,10 @@ TEST_F(MarketingTest, UpdatesKeepTheBudgetAndTransitionsFollowTheLifecycle) {
 }
 
 TEST_F(MarketingTest, FundingComesFromTheBankOrACoFundingMerchant) {
-  const uint64_t id = StartCampaign(MakeCampaign(CampaignType::kInstantDiscount, 1'000));
   const uint64_t shop = Onboard("shop", 0);
+  marketing::Campaign config = MakeCampaign(CampaignType::kInstantDiscount, 1'000);
+  config.eligibility.merchant_ids = {shop};
+  const uint64_t id = StartCampaign(config);
   EXPECT_EQ(Marketing(FundCampaign{0, staff_, id, 0, 100}), Code(MarketingResult::kInvalid));
   EXPECT_EQ(Marketing(FundCampaign{501, staff_, id, 0, 0}), Code(MarketingResult::kInvalid));
   EXPECT_EQ(Marketing(FundCampaign{501, staff_ + 9, id, 0, 100}),
@@ -112,11 +116,93 @@ TEST_F(MarketingTest, FundingComesFromTheBankOrACoFundingMerchant) {
   EXPECT_EQ(MerchantBalance(shop), 60 * kYuan);
   EXPECT_EQ(Budget(id), 2'500 + 40 * kYuan);
 
+  // 7,000 put in (3,000 by the bank, 4,000 by the shop), 500 spent: of the 6,500 left the shop
+  // gets ⌊6,500 × 4/7⌋ = 3,714 back, the bank the other 2,786.
   EXPECT_EQ(Marketing(TransitionCampaign{staff_, id, CampaignStatus::kEnded}),
             Code(MarketingResult::kOk));
+  EXPECT_EQ(last_value_, 6'500u);
+  EXPECT_EQ(Budget(id), 0);
+  EXPECT_EQ(MerchantBalance(shop), 60 * kYuan + 3'714);
+  EXPECT_EQ(Expense(), -3'000 + 2'786);
   EXPECT_EQ(Marketing(FundCampaign{503, staff_, id, 0, 100}), Code(MarketingResult::kRefused));
   EXPECT_EQ(last_text_, "CAMPAIGN_ENDED");
   ExpectLedgerSound();
+}
+
+TEST_F(MarketingTest, ACoFundedCampaignSharesItsCostInProportionToWhatEachPutIn) {
+  const uint64_t shop1 = Onboard("shop1", 0);
+  const uint64_t shop2 = Onboard("shop2", 0);
+  const uint64_t elsewhere = Onboard("elsewhere", 0);
+  marketing::Campaign config = MakeCampaign(CampaignType::kInstantDiscount, 3'000);
+  config.eligibility.merchant_ids = {shop1, shop2};
+  const uint64_t id = StartCampaign(config);
+  const uint64_t alice = SignUp("13800138001");
+  const uint64_t bob = SignUp("13800138002");
+  Fund(alice, 500 * kYuan);
+  Fund(bob, 500 * kYuan);
+  Fund(SignUp("13800138003"), 500 * kYuan);
+  ASSERT_EQ(Result(ScanPay(1, alice, shop1, 100 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Result(ScanPay(2, bob, shop2, 100 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Result(ScanPay(3, bob, elsewhere, 100 * kYuan)), Code(PaymentResult::kOk));
+
+  // A merchant the campaign does not apply at cannot pay for it.
+  EXPECT_EQ(Marketing(FundCampaign{601, staff_, id, elsewhere, 1'000}),
+            Code(MarketingResult::kRefused));
+  EXPECT_EQ(last_text_, "CAMPAIGN_COFUND_MERCHANT_NOT_TARGETED:merchant_id");
+  ASSERT_EQ(Marketing(FundCampaign{602, staff_, id, shop1, 6'000}), Code(MarketingResult::kOk));
+  ASSERT_EQ(Marketing(FundCampaign{603, staff_, id, shop2, 1'000}), Code(MarketingResult::kOk));
+  // Once co-funded, the merchants it applies at stay as they were.
+  marketing::Campaign wider = CampaignOf(id).campaign;
+  wider.eligibility.merchant_ids.push_back(elsewhere);
+  EXPECT_EQ(Marketing(UpdateCampaign{staff_, wider}), Code(MarketingResult::kRefused));
+  EXPECT_EQ(last_text_, "CAMPAIGN_COFUNDED_MERCHANTS_FIXED:eligibility.merchant_ids");
+
+  ASSERT_EQ(Result(ScanPay(4, alice, shop1, 100 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(CampaignOf(id).spend.spent_total_fen, 1'500);
+  EXPECT_EQ(MerchantBalance(shop1), 2 * 100 * kYuan - 6'000);
+  EXPECT_EQ(MerchantBalance(shop2), 100 * kYuan - 1'000);
+
+  // 10,000 put in: 3,000 by the bank, 6,000 by shop1, 1,000 by shop2. Of the 8,500 left,
+  // shop1 gets ⌊8,500 × 0.6⌋ = 5,100, shop2 850 and the bank 2,550.
+  ASSERT_EQ(Marketing(TransitionCampaign{staff_, id, CampaignStatus::kEnded}),
+            Code(MarketingResult::kOk));
+  EXPECT_EQ(last_value_, 8'500u);
+  EXPECT_EQ(Budget(id), 0);
+  EXPECT_EQ(MerchantBalance(shop1), 2 * 100 * kYuan - 6'000 + 5'100);
+  EXPECT_EQ(MerchantBalance(shop2), 100 * kYuan - 1'000 + 850);
+  EXPECT_EQ(Expense(), -3'000 + 2'550);
+
+  // A refund after the end gives payment 4's 500 back to the campaign, and from there on to its
+  // funders: 9,000 returned in all now, so shop1 is owed 5,400 (+300), shop2 900 (+50), the
+  // bank the other 150. The budget account keeps nothing.
+  ASSERT_EQ(Result(Refund{604, shop1, 4, 95 * kYuan}), Code(PaymentResult::kOk));
+  EXPECT_EQ(Budget(id), 0);
+  EXPECT_EQ(CampaignOf(id).spend.spent_total_fen, 1'000);
+  EXPECT_EQ(CampaignOf(id).campaign.caps.budget_total_fen, 1'000);
+  EXPECT_EQ(MerchantBalance(shop1), 2 * 100 * kYuan - 6'000 + 5'100 - 100 * kYuan + 300);
+  EXPECT_EQ(MerchantBalance(shop2), 100 * kYuan - 1'000 + 900);
+  EXPECT_EQ(Expense(), -3'000 + 2'700);
+
+  // Each side's share of the 1,000 spent: shop1 600, shop2 100, the bank 300.
+  marketing::CoFunding funding;
+  Query([&](const StateMachine& s) { funding = *s.co_funding().Find(id); });
+  EXPECT_EQ(funding.total_fen, 10'000);
+  EXPECT_EQ(funding.returned_fen, 9'000);
+  ASSERT_EQ(funding.merchants.size(), 2u);
+  EXPECT_EQ(funding.merchants[0],
+            (marketing::CoFunder{std::min(shop1, shop2), shop1 < shop2 ? 6'000 : 1'000,
+                                 shop1 < shop2 ? 5'400 : 900}));
+  // What the shops got back is theirs at the next settlement: their unsettled money is their
+  // balance (no fees here).
+  for (const uint64_t shop : {shop1, shop2}) {
+    int64_t unsettled = 0;
+    Query([&](const StateMachine& s) {
+      unsettled = s.payments().UnsettledUpTo(shop, std::numeric_limits<int32_t>::max());
+    });
+    EXPECT_EQ(unsettled, MerchantBalance(shop)) << "merchant " << shop;
+  }
+  ExpectLedgerSound();
+  ExpectSameAfterRestart();
 }
 
 TEST_F(MarketingTest, CouponTemplatesClaimsAndIssues) {

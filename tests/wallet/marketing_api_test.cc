@@ -291,6 +291,73 @@ TEST_F(MarketingApiTest, TopUpWithOneKeyMovesMoneyOnce) {
   EXPECT_EQ(*balance, 20'000);
 }
 
+TEST_F(MarketingApiTest, ACoFundedCampaignShowsEachSidesShareAndSettlesIt) {
+  const Merchant shop = ActiveMerchant("noodles");
+  const Merchant other = ActiveMerchant("teahouse");
+  const std::string id = LiveCampaign(
+      R"({"name":"面馆立减","type":"instant_discount","reward":{"shape":"fixed","fixed":500},)"
+      R"("eligibility":{)" +
+      std::string(kWindow) + R"(,"merchant_ids":[")" + shop.id +
+      R"("]},"caps":{"budget_total":10000}})");
+  EXPECT_TRUE(Get("/api/v1/staff/campaigns/" + id, marketing_).json.at("co_funding").is_null());
+  const Funded alice = Customer(1, 100'000);
+  ApiResponse paid = Pay(alice.customer, PayBody(StaticQr(shop), 10'000), "pay-1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(other), 10'000), "pay-2").status, 201);
+
+  const std::string target = "/api/v1/staff/campaigns/" + id + "/top-ups";
+  auto from = [](const Merchant& m) {
+    return R"({"amount":3000,"currency":"CNY","merchant_id":")" + m.id + R"("})";
+  };
+  ApiResponse refused = Post(target, from(other), marketing_, "co-0");
+  EXPECT_EQ(refused.status, 422) << Describe(refused);
+  EXPECT_EQ(refused.ErrorCode(), "CAMPAIGN_COFUND_MERCHANT_NOT_TARGETED");
+  ApiResponse funded = Post(target, from(shop), marketing_, "co-1");
+  ASSERT_EQ(funded.status, 200) << Describe(funded);
+
+  // 13,000 in (10,000 by the bank, 3,000 by the shop), 500 spent. Were it to end now, the shop
+  // would get ⌊12,500 × 3/13⌋ = 2,884 back: its cost so far is 116, the bank's 384.
+  const boost::json::object co = funded.json.at("co_funding").as_object();
+  EXPECT_EQ(co.at("funded").as_int64(), 13'000);
+  EXPECT_EQ(co.at("cost").as_int64(), 500);
+  EXPECT_FALSE(co.at("settled").as_bool());
+  const boost::json::array& funders = co.at("funders").as_array();
+  ASSERT_EQ(funders.size(), 2u);
+  EXPECT_EQ(funders.at(0).at("kind").as_string(), "bank");
+  EXPECT_EQ(funders.at(0).at("funded").as_int64(), 10'000);
+  EXPECT_EQ(funders.at(0).at("cost").as_int64(), 384);
+  EXPECT_EQ(funders.at(1).at("merchant_id").as_string(), shop.id);
+  EXPECT_EQ(funders.at(1).at("name").as_string(), "福州小吃店");
+  EXPECT_EQ(funders.at(1).at("cost").as_int64(), 116);
+  EXPECT_EQ(funders.at(1).at("returned").as_int64(), 2'884);
+
+  // The merchants it applies at are fixed now.
+  ApiResponse widened = Put("/api/v1/staff/campaigns/" + id,
+                            R"({"name":"面馆立减","type":"instant_discount",)"
+                            R"("reward":{"shape":"fixed","fixed":500},"eligibility":{)" +
+                                std::string(kWindow) + R"(,"merchant_ids":[")" + shop.id +
+                                R"(",")" + other.id + R"("]},"caps":{"budget_total":13000}})",
+                            marketing_);
+  EXPECT_EQ(widened.ErrorCode(), "CAMPAIGN_COFUNDED_MERCHANTS_FIXED") << Describe(widened);
+
+  ApiResponse ended =
+      Post("/api/v1/staff/campaigns/" + id + "/status", R"({"status":"ended"})", marketing_);
+  ASSERT_EQ(ended.status, 200) << Describe(ended);
+  EXPECT_EQ(ended.json.at("returned").as_int64(), 12'500);
+  const boost::json::object& settled = ended.json.at("co_funding").as_object();
+  EXPECT_TRUE(settled.at("settled").as_bool());
+  EXPECT_EQ(settled.at("funders").at(0).at("returned").as_int64(), 9'616);
+  EXPECT_EQ(settled.at("funders").at(1).at("returned").as_int64(), 2'884);
+  // In the shop's balance: ¥100 less the ¥0.60 fee, less the 3,000 it put in, plus 2,884.
+  auto balance = std::make_shared<int64_t>(-1);
+  engine_->Execute(
+      engine::Query{[balance, merchant = std::stoull(shop.id)](const engine::StateMachine& s) {
+        const payments::Merchant* found = s.payments().FindMerchant(merchant);
+        *balance = s.ledger().FindAccount(found->account_id)->CreditBalance();
+      }});
+  EXPECT_EQ(*balance, 10'000 - 60 - 3'000 + 2'884);
+}
+
 TEST_F(MarketingApiTest, TemplatesListAndBulkIssue) {
   const std::string coupons = LiveCampaign(CouponCampaign());
   ApiResponse created =
