@@ -99,10 +99,35 @@ export interface CampaignFigures {
   holdout_customers?: number;
 }
 
+/** One side of a co-funded campaign: the bank, or a merchant that put money in. */
+export interface CoFunder {
+  kind: 'bank' | 'merchant';
+  merchant_id?: string;
+  name?: string;
+  /** What this side put in (fen). */
+  funded: number;
+  /** Its share of what the campaign spent (fen). */
+  cost: number;
+  /** What it got back at the end, or would get back were the campaign to end now (fen). */
+  returned: number;
+}
+
+/** The settlement of a campaign merchants co-funded: cost shared in proportion to funding. */
+export interface CoFunding {
+  funded: number;
+  cost: number;
+  /** True once the campaign ended and the unspent budget went back to the funders. */
+  settled: boolean;
+  /** The bank first, then each merchant by id. */
+  funders: CoFunder[];
+}
+
 export interface Campaign extends CampaignInput {
   id: string;
   status: CampaignStatus;
   figures?: CampaignFigures;
+  /** Null until a merchant co-funds the campaign. */
+  co_funding?: CoFunding | null;
   currency: string;
   /** Only in the answer to ending a campaign: the unspent budget returned. */
   returned?: number;

@@ -2,7 +2,7 @@
 // use, and one campaign with its figures (cost, rewarded payments, customers, new customers,
 // GMV, cost per new customer, holdout), its measured uplift against its A/B holdout (when it
 // has one), its lifecycle buttons (schedule, go live, pause, resume, end), budget top-ups (by
-// the bank or a co-funding merchant) and its coupon templates.
+// the bank or a co-funding merchant), the co-funding settlement and its coupon templates.
 import {
   Button,
   Card,
@@ -39,6 +39,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
 import { CampaignUpliftCard } from './CampaignUpliftCard';
+import { CoFundingCard } from './CoFundingCard';
 import { CouponTemplatesSection } from './CouponTemplatesSection';
 import { rowTestAttributes } from './format';
 import { canEditCampaigns } from './roles';
@@ -350,6 +351,7 @@ export function CampaignDetailPage() {
     >
       <ConsoleError error={error} />
       <Figures campaign={campaign} />
+      {campaign.co_funding && <CoFundingCard funding={campaign.co_funding} />}
       {(campaign.eligibility.holdout_percent ?? 0) > 0 && <CampaignUpliftCard campaignId={campaign.id} />}
       <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t('campaign.typeLabel')}>{t(`campaign.type.${campaign.type}`)}</Descriptions.Item>
