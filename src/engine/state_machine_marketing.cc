@@ -206,7 +206,13 @@ MarketingResult StateMachine::ApplyTransitionCampaign(const TransitionCampaign& 
 void StateMachine::ReturnToFunders(uint64_t campaign_id, int64_t amount_fen, uint64_t id_base) {
   const uint64_t budget_account_id = kCampaignBudgetAccountBase + campaign_id;
   absl::InlinedVector<ledger::Transfer, 2> returns;
-  for (const marketing::ReturnShare& share : co_funding_.Return(campaign_id, amount_fen)) {
+  auto can_take = [this](uint64_t merchant_id) {
+    const ledger::Account* account =
+        ledger_.FindAccount(payments_.FindMerchant(merchant_id)->account_id);
+    return (account->flags & ledger::account_flags::kClosed) == 0;
+  };
+  for (const marketing::ReturnShare& share :
+       co_funding_.Return(campaign_id, amount_fen, can_take)) {
     ledger::Transfer t;
     if (share.merchant_id == 0) {
       t.id = DerivedId(id_base, "campaign-end");
@@ -225,7 +231,7 @@ void StateMachine::ReturnToFunders(uint64_t campaign_id, int64_t amount_fen, uin
     t.user_data = campaign_id;
     returns.push_back(t);
   }
-  // The budget account holds at least the amount (checked by the caller's book), and a
+  // The budget account holds at least the amount (checked by the caller's book), and an open
   // merchant's or the expense account's credits are not limited.
   ledger_.CreateTransfers(returns, batch_time_ns_, &transfer_results_);
   for (ledger::CreateTransferResult r : transfer_results_) {

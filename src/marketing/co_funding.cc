@@ -44,7 +44,9 @@ void CoFundingBook::Fund(uint64_t campaign_id, uint64_t merchant_id, int64_t amo
   at->funded_fen += amount_fen;
 }
 
-std::vector<ReturnShare> CoFundingBook::Return(uint64_t campaign_id, int64_t amount_fen) {
+std::vector<ReturnShare> CoFundingBook::Return(
+    uint64_t campaign_id, int64_t amount_fen,
+    absl::FunctionRef<bool(uint64_t merchant_id)> can_take) {
   QB_ASSERT(amount_fen >= 1);
   std::vector<ReturnShare> shares;
   const auto it = campaigns_.find(campaign_id);
@@ -60,7 +62,7 @@ std::vector<ReturnShare> CoFundingBook::Return(uint64_t campaign_id, int64_t amo
     const int64_t owed =
         OwedBack(m.funded_fen, funding.returned_fen, funding.total_fen) - m.returned_fen;
     const int64_t paid = std::clamp<int64_t>(owed, 0, left);
-    if (paid == 0) continue;
+    if (paid == 0 || !can_take(m.merchant_id)) continue;
     m.returned_fen += paid;
     left -= paid;
     shares.push_back({m.merchant_id, paid});

@@ -16,6 +16,8 @@
 // Only campaigns a merchant funded are kept; bank funding of any other campaign needs no split.
 #pragma once
 
+#include <absl/functional/function_ref.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -64,8 +66,10 @@ class CoFundingBook {
 
   // Splits `amount_fen` (>= 1) coming back from an ended campaign and records it: the merchants'
   // non-zero parts in id order, then the bank's (merchant_id 0) if non-zero. For a campaign no
-  // merchant funded, all of it is the bank's.
-  std::vector<ReturnShare> Return(uint64_t campaign_id, int64_t amount_fen);
+  // merchant funded, all of it is the bank's. A merchant `can_take` refuses (its account is
+  // closed) gets nothing now and stays owed: its part goes to the bank this time.
+  std::vector<ReturnShare> Return(uint64_t campaign_id, int64_t amount_fen,
+                                  absl::FunctionRef<bool(uint64_t merchant_id)> can_take);
 
   const CoFunding* Find(uint64_t campaign_id) const;
   const std::map<uint64_t, CoFunding>& campaigns() const { return campaigns_; }

@@ -11,6 +11,8 @@
 namespace qb::marketing {
 namespace {
 
+bool Anyone(uint64_t) { return true; }
+
 int64_t Sum(const std::vector<ReturnShare>& shares) {
   int64_t sum = 0;
   for (const ReturnShare& s : shares) sum += s.amount_fen;
@@ -32,22 +34,32 @@ TEST(CoFundingTest, TheFirstReturnPaysEachMerchantItsShareRoundedDown) {
 
   // 2,001 spent, 8,999 back: merchant 10 gets ⌊8,999 / 11⌋ = 818, merchant 20 ⌊8,999 × 6/11⌋ =
   // 4,908, the bank the other 3,273.
-  const std::vector<ReturnShare> shares = book.Return(1, 8'999);
+  const std::vector<ReturnShare> shares = book.Return(1, 8'999, Anyone);
   EXPECT_EQ(shares, (std::vector<ReturnShare>{{10, 818}, {20, 4'908}, {0, 3'273}}));
   EXPECT_EQ(book.Find(1)->returned_fen, 8'999);
 }
 
 TEST(CoFundingTest, ACampaignNoMerchantFundedReturnsEverythingToTheBank) {
   CoFundingBook book;
-  EXPECT_EQ(book.Return(7, 1'234), (std::vector<ReturnShare>{{0, 1'234}}));
+  EXPECT_EQ(book.Return(7, 1'234, Anyone), (std::vector<ReturnShare>{{0, 1'234}}));
   EXPECT_TRUE(book.empty());
 }
 
 TEST(CoFundingTest, AMerchantThatPutInEverythingGetsEverythingBack) {
   CoFundingBook book;
   book.Fund(3, 5, 1'000, 0);
-  EXPECT_EQ(book.Return(3, 999), (std::vector<ReturnShare>{{5, 999}}));
-  EXPECT_EQ(book.Return(3, 1), (std::vector<ReturnShare>{{5, 1}}));
+  EXPECT_EQ(book.Return(3, 999, Anyone), (std::vector<ReturnShare>{{5, 999}}));
+  EXPECT_EQ(book.Return(3, 1, Anyone), (std::vector<ReturnShare>{{5, 1}}));
+}
+
+TEST(CoFundingTest, AMerchantThatCannotTakeMoneyStaysOwedAndTheBankTakesItsPart) {
+  CoFundingBook book;
+  book.Fund(4, 8, 500, 500);  // half each
+  auto not_eight = [](uint64_t merchant) { return merchant != 8; };
+  EXPECT_EQ(book.Return(4, 100, not_eight), (std::vector<ReturnShare>{{0, 100}}));
+  EXPECT_EQ(book.Find(4)->merchants[0].returned_fen, 0);
+  // Able again, it is paid what it is owed on everything returned so far (⌊300 / 2⌋).
+  EXPECT_EQ(book.Return(4, 200, Anyone), (std::vector<ReturnShare>{{8, 150}, {0, 50}}));
 }
 
 TEST(CoFundingTest, ManyReturnsNeverPayAMerchantPastItsShareAndEndExact) {
@@ -74,7 +86,7 @@ TEST(CoFundingTest, ManyReturnsNeverPayAMerchantPastItsShareAndEndExact) {
     std::vector<int64_t> paid(merchants + 1, 0);
     while (left > 0) {
       const int64_t amount = between(1, left);
-      const std::vector<ReturnShare> shares = book.Return(1, amount);
+      const std::vector<ReturnShare> shares = book.Return(1, amount, Anyone);
       ASSERT_EQ(Sum(shares), amount);
       for (const ReturnShare& s : shares) {
         ASSERT_GT(s.amount_fen, 0);
@@ -97,7 +109,7 @@ TEST(CoFundingTest, TheBytesLoadBackAndBadBytesAreRefused) {
   book.Fund(2, 9, 700, 300);
   book.Fund(2, 4, 1'000, 1'000);
   book.Fund(5, 4, 50, 0);
-  book.Return(2, 1'500);
+  book.Return(2, 1'500, Anyone);
   std::string bytes;
   book.Serialize(&bytes);
   CoFundingBook loaded;
