@@ -28,6 +28,10 @@ void StateMachine::Prefetch(const Command& command, PrefetchStage stage) const {
     return;
   }
   if (const identity::Customer* customer = customers_.FindById(c->customer_id)) {
+    // A customer spans several cache lines, and a payment reads fields from most of them (the
+    // tier and spending window, the identity, the channel, the closure).
+    const char* bytes = reinterpret_cast<const char*>(customer);
+    for (size_t at = 0; at < sizeof(identity::Customer); at += 64) __builtin_prefetch(bytes + at);
     ledger_.PrefetchAccount(customer->wallet_account_id);
   }
   if (risk_.on()) risk_.engine().PrefetchEntries(event);
