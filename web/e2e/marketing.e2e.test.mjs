@@ -12,7 +12,10 @@
 //   customer's next checkout says when the cashback arrives, and after paying the home page
 //   shows it on its way, not in the balance. Last, ops switch the points programme on in the
 //   console with a ×2 rule: the next payment earns points (shown at checkout and on the home
-//   page), and the one after pays part of its amount with them.
+//   page), and the one after pays part of its amount with them. Finally the merchant co-funds an
+//   instant discount at its own till (联合营销): ops top it up from the merchant in the console,
+//   the settlement card shows each side's share of the cost, and ending the campaign returns the
+//   unspent budget to both in proportion.
 //
 // Every wait is bounded; the server is stopped in `after` whatever happens.
 // Screenshots: <repo>/test-artifacts/e2e/marketing-*.png.
@@ -58,6 +61,10 @@ const HOLD_DAYS = 7;
 const THIRD_ORDER_FEN = 3_000;
 const FOURTH_ORDER_FEN = 1_000;
 const EARNED_FIRST = 60; // ¥30 × 1 point × 2
+const COFUND_BANK_FEN = 10_000;
+const COFUND_MERCHANT_FEN = 2_000;
+const COFUND_DISCOUNT_FEN = 500;
+const FIFTH_ORDER_FEN = 2_000;
 
 const suite = createSuite({ screenshotPrefix: 'marketing-' });
 const { api, openPage, screenshot, step } = suite;
@@ -316,6 +323,60 @@ describe('marketing: campaigns made in the console discount a new customer\'s pa
     const mine = expectStatus(await api('/api/v1/me/points', { token: customerToken }), 200, 'points');
     assert.equal(mine.balance, 18);
     await screenshot(page, '11-points-page');
+    suite.assertClean('customer');
+    suite.assertClean('ops');
+  });
+  step('the merchant co-funds a discount at its till; ending it settles each side in proportion', async () => {
+    const me = expectStatus(await api('/api/v1/merchant/me', { token: portal }), 200, 'merchant');
+    const ops = suite.pages.get('ops').page;
+    const id = await createCampaignInConsole(ops, {
+      name: '茶叶店联合立减',
+      type: 'instant_discount',
+      fill: async (p) => {
+        await p.getByTestId('campaign-shape-fixed').click();
+        await p.getByTestId('campaign-fixed').fill('5');
+        await p.getByTestId('campaign-budget-total').fill('100');
+        await p.getByTestId('campaign-merchant-ids').fill(me.id);
+      },
+    });
+    await goLive(ops);
+
+    const page = suite.pages.get('customer').page;
+    const order = await suite.createOrderByApi(portal, FIFTH_ORDER_FEN, 'E2E-MKT-5');
+    await page.goto(`${server.baseUrl}${order.checkout_path}`);
+    await waitOrExplain(page, page.locator(`[data-testid="pay-quote"][data-discount="${COFUND_DISCOUNT_FEN}"]`));
+    await page.getByTestId('pay-submit').tap();
+    await waitOrExplain(page, page.locator('[data-testid="pay-success"][data-status="completed"]'));
+
+    await ops.goto(`${server.baseUrl}/console/campaigns/${id}`);
+    await waitOrExplain(ops, ops.locator(`[data-testid="campaign-figure-spent"][data-fen="${COFUND_DISCOUNT_FEN}"]`));
+    await ops.getByTestId('campaign-top-up').click();
+    await ops.getByTestId('campaign-top-up-amount').fill(String(COFUND_MERCHANT_FEN / 100));
+    await ops.getByTestId('campaign-top-up-merchant').fill(me.id);
+    await ops.getByTestId('campaign-top-up-submit').click();
+    // ¥120 in, ¥5 spent: were it to end now the merchant would get ⌊11,500 × 2,000 / 12,000⌋ back.
+    const total = COFUND_BANK_FEN + COFUND_MERCHANT_FEN;
+    const wouldReturn = Math.floor(((total - COFUND_DISCOUNT_FEN) * COFUND_MERCHANT_FEN) / total);
+    const card = ops.locator('[data-testid="campaign-co-funding"][data-settled="false"]');
+    await waitOrExplain(ops, card);
+    const merchantRow = ops.locator(`[data-testid="co-funder"][data-kind="merchant"][data-merchant-id="${me.id}"]`);
+    assert.equal(await merchantRow.getByTestId('co-funder-funded').getAttribute('data-fen'), String(COFUND_MERCHANT_FEN));
+    assert.equal(await merchantRow.getByTestId('co-funder-returned').getAttribute('data-fen'), String(wouldReturn));
+    const bankRow = ops.locator('[data-testid="co-funder"][data-kind="bank"]');
+    assert.equal(
+      await bankRow.getByTestId('co-funder-cost').getAttribute('data-fen'),
+      String(COFUND_DISCOUNT_FEN - (COFUND_MERCHANT_FEN - wouldReturn)),
+    );
+    await screenshot(ops, '12-co-funding');
+
+    await ops.getByTestId('campaign-to-ended').click();
+    await ops.getByTestId('campaign-end-confirm').click();
+    await waitOrExplain(ops, ops.locator('[data-testid="campaign-co-funding"][data-settled="true"]'));
+    assert.equal(await merchantRow.getByTestId('co-funder-returned').getAttribute('data-fen'), String(wouldReturn));
+    const read = expectStatus(await api(`/api/v1/staff/campaigns/${id}`, { token: staffToken }), 200, 'campaign');
+    const returned = read.co_funding.funders.reduce((sum, f) => sum + f.returned, 0);
+    assert.equal(returned, total - COFUND_DISCOUNT_FEN);
+    await screenshot(ops, '13-co-funding-settled');
     suite.assertClean('customer');
     suite.assertClean('ops');
   });

@@ -12,10 +12,18 @@ export function CoFundingCard({ funding }: { funding: CoFunding }) {
   const { t } = useI18n();
   const name = (f: CoFunder) => (f.kind === 'bank' ? t('campaign.coFunding.bank') : `${f.name ?? ''} #${f.merchant_id}`);
   const fen = (key: 'funded' | 'cost' | 'returned') => (_: unknown, f: CoFunder) => (
-    <span data-fen={f[key]}>{formatFen(f[key])}</span>
+    <span data-testid={`co-funder-${key}`} data-fen={f[key]}>
+      {formatFen(f[key])}
+    </span>
   );
   return (
-    <Card type="inner" title={t('campaign.coFunding')} style={{ marginBottom: 16 }} data-testid="campaign-co-funding">
+    <Card
+      type="inner"
+      title={t('campaign.coFunding')}
+      style={{ marginBottom: 16 }}
+      data-testid="campaign-co-funding"
+      data-settled={funding.settled}
+    >
       <Alert
         type="info"
         showIcon
