@@ -522,6 +522,35 @@ api::JsonObjectWriter CoFundingJson(const marketing::CampaignState& state,
 
 }  // namespace
 
+api::JsonObjectWriter MerchantCoFundingJson(const marketing::CampaignState& state,
+                                            const marketing::CoFunding& funding,
+                                            uint64_t merchant_id) {
+  const marketing::Campaign& c = state.campaign;
+  const bool ended = c.status == marketing::CampaignStatus::kEnded;
+  const int64_t unspent_fen = funding.total_fen - state.spend.spent_total_fen;
+  api::JsonObjectWriter json;
+  json.String("campaign_id", std::to_string(c.id))
+      .String("name", c.name)
+      .String("type", CampaignTypeApiName(c.type))
+      .String("status", CampaignStatusApiName(c.status))
+      .String("starts_at", TimeText(c.eligibility.window_start_s))
+      .String("ends_at", TimeText(c.eligibility.window_end_s))
+      .Amount("campaign_funded", funding.total_fen)
+      .Amount("campaign_cost", state.spend.spent_total_fen)
+      .Int("rewarded_payments", state.spend.rewarded_payments)
+      .Bool("settled", ended);
+  for (const marketing::CoFunder& m : funding.merchants) {
+    if (m.merchant_id != merchant_id) continue;
+    const int64_t back =
+        ended ? m.returned_fen : marketing::OwedBack(m.funded_fen, unspent_fen, funding.total_fen);
+    json.Amount("funded", m.funded_fen)
+        .Amount("cost", m.funded_fen - back)
+        .Amount("returned", back);
+  }
+  json.String("currency", "CNY");
+  return json;
+}
+
 api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
                                    const CoFundingView* co_funding) {
   const marketing::Campaign& c = state.campaign;

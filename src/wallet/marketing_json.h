@@ -81,6 +81,13 @@ struct CoFundingView {
 api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
                                    const CoFundingView* co_funding);
 
+// A co-funded campaign as one of its merchants sees it: the campaign's name, status and window,
+// everything put in and spent, and this merchant's own money in, share of the cost and return
+// (no other funder's). Requires `merchant_id` among the funders.
+api::JsonObjectWriter MerchantCoFundingJson(const marketing::CampaignState& state,
+                                            const marketing::CoFunding& funding,
+                                            uint64_t merchant_id);
+
 // CouponTemplate JSON; `issued` is how many instances exist.
 api::JsonObjectWriter CouponTemplateJson(const marketing::CouponTemplate& coupon_template,
                                          int64_t issued);

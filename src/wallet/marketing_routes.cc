@@ -150,6 +150,36 @@ void AnswerCampaign(WalletContext& context, uint64_t campaign_id, int status,
       });
 }
 
+// The campaigns the calling merchant co-funded, newest first, each with its own side only.
+void ListMerchantCoFunding(WalletContext& context, uint64_t merchant_id, Responder respond) {
+  struct Row {
+    marketing::CampaignState state;
+    marketing::CoFunding funding;
+  };
+  ReadEngine<std::vector<Row>>(
+      context, respond,
+      [merchant_id](const engine::StateMachine& state) {
+        std::vector<Row> rows;
+        for (const auto& [campaign_id, funding] : state.co_funding().campaigns()) {
+          for (const marketing::CoFunder& m : funding.merchants) {
+            if (m.merchant_id != merchant_id) continue;
+            rows.push_back({*state.campaigns().FindCampaign(campaign_id), funding});
+            break;
+          }
+        }
+        return rows;
+      },
+      [merchant_id, respond](std::vector<Row> rows) {
+        api::JsonArrayWriter items;
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+          items.Object(MerchantCoFundingJson(it->state, it->funding, merchant_id));
+        }
+        api::JsonObjectWriter body;
+        body.Array("items", std::move(items));
+        respond(api::JsonResponse(200, body));
+      });
+}
+
 // Staff keys live in their own namespace of the idempotency cache.
 std::string StaffOwner(const Principal& staff) {
   std::string owner = "s";
@@ -893,6 +923,13 @@ void AddMarketingRoutes(Router& router, WalletContext& context) {
                 WithId(context, true, SetCampaignStatus));
   AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns/{id}/top-ups",
                 WithId(context, true, TopUpCampaign));
+  // The merchant's side of the campaigns it co-funded (portal sessions and API keys alike).
+  router.Add("GET", "/api/v1/merchant/co-funded-campaigns",
+             [shared](HttpRequest&& request, Responder respond) {
+               std::optional<MerchantCaller> caller =
+                   RequireMerchant(*shared, request, respond, false, true);
+               if (caller) ListMerchantCoFunding(*shared, caller->merchant_id, std::move(respond));
+             });
   AddStaffRoute(router, context, "GET", "/api/v1/staff/coupon-templates",
                 [shared](const Principal&, HttpRequest&& request, Responder respond) {
                   ListTemplates(*shared, request, std::move(respond));

@@ -331,6 +331,23 @@ TEST_F(MarketingApiTest, ACoFundedCampaignShowsEachSidesShareAndSettlesIt) {
   EXPECT_EQ(funders.at(1).at("cost").as_int64(), 116);
   EXPECT_EQ(funders.at(1).at("returned").as_int64(), 2'884);
 
+  // The merchant sees its own side, and no other funder's; a merchant that put nothing in sees
+  // nothing.
+  ApiResponse mine = Get("/api/v1/merchant/co-funded-campaigns", shop.token);
+  ASSERT_EQ(mine.status, 200) << Describe(mine);
+  ASSERT_EQ(mine.json.at("items").as_array().size(), 1u);
+  const boost::json::object& side = mine.json.at("items").at(0).as_object();
+  EXPECT_EQ(side.at("campaign_id").as_string(), id);
+  EXPECT_EQ(side.at("campaign_funded").as_int64(), 13'000);
+  EXPECT_EQ(side.at("funded").as_int64(), 3'000);
+  EXPECT_EQ(side.at("cost").as_int64(), 116);
+  EXPECT_EQ(side.at("returned").as_int64(), 2'884);
+  EXPECT_FALSE(side.contains("funders"));
+  ApiResponse none = Get("/api/v1/merchant/co-funded-campaigns", other.token);
+  ASSERT_EQ(none.status, 200) << Describe(none);
+  EXPECT_TRUE(none.json.at("items").as_array().empty());
+  EXPECT_EQ(Get("/api/v1/merchant/co-funded-campaigns", "").status, 401);
+
   // The merchants it applies at are fixed now.
   ApiResponse widened = Put("/api/v1/staff/campaigns/" + id,
                             R"({"name":"面馆立减","type":"instant_discount",)"
@@ -348,6 +365,10 @@ TEST_F(MarketingApiTest, ACoFundedCampaignShowsEachSidesShareAndSettlesIt) {
   EXPECT_TRUE(settled.at("settled").as_bool());
   EXPECT_EQ(settled.at("funders").at(0).at("returned").as_int64(), 9'616);
   EXPECT_EQ(settled.at("funders").at(1).at("returned").as_int64(), 2'884);
+  ApiResponse after = Get("/api/v1/merchant/co-funded-campaigns", shop.token);
+  ASSERT_EQ(after.status, 200) << Describe(after);
+  EXPECT_TRUE(after.json.at("items").at(0).at("settled").as_bool());
+  EXPECT_EQ(after.json.at("items").at(0).at("returned").as_int64(), 2'884);
   // In the shop's balance: ¥100 less the ¥0.60 fee, less the 3,000 it put in, plus 2,884.
   auto balance = std::make_shared<int64_t>(-1);
   engine_->Execute(

@@ -14,8 +14,8 @@
 //   console with a ×2 rule: the next payment earns points (shown at checkout and on the home
 //   page), and the one after pays part of its amount with them. Finally the merchant co-funds an
 //   instant discount at its own till (联合营销): ops top it up from the merchant in the console,
-//   the settlement card shows each side's share of the cost, and ending the campaign returns the
-//   unspent budget to both in proportion.
+//   the settlement card shows each side's share of the cost, ending the campaign returns the
+//   unspent budget to both in proportion, and the merchant's portal shows its own side.
 //
 // Every wait is bounded; the server is stopped in `after` whatever happens.
 // Screenshots: <repo>/test-artifacts/e2e/marketing-*.png.
@@ -377,7 +377,19 @@ describe('marketing: campaigns made in the console discount a new customer\'s pa
     const returned = read.co_funding.funders.reduce((sum, f) => sum + f.returned, 0);
     assert.equal(returned, total - COFUND_DISCOUNT_FEN);
     await screenshot(ops, '13-co-funding-settled');
+
+    // The merchant's portal shows its own side: what it put in, its share, what came back.
+    const { page: shop } = await openPage('merchant', DESKTOP);
+    await suite.portalLogIn(shop, MERCHANT.username, MERCHANT.password);
+    await shop.getByTestId('merchant-menu-co-funding').click();
+    const row = shop.locator(`[data-testid="co-funding-row"][data-row-id="${id}"][data-settled="true"]`);
+    await waitOrExplain(shop, row);
+    assert.equal(await row.getAttribute('data-funded'), String(COFUND_MERCHANT_FEN));
+    assert.equal(await row.getAttribute('data-returned'), String(wouldReturn));
+    assert.equal(await row.getAttribute('data-cost'), String(COFUND_MERCHANT_FEN - wouldReturn));
+    await screenshot(shop, '14-merchant-co-funding');
     suite.assertClean('customer');
     suite.assertClean('ops');
+    suite.assertClean('merchant');
   });
 });

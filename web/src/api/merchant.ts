@@ -224,6 +224,32 @@ export function resendWebhook(api: ApiClient, eventId: string): Promise<void> {
   return api.post<void>(`/api/v1/merchant/webhooks/${encodeURIComponent(eventId)}/resend`, {});
 }
 
+/** One campaign the merchant co-funded (联合营销), its own side only. */
+export interface MerchantCoFunding {
+  campaign_id: string;
+  name: string;
+  type: string;
+  status: string;
+  starts_at: string;
+  ends_at: string;
+  /** Everything put in, by the bank and every merchant (fen). */
+  campaign_funded: number;
+  /** What the campaign spent (fen). */
+  campaign_cost: number;
+  rewarded_payments: number;
+  /** The campaign ended and the unspent budget went back. */
+  settled: boolean;
+  /** What this merchant put in, its share of the cost, what it got (or would get) back (fen). */
+  funded: number;
+  cost: number;
+  returned: number;
+  currency: string;
+}
+
+export async function listMerchantCoFunding(api: ApiClient): Promise<MerchantCoFunding[]> {
+  return (await api.get<{ items: MerchantCoFunding[] }>('/api/v1/merchant/co-funded-campaigns')).items;
+}
+
 export async function listMerchantSettlements(api: ApiClient): Promise<Settlement[]> {
   return (await api.get<{ settlements: Settlement[] }>('/api/v1/merchant/settlements')).settlements;
 }

@@ -11,6 +11,7 @@
 //   /merchant/reports        sales report: date range, day/week, totals, charts (ECharts, loaded
 //                            lazily), CSV / XLSX export
 //   /merchant/settlements    T+1 settlements with each business day's takings
+//   /merchant/co-funding     the campaigns it co-funded (联合营销): its money in, cost, return
 //   /merchant/webhooks       webhook signing secret (owner: reveal, copy), deliveries with each
 //                            attempt's log, send again
 //   /merchant/api-keys       API keys: issue (secret shown once), list, revoke   (owner)
@@ -26,7 +27,7 @@
 //              apply-account, apply-contact-phone, apply-username, apply-password, apply-submit,
 //              merchant-apply-pending (data-merchant-id)
 //   frame:     merchant-menu-<path> (dashboard, orders, charge, payments, reports,
-//              settlements, webhooks, api-keys, users),
+//              settlements, co-funding, webhooks, api-keys, users),
 //              merchant-user, merchant-logout
 //   dashboard: merchant-status (data-status), merchant-id, merchant-static-qr (<img>),
 //              merchant-qr-png, merchant-qr-svg, merchant-qr-print
@@ -54,6 +55,8 @@
 //              once drawn)
 //   settlements: merchant-settlements (data-loaded), settlement-row (data-row-id, data-status,
 //              data-fen, data-business-date)
+//   co-funding: merchant-co-funding (data-loaded), co-funding-row (data-row-id = campaign id,
+//              data-settled, data-funded, data-cost, data-returned)
 //   webhooks:  webhook-secret-reveal, webhook-secret (data-scheme), webhook-secret-hide
 //              (owner only), webhooks-refresh, webhook-row (data-row-id = event id, data-state,
 //              data-attempts) with webhook-state and webhook-resend, webhook-log with
@@ -76,6 +79,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { MerchantApiKeysPage } from './MerchantApiKeysPage';
 import { MerchantApplyPage } from './MerchantApplyPage';
 import { MerchantChargePage } from './MerchantChargePage';
+import { MerchantCoFundingPage } from './MerchantCoFundingPage';
 import { MerchantDashboardPage } from './MerchantDashboardPage';
 import { MerchantLayout, RequireMerchantOwner } from './MerchantLayout';
 import { MerchantLoginPage } from './MerchantLoginPage';
@@ -121,6 +125,7 @@ export default function MerchantApp() {
             }
           />
           <Route path="settlements" element={<MerchantSettlementsPage />} />
+          <Route path="co-funding" element={<MerchantCoFundingPage />} />
           <Route
             path="webhooks"
             element={

@@ -33,6 +33,7 @@ export type MerchantPage =
   | 'payments'
   | 'reports'
   | 'settlements'
+  | 'coFunding'
   | 'webhooks'
   | 'apiKeys'
   | 'users';
@@ -49,6 +50,7 @@ export const MERCHANT_PAGES: readonly {
   { page: 'payments', path: 'payments', label: 'merchant.payments', ownerOnly: false },
   { page: 'reports', path: 'reports', label: 'merchant.reports', ownerOnly: false },
   { page: 'settlements', path: 'settlements', label: 'merchant.settlements', ownerOnly: false },
+  { page: 'coFunding', path: 'co-funding', label: 'merchant.coFunding', ownerOnly: false },
   { page: 'webhooks', path: 'webhooks', label: 'merchant.webhooks', ownerOnly: false },
   { page: 'apiKeys', path: 'api-keys', label: 'merchant.apiKeys', ownerOnly: true },
   { page: 'users', path: 'users', label: 'merchant.users', ownerOnly: true },
