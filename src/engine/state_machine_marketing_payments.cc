@@ -28,6 +28,7 @@
 #include "engine/state_machine_internal.h"
 #include "marketing/segments.h"
 #include "merchant/merchant_category.h"
+#include "merchant/merchant_code.h"
 
 namespace qb::engine {
 namespace {
@@ -88,11 +89,13 @@ bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
         ShortHash("qianbao/marketing/identity/v1", customer.identity->id_lookup_hash);
   }
   context.merchant_id = merchant.id;
-  // Campaigns target categories by their ISO 18245 code; merchants have no region yet (0).
+  // Campaigns target categories by their ISO 18245 code, and regions by the division the
+  // merchant was registered in (its credit code's).
   if (const merchant::MerchantCategory* category =
           merchant::FindMerchantCategoryById(merchant.profile.category)) {
     context.merchant_category = category->mcc;
   }
+  context.region = merchant::RegionOfCreditCode(merchant.profile.credit_code);
   context.channel = ChannelOf(payment.channel);
   context.amount_fen = payment.amount_fen;
   context.time_s = now_s;

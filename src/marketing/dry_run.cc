@@ -11,6 +11,7 @@ PaymentContext ContextOf(const DryRunPayment& p) {
   context.customer_id = p.customer_id;
   context.merchant_id = p.merchant_id;
   context.merchant_category = p.merchant_category;
+  context.region = p.region;
   context.channel = p.channel;
   context.amount_fen = p.amount_fen;
   context.time_s = p.time_s;

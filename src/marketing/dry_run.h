@@ -26,6 +26,7 @@ struct DryRunPayment {
   uint64_t customer_id = 0;
   uint64_t merchant_id = 0;
   uint32_t merchant_category = 0;  // ISO 18245
+  uint32_t region = 0;             // GB/T 2260, from the merchant's credit code
   Channel channel = Channel::kQr;
   int64_t amount_fen = 0;
   int64_t time_s = 0;

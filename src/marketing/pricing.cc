@@ -14,6 +14,16 @@ bool InList(const std::vector<T>& list, T value) {
   return list.empty() || std::binary_search(list.begin(), list.end(), value);
 }
 
+// GB/T 2260 divisions nest: 350102 (a district) is in 350100 (its city), in 350000 (its
+// province). A campaign listing any of the three applies in the district.
+bool RegionMatches(const std::vector<uint32_t>& regions, uint32_t region) {
+  if (regions.empty()) return true;
+  for (const uint32_t level : {region, region / 100 * 100, region / 10'000 * 10'000}) {
+    if (level != 0 && std::binary_search(regions.begin(), regions.end(), level)) return true;
+  }
+  return false;
+}
+
 // Lowers *headroom to `cap - used` when the cap is set.
 void Limit(int64_t cap, int64_t used, int64_t* headroom) {
   if (cap != 0) *headroom = std::min(*headroom, cap - used);
@@ -154,7 +164,7 @@ bool IsEligible(const Campaign& campaign, const PaymentContext& context) {
   if ((e.channel_mask & ChannelBit(context.channel)) == 0) return false;
   if (!InList(e.merchant_ids, context.merchant_id)) return false;
   if (!InList(e.categories, context.merchant_category)) return false;
-  if (!InList(e.regions, context.region)) return false;
+  if (!RegionMatches(e.regions, context.region)) return false;
   if (e.segment_mask != 0 && (e.segment_mask & context.segment_bits) == 0) return false;
   if (context.amount_fen < e.min_amount_fen) return false;
   if (HoldoutBucket(campaign.id, context.customer_id) < e.holdout_percent) return false;

@@ -142,4 +142,14 @@ CreditCodeError ParseCreditCode(std::string_view code, CreditCode* parsed) {
   return CreditCodeError::kOk;
 }
 
+uint32_t RegionOfCreditCode(std::string_view code) {
+  if (code.size() != kCreditCodeLength) return 0;
+  uint32_t region = 0;
+  for (const char c : code.substr(2, 6)) {
+    if (c < '0' || c > '9') return 0;
+    region = region * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return region;
+}
+
 }  // namespace qb::merchant

@@ -53,6 +53,12 @@ CreditCodeError ParseCreditCode(std::string_view code, CreditCode* parsed);
 // characters of the upper-case alphabet.
 char CreditCodeCheckCharacter(std::string_view first17);
 
+// The region a merchant was registered in: positions 3-8 of its credit code, the GB/T 2260
+// administrative division (e.g. 350102 for Gulou district, Fuzhou), as a number. 0 when `code`
+// is not 18 characters or those six are not all digits. Campaigns target regions by it
+// (marketing/pricing.cc): one for 350000 (Fujian) or 350100 (Fuzhou) applies in 350102.
+uint32_t RegionOfCreditCode(std::string_view code);
+
 // The GB 11714 check character ('0'-'9' or 'X') for an organisation code's 8 body characters.
 // Precondition: `body8` is 8 characters from 0-9 and A-Z (upper case).
 char OrganisationCodeCheckCharacter(std::string_view body8);

@@ -34,6 +34,7 @@
 #include "marketing/segments.h"
 #include "marketing/uplift.h"
 #include "merchant/merchant_category.h"
+#include "merchant/merchant_code.h"
 #include "wallet/handler_util.h"
 #include "wallet/marketing_json.h"
 #include "wallet/money_internal.h"
@@ -112,19 +113,25 @@ Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded)
   std::sort(rows.begin(), rows.end(), [](const PaymentRow& a, const PaymentRow& b) {
     return a.created_ns != b.created_ns ? a.created_ns < b.created_ns : a.id < b.id;
   });
-  absl::flat_hash_map<uint64_t, uint32_t> categories;  // merchant id → MCC
+  // merchant id → (MCC, region from the credit code)
+  absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> merchants;
   absl::flat_hash_map<uint64_t, std::optional<CustomerRow>> customers;
   absl::flat_hash_set<uint64_t> paid;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at;
   loaded->payments.reserve(rows.size());
   for (const PaymentRow& row : rows) {
-    auto category = categories.find(row.merchant_id);
-    if (category == categories.end()) {
+    auto known = merchants.find(row.merchant_id);
+    if (known == merchants.end()) {
       std::optional<MerchantRow> merchant;
       if (Status s = store.ReadMerchant(row.merchant_id, &merchant); !s.ok()) return s;
       const merchant::MerchantCategory* found =
           merchant ? merchant::FindMerchantCategoryById(merchant->category) : nullptr;
-      category = categories.emplace(row.merchant_id, found != nullptr ? found->mcc : 0).first;
+      known = merchants
+                  .emplace(
+                      row.merchant_id,
+                      std::pair(found != nullptr ? found->mcc : 0,
+                                merchant ? merchant::RegionOfCreditCode(merchant->credit_code) : 0))
+                  .first;
     }
     auto customer = customers.find(row.customer_id);
     if (customer == customers.end()) {
@@ -136,7 +143,8 @@ Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded)
     p.payment_id = row.id;
     p.customer_id = row.customer_id;
     p.merchant_id = row.merchant_id;
-    p.merchant_category = category->second;
+    p.merchant_category = known->second.first;
+    p.region = known->second.second;
     p.channel = ChannelOf(row.channel);
     p.amount_fen = row.amount_fen;
     p.time_s = row.created_ns / kNsPerSecond;

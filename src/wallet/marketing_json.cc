@@ -135,6 +135,19 @@ void ReadEligibility(Fields& parent, marketing::Eligibility* e,
       e->categories.push_back(static_cast<uint32_t>(category.as_int64()));
     }
   }
+  // GB/T 2260 divisions (a province, city or district), matched against the one in the
+  // merchant's credit code: 350000 covers all of Fujian, 350100 Fuzhou.
+  if (const boost::json::array* regions =
+          f.Array("regions", false, marketing::kMaxTargetListSize)) {
+    for (const boost::json::value& region : *regions) {
+      if (!region.is_int64() || region.as_int64() < 110'000 || region.as_int64() > 829'999) {
+        f.Fail(ErrorCode::kFieldInvalid, "regions",
+               "six-digit administrative division codes (integers, e.g. 350100)");
+        break;
+      }
+      e->regions.push_back(static_cast<uint32_t>(region.as_int64()));
+    }
+  }
   // Customer segments (marketing/segments.h) by name; any one of them qualifies.
   if (const boost::json::array* segments = f.Array("segments", false, 64)) {
     for (const boost::json::value& name : *segments) {
@@ -465,6 +478,9 @@ api::JsonObjectWriter EligibilityJson(const marketing::Eligibility& e, bool brie
     api::JsonArrayWriter categories;
     for (const uint32_t category : e.categories) categories.Int(category);
     json.Array("categories", std::move(categories));
+    api::JsonArrayWriter regions;
+    for (const uint32_t region : e.regions) regions.Int(region);
+    json.Array("regions", std::move(regions));
   }
   api::JsonArrayWriter segments;
   for (const marketing::Segment segment : marketing::AllSegments()) {

@@ -306,6 +306,27 @@ TEST(PricingTest, HoldoutGetsNothing) {
   EXPECT_LT(held_out, 370);
 }
 
+TEST(PricingTest, RegionsNestDistrictInCityInProvince) {
+  for (const uint32_t listed : {350000u, 350100u, 350102u}) {
+    CampaignBook book;
+    Campaign campaign = Fixed(CampaignType::kInstantDiscount, 100);
+    campaign.eligibility.regions = {listed};
+    AddLive(&book, campaign);
+    auto discount = [&](uint32_t region) {
+      PaymentContext c = MakePayment(1, 1'000);
+      c.region = region;
+      return book.Quote(c).discount_fen;
+    };
+    SCOPED_TRACE(listed);
+    EXPECT_EQ(discount(350102), 100);                         // Gulou district, Fuzhou
+    EXPECT_EQ(discount(350100), listed == 350102 ? 0 : 100);  // Fuzhou itself
+    EXPECT_EQ(discount(350203), listed == 350000 ? 100 : 0);  // Xiamen
+    EXPECT_EQ(discount(350000), listed == 350000 ? 100 : 0);  // Fujian itself
+    EXPECT_EQ(discount(310104), 0);                           // Shanghai
+    EXPECT_EQ(discount(0), 0);                                // unknown
+  }
+}
+
 TEST(PricingTest, EligibilityFilters) {
   CampaignBook book;
   Campaign campaign = Fixed(CampaignType::kInstantDiscount, 100);

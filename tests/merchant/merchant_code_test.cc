@@ -224,5 +224,13 @@ TEST(MerchantCodeTest, ErrorNamesAreStable) {
   EXPECT_EQ(CreditCodeErrorName(CreditCodeError::kBadFinalCheck), "bad_final_check");
 }
 
+TEST(MerchantCodeTest, TheRegionIsTheDivisionCodeInPositionsThreeToEight) {
+  EXPECT_EQ(RegionOfCreditCode("91350100M000100Y43"), 350100u);
+  EXPECT_EQ(RegionOfCreditCode("91110108MA01XXXXXX"), 110108u);  // digits are all it reads
+  EXPECT_EQ(RegionOfCreditCode("9135010"), 0u);                  // too short
+  EXPECT_EQ(RegionOfCreditCode("913501A0M000100Y43"), 0u);       // not six digits
+  EXPECT_EQ(RegionOfCreditCode(""), 0u);
+}
+
 }  // namespace
 }  // namespace qb::merchant

@@ -379,6 +379,27 @@ TEST_F(MarketingApiTest, ACoFundedCampaignShowsEachSidesShareAndSettlesIt) {
   EXPECT_EQ(*balance, 10'000 - 60 - 3'000 + 2'884);
 }
 
+TEST_F(MarketingApiTest, ARegionCampaignAppliesWhereTheMerchantWasRegistered) {
+  auto instant = [](std::string_view name, int64_t fen, std::string_view regions) {
+    return R"({"name":")" + std::string(name) +
+           R"(","type":"instant_discount","reward":{"shape":"fixed","fixed":)" +
+           std::to_string(fen) + R"(},"eligibility":{)" + std::string(kWindow) + R"(,"regions":[)" +
+           std::string(regions) + R"(]},"caps":{"budget_total":100000}})";
+  };
+  EXPECT_EQ(Post("/api/v1/staff/campaigns", instant("bad", 100, "12"), marketing_).ErrorCode(),
+            "FIELD_INVALID");
+  // The shop's credit code (91350100…) was issued in Fuzhou, 350100: in Fujian, not in Beijing.
+  const std::string fujian = LiveCampaign(instant("福建立减", 500, "350000"));
+  LiveCampaign(instant("北京立减", 300, "110000"));
+  ApiResponse read = Get("/api/v1/staff/campaigns/" + fujian, marketing_);
+  EXPECT_EQ(read.json.at("eligibility").at("regions").at(0).as_int64(), 350'000);
+  const Merchant shop = ActiveMerchant("noodles");
+  const Funded alice = Customer(1, 100'000);
+  ApiResponse paid = Pay(alice.customer, PayBody(StaticQr(shop), 10'000), "pay-1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.json.at("discount").as_int64(), 500) << paid.body;
+}
+
 TEST_F(MarketingApiTest, TemplatesListAndBulkIssue) {
   const std::string coupons = LiveCampaign(CouponCampaign());
   ApiResponse created =
