@@ -13,7 +13,8 @@
 //   shows it on its way, not in the balance. Last, ops switch the points programme on in the
 //   console with a ×2 rule: the next payment earns points (shown at checkout and on the home
 //   page), and the one after pays part of its amount with them. Finally the merchant co-funds an
-//   instant discount at its own till (联合营销): ops top it up from the merchant in the console,
+//   instant discount at its own till in its region (联合营销, for Fujian, where its credit code
+//   was issued): ops top it up from the merchant in the console,
 //   the settlement card shows each side's share of the cost, ending the campaign returns the
 //   unspent budget to both in proportion, and the merchant's portal shows its own side.
 //
@@ -337,9 +338,13 @@ describe('marketing: campaigns made in the console discount a new customer\'s pa
         await p.getByTestId('campaign-fixed').fill('5');
         await p.getByTestId('campaign-budget-total').fill('100');
         await p.getByTestId('campaign-merchant-ids').fill(me.id);
+        // Fujian: the shop's credit code (91350100…) was issued in Fuzhou, 350100.
+        await p.getByTestId('campaign-regions').fill('350000');
       },
     });
     await goLive(ops);
+    const made = expectStatus(await api(`/api/v1/staff/campaigns/${id}`, { token: staffToken }), 200, 'campaign');
+    assert.deepEqual(made.eligibility.regions, [350000]);
 
     const page = suite.pages.get('customer').page;
     const order = await suite.createOrderByApi(portal, FIFTH_ORDER_FEN, 'E2E-MKT-5');

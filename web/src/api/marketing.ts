@@ -41,6 +41,8 @@ export interface Eligibility {
   channels?: MarketingChannel[];
   merchant_ids?: string[];
   categories?: number[];
+  /** GB/T 2260 divisions (province, city or district) where the merchant was registered. */
+  regions?: number[];
   /** Customer segments; a customer in any one of them qualifies. None: everyone. */
   segments?: CustomerSegment[];
   min_amount?: number;

@@ -304,6 +304,9 @@ export function CampaignEditorPage() {
               <TextItem name="merchantIds" label={t('campaign.merchants')} testId="campaign-merchant-ids" />
             </Col>
             <Col span={8}>
+              <TextItem name="regions" label={t('campaign.regions')} testId="campaign-regions" />
+            </Col>
+            <Col span={8}>
               <TextItem name="minAmount" label={t('campaign.minAmount')} testId="campaign-min-amount" />
             </Col>
             <Col span={8}>

@@ -375,6 +375,9 @@ export function CampaignDetailPage() {
         <Descriptions.Item label={t('campaign.merchants')}>
           {(campaign.eligibility.merchant_ids ?? []).join(', ') || '—'}
         </Descriptions.Item>
+        <Descriptions.Item label={t('campaign.regions')}>
+          {(campaign.eligibility.regions ?? []).join(', ') || '—'}
+        </Descriptions.Item>
         <Descriptions.Item label={t('campaign.minAmount')}>
           {formatFen(campaign.eligibility.min_amount ?? 0)}
         </Descriptions.Item>

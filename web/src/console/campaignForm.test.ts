@@ -8,6 +8,7 @@ import {
   defaultCouponForm,
   hoursOf,
   parseIds,
+  parseRegions,
   percentToBps,
   rfc3339ToChinaLocal,
   toCampaignInput,
@@ -63,6 +64,15 @@ describe('small parsers', () => {
     expect(parseIds('12, 7 9，3')).toEqual(['12', '7', '9', '3']);
     expect(parseIds('12, x')).toBeNull();
     expect(parseIds('0')).toBeNull();
+  });
+
+  it('reads six-digit division codes and refuses anything else', () => {
+    expect(parseRegions('')).toEqual([]);
+    expect(parseRegions('350000, 350100 110108')).toEqual([350_000, 350_100, 110_108]);
+    expect(parseRegions('3501')).toBeNull();
+    expect(parseRegions('950000')).toBeNull();
+    expect(parseRegions('100000')).toBeNull();
+    expect(parseRegions('35010a')).toBeNull();
   });
 });
 
@@ -120,6 +130,7 @@ describe('toCampaignInput', () => {
       [{ endsAt: '2026-11-10T00:00' }, 'endsAt'],
       [{ channels: [] }, 'channels'],
       [{ merchantIds: 'abc' }, 'merchantIds'],
+      [{ regions: '35' }, 'regions'],
       [{ budgetTotal: '' }, 'budgetTotal'],
     ];
     for (const [change, field] of cases) {
@@ -155,6 +166,7 @@ describe('toCampaignInput', () => {
       hourFrom: 9,
       hourTo: 21,
       merchantIds: '3, 5',
+      regions: '350000, 110108',
       minAmount: '50',
     });
     expect(mapped.ok).toBe(true);

@@ -34,6 +34,7 @@ export interface CampaignFormValues {
   hourTo: number;
   channels: MarketingChannel[];
   merchantIds: string; // comma or space separated
+  regions: string; // six-digit division codes, comma or space separated (350000 = Fujian)
   segments: CustomerSegment[]; // none: everyone
   minAmount: string;
   holdoutPercent: number;
@@ -131,6 +132,17 @@ export function hoursOf(from: number, to: number): number[] {
 }
 
 /** Splits "1, 2 3" into ids; every id must be a positive decimal number. */
+/**
+ * Six-digit administrative division codes (GB/T 2260: a province, city or district), comma or
+ * space separated; null when one is not such a code.
+ */
+export function parseRegions(text: string): number[] | null {
+  const codes = text.split(/[\s,，]+/).filter((part) => part !== '');
+  if (!codes.every((code) => /^[1-8]\d{5}$/.test(code))) return null;
+  const numbers = codes.map(Number);
+  return numbers.every((n) => n >= 110_000 && n <= 829_999) ? numbers : null;
+}
+
 export function parseIds(text: string): string[] | null {
   const ids = text.split(/[\s,，]+/).filter((part) => part !== '');
   return ids.every((id) => /^[1-9]\d{0,19}$/.test(id)) ? ids : null;
@@ -216,6 +228,10 @@ export function toCampaignInput(values: CampaignFormValues): Mapped<CampaignInpu
   if (merchantIds === null) {
     return { ok: false, problem: { field: 'merchantIds', message: 'marketing.form.ids' } };
   }
+  const regions = parseRegions(values.regions);
+  if (regions === null) {
+    return { ok: false, problem: { field: 'regions', message: 'marketing.form.regions' } };
+  }
   const amounts: Record<string, number> = {};
   for (const [field, text, required] of [
     ['minAmount', values.minAmount, false],
@@ -241,6 +257,7 @@ export function toCampaignInput(values: CampaignFormValues): Mapped<CampaignInpu
         channels: [...values.channels],
         merchant_ids: merchantIds,
         categories: [],
+        regions,
         segments: [...values.segments],
         min_amount: amounts.minAmount ?? 0,
         holdout_percent: values.holdoutPercent,
@@ -284,6 +301,7 @@ export function defaultCampaignForm(type: CampaignType, now: Date): CampaignForm
     hourTo: 23,
     channels: ['qr', 'payment_code', 'online', 'nfc'],
     merchantIds: '',
+    regions: '',
     segments: [],
     minAmount: '',
     holdoutPercent: 0,
@@ -324,6 +342,7 @@ export function campaignToForm(campaign: Campaign): CampaignFormValues {
     hourTo: hours.length > 0 ? Math.max(...hours) : 23,
     channels: campaign.eligibility.channels ?? ['qr', 'payment_code', 'online', 'nfc'],
     merchantIds: (campaign.eligibility.merchant_ids ?? []).join(', '),
+    regions: (campaign.eligibility.regions ?? []).join(', '),
     segments: [...(campaign.eligibility.segments ?? [])],
     minAmount: fenToYuanInput(campaign.eligibility.min_amount),
     holdoutPercent: campaign.eligibility.holdout_percent ?? 0,
