@@ -14,6 +14,7 @@
 #include "audit/audit_chain.h"
 #include "engine/coupon_code_command.h"
 #include "engine/marketing_command.h"
+#include "engine/offer_command.h"
 #include "engine/redpacket_command.h"
 #include "engine/reseal_command.h"
 #include "engine/risk_command.h"
@@ -646,7 +647,8 @@ using Command = std::variant<
     CreateCouponTemplate, ClaimCoupon, IssueCoupons, SetRiskRules, SetRiskListEntry, ReviewPayment,
     PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram,
     SetReferralProgram, SetLottery, LotterySignIn, DrawLottery, SetRedPackets, SendRedPacket,
-    ClaimRedPacket, CreateCouponCodes, RedeemCouponCode>;
+    ClaimRedPacket, CreateCouponCodes, RedeemCouponCode, PushOffer, ReadMessages,
+    SetOfferPreference>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -727,6 +729,9 @@ enum class CommandType : uint16_t {
   kClaimRedPacket = 75,
   kCreateCouponCodes = 76,  // engine/coupon_code_command.h, 76 and 77
   kRedeemCouponCode = 77,
+  kPushOffer = 78,  // engine/offer_command.h, 78 to 80
+  kReadMessages = 79,
+  kSetOfferPreference = 80,
 };
 
 CommandType TypeOf(const Command& command);

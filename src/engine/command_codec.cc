@@ -7,6 +7,7 @@
 #include "base/bytes.h"
 #include "engine/coupon_code_command_codec.h"
 #include "engine/marketing_command_codec.h"
+#include "engine/offer_command_codec.h"
 #include "engine/redpacket_command_codec.h"
 #include "engine/risk_command_codec.h"
 #include "ledger/ledger_codec.h"
@@ -177,6 +178,11 @@ CommandType TypeOf(const Command& command) {
           return CommandType::kCreateCouponCodes;
         }
         if constexpr (std::is_same_v<T, RedeemCouponCode>) return CommandType::kRedeemCouponCode;
+        if constexpr (std::is_same_v<T, PushOffer>) return CommandType::kPushOffer;
+        if constexpr (std::is_same_v<T, ReadMessages>) return CommandType::kReadMessages;
+        if constexpr (std::is_same_v<T, SetOfferPreference>) {
+          return CommandType::kSetOfferPreference;
+        }
       },
       command);
 }
@@ -337,6 +343,12 @@ std::string_view CommandTypeName(CommandType type) {
       return "create_coupon_codes";
     case CommandType::kRedeemCouponCode:
       return "redeem_coupon_code";
+    case CommandType::kPushOffer:
+      return "push_offer";
+    case CommandType::kReadMessages:
+      return "read_messages";
+    case CommandType::kSetOfferPreference:
+      return "set_offer_preference";
   }
   return "unknown";
 }
@@ -715,6 +727,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     // Commands 73 to 75: engine/redpacket_command.cc.
   } else if (EncodeCouponCodeCommand(command, &writer)) {
     // Commands 76 and 77: engine/coupon_code_command.cc.
+  } else if (EncodeOfferCommand(command, &writer)) {
+    // Commands 78 to 80: engine/offer_command.cc.
   } else {
     QB_ASSERT(false && "queries are not journaled");
   }
@@ -1399,6 +1413,11 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kCreateCouponCodes:
     case CommandType::kRedeemCouponCode:
       if (!DecodeCouponCodeCommand(type, &reader, command)) return false;
+      break;
+    case CommandType::kPushOffer:
+    case CommandType::kReadMessages:
+    case CommandType::kSetOfferPreference:
+      if (!DecodeOfferCommand(type, &reader, command)) return false;
       break;
     default:
       return false;

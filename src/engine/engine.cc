@@ -385,6 +385,7 @@ void Engine::RunProjector() {
         for (auto& row : next.credit_invoices) merged.credit_invoices.push_back(std::move(row));
         for (auto& row : next.settlements) merged.settlements.push_back(row);
         for (auto& entry : next.audit_entries) merged.audit_entries.push_back(std::move(entry));
+        for (auto& change : next.inbox_changes) merged.inbox_changes.push_back(std::move(change));
         projection_queue_.pop_front();
       }
       abandoned = projection_abandoned_;

@@ -45,6 +45,12 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<RedeemCouponCode>(&command)) {
     return c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes && c->batch_id != 0;
   }
+  if (const auto* c = std::get_if<PushOffer>(&command)) {
+    return c->push_id != 0 && !c->title.empty() && c->title.size() <= kMaxOfferTitleBytes &&
+           !c->body.empty() && c->body.size() <= kMaxOfferBodyBytes &&
+           c->audience.size() <= kMaxOfferAudienceBytes &&
+           c->customers.size() <= kMaxOfferPushCustomers;
+  }
   if (const auto* c = std::get_if<ClaimRedPacket>(&command)) {
     return c->device_hash.size() <= identity::KnownDevices::kMaxHashBytes && c->packet_id != 0;
   }
@@ -310,6 +316,10 @@ Reply StateMachine::Dispatch(const Command& command) {
   } else if (std::holds_alternative<CreateCouponCodes>(command) ||
              std::holds_alternative<RedeemCouponCode>(command)) {
     return ApplyCouponCodes(command);  // state_machine_coupon_codes.cc
+  } else if (std::holds_alternative<PushOffer>(command) ||
+             std::holds_alternative<ReadMessages>(command) ||
+             std::holds_alternative<SetOfferPreference>(command)) {
+    return ApplyOffers(command);  // state_machine_offers.cc
   } else if (const auto* c = std::get_if<RotateSession>(&command)) {
     reply.results.push_back(static_cast<uint8_t>(customers_.RotateSession(
         c->customer_id, c->old_token_hash, c->new_token_hash, batch_time_ns_)));
@@ -654,6 +664,7 @@ void StateMachine::Reset() {
   red_packets_ = redpacket::RedPacketBook();
   coupon_codes_ = marketing::CouponCodeBook();
   co_funding_ = marketing::CoFundingBook();
+  offer_opt_outs_.clear();
   referral_due_.reset();
   risk_ = RiskState();
   risk_pending_.reset();
@@ -745,6 +756,13 @@ Digest StateMachine::StateHash() const {
     hasher.Update("co_funding");
     hasher.Update(co_funding);
   }
+  // Likewise nobody refused personalised offers.
+  if (!offer_opt_outs_.empty()) {
+    std::string opt_outs;
+    SerializeOfferOptOuts(&opt_outs);
+    hasher.Update("offer_opt_outs");
+    hasher.Update(opt_outs);
+  }
   return hasher.Finish();
 }
 
@@ -772,7 +790,8 @@ void StateMachine::Serialize(std::string* out) const {
   // Trailers, each length-prefixed, in this order; each is left out while empty unless a later
   // one follows (then it is written empty), so old checkpoints load and equal states give equal
   // bytes. Append new trailers at the end.
-  const bool with_co_funding = !co_funding_.empty();
+  const bool with_offer_opt_outs = !offer_opt_outs_.empty();
+  const bool with_co_funding = !co_funding_.empty() || with_offer_opt_outs;
   const bool with_coupon_codes = !coupon_codes_.empty() || with_co_funding;
   const bool with_red_packets = red_packets_.on() || with_coupon_codes;
   const bool with_lottery = lottery_.on() || with_red_packets;
@@ -847,9 +866,16 @@ void StateMachine::Serialize(std::string* out) const {
   }
   if (with_co_funding) {
     std::string co_funding;
-    co_funding_.Serialize(&co_funding);
+    // Else empty, before the offer opt-outs'.
+    if (!co_funding_.empty()) co_funding_.Serialize(&co_funding);
     writer.U64(co_funding.size());
     writer.Bytes(co_funding);
+  }
+  if (with_offer_opt_outs) {
+    std::string opt_outs;
+    SerializeOfferOptOuts(&opt_outs);
+    writer.U64(opt_outs.size());
+    writer.Bytes(opt_outs);
   }
 }
 
@@ -954,7 +980,16 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
   if (reader.remaining() == 0) return true;
   // The co-funding's, once a merchant co-funded a campaign (state_machine_marketing.cc).
   const std::optional<std::string_view> co_funding = part();
-  if (!co_funding || !co_funding_.Deserialize(*co_funding) || co_funding_.empty()) return false;
+  if (!co_funding) return false;
+  // Empty only before the offer opt-outs' trailer, when no merchant ever co-funded.
+  if (co_funding->empty() ? reader.remaining() == 0
+                          : !co_funding_.Deserialize(*co_funding) || co_funding_.empty()) {
+    return false;
+  }
+  if (reader.remaining() == 0) return true;
+  // Who refused personalised offers, once someone did (state_machine_offers.cc).
+  const std::optional<std::string_view> opt_outs = part();
+  if (!opt_outs || !DeserializeOfferOptOuts(*opt_outs) || offer_opt_outs_.empty()) return false;
   return reader.remaining() == 0;
 }
 

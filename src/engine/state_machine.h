@@ -109,6 +109,9 @@ class StateMachine {
   const marketing::CouponCodeBook& coupon_codes() const { return coupon_codes_; }
   // Campaigns merchants co-funded: who put in what, who got what back (state_machine_marketing.cc).
   const marketing::CoFundingBook& co_funding() const { return co_funding_; }
+  // Whether the customer refused offers chosen from their spending profile (SetOfferPreference,
+  // state_machine_offers.cc): no offer push reaches them.
+  bool RefusedPersonalisedOffers(uint64_t customer_id) const;
   // The open customer an invite code names, 0 for none.
   uint64_t InviterOf(std::string_view invite_code) const;
   // Null when marketing gave the payment nothing (and it names no coupon).
@@ -284,6 +287,10 @@ class StateMachine {
   bool CheckRedPacketClaimRisk(const ClaimRedPacket& command, int64_t amount_fen);
   // Redeem codes (state_machine_coupon_codes.cc): commands 76 and 77.
   Reply ApplyCouponCodes(const Command& command);
+  // Offer pushes and the inbox (state_machine_offers.cc): commands 78 to 80.
+  Reply ApplyOffers(const Command& command);
+  void SerializeOfferOptOuts(std::string* out) const;
+  bool DeserializeOfferOptOuts(std::string_view bytes);
   // Whether the customer used the device `device_hash` names: one of their log-in devices, or
   // (risk engine on) any device the risk engine saw them on. Referral and red packets refuse
   // a reward on such a device to anyone else.
@@ -433,6 +440,8 @@ class StateMachine {
   redpacket::RedPacketBook red_packets_;
   marketing::CouponCodeBook coupon_codes_;
   marketing::CoFundingBook co_funding_;
+  // Customers who refused personalised offers, ascending (state_machine_offers.cc).
+  std::vector<uint64_t> offer_opt_outs_;
   std::optional<ReferralDue> referral_due_;  // A payment of this command that may qualify.
   RiskState risk_;
   std::optional<risk::RiskEvent> risk_pending_;  // Evaluated by the command being applied.

@@ -292,6 +292,17 @@ void StateMachine::AuditCommand(const Command& command, const AuditBeforeState& 
               (l.enabled ? "true" : "false") + ",\"prizes\":" + std::to_string(l.prizes.size()) +
               ",\"daily_draw_limit\":" + std::to_string(l.daily_draw_limit) +
               ",\"budget_fen\":" + std::to_string(l.budget_fen) + "}");
+  } else if (const auto* c = std::get_if<PushOffer>(&command)) {
+    // One entry per part of a push: how many were listed, and how many the engine let through.
+    Audit(ActorKind::kStaff, c->staff_id, "campaign.offer_pushed",
+          Target("campaign", c->campaign_id),
+          "{\"push_id\":" + std::to_string(c->push_id) +
+              ",\"listed\":" + std::to_string(c->customers.size()) +
+              ",\"delivered\":" + std::to_string(reply.value) + "}");
+  } else if (const auto* c = std::get_if<SetOfferPreference>(&command)) {
+    Audit(ActorKind::kCustomer, c->customer_id, "customer.offer_preference",
+          Target("customer", c->customer_id),
+          c->personalised ? R"({"personalised":true})" : R"({"personalised":false})");
   } else if (const auto* c = std::get_if<CreateCouponCodes>(&command)) {
     Audit(ActorKind::kStaff, c->staff_id, "coupon.codes_created",
           Target("coupon_template", c->template_id),

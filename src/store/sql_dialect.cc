@@ -157,6 +157,23 @@ std::vector<Migration> ReadModelMigrations(Dialect d) {
       {10,
        "CREATE INDEX transfers_aml_by_time ON transfers (timestamp_ns) WHERE code IN (10, "
        "20, 21, 32);"},
+      // Offer pushes and the message inbox (engine/offer_command.h). A customer holds one
+      // message per push and per campaign; seq orders an inbox.
+      {11, "CREATE TABLE offer_pushes (id " + i64 + " PRIMARY KEY, campaign_id " + i64 +
+               " NOT NULL, staff_id " + i64 +
+               " NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, audience TEXT NOT NULL, "
+               "created_ns " +
+               i64 +
+               " NOT NULL);"
+               "CREATE INDEX offer_pushes_by_campaign ON offer_pushes (campaign_id, created_ns);"
+               "CREATE TABLE inbox_messages (seq " +
+               i64 + " PRIMARY KEY, customer_id " + i64 + " NOT NULL, push_id " + i64 +
+               " NOT NULL, campaign_id " + i64 + " NOT NULL, created_ns " + i64 +
+               " NOT NULL, read_ns " + i64 +
+               " NOT NULL DEFAULT 0, UNIQUE (customer_id, push_id), UNIQUE (customer_id, "
+               "campaign_id));"
+               "CREATE INDEX inbox_messages_by_customer ON inbox_messages (customer_id, seq);"
+               "CREATE INDEX inbox_messages_by_push ON inbox_messages (push_id, read_ns);"},
   };
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "audit/audit_chain.h"
@@ -221,6 +222,63 @@ struct WebhookAttemptRow {
 };
 
 // What the projector writes for one or more journal batches.
+// Offer pushes and the message inbox (engine/offer_command.h). A push, as marketing ops sent
+// it; `delivered` and `read` are counted by the read models (ignored when projected).
+struct OfferPushRow {
+  uint64_t id = 0;
+  uint64_t campaign_id = 0;
+  uint64_t staff_id = 0;
+  std::string title;
+  std::string body;
+  std::string audience;  // JSON, as the API described it
+  int64_t created_ns = 0;
+  int64_t delivered = 0;
+  int64_t read = 0;
+  bool operator==(const OfferPushRow&) const = default;
+};
+
+// One part of a push: its row (inserted by the first part) and the customers given the message.
+// A customer who already has a message of the push or of the campaign is skipped.
+struct OfferDelivery {
+  OfferPushRow push;
+  std::vector<uint64_t> customers;
+};
+
+// A customer read message `push_id` of their inbox, or all of them (0).
+struct InboxRead {
+  uint64_t customer_id = 0;
+  uint64_t push_id = 0;
+  int64_t read_ns = 0;
+};
+
+// A message of a customer's inbox (only offers so far), with its push's words.
+struct InboxMessageRow {
+  uint64_t seq = 0;  // Inbox order, for paging: later messages have higher seqs.
+  uint64_t push_id = 0;
+  uint64_t campaign_id = 0;
+  std::string title;
+  std::string body;
+  int64_t created_ns = 0;
+  int64_t read_ns = 0;  // 0 while unread.
+  bool operator==(const InboxMessageRow&) const = default;
+};
+
+struct InboxPage {
+  std::vector<InboxMessageRow> messages;  // Newest first.
+  std::optional<uint64_t> next_cursor;    // Seq to continue below, if more.
+  int64_t unread = 0;                     // In the whole inbox.
+};
+
+// A customer's payments in a window summed by merchant category, China hour and merchant: what
+// an offer audience is chosen from (marketing/offer_audience.h).
+struct SpendingCellRow {
+  std::string category;  // "" when the merchant is missing from the read model.
+  int32_t china_hour = 0;
+  uint64_t merchant_id = 0;
+  int64_t net_fen = 0;
+  int64_t count = 0;
+};
+
 struct Projection {
   uint64_t last_seq = 0;                    // Highest journal seq these changes cover.
   std::vector<ledger::Account> accounts;    // New state of every account created or touched.
@@ -245,6 +303,9 @@ struct Projection {
   std::vector<CreditInvoiceRow> credit_invoices;  // Inserts (red-letter invoices).
   std::vector<SettlementRow> settlements;         // Upserts.
   std::vector<audit::AuditEntry> audit_entries;   // Inserts, in seq order (the audit log).
+  // Offer deliveries and inbox reads, in command order (a read of "all" marks only what was
+  // delivered before it).
+  std::vector<std::variant<OfferDelivery, InboxRead>> inbox_changes;
 };
 
 // A search of the audit log (newest first). Empty fields match everything.
@@ -481,6 +542,34 @@ class Store {
     bool truncated = false;
   };
   virtual Status AggregateCustomerMovements(const MovementQuery& query, MovementReport* report) = 0;
+
+  // The distinct customers a campaign rewarded: those of the payments its budget account
+  // `budget_account_id` paid more discount or cashback for (kCampaignDiscount, kCashback, user_data
+  // the payment) than refunds took back (kDiscountReversal, kCashbackReversal). Held cashback
+  // counts once released.
+  virtual Status CountRewardedCustomers(uint64_t budget_account_id, int64_t* customers) = 0;
+
+  // --- Offer pushes and the message inbox ---
+  // A customer's messages, newest first, below seq `before` when given; `unread` counts all.
+  virtual Status ListInbox(uint64_t customer_id, std::optional<uint64_t> before, size_t limit,
+                           InboxPage* page) = 0;
+  // Whether the customer has message `push_id`.
+  virtual Status HasInboxMessage(uint64_t customer_id, uint64_t push_id, bool* found) = 0;
+  // A campaign's pushes, newest first, with their delivered and read counts.
+  virtual Status ListOfferPushes(uint64_t campaign_id, std::vector<OfferPushRow>* pushes) = 0;
+  // The customers holding a message of the campaign, ascending.
+  virtual Status ListOfferRecipients(uint64_t campaign_id, std::vector<uint64_t>* customers) = 0;
+  // Visits each customer with a payment in `state` in [from_ns, to_ns) whose net amount is
+  // positive, by ascending id, with their payments summed into cells (SpendingCellRow).
+  struct SpendingProfileQuery {
+    int64_t from_ns = 0;
+    int64_t to_ns = 0;
+    uint8_t state = 1;  // payments::PaymentState counted.
+  };
+  virtual Status ForEachSpendingProfile(
+      const SpendingProfileQuery& query,
+      const std::function<void(uint64_t customer_id, std::span<const SpendingCellRow> cells)>&
+          visit) = 0;
 
   // Visits every projected account (for verification against the engine).
   virtual Status ForEachProjectedAccount(

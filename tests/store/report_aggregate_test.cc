@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -427,6 +428,49 @@ TEST_F(ReportAggregateTest, MalformedQueriesAreRefused) {
   unsorted.to_ns = 3;
   EXPECT_EQ(store_->AggregateCustomerSpending(unsorted, &spending).code(),
             Status::Code::kInvalidArgument);
+}
+
+// The offer audience's input (ForEachSpendingProfile): each customer once, in id order, with
+// their completed payments of the window summed by category ("" for merchant 3, missing from
+// the read model), China hour and merchant, net of refunds and only when positive.
+TEST_F(ReportAggregateTest, SpendingProfilesMatchALoopOverThePayments) {
+  const std::vector<PaymentRow> rows = MakePayments(3'000);
+  Project(rows);
+  const int64_t from_ns = DayStartNs(kFirstDay + 3) + 5 * kNsPerSecond;
+  const int64_t to_ns = DayStartNs(kFirstDay + 10) - 1;
+  using Key = std::tuple<uint64_t, std::string, int32_t, uint64_t>;
+  std::map<Key, std::pair<int64_t, int64_t>> expected;
+  for (const PaymentRow& p : rows) {
+    const int64_t net = p.amount_fen - p.refunded_fen;
+    if (p.state != kCompleted || p.created_ns < from_ns || p.created_ns >= to_ns || net <= 0) {
+      continue;
+    }
+    const std::string category = p.merchant_id == 1   ? "catering"
+                                 : p.merchant_id == 2 ? "retail"
+                                                      : "";
+    const auto hour =
+        static_cast<int32_t>((p.created_ns / kNsPerSecond + kChinaOffsetSeconds) / 3'600 % 24);
+    auto& [sum, count] = expected[Key{p.customer_id, category, hour, p.merchant_id}];
+    sum += net;
+    count++;
+  }
+  ASSERT_GT(expected.size(), 100u);
+  std::map<Key, std::pair<int64_t, int64_t>> got;
+  std::vector<uint64_t> customers;
+  const Store::SpendingProfileQuery query{from_ns, to_ns, kCompleted};
+  Status s = store_->ForEachSpendingProfile(
+      query, [&](uint64_t customer, std::span<const SpendingCellRow> cells) {
+        customers.push_back(customer);
+        for (const SpendingCellRow& c : cells) {
+          EXPECT_TRUE(got.emplace(Key{customer, c.category, c.china_hour, c.merchant_id},
+                                  std::pair{c.net_fen, c.count})
+                          .second);
+        }
+      });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(got, expected);
+  EXPECT_TRUE(std::is_sorted(customers.begin(), customers.end()));
+  EXPECT_EQ(std::adjacent_find(customers.begin(), customers.end()), customers.end());
 }
 
 }  // namespace

@@ -115,6 +115,27 @@ class ForwardingStore : public Store {
   Status AggregateCustomerMovements(const MovementQuery& query, MovementReport* report) override {
     return inner_->AggregateCustomerMovements(query, report);
   }
+  Status CountRewardedCustomers(uint64_t budget_account_id, int64_t* customers) override {
+    return inner_->CountRewardedCustomers(budget_account_id, customers);
+  }
+  Status ListInbox(uint64_t customer_id, std::optional<uint64_t> before, size_t limit,
+                   InboxPage* page) override {
+    return inner_->ListInbox(customer_id, before, limit, page);
+  }
+  Status HasInboxMessage(uint64_t customer_id, uint64_t push_id, bool* found) override {
+    return inner_->HasInboxMessage(customer_id, push_id, found);
+  }
+  Status ListOfferPushes(uint64_t campaign_id, std::vector<OfferPushRow>* pushes) override {
+    return inner_->ListOfferPushes(campaign_id, pushes);
+  }
+  Status ListOfferRecipients(uint64_t campaign_id, std::vector<uint64_t>* customers) override {
+    return inner_->ListOfferRecipients(campaign_id, customers);
+  }
+  Status ForEachSpendingProfile(
+      const SpendingProfileQuery& query,
+      const std::function<void(uint64_t, std::span<const SpendingCellRow>)>& visit) override {
+    return inner_->ForEachSpendingProfile(query, visit);
+  }
   Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
                                std::vector<WebhookDeliveryRow>* deliveries) override {
     return inner_->ListWebhookDeliveries(merchant_id, limit, deliveries);

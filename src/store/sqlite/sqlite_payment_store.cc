@@ -391,4 +391,30 @@ Status SqliteStore::ListSettlements(uint64_t merchant_id, size_t limit,
   return s;
 }
 
+// A payment counts while the campaign's rewards for it exceed what refunds took back: sums of
+// the discount and cashback transfers out of the budget (codes 42 and 43) less the reversals
+// into it (44 and 45), all linked to the payment by user_data. Holds and voids (flags 2 and 8)
+// are left out: held cashback counts once released, when its post moves the money.
+static_assert(ledger::transfer_codes::kCampaignDiscount == 42 &&
+              ledger::transfer_codes::kCashback == 43 &&
+              ledger::transfer_codes::kDiscountReversal == 44 &&
+              ledger::transfer_codes::kCashbackReversal == 45);
+static_assert((ledger::transfer_flags::kPending | ledger::transfer_flags::kVoidPending) == 10);
+Status SqliteStore::CountRewardedCustomers(uint64_t budget_account_id, int64_t* customers) {
+  *customers = 0;
+  std::lock_guard lock(read_mutex_);
+  Statement select;
+  Status s = select.Prepare(
+      read_db_.handle(),
+      "SELECT COUNT(DISTINCT p.customer_id) FROM payments p JOIN (SELECT user_data AS payment_id, "
+      "SUM(CASE WHEN debit_account_id = ?1 THEN amount ELSE -amount END) AS net FROM transfers "
+      "WHERE ((debit_account_id = ?1 AND code IN (42, 43)) OR (credit_account_id = ?1 AND code "
+      "IN (44, 45))) AND (flags & 10) = 0 GROUP BY user_data) r ON r.payment_id = p.id WHERE "
+      "r.net > 0");
+  if (!s.ok()) return s;
+  select.BindU64(1, budget_account_id);
+  if (select.Step(&s)) *customers = select.ColumnInt64(0);
+  return s;
+}
+
 }  // namespace qb::sqlite

@@ -184,4 +184,44 @@ Status SqliteStore::AggregateCustomerSpending(const SpendingQuery& q, SpendingRe
   return s;
 }
 
+// One pass over the window's payments on payments_by_time, grouped by customer first, so each
+// customer's cells arrive together and only one customer's are held at a time. The China hour
+// is UTC+8 (no daylight saving); created_ns is never negative.
+Status SqliteStore::ForEachSpendingProfile(
+    const SpendingProfileQuery& q,
+    const std::function<void(uint64_t customer_id, std::span<const SpendingCellRow> cells)>&
+        visit) {
+  std::lock_guard lock(report_mutex_);
+  if (Status s = OpenReportConnection(); !s.ok()) return s;
+  ReadSnapshot snapshot(&report_db_);
+  if (!snapshot.status().ok()) return snapshot.status();
+  Statement select;
+  Status s = select.Prepare(
+      report_db_.handle(),
+      "SELECT p.customer_id, COALESCE(m.category, ''), (p.created_ns / 1000000000 + 28800) / 3600 "
+      "% 24 AS hour, p.merchant_id, SUM(p.amount_fen - p.refunded_fen), COUNT(*) FROM payments p "
+      "LEFT JOIN merchants m ON m.id = p.merchant_id WHERE p.state = ?1 AND p.created_ns >= ?2 "
+      "AND p.created_ns < ?3 AND p.amount_fen - p.refunded_fen > 0 GROUP BY p.customer_id, 2, "
+      "hour, p.merchant_id ORDER BY p.customer_id");
+  if (!s.ok()) return s;
+  select.BindInt64(1, q.state);
+  select.BindInt64(2, q.from_ns);
+  select.BindInt64(3, q.to_ns);
+  std::vector<SpendingCellRow> cells;
+  uint64_t customer = 0;
+  while (select.Step(&s)) {
+    const uint64_t id = select.ColumnU64(0);
+    if (id != customer && !cells.empty()) {
+      visit(customer, cells);
+      cells.clear();
+    }
+    customer = id;
+    cells.push_back(SpendingCellRow{
+        std::string(select.ColumnText(1)), static_cast<int32_t>(select.ColumnInt64(2)),
+        select.ColumnU64(3), select.ColumnInt64(4), select.ColumnInt64(5)});
+  }
+  if (s.ok() && !cells.empty()) visit(customer, cells);
+  return s;
+}
+
 }  // namespace qb::sqlite

@@ -342,6 +342,7 @@ Status SqliteStore::ApplyProjection(const Projection& p) {
   }
   if (Status s = ApplyPaymentRows(p); !s.ok()) return s;
   if (Status s = ApplyAuditRows(p); !s.ok()) return s;
+  if (Status s = ApplyInboxRows(p); !s.ok()) return s;
   set_projected_seq_.BindU64(1, p.last_seq);
   if (Status s = set_projected_seq_.Run(); !s.ok()) return s;
   return txn.Commit();
@@ -365,6 +366,7 @@ Status SqliteStore::ResetReadModels() {
         "DELETE FROM cards", "DELETE FROM transfer_memos", "DELETE FROM merchants",
         "DELETE FROM orders", "DELETE FROM payments", "DELETE FROM refunds", "DELETE FROM invoices",
         "DELETE FROM credit_invoices", "DELETE FROM settlements", "DELETE FROM audit_log",
+        "DELETE FROM offer_pushes", "DELETE FROM inbox_messages",
         "UPDATE projector_state SET seq = 0 WHERE id = 1"}) {
     if (Status s = read_db_.Exec(sql); !s.ok()) return s;
   }

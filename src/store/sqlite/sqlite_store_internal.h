@@ -80,6 +80,16 @@ class SqliteStore final : public Store {
   Status AggregateMerchantSales(const SalesQuery& query, SalesReport* report) override;
   Status AggregateCustomerSpending(const SpendingQuery& query, SpendingReport* report) override;
   Status AggregateCustomerMovements(const MovementQuery& query, MovementReport* report) override;
+  Status CountRewardedCustomers(uint64_t budget_account_id, int64_t* customers) override;
+  Status ListInbox(uint64_t customer_id, std::optional<uint64_t> before, size_t limit,
+                   InboxPage* page) override;
+  Status HasInboxMessage(uint64_t customer_id, uint64_t push_id, bool* found) override;
+  Status ListOfferPushes(uint64_t campaign_id, std::vector<OfferPushRow>* pushes) override;
+  Status ListOfferRecipients(uint64_t campaign_id, std::vector<uint64_t>* customers) override;
+  Status ForEachSpendingProfile(
+      const SpendingProfileQuery& query,
+      const std::function<void(uint64_t customer_id, std::span<const SpendingCellRow> cells)>&
+          visit) override;
   // The webhook outbox: sqlite_webhook_store.cc.
   Status ListWebhookDeliveries(uint64_t merchant_id, size_t limit,
                                std::vector<WebhookDeliveryRow>* deliveries) override;
@@ -112,6 +122,8 @@ class SqliteStore final : public Store {
   Status ApplyPaymentRows(const Projection& p);
   // Inserts the audit rows; the caller holds the transaction.
   Status ApplyAuditRows(const Projection& p);
+  // sqlite_inbox_store.cc: the offer deliveries and inbox reads.
+  Status ApplyInboxRows(const Projection& p);
 
   std::mutex journal_mutex_;
   sqlite::Database journal_db_;
