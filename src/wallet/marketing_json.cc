@@ -568,7 +568,8 @@ api::JsonObjectWriter MerchantCoFundingJson(const marketing::CampaignState& stat
 }
 
 api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
-                                   const CoFundingView* co_funding) {
+                                   const CoFundingView* co_funding,
+                                   std::optional<int64_t> reward_customers) {
   const marketing::Campaign& c = state.campaign;
   const marketing::Caps& caps = c.caps;
   api::JsonObjectWriter caps_json;
@@ -580,9 +581,10 @@ api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
       .Amount("customer_amount_lifetime", caps.customer_amount_lifetime_fen)
       .Int("device_count_lifetime", caps.device_count_lifetime)
       .Int("identity_count_lifetime", caps.identity_count_lifetime);
-  // Figures the book tracks. Distinct reward customers and holdout customers are not tracked,
-  // so they are left out rather than guessed; new customers are known only for 首单 campaigns,
-  // where every rewarded payment is a customer's first.
+  // Figures the book tracks, and the distinct customers rewarded when the read models counted
+  // them. Holdout customers are not tracked, so they are left out rather than guessed; new
+  // customers are known only for 首单 campaigns, where every rewarded payment is a customer's
+  // first.
   const marketing::CampaignSpend& spend = state.spend;
   api::JsonObjectWriter figures;
   figures.Amount("budget_total", caps.budget_total_fen)
@@ -590,6 +592,14 @@ api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
       .Amount("remaining", caps.budget_total_fen - spend.spent_total_fen)
       .Int("rewarded_payments", spend.rewarded_payments)
       .Amount("gmv", spend.rewarded_gmv_fen);
+  if (reward_customers) {
+    figures.Int("reward_customers", *reward_customers);
+    if (*reward_customers > 0) {
+      figures.Amount("cost_per_customer", spend.spent_total_fen / *reward_customers);
+    } else {
+      figures.Null("cost_per_customer");
+    }
+  }
   if (c.type == CampaignType::kFirstOrder) {
     figures.Int("new_customers", spend.rewarded_payments);
     if (spend.rewarded_payments > 0) {

@@ -77,9 +77,12 @@ struct CoFundingView {
 
 // Campaign JSON as the staff see it, with its figures, and with "co_funding" (null when no
 // merchant put money in): each funder's money in, its share of the cost and what it got back
-// (while the campaign runs, what it would get back if it ended now).
+// (while the campaign runs, what it would get back if it ended now). `reward_customers`,
+// when known (the read models count it), adds figures.reward_customers and
+// figures.cost_per_customer.
 api::JsonObjectWriter CampaignJson(const marketing::CampaignState& state,
-                                   const CoFundingView* co_funding);
+                                   const CoFundingView* co_funding,
+                                   std::optional<int64_t> reward_customers = std::nullopt);
 
 // A co-funded campaign as one of its merchants sees it: the campaign's name, status and window,
 // everything put in and spent, and this merchant's own money in, share of the cost and return

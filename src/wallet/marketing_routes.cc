@@ -127,8 +127,8 @@ struct CampaignCopy {
                                                                : std::string());
     }
   }
-  api::JsonObjectWriter Json() const {
-    return CampaignJson(state, co_funding ? &*co_funding : nullptr);
+  api::JsonObjectWriter Json(std::optional<int64_t> reward_customers = std::nullopt) const {
+    return CampaignJson(state, co_funding ? &*co_funding : nullptr, reward_customers);
   }
 };
 
@@ -147,6 +147,40 @@ void AnswerCampaign(WalletContext& context, uint64_t campaign_id, int status,
         api::JsonObjectWriter body = found->Json();
         if (returned) body.Amount("returned", *returned);
         respond(api::JsonResponse(status, body));
+      });
+}
+
+// GET of one campaign: as the engine holds it, with the distinct customers it rewarded, which
+// the read models count (on a worker, once they hold everything durable when asked).
+void AnswerCampaignWithReach(WalletContext& context, uint64_t campaign_id,
+                             const Responder& respond) {
+  const uint64_t durable = Services(context).engine->stats().durable_seq;
+  ReadEngine<std::optional<CampaignCopy>>(
+      context, respond,
+      [campaign_id](const engine::StateMachine& state) -> std::optional<CampaignCopy> {
+        const marketing::CampaignState* found = state.campaigns().FindCampaign(campaign_id);
+        if (found == nullptr) return std::nullopt;
+        return CampaignCopy(state, *found);
+      },
+      [&context, campaign_id, durable, respond](std::optional<CampaignCopy> found) {
+        if (!found) return respond(CampaignNotFound());
+        RunOnWorker(
+            context,
+            [&context, campaign_id, durable, found = std::move(*found), respond] {
+              constexpr int64_t kWaitNs = int64_t{5} * kNsPerSecond;
+              WaitForProjection(context, durable, kWaitNs);
+              int64_t customers = 0;
+              std::optional<int64_t> rewarded;
+              if (Services(context)
+                      .store
+                      ->CountRewardedCustomers(engine::kCampaignBudgetAccountBase + campaign_id,
+                                               &customers)
+                      .ok()) {
+                rewarded = customers;
+              }
+              respond(api::JsonResponse(200, found.Json(rewarded)));
+            },
+            respond);
       });
 }
 
@@ -911,12 +945,10 @@ void AddMarketingRoutes(Router& router, WalletContext& context) {
                 [shared](const Principal& staff, HttpRequest&& request, Responder respond) {
                   CreateCampaign(*shared, staff, std::move(request), std::move(respond));
                 });
-  AddStaffRoute(
-      router, context, "GET", "/api/v1/staff/campaigns/{id}",
-      WithId(context, true,
-             [](WalletContext& c, const Principal&, uint64_t id, HttpRequest&&, Responder respond) {
-               AnswerCampaign(c, id, 200, std::nullopt, respond);
-             }));
+  AddStaffRoute(router, context, "GET", "/api/v1/staff/campaigns/{id}",
+                WithId(context, true,
+                       [](WalletContext& c, const Principal&, uint64_t id, HttpRequest&&,
+                          Responder respond) { AnswerCampaignWithReach(c, id, respond); }));
   AddStaffRoute(router, context, "PUT", "/api/v1/staff/campaigns/{id}",
                 WithId(context, true, UpdateCampaign));
   AddStaffRoute(router, context, "POST", "/api/v1/staff/campaigns/{id}/status",

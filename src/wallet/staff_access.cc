@@ -76,6 +76,12 @@ constexpr std::array kTable = {
     // A dry run reads history only, but it is a tool for designing campaigns.
     StaffRouteAccess{"POST", "/api/v1/staff/campaigns/dry-run", kMarketingWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/campaigns/{id}/uplift", kMarketingReaders},
+    // Offer pushes (offer_routes.cc): choosing an audience reads customers' spending profiles,
+    // so only marketing writers preview or push; readers see what was pushed.
+    StaffRouteAccess{"POST", "/api/v1/staff/campaigns/{id}/offer-pushes/preview",
+                     kMarketingWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/campaigns/{id}/offer-pushes", kMarketingWriters},
+    StaffRouteAccess{"GET", "/api/v1/staff/campaigns/{id}/offer-pushes", kMarketingReaders},
     StaffRouteAccess{"GET", "/api/v1/staff/coupon-templates", kMarketingReaders},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates", kMarketingWriters},
     StaffRouteAccess{"POST", "/api/v1/staff/coupon-templates/{id}/issues", kMarketingWriters},

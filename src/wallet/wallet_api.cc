@@ -524,6 +524,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddLotteryRoutes(router, context);
   AddRedPacketRoutes(router, context);
   AddCouponCodeRoutes(router, context);
+  AddOfferRoutes(router, context);
   AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);

@@ -96,6 +96,7 @@ void AddReferralRoutes(Router& router, WalletContext& context);    // referral_r
 void AddLotteryRoutes(Router& router, WalletContext& context);     // lottery_routes.cc
 void AddRedPacketRoutes(Router& router, WalletContext& context);   // red_packet_routes.cc
 void AddCouponCodeRoutes(Router& router, WalletContext& context);  // coupon_code_routes.cc
+void AddOfferRoutes(Router& router, WalletContext& context);       // offer_routes.cc
 // campaign_history_routes.cc: the dry run and the holdout uplift
 void AddCampaignHistoryRoutes(Router& router, WalletContext& context);
 // The held-cashback sweep (marketing_routes.cc): submits engine::ReleaseCashback until no hold

@@ -379,6 +379,36 @@ TEST_F(MarketingApiTest, ACoFundedCampaignShowsEachSidesShareAndSettlesIt) {
   EXPECT_EQ(*balance, 10'000 - 60 - 3'000 + 2'884);
 }
 
+// The live figures count distinct customers (the read models join the campaign's reward
+// transfers to their payments): two payments by one customer count once, and a payment
+// refunded in full no longer counts.
+TEST_F(MarketingApiTest, TheFiguresCountEachRewardedCustomerOnce) {
+  const std::string id = LiveCampaign(
+      R"({"name":"立减","type":"instant_discount","reward":{"shape":"fixed","fixed":200},)"
+      R"("eligibility":{)" +
+      std::string(kWindow) + R"(},"caps":{"budget_total":100000}})");
+  EXPECT_EQ(Figures(id).at("reward_customers").as_int64(), 0);
+  EXPECT_TRUE(Figures(id).at("cost_per_customer").is_null());
+  const Merchant shop = ActiveMerchant("noodles");
+  const Funded alice = Customer(1, 100'000);
+  const Funded bob = Customer(2, 100'000);
+  const Funded carol = Customer(3, 100'000);
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(shop), 3'000), "a-1").status, 201);
+  ASSERT_EQ(Pay(alice.customer, PayBody(StaticQr(shop), 4'000), "a-2").status, 201);
+  ASSERT_EQ(Pay(bob.customer, PayBody(StaticQr(shop), 5'000), "b-1").status, 201);
+  ApiResponse carols = Pay(carol.customer, PayBody(StaticQr(shop), 6'000), "c-1");
+  ASSERT_EQ(carols.status, 201) << Describe(carols);
+  EXPECT_EQ(Figures(id).at("reward_customers").as_int64(), 3);
+  // Carol's payment refunded in full: her reward is taken back and she no longer counts.
+  ApiResponse refund = Refund(shop, carols.String("id"), 5'800, "refund-c-1");
+  ASSERT_EQ(refund.status, 201) << Describe(refund);
+  const boost::json::object& figures = Figures(id);
+  EXPECT_EQ(figures.at("rewarded_payments").as_int64(), 3);
+  EXPECT_EQ(figures.at("reward_customers").as_int64(), 2);
+  EXPECT_EQ(figures.at("spent").as_int64(), 600);
+  EXPECT_EQ(figures.at("cost_per_customer").as_int64(), 300);
+}
+
 TEST_F(MarketingApiTest, ARegionCampaignAppliesWhereTheMerchantWasRegistered) {
   auto instant = [](std::string_view name, int64_t fen, std::string_view regions) {
     return R"({"name":")" + std::string(name) +
