@@ -98,6 +98,8 @@ export interface CampaignFigures {
   new_customers?: number;
   gmv?: number;
   cost_per_new_customer?: number | null;
+  /** Only on one campaign's own read: spent / reward_customers, null before the first. */
+  cost_per_customer?: number | null;
   holdout_customers?: number;
 }
 

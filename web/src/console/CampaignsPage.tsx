@@ -2,7 +2,8 @@
 // use, and one campaign with its figures (cost, rewarded payments, customers, new customers,
 // GMV, cost per new customer, holdout), its measured uplift against its A/B holdout (when it
 // has one), its lifecycle buttons (schedule, go live, pause, resume, end), budget top-ups (by
-// the bank or a co-funding merchant), the co-funding settlement and its coupon templates.
+// the bank or a co-funding merchant), the co-funding settlement, offer push (定向推送; editors
+// only, see OfferPushCard.tsx) and its coupon templates.
 import {
   Button,
   Card,
@@ -41,6 +42,7 @@ import { useLoad } from '../useLoad';
 import { CampaignUpliftCard } from './CampaignUpliftCard';
 import { CoFundingCard } from './CoFundingCard';
 import { CouponTemplatesSection } from './CouponTemplatesSection';
+import { OfferPushCard } from './OfferPushCard';
 import { rowTestAttributes } from './format';
 import { canEditCampaigns } from './roles';
 import { ConsoleError, currentStaff } from './StaffLayout';
@@ -245,6 +247,7 @@ function Figures({ campaign }: { campaign: Campaign }) {
         {count('campaign-figure-customers', t('campaign.figure.customers'), f.reward_customers)}
         {count('campaign-figure-new-customers', t('campaign.figure.newCustomers'), f.new_customers)}
         {money('campaign-figure-gmv', t('campaign.figure.gmv'), f.gmv)}
+        {money('campaign-figure-cost-per-customer', t('campaign.figure.costPerCustomer'), f.cost_per_customer)}
         {money('campaign-figure-cost-per-new', t('campaign.figure.costPerNew'), f.cost_per_new_customer)}
         {count('campaign-figure-holdout', t('campaign.figure.holdout'), f.holdout_customers)}
       </Row>
@@ -352,6 +355,7 @@ export function CampaignDetailPage() {
       <ConsoleError error={error} />
       <Figures campaign={campaign} />
       {campaign.co_funding && <CoFundingCard funding={campaign.co_funding} />}
+      {editor && <OfferPushCard campaignId={campaign.id} status={campaign.status} />}
       {(campaign.eligibility.holdout_percent ?? 0) > 0 && <CampaignUpliftCard campaignId={campaign.id} />}
       <Descriptions bordered size="small" column={2} style={{ marginBottom: 16 }}>
         <Descriptions.Item label={t('campaign.typeLabel')}>{t(`campaign.type.${campaign.type}`)}</Descriptions.Item>

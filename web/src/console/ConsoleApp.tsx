@@ -20,9 +20,10 @@
 //   /console/campaigns        marketing campaigns with budget use; /new and /:id/edit the
 //                             editor; /:id figures, uplift vs holdout, lifecycle, top-up,
 //                             coupon templates (issue to customers, segments or an uploaded
-//                             list of phones; redeem codes)
-//                             (read: admin, marketing, auditor; change and redeem codes: admin,
-//                             marketing)
+//                             list of phones; redeem codes), offer push (定向推送: audience,
+//                             preview, send, past pushes with their open rate)
+//                             (read: admin, marketing, auditor; change, redeem codes and offer
+//                             push: admin, marketing)
 //   /console/points           the points programme (积分): on/off, earn and redeem rates, the
 //                             most of a payment points may pay, multiplier rules; its version
 //                             and the points customers hold
@@ -139,6 +140,22 @@
 //              coupon-codes-<templateId> (redeem codes: coupon-codes-count, coupon-codes-generate,
 //              coupon-codes-large over 100,000, coupon-codes-over-stock, rows coupon-code-batch
 //              (data-batch-id, data-count, data-redeemed) with coupon-code-batch-download)
+//              offer push (定向推送; editors only; the form while scheduled, live or paused, only the
+//              past pushes once ended, nothing for a draft): offer-push-card (data-mode push |
+//              history), offer-push-window-days, offer-push-top-rank, offer-push-min-payments,
+//              offer-push-categories and offer-push-day-parts (antd multiple Selects: click the
+//              Select, then the option by its label or offer-push-category-<id> /
+//              offer-push-day-part-<night|morning|noon|afternoon|evening>), offer-push-merchants,
+//              offer-push-title, offer-push-body, offer-push-preview (the button) then
+//              offer-push-preview-result with offer-push-preview-count (customers),
+//              offer-push-preview-opted-out and offer-push-preview-already-pushed (data-count
+//              each), offer-push-send (checks the form, then asks) and offer-push-send-confirm;
+//              form-error inside the card (data-error-code CAMPAIGN_NOT_PUSHABLE |
+//              OFFER_AUDIENCE_EMPTY | FIELD_INVALID; absent for the form's own checks);
+//              offer-push-refresh, offer-push-list (data-count) with offer-push-row (data-row-id,
+//              data-delivered, data-read) holding offer-push-row-time (data-time),
+//              offer-push-row-title, offer-push-row-delivered, offer-push-row-read (data-count)
+//              and offer-push-row-open-rate (data-permille, floor of read / delivered; "25.8%")
 //   points:    points-program (the page), points-version (data-version; 0 = never configured),
 //              points-outstanding (data-points), points-enabled (the switch), points-earn-rate,
 //              points-redeem-rate, points-redeem-max, points-add-multiplier, per rule <i> (0, 1,

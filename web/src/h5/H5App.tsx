@@ -42,6 +42,10 @@
 //   /red-packets/:id  one packet, as its shared link opens it: sender, amount and shares, 开
 //                     while it is open and I took nothing, then my share ("你抢到 ¥x.xx，已存入
 //                     钱包"), the claims with 手气最佳                          (needs log-in)
+//   /messages         messages (消息): the inbox newest first with "load more", unread ones bold
+//                     with a dot; tapping one marks it read and, for an offer, shows 去看看
+//                     (opens /offers); mark all read; the switch for personalised offers
+//                     (off: no offer push chosen from my spending)          (needs log-in)
 //   /spending         spending analysis: month over month, by category and month (ECharts,
 //                     loaded lazily), top merchants                             (needs log-in)
 // Without a session, or after any 401, the pages that need log-in go to /login?next=<path>,
@@ -169,6 +173,16 @@
 //             (data-name, data-kind cash|points|thanks, data-chance-bps, data-available; the
 //             谢谢参与 row only when the prizes leave some chance), lottery-draw-row (data-id,
 //             data-won, data-prize-name), lottery-draws-none
+//   messages: action-messages (home; opens /messages) with messages-unread-badge (its text and
+//             data-count = the unread count; absent when 0), messages-page (data-unread),
+//             offer-personalised-switch (the antd-mobile Switch itself: click it; data-checked
+//             "true" | "false"; shown once the setting is loaded) with offer-personalised-help,
+//             messages-unread (data-count), messages-read-all (disabled while nothing is
+//             unread), messages-list, message-item (data-message-id, data-read "true" | "false",
+//             data-kind, data-open; tap it to open and mark it read) with message-title,
+//             message-body, message-time (data-time), message-unread-dot (unread only) and,
+//             once opened and of kind offer, message-open-offer (data-campaign-id; opens
+//             /offers); messages-more (load more), messages-end, messages-empty
 //   red packets: action-red-packets (home; opens /red-packets), red-packets-page (data-active),
 //             red-packets-off, red-packets-terms (the sentence), red-packets-ends-at (data-time),
 //             red-packets-to-send (data-count), red-packets-claims-today (data-count,
@@ -210,6 +224,7 @@ import { HomePage } from './HomePage';
 import { IdentityPage } from './IdentityPage';
 import { LoginPage } from './LoginPage';
 import { LotteryPage } from './LotteryPage';
+import { MessagesPage } from './MessagesPage';
 import { MoneyMovePage } from './MoneyMovePage';
 import { OffersPage } from './OffersPage';
 import { PayCodePage } from './PayCodePage';
@@ -248,6 +263,7 @@ export default function H5App() {
           <Route path="register" element={<RegisterPage />} />
           <Route path="home" element={guarded(<HomePage />)} />
           <Route path="offers" element={guarded(<OffersPage />)} />
+          <Route path="messages" element={guarded(<MessagesPage />)} />
           <Route path="points" element={guarded(<PointsPage />)} />
           <Route path="referral" element={guarded(<ReferralPage />)} />
           <Route path="lottery" element={guarded(<LotteryPage />)} />

@@ -1,6 +1,7 @@
-import { Button, Grid, List, NavBar, Tag } from 'antd-mobile';
+import { Badge, Button, Grid, List, NavBar, Tag } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 
+import { listMessages } from '../api/messages';
 import { formatPoints, getMyPoints, showPointsOnHome } from '../api/points';
 import { customerApi, customerSession } from '../api/session';
 import type { Limits } from '../api/types';
@@ -50,6 +51,9 @@ export function HomePage() {
   const security = useLoad(() => getSecurity(customerApi), []);
   // A server without the points programme answers 404: the item just stays hidden.
   const points = useLoad(() => getMyPoints(customerApi), []);
+  // The first page of the inbox carries the unread count; a failure just leaves no badge.
+  const inbox = useLoad(() => listMessages(customerApi), []);
+  const unread = inbox.data?.unread ?? 0;
   const customer = me.data;
 
   const logout = async () => {
@@ -128,6 +132,18 @@ export function HomePage() {
       <List>
         <List.Item onClick={() => navigate('/history')} data-testid="action-history">
           {t('home.history')}
+        </List.Item>
+        <List.Item
+          onClick={() => navigate('/messages')}
+          data-testid="action-messages"
+          data-unread={unread}
+          extra={
+            unread > 0 ? (
+              <Badge content={String(unread)} data-testid="messages-unread-badge" data-count={unread} />
+            ) : undefined
+          }
+        >
+          {t('home.messages')}
         </List.Item>
         <List.Item onClick={() => navigate('/offers')} data-testid="action-offers">
           {t('offers.title')}

@@ -13,6 +13,7 @@ import { piiEn, piiZh } from './piiMessages';
 import { deviceEn, deviceZh } from './deviceMessages';
 import { deviceKeyEn, deviceKeyZh } from './deviceKeyMessages';
 import { marketingEn, marketingZh } from './marketingMessages';
+import { messageInboxEn, messageInboxZh } from './messageInboxMessages';
 import { riskEn, riskZh } from './riskMessages';
 import { stepUpEn, stepUpZh } from './stepUpMessages';
 import { totpEn, totpZh } from './totpMessages';
@@ -342,6 +343,7 @@ export const zh = {
   ...referralZh,
   ...lotteryZh,
   ...redPacketZh,
+  ...messageInboxZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -671,4 +673,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...referralEn,
   ...lotteryEn,
   ...redPacketEn,
+  ...messageInboxEn,
 };

@@ -90,6 +90,7 @@ export const marketingZh = {
   'campaign.figure.newCustomers': '新客',
   'campaign.figure.gmv': '带动交易额',
   'campaign.figure.costPerNew': '单个新客成本',
+  'campaign.figure.costPerCustomer': '单个受惠客户成本',
   'campaign.figure.holdout': '对照组客户',
   'campaign.coFunding': '联合营销结算',
   'campaign.coFunding.note': '活动花费按出资比例分摊；结束时未花完的预算按比例退回各出资方（商户部分随下一次 T+1 结算到账）。',
@@ -365,6 +366,7 @@ export const marketingEn: Record<keyof typeof marketingZh, string> = {
   'campaign.figure.newCustomers': 'New customers',
   'campaign.figure.gmv': 'GMV',
   'campaign.figure.costPerNew': 'Cost per new customer',
+  'campaign.figure.costPerCustomer': 'Cost per customer rewarded',
   'campaign.figure.holdout': 'Holdout customers',
   'campaign.coFunding': 'Co-funding settlement',
   'campaign.coFunding.note':
