@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ApiClient, ApiError } from './client';
+import { fakeFetch } from './fakeFetch';
 import {
   claimRedPacket,
   getMyRedPackets,
@@ -13,24 +14,6 @@ import {
   type RedPacketsInput,
   type StaffRedPackets,
 } from './redPackets';
-
-function fakeFetch(answers: Array<{ status: number; body?: unknown }>) {
-  const calls: Array<{ url: string; method: string; body: unknown; headers: Record<string, string> }> = [];
-  const fetch = async (url: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({
-      url: String(url),
-      method: init?.method ?? 'GET',
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : init?.body,
-      headers: { ...(init?.headers as Record<string, string>) },
-    });
-    const answer = answers.shift() ?? { status: 500 };
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
-      status: answer.status,
-      headers: { 'Content-Type': 'application/json' },
-    });
-  };
-  return { calls, fetch: fetch as typeof globalThis.fetch };
-}
 
 const INPUT: RedPacketsInput = {
   enabled: true,
