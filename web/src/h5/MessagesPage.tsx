@@ -4,7 +4,7 @@
 // unread count. On top, the switch for personalised offers (PIPL art. 24: the customer may
 // refuse marketing based on their spending profile).
 import { Badge, Button, List, SpinLoading, Switch, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useNavigate } from 'react-router';
 
 import {
@@ -20,6 +20,7 @@ import { hasMessage } from '../i18n/translate';
 import { useLoad } from '../useLoad';
 import { FormError, H5Page } from './common';
 import { formatChinaTime } from './historyFormat';
+import { useCursorPages } from './useCursorPages';
 
 /** The switch for personalised offers, with its one-line explanation. */
 function PersonalisedSwitch() {
@@ -143,40 +144,23 @@ function MessageItem({
 
 export function MessagesPage() {
   const { t } = useI18n();
-  const [messages, setMessages] = useState<Message[]>([]);
   const [unread, setUnread] = useState(0);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
-  const [loading, setLoading] = useState(false);
   const [readingAll, setReadingAll] = useState(false);
   const [opened, setOpened] = useState<ReadonlySet<string>>(new Set());
-  const [error, setError] = useState<unknown>(null);
-  const started = useRef(false);
-
-  const more = useCallback(async (from: string | null) => {
-    setLoading(true);
-    try {
-      const page = await listMessages(customerApi, from);
-      setMessages((previous) => {
-        const seen = new Set(previous.map((m) => m.id));
-        return [...previous, ...page.messages.filter((m) => !seen.has(m.id))];
-      });
-      setUnread(page.unread);
-      setCursor(page.next_cursor);
-      setDone(page.next_cursor === null);
-      setError(null);
-    } catch (cause) {
-      setError(cause);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    void more(null);
-  }, [more]);
+  const {
+    items: messages,
+    setItems: setMessages,
+    cursor,
+    done,
+    loading,
+    error,
+    setError,
+    more,
+  } = useCursorPages(
+    (from: string | null) => listMessages(customerApi, from),
+    (page) => page.messages,
+    (page) => setUnread(page.unread),
+  );
 
   const markRead = (ids: ReadonlySet<string> | 'all') =>
     setMessages((previous) => previous.map((m) => (ids === 'all' || ids.has(m.id) ? { ...m, read: true } : m)));

@@ -1,12 +1,10 @@
 // My payments to merchants (/payments) and one payment with its refunds and its e-invoice
 // (/payments/:id).
 import { Button, Card, List, SpinLoading, Tag } from 'antd-mobile';
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
 import { getMyPayment, listMyPayments } from '../api/payments';
 import { customerApi } from '../api/session';
-import type { Payment } from '../api/types';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen } from '../money';
 import { useLoad } from '../useLoad';
@@ -14,40 +12,22 @@ import { FormError, H5Page } from './common';
 import { formatChinaTime } from './historyFormat';
 import { InvoicePanel } from './InvoicePanel';
 import { channelKey, paymentStatusKey, refundStatusKey } from './paymentFormat';
+import { useCursorPages } from './useCursorPages';
 
 export function PaymentsPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const [payments, setPayments] = useState<Payment[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const started = useRef(false);
-
-  const more = useCallback(async (from: string | null) => {
-    setLoading(true);
-    try {
-      const page = await listMyPayments(customerApi, from);
-      setPayments((previous) => {
-        const seen = new Set(previous.map((payment) => payment.id));
-        return [...previous, ...page.payments.filter((payment) => !seen.has(payment.id))];
-      });
-      setCursor(page.next_cursor);
-      setDone(page.next_cursor === null);
-      setError(null);
-    } catch (cause) {
-      setError(cause);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    void more(null);
-  }, [more]);
+  const {
+    items: payments,
+    cursor,
+    done,
+    loading,
+    error,
+    more,
+  } = useCursorPages(
+    (from: string | null) => listMyPayments(customerApi, from),
+    (page) => page.payments,
+  );
 
   return (
     <H5Page title={t('payments.title')}>
