@@ -43,6 +43,7 @@ import {
 import { staffApi } from '../api/session';
 import { MERCHANT_CATEGORIES } from '../api/types';
 import { formatChinaTime } from '../h5/historyFormat';
+import type { MessageKey } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
 import { useLoad, type Loaded } from '../useLoad';
 import { FormErrorLine } from './FormErrorLine';
@@ -108,6 +109,21 @@ function PushForm({ campaignId, onSent }: { campaignId: string; onSent: () => vo
   const [confirming, setConfirming] = useState(false);
 
   const values = () => form.getFieldsValue(true) as OfferPushFormValues;
+  // One whole-number field of the audience, with its label and help line.
+  const wholeNumber = (
+    name: keyof OfferPushFormValues,
+    label: MessageKey,
+    help: MessageKey,
+    min: number,
+    max: number,
+    testId: string,
+  ) => (
+    <Col span={8}>
+      <Form.Item name={name} label={t(label)} extra={t(help)}>
+        <InputNumber min={min} max={max} precision={0} style={{ width: '100%' }} data-testid={testId} />
+      </Form.Item>
+    </Col>
+  );
   const showProblem = (found: OfferPushFormProblem) => {
     const text = t(found.message);
     form.setFields([{ name: found.field, errors: [text] }]);
@@ -196,39 +212,30 @@ function PushForm({ campaignId, onSent }: { campaignId: string; onSent: () => vo
       data-testid="offer-push-form"
     >
       <Row gutter={16}>
-        <Col span={8}>
-          <Form.Item name="windowDays" label={t('offerPush.windowDays')} extra={t('offerPush.windowDays.help')}>
-            <InputNumber
-              min={MIN_WINDOW_DAYS}
-              max={MAX_WINDOW_DAYS}
-              precision={0}
-              style={{ width: '100%' }}
-              data-testid="offer-push-window-days"
-            />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="topRank" label={t('offerPush.topRank')} extra={t('offerPush.topRank.help')}>
-            <InputNumber
-              min={MIN_TOP_RANK}
-              max={MAX_TOP_RANK}
-              precision={0}
-              style={{ width: '100%' }}
-              data-testid="offer-push-top-rank"
-            />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
-          <Form.Item name="minPayments" label={t('offerPush.minPayments')} extra={t('offerPush.minPayments.help')}>
-            <InputNumber
-              min={MIN_MIN_PAYMENTS}
-              max={MAX_MIN_PAYMENTS}
-              precision={0}
-              style={{ width: '100%' }}
-              data-testid="offer-push-min-payments"
-            />
-          </Form.Item>
-        </Col>
+        {wholeNumber(
+          'windowDays',
+          'offerPush.windowDays',
+          'offerPush.windowDays.help',
+          MIN_WINDOW_DAYS,
+          MAX_WINDOW_DAYS,
+          'offer-push-window-days',
+        )}
+        {wholeNumber(
+          'topRank',
+          'offerPush.topRank',
+          'offerPush.topRank.help',
+          MIN_TOP_RANK,
+          MAX_TOP_RANK,
+          'offer-push-top-rank',
+        )}
+        {wholeNumber(
+          'minPayments',
+          'offerPush.minPayments',
+          'offerPush.minPayments.help',
+          MIN_MIN_PAYMENTS,
+          MAX_MIN_PAYMENTS,
+          'offer-push-min-payments',
+        )}
       </Row>
       <Row gutter={16}>
         <Col span={12}>
