@@ -55,6 +55,33 @@ TEST(RiskVelocityTest, EventsSlideOutExactlyAtBucketGranularity) {
   }
 }
 
+// A bucket's amount saturates at INT64_MAX, and so does a window's sum; once the saturated
+// bucket slides out, the window again holds the exact sum of the buckets left (the running
+// totals are exact underneath).
+TEST(RiskVelocityTest, SaturatedSumsRecoverWhenTheBigBucketSlidesOut) {
+  constexpr int64_t kHalf = INT64_MAX / 2 + 1;
+  VelocityTable table(10);
+  table.Record(1, kBaseS, kHalf);
+  table.Record(1, kBaseS + 1, kHalf);  // the bucket saturates
+  table.Record(1, kBaseS + 3 * kDayS, kHalf);
+  table.Record(1, kBaseS + 3 * kDayS + 1, 5);
+  const VelocityTotals both = table.Query(1, kBaseS + 3 * kDayS + 2);
+  EXPECT_EQ(both[Window::k30Days].count, 4);
+  EXPECT_EQ(both[Window::k30Days].amount_fen, INT64_MAX);
+  // The first 3-day bucket slides out of the 30-day window 33 days after it began.
+  const VelocityTotals later = table.Query(1, kBaseS + 33 * kDayS);
+  EXPECT_EQ(later[Window::k30Days].count, 2);
+  EXPECT_EQ(later[Window::k30Days].amount_fen, kHalf + 5);
+  // The same after a round trip through the serialized form, which holds no totals.
+  std::string bytes;
+  table.Serialize(&bytes);
+  VelocityTable loaded(1);
+  ASSERT_TRUE(VelocityTable::Deserialize(bytes, &loaded).ok());
+  EXPECT_EQ(loaded.Query(1, kBaseS + 3 * kDayS + 2), both);
+  EXPECT_EQ(loaded.Query(1, kBaseS + 33 * kDayS), later);
+  EXPECT_TRUE(loaded == table);
+}
+
 TEST(RiskVelocityTest, DocumentedWindowExamples) {
   VelocityTable table(10);
   table.Record(1, kBaseS + 5, 100);  // in the 10 s bucket [base, base + 10)
