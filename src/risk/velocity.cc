@@ -46,54 +46,39 @@ VelocityTable::VelocityTable(size_t max_entities) : entities_(max_entities) {
   QB_ASSERT(max_entities >= 1 && max_entities <= kMaxEntities);
 }
 
+namespace {
+
 // Clears, in window W's ring, the buckets after last_event_s's up to now_s's (at most the whole
-// ring), taking them off the ring's totals, and walking slots rather than taking a remainder per
-// bucket.
+// ring), walking slots rather than taking a remainder per bucket (see SumWindow).
 template <size_t W>
-void VelocityTable::ClearWindow(Entity* entity, int64_t now_s) {
+void ClearWindow(uint32_t* counts, int64_t* amounts_fen, int64_t last_event_s, int64_t now_s) {
   constexpr WindowLayout kLayout = kWindowLayouts[W];
   constexpr auto kRingSize = static_cast<int64_t>(kLayout.buckets());
-  const int64_t last_bucket = entity->last_event_s / kLayout.bucket_s;
+  const int64_t last_bucket = last_event_s / kLayout.bucket_s;
   const int64_t now_bucket = now_s / kLayout.bucket_s;
-  if (now_bucket - last_bucket >= kRingSize) {  // the whole ring has slid out
-    std::fill_n(entity->counts.begin() + kRingOffsets[W], kRingSize, 0);
-    std::fill_n(entity->amounts_fen.begin() + kRingOffsets[W], kRingSize, 0);
-    entity->total_counts[W] = 0;
-    entity->total_amounts_fen[W] = 0;
-    return;
-  }
-  auto slot = static_cast<size_t>((last_bucket + 1) % kRingSize);
-  for (int64_t bucket = last_bucket + 1; bucket <= now_bucket; ++bucket) {
-    uint32_t& count = entity->counts[kRingOffsets[W] + slot];
-    int64_t& amount_fen = entity->amounts_fen[kRingOffsets[W] + slot];
-    entity->total_counts[W] -= count;
-    entity->total_amounts_fen[W] -= amount_fen;
-    count = 0;
-    amount_fen = 0;
+  const int64_t first_to_clear = std::max(last_bucket + 1, now_bucket - kRingSize + 1);
+  if (first_to_clear > now_bucket) return;
+  auto slot = static_cast<size_t>(first_to_clear % kRingSize);
+  for (int64_t bucket = first_to_clear; bucket <= now_bucket; ++bucket) {
+    counts[kRingOffsets[W] + slot] = 0;
+    amounts_fen[kRingOffsets[W] + slot] = 0;
     if (++slot == static_cast<size_t>(kRingSize)) slot = 0;
   }
 }
 
+}  // namespace
+
 // Clears the buckets that the time between the entity's last event and `now_s` has moved past,
 // so that each ring again holds buckets floor(now/g) - (size - 1) .. floor(now/g).
 void VelocityTable::RollForward(Entity* entity, int64_t now_s) {
-  ClearWindow<0>(entity, now_s);
-  ClearWindow<1>(entity, now_s);
-  ClearWindow<2>(entity, now_s);
-  ClearWindow<3>(entity, now_s);
+  uint32_t* counts = entity->counts.data();
+  int64_t* amounts = entity->amounts_fen.data();
+  ClearWindow<0>(counts, amounts, entity->last_event_s, now_s);
+  ClearWindow<1>(counts, amounts, entity->last_event_s, now_s);
+  ClearWindow<2>(counts, amounts, entity->last_event_s, now_s);
+  ClearWindow<3>(counts, amounts, entity->last_event_s, now_s);
   static_assert(kWindowCount == 4);
   entity->last_event_s = now_s;
-}
-
-void VelocityTable::AddUpTotals(Entity* entity) {
-  for (size_t w = 0; w < kWindowCount; ++w) {
-    entity->total_counts[w] = 0;
-    entity->total_amounts_fen[w] = 0;
-    for (size_t slot = 0; slot < kWindowLayouts[w].buckets(); ++slot) {
-      entity->total_counts[w] += entity->counts[kRingOffsets[w] + slot];
-      entity->total_amounts_fen[w] += entity->amounts_fen[kRingOffsets[w] + slot];
-    }
-  }
 }
 
 bool VelocityTable::IsEmptyAt(const Entity& entity, int64_t now_s) {
@@ -116,42 +101,40 @@ void VelocityTable::Record(uint64_t key, int64_t now_s, int64_t amount_fen) {
     const auto ring_size = static_cast<int64_t>(layout.buckets());
     const size_t slot =
         kRingOffsets[w] + static_cast<size_t>((entity.last_event_s / layout.bucket_s) % ring_size);
-    if (entity.counts[slot] != UINT32_MAX) {
-      ++entity.counts[slot];
-      ++entity.total_counts[w];
-    }
-    const int64_t before_fen = entity.amounts_fen[slot];
-    entity.amounts_fen[slot] = SaturatingAdd(before_fen, amount_fen);
-    entity.total_amounts_fen[w] += entity.amounts_fen[slot] - before_fen;
+    if (entity.counts[slot] != UINT32_MAX) ++entity.counts[slot];
+    entity.amounts_fen[slot] = SaturatingAdd(entity.amounts_fen[slot], amount_fen);
   }
 }
 
-// The totals of window W at now_s (>= last_event_s): the ring's running totals, less the
-// buckets that have slid out of the window since the last event. The layout is a compile-time
-// constant, so the divisions become multiplications.
+namespace {
+
+// The totals of window W, with its layout as compile-time constants so that the divisions
+// become multiplications, and the ring walked slot by slot rather than with a remainder per
+// bucket: Query runs several times per payment, and this was most of its cost.
 template <size_t W>
-void VelocityTable::WindowAt(const Entity& entity, int64_t now_s, WindowTotals* window) {
+void SumWindow(const uint32_t* counts, const int64_t* amounts_fen, int64_t last_event_s,
+               int64_t now_s, WindowTotals* window) {
   constexpr WindowLayout kLayout = kWindowLayouts[W];
   constexpr auto kRingSize = static_cast<int64_t>(kLayout.buckets());
-  const int64_t last_bucket = entity.last_event_s / kLayout.bucket_s;
-  // The ring holds buckets last_bucket - (ring_size - 1) .. last_bucket; at now_s the window
-  // starts at bucket now_bucket - (ring_size - 1), so the first `gone` of them have slid out.
-  const int64_t gone = now_s / kLayout.bucket_s - last_bucket;
-  if (gone >= kRingSize) return;
-  int64_t count = entity.total_counts[W];
-  Int128 amount_fen = entity.total_amounts_fen[W];
-  if (gone > 0) {
-    auto slot = static_cast<size_t>((last_bucket + 1) % kRingSize);
-    for (int64_t i = 0; i < gone; ++i) {
-      count -= entity.counts[kRingOffsets[W] + slot];
-      amount_fen -= entity.amounts_fen[kRingOffsets[W] + slot];
-      if (++slot == static_cast<size_t>(kRingSize)) slot = 0;
-    }
+  const int64_t last_bucket = last_event_s / kLayout.bucket_s;
+  const int64_t oldest_counted = now_s / kLayout.bucket_s - kRingSize + 1;
+  // The ring holds buckets last_bucket - (ring_size - 1) .. last_bucket; those before
+  // oldest_counted have slid out of the window since the last event.
+  const int64_t first = std::max(last_bucket - kRingSize + 1, oldest_counted);
+  if (first > last_bucket) return;
+  auto slot = static_cast<size_t>(first % kRingSize);
+  int64_t count = 0;
+  int64_t amount_fen = 0;
+  for (int64_t bucket = first; bucket <= last_bucket; ++bucket) {
+    count += counts[kRingOffsets[W] + slot];
+    amount_fen = SaturatingAdd(amount_fen, amounts_fen[kRingOffsets[W] + slot]);
+    if (++slot == static_cast<size_t>(kRingSize)) slot = 0;
   }
   window->count = count;
-  // The sum saturates at INT64_MAX, like adding the buckets up with saturation.
-  window->amount_fen = amount_fen > INT64_MAX ? INT64_MAX : static_cast<int64_t>(amount_fen);
+  window->amount_fen = amount_fen;
 }
+
+}  // namespace
 
 VelocityTotals VelocityTable::Query(uint64_t key, int64_t now_s) const {
   QB_ASSERT(now_s >= 0 && now_s <= kMaxTimeS);
@@ -159,10 +142,12 @@ VelocityTotals VelocityTable::Query(uint64_t key, int64_t now_s) const {
   const Entity* entity = entities_.Find(key);
   if (entity == nullptr) return totals;
   now_s = std::max(now_s, entity->last_event_s);
-  WindowAt<0>(*entity, now_s, &totals.windows[0]);
-  WindowAt<1>(*entity, now_s, &totals.windows[1]);
-  WindowAt<2>(*entity, now_s, &totals.windows[2]);
-  WindowAt<3>(*entity, now_s, &totals.windows[3]);
+  const uint32_t* counts = entity->counts.data();
+  const int64_t* amounts = entity->amounts_fen.data();
+  SumWindow<0>(counts, amounts, entity->last_event_s, now_s, &totals.windows[0]);
+  SumWindow<1>(counts, amounts, entity->last_event_s, now_s, &totals.windows[1]);
+  SumWindow<2>(counts, amounts, entity->last_event_s, now_s, &totals.windows[2]);
+  SumWindow<3>(counts, amounts, entity->last_event_s, now_s, &totals.windows[3]);
   static_assert(kWindowCount == 4);
   return totals;
 }
@@ -222,7 +207,6 @@ Status VelocityTable::Deserialize(std::string_view bytes, VelocityTable* out) {
       entity.amounts_fen[slot] = reader.I64();
       if (entity.amounts_fen[slot] < 0) return Status::Corruption("velocity table: bad bucket");
     }
-    AddUpTotals(&entity);
   }
   QB_ASSERT(reader.ok() && reader.remaining() == 0);
   *out = std::move(table);

@@ -19,15 +19,9 @@
 // an event is still counted at t + L and never after t + L + g - 1: the windows never undercount
 // (a risk rule sees every event of the last L seconds) and overcount by at most one bucket.
 //
-// An entity is 38 buckets of (uint32 count, int64 amount), its last event time and each ring's
-// running totals: 560 bytes, 576 with the LRU links, about 600 with the hash index. A bucket's
-// count saturates at UINT32_MAX and its amount, like every sum, at INT64_MAX.
-//
-// Running totals. Each ring also keeps the sum of its buckets as they stood at the last event
-// (exact: 128-bit amounts, so saturated buckets still add up). A query then reads those totals
-// and takes off only the buckets that have slid out since, usually none or one, instead of
-// adding up all 38 buckets: the totals sit in the entity's first two cache lines. They are not
-// serialized; loading a table adds the buckets up again.
+// An entity is 38 buckets of (uint32 count, int64 amount) plus its last event time: 464 bytes,
+// 480 with the LRU links, about 500 with the hash index. A bucket's count saturates at
+// UINT32_MAX and its amount, like every sum, at INT64_MAX.
 //
 // Bounded memory, deterministic eviction. The table holds at most max_entities entities, in the
 // order they last recorded an event. Advance(now) forgets the entities whose every window is
@@ -132,27 +126,15 @@ class VelocityTable {
   bool operator==(const VelocityTable& other) const { return entities_ == other.entities_; }
 
  private:
-  // __int128, a GCC/Clang extension, as in amount_stats.h: exact sums without floating point.
-  using Int128 = __int128;
-
   struct Entity {
-    std::array<Int128, kWindowCount> total_amounts_fen{};  // each ring's sum at last_event_s
     int64_t last_event_s = 0;
-    std::array<int64_t, kWindowCount> total_counts{};
     std::array<uint32_t, kBucketCount> counts{};
     std::array<int64_t, kBucketCount> amounts_fen{};
     bool operator==(const Entity&) const = default;
   };
-  static_assert(sizeof(Entity) == 560, "the per-entity cost documented above");
+  static_assert(sizeof(Entity) == 464, "the per-entity cost documented above");
 
   static void RollForward(Entity* entity, int64_t now_s);
-  // Sets each ring's totals to the sum of its buckets.
-  static void AddUpTotals(Entity* entity);
-  // Window W's part of RollForward and of Query (velocity.cc).
-  template <size_t W>
-  static void ClearWindow(Entity* entity, int64_t now_s);
-  template <size_t W>
-  static void WindowAt(const Entity& entity, int64_t now_s, WindowTotals* window);
   static bool IsEmptyAt(const Entity& entity, int64_t now_s);
 
   LruTable<Entity> entities_;
