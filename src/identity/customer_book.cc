@@ -24,7 +24,9 @@
 // customer_book_totp.cc); then the pins trailer is always written, with pin_count 0 when no
 // customer has PIN state (the only case where a zero count is allowed). Since account closure
 // the TOTP trailer may be followed by a closures trailer (customer_book_closure.cc), and then
-// both earlier trailers are written, with a zero count when empty.
+// both earlier trailers are written, with a zero count when empty. Since age-band and win-back
+// campaigns, a facts trailer (customer_book_facts.cc) may follow the closures trailer, which
+// is then written too, with a zero count when no customer is closed.
 #include "identity/customer_book.h"
 
 #include <absl/strings/string_view.h>
@@ -33,6 +35,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "identity/calendar_date.h"
 
 namespace qb::identity {
 namespace {
@@ -232,7 +235,8 @@ const BoundCard* Customer::FindCard(uint64_t card_id) const {
 
 IdentityResult CustomerBook::VerifyIdentity(uint64_t customer_id, VerifiedIdentity identity,
                                             int64_t now_ns) {
-  if (identity.real_name.empty() || identity.id_lookup_hash.empty() || identity.id_sealed.empty()) {
+  if (identity.real_name.empty() || identity.id_lookup_hash.empty() || identity.id_sealed.empty() ||
+      (identity.birth_date != 0 && !IsPackedDate(identity.birth_date))) {
     return IdentityResult::kInvalid;
   }
   Customer* customer = MutableById(customer_id);
@@ -516,7 +520,8 @@ void CustomerBook::Serialize(std::string* out) const {
   for (uint64_t id : SortedKeys(customers_)) {
     if (HasPinState(customers_.at(id))) with_pin.push_back(id);
   }
-  const bool closures = AnyClosed();
+  const bool facts = AnyFacts();
+  const bool closures = facts || AnyClosed();
   if (with_pin.empty() && !AnyTotpState() && !closures) return;
   w.U64(with_pin.size());
   for (uint64_t id : with_pin) {
@@ -528,7 +533,8 @@ void CustomerBook::Serialize(std::string* out) const {
     w.U8(c.pin_lock_level);
   }
   SerializeTotp(&w, /*force=*/closures);
-  SerializeClosures(&w);
+  SerializeClosures(&w, /*force=*/facts);
+  SerializeFacts(&w);
 }
 
 bool CustomerBook::Deserialize(std::string_view bytes) {
@@ -629,7 +635,8 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     }
     if (r.ok() && r.remaining() > 0 && !DeserializeTotp(&r)) return false;
     if (r.ok() && r.remaining() > 0 && !DeserializeClosures(&r)) return false;
-    if (pins == 0 && !AnyTotpState() && !AnyClosed()) return false;
+    if (r.ok() && r.remaining() > 0 && !DeserializeFacts(&r)) return false;
+    if (pins == 0 && !AnyTotpState() && !AnyClosed() && !AnyFacts()) return false;
   }
   // The phone and identity indexes hold open customers only, and closures come last.
   return r.ok() && r.remaining() == 0 && IndexOpenCustomers();

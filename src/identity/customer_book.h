@@ -130,6 +130,9 @@ struct VerifiedIdentity {
   std::string id_sealed;
   std::string id_masked;
   int64_t verified_ns = 0;  // Set by the engine.
+  // The birth date in the resident ID, YYYYMMDD, read by the API before it sealed the number:
+  // what age-band campaigns need, and no more. 0 when unknown (verified before it was kept).
+  uint32_t birth_date = 0;
   bool operator==(const VerifiedIdentity&) const = default;
 };
 
@@ -180,6 +183,9 @@ struct Customer {
   int64_t totp_locked_until_ns = 0;
   // Closure (customer_book_closure.cc): when the customer closed the account, 0 while open.
   int64_t closed_ns = 0;
+  // When money of theirs last moved: a completed payment, transfer sent, top-up or withdrawal
+  // (customer_book_facts.cc). 0 when it never has. Win-back campaigns target the idle.
+  int64_t last_money_ns = 0;
 
   bool closed() const { return closed_ns != 0; }
   bool verified() const { return identity.has_value(); }
@@ -357,9 +363,13 @@ class CustomerBook {
   bool DeserializeTotp(ByteReader* r);
   bool AnyTotpState() const;
   // The closures trailer (customer_book_closure.cc), after the TOTP trailer.
-  void SerializeClosures(ByteWriter* w) const;
+  void SerializeClosures(ByteWriter* w, bool force) const;
   bool DeserializeClosures(ByteReader* r);
   bool AnyClosed() const;
+  // customer_book_facts.cc: birth dates and last money movements.
+  void SerializeFacts(ByteWriter* w) const;
+  bool DeserializeFacts(ByteReader* r);
+  bool AnyFacts() const;
   // Builds the phone and identity indexes of open customers; false on a duplicate.
   bool IndexOpenCustomers();
 

@@ -83,21 +83,6 @@ qb::identity::SecretKey DeriveKey(const qb::identity::SecretKey& lookup_key,
   return std::move(*key);
 }
 
-// Today in China Standard Time, for the development identity verifier's "born in the future"
-// check (Howard Hinnant's days-to-civil algorithm).
-qb::identity::CalendarDate ChinaToday(int64_t now_ns) {
-  const int64_t z = qb::identity::ChinaDayNumber(now_ns) + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return {static_cast<int32_t>(year), static_cast<int32_t>(month), static_cast<int32_t>(day)};
-}
-
 // The SMS gateway the configuration asks for; null after logging why it cannot be made.
 qb::identity::SmsGateway* MakeSmsGateway(const qb::ServerConfig& config, const qb::Clock& clock,
                                          std::unique_ptr<qb::identity::OutboxSmsGateway>* outbox,
@@ -267,7 +252,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   qb::identity::LocalIdentityVerifier verifier(
-      qb::identity::LocalIdentityVerifierOptions{ChinaToday(clock.NowNs()), {}});
+      qb::identity::LocalIdentityVerifierOptions{qb::identity::ChinaDateAt(clock.NowNs()), {}});
   qb::LogWarn("identity verification uses the local stand-in: development only");
   qb::bank::SimulatedBankOptions bank_options;
   bank_options.seed = config.bank_seed;

@@ -12,7 +12,6 @@
 // Customers who never set a PIN pay as before (the H5 app asks them to set one; a real rollout
 // would make it mandatory). Payments the merchant takes by payment code or NFC stay 免密 within
 // the small-payment caps the customer chose; larger ones wait for the customer's confirmation.
-#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -222,13 +221,6 @@ void PutPin(WalletContext& context, const Principal& principal, HttpRequest&& re
 
 // --- POST /me/payment-pin/reset ---
 
-identity::CalendarDate ChinaToday(int64_t now_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(now_ns / kNsPerSecond + kChinaOffsetSeconds);
-  std::tm civil{};
-  gmtime_r(&seconds, &civil);
-  return identity::CalendarDate{civil.tm_year + 1900, civil.tm_mon + 1, civil.tm_mday};
-}
-
 void ResetPin(WalletContext& context, const Principal& principal, HttpRequest&& request,
               Responder respond) {
   std::optional<api::JsonObject> body = ParseBody(request, respond);
@@ -242,8 +234,9 @@ void ResetPin(WalletContext& context, const Principal& principal, HttpRequest&& 
     return respond(FieldInvalid("sms_code", "six digits expected"));
   }
   identity::ResidentIdInfo info;
-  if (identity::ParseResidentId(resident_id, ChinaToday(Services(context).clock->NowNs()), &info) !=
-      identity::ResidentIdError::kOk) {
+  if (identity::ParseResidentId(resident_id,
+                                identity::ChinaDateAt(Services(context).clock->NowNs()),
+                                &info) != identity::ResidentIdError::kOk) {
     return respond(Error(ErrorCode::kResidentIdInvalid, "resident_id is not a valid ID number"));
   }
   if (!IsSixDigits(pin)) return respond(FieldInvalid("pin", "six digits expected"));
