@@ -421,6 +421,8 @@ void EncodeCommand(const Command& command, std::string* payload) {
     for (const std::string* field : {&v.real_name, &v.id_lookup_hash, &v.id_sealed, &v.id_masked}) {
       writer.LengthPrefixed(*field);
     }
+    // [birth_date:u32, only when known]: added for age-band campaigns; older records end here.
+    if (v.birth_date != 0) writer.U32(v.birth_date);
   } else if (const auto* c = std::get_if<BindCard>(&command)) {
     writer.U64(c->customer_id);
     const identity::BoundCard& card = c->card;
@@ -859,6 +861,10 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
       identity::VerifiedIdentity& v = c.identity;
       for (std::string* field : {&v.real_name, &v.id_lookup_hash, &v.id_sealed, &v.id_masked}) {
         *field = std::string(reader.LengthPrefixed());
+      }
+      if (reader.ok() && reader.remaining() > 0) {
+        v.birth_date = reader.U32();
+        if (v.birth_date == 0) return false;  // never written: one encoding per command
       }
       *command = std::move(c);
       break;

@@ -496,6 +496,7 @@ MoneyResult StateMachine::ApplyP2P(const P2PTransfer& c, Reply* reply) {
   }
   QB_ASSERT(transfer_results_[0] == ledger::CreateTransferResult::kOk);
   identity::RecordOutgoing(&sender->spending, c.amount_fen, batch_time_ns_);
+  sender->last_money_ns = batch_time_ns_;
   reply->value = static_cast<uint64_t>(ledger_.FindTransfer(c.transfer_id)->timestamp_ns);
   if (receiver->identity) reply->text = identity::MaskRealName(receiver->identity->real_name);
   if (projection_ != nullptr) {
@@ -613,7 +614,19 @@ MoneyResult StateMachine::ApplySettle(const SettleHold& c) {
   if (projection_ != nullptr) projection_->transfers.push_back(*ledger_.FindTransfer(settle.id));
   Touch(settle.debit_account_id);
   Touch(settle.credit_account_id);
+  if (c.post) {  // The customer's wallet is the side that is not the bank's clearing account.
+    const ledger::Account* wallet = ledger_.FindAccount(
+        settle.debit_account_id == kBankClearingAccountId ? settle.credit_account_id
+                                                          : settle.debit_account_id);
+    if (wallet != nullptr) NoteMoneyMoved(wallet->user_data);
+  }
   return MoneyResult::kOk;
+}
+
+void StateMachine::NoteMoneyMoved(uint64_t customer_id) {
+  if (identity::Customer* customer = customers_.MutableById(customer_id)) {
+    customer->last_money_ns = batch_time_ns_;
+  }
 }
 
 void StateMachine::TouchCustomer(uint64_t customer_id) {

@@ -400,6 +400,8 @@ class StateMachine {
   void ProjectMerchant(uint64_t merchant_id);
   void ProjectPayment(uint64_t payment_id);
   void TouchCustomer(uint64_t customer_id);
+  // Money of the customer's moved now (a payment, transfer sent, top-up or withdrawal).
+  void NoteMoneyMoved(uint64_t customer_id);
   // The wallet's balance after `amount_fen` more came in, counting pending top-ups; nullopt on
   // overflow.
   static std::optional<int64_t> IncomingBalanceAfter(const ledger::Account& wallet,

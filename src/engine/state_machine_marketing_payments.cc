@@ -26,6 +26,7 @@
 #include "base/assert.h"
 #include "engine/state_machine.h"
 #include "engine/state_machine_internal.h"
+#include "identity/calendar_date.h"
 #include "marketing/segments.h"
 #include "merchant/merchant_category.h"
 #include "merchant/merchant_code.h"
@@ -64,6 +65,13 @@ marketing::Channel ChannelOf(payments::PaymentChannel channel) {
 
 bool IsBudgetAccount(uint64_t account_id) {
   return account_id > kCampaignBudgetAccountBase && account_id < kCustomerWalletAccountBase;
+}
+
+// Whole days since money of the customer's last moved, or since they registered.
+int64_t IdleDays(const identity::Customer& customer, int64_t now_ns) {
+  const int64_t since_ns =
+      customer.last_money_ns != 0 ? customer.last_money_ns : customer.registered_ns;
+  return now_ns <= since_ns ? 0 : (now_ns - since_ns) / (kNsPerSecond * 86'400);
 }
 
 bool IsDiscount(marketing::RewardKind kind) {
@@ -108,6 +116,10 @@ bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
                                 .verified = customer.verified(),
                                 .channel = customer.channel},
                                now_s);
+  if (customer.identity) {
+    context.age_years = identity::ChinaAgeAt(customer.identity->birth_date, time_ns);
+  }
+  context.idle_days = IdleDays(customer, time_ns);
   // Random-range rewards draw from a seed fixed by what the journal fixes: the payment id and
   // the batch time. Never a random source, so replay draws the same.
   Hasher seed;

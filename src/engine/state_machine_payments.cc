@@ -356,6 +356,7 @@ PaymentResult StateMachine::ApplyPay(const Pay& c, Reply* reply) {
       return r;
     }
     if (small != nullptr) small->spent_fen += c.amount_fen;
+    customer->last_money_ns = batch_time_ns_;
   }
   // The coupon a held payment names is used (or not) when the customer confirms.
   if (needs_confirmation && c.coupon_id != 0 && marketing_on() && !risk_check.deny_reward) {
@@ -435,9 +436,16 @@ PaymentResult StateMachine::ApplyConfirm(const ConfirmPayment& c, Reply* reply) 
 PaymentResult StateMachine::CompleteHeldPayment(const payments::Payment& payment,
                                                 std::string_view device_hash) {
   const int64_t points = points_.PendingRedeem(payment.id);
-  if (payment.rewards_denied) return MoveMoneyWithoutRewards(payment, true, points);
-  const PaymentMarketing* chosen = FindPaymentMarketing(payment.id);
-  return MoveMoney(payment, true, chosen != nullptr ? chosen->coupon_id : 0, device_hash, points);
+  PaymentResult result;
+  if (payment.rewards_denied) {
+    result = MoveMoneyWithoutRewards(payment, true, points);
+  } else {
+    const PaymentMarketing* chosen = FindPaymentMarketing(payment.id);
+    result =
+        MoveMoney(payment, true, chosen != nullptr ? chosen->coupon_id : 0, device_hash, points);
+  }
+  if (result == PaymentResult::kOk) NoteMoneyMoved(payment.customer_id);
+  return result;
 }
 
 PaymentResult StateMachine::ApplyRefund(const Refund& c, Reply* reply) {

@@ -104,6 +104,19 @@ Error ValidateEligibility(const Eligibility& eligibility) {
   if (!IsKnownSegmentMask(eligibility.segment_mask)) {
     return {"CAMPAIGN_INVALID_TARGETING", "eligibility.segment_mask"};
   }
+  for (const auto& [age, field] : {std::pair{eligibility.age_min, "eligibility.age_min"},
+                                   std::pair{eligibility.age_max, "eligibility.age_max"}}) {
+    if (age != 0 && (age < kMinTargetAge || age > kMaxTargetAge)) {
+      return {"CAMPAIGN_INVALID_TARGETING", field};
+    }
+  }
+  if (eligibility.age_min != 0 && eligibility.age_max != 0 &&
+      eligibility.age_max < eligibility.age_min) {
+    return {"CAMPAIGN_INVALID_TARGETING", "eligibility.age_max"};
+  }
+  if (eligibility.inactive_days < 0 || eligibility.inactive_days > kMaxInactiveDays) {
+    return {"CAMPAIGN_INVALID_TARGETING", "eligibility.inactive_days"};
+  }
   const bool sorted =
       std::is_sorted(eligibility.merchant_ids.begin(), eligibility.merchant_ids.end()) &&
       std::is_sorted(eligibility.categories.begin(), eligibility.categories.end()) &&

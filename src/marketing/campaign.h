@@ -19,6 +19,10 @@ inline constexpr int64_t kMaxBudgetFen = 1'000'000'000'000'000;  // ¥10 trillio
 inline constexpr int32_t kBpsDenominator = 10'000;
 inline constexpr size_t kMaxNameBytes = 128;
 inline constexpr size_t kMaxTargetListSize = 10'000;
+// Age bounds a campaign may set (whole years), and the longest inactivity it may ask for.
+inline constexpr int32_t kMinTargetAge = 16;
+inline constexpr int32_t kMaxTargetAge = 120;
+inline constexpr int32_t kMaxInactiveDays = 3'650;
 inline constexpr int64_t kMaxTimeS = int64_t{1} << 40;  // far past any real date
 inline constexpr int64_t kSecondsPerDay = 86'400;
 inline constexpr int64_t kChinaOffsetSeconds = 8 * 3'600;
@@ -108,7 +112,14 @@ struct Eligibility {
   std::vector<uint64_t> merchant_ids;
   std::vector<uint32_t> categories;
   std::vector<uint32_t> regions;
-  uint64_t segment_mask = 0;   // 0 = everyone; else the customer needs one of these segment bits
+  uint64_t segment_mask = 0;  // 0 = everyone; else the customer needs one of these segment bits
+  // Age band (PaymentContext::age_years): 0 or kMinTargetAge..kMaxTargetAge, min <= max when
+  // both are set. A customer of unknown age matches no bound.
+  int32_t age_min = 0;
+  int32_t age_max = 0;
+  // Win-back: 0 = everyone, else only customers idle (PaymentContext::idle_days) at least this
+  // many days, 1..kMaxInactiveDays.
+  int32_t inactive_days = 0;
   int64_t min_amount_fen = 0;  // on the original payment amount
   // A/B holdout: customers whose bucket HoldoutBucket(campaign, customer) is below this get
   // nothing from the campaign. 0..100.

@@ -2,16 +2,17 @@
 // written as their u32 bit pattern; str := u32 length, bytes. Hash-table contents are written
 // sorted by key, so equal books give equal bytes.
 //
-//   book        := u32 magic "QBMK", u32 version (2), i64 last_commit_time_s,
+//   book        := u32 magic "QBMK", u32 version (3), i64 last_commit_time_s,
 //                  u64 n, campaign{n}, coupons, usage (usage.cc), u64 m, payment{m}
 //   campaign    := u64 id, str name, u8 type, u8 status, rule, eligibility, caps,
-//                  u32 exclusive_group, i32 priority, spend
+//                  u32 exclusive_group, i32 priority, [targeting] (version 3 on), spend
 //   rule        := u8 shape, i64 fixed_fen, i32 percent_bps, i64 percent_cap_fen,
 //                  i64 random_lo_fen, i64 random_hi_fen, i64 threshold_fen, i64 save_fen,
 //                  u8 first_order_scope, i64 hold_seconds
 //   eligibility := i64 window_start_s, i64 window_end_s, u32 hours_mask, u8 channel_mask,
 //                  u32 k, u64 merchant_id{k}, u32 k, u32 category{k}, u32 k, u32 region{k},
 //                  u64 segment_mask, i64 min_amount_fen, i32 holdout_percent
+//   targeting   := i32 age_min, i32 age_max, i32 inactive_days
 //   caps        := i64 budget_total_fen, budget_daily_fen, customer_count_daily,
 //                  customer_count_lifetime, customer_amount_daily_fen,
 //                  customer_amount_lifetime_fen, device_count_lifetime, identity_count_lifetime
@@ -43,9 +44,11 @@ namespace qb::marketing {
 namespace {
 
 constexpr uint32_t kMagic = 0x4B4D4251;  // "QBMK"
-constexpr uint32_t kVersion = 2;
-// Version 1 books (before the reporting figures) load with those figures at 0.
+constexpr uint32_t kVersion = 3;
+// Version 1 books (before the reporting figures) load with those figures at 0; version 1 and 2
+// books (before age bands and win-back) with no such targeting.
 constexpr uint32_t kVersionWithoutFigures = 1;
+constexpr uint32_t kVersionWithoutTargeting = 2;
 constexpr size_t kMinCampaignBytes = 225;  // with an empty name and lists
 constexpr size_t kTemplateBytes = 112;     // with an empty name; names are never empty
 constexpr size_t kCouponBytes = 49;
@@ -139,6 +142,22 @@ bool ReadEligibility(ByteReader* reader, Eligibility* e) {
   return reader->ok();
 }
 
+void WriteTargeting(const Eligibility& e, ByteWriter* writer) {
+  WriteI32(writer, e.age_min);
+  WriteI32(writer, e.age_max);
+  WriteI32(writer, e.inactive_days);
+}
+
+void ReadTargeting(ByteReader* reader, Eligibility* e) {
+  e->age_min = ReadI32(reader);
+  e->age_max = ReadI32(reader);
+  e->inactive_days = ReadI32(reader);
+}
+
+bool HasTargeting(const Eligibility& e) {
+  return e.age_min != 0 || e.age_max != 0 || e.inactive_days != 0;
+}
+
 void WriteCaps(const Caps& caps, ByteWriter* writer) {
   for (const int64_t value : {caps.budget_total_fen, caps.budget_daily_fen,
                               caps.customer_count_daily, caps.customer_count_lifetime,
@@ -168,6 +187,7 @@ void WriteCampaign(const CampaignState& state, ByteWriter* writer) {
   WriteCaps(c.caps, writer);
   writer->U32(c.exclusive_group);
   WriteI32(writer, c.priority);
+  WriteTargeting(c.eligibility, writer);
   writer->I64(state.spend.spent_total_fen);
   writer->I64(state.spend.day);
   writer->I64(state.spend.spent_day_fen);
@@ -175,7 +195,7 @@ void WriteCampaign(const CampaignState& state, ByteWriter* writer) {
   writer->I64(state.spend.rewarded_gmv_fen);
 }
 
-bool ReadCampaign(ByteReader* reader, uint64_t expected_id, bool with_figures,
+bool ReadCampaign(ByteReader* reader, uint64_t expected_id, uint32_t version,
                   CampaignState* state) {
   Campaign& c = state->campaign;
   c.id = reader->U64();
@@ -189,11 +209,12 @@ bool ReadCampaign(ByteReader* reader, uint64_t expected_id, bool with_figures,
   ReadCaps(reader, &c.caps);
   c.exclusive_group = reader->U32();
   c.priority = ReadI32(reader);
+  if (version > kVersionWithoutTargeting) ReadTargeting(reader, &c.eligibility);
   CampaignSpend& spend = state->spend;
   spend.spent_total_fen = reader->I64();
   spend.day = reader->I64();
   spend.spent_day_fen = reader->I64();
-  if (with_figures) {
+  if (version > kVersionWithoutFigures) {
     spend.rewarded_payments = reader->I64();
     spend.rewarded_gmv_fen = reader->I64();
   }
@@ -415,14 +436,14 @@ bool CampaignBook::Deserialize(std::string_view bytes) {
   ByteReader reader(bytes);
   if (reader.U32() != kMagic) return false;
   const uint32_t version = reader.U32();
-  if (version != kVersion && version != kVersionWithoutFigures) return false;
+  if (version < kVersionWithoutFigures || version > kVersion) return false;
   last_commit_time_s_ = reader.I64();
   const uint64_t campaign_count = reader.U64();
   bool ok = reader.ok() && last_commit_time_s_ >= 0 && last_commit_time_s_ <= kMaxTimeS &&
             campaign_count <= reader.remaining() / kMinCampaignBytes;
   if (ok) campaigns_.resize(campaign_count);
   for (uint64_t i = 0; ok && i < campaign_count; ++i) {
-    ok = ReadCampaign(&reader, i + 1, version == kVersion, &campaigns_[i]);
+    ok = ReadCampaign(&reader, i + 1, version, &campaigns_[i]);
   }
   ok = ok && coupons_.Deserialize(&reader) && usage_.Deserialize(&reader);
   for (uint64_t i = 0; ok && i < coupons_.template_count(); ++i) {
@@ -455,6 +476,8 @@ void EncodeCampaignConfig(const Campaign& c, ByteWriter* writer) {
   WriteCaps(c.caps, writer);
   writer->U32(c.exclusive_group);
   WriteI32(writer, c.priority);
+  // Age bands and win-back came later: a configuration without them is written as before.
+  if (HasTargeting(c.eligibility)) WriteTargeting(c.eligibility, writer);
 }
 
 bool DecodeCampaignConfig(ByteReader* reader, Campaign* c) {
@@ -469,6 +492,10 @@ bool DecodeCampaignConfig(ByteReader* reader, Campaign* c) {
   ReadCaps(reader, &c->caps);
   c->exclusive_group = reader->U32();
   c->priority = ReadI32(reader);
+  if (reader->ok() && reader->remaining() > 0) {
+    ReadTargeting(reader, &c->eligibility);
+    if (!HasTargeting(c->eligibility)) return false;  // never written: one encoding per config
+  }
   return reader->ok();
 }
 

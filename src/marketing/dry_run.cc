@@ -18,6 +18,8 @@ PaymentContext ContextOf(const DryRunPayment& p) {
   context.first_payment_ever = p.first_payment_ever;
   context.first_at_merchant = p.first_at_merchant;
   context.segment_bits = p.segment_bits;
+  context.age_years = p.age_years;
+  context.idle_days = p.idle_days;
   context.seed = Mix64(p.payment_id);  // Random-range rewards draw as a payment would.
   return context;
 }

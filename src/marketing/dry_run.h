@@ -31,6 +31,8 @@ struct DryRunPayment {
   int64_t amount_fen = 0;
   int64_t time_s = 0;
   uint64_t segment_bits = 0;
+  int32_t age_years = -1;  // -1 = unknown
+  int64_t idle_days = 0;
   bool first_payment_ever = false;
   bool first_at_merchant = false;
 };

@@ -153,6 +153,11 @@ int64_t RuleAmount(const RewardRule& rule, int64_t base_fen, uint64_t seed, uint
   return 0;
 }
 
+bool AgeMatches(const Eligibility& e, int32_t age_years) {
+  if (e.age_min == 0 && e.age_max == 0) return true;
+  return age_years >= 0 && age_years >= e.age_min && (e.age_max == 0 || age_years <= e.age_max);
+}
+
 bool IsEligible(const Campaign& campaign, const PaymentContext& context) {
   if (campaign.status != CampaignStatus::kScheduled && campaign.status != CampaignStatus::kLive) {
     return false;
@@ -166,6 +171,8 @@ bool IsEligible(const Campaign& campaign, const PaymentContext& context) {
   if (!InList(e.categories, context.merchant_category)) return false;
   if (!RegionMatches(e.regions, context.region)) return false;
   if (e.segment_mask != 0 && (e.segment_mask & context.segment_bits) == 0) return false;
+  if (!AgeMatches(e, context.age_years)) return false;
+  if (context.idle_days < e.inactive_days) return false;
   if (context.amount_fen < e.min_amount_fen) return false;
   if (HoldoutBucket(campaign.id, context.customer_id) < e.holdout_percent) return false;
   if (campaign.type == CampaignType::kFirstOrder) {

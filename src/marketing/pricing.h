@@ -58,6 +58,10 @@ struct PaymentContext {
   bool first_at_merchant = false;
   uint64_t coupon_id = 0;  // the coupon the customer chose; 0 = none
   uint64_t segment_bits = 0;
+  int32_t age_years = -1;  // whole years on the payment's China-time day; -1 = unknown
+  // Whole days since money of the customer's last moved (since registration when it never
+  // has), before this payment.
+  int64_t idle_days = 0;
   uint64_t seed = 0;  // drives kRandomRange draws; fixed in the journal by the engine
 
   bool operator==(const PaymentContext&) const = default;
@@ -122,9 +126,13 @@ Plan Quote(const PaymentContext& context, const QuoteInputs& inputs);
 // function of (seed, campaign id).
 int64_t RuleAmount(const RewardRule& rule, int64_t base_fen, uint64_t seed, uint64_t campaign_id);
 
-// Status, window, hours, channel, targeting lists, segment, min amount, holdout, first-order
-// flags. Coupons are checked separately.
+// Status, window, hours, channel, targeting lists, segment, age band, inactivity, min amount,
+// holdout, first-order flags. Coupons are checked separately.
 bool IsEligible(const Campaign& campaign, const PaymentContext& context);
+
+// Whether a customer of `age_years` (-1: unknown) is in the campaign's age band; true when it
+// has none.
+bool AgeMatches(const Eligibility& e, int32_t age_years);
 
 struct Headroom {
   bool counts_ok = false;  // no count cap is reached

@@ -1,7 +1,6 @@
 // The customer's balance, identity verification and card routes (api_contract.md, "Customer:
 // wallet"). Registered by AddMoneyRoutes (money_routes.cc) through AddIdentityCardRoutes.
 #include <cstdint>
-#include <ctime>
 #include <functional>
 #include <optional>
 #include <string>
@@ -53,13 +52,6 @@ void GetBalance(WalletContext& context, HttpRequest&& request, Responder respond
 
 // --- Identity ---
 
-identity::CalendarDate ChinaToday(int64_t now_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(now_ns / kNsPerSecond + kChinaOffsetSeconds);
-  std::tm civil{};
-  gmtime_r(&seconds, &civil);
-  return identity::CalendarDate{civil.tm_year + 1900, civil.tm_mon + 1, civil.tm_mday};
-}
-
 // "1101**********1234": the first 4 and last 4 of the 18 characters.
 std::string MaskIdForDisplay(std::string_view normalized) {
   return std::string(normalized.substr(0, 4)) + std::string(normalized.size() - 8, '*') +
@@ -89,6 +81,12 @@ void RecordIdentity(WalletContext& context, uint64_t customer_id, std::string re
       services.vault->Encrypt(resident_id, "resident_id:" + std::to_string(customer_id));
   command.identity.id_lookup_hash = services.vault->LookupHash(resident_id);
   command.identity.id_masked = MaskIdForDisplay(resident_id);
+  // The birth date, for age-band campaigns: the one part of the number kept unsealed.
+  identity::ResidentIdInfo info;
+  if (identity::ParseResidentId(resident_id, identity::ChinaDateAt(services.clock->NowNs()),
+                                &info) == identity::ResidentIdError::kOk) {
+    command.identity.birth_date = identity::PackDate(info.birth_date);
+  }
   SubmitCommand(
       context, std::move(command), respond,
       [&context, customer_id, respond](uint8_t result, const engine::Reply&) {
@@ -117,8 +115,9 @@ void PostIdentity(WalletContext& context, HttpRequest&& request, Responder respo
     return respond(Error(ErrorCode::kRealNameInvalid, "real_name is not a plausible real name"));
   }
   identity::ResidentIdInfo info;
-  if (identity::ParseResidentId(resident_id, ChinaToday(Services(context).clock->NowNs()), &info) !=
-      identity::ResidentIdError::kOk) {
+  if (identity::ParseResidentId(resident_id,
+                                identity::ChinaDateAt(Services(context).clock->NowNs()),
+                                &info) != identity::ResidentIdError::kOk) {
     return respond(Error(ErrorCode::kResidentIdInvalid, "resident_id is not a valid ID number"));
   }
   const uint64_t customer_id = principal->id;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "marketing/config_codec.h"
 #include "marketing_test_util.h"
 
 namespace qb::marketing {
@@ -249,8 +250,9 @@ TEST(CampaignBookTest, ReportingFiguresCountRewardedPaymentsUntilTheFullRefund) 
   EXPECT_EQ(copy.FindCampaign(discount_id)->spend, book.FindCampaign(discount_id)->spend);
 }
 
-TEST(CampaignBookTest, AVersionOneCheckpointLoadsWithoutTheReportingFigures) {
-  // Version 1 wrote no figures: the same bytes without each campaign's last 16 bytes.
+TEST(CampaignBookTest, OlderCheckpointsLoadWithoutFiguresOrAgeAndWinBackTargeting) {
+  // Version 2 wrote no targeting (the 12 bytes before the campaign's 40 bytes of spend), and
+  // version 1 no figures either (the spend's last 16 bytes).
   CampaignBook empty;
   std::string tail;
   empty.Serialize(&tail);
@@ -260,14 +262,60 @@ TEST(CampaignBookTest, AVersionOneCheckpointLoadsWithoutTheReportingFigures) {
   std::string bytes;
   book.Serialize(&bytes);
   ASSERT_EQ(bytes.compare(bytes.size() - tail.size(), tail.size(), tail), 0);
-  std::string v1 = bytes;
-  v1.erase(v1.size() - tail.size() - 16, 16);
-  v1[4] = 1;  // version, little-endian u32
+  const size_t campaign_end = bytes.size() - tail.size();
+  std::string v2 = bytes;
+  v2.erase(campaign_end - 40 - 12, 12);
+  v2[4] = 2;  // version, little-endian u32
   CampaignBook loaded;
+  ASSERT_TRUE(loaded.Deserialize(v2));
+  EXPECT_EQ(loaded, book);  // No targeting was set: 0 either way.
+  std::string v1 = v2;
+  v1.erase(campaign_end - 12 - 16, 16);
+  v1[4] = 1;
   ASSERT_TRUE(loaded.Deserialize(v1));
   EXPECT_EQ(loaded, book);  // Nothing was rewarded yet: the figures are 0 either way.
-  v1[4] = 3;
+  v1[4] = 4;
   EXPECT_FALSE(loaded.Deserialize(v1));
+}
+
+TEST(CampaignBookTest, AgeAndWinBackTargetingSurviveTheCheckpointAndTheCommandBytes) {
+  Campaign campaign = MakeCampaign(CampaignType::kInstantDiscount);
+  campaign.eligibility.age_min = 25;
+  campaign.eligibility.age_max = 34;
+  campaign.eligibility.inactive_days = 30;
+  CampaignBook book;
+  const uint64_t id = AddLive(&book, campaign);
+  std::string bytes;
+  book.Serialize(&bytes);
+  CampaignBook loaded;
+  ASSERT_TRUE(loaded.Deserialize(bytes));
+  EXPECT_EQ(loaded, book);
+  EXPECT_EQ(loaded.FindCampaign(id)->campaign.eligibility.age_max, 34);
+  EXPECT_EQ(loaded.FindCampaign(id)->campaign.eligibility.inactive_days, 30);
+
+  // As a command carries it: the targeting only when set, so older configurations keep their
+  // bytes, and a present but empty one is refused.
+  std::string with;
+  ByteWriter writer(&with);
+  EncodeCampaignConfig(campaign, &writer);
+  Campaign plain = campaign;
+  plain.eligibility.age_min = plain.eligibility.age_max = plain.eligibility.inactive_days = 0;
+  std::string without;
+  ByteWriter plain_writer(&without);
+  EncodeCampaignConfig(plain, &plain_writer);
+  EXPECT_EQ(with.size(), without.size() + 12);
+  EXPECT_EQ(with.compare(0, without.size(), without), 0);
+  for (const auto& [encoded, expected] : {std::pair{with, campaign}, std::pair{without, plain}}) {
+    Campaign decoded;
+    ByteReader reader(encoded);
+    ASSERT_TRUE(DecodeCampaignConfig(&reader, &decoded));
+    EXPECT_EQ(reader.remaining(), 0u);
+    EXPECT_EQ(decoded.eligibility, expected.eligibility);
+  }
+  Campaign decoded;
+  const std::string empty_targeting = without + std::string(12, '\0');
+  ByteReader reader(empty_targeting);
+  EXPECT_FALSE(DecodeCampaignConfig(&reader, &decoded));
 }
 
 TEST(CampaignBookTest, HeldCashbackIsVoidedOnFullRefund) {

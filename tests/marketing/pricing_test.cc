@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "marketing/campaign_book.h"
 #include "marketing_test_util.h"
@@ -373,6 +375,64 @@ TEST(PricingTest, EligibilityFilters) {
   c = base;
   c.time_s = kT0 - 31 * kDay;
   expect_none(c, "window start");
+}
+
+// An age band takes customers of known age within it, bounds included; win-back takes those
+// idle at least its days.
+TEST(PricingTest, AgeBandAndWinBack) {
+  CampaignBook book;
+  Campaign band = Fixed(CampaignType::kInstantDiscount, 100);
+  band.eligibility.age_min = 25;
+  band.eligibility.age_max = 34;
+  AddLive(&book, band);
+  for (const auto& [age, rewarded] :
+       {std::pair{-1, false}, std::pair{24, false}, std::pair{25, true}, std::pair{34, true},
+        std::pair{35, false}}) {
+    PaymentContext context = MakePayment(1, 1'000);
+    context.age_years = age;
+    EXPECT_EQ(book.Quote(context).discount_fen, rewarded ? 100 : 0) << age;
+  }
+
+  CampaignBook open_ended;
+  Campaign from_55 = Fixed(CampaignType::kInstantDiscount, 100);
+  from_55.eligibility.age_min = 55;
+  AddLive(&open_ended, from_55);
+  PaymentContext elder = MakePayment(1, 1'000);
+  elder.age_years = 90;
+  EXPECT_EQ(open_ended.Quote(elder).discount_fen, 100);
+  elder.age_years = -1;
+  EXPECT_EQ(open_ended.Quote(elder).discount_fen, 0);
+
+  CampaignBook win_back;
+  Campaign idle = Fixed(CampaignType::kInstantDiscount, 100);
+  idle.eligibility.inactive_days = 30;
+  AddLive(&win_back, idle);
+  PaymentContext context = MakePayment(1, 1'000);
+  context.idle_days = 29;
+  EXPECT_EQ(win_back.Quote(context).discount_fen, 0);
+  context.idle_days = 30;
+  EXPECT_EQ(win_back.Quote(context).discount_fen, 100);
+}
+
+TEST(PricingTest, AgeAndWinBackBoundsAreValidated) {
+  for (const auto& [age_min, age_max, inactive, field] :
+       {std::tuple{15, 0, 0, "eligibility.age_min"}, std::tuple{0, 121, 0, "eligibility.age_max"},
+        std::tuple{40, 30, 0, "eligibility.age_max"},
+        std::tuple{0, 0, 3'651, "eligibility.inactive_days"},
+        std::tuple{0, 0, -1, "eligibility.inactive_days"}}) {
+    Campaign campaign = Fixed(CampaignType::kInstantDiscount, 100);
+    campaign.eligibility.age_min = age_min;
+    campaign.eligibility.age_max = age_max;
+    campaign.eligibility.inactive_days = inactive;
+    const Error error = ValidateCampaign(campaign);
+    EXPECT_EQ(error.code, "CAMPAIGN_INVALID_TARGETING") << field;
+    EXPECT_EQ(error.field, field);
+  }
+  Campaign fine = Fixed(CampaignType::kInstantDiscount, 100);
+  fine.eligibility.age_min = 16;
+  fine.eligibility.age_max = 120;
+  fine.eligibility.inactive_days = 3'650;
+  EXPECT_TRUE(ValidateCampaign(fine).ok());
 }
 
 TEST(PricingTest, OnlyScheduledAndLiveCampaignsApply) {
