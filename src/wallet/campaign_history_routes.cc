@@ -18,8 +18,14 @@
 //   device_caps_skip, identity_caps_skip   a per-device or per-identity cap: payments have no
 //                               device or identity in history, so, as live pricing does for an
 //                               unknown device, none is rewarded (dry run)
+//   ages_as_today               age bands: each customer's age on the payment's day, from
+//                               the birth date the engine holds now (none for customers
+//                               verified before birth dates were kept)
+//   inactivity_from_payments    win-back: a customer's idleness judged from their completed
+//                               payments alone (not transfers, top-ups or withdrawals), looking
+//                               back the campaign's inactive days before the period
 //   population_as_today         the uplift's population: the open customers in the campaign's
-//                               segments now
+//                               segments and age band now (inactivity is not judged)
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
@@ -30,6 +36,7 @@
 #include <vector>
 
 #include "engine/state_machine.h"
+#include "identity/calendar_date.h"
 #include "marketing/dry_run.h"
 #include "marketing/segments.h"
 #include "marketing/uplift.h"
@@ -52,6 +59,9 @@ using api::ErrorResponse;
 constexpr size_t kMaxDryRunPayments = 300'000;
 constexpr size_t kPageSize = 2'000;
 constexpr int64_t kSecondsPerDay = 86'400;
+constexpr int64_t kNsPerDay = kSecondsPerDay * kNsPerSecond;
+// Customers whose birth dates one engine read looks up, so the engine is not stalled.
+constexpr size_t kBirthDatesPerRead = 4'096;
 
 marketing::Channel ChannelOf(uint8_t channel) {
   switch (static_cast<payments::PaymentChannel>(channel)) {
@@ -83,12 +93,21 @@ struct Loaded {
   bool truncated = false;
 };
 
+bool HasAgeBand(const marketing::Eligibility& e) { return e.age_min != 0 || e.age_max != 0; }
+
+// The customer's age at `now_ns`; -1 when the birth date is unknown.
+int32_t AgeAt(const identity::Customer& c, int64_t now_ns) {
+  return c.identity ? identity::ChinaAgeAt(c.identity->birth_date, now_ns) : -1;
+}
+
 // The completed payments of [from_ns, to_ns) not refunded in full, oldest first, with what
-// pricing needs to know.
-Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded) {
+// pricing needs to know. Completed payments of the `lookback_ns` before from_ns are read too,
+// for how long each customer had been idle (none is priced).
+Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, int64_t lookback_ns,
+                   Loaded* loaded) {
   std::vector<PaymentRow> rows;
   PaymentFilter filter;
-  filter.from_ns = from_ns;
+  filter.from_ns = from_ns - lookback_ns;
   filter.to_ns = to_ns;
   std::optional<uint64_t> cursor;
   for (;;) {
@@ -96,11 +115,9 @@ Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded)
     if (Status s = store.ListPayments(filter, cursor, kPageSize, &page); !s.ok()) return s;
     for (PaymentRow& row : page.payments) {
       loaded->scanned++;
-      // A payment refunded in full took its rewards back: it would have cost nothing.
-      if (row.state != static_cast<uint8_t>(payments::PaymentState::kCompleted) ||
-          row.refunded_fen >= row.amount_fen) {
-        continue;
-      }
+      // A payment refunded in full took its rewards back and costs nothing, but it was
+      // activity; it is kept to judge idleness.
+      if (row.state != static_cast<uint8_t>(payments::PaymentState::kCompleted)) continue;
       if (rows.size() == kMaxDryRunPayments) {
         loaded->truncated = true;
         break;
@@ -118,8 +135,13 @@ Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded)
   absl::flat_hash_map<uint64_t, std::optional<CustomerRow>> customers;
   absl::flat_hash_set<uint64_t> paid;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> paid_at;
+  absl::flat_hash_map<uint64_t, int64_t> last_paid_ns;  // customer → their latest payment so far
   loaded->payments.reserve(rows.size());
   for (const PaymentRow& row : rows) {
+    int64_t& last_ns = last_paid_ns[row.customer_id];
+    const int64_t previous_ns = last_ns;
+    last_ns = row.created_ns;
+    if (row.created_ns < from_ns || row.refunded_fen >= row.amount_fen) continue;
     auto known = merchants.find(row.merchant_id);
     if (known == merchants.end()) {
       std::optional<MerchantRow> merchant;
@@ -152,16 +174,77 @@ Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, Loaded* loaded)
     p.first_payment_ever = new_in_period && paid.insert(row.customer_id).second;
     p.first_at_merchant =
         new_in_period && paid_at.insert({row.customer_id, row.merchant_id}).second;
+    // Idle since the customer's last payment, or registration; at least since the look-back
+    // began when neither is within it.
+    int64_t since_ns = std::max(previous_ns, from_ns - lookback_ns);
     if (const std::optional<CustomerRow>& c = customer->second) {
       p.segment_bits = marketing::SegmentBitsOf({.registered_s = c->registered_ns / kNsPerSecond,
                                                  .tier = c->tier,
                                                  .verified = !c->real_name_masked.empty(),
                                                  .channel = c->channel},
                                                 p.time_s);
+      since_ns = std::max(since_ns, c->registered_ns);
     }
+    p.idle_days = std::max<int64_t>(row.created_ns - since_ns, 0) / kNsPerDay;
     loaded->payments.push_back(p);
   }
   return Status::Ok();
+}
+
+// Each payment's customer's age on its day, from the birth dates the engine holds, read a
+// bounded number of customers at a time.
+engine::Reply FillAges(const WalletServices& services, std::vector<marketing::DryRunPayment>* out) {
+  std::vector<uint64_t> ids;
+  for (const marketing::DryRunPayment& p : *out) ids.push_back(p.customer_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  absl::flat_hash_map<uint64_t, uint32_t> birth_dates;
+  for (size_t next = 0; next < ids.size(); next += kBirthDatesPerRead) {
+    const size_t end = std::min(ids.size(), next + kBirthDatesPerRead);
+    engine::Reply read =
+        services.engine->Execute(engine::Query{[&](const engine::StateMachine& state) {
+          for (size_t i = next; i < end; ++i) {
+            const identity::Customer* c = state.customers().FindById(ids[i]);
+            if (c != nullptr && c->identity && c->identity->birth_date != 0) {
+              birth_dates[ids[i]] = c->identity->birth_date;
+            }
+          }
+        }});
+    if (read.status != engine::ReplyStatus::kOk) return read;
+  }
+  for (marketing::DryRunPayment& p : *out) {
+    const auto found = birth_dates.find(p.customer_id);
+    if (found == birth_dates.end()) continue;
+    p.age_years = identity::ChinaAgeAt(found->second, p.time_s * kNsPerSecond);
+  }
+  return engine::Reply{};
+}
+
+// LoadHistory with what the campaign's targeting needs: the look-back that idleness is judged
+// over, and the customers' ages. False once `respond` has the failure.
+bool LoadHistoryFor(const WalletServices& services, const marketing::Eligibility& e,
+                    int64_t from_ns, int64_t to_ns, Loaded* loaded, const Responder& respond) {
+  const int64_t lookback_ns =
+      int64_t{std::clamp(e.inactive_days, 0, marketing::kMaxInactiveDays)} * kNsPerDay;
+  if (Status s = LoadHistory(*services.store, from_ns, to_ns, lookback_ns, loaded); !s.ok()) {
+    respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
+    return false;
+  }
+  if (HasAgeBand(e)) {
+    if (engine::Reply read = FillAges(services, &loaded->payments);
+        read.status != engine::ReplyStatus::kOk) {
+      respond(EngineFailureResponse(read));
+      return false;
+    }
+  }
+  return true;
+}
+
+// The notes of the approximations LoadHistoryFor makes for `e`.
+void TargetingNotes(const marketing::Eligibility& e, api::JsonArrayWriter* notes) {
+  if (e.segment_mask != 0) notes->String("segments_as_today");
+  if (HasAgeBand(e)) notes->String("ages_as_today");
+  if (e.inactive_days != 0) notes->String("inactivity_from_payments");
 }
 
 void AnswerDryRun(const DryRunInput& input, const Loaded& loaded, const marketing::DryRunResult& r,
@@ -180,7 +263,7 @@ void AnswerDryRun(const DryRunInput& input, const Loaded& loaded, const marketin
   if (c.type == marketing::CampaignType::kFirstOrder) {
     notes.String("first_order_from_scanned_history");
   }
-  if (c.eligibility.segment_mask != 0) notes.String("segments_as_today");
+  TargetingNotes(c.eligibility, &notes);
   if (c.caps.device_count_lifetime != 0) notes.String("device_caps_skip");
   if (c.caps.identity_count_lifetime != 0) notes.String("identity_caps_skip");
   api::JsonObjectWriter body;
@@ -216,9 +299,9 @@ void DryRunCampaign(WalletContext& context, HttpRequest&& request, Responder res
         const int64_t from_ns = now_ns - input.days * kSecondsPerDay * kNsPerSecond;
         Loaded loaded;
         // Up to and including this instant: a payment made in this very batch counts.
-        if (Status s = LoadHistory(*Services(context).store, from_ns, now_ns + 1, &loaded);
-            !s.ok()) {
-          return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
+        if (!LoadHistoryFor(Services(context), input.campaign.eligibility, from_ns, now_ns + 1,
+                            &loaded, respond)) {
+          return;
         }
         const int64_t from_s = from_ns / kNsPerSecond;
         const int64_t to_s = now_ns / kNsPerSecond + 1;  // Past the newest payment's second.
@@ -283,9 +366,11 @@ void MeasureCampaignUplift(WalletContext& context, uint64_t campaign_id, int64_t
                                                  .tier = static_cast<uint8_t>(c->tier),
                                                  .verified = c->verified(),
                                                  .channel = c->channel};
-            if (mask == 0 || (marketing::SegmentBitsOf(facts, now_ns / kNsPerSecond) & mask) != 0) {
-              population.push_back(c->id);
+            if (mask != 0 && (marketing::SegmentBitsOf(facts, now_ns / kNsPerSecond) & mask) == 0) {
+              continue;
             }
+            if (!marketing::AgeMatches(campaign->eligibility, AgeAt(*c, now_ns))) continue;
+            population.push_back(c->id);
           }
           done = next_id > last;
         }});
@@ -305,10 +390,8 @@ void MeasureCampaignUplift(WalletContext& context, uint64_t campaign_id, int64_t
                                    now_ns - kUpliftDays * kSecondsPerDay * kNsPerSecond);
   const int64_t to_ns = std::min(e.window_end_s * kNsPerSecond, now_ns + 1);
   Loaded loaded;
-  if (from_ns < to_ns) {
-    if (Status s = LoadHistory(*Services(context).store, from_ns, to_ns, &loaded); !s.ok()) {
-      return respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
-    }
+  if (from_ns < to_ns && !LoadHistoryFor(Services(context), e, from_ns, to_ns, &loaded, respond)) {
+    return;
   }
   marketing::UpliftResult result;
   if (marketing::Error error =
@@ -321,7 +404,7 @@ void MeasureCampaignUplift(WalletContext& context, uint64_t campaign_id, int64_t
   if (campaign->type == marketing::CampaignType::kFirstOrder) {
     notes.String("first_order_from_scanned_history");
   }
-  if (e.segment_mask != 0) notes.String("segments_as_today");
+  TargetingNotes(e, &notes);
   api::JsonObjectWriter body;
   body.String("from", Rfc3339(from_ns))
       .String("to", Rfc3339(std::max(from_ns, to_ns)))

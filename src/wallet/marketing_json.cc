@@ -162,6 +162,12 @@ void ReadEligibility(Fields& parent, marketing::Eligibility* e,
       e->segment_mask |= marketing::SegmentBit(*segment);
     }
   }
+  // Age band in whole years (0: no bound) and win-back days (0: everyone); ValidateCampaign
+  // checks the ranges.
+  e->age_min = static_cast<int32_t>(f.Int("age_min", false, kInt32Min, kInt32Max).value_or(0));
+  e->age_max = static_cast<int32_t>(f.Int("age_max", false, kInt32Min, kInt32Max).value_or(0));
+  e->inactive_days =
+      static_cast<int32_t>(f.Int("inactive_days", false, kInt32Min, kInt32Max).value_or(0));
   e->min_amount_fen = f.Int("min_amount", false, kInt64Min, kInt64Max).value_or(0);
   e->holdout_percent =
       static_cast<int32_t>(f.Int("holdout_percent", false, kInt32Min, kInt32Max).value_or(0));
@@ -489,6 +495,9 @@ api::JsonObjectWriter EligibilityJson(const marketing::Eligibility& e, bool brie
     }
   }
   json.Array("segments", std::move(segments));
+  json.Int("age_min", e.age_min);
+  json.Int("age_max", e.age_max);
+  json.Int("inactive_days", e.inactive_days);
   json.Amount("min_amount", e.min_amount_fen);
   if (!brief) json.Int("holdout_percent", e.holdout_percent);
   return json;
