@@ -45,9 +45,35 @@ export interface Eligibility {
   regions?: number[];
   /** Customer segments; a customer in any one of them qualifies. None: everyone. */
   segments?: CustomerSegment[];
+  /**
+   * Youngest age (whole years on the payment's China date, from the verified resident ID):
+   * 16..120, 0 or absent: no lower bound. With either bound only real-name customers qualify.
+   */
+  age_min?: number;
+  /** Oldest age, inclusive: 16..120 and at least age_min; 0 or absent: no upper bound. */
+  age_max?: number;
+  /**
+   * Win-back (沉睡唤醒): only customers who moved no money (no completed payment, transfer,
+   * top-up or withdrawal) for at least this many days before the payment, counted from
+   * registration when they never did; 1..3650, 0 or absent: none.
+   */
+  inactive_days?: number;
   min_amount?: number;
   holdout_percent?: number;
 }
+
+/** A campaign's eligibility as the server answers it: the targeting bounds always there (0: none). */
+export interface CampaignEligibility extends Eligibility {
+  age_min: number;
+  age_max: number;
+  inactive_days: number;
+}
+
+/** The ages a campaign's age band may name (whole years). */
+export const CAMPAIGN_AGE_MIN = 16;
+export const CAMPAIGN_AGE_MAX = 120;
+/** The longest inactivity a win-back campaign may ask for (days). */
+export const CAMPAIGN_INACTIVE_DAYS_MAX = 3650;
 
 /** The server's customer segments (marketing/segments.h), in its order. */
 export const CUSTOMER_SEGMENTS = [
@@ -129,6 +155,7 @@ export interface CoFunding {
 export interface Campaign extends CampaignInput {
   id: string;
   status: CampaignStatus;
+  eligibility: CampaignEligibility;
   figures?: CampaignFigures;
   /** Null until a merchant co-funds the campaign. */
   co_funding?: CoFunding | null;

@@ -21,6 +21,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
 import {
+  CAMPAIGN_AGE_MAX,
+  CAMPAIGN_AGE_MIN,
+  CAMPAIGN_INACTIVE_DAYS_MAX,
   CAMPAIGN_TYPES,
   CUSTOMER_SEGMENTS,
   DRY_RUN_MAX_DAYS,
@@ -72,6 +75,30 @@ function CountItem({ name, label, testId }: { name: keyof CampaignFormValues; la
     <Form.Item name={name} label={label}>
       <InputNumber min={0} precision={0} style={{ width: '100%' }} data-testid={testId} />
     </Form.Item>
+  );
+}
+
+/** One end of the age band in whole years, blank for no bound; Form.Item passes value and onChange. */
+function AgeInput({
+  bound,
+  ...control
+}: {
+  bound: 'min' | 'max';
+  value?: number | null;
+  onChange?: (value: number | null) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <InputNumber
+      {...control}
+      min={CAMPAIGN_AGE_MIN}
+      max={CAMPAIGN_AGE_MAX}
+      precision={0}
+      placeholder={t('campaign.noLimit')}
+      suffix={t('campaign.ageBand.unit')}
+      aria-label={t(bound === 'min' ? 'campaign.ageBand.min' : 'campaign.ageBand.max')}
+      data-testid={`campaign-age-${bound}`}
+    />
   );
 }
 
@@ -299,6 +326,47 @@ export function CampaignEditorPage() {
               }))}
             />
           </Form.Item>
+          <Row gutter={16}>
+            <Col span={12}>
+              <Form.Item label={t('campaign.ageBand')} extra={t('campaign.ageBand.help')}>
+                <Space>
+                  <Form.Item name="ageMin" noStyle>
+                    <AgeInput bound="min" />
+                  </Form.Item>
+                  –
+                  <Form.Item
+                    name="ageMax"
+                    noStyle
+                    dependencies={['ageMin']}
+                    rules={[
+                      ({ getFieldValue }) => ({
+                        validator: (_, max: number | null | undefined) => {
+                          const min = getFieldValue('ageMin') as number | null | undefined;
+                          return min && max && max < min
+                            ? Promise.reject(new Error(t('marketing.form.ageRange')))
+                            : Promise.resolve();
+                        },
+                      }),
+                    ]}
+                  >
+                    <AgeInput bound="max" />
+                  </Form.Item>
+                </Space>
+              </Form.Item>
+            </Col>
+            <Col span={12}>
+              <Form.Item name="inactiveDays" label={t('campaign.inactiveDays')} extra={t('campaign.inactiveDays.help')}>
+                <InputNumber
+                  min={1}
+                  max={CAMPAIGN_INACTIVE_DAYS_MAX}
+                  precision={0}
+                  placeholder={t('campaign.noLimit')}
+                  suffix={t('campaign.inactiveDays.unit')}
+                  data-testid="campaign-inactive-days"
+                />
+              </Form.Item>
+            </Col>
+          </Row>
           <Row gutter={16}>
             <Col span={8}>
               <TextItem name="merchantIds" label={t('campaign.merchants')} testId="campaign-merchant-ids" />

@@ -39,6 +39,7 @@ import type { MessageKey } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
 import { formatFen, parseYuan } from '../money';
 import { useLoad } from '../useLoad';
+import { targetingLines } from './campaignForm';
 import { CampaignUpliftCard } from './CampaignUpliftCard';
 import { CoFundingCard } from './CoFundingCard';
 import { CouponTemplatesSection } from './CouponTemplatesSection';
@@ -381,6 +382,13 @@ export function CampaignDetailPage() {
         </Descriptions.Item>
         <Descriptions.Item label={t('campaign.regions')}>
           {(campaign.eligibility.regions ?? []).join(', ') || '—'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('campaign.targeting')}>
+          <span data-testid="campaign-targeting">
+            {targetingLines(campaign.eligibility)
+              .map((line) => t(line.key, line.params))
+              .join(' · ') || '—'}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('campaign.minAmount')}>
           {formatFen(campaign.eligibility.min_amount ?? 0)}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Campaign } from '../api/marketing';
+import type { Campaign, CampaignInput } from '../api/marketing';
 import {
   campaignToForm,
   chinaLocalToRfc3339,
@@ -11,12 +11,25 @@ import {
   parseRegions,
   percentToBps,
   rfc3339ToChinaLocal,
+  targetingBound,
+  targetingLines,
   toCampaignInput,
   toCouponTemplateInput,
   type CampaignFormValues,
 } from './campaignForm';
 
 const NOW = new Date('2026-11-10T16:00:00Z'); // 2026-11-11 00:00 in China
+
+/** A created campaign as the server answers it: the targeting bounds always there, 0 for none. */
+function answerOf(input: CampaignInput): Campaign {
+  return {
+    ...input,
+    id: '1',
+    status: 'draft',
+    currency: 'CNY',
+    eligibility: { age_min: 0, age_max: 0, inactive_days: 0, ...input.eligibility },
+  };
+}
 
 function firstOrderForm(): CampaignFormValues {
   return {
@@ -171,9 +184,78 @@ describe('toCampaignInput', () => {
     });
     expect(mapped.ok).toBe(true);
     if (!mapped.ok) return;
-    const campaign: Campaign = { ...mapped.value, id: '1', status: 'draft', currency: 'CNY' };
-    const again = toCampaignInput(campaignToForm(campaign));
+    const again = toCampaignInput(campaignToForm(answerOf(mapped.value)));
     expect(again).toEqual(mapped);
+  });
+});
+
+describe('age band and win-back targeting', () => {
+  it('maps ages 25..34 and 30 inactive days and round-trips them', () => {
+    const mapped = toCampaignInput({ ...firstOrderForm(), ageMin: 25, ageMax: 34, inactiveDays: 30 });
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    expect(mapped.value.eligibility).toMatchObject({ age_min: 25, age_max: 34, inactive_days: 30 });
+    const form = campaignToForm(answerOf(mapped.value));
+    expect(form).toMatchObject({ ageMin: 25, ageMax: 34, inactiveDays: 30 });
+    expect(toCampaignInput(form)).toEqual(mapped);
+  });
+
+  it('leaves blank bounds out of the body and shows zeros as blanks', () => {
+    const form = defaultCampaignForm('first_order', NOW);
+    expect(form).toMatchObject({ ageMin: null, ageMax: null, inactiveDays: null });
+    const mapped = toCampaignInput(firstOrderForm());
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    expect(mapped.value.eligibility).not.toHaveProperty('age_min');
+    expect(mapped.value.eligibility).not.toHaveProperty('age_max');
+    expect(mapped.value.eligibility).not.toHaveProperty('inactive_days');
+    // 0 typed in is "none" too; one bound alone is kept.
+    const zeros = toCampaignInput({ ...firstOrderForm(), ageMin: 0, ageMax: 40, inactiveDays: 0 });
+    expect(zeros.ok && zeros.value.eligibility).toMatchObject({ age_max: 40 });
+    expect(zeros.ok && 'age_min' in zeros.value.eligibility).toBe(false);
+    const answered = campaignToForm(answerOf(mapped.value));
+    expect(answered).toMatchObject({ ageMin: null, ageMax: null, inactiveDays: null });
+  });
+
+  it('refuses an upside-down band and out-of-range values', () => {
+    const cases: [Partial<CampaignFormValues>, string, string][] = [
+      [{ ageMin: 35, ageMax: 34 }, 'ageMax', 'marketing.form.ageRange'],
+      [{ ageMin: 15 }, 'ageMin', 'marketing.form.age'],
+      [{ ageMin: 25.5 }, 'ageMin', 'marketing.form.age'],
+      [{ ageMax: 121 }, 'ageMax', 'marketing.form.age'],
+      [{ inactiveDays: 3651 }, 'inactiveDays', 'marketing.form.inactiveDays'],
+      [{ inactiveDays: -1 }, 'inactiveDays', 'marketing.form.inactiveDays'],
+    ];
+    for (const [change, field, message] of cases) {
+      const mapped = toCampaignInput({ ...firstOrderForm(), ...change });
+      expect(mapped.ok ? null : mapped.problem).toEqual({ field, message });
+    }
+    const equal = toCampaignInput({ ...firstOrderForm(), ageMin: 30, ageMax: 30 });
+    expect(equal.ok && equal.value.eligibility).toMatchObject({ age_min: 30, age_max: 30 });
+  });
+
+  it('reads a bound: blank or 0 is none, else a whole number in range', () => {
+    expect(targetingBound(null, 16, 120)).toBe(0);
+    expect(targetingBound(undefined, 16, 120)).toBe(0);
+    expect(targetingBound(0, 16, 120)).toBe(0);
+    expect(targetingBound(16, 16, 120)).toBe(16);
+    expect(targetingBound(120, 16, 120)).toBe(120);
+    expect(targetingBound(3650, 1, 3650)).toBe(3650);
+    expect(targetingBound(1, 16, 120)).toBeNull();
+  });
+
+  it('summarises the band and the inactivity', () => {
+    expect(targetingLines({ age_min: 25, age_max: 34, inactive_days: 30 })).toEqual([
+      { key: 'campaign.targeting.ageBand', params: { min: 25, max: 34 } },
+      { key: 'campaign.targeting.inactive', params: { days: 30 } },
+    ]);
+    expect(targetingLines({ age_min: 25, age_max: 0, inactive_days: 0 })).toEqual([
+      { key: 'campaign.targeting.ageAtLeast', params: { min: 25 } },
+    ]);
+    expect(targetingLines({ age_max: 34 })).toEqual([
+      { key: 'campaign.targeting.ageAtMost', params: { max: 34 } },
+    ]);
+    expect(targetingLines({ age_min: 0, age_max: 0, inactive_days: 0 })).toEqual([]);
   });
 });
 
@@ -185,7 +267,13 @@ describe('toCouponTemplateInput', () => {
     name: '满100减15',
     type: 'threshold_coupon',
     reward: { shape: 'none' },
-    eligibility: { starts_at: '2026-11-10T16:00:00Z', ends_at: '2026-11-11T16:00:00Z' },
+    eligibility: {
+      starts_at: '2026-11-10T16:00:00Z',
+      ends_at: '2026-11-11T16:00:00Z',
+      age_min: 0,
+      age_max: 0,
+      inactive_days: 0,
+    },
     caps: { budget_total: 100_000 },
   };
 

@@ -1,17 +1,21 @@
 // The campaign editor's form values and their mapping to the API's CampaignInput, kept pure so
 // it is tested without a browser. Ops type yuan ("12.50") and China-time date-times
 // ("2026-11-11T00:00"); the API takes integer fen and RFC 3339.
-import type {
-  Campaign,
-  CampaignInput,
-  CampaignType,
-  CouponKind,
-  CouponTemplateInput,
-  CustomerSegment,
-  FirstOrderScope,
-  MarketingChannel,
-  RewardRule,
-  RewardShape,
+import {
+  CAMPAIGN_AGE_MAX,
+  CAMPAIGN_AGE_MIN,
+  CAMPAIGN_INACTIVE_DAYS_MAX,
+  type Campaign,
+  type CampaignInput,
+  type CampaignType,
+  type CouponKind,
+  type CouponTemplateInput,
+  type CustomerSegment,
+  type Eligibility,
+  type FirstOrderScope,
+  type MarketingChannel,
+  type RewardRule,
+  type RewardShape,
 } from '../api/marketing';
 import { formatFen, parseYuan } from '../money';
 
@@ -36,6 +40,9 @@ export interface CampaignFormValues {
   merchantIds: string; // comma or space separated
   regions: string; // six-digit division codes, comma or space separated (350000 = Fujian)
   segments: CustomerSegment[]; // none: everyone
+  ageMin: number | null; // whole years, 16..120; blank (null): no lower bound
+  ageMax: number | null; // whole years, 16..120, >= ageMin; blank: no upper bound
+  inactiveDays: number | null; // win-back: days without moving money, 1..3650; blank: none
   minAmount: string;
   holdoutPercent: number;
   budgetTotal: string;
@@ -148,6 +155,73 @@ export function parseIds(text: string): string[] | null {
   return ids.every((id) => /^[1-9]\d{0,19}$/.test(id)) ? ids : null;
 }
 
+/**
+ * A targeting bound typed in the form: blank (null) or 0 → 0, none; a whole number in [lo, hi]
+ * → itself; anything else → null.
+ */
+export function targetingBound(
+  value: number | null | undefined,
+  lo: number,
+  hi: number,
+): number | null {
+  if (value === null || value === undefined || value === 0) return 0;
+  return Number.isInteger(value) && value >= lo && value <= hi ? value : null;
+}
+
+/** A bound of the API (0 or absent: none) → the form's InputNumber value (blank for none). */
+function boundInput(value: number | undefined): number | null {
+  return value === undefined || value === 0 ? null : value;
+}
+
+type Targeting = Pick<Eligibility, 'age_min' | 'age_max' | 'inactive_days'>;
+
+/** The age band and inactivity of the form (non-zero bounds only), or the first wrong field. */
+function targeting(values: CampaignFormValues): Mapped<Targeting> {
+  const ageMin = targetingBound(values.ageMin, CAMPAIGN_AGE_MIN, CAMPAIGN_AGE_MAX);
+  if (ageMin === null) {
+    return { ok: false, problem: { field: 'ageMin', message: 'marketing.form.age' } };
+  }
+  const ageMax = targetingBound(values.ageMax, CAMPAIGN_AGE_MIN, CAMPAIGN_AGE_MAX);
+  if (ageMax === null) {
+    return { ok: false, problem: { field: 'ageMax', message: 'marketing.form.age' } };
+  }
+  if (ageMin > 0 && ageMax > 0 && ageMax < ageMin) {
+    return { ok: false, problem: { field: 'ageMax', message: 'marketing.form.ageRange' } };
+  }
+  const inactiveDays = targetingBound(values.inactiveDays, 1, CAMPAIGN_INACTIVE_DAYS_MAX);
+  if (inactiveDays === null) {
+    return {
+      ok: false,
+      problem: { field: 'inactiveDays', message: 'marketing.form.inactiveDays' },
+    };
+  }
+  const value: Targeting = {};
+  if (ageMin > 0) value.age_min = ageMin;
+  if (ageMax > 0) value.age_max = ageMax;
+  if (inactiveDays > 0) value.inactive_days = inactiveDays;
+  return { ok: true, value };
+}
+
+/** One line of a campaign's targeting summary: a message key and its values. */
+export type TargetingLine =
+  | { key: 'campaign.targeting.ageBand'; params: { min: number; max: number } }
+  | { key: 'campaign.targeting.ageAtLeast'; params: { min: number } }
+  | { key: 'campaign.targeting.ageAtMost'; params: { max: number } }
+  | { key: 'campaign.targeting.inactive'; params: { days: number } };
+
+/** A campaign's age band and inactivity as summary lines ("年龄 25–34 岁", "沉睡 ≥ 30 天"). */
+export function targetingLines(eligibility: Targeting): TargetingLine[] {
+  const min = eligibility.age_min ?? 0;
+  const max = eligibility.age_max ?? 0;
+  const days = eligibility.inactive_days ?? 0;
+  const lines: TargetingLine[] = [];
+  if (min > 0 && max > 0) lines.push({ key: 'campaign.targeting.ageBand', params: { min, max } });
+  else if (min > 0) lines.push({ key: 'campaign.targeting.ageAtLeast', params: { min } });
+  else if (max > 0) lines.push({ key: 'campaign.targeting.ageAtMost', params: { max } });
+  if (days > 0) lines.push({ key: 'campaign.targeting.inactive', params: { days } });
+  return lines;
+}
+
 function reward(values: CampaignFormValues): Mapped<RewardRule> {
   const rule: RewardRule = { shape: values.shape };
   const shapes = SHAPES_BY_TYPE[values.type];
@@ -224,6 +298,8 @@ export function toCampaignInput(values: CampaignFormValues): Mapped<CampaignInpu
   if (values.channels.length === 0) {
     return { ok: false, problem: { field: 'channels', message: 'marketing.form.channels' } };
   }
+  const audience = targeting(values);
+  if (!audience.ok) return audience;
   const merchantIds = parseIds(values.merchantIds);
   if (merchantIds === null) {
     return { ok: false, problem: { field: 'merchantIds', message: 'marketing.form.ids' } };
@@ -259,6 +335,7 @@ export function toCampaignInput(values: CampaignFormValues): Mapped<CampaignInpu
         categories: [],
         regions,
         segments: [...values.segments],
+        ...audience.value,
         min_amount: amounts.minAmount ?? 0,
         holdout_percent: values.holdoutPercent,
       },
@@ -303,6 +380,9 @@ export function defaultCampaignForm(type: CampaignType, now: Date): CampaignForm
     merchantIds: '',
     regions: '',
     segments: [],
+    ageMin: null,
+    ageMax: null,
+    inactiveDays: null,
     minAmount: '',
     holdoutPercent: 0,
     budgetTotal: '',
@@ -344,6 +424,9 @@ export function campaignToForm(campaign: Campaign): CampaignFormValues {
     merchantIds: (campaign.eligibility.merchant_ids ?? []).join(', '),
     regions: (campaign.eligibility.regions ?? []).join(', '),
     segments: [...(campaign.eligibility.segments ?? [])],
+    ageMin: boundInput(campaign.eligibility.age_min),
+    ageMax: boundInput(campaign.eligibility.age_max),
+    inactiveDays: boundInput(campaign.eligibility.inactive_days),
     minAmount: fenToYuanInput(campaign.eligibility.min_amount),
     holdoutPercent: campaign.eligibility.holdout_percent ?? 0,
     budgetTotal: fenToYuanInput(c.budget_total),
