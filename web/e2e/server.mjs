@@ -20,6 +20,7 @@ export const REPO_ROOT = resolve(WEB_DIR, '..');
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
+const START_ATTEMPTS = 3; // when another suite took the free port first
 const CLI_TIMEOUT_MS = 30_000;
 
 /** The qianbaod binary: $QIANBAOD (relative paths are relative to web/) or the release build. */
@@ -95,8 +96,24 @@ export function freePort() {
  * it listens. With { admin: true } a staff admin is created first and `admin` holds its
  * { username, displayName, password }; otherwise `admin` is null. On any failure to start, it
  * is stopped and cleaned up before the promise rejects.
+ *
+ * Suites run side by side (`--test-concurrency`), so another may take the free port between the
+ * probe and qianbaod's bind: a server that cannot listen is started again on a new port. (Port
+ * 0 would avoid the race, but the development WebAuthn origin names the configured port.)
  */
-export async function startServer({ admin: withAdmin = false } = {}) {
+export async function startServer(options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(options);
+    } catch (error) {
+      if (attempt === START_ATTEMPTS || !error.message.includes('cannot start the HTTP server')) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function startServerOnce({ admin: withAdmin = false }) {
   const binary = qianbaodPath();
   if (!existsSync(binary)) {
     throw new Error(`qianbaod not found at ${binary}: run \`make build-release\` or set QIANBAOD`);
