@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "identity/customer_book_internal.h"
 #include "identity/calendar_date.h"
 
 namespace qb::identity {
@@ -620,10 +621,8 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
     if ((pins == 0 && r.remaining() == 0) || pins > customers_.size()) return false;
     uint64_t previous_id = 0;
     for (uint64_t i = 0; i < pins && r.ok(); i++) {
-      const uint64_t id = r.U64();
-      Customer* c = MutableById(id);
-      if (c == nullptr || id <= previous_id) return false;
-      previous_id = id;
+      Customer* c = NextListedCustomer(this, &r, &previous_id);
+      if (c == nullptr) return false;
       c->pin_hash = std::string(r.LengthPrefixed());
       c->pin_failed = r.U32();
       c->pin_locked_until_ns = r.I64();

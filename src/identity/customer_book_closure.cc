@@ -29,6 +29,7 @@
 
 #include "base/bytes.h"
 #include "identity/customer_book.h"
+#include "identity/customer_book_internal.h"
 #include "identity/phone.h"
 
 namespace qb::identity {
@@ -126,16 +127,14 @@ bool CustomerBook::DeserializeClosures(ByteReader* r) {
   if (!r->ok() || (count == 0 && r->remaining() == 0) || count > customers_.size()) return false;
   uint64_t previous_id = 0;
   for (uint64_t i = 0; i < count && r->ok(); i++) {
-    const uint64_t id = r->U64();
-    Customer* c = MutableById(id);
-    if (c == nullptr || id <= previous_id) return false;
-    previous_id = id;
+    Customer* c = NextListedCustomer(this, r, &previous_id);
+    if (c == nullptr) return false;
     c->closed_ns = r->I64();
     if (c->closed_ns <= 0 || HoldsSecrets(*c)) return false;
     // A purged record (PurgeIdentities) has no phone, and then no identity either.
     const bool purged = c->phone.empty();
     if (purged && c->identity) return false;
-    if (!purged) closed_unpurged_.emplace(c->closed_ns, id);
+    if (!purged) closed_unpurged_.emplace(c->closed_ns, c->id);
   }
   return r->ok();
 }

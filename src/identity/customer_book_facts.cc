@@ -15,6 +15,7 @@
 #include "base/bytes.h"
 #include "identity/calendar_date.h"
 #include "identity/customer_book.h"
+#include "identity/customer_book_internal.h"
 
 namespace qb::identity {
 namespace {
@@ -51,10 +52,8 @@ bool CustomerBook::DeserializeFacts(ByteReader* r) {
   if (!r->ok() || count == 0 || count > customers_.size()) return false;
   uint64_t previous_id = 0;
   for (uint64_t i = 0; i < count && r->ok(); i++) {
-    const uint64_t id = r->U64();
-    Customer* c = MutableById(id);
-    if (c == nullptr || id <= previous_id) return false;
-    previous_id = id;
+    Customer* c = NextListedCustomer(this, r, &previous_id);
+    if (c == nullptr) return false;
     const uint32_t birth_date = r->U32();
     c->last_money_ns = r->I64();
     if (birth_date != 0) {

@@ -15,6 +15,7 @@
 
 #include "base/bytes.h"
 #include "identity/customer_book.h"
+#include "identity/customer_book_internal.h"
 
 namespace qb::identity {
 namespace {
@@ -146,10 +147,8 @@ bool CustomerBook::DeserializeTotp(ByteReader* r) {
   if (!r->ok() || (count == 0 && r->remaining() == 0) || count > customers_.size()) return false;
   uint64_t previous_id = 0;
   for (uint64_t i = 0; i < count && r->ok(); i++) {
-    const uint64_t id = r->U64();
-    Customer* c = MutableById(id);
-    if (c == nullptr || id <= previous_id) return false;
-    previous_id = id;
+    Customer* c = NextListedCustomer(this, r, &previous_id);
+    if (c == nullptr) return false;
     const uint8_t state = r->U8();
     if (state > static_cast<uint8_t>(TotpState::kOn)) return false;
     c->totp_state = static_cast<TotpState>(state);

@@ -380,11 +380,18 @@ TEST(PricingTest, EligibilityFilters) {
 // An age band takes customers of known age within it, bounds included; win-back takes those
 // idle at least its days.
 TEST(PricingTest, AgeBandAndWinBack) {
-  CampaignBook book;
-  Campaign band = Fixed(CampaignType::kInstantDiscount, 100);
-  band.eligibility.age_min = 25;
-  band.eligibility.age_max = 34;
-  AddLive(&book, band);
+  // A book with one live ¥1 discount of `targeting`.
+  auto live = [](auto targeting) {
+    CampaignBook book;
+    Campaign campaign = Fixed(CampaignType::kInstantDiscount, 100);
+    targeting(&campaign.eligibility);
+    AddLive(&book, campaign);
+    return book;
+  };
+  CampaignBook book = live([](Eligibility* e) {
+    e->age_min = 25;
+    e->age_max = 34;
+  });
   for (const auto& [age, rewarded] :
        {std::pair{-1, false}, std::pair{24, false}, std::pair{25, true}, std::pair{34, true},
         std::pair{35, false}}) {
@@ -393,20 +400,14 @@ TEST(PricingTest, AgeBandAndWinBack) {
     EXPECT_EQ(book.Quote(context).discount_fen, rewarded ? 100 : 0) << age;
   }
 
-  CampaignBook open_ended;
-  Campaign from_55 = Fixed(CampaignType::kInstantDiscount, 100);
-  from_55.eligibility.age_min = 55;
-  AddLive(&open_ended, from_55);
+  CampaignBook open_ended = live([](Eligibility* e) { e->age_min = 55; });
   PaymentContext elder = MakePayment(1, 1'000);
   elder.age_years = 90;
   EXPECT_EQ(open_ended.Quote(elder).discount_fen, 100);
   elder.age_years = -1;
   EXPECT_EQ(open_ended.Quote(elder).discount_fen, 0);
 
-  CampaignBook win_back;
-  Campaign idle = Fixed(CampaignType::kInstantDiscount, 100);
-  idle.eligibility.inactive_days = 30;
-  AddLive(&win_back, idle);
+  CampaignBook win_back = live([](Eligibility* e) { e->inactive_days = 30; });
   PaymentContext context = MakePayment(1, 1'000);
   context.idle_days = 29;
   EXPECT_EQ(win_back.Quote(context).discount_fen, 0);
