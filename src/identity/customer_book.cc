@@ -35,8 +35,8 @@
 #include <vector>
 
 #include "base/bytes.h"
-#include "identity/customer_book_internal.h"
 #include "identity/calendar_date.h"
+#include "identity/customer_book_internal.h"
 
 namespace qb::identity {
 namespace {
