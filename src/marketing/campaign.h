@@ -28,6 +28,12 @@ inline constexpr int64_t kSecondsPerDay = 86'400;
 inline constexpr int64_t kChinaOffsetSeconds = 8 * 3'600;
 inline constexpr uint32_t kAllHoursMask = (uint32_t{1} << 24) - 1;
 
+// A custom list's slot (customer_lists.h): its bit in PaymentContext::list_bits. Ids count
+// from 1; 64 slots.
+inline constexpr int CustomerListSlot(uint32_t list_id) {
+  return static_cast<int>((list_id - 1) % 64);
+}
+
 // An expected failure: a stable code (a string literal, shown in API errors) and, for
 // configuration errors, the offending field. An empty code means success.
 struct Error {
@@ -120,6 +126,9 @@ struct Eligibility {
   // Win-back: 0 = everyone, else only customers idle (PaymentContext::idle_days) at least this
   // many days, 1..kMaxInactiveDays.
   int32_t inactive_days = 0;
+  // Custom list (customer_lists.h): 0 = everyone, else only the list's members
+  // (PaymentContext::list_bits). The CampaignBook checks that the list exists.
+  uint32_t customer_list = 0;
   int64_t min_amount_fen = 0;  // on the original payment amount
   // A/B holdout: customers whose bucket HoldoutBucket(campaign, customer) is below this get
   // nothing from the campaign. 0..100.

@@ -40,6 +40,7 @@ Error CampaignBook::CreateCampaign(Campaign config, uint64_t* campaign_id) {
   config.status = CampaignStatus::kDraft;
   NormalizeCampaign(&config);
   if (Error error = ValidateCampaign(config); !error.ok()) return error;
+  if (Error error = CheckListExists(config); !error.ok()) return error;
   *campaign_id = config.id;
   campaigns_.push_back(CampaignState{std::move(config), CampaignSpend{}});
   return kOk;
@@ -59,8 +60,29 @@ Error CampaignBook::UpdateCampaign(Campaign config) {
   config.status = current.status;
   NormalizeCampaign(&config);
   if (Error error = ValidateCampaign(config); !error.ok()) return error;
+  if (Error error = CheckListExists(config); !error.ok()) return error;
   state->campaign = std::move(config);
   return kOk;
+}
+
+Error CampaignBook::CheckListExists(const Campaign& config) const {
+  const uint32_t list = config.eligibility.customer_list;
+  if (list != 0 && lists_.Find(list) == nullptr) {
+    return {"CAMPAIGN_INVALID_TARGETING", "eligibility.customer_list"};
+  }
+  return kOk;
+}
+
+Error CampaignBook::DeleteCustomerList(uint32_t list_id) {
+  Changed();
+  if (lists_.Find(list_id) == nullptr) return {"CUSTOMER_LIST_NOT_FOUND", ""};
+  for (const CampaignState& state : campaigns_) {
+    if (state.campaign.eligibility.customer_list == list_id &&
+        state.campaign.status != CampaignStatus::kEnded) {
+      return {"CUSTOMER_LIST_IN_USE", ""};
+    }
+  }
+  return lists_.Delete(list_id);
 }
 
 Error CampaignBook::TransitionCampaign(uint64_t campaign_id, CampaignStatus to) {
@@ -326,6 +348,7 @@ void CampaignBook::Clear() {
   campaigns_.clear();
   coupons_ = CouponBook();
   usage_ = UsageTable();
+  lists_ = CustomerLists();
   payments_.clear();
   last_commit_time_s_ = 0;
 }

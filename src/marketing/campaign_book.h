@@ -39,6 +39,7 @@
 #include "base/huge_page_allocator.h"
 #include "marketing/campaign.h"
 #include "marketing/coupons.h"
+#include "marketing/customer_lists.h"
 #include "marketing/pricing.h"
 #include "marketing/usage.h"
 
@@ -94,7 +95,8 @@ class CampaignBook {
   // --- Campaigns ---------------------------------------------------------------------------
 
   // Stores a validated copy as kDraft (config.id and config.status are ignored); ids count
-  // from 1. Codes: see ValidateCampaign.
+  // from 1. Codes: see ValidateCampaign; CAMPAIGN_INVALID_TARGETING (eligibility.customer_list)
+  // also when the custom list it names does not exist (so for UpdateCampaign).
   Error CreateCampaign(Campaign config, uint64_t* campaign_id);
   // Replaces the configuration of campaign config.id; its status is kept (use Transition).
   // Type and total budget change only in kDraft (then TopUp). Lowering a cap below what is
@@ -145,6 +147,27 @@ class CampaignBook {
   }
   const CouponBook& coupons() const { return coupons_; }
 
+  // --- Custom lists (customer_lists.h) --------------------------------------------------------
+
+  Error CreateCustomerList(std::string name, uint64_t staff_id, int64_t now_s, uint32_t* list_id) {
+    Changed();
+    return lists_.Create(std::move(name), staff_id, now_s, list_id);
+  }
+  Error AddToCustomerList(uint32_t list_id, std::span<const uint64_t> customers, int64_t now_s,
+                          int64_t* added) {
+    Changed();
+    return lists_.Add(list_id, customers, now_s, added);
+  }
+  Error RemoveFromCustomerList(uint32_t list_id, std::span<const uint64_t> customers, int64_t now_s,
+                               int64_t* removed) {
+    Changed();
+    return lists_.Remove(list_id, customers, now_s, removed);
+  }
+  // Codes: CUSTOMER_LIST_NOT_FOUND, CUSTOMER_LIST_IN_USE (a campaign that has not ended
+  // targets it).
+  Error DeleteCustomerList(uint32_t list_id);
+  const CustomerLists& customer_lists() const { return lists_; }
+
   // --- Payments ----------------------------------------------------------------------------
 
   // The rewards this payment would get now. Read-only.
@@ -191,6 +214,7 @@ class CampaignBook {
 
  private:
   CampaignState* MutableCampaign(uint64_t campaign_id);
+  Error CheckListExists(const Campaign& config) const;
   void ApplyReward(const PaymentContext& context, PaymentRecord::Applied* applied);
   // Adds (sign 1) or removes (sign -1, on the full refund) the payment in the reporting figures
   // of each campaign that rewarded it; amount_fen is the payment's original amount.
@@ -204,6 +228,7 @@ class CampaignBook {
   std::vector<CampaignState> campaigns_;  // campaign id = index + 1
   CouponBook coupons_;
   UsageTable usage_;
+  CustomerLists lists_;
   absl::flat_hash_map<uint64_t, PaymentRecord, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
                       HugePageAllocator<std::pair<const uint64_t, PaymentRecord>>>
       payments_;

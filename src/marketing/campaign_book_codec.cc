@@ -2,8 +2,9 @@
 // written as their u32 bit pattern; str := u32 length, bytes. Hash-table contents are written
 // sorted by key, so equal books give equal bytes.
 //
-//   book        := u32 magic "QBMK", u32 version (3), i64 last_commit_time_s,
-//                  u64 n, campaign{n}, coupons, usage (usage.cc), u64 m, payment{m}
+//   book        := u32 magic "QBMK", u32 version (4), i64 last_commit_time_s,
+//                  u64 n, campaign{n}, coupons, usage (usage.cc), u64 m, payment{m},
+//                  [lists] (version 4 on)
 //   campaign    := u64 id, str name, u8 type, u8 status, rule, eligibility, caps,
 //                  u32 exclusive_group, i32 priority, [targeting] (version 3 on), spend
 //   rule        := u8 shape, i64 fixed_fen, i32 percent_bps, i64 percent_cap_fen,
@@ -12,7 +13,8 @@
 //   eligibility := i64 window_start_s, i64 window_end_s, u32 hours_mask, u8 channel_mask,
 //                  u32 k, u64 merchant_id{k}, u32 k, u32 category{k}, u32 k, u32 region{k},
 //                  u64 segment_mask, i64 min_amount_fen, i32 holdout_percent
-//   targeting   := i32 age_min, i32 age_max, i32 inactive_days
+//   targeting   := i32 age_min, i32 age_max, i32 inactive_days,
+//                  [u32 customer_list] (version 4 on)
 //   caps        := i64 budget_total_fen, budget_daily_fen, customer_count_daily,
 //                  customer_count_lifetime, customer_amount_daily_fen,
 //                  customer_amount_lifetime_fen, device_count_lifetime, identity_count_lifetime
@@ -31,6 +33,10 @@
 //                  i64 paid_fen, i64 refunded_fen, u32 r, applied{r}  (sorted by payment_id)
 //   applied     := u64 campaign_id, u64 coupon_id, u8 kind, i64 amount_fen, i64 release_at_s,
 //                  i64 reversed_fen, u8 counted
+//   lists       := u32 next_serial, u32 l, list{l}, u64 k, member{k}
+//   list        := u32 id, str name, u64 created_by, i64 created_s, i64 updated_s,
+//                  i64 members                                           (ascending id)
+//   member      := u64 customer_id, u64 bits          (ascending customer id, bits never 0)
 //
 // Decoding re-validates every configuration and cross-reference, so a corrupt checkpoint is
 // refused instead of loaded into the engine.
@@ -44,11 +50,13 @@ namespace qb::marketing {
 namespace {
 
 constexpr uint32_t kMagic = 0x4B4D4251;  // "QBMK"
-constexpr uint32_t kVersion = 3;
+constexpr uint32_t kVersion = 4;
 // Version 1 books (before the reporting figures) load with those figures at 0; version 1 and 2
-// books (before age bands and win-back) with no such targeting.
+// books (before age bands and win-back) with no such targeting; versions 1 to 3 (before custom
+// lists) with no list.
 constexpr uint32_t kVersionWithoutFigures = 1;
 constexpr uint32_t kVersionWithoutTargeting = 2;
+constexpr uint32_t kVersionWithoutLists = 3;
 constexpr size_t kMinCampaignBytes = 225;  // with an empty name and lists
 constexpr size_t kTemplateBytes = 112;     // with an empty name; names are never empty
 constexpr size_t kCouponBytes = 49;
@@ -188,6 +196,7 @@ void WriteCampaign(const CampaignState& state, ByteWriter* writer) {
   writer->U32(c.exclusive_group);
   WriteI32(writer, c.priority);
   WriteTargeting(c.eligibility, writer);
+  writer->U32(c.eligibility.customer_list);
   writer->I64(state.spend.spent_total_fen);
   writer->I64(state.spend.day);
   writer->I64(state.spend.spent_day_fen);
@@ -210,6 +219,7 @@ bool ReadCampaign(ByteReader* reader, uint64_t expected_id, uint32_t version,
   c.exclusive_group = reader->U32();
   c.priority = ReadI32(reader);
   if (version > kVersionWithoutTargeting) ReadTargeting(reader, &c.eligibility);
+  if (version > kVersionWithoutLists) c.eligibility.customer_list = reader->U32();
   CampaignSpend& spend = state->spend;
   spend.spent_total_fen = reader->I64();
   spend.day = reader->I64();
@@ -429,6 +439,7 @@ void CampaignBook::Serialize(std::string* out) const {
   std::sort(ids.begin(), ids.end());
   writer.U64(ids.size());
   for (const uint64_t id : ids) WritePayment(id, payments_.at(id), &writer);
+  lists_.Serialize(&writer);
 }
 
 bool CampaignBook::Deserialize(std::string_view bytes) {
@@ -461,6 +472,13 @@ bool CampaignBook::Deserialize(std::string_view bytes) {
     previous_id = payment_id;
     if (ok) payments_.emplace(payment_id, std::move(record));
   }
+  if (ok && version > kVersionWithoutLists) ok = lists_.Deserialize(&reader);
+  // A campaign targets only a list that exists, unless it has ended (its list may be gone).
+  for (uint64_t i = 0; ok && i < campaign_count; ++i) {
+    const Campaign& c = campaigns_[i].campaign;
+    ok = c.eligibility.customer_list == 0 || c.status == CampaignStatus::kEnded ||
+         lists_.Find(c.eligibility.customer_list) != nullptr;
+  }
   ok = ok && reader.ok() && reader.remaining() == 0;
   if (!ok) Clear();
   return ok;
@@ -476,8 +494,11 @@ void EncodeCampaignConfig(const Campaign& c, ByteWriter* writer) {
   WriteCaps(c.caps, writer);
   writer->U32(c.exclusive_group);
   WriteI32(writer, c.priority);
-  // Age bands and win-back came later: a configuration without them is written as before.
-  if (HasTargeting(c.eligibility)) WriteTargeting(c.eligibility, writer);
+  // Age bands and win-back came later, custom lists later still: a configuration without them
+  // is written as before.
+  const bool list = c.eligibility.customer_list != 0;
+  if (HasTargeting(c.eligibility) || list) WriteTargeting(c.eligibility, writer);
+  if (list) writer->U32(c.eligibility.customer_list);
 }
 
 bool DecodeCampaignConfig(ByteReader* reader, Campaign* c) {
@@ -494,7 +515,12 @@ bool DecodeCampaignConfig(ByteReader* reader, Campaign* c) {
   c->priority = ReadI32(reader);
   if (reader->ok() && reader->remaining() > 0) {
     ReadTargeting(reader, &c->eligibility);
-    if (!HasTargeting(c->eligibility)) return false;  // never written: one encoding per config
+    if (reader->ok() && reader->remaining() > 0) {
+      c->eligibility.customer_list = reader->U32();
+      if (c->eligibility.customer_list == 0) return false;  // never written
+    } else if (!HasTargeting(c->eligibility)) {
+      return false;  // never written: one encoding per configuration
+    }
   }
   return reader->ok();
 }

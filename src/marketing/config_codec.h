@@ -2,9 +2,10 @@
 // the engine's journal. The same field encodings as the checkpoint (campaign_book_codec.cc):
 //
 //   campaign_config := u64 id, str name, u8 type, u8 status, rule, eligibility, caps,
-//                      u32 exclusive_group, i32 priority, [targeting]
-//   (targeting := i32 age_min, i32 age_max, i32 inactive_days; written only when one is set,
-//   so configurations from before age bands and win-back keep their bytes)
+//                      u32 exclusive_group, i32 priority, [targeting [u32 customer_list]]
+//   (targeting := i32 age_min, i32 age_max, i32 inactive_days; written only when one of them or
+//   a custom list is set, the list only when set (never 0), so configurations from before age
+//   bands, win-back and custom lists keep their bytes)
 //   template_config := u64 id, u64 campaign_id, str name, u8 kind, i64 threshold_fen,
 //                      i64 save_fen, i32 discount_bps, i64 discount_cap_fen, i64 stock,
 //                      u8 validity, i64 valid_from_s, i64 valid_until_s, i64 valid_days,

@@ -18,6 +18,7 @@ PaymentContext ContextOf(const DryRunPayment& p) {
   context.first_payment_ever = p.first_payment_ever;
   context.first_at_merchant = p.first_at_merchant;
   context.segment_bits = p.segment_bits;
+  context.list_bits = p.list_bits;
   context.age_years = p.age_years;
   context.idle_days = p.idle_days;
   context.seed = Mix64(p.payment_id);  // Random-range rewards draw as a payment would.
@@ -33,6 +34,10 @@ Error DryRun(Campaign candidate, std::span<const DryRunPayment> payments, int64_
   }
   candidate.eligibility.window_start_s = from_s;
   candidate.eligibility.window_end_s = to_s;
+  // The private book holds no lists: it prices the campaign without its list, and only the
+  // payments of the list's members reach it.
+  const uint32_t list = candidate.eligibility.customer_list;
+  candidate.eligibility.customer_list = 0;
   CampaignBook book;
   uint64_t id = 0;
   if (Error e = book.CreateCampaign(std::move(candidate), &id); !e.ok()) return e;
@@ -49,6 +54,7 @@ Error DryRun(Campaign candidate, std::span<const DryRunPayment> payments, int64_
     last_s = p.time_s;
     const PaymentContext context = ContextOf(p);
     result->payments++;
+    if (list != 0 && (p.list_bits >> CustomerListSlot(list) & 1) == 0) continue;
     const Plan plan = book.Quote(context);
     if (plan.rewards.empty()) {
       const Campaign& campaign = book.FindCampaign(id)->campaign;

@@ -31,6 +31,7 @@ struct DryRunPayment {
   int64_t amount_fen = 0;
   int64_t time_s = 0;
   uint64_t segment_bits = 0;
+  uint64_t list_bits = 0;  // the custom lists holding the customer (PaymentContext::list_bits)
   int32_t age_years = -1;  // -1 = unknown
   int64_t idle_days = 0;
   bool first_payment_ever = false;
@@ -60,7 +61,8 @@ struct DryRunResult {
 };
 
 // Prices `payments` (ascending time, each within [from_s, to_s)) with `candidate` made live
-// over [from_s, to_s): its window is replaced by that span, everything else is kept. Codes:
+// over [from_s, to_s): its window is replaced by that span, everything else is kept (its custom
+// list is judged by each payment's list_bits alone: the list need not exist here). Codes:
 // CAMPAIGN_DRY_RUN_UNSUPPORTED (field "type") for coupon campaigns, ValidateCampaign's for a
 // bad configuration, CAMPAIGN_DRY_RUN_UNORDERED for payments out of order or out of the span.
 Error DryRun(Campaign candidate, std::span<const DryRunPayment> payments, int64_t from_s,

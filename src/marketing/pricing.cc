@@ -173,6 +173,9 @@ bool IsEligible(const Campaign& campaign, const PaymentContext& context) {
   if (e.segment_mask != 0 && (e.segment_mask & context.segment_bits) == 0) return false;
   if (!AgeMatches(e, context.age_years)) return false;
   if (context.idle_days < e.inactive_days) return false;
+  if (e.customer_list != 0 && (context.list_bits >> CustomerListSlot(e.customer_list) & 1) == 0) {
+    return false;
+  }
   if (context.amount_fen < e.min_amount_fen) return false;
   if (HoldoutBucket(campaign.id, context.customer_id) < e.holdout_percent) return false;
   if (campaign.type == CampaignType::kFirstOrder) {

@@ -28,8 +28,9 @@
 // (a refund is a share of what was paid).
 //
 // Eligibility: status kScheduled or kLive, time in the window and an allowed China-time hour,
-// channel, merchant, category, region and segment lists, min amount on the original amount,
-// not in the holdout, and for 首单 the matching first-payment flag.
+// channel, merchant, category, region and segment lists, age band, inactivity, custom list,
+// min amount on the original amount, not in the holdout, and for 首单 the matching
+// first-payment flag.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,8 @@ struct PaymentContext {
   bool first_at_merchant = false;
   uint64_t coupon_id = 0;  // the coupon the customer chose; 0 = none
   uint64_t segment_bits = 0;
+  // The custom lists holding the customer: bit CustomerListSlot(id) per list (customer_lists.h).
+  uint64_t list_bits = 0;
   int32_t age_years = -1;  // whole years on the payment's China-time day; -1 = unknown
   // Whole days since money of the customer's last moved (since registration when it never
   // has), before this payment.
@@ -126,8 +129,8 @@ Plan Quote(const PaymentContext& context, const QuoteInputs& inputs);
 // function of (seed, campaign id).
 int64_t RuleAmount(const RewardRule& rule, int64_t base_fen, uint64_t seed, uint64_t campaign_id);
 
-// Status, window, hours, channel, targeting lists, segment, age band, inactivity, min amount,
-// holdout, first-order flags. Coupons are checked separately.
+// Status, window, hours, channel, targeting lists, segment, age band, inactivity, custom list,
+// min amount, holdout, first-order flags. Coupons are checked separately.
 bool IsEligible(const Campaign& campaign, const PaymentContext& context);
 
 // Whether a customer of `age_years` (-1: unknown) is in the campaign's age band; true when it

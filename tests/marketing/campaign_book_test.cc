@@ -250,9 +250,10 @@ TEST(CampaignBookTest, ReportingFiguresCountRewardedPaymentsUntilTheFullRefund) 
   EXPECT_EQ(copy.FindCampaign(discount_id)->spend, book.FindCampaign(discount_id)->spend);
 }
 
-TEST(CampaignBookTest, OlderCheckpointsLoadWithoutFiguresOrAgeAndWinBackTargeting) {
-  // Version 2 wrote no targeting (the 12 bytes before the campaign's 40 bytes of spend), and
-  // version 1 no figures either (the spend's last 16 bytes).
+TEST(CampaignBookTest, OlderCheckpointsLoadWithoutFiguresTargetingOrLists) {
+  // Version 3 wrote no custom list (the 4 bytes before the campaign's 40 bytes of spend) and no
+  // lists (the 16 bytes that end a book without any), version 2 no targeting either (the 12
+  // bytes before those), and version 1 no figures either (the spend's last 16 bytes).
   CampaignBook empty;
   std::string tail;
   empty.Serialize(&tail);
@@ -263,18 +264,24 @@ TEST(CampaignBookTest, OlderCheckpointsLoadWithoutFiguresOrAgeAndWinBackTargetin
   book.Serialize(&bytes);
   ASSERT_EQ(bytes.compare(bytes.size() - tail.size(), tail.size(), tail), 0);
   const size_t campaign_end = bytes.size() - tail.size();
-  std::string v2 = bytes;
-  v2.erase(campaign_end - 40 - 12, 12);
-  v2[4] = 2;  // version, little-endian u32
+  std::string v3 = bytes;
+  v3.erase(v3.size() - 16);
+  v3.erase(campaign_end - 40 - 4, 4);
+  v3[4] = 3;  // version, little-endian u32
   CampaignBook loaded;
+  ASSERT_TRUE(loaded.Deserialize(v3));
+  EXPECT_EQ(loaded, book);  // No list was targeted: 0 either way.
+  std::string v2 = v3;
+  v2.erase(campaign_end - 4 - 40 - 12, 12);
+  v2[4] = 2;
   ASSERT_TRUE(loaded.Deserialize(v2));
   EXPECT_EQ(loaded, book);  // No targeting was set: 0 either way.
   std::string v1 = v2;
-  v1.erase(campaign_end - 12 - 16, 16);
+  v1.erase(campaign_end - 16 - 16, 16);
   v1[4] = 1;
   ASSERT_TRUE(loaded.Deserialize(v1));
   EXPECT_EQ(loaded, book);  // Nothing was rewarded yet: the figures are 0 either way.
-  v1[4] = 4;
+  v1[4] = 5;
   EXPECT_FALSE(loaded.Deserialize(v1));
 }
 
