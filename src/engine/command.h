@@ -648,7 +648,7 @@ using Command = std::variant<
     PurgeClosedIdentities, PayOutClosedRefund, ReleaseCashback, SetPointsProgram,
     SetReferralProgram, SetLottery, LotterySignIn, DrawLottery, SetRedPackets, SendRedPacket,
     ClaimRedPacket, CreateCouponCodes, RedeemCouponCode, PushOffer, ReadMessages,
-    SetOfferPreference>;
+    SetOfferPreference, EditCustomerList>;
 
 // Stable numbers, written into the journal. Append, never renumber.
 enum class CommandType : uint16_t {
@@ -732,6 +732,7 @@ enum class CommandType : uint16_t {
   kPushOffer = 78,  // engine/offer_command.h, 78 to 80
   kReadMessages = 79,
   kSetOfferPreference = 80,
+  kEditCustomerList = 81,  // engine/marketing_command.h
 };
 
 CommandType TypeOf(const Command& command);

@@ -183,6 +183,7 @@ CommandType TypeOf(const Command& command) {
         if constexpr (std::is_same_v<T, SetOfferPreference>) {
           return CommandType::kSetOfferPreference;
         }
+        if constexpr (std::is_same_v<T, EditCustomerList>) return CommandType::kEditCustomerList;
       },
       command);
 }
@@ -349,6 +350,8 @@ std::string_view CommandTypeName(CommandType type) {
       return "read_messages";
     case CommandType::kSetOfferPreference:
       return "set_offer_preference";
+    case CommandType::kEditCustomerList:
+      return "edit_customer_list";
   }
   return "unknown";
 }
@@ -1404,6 +1407,7 @@ bool DecodeBody(CommandType type, std::string_view body, Command* command) {
     case CommandType::kCreateCouponTemplate:
     case CommandType::kClaimCoupon:
     case CommandType::kIssueCoupons:
+    case CommandType::kEditCustomerList:
       if (!DecodeMarketingCommand(type, &reader, command)) return false;
       break;
     case CommandType::kSetRiskRules:

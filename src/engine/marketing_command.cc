@@ -1,4 +1,4 @@
-// Encoding of commands 55 to 61; the grammar is in marketing_command.h.
+// Encoding of commands 55 to 61 and 81; the grammar is in marketing_command.h.
 #include "engine/marketing_command.h"
 
 #include <utility>
@@ -71,6 +71,15 @@ void EncodeIssueCoupons(const IssueCoupons& c, ByteWriter* writer) {
   for (const uint64_t customer_id : c.customer_ids) writer->U64(customer_id);
 }
 
+void EncodeEditCustomerList(const EditCustomerList& c, ByteWriter* writer) {
+  writer->U64(c.staff_id);
+  writer->U8(static_cast<uint8_t>(c.op));
+  writer->U32(c.list_id);
+  writer->LengthPrefixed(c.name);
+  writer->U32(static_cast<uint32_t>(c.customer_ids.size()));
+  for (const uint64_t customer_id : c.customer_ids) writer->U64(customer_id);
+}
+
 bool DecodeCampaignCommand(ByteReader* reader, uint64_t* staff_id, marketing::Campaign* config) {
   *staff_id = reader->U64();
   return marketing::DecodeCampaignConfig(reader, config);
@@ -121,6 +130,23 @@ bool DecodeIssueCoupons(ByteReader* reader, IssueCoupons* c) {
   return reader->ok();
 }
 
+bool DecodeEditCustomerList(ByteReader* reader, EditCustomerList* c) {
+  c->staff_id = reader->U64();
+  const uint8_t op = reader->U8();
+  c->op = static_cast<CustomerListOp>(op);
+  c->list_id = reader->U32();
+  c->name = std::string(reader->LengthPrefixed());
+  const uint32_t count = reader->U32();
+  if (!reader->ok() || op < static_cast<uint8_t>(CustomerListOp::kCreate) ||
+      op > static_cast<uint8_t>(CustomerListOp::kDelete) ||
+      count > kMaxCustomerListEditPerCommand || count > reader->remaining() / 8) {
+    return false;
+  }
+  c->customer_ids.resize(count);
+  for (uint64_t& customer_id : c->customer_ids) customer_id = reader->U64();
+  return reader->ok();
+}
+
 bool EncodeMarketingCommand(const Command& command, ByteWriter* writer) {
   if (const auto* c = std::get_if<CreateCampaign>(&command)) {
     EncodeCampaignCommand(c->staff_id, c->config, writer);
@@ -136,6 +162,8 @@ bool EncodeMarketingCommand(const Command& command, ByteWriter* writer) {
     EncodeClaimCoupon(*c, writer);
   } else if (const auto* c = std::get_if<IssueCoupons>(&command)) {
     EncodeIssueCoupons(*c, writer);
+  } else if (const auto* c = std::get_if<EditCustomerList>(&command)) {
+    EncodeEditCustomerList(*c, writer);
   } else {
     return false;
   }
@@ -183,6 +211,12 @@ bool DecodeMarketingCommand(CommandType type, ByteReader* reader, Command* comma
     case CommandType::kIssueCoupons: {
       IssueCoupons c;
       if (!DecodeIssueCoupons(reader, &c)) return false;
+      *command = std::move(c);
+      return true;
+    }
+    case CommandType::kEditCustomerList: {
+      EditCustomerList c;
+      if (!DecodeEditCustomerList(reader, &c)) return false;
       *command = std::move(c);
       return true;
     }

@@ -1,5 +1,6 @@
-// Commands 55 to 61: marketing campaigns, their budgets and coupons (marketing/campaign_book.h
-// holds the rules; engine/state_machine_marketing.cc runs them against the ledger).
+// Commands 55 to 61 and 81: marketing campaigns, their budgets, coupons and custom lists
+// (marketing/campaign_book.h holds the rules; engine/state_machine_marketing.cc runs them against
+// the ledger).
 //
 //   body (type 55) := staff_id:u64 campaign_config                          (CreateCampaign)
 //   body (type 56) := staff_id:u64 campaign_config                          (UpdateCampaign)
@@ -11,6 +12,8 @@
 //                     [device_hash:str, only when not ""]                     (ClaimCoupon)
 //   body (type 61) := staff_id:u64 template_id:u64 count:u32 customer_id:u64{count}
 //                                                                             (IssueCoupons)
+//   body (type 81) := staff_id:u64 op:u8 list_id:u32 name:str count:u32 customer_id:u64{count}
+//                                                                         (EditCustomerList)
 //   campaign_config, template_config: marketing/config_codec.h
 //
 // Each answers one MarketingResult. kRefused carries the campaign book's stable error code in
@@ -92,6 +95,21 @@ struct IssueCoupons {
   std::vector<uint64_t> customer_ids;
 };
 
+// Custom lists (自定义人群包, marketing/customer_lists.h) that campaigns target. Create makes an
+// empty list named `name` (Reply::value: its id); Add and Remove change its members, the
+// listed customers that exist (unknown ids are skipped; Reply::value: how many were added or
+// removed, not counting those already in or out); Delete drops it, refused with
+// CUSTOMER_LIST_IN_USE while a campaign that has not ended targets it. Only Create carries a
+// name and only Add and Remove customers (at most kMaxCustomerListEditPerCommand).
+enum class CustomerListOp : uint8_t { kCreate = 1, kAdd = 2, kRemove = 3, kDelete = 4 };
+struct EditCustomerList {
+  uint64_t staff_id = 0;
+  CustomerListOp op = CustomerListOp::kCreate;
+  uint32_t list_id = 0;  // 0 for kCreate
+  std::string name;
+  std::vector<uint64_t> customer_ids;
+};
+
 // The outcome of a marketing command, ordered by precedence. Stable values: append, never
 // renumber.
 enum class MarketingResult : uint8_t {
@@ -110,6 +128,7 @@ std::string_view MarketingResultName(MarketingResult result);
 
 // The command layer's bounds, beyond what the campaign book validates.
 inline constexpr size_t kMaxCouponIssuePerCommand = 8190;
+inline constexpr size_t kMaxCustomerListEditPerCommand = 8190;
 
 void EncodeCampaignCommand(uint64_t staff_id, const marketing::Campaign& config,
                            ByteWriter* writer);
@@ -118,6 +137,7 @@ void EncodeFundCampaign(const FundCampaign& command, ByteWriter* writer);
 void EncodeCreateCouponTemplate(const CreateCouponTemplate& command, ByteWriter* writer);
 void EncodeClaimCoupon(const ClaimCoupon& command, ByteWriter* writer);
 void EncodeIssueCoupons(const IssueCoupons& command, ByteWriter* writer);
+void EncodeEditCustomerList(const EditCustomerList& command, ByteWriter* writer);
 // Each returns false on a malformed body; the caller checks that the reader is then exhausted.
 bool DecodeCampaignCommand(ByteReader* reader, uint64_t* staff_id, marketing::Campaign* config);
 bool DecodeTransitionCampaign(ByteReader* reader, TransitionCampaign* command);
@@ -125,5 +145,6 @@ bool DecodeFundCampaign(ByteReader* reader, FundCampaign* command);
 bool DecodeCreateCouponTemplate(ByteReader* reader, CreateCouponTemplate* command);
 bool DecodeClaimCoupon(ByteReader* reader, ClaimCoupon* command);
 bool DecodeIssueCoupons(ByteReader* reader, IssueCoupons* command);
+bool DecodeEditCustomerList(ByteReader* reader, EditCustomerList* command);
 
 }  // namespace qb::engine

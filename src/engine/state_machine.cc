@@ -206,6 +206,10 @@ bool StateMachine::IsValid(const Command& command) {
   if (const auto* c = std::get_if<IssueCoupons>(&command)) {
     return !c->customer_ids.empty() && c->customer_ids.size() <= kMaxCouponIssuePerCommand;
   }
+  if (const auto* c = std::get_if<EditCustomerList>(&command)) {
+    return c->name.size() <= marketing::kMaxNameBytes &&
+           c->customer_ids.size() <= kMaxCustomerListEditPerCommand;
+  }
   return true;
 }
 
@@ -713,8 +717,8 @@ Digest StateMachine::StateHash() const {
     hasher.Update("device_keys");
     hasher.Update(keys);
   }
-  // Likewise no campaign (states from before marketing).
-  if (marketing_on()) {
+  // Likewise no campaign or custom list (states from before marketing).
+  if (marketing_kept()) {
     std::string marketing;
     SerializeMarketing(&marketing);
     hasher.Update("marketing");
@@ -811,7 +815,7 @@ void StateMachine::Serialize(std::string* out) const {
   const bool with_referrals = referrals_.on() || with_lottery;
   const bool with_points = points_.on() || with_referrals;
   const bool with_risk = risk_.on() || with_points;
-  const bool with_marketing = marketing_on() || with_risk;
+  const bool with_marketing = marketing_kept() || with_risk;
   const bool with_device_keys = !device_keys_.empty() || with_marketing;
   const bool with_devices = !known_devices_.empty() || with_device_keys;
   if (audit_.seq() != 0 || with_devices) {
@@ -939,10 +943,11 @@ bool StateMachine::Deserialize(std::string_view bytes, bool with_payments) {
     return false;
   }
   if (reader.remaining() == 0) return true;
-  // Marketing's trailer is written only once a campaign exists, or empty before risk's.
+  // Marketing's trailer is written only once a campaign or a custom list exists, or empty
+  // before risk's.
   const std::optional<std::string_view> marketing = part();
   if (!marketing || !DeserializeMarketing(*marketing) ||
-      (!marketing_on() && reader.remaining() == 0)) {
+      (!marketing_kept() && reader.remaining() == 0)) {
     return false;
   }
   if (reader.remaining() == 0) return true;

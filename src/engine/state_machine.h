@@ -184,8 +184,15 @@ class StateMachine {
   MarketingResult ApplyUpdateCampaign(const UpdateCampaign& command, Reply* reply);
   MarketingResult ApplyTransitionCampaign(const TransitionCampaign& command, Reply* reply);
   MarketingResult ApplyFundCampaign(const FundCampaign& command, Reply* reply);
+  MarketingResult ApplyEditCustomerList(const EditCustomerList& command, int64_t now_s,
+                                        Reply* reply);
   // Marketing is on once a campaign exists; before that it adds nothing to the state.
   bool marketing_on() const { return !campaigns_.campaigns().empty(); }
+  // The campaign book has state to keep (checkpoint, state hash): a campaign, or a custom list
+  // ever created (lists may come before the first campaign, and turn nothing on).
+  bool marketing_kept() const {
+    return marketing_on() || campaigns_.customer_lists().ever_created();
+  }
   void EnsureMarketingExpenseAccount();
   // A programme's budget account (referral, lottery, red packets: kCampaignBudget, no
   // overdraft) moves by `change`: raised, marketing expense funds it (kCampaignFunding);

@@ -50,8 +50,9 @@ MarketingResult Refused(marketing::Error error, Reply* reply) {
 
 bool StateMachine::IsMarketingCommand(const Command& command) {
   const auto type = static_cast<uint16_t>(TypeOf(command));
-  return type >= static_cast<uint16_t>(CommandType::kCreateCampaign) &&
-         type <= static_cast<uint16_t>(CommandType::kIssueCoupons);
+  return (type >= static_cast<uint16_t>(CommandType::kCreateCampaign) &&
+          type <= static_cast<uint16_t>(CommandType::kIssueCoupons)) ||
+         type == static_cast<uint16_t>(CommandType::kEditCustomerList);
 }
 
 const PaymentMarketing* StateMachine::FindPaymentMarketing(uint64_t payment_id) const {
@@ -240,6 +241,44 @@ void StateMachine::ReturnToFunders(uint64_t campaign_id, int64_t amount_fen, uin
   ProjectCreated(returns);
 }
 
+MarketingResult StateMachine::ApplyEditCustomerList(const EditCustomerList& c, int64_t now_s,
+                                                    Reply* reply) {
+  if (staff_.FindById(c.staff_id) == nullptr) return MarketingResult::kStaffNotFound;
+  const bool with_customers = c.op == CustomerListOp::kAdd || c.op == CustomerListOp::kRemove;
+  if ((c.op == CustomerListOp::kCreate) != (c.list_id == 0) ||
+      (c.op != CustomerListOp::kCreate && !c.name.empty()) ||
+      (!with_customers && !c.customer_ids.empty()) || (with_customers && c.customer_ids.empty())) {
+    return MarketingResult::kInvalid;
+  }
+  // Ids that name no customer are left out, so a list holds customers only.
+  std::vector<uint64_t> known;
+  known.reserve(c.customer_ids.size());
+  for (const uint64_t id : c.customer_ids) {
+    if (customers_.FindById(id) != nullptr) known.push_back(id);
+  }
+  marketing::Error e;
+  uint32_t created = 0;
+  int64_t changed = 0;
+  switch (c.op) {
+    case CustomerListOp::kCreate:
+      e = campaigns_.CreateCustomerList(c.name, c.staff_id, now_s, &created);
+      reply->value = created;
+      break;
+    case CustomerListOp::kAdd:
+      e = campaigns_.AddToCustomerList(c.list_id, known, now_s, &changed);
+      reply->value = static_cast<uint64_t>(changed);
+      break;
+    case CustomerListOp::kRemove:
+      e = campaigns_.RemoveFromCustomerList(c.list_id, known, now_s, &changed);
+      reply->value = static_cast<uint64_t>(changed);
+      break;
+    case CustomerListOp::kDelete:
+      e = campaigns_.DeleteCustomerList(c.list_id);
+      break;
+  }
+  return e.ok() ? MarketingResult::kOk : Refused(e, reply);
+}
+
 MarketingResult StateMachine::ApplyFundCampaign(const FundCampaign& c, Reply* reply) {
   if (c.transfer_id == 0 || c.amount_fen <= 0) return MarketingResult::kInvalid;
   if (staff_.FindById(c.staff_id) == nullptr) return MarketingResult::kStaffNotFound;
@@ -342,6 +381,8 @@ Reply StateMachine::ApplyMarketing(const Command& command) {
     } else {
       r = MarketingResult::kOk;
     }
+  } else if (const auto* c = std::get_if<EditCustomerList>(&command)) {
+    r = ApplyEditCustomerList(*c, now_s, &reply);
   } else {
     QB_ASSERT(false && "unhandled marketing command");
   }
@@ -370,6 +411,19 @@ void StateMachine::AuditMarketing(const Command& command, const Reply& reply) {
           "coupon_template:" + std::to_string(reply.value),
           "{\"campaign_id\":" + std::to_string(c->config.campaign_id) +
               ",\"stock\":" + std::to_string(c->config.stock) + "}");
+  } else if (const auto* c = std::get_if<EditCustomerList>(&command)) {
+    // The members are not listed: the journal keeps them, the audit log says how many.
+    const uint32_t id =
+        c->op == CustomerListOp::kCreate ? static_cast<uint32_t>(reply.value) : c->list_id;
+    static constexpr std::string_view kActions[] = {"", "customer_list.create", "customer_list.add",
+                                                    "customer_list.remove", "customer_list.delete"};
+    std::string details;
+    if (c->op == CustomerListOp::kAdd || c->op == CustomerListOp::kRemove) {
+      details = "{\"listed\":" + std::to_string(c->customer_ids.size()) +
+                ",\"changed\":" + std::to_string(reply.value) + "}";
+    }
+    Audit(ActorKind::kStaff, c->staff_id, std::string(kActions[static_cast<uint8_t>(c->op)]),
+          "customer_list:" + std::to_string(id), details);
   } else if (const auto* c = std::get_if<IssueCoupons>(&command)) {
     Audit(ActorKind::kStaff, c->staff_id, "coupon.issue",
           "coupon_template:" + std::to_string(c->template_id),

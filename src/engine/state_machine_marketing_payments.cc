@@ -116,6 +116,7 @@ bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
                                 .verified = customer.verified(),
                                 .channel = customer.channel},
                                now_s);
+  context.list_bits = campaigns_.customer_lists().MembershipBits(customer.id);
   if (customer.identity) {
     context.age_years = identity::ChinaAgeAt(customer.identity->birth_date, time_ns);
   }

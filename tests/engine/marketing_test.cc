@@ -1,5 +1,6 @@
-// The marketing commands (55 to 61) through the engine, and marketing in payments and refunds:
-// one linked chain per payment, budgets that never go negative, exact reversals, coupons used
+// The marketing commands (55 to 61, and 81 for custom lists) through the engine, and marketing in
+// payments and refunds: one linked chain per payment, budgets that never go negative, exact
+// reversals, coupons used once, and the same state after a restart.
 // once, and the same state after a restart.
 #include <gtest/gtest.h>
 
@@ -587,6 +588,78 @@ TEST_F(MarketingTest, FirstOrderCountsPaymentsMadeBeforeMarketingStarted) {
   ASSERT_EQ(Result(ScanPay(4, bob, shop, 10 * kYuan)), Code(PaymentResult::kOk));
   EXPECT_EQ(MarketingOf(4), PaymentMarketing{});
   ExpectSameAfterRestart();
+}
+
+TEST_F(MarketingTest, ACampaignOnACustomListRewardsItsMembersAsTheListChanges) {
+  const uint64_t alice = SignUp("13800138001");
+  const uint64_t bob = SignUp("13800138002");
+  Fund(alice, 500 * kYuan);
+  Fund(bob, 500 * kYuan);
+  const uint64_t shop = Onboard("shop", 0);
+  // A list may come before any campaign; it is kept (checkpoint and journal) all the same.
+  const Digest empty = Hash();
+  ASSERT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kCreate, 0, "老客", {}}),
+            Code(MarketingResult::kOk));
+  const auto list = static_cast<uint32_t>(last_value_);
+  EXPECT_NE(Hash(), empty);
+  ASSERT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kAdd, list, "", {alice, 999}}),
+            Code(MarketingResult::kOk));
+  EXPECT_EQ(last_value_, 1u);  // 999 is nobody
+  ExpectSameAfterRestart();
+  EngineOptions replay;
+  replay.checkpoint_on_stop = false;
+  const Digest with_list = Hash();
+  Restart(replay);
+  EXPECT_EQ(Hash(), with_list);
+
+  // Malformed edits and refusals.
+  EXPECT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kCreate, list, "x", {}}),
+            Code(MarketingResult::kInvalid));
+  EXPECT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kAdd, list, "", {}}),
+            Code(MarketingResult::kInvalid));
+  EXPECT_EQ(Marketing(EditCustomerList{staff_ + 99, CustomerListOp::kDelete, list, "", {}}),
+            Code(MarketingResult::kStaffNotFound));
+  EXPECT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kAdd, list + 1, "", {bob}}),
+            Code(MarketingResult::kRefused));
+  EXPECT_EQ(last_text_, "CUSTOMER_LIST_NOT_FOUND");
+
+  marketing::Campaign config = MakeCampaign(CampaignType::kInstantDiscount, 10'000);
+  config.eligibility.customer_list = list + 64;  // no such list
+  EXPECT_EQ(Marketing(CreateCampaign{staff_, config}), Code(MarketingResult::kRefused));
+  EXPECT_EQ(last_text_, "CAMPAIGN_INVALID_TARGETING:eligibility.customer_list");
+  config.eligibility.customer_list = list;
+  const uint64_t id = StartCampaign(config);
+  ASSERT_EQ(Result(ScanPay(1, alice, shop, 20 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Result(ScanPay(2, bob, shop, 20 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(MarketingOf(1).discount_fen, 500);
+  EXPECT_EQ(MarketingOf(2).discount_fen, 0);
+  // Bob joins and Alice leaves: the next payments follow.
+  ASSERT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kAdd, list, "", {bob}}),
+            Code(MarketingResult::kOk));
+  ASSERT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kRemove, list, "", {alice}}),
+            Code(MarketingResult::kOk));
+  EXPECT_EQ(last_value_, 1u);
+  ASSERT_EQ(Result(ScanPay(3, alice, shop, 20 * kYuan)), Code(PaymentResult::kOk));
+  ASSERT_EQ(Result(ScanPay(4, bob, shop, 20 * kYuan)), Code(PaymentResult::kOk));
+  EXPECT_EQ(MarketingOf(3).discount_fen, 0);
+  EXPECT_EQ(MarketingOf(4).discount_fen, 500);
+  EXPECT_EQ(Balance(alice), 500 * kYuan - 40 * kYuan + 500);
+  EXPECT_EQ(Balance(bob), 500 * kYuan - 40 * kYuan + 500);
+  EXPECT_EQ(CampaignOf(id).spend.spent_total_fen, 1'000);
+  ExpectLedgerSound();
+
+  // The list stays while the campaign may pay; after its end it can go.
+  EXPECT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kDelete, list, "", {}}),
+            Code(MarketingResult::kRefused));
+  EXPECT_EQ(last_text_, "CUSTOMER_LIST_IN_USE");
+  ASSERT_EQ(Marketing(TransitionCampaign{staff_, id, marketing::CampaignStatus::kEnded}),
+            Code(MarketingResult::kOk));
+  EXPECT_EQ(Marketing(EditCustomerList{staff_, CustomerListOp::kDelete, list, "", {}}),
+            Code(MarketingResult::kOk));
+  ExpectSameAfterRestart();
+  const Digest after = Hash();
+  Restart(replay);
+  EXPECT_EQ(Hash(), after);
 }
 
 TEST_F(MarketingTest, ReplayAndCheckpointGiveTheSameState) {
