@@ -60,8 +60,8 @@ constexpr size_t kMaxDryRunPayments = 300'000;
 constexpr size_t kPageSize = 2'000;
 constexpr int64_t kSecondsPerDay = 86'400;
 constexpr int64_t kNsPerDay = kSecondsPerDay * kNsPerSecond;
-// Customers whose birth dates one engine read looks up, so the engine is not stalled.
-constexpr size_t kBirthDatesPerRead = 4'096;
+// Customers whose birth dates and lists one engine read looks up, so the engine is not stalled.
+constexpr size_t kCustomerFactsPerRead = 4'096;
 
 marketing::Channel ChannelOf(uint8_t channel) {
   switch (static_cast<payments::PaymentChannel>(channel)) {
@@ -191,31 +191,43 @@ Status LoadHistory(Store& store, int64_t from_ns, int64_t to_ns, int64_t lookbac
   return Status::Ok();
 }
 
-// Each payment's customer's age on its day, from the birth dates the engine holds, read a
-// bounded number of customers at a time.
-engine::Reply FillAges(const WalletServices& services, std::vector<marketing::DryRunPayment>* out) {
+// What the engine holds of each payment's customer: the age on the payment's day (from the
+// birth date) and the custom lists holding the customer now, read a bounded number of
+// customers at a time. *list_found says whether the campaign's custom list exists.
+engine::Reply FillCustomerFacts(const WalletServices& services, const marketing::Eligibility& e,
+                                std::vector<marketing::DryRunPayment>* out, bool* list_found) {
   std::vector<uint64_t> ids;
   for (const marketing::DryRunPayment& p : *out) ids.push_back(p.customer_id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  absl::flat_hash_map<uint64_t, uint32_t> birth_dates;
-  for (size_t next = 0; next < ids.size(); next += kBirthDatesPerRead) {
-    const size_t end = std::min(ids.size(), next + kBirthDatesPerRead);
+  struct Facts {
+    uint32_t birth_date = 0;
+    uint64_t list_bits = 0;
+  };
+  absl::flat_hash_map<uint64_t, Facts> facts;
+  *list_found = e.customer_list == 0;
+  for (size_t next = 0; next == 0 || next < ids.size(); next += kCustomerFactsPerRead) {
+    const size_t end = std::min(ids.size(), next + kCustomerFactsPerRead);
     engine::Reply read =
         services.engine->Execute(engine::Query{[&](const engine::StateMachine& state) {
+          const marketing::CustomerLists& lists = state.campaigns().customer_lists();
+          if (e.customer_list != 0) *list_found = lists.Find(e.customer_list) != nullptr;
           for (size_t i = next; i < end; ++i) {
             const identity::Customer* c = state.customers().FindById(ids[i]);
-            if (c != nullptr && c->identity && c->identity->birth_date != 0) {
-              birth_dates[ids[i]] = c->identity->birth_date;
-            }
+            if (c == nullptr) continue;
+            facts[ids[i]] =
+                Facts{c->identity ? c->identity->birth_date : 0, lists.MembershipBits(ids[i])};
           }
         }});
     if (read.status != engine::ReplyStatus::kOk) return read;
   }
   for (marketing::DryRunPayment& p : *out) {
-    const auto found = birth_dates.find(p.customer_id);
-    if (found == birth_dates.end()) continue;
-    p.age_years = identity::ChinaAgeAt(found->second, p.time_s * kNsPerSecond);
+    const auto found = facts.find(p.customer_id);
+    if (found == facts.end()) continue;
+    p.list_bits = found->second.list_bits;
+    if (found->second.birth_date != 0) {
+      p.age_years = identity::ChinaAgeAt(found->second.birth_date, p.time_s * kNsPerSecond);
+    }
   }
   return engine::Reply{};
 }
@@ -230,10 +242,15 @@ bool LoadHistoryFor(const WalletServices& services, const marketing::Eligibility
     respond(ErrorResponse(ErrorCode::kStoreUnavailable, "cannot read payments now"));
     return false;
   }
-  if (HasAgeBand(e)) {
-    if (engine::Reply read = FillAges(services, &loaded->payments);
+  if (HasAgeBand(e) || e.customer_list != 0) {
+    bool list_found = false;
+    if (engine::Reply read = FillCustomerFacts(services, e, &loaded->payments, &list_found);
         read.status != engine::ReplyStatus::kOk) {
       respond(EngineFailureResponse(read));
+      return false;
+    }
+    if (!list_found) {
+      respond(ErrorResponse(BookRefusal("CAMPAIGN_INVALID_TARGETING:eligibility.customer_list")));
       return false;
     }
   }
@@ -245,6 +262,7 @@ void TargetingNotes(const marketing::Eligibility& e, api::JsonArrayWriter* notes
   if (e.segment_mask != 0) notes->String("segments_as_today");
   if (HasAgeBand(e)) notes->String("ages_as_today");
   if (e.inactive_days != 0) notes->String("inactivity_from_payments");
+  if (e.customer_list != 0) notes->String("list_as_today");
 }
 
 void AnswerDryRun(const DryRunInput& input, const Loaded& loaded, const marketing::DryRunResult& r,
@@ -370,6 +388,8 @@ void MeasureCampaignUplift(WalletContext& context, uint64_t campaign_id, int64_t
               continue;
             }
             if (!marketing::AgeMatches(campaign->eligibility, AgeAt(*c, now_ns))) continue;
+            const uint32_t list = campaign->eligibility.customer_list;
+            if (list != 0 && !state.campaigns().customer_lists().Contains(list, c->id)) continue;
             population.push_back(c->id);
           }
           done = next_id > last;

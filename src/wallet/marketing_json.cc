@@ -168,6 +168,11 @@ void ReadEligibility(Fields& parent, marketing::Eligibility* e,
   e->age_max = static_cast<int32_t>(f.Int("age_max", false, kInt32Min, kInt32Max).value_or(0));
   e->inactive_days =
       static_cast<int32_t>(f.Int("inactive_days", false, kInt32Min, kInt32Max).value_or(0));
+  // A custom list's id (customer_list_routes.cc); the campaign book checks that it exists.
+  const uint64_t list = f.Id("customer_list", false).value_or(0);
+  if (list > std::numeric_limits<uint32_t>::max())
+    f.Fail(ErrorCode::kFieldInvalid, "customer_list", "a custom list's id");
+  e->customer_list = static_cast<uint32_t>(list);
   e->min_amount_fen = f.Int("min_amount", false, kInt64Min, kInt64Max).value_or(0);
   e->holdout_percent =
       static_cast<int32_t>(f.Int("holdout_percent", false, kInt32Min, kInt32Max).value_or(0));
@@ -396,6 +401,7 @@ api::ApiError BookRefusal(std::string_view reply_text) {
   if (code.starts_with("CAMPAIGN_INVALID_") || code.starts_with("COUPON_INVALID_")) status = 422;
   if (code == "CAMPAIGN_NOT_FOUND" || code == "COUPON_TEMPLATE_NOT_FOUND") status = 404;
   if (code == "COUPON_CODE_INVALID") status = 422;
+  if (code == "CUSTOMER_LIST_NOT_FOUND") status = 404;
   std::string message = field.empty()
                             ? std::string("the campaign book refused: ") + std::string(code)
                             : field + ": refused by the campaign book";
@@ -404,6 +410,12 @@ api::ApiError BookRefusal(std::string_view reply_text) {
     message =
         "merchant_id: a merchant co-funds only a campaign that applies at it "
         "(list it in eligibility.merchant_ids first)";
+  } else if (field == "eligibility.customer_list") {
+    message = "eligibility.customer_list: no such custom list";
+  } else if (code == "CUSTOMER_LIST_IN_USE") {
+    message = "a campaign that has not ended targets this list";
+  } else if (code == "CUSTOMER_LIST_LIMIT") {
+    message = "at most 64 custom lists exist at once: delete one first";
   } else if (code == "CAMPAIGN_COFUNDED_MERCHANTS_FIXED") {
     message = "eligibility.merchant_ids: fixed once a merchant co-funded the campaign";
   }
@@ -498,6 +510,11 @@ api::JsonObjectWriter EligibilityJson(const marketing::Eligibility& e, bool brie
   json.Int("age_min", e.age_min);
   json.Int("age_max", e.age_max);
   json.Int("inactive_days", e.inactive_days);
+  if (e.customer_list != 0) {
+    json.String("customer_list", std::to_string(e.customer_list));
+  } else {
+    json.Null("customer_list");
+  }
   json.Amount("min_amount", e.min_amount_fen);
   if (!brief) json.Int("holdout_percent", e.holdout_percent);
   return json;

@@ -93,6 +93,47 @@ HttpResponse MarketingFailure(MarketingResult result, const engine::Reply& reply
   return ErrorResponse(ErrorCode::kBadRequest, "the request could not be applied");
 }
 
+api::ApiResult<std::vector<std::string>> ParsePhones(std::string_view body) {
+  api::ApiResult<boost::json::object> root = ParseRoot(body);
+  if (!root.ok()) return root.error();
+  std::optional<api::ApiError> error;
+  Fields f(root.value(), "", &error);
+  std::vector<std::string> phones;
+  if (const boost::json::array* list = f.Array("phones", true, kMaxListedPhones)) {
+    if (list->empty()) f.Fail(ErrorCode::kFieldInvalid, "phones", "at least one phone");
+    for (const boost::json::value& phone : *list) {
+      if (!phone.is_string() || phone.as_string().size() > 64) {
+        f.Fail(ErrorCode::kFieldInvalid, "phones", "strings of at most 64 bytes");
+        break;
+      }
+      phones.emplace_back(phone.as_string());
+    }
+  }
+  f.Finish();
+  if (error) return *error;
+  return phones;
+}
+
+ResolvedPhones ResolvePhones(const engine::StateMachine& state,
+                             const std::vector<std::string>& given) {
+  ResolvedPhones list;
+  absl::flat_hash_set<uint64_t> seen;
+  for (const std::string& text : given) {
+    const std::optional<std::string> phone = identity::NormalizePhone(text);
+    const identity::Customer* customer = phone ? state.customers().FindByPhone(*phone) : nullptr;
+    if (!phone) {
+      list.invalid.push_back(text);
+    } else if (customer == nullptr || customer->closed()) {
+      list.not_found.push_back(text);
+    } else if (!seen.insert(customer->id).second) {
+      ++list.duplicates;
+    } else {
+      list.customers.push_back(customer->id);
+    }
+  }
+  return list;
+}
+
 namespace {
 
 // Submits a marketing command; `then` runs on kOk (and on whatever `also_ok` names).
@@ -476,39 +517,13 @@ void IssueToSegments(WalletContext& context, uint64_t staff_id, uint64_t templat
 }
 
 // {"phones": [...]}: a list ops uploaded (the console reads a CSV and sends it in parts of at
-// most kMaxIssuePhones). Each phone that names an open customer gets one coupon, all in one
+// most kMaxListedPhones). Each phone that names an open customer gets one coupon, all in one
 // command (all or nothing); the answer lists the rows that named no customer or no phone, and
 // counts the rows repeating a customer listed before (each customer gets one coupon).
-constexpr size_t kMaxIssuePhones = 4'000;
-
 struct PhoneList {
   bool template_found = false;
-  std::vector<uint64_t> customers;
-  std::vector<std::string> not_found;
-  std::vector<std::string> invalid;
-  int64_t duplicates = 0;
+  ResolvedPhones phones;
 };
-
-api::ApiResult<std::vector<std::string>> ParsePhones(std::string_view body) {
-  api::ApiResult<boost::json::object> root = ParseRoot(body);
-  if (!root.ok()) return root.error();
-  std::optional<api::ApiError> error;
-  Fields f(root.value(), "", &error);
-  std::vector<std::string> phones;
-  if (const boost::json::array* list = f.Array("phones", true, kMaxIssuePhones)) {
-    if (list->empty()) f.Fail(ErrorCode::kFieldInvalid, "phones", "at least one phone");
-    for (const boost::json::value& phone : *list) {
-      if (!phone.is_string() || phone.as_string().size() > 64) {
-        f.Fail(ErrorCode::kFieldInvalid, "phones", "strings of at most 64 bytes");
-        break;
-      }
-      phones.emplace_back(phone.as_string());
-    }
-  }
-  f.Finish();
-  if (error) return *error;
-  return phones;
-}
 
 void IssueToPhones(WalletContext& context, uint64_t staff_id, uint64_t template_id,
                    std::vector<std::string> given, const Responder& respond) {
@@ -517,25 +532,12 @@ void IssueToPhones(WalletContext& context, uint64_t staff_id, uint64_t template_
       [template_id, given](const engine::StateMachine& state) {
         PhoneList list;
         list.template_found = state.campaigns().coupons().FindTemplate(template_id) != nullptr;
-        absl::flat_hash_set<uint64_t> seen;
-        for (const std::string& text : given) {
-          const std::optional<std::string> phone = identity::NormalizePhone(text);
-          const identity::Customer* customer =
-              phone ? state.customers().FindByPhone(*phone) : nullptr;
-          if (!phone) {
-            list.invalid.push_back(text);
-          } else if (customer == nullptr || customer->closed()) {
-            list.not_found.push_back(text);
-          } else if (!seen.insert(customer->id).second) {
-            ++list.duplicates;
-          } else {
-            list.customers.push_back(customer->id);
-          }
-        }
+        list.phones = ResolvePhones(state, given);
         return list;
       },
-      [&context, staff_id, template_id, respond](PhoneList list) {
-        if (!list.template_found) return respond(TemplateNotFound());
+      [&context, staff_id, template_id, respond](PhoneList found) {
+        const ResolvedPhones& list = found.phones;
+        if (!found.template_found) return respond(TemplateNotFound());
         auto answer = [respond, list](int64_t issued, uint64_t first_coupon_id) {
           api::JsonArrayWriter not_found;
           for (const std::string& phone : list.not_found) not_found.String(phone);

@@ -76,6 +76,12 @@ constexpr std::array kTable = {
     // A dry run reads history only, but it is a tool for designing campaigns.
     StaffRouteAccess{"POST", "/api/v1/staff/campaigns/dry-run", kMarketingWriters},
     StaffRouteAccess{"GET", "/api/v1/staff/campaigns/{id}/uplift", kMarketingReaders},
+    // Custom lists (customer_list_routes.cc): readers see names and counts, never members.
+    StaffRouteAccess{"GET", "/api/v1/staff/customer-lists", kMarketingReaders},
+    StaffRouteAccess{"POST", "/api/v1/staff/customer-lists", kMarketingWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/customer-lists/{id}/members", kMarketingWriters},
+    StaffRouteAccess{"POST", "/api/v1/staff/customer-lists/{id}/removals", kMarketingWriters},
+    StaffRouteAccess{"DELETE", "/api/v1/staff/customer-lists/{id}", kMarketingWriters},
     // Offer pushes (offer_routes.cc): choosing an audience reads customers' spending profiles,
     // so only marketing writers preview or push; readers see what was pushed.
     StaffRouteAccess{"POST", "/api/v1/staff/campaigns/{id}/offer-pushes/preview",

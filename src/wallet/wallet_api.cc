@@ -525,6 +525,7 @@ WalletApi::WalletApi(WalletServices services, Router& router) : impl_(std::make_
   AddRedPacketRoutes(router, context);
   AddCouponCodeRoutes(router, context);
   AddOfferRoutes(router, context);
+  AddCustomerListRoutes(router, context);
   AddCampaignHistoryRoutes(router, context);
   AddRiskRoutes(router, context);
   AddAmlRoutes(router, context);

@@ -91,12 +91,13 @@ void PurgeClosedIdentities(WalletContext& context);
 void AddSessionRoutes(Router& router, WalletContext& context);  // session_routes.cc
 // marketing_routes.cc
 void AddMarketingRoutes(Router& router, WalletContext& context);
-void AddPointsRoutes(Router& router, WalletContext& context);      // points_routes.cc
-void AddReferralRoutes(Router& router, WalletContext& context);    // referral_routes.cc
-void AddLotteryRoutes(Router& router, WalletContext& context);     // lottery_routes.cc
-void AddRedPacketRoutes(Router& router, WalletContext& context);   // red_packet_routes.cc
-void AddCouponCodeRoutes(Router& router, WalletContext& context);  // coupon_code_routes.cc
-void AddOfferRoutes(Router& router, WalletContext& context);       // offer_routes.cc
+void AddPointsRoutes(Router& router, WalletContext& context);        // points_routes.cc
+void AddReferralRoutes(Router& router, WalletContext& context);      // referral_routes.cc
+void AddLotteryRoutes(Router& router, WalletContext& context);       // lottery_routes.cc
+void AddRedPacketRoutes(Router& router, WalletContext& context);     // red_packet_routes.cc
+void AddCouponCodeRoutes(Router& router, WalletContext& context);    // coupon_code_routes.cc
+void AddOfferRoutes(Router& router, WalletContext& context);         // offer_routes.cc
+void AddCustomerListRoutes(Router& router, WalletContext& context);  // customer_list_routes.cc
 // campaign_history_routes.cc: the dry run and the holdout uplift
 void AddCampaignHistoryRoutes(Router& router, WalletContext& context);
 // The held-cashback sweep (marketing_routes.cc): submits engine::ReleaseCashback until no hold

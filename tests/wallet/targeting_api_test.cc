@@ -1,7 +1,7 @@
 // Age-band and win-back campaigns over HTTP (issue 6): the age comes from the birth date in the
 // verified resident ID, kept when the customer verifies; inactivity from when money of the
-// customer's last moved (a payment, a transfer sent, a top-up or a withdrawal). Both hold across
-// a restart.
+// customer's last moved (a payment, a transfer sent, a top-up or a withdrawal). Custom lists
+// (自定义人群包) from uploaded phones. All hold across a restart.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -177,6 +177,88 @@ TEST_F(TargetingApiTest, AWinBackOfferReachesTheIdleUntilTheirMoneyMovesAgain) {
   ApiResponse read = Get("/api/v1/staff/campaigns/" + id, marketing_);
   ASSERT_EQ(read.status, 200) << Describe(read);
   EXPECT_EQ(read.json.at("figures").at("rewarded_payments").as_int64(), 1);
+}
+
+TEST_F(TargetingApiTest, ACustomListCampaignRewardsOnlyTheListedCustomers) {
+  Funded listed = BornOn("19900101", 1);
+  Funded other = BornOn("19900101", 2);
+  ApiResponse bad_name = Post("/api/v1/staff/customer-lists", R"({"name":""})", marketing_);
+  EXPECT_EQ(bad_name.status, 400) << Describe(bad_name);
+  EXPECT_EQ(bad_name.ErrorCode(), "FIELD_INVALID");
+  ApiResponse created = Post("/api/v1/staff/customer-lists", R"({"name":"双11老客"})", marketing_);
+  ASSERT_EQ(created.status, 201) << Describe(created);
+  const std::string list = created.String("id");
+  EXPECT_EQ(created.String("name"), "双11老客");
+  EXPECT_EQ(created.json.at("members").as_int64(), 0);
+
+  // One customer, named twice, a phone of nobody and a row that is no phone.
+  const std::string phones = R"({"phones":[")" + listed.customer.phone + R"(",")" +
+                             listed.customer.phone + R"(","13900009999","abc"]})";
+  ApiResponse added = Post("/api/v1/staff/customer-lists/" + list + "/members", phones, marketing_);
+  ASSERT_EQ(added.status, 200) << Describe(added);
+  EXPECT_EQ(added.json.at("added").as_int64(), 1);
+  EXPECT_EQ(added.json.at("already").as_int64(), 0);
+  EXPECT_EQ(added.json.at("duplicates").as_int64(), 1);
+  EXPECT_EQ(added.json.at("not_found").as_array().size(), 1u);
+  EXPECT_EQ(added.json.at("invalid").as_array().at(0).as_string(), "abc");
+  added = Post("/api/v1/staff/customer-lists/" + list + "/members", phones, marketing_);
+  EXPECT_EQ(added.json.at("added").as_int64(), 0);
+  EXPECT_EQ(added.json.at("already").as_int64(), 1);
+  EXPECT_EQ(Post("/api/v1/staff/customer-lists/77/members", phones, marketing_).ErrorCode(),
+            "CUSTOMER_LIST_NOT_FOUND");
+  // Auditors read the lists but change none.
+  const std::string auditor = StaffToken("auditor", Roles({StaffRole::kAuditor}));
+  EXPECT_EQ(Get("/api/v1/staff/customer-lists", auditor).status, 200);
+  EXPECT_EQ(Post("/api/v1/staff/customer-lists", R"({"name":"x"})", auditor).status, 403);
+
+  // A campaign names only a list that exists.
+  ApiResponse missing = Post("/api/v1/staff/campaigns",
+                             DiscountCampaign("bad", 100, R"("customer_list":"999")"), marketing_);
+  EXPECT_EQ(missing.status, 422) << Describe(missing);
+  EXPECT_EQ(missing.ErrorCode(), "CAMPAIGN_INVALID_TARGETING");
+  const std::string targeting = R"("customer_list":")" + list + R"(")";
+  const std::string id = LiveCampaign(DiscountCampaign("老客专享", 300, targeting));
+  ApiResponse read = Get("/api/v1/staff/campaigns/" + id, marketing_);
+  EXPECT_EQ(read.json.at("eligibility").at("customer_list").as_string(), list);
+  EXPECT_EQ(QuotedDiscount(listed.customer), 300);
+  EXPECT_EQ(QuotedDiscount(other.customer), 0);
+  ApiResponse paid = Pay(listed.customer, PayBody(qr_, 10'000), "pay-1");
+  ASSERT_EQ(paid.status, 201) << Describe(paid);
+  EXPECT_EQ(paid.json.at("discount").as_int64(), 300);
+  ASSERT_EQ(Pay(other.customer, PayBody(qr_, 10'000), "pay-2").status, 201);
+  ApiResponse dry = DryRun(DiscountCampaign("试算", 300, targeting));
+  EXPECT_EQ(dry.json.at("rewarded_payments").as_int64(), 1);
+  EXPECT_TRUE(HasNote(dry, "list_as_today")) << dry.body;
+
+  ApiResponse lists = Get("/api/v1/staff/customer-lists", marketing_);
+  ASSERT_EQ(lists.status, 200) << Describe(lists);
+  const boost::json::object& shown = lists.json.at("lists").as_array().at(0).as_object();
+  EXPECT_EQ(shown.at("members").as_int64(), 1);
+  EXPECT_EQ(shown.at("campaign_ids").as_array().at(0).as_string(), id);
+  ApiResponse in_use = Delete("/api/v1/staff/customer-lists/" + list, marketing_);
+  EXPECT_EQ(in_use.status, 409) << Describe(in_use);
+  EXPECT_EQ(in_use.ErrorCode(), "CUSTOMER_LIST_IN_USE");
+
+  // The listed customer leaves, the other joins; the engine keeps it across a restart.
+  ApiResponse removed = Post("/api/v1/staff/customer-lists/" + list + "/removals",
+                             R"({"phones":[")" + listed.customer.phone + R"("]})", marketing_);
+  ASSERT_EQ(removed.status, 200) << Describe(removed);
+  EXPECT_EQ(removed.json.at("removed").as_int64(), 1);
+  ASSERT_EQ(Post("/api/v1/staff/customer-lists/" + list + "/members",
+                 R"({"phones":[")" + other.customer.phone + R"("]})", marketing_)
+                .status,
+            200);
+  StopServer();
+  StartServer();
+  EXPECT_EQ(QuotedDiscount(listed.customer), 0);
+  EXPECT_EQ(QuotedDiscount(other.customer), 300);
+
+  // Ended, the campaign lets the list go.
+  ASSERT_EQ(
+      Post("/api/v1/staff/campaigns/" + id + "/status", R"({"status":"ended"})", marketing_).status,
+      200);
+  EXPECT_EQ(Delete("/api/v1/staff/customer-lists/" + list, marketing_).status, 204);
+  EXPECT_TRUE(Get("/api/v1/staff/customer-lists", marketing_).json.at("lists").as_array().empty());
 }
 
 }  // namespace
