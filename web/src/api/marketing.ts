@@ -1,6 +1,7 @@
 // The marketing endpoints of API v1: campaigns and coupon templates for the console, offers,
 // coupons and the payment quote for the customer. Amounts are integer fen, times RFC 3339.
 import type { ApiClient } from './client';
+import { PHONES_PER_REQUEST } from './phoneParts';
 
 export const CAMPAIGN_TYPES = [
   'instant_discount',
@@ -58,15 +59,25 @@ export interface Eligibility {
    * registration when they never did; 1..3650, 0 or absent: none.
    */
   inactive_days?: number;
+  /**
+   * A custom customer list (自定义人群包, customerLists.ts): only its members qualify. Null or
+   * absent: everyone. A list that does not exist is refused with CAMPAIGN_INVALID_TARGETING
+   * (422, field eligibility.customer_list).
+   */
+  customer_list?: string | null;
   min_amount?: number;
   holdout_percent?: number;
 }
 
-/** A campaign's eligibility as the server answers it: the targeting bounds always there (0: none). */
+/**
+ * A campaign's eligibility as the server answers it: the targeting bounds always there (0:
+ * none), and the customer list (null: none).
+ */
 export interface CampaignEligibility extends Eligibility {
   age_min: number;
   age_max: number;
   inactive_days: number;
+  customer_list: string | null;
 }
 
 /** The ages a campaign's age band may name (whole years). */
@@ -605,7 +616,7 @@ export function issueCouponsToSegments(
 }
 
 /** The most phones one issue request may list; a longer list goes in several requests. */
-export const ISSUE_PHONES_PER_REQUEST = 4000;
+export const ISSUE_PHONES_PER_REQUEST = PHONES_PER_REQUEST;
 
 /** What issuing to a list of phones answers; the strings are the phones as they were sent. */
 export interface PhoneIssueResult {

@@ -2,6 +2,7 @@
 // /console/campaigns/new creates a draft; /console/campaigns/:id/edit changes one (the total
 // budget then changes only by a top-up). Amounts are typed in yuan, times in China time.
 // "Dry run" prices the form's campaign over the last days of real payments without saving it.
+// The targeting may name a custom customer list (自定义人群包, CustomerListsPage.tsx).
 import {
   Button,
   Card,
@@ -13,6 +14,7 @@ import {
   InputNumber,
   Radio,
   Row,
+  Select,
   Space,
   Typography,
   message,
@@ -20,6 +22,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
+import { listCustomerLists, type CustomerList } from '../api/customerLists';
 import {
   CAMPAIGN_AGE_MAX,
   CAMPAIGN_AGE_MIN,
@@ -40,6 +43,7 @@ import {
 import { staffApi } from '../api/session';
 import type { MessageKey } from '../i18n/dictionaries';
 import { useI18n } from '../i18n/I18nProvider';
+import { useLoad } from '../useLoad';
 import {
   MAX_HOLD_DAYS,
   SHAPES_BY_TYPE,
@@ -102,6 +106,52 @@ function AgeInput({
   );
 }
 
+/** The select's value for "不限" (no list): antd's Select cannot hold null as an option. */
+const NO_LIST = '';
+
+/**
+ * The custom customer list (自定义人群包): 不限, then the lists by name with their customer
+ * counts. A list the campaign names that is not among `lists` (not loaded) shows as its id.
+ * Form.Item passes value (an id, or null for 不限) and onChange.
+ */
+function CustomerListSelect({
+  lists,
+  disabled,
+  value,
+  onChange,
+}: {
+  lists: readonly CustomerList[];
+  disabled: boolean;
+  value?: string | null;
+  onChange?: (value: string | null) => void;
+}) {
+  const { t } = useI18n();
+  const options = [
+    { value: NO_LIST, label: t('campaign.noLimit') },
+    ...lists.map((list) => ({
+      value: list.id,
+      label: t('campaign.customerList.option', { name: list.name, members: list.members.toLocaleString('zh-CN') }),
+    })),
+  ];
+  if (value && !lists.some((list) => list.id === value)) options.push({ value, label: `#${value}` });
+  return (
+    <Select<string>
+      value={value ?? NO_LIST}
+      onChange={(chosen) => onChange?.(chosen === NO_LIST ? null : chosen)}
+      options={options}
+      disabled={disabled}
+      showSearch={{ optionFilterProp: 'label' }}
+      optionRender={(option) => (
+        <span data-testid={`campaign-customer-list-option-${option.value === NO_LIST ? 'none' : String(option.value)}`}>
+          {option.label}
+        </span>
+      )}
+      aria-label={t('campaign.customerList')}
+      data-testid="campaign-customer-list"
+    />
+  );
+}
+
 export function CampaignEditorPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
@@ -118,6 +168,7 @@ export function CampaignEditorPage() {
   const type = Form.useWatch('type', form) as CampaignType | undefined;
   const shape = Form.useWatch('shape', form);
   const initial = useMemo(() => defaultCampaignForm('first_order', new Date()), []);
+  const customerLists = useLoad(() => listCustomerLists(staffApi), []);
 
   useEffect(() => {
     if (!editing) return;
@@ -327,7 +378,7 @@ export function CampaignEditorPage() {
             />
           </Form.Item>
           <Row gutter={16}>
-            <Col span={12}>
+            <Col span={8}>
               <Form.Item label={t('campaign.ageBand')} extra={t('campaign.ageBand.help')}>
                 <Space>
                   <Form.Item name="ageMin" noStyle>
@@ -354,7 +405,7 @@ export function CampaignEditorPage() {
                 </Space>
               </Form.Item>
             </Col>
-            <Col span={12}>
+            <Col span={8}>
               <Form.Item name="inactiveDays" label={t('campaign.inactiveDays')} extra={t('campaign.inactiveDays.help')}>
                 <InputNumber
                   min={1}
@@ -364,6 +415,17 @@ export function CampaignEditorPage() {
                   suffix={t('campaign.inactiveDays.unit')}
                   data-testid="campaign-inactive-days"
                 />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item
+                name="customerList"
+                label={t('campaign.customerList')}
+                extra={t(
+                  customerLists.error === null ? 'campaign.customerList.help' : 'campaign.customerList.unavailable',
+                )}
+              >
+                <CustomerListSelect lists={customerLists.data ?? []} disabled={customerLists.error !== null} />
               </Form.Item>
             </Col>
           </Row>

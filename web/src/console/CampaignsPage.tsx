@@ -1,9 +1,10 @@
 // Campaigns (admin and marketing edit; auditors read): the list with each campaign's budget
-// use, and one campaign with its figures (cost, rewarded payments, customers, new customers,
-// GMV, cost per new customer, holdout), its measured uplift against its A/B holdout (when it
-// has one), its lifecycle buttons (schedule, go live, pause, resume, end), budget top-ups (by
-// the bank or a co-funding merchant), the co-funding settlement, offer push (定向推送; editors
-// only, see OfferPushCard.tsx) and its coupon templates.
+// use and the custom customer list it targets, and one campaign with its figures (cost,
+// rewarded payments, customers, new customers, GMV, cost per new customer, holdout), its
+// measured uplift against its A/B holdout (when it has one), its lifecycle buttons (schedule,
+// go live, pause, resume, end), budget top-ups (by the bank or a co-funding merchant), the
+// co-funding settlement, offer push (定向推送; editors only, see OfferPushCard.tsx) and its
+// coupon templates.
 import {
   Button,
   Card,
@@ -21,9 +22,10 @@ import {
   Tag,
   message,
 } from 'antd';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 
+import { customerListNames, listCustomerLists } from '../api/customerLists';
 import { ActionKey } from '../api/idempotency';
 import {
   getCampaign,
@@ -82,11 +84,21 @@ export const NEXT_STATUSES: Record<CampaignStatus, readonly CampaignStatus[]> = 
   ended: [],
 };
 
+/**
+ * The custom customer lists by id, to name the list a campaign targets; empty until loaded, and
+ * when they cannot be (the names then fall back to the ids, with no error: they only label).
+ */
+function useCustomerListNames(): ReadonlyMap<string, string> {
+  const lists = useLoad(() => listCustomerLists(staffApi), []);
+  return useMemo(() => customerListNames(lists.data ?? []), [lists.data]);
+}
+
 export function CampaignsPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const staff = currentStaff();
   const campaigns = useLoad(() => listCampaigns(staffApi), []);
+  const listNames = useCustomerListNames();
   const columns = [
     { title: t('console.col.id'), dataIndex: 'id', key: 'id' },
     { title: t('campaign.name'), dataIndex: 'name', key: 'name' },
@@ -105,6 +117,18 @@ export function CampaignsPage() {
       key: 'window',
       render: (_: unknown, c: Campaign) =>
         `${formatChinaTime(c.eligibility.starts_at)} – ${formatChinaTime(c.eligibility.ends_at)}`,
+    },
+    {
+      title: t('campaign.customerList'),
+      key: 'customerList',
+      render: (_: unknown, c: Campaign) => {
+        const list = c.eligibility.customer_list ?? null;
+        return (
+          <span data-testid="campaign-row-customer-list" data-list-id={list ?? ''}>
+            {list === null ? '—' : (listNames.get(list) ?? `#${list}`)}
+          </span>
+        );
+      },
     },
     {
       title: t('campaign.burn'),
@@ -271,6 +295,7 @@ export function CampaignDetailPage() {
   const staff = currentStaff();
   const editor = staff !== null && canEditCampaigns(staff.roles);
   const loaded = useLoad(() => getCampaign(staffApi, id), [id]);
+  const listNames = useCustomerListNames();
   const [override, setOverride] = useState<Campaign | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -384,8 +409,8 @@ export function CampaignDetailPage() {
           {(campaign.eligibility.regions ?? []).join(', ') || '—'}
         </Descriptions.Item>
         <Descriptions.Item label={t('campaign.targeting')}>
-          <span data-testid="campaign-targeting">
-            {targetingLines(campaign.eligibility)
+          <span data-testid="campaign-targeting" data-customer-list={campaign.eligibility.customer_list ?? ''}>
+            {targetingLines(campaign.eligibility, listNames)
               .map((line) => t(line.key, line.params))
               .join(' · ') || '—'}
           </span>

@@ -24,6 +24,11 @@
 //                             preview, send, past pushes with their open rate)
 //                             (read: admin, marketing, auditor; change, redeem codes and offer
 //                             push: admin, marketing)
+//   /console/customer-lists   custom customer lists (人群包) campaigns target: name a list,
+//                             upload a CSV of phones to add or take out, delete one no
+//                             campaign that has not ended targets; each list's customers,
+//                             last change and the campaigns using it
+//                             (read: admin, marketing, auditor; change: admin, marketing)
 //   /console/points           the points programme (积分): on/off, earn and redeem rates, the
 //                             most of a payment points may pay, multiplier rules; its version
 //                             and the points customers hold
@@ -61,7 +66,8 @@
 // row id in data-row-id. Errors show as "console-error" with the API code in data-error-code.
 //   login:     staff-username, staff-password, staff-login-submit
 //   frame:     menu-dashboard, menu-customers, menu-sms-outbox, menu-ledger, menu-staff,
-//              menu-merchants, menu-settlements, menu-audit, menu-campaigns, menu-points,
+//              menu-merchants, menu-settlements, menu-audit, menu-campaigns,
+//              menu-customer-lists, menu-points,
 //              menu-referral, menu-lottery, menu-red-packets, staff-name, staff-logout
 //   customers: customer-search (the input; Enter runs it), customer-search-submit,
 //              customer-row (data-row-id = customer id; click opens the detail), customer-more
@@ -98,6 +104,8 @@
 //              campaign-shape-<shape>, campaign-fixed, campaign-percent, campaign-percent-cap,
 //              campaign-random-lo/-hi, campaign-threshold, campaign-save, campaign-starts-at,
 //              campaign-ends-at, campaign-hour-from/-to, campaign-channel-<channel>,
+//              campaign-customer-list (antd Select: click it, then the option
+//              campaign-customer-list-option-<listId | none>),
 //              campaign-merchant-ids, campaign-min-amount, campaign-holdout,
 //              campaign-budget-total, campaign-budget-daily, campaign-customer-count-daily,
 //              campaign-customer-count-lifetime, ..., campaign-submit;
@@ -113,7 +121,10 @@
 //              campaign-dry-run-chart (data-rendered), campaign-dry-run-day (data-row-id =
 //              China date, data-rewarded, data-cost), campaign-dry-run-no-reward; its errors
 //              show as console-error below the button;
-//              detail: campaign-detail (data-campaign-id, data-status), campaign-to-<status>,
+//              list: campaign-row-customer-list (data-list-id, "" for none; the list's name);
+//              detail: campaign-targeting (data-customer-list = the list id or ""; the age
+//              band, inactivity and the list's name), campaign-detail (data-campaign-id,
+//              data-status), campaign-to-<status>,
 //              campaign-end-confirm, campaign-top-up (+ campaign-top-up-amount, -merchant,
 //              -submit), campaign-edit, campaign-burn, campaign-figure-<name> (data-fen or
 //              data-count); uplift vs holdout, only when eligibility.holdout_percent > 0 (no
@@ -156,6 +167,21 @@
 //              data-delivered, data-read) holding offer-push-row-time (data-time),
 //              offer-push-row-title, offer-push-row-delivered, offer-push-row-read (data-count)
 //              and offer-push-row-open-rate (data-permille, floor of read / delivered; "25.8%")
+//   customer lists: customer-lists (the page), customer-list-name and customer-list-create
+//              (the new list's form; its errors show as console-error), customer-list-row
+//              (data-row-id = list id, data-name, data-members, data-campaigns = how many use
+//              it) with customer-list-row-name, customer-list-members (data-count),
+//              customer-list-campaign (a link; data-campaign-id), customer-list-upload,
+//              customer-list-remove, customer-list-delete (+ customer-list-delete-confirm; a
+//              refusal such as CUSTOMER_LIST_IN_USE shows as console-error above the table);
+//              the upload dialog customer-list-dialog (data-change = add | remove) with
+//              customer-list-csv-file, customer-list-csv-read (data-rows, data-phones,
+//              data-duplicates) or customer-list-csv-problem (data-problem),
+//              customer-list-csv-start, customer-list-csv-progress (data-sent, data-total) with
+//              customer-list-csv-stop, customer-list-csv-failed-at after an error,
+//              customer-list-csv-summary (data-change; data-added and data-already, or
+//              data-removed and data-not-member; data-not-found, data-invalid, data-duplicates)
+//              with customer-list-csv-unmatched (the unmatched numbers' CSV)
 //   points:    points-program (the page), points-version (data-version; 0 = never configured),
 //              points-outstanding (data-points), points-enabled (the switch), points-earn-rate,
 //              points-redeem-rate, points-redeem-max, points-add-multiplier, per rule <i> (0, 1,
@@ -239,6 +265,7 @@ import { AuditPage } from './AuditPage';
 import { CampaignEditorPage } from './CampaignEditorPage';
 import { CampaignDetailPage, CampaignsPage } from './CampaignsPage';
 import { CustomerDetailPage } from './CustomerDetailPage';
+import { CustomerListsPage } from './CustomerListsPage';
 import { CustomersPage } from './CustomersPage';
 import { DashboardPage } from './DashboardPage';
 import { LedgerPage } from './LedgerPage';
@@ -292,6 +319,7 @@ export default function ConsoleApp() {
           <Route path="campaigns/new" element={only('campaigns', <CampaignEditorPage />)} />
           <Route path="campaigns/:id" element={only('campaigns', <CampaignDetailPage />)} />
           <Route path="campaigns/:id/edit" element={only('campaigns', <CampaignEditorPage />)} />
+          <Route path="customer-lists" element={only('customerLists', <CustomerListsPage />)} />
           <Route path="points" element={only('points', <PointsProgramPage />)} />
           <Route path="referral" element={only('referral', <ReferralProgramPage />)} />
           <Route path="lottery" element={only('lottery', <LotteryPage />)} />

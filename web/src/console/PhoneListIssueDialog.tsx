@@ -2,7 +2,7 @@
 // in the browser (phoneList.ts), ops see how many numbers it holds, then the numbers go to the
 // server ISSUE_PHONES_PER_REQUEST at a time, one request after another, with a progress bar.
 // The first error stops it; the numbers no coupon went to download as a CSV.
-import { Alert, Button, Descriptions, Modal, Progress, Space, Typography } from 'antd';
+import { Button, Descriptions, Modal, Progress, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 
 import {
@@ -13,20 +13,9 @@ import {
 import { staffApi } from '../api/session';
 import { saveBlob } from '../download';
 import { useI18n } from '../i18n/I18nProvider';
-import {
-  MAX_LIST_FILE_BYTES,
-  MAX_LIST_ROWS,
-  decodeListFile,
-  issueToList,
-  readPhoneList,
-  unmatchedCsv,
-  type ListIssueProgress,
-  type PhoneList,
-  type PhoneListProblem,
-} from './phoneList';
+import { issueToList, unmatchedCsv, type ListIssueProgress, type PhoneList } from './phoneList';
+import { PhoneListFileInput } from './PhoneListFileInput';
 import { ConsoleError } from './StaffLayout';
-
-type Problem = PhoneListProblem | 'too_large' | 'unreadable';
 
 function Summary({ template, progress }: { template: CouponTemplate; progress: ListIssueProgress }) {
   const { t } = useI18n();
@@ -73,7 +62,6 @@ export function PhoneListIssueDialog({
 }) {
   const { t } = useI18n();
   const [list, setList] = useState<PhoneList | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [progress, setProgress] = useState<ListIssueProgress | null>(null);
   const stopRequested = useRef(false);
   const running = progress !== null && !progress.done;
@@ -85,25 +73,9 @@ export function PhoneListIssueDialog({
     [],
   );
 
-  const choose = async (file: File | undefined) => {
-    setList(null);
-    setProblem(null);
+  const choose = (chosen: PhoneList | null) => {
+    setList(chosen);
     setProgress(null);
-    if (file === undefined) return;
-    if (file.size > MAX_LIST_FILE_BYTES) {
-      setProblem('too_large');
-      return;
-    }
-    let text: string;
-    try {
-      text = decodeListFile(new Uint8Array(await file.arrayBuffer()));
-    } catch {
-      setProblem('unreadable');
-      return;
-    }
-    const read = readPhoneList(text);
-    if (read.ok) setList(read.list);
-    else setProblem(read.problem);
   };
 
   const start = async () => {
@@ -134,36 +106,7 @@ export function PhoneListIssueDialog({
     >
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Text type="secondary">{t('coupon.list.help')}</Typography.Text>
-        <input
-          type="file"
-          accept=".csv,.txt,text/csv,text/plain"
-          disabled={running}
-          onChange={(e) => void choose(e.target.files?.[0])}
-          data-testid="coupon-issue-csv-file"
-        />
-        {problem !== null && (
-          <Alert
-            type="error"
-            showIcon
-            title={t(`coupon.list.problem.${problem}`, {
-              max: MAX_LIST_ROWS,
-              mb: MAX_LIST_FILE_BYTES / (1024 * 1024),
-            })}
-            data-testid="coupon-issue-csv-problem"
-            data-problem={problem}
-          />
-        )}
-        {list !== null && (
-          <Typography.Text
-            data-testid="coupon-issue-csv-read"
-            data-rows={list.rows}
-            data-phones={list.phones.length}
-            data-duplicates={list.duplicateRows}
-          >
-            {t('coupon.list.read', { rows: list.rows, phones: list.phones.length })}
-            {list.column !== null && ` · ${t('coupon.list.column', { column: list.column })}`}
-          </Typography.Text>
-        )}
+        <PhoneListFileInput testIdPrefix="coupon-issue-csv" disabled={running} onList={choose} />
         {list !== null && progress === null && (
           <Button type="primary" onClick={() => void start()} data-testid="coupon-issue-csv-start">
             {t('coupon.list.start', { count: list.phones.length })}

@@ -20,14 +20,23 @@ import {
 
 const NOW = new Date('2026-11-10T16:00:00Z'); // 2026-11-11 00:00 in China
 
-/** A created campaign as the server answers it: the targeting bounds always there, 0 for none. */
+/**
+ * A created campaign as the server answers it: the targeting bounds always there, 0 for none,
+ * and the customer list, null for none.
+ */
 function answerOf(input: CampaignInput): Campaign {
   return {
     ...input,
     id: '1',
     status: 'draft',
     currency: 'CNY',
-    eligibility: { age_min: 0, age_max: 0, inactive_days: 0, ...input.eligibility },
+    eligibility: {
+      age_min: 0,
+      age_max: 0,
+      inactive_days: 0,
+      ...input.eligibility,
+      customer_list: input.eligibility.customer_list ?? null,
+    },
   };
 }
 
@@ -259,6 +268,57 @@ describe('age band and win-back targeting', () => {
   });
 });
 
+describe('custom customer list targeting', () => {
+  it('sends the chosen list as its string id and reads it back', () => {
+    const mapped = toCampaignInput({ ...firstOrderForm(), customerList: '65' });
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    expect(mapped.value.eligibility.customer_list).toBe('65');
+    const form = campaignToForm(answerOf(mapped.value));
+    expect(form.customerList).toBe('65');
+    expect(toCampaignInput(form)).toEqual(mapped);
+  });
+
+  it('leaves 不限 out of the body and reads null or a missing list as 不限', () => {
+    expect(defaultCampaignForm('instant_discount', NOW).customerList).toBeNull();
+    for (const customerList of [null, '']) {
+      const mapped = toCampaignInput({ ...firstOrderForm(), customerList });
+      expect(mapped.ok && mapped.value.eligibility).not.toHaveProperty('customer_list');
+    }
+    const mapped = toCampaignInput(firstOrderForm());
+    expect(mapped.ok).toBe(true);
+    if (!mapped.ok) return;
+    const answered = answerOf(mapped.value);
+    expect(answered.eligibility.customer_list).toBeNull();
+    expect(campaignToForm(answered).customerList).toBeNull();
+    // An older server's answer has no customer_list at all.
+    const { customer_list: _dropped, ...older } = answered.eligibility;
+    expect(campaignToForm({ ...answered, eligibility: older as Campaign['eligibility'] }).customerList).toBeNull();
+  });
+
+  it('refuses a list id that is not one', () => {
+    for (const customerList of ['0', 'abc', '6 5', '-1']) {
+      const mapped = toCampaignInput({ ...firstOrderForm(), customerList });
+      expect(mapped.ok ? null : mapped.problem).toEqual({
+        field: 'customerList',
+        message: 'marketing.form.customerList',
+      });
+    }
+  });
+
+  it('names the list in the targeting summary, by its id when the lists are not loaded', () => {
+    const names = new Map([['65', '双11老客']]);
+    expect(targetingLines({ age_min: 25, inactive_days: 0, customer_list: '65' }, names)).toEqual([
+      { key: 'campaign.targeting.ageAtLeast', params: { min: 25 } },
+      { key: 'campaign.targeting.customerList', params: { name: '双11老客' } },
+    ]);
+    expect(targetingLines({ customer_list: '66' }, names)).toEqual([
+      { key: 'campaign.targeting.customerList', params: { name: '#66' } },
+    ]);
+    expect(targetingLines({ customer_list: null }, names)).toEqual([]);
+  });
+});
+
 describe('toCouponTemplateInput', () => {
   const campaign: Campaign = {
     id: '4',
@@ -273,6 +333,7 @@ describe('toCouponTemplateInput', () => {
       age_min: 0,
       age_max: 0,
       inactive_days: 0,
+      customer_list: null,
     },
     caps: { budget_total: 100_000 },
   };

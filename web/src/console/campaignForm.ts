@@ -43,6 +43,7 @@ export interface CampaignFormValues {
   ageMin: number | null; // whole years, 16..120; blank (null): no lower bound
   ageMax: number | null; // whole years, 16..120, >= ageMin; blank: no upper bound
   inactiveDays: number | null; // win-back: days without moving money, 1..3650; blank: none
+  customerList: string | null; // a custom customer list's id (自定义人群包); null: everyone
   minAmount: string;
   holdoutPercent: number;
   budgetTotal: string;
@@ -173,9 +174,12 @@ function boundInput(value: number | undefined): number | null {
   return value === undefined || value === 0 ? null : value;
 }
 
-type Targeting = Pick<Eligibility, 'age_min' | 'age_max' | 'inactive_days'>;
+type Targeting = Pick<Eligibility, 'age_min' | 'age_max' | 'inactive_days' | 'customer_list'>;
 
-/** The age band and inactivity of the form (non-zero bounds only), or the first wrong field. */
+/**
+ * The age band, inactivity and customer list of the form (only those set), or the first wrong
+ * field.
+ */
 function targeting(values: CampaignFormValues): Mapped<Targeting> {
   const ageMin = targetingBound(values.ageMin, CAMPAIGN_AGE_MIN, CAMPAIGN_AGE_MAX);
   if (ageMin === null) {
@@ -199,6 +203,14 @@ function targeting(values: CampaignFormValues): Mapped<Targeting> {
   if (ageMin > 0) value.age_min = ageMin;
   if (ageMax > 0) value.age_max = ageMax;
   if (inactiveDays > 0) value.inactive_days = inactiveDays;
+  // No list is left out rather than sent as null, as the bounds are: the server reads both as
+  // everyone, and a server without custom lists still takes the body.
+  if (values.customerList !== null && values.customerList !== '') {
+    if (!/^[1-9]\d{0,19}$/.test(values.customerList)) {
+      return { ok: false, problem: { field: 'customerList', message: 'marketing.form.customerList' } };
+    }
+    value.customer_list = values.customerList;
+  }
   return { ok: true, value };
 }
 
@@ -207,10 +219,18 @@ export type TargetingLine =
   | { key: 'campaign.targeting.ageBand'; params: { min: number; max: number } }
   | { key: 'campaign.targeting.ageAtLeast'; params: { min: number } }
   | { key: 'campaign.targeting.ageAtMost'; params: { max: number } }
-  | { key: 'campaign.targeting.inactive'; params: { days: number } };
+  | { key: 'campaign.targeting.inactive'; params: { days: number } }
+  | { key: 'campaign.targeting.customerList'; params: { name: string } };
 
-/** A campaign's age band and inactivity as summary lines ("年龄 25–34 岁", "沉睡 ≥ 30 天"). */
-export function targetingLines(eligibility: Targeting): TargetingLine[] {
+/**
+ * A campaign's age band, inactivity and customer list as summary lines ("年龄 25–34 岁",
+ * "沉睡 ≥ 30 天", "人群包：双11老客"). The list is named from `listNames` (id → name), or by its
+ * id ("#65") when the lists are not loaded.
+ */
+export function targetingLines(
+  eligibility: Targeting,
+  listNames: ReadonlyMap<string, string> = new Map(),
+): TargetingLine[] {
   const min = eligibility.age_min ?? 0;
   const max = eligibility.age_max ?? 0;
   const days = eligibility.inactive_days ?? 0;
@@ -219,6 +239,10 @@ export function targetingLines(eligibility: Targeting): TargetingLine[] {
   else if (min > 0) lines.push({ key: 'campaign.targeting.ageAtLeast', params: { min } });
   else if (max > 0) lines.push({ key: 'campaign.targeting.ageAtMost', params: { max } });
   if (days > 0) lines.push({ key: 'campaign.targeting.inactive', params: { days } });
+  const list = eligibility.customer_list;
+  if (list !== null && list !== undefined && list !== '') {
+    lines.push({ key: 'campaign.targeting.customerList', params: { name: listNames.get(list) ?? `#${list}` } });
+  }
   return lines;
 }
 
@@ -383,6 +407,7 @@ export function defaultCampaignForm(type: CampaignType, now: Date): CampaignForm
     ageMin: null,
     ageMax: null,
     inactiveDays: null,
+    customerList: null,
     minAmount: '',
     holdoutPercent: 0,
     budgetTotal: '',
@@ -427,6 +452,8 @@ export function campaignToForm(campaign: Campaign): CampaignFormValues {
     ageMin: boundInput(campaign.eligibility.age_min),
     ageMax: boundInput(campaign.eligibility.age_max),
     inactiveDays: boundInput(campaign.eligibility.inactive_days),
+    // A server without custom lists leaves it out.
+    customerList: campaign.eligibility.customer_list ?? null,
     minAmount: fenToYuanInput(campaign.eligibility.min_amount),
     holdoutPercent: campaign.eligibility.holdout_percent ?? 0,
     budgetTotal: fenToYuanInput(c.budget_total),

@@ -1,5 +1,6 @@
-// A list of phone numbers ops upload to issue coupons to (a CSV or plain-text file), read in the
-// browser: no I/O here, so the reading is tested on its own.
+// A list of phone numbers ops upload (a CSV or plain-text file) to issue coupons to, or to add to
+// or take out of a custom customer list, read in the browser: no I/O here, so the reading is
+// tested on its own.
 //
 // The file grammar (RFC 4180, as Excel and WPS save it):
 //   file    = [BOM] record *(newline record) [newline]
@@ -17,6 +18,7 @@
 // a first line that does not look like a phone number (a header with another name). A file with
 // several columns and no such header is refused rather than guessed at.
 import type { PhoneIssueResult } from '../api/marketing';
+import { sendInParts, type PartsProgress } from '../api/phoneParts';
 
 /** The largest file read (bytes): ~16 MB is far more than 500,000 phones with a name each. */
 export const MAX_LIST_FILE_BYTES = 16 * 1024 * 1024;
@@ -181,8 +183,9 @@ export function csvCell(text: string): string {
 }
 
 /**
- * The rows no coupon went to, as a CSV file for ops (UTF-8 with a BOM, so Excel reads the
- * Chinese): `phone,reason` with reason not_found (no open customer) or invalid (not a phone).
+ * The rows the server matched to no customer (no coupon went to them, or they joined no list),
+ * as a CSV file for ops (UTF-8 with a BOM, so Excel reads the Chinese): `phone,reason` with
+ * reason not_found (no open customer) or invalid (not a phone).
  */
 export function unmatchedCsv(notFound: readonly string[], invalid: readonly string[]): string {
   const lines = ['phone,reason'];
@@ -220,41 +223,23 @@ export async function issueToList(
   onProgress: (progress: ListIssueProgress) => void,
   shouldStop: () => boolean = () => false,
 ): Promise<ListIssueProgress> {
-  if (!Number.isSafeInteger(perRequest) || perRequest < 1) throw new RangeError(`per request: ${perRequest}`);
-  let progress: ListIssueProgress = {
-    sent: 0,
-    total: list.phones.length,
-    issued: 0,
-    notFound: [],
-    invalid: [],
-    duplicates: list.duplicateRows,
-    error: null,
-    stopped: false,
-    done: false,
-  };
-  for (let from = 0; from < list.phones.length; from += perRequest) {
-    if (shouldStop()) {
-      progress = { ...progress, stopped: true };
-      break;
-    }
-    const phones = list.phones.slice(from, from + perRequest);
-    try {
-      const answer = await send(phones);
-      progress = {
-        ...progress,
-        sent: progress.sent + phones.length,
-        issued: progress.issued + answer.issued,
-        notFound: progress.notFound.concat(answer.not_found),
-        invalid: progress.invalid.concat(answer.invalid),
-        duplicates: progress.duplicates + answer.duplicates,
-      };
-    } catch (error) {
-      progress = { ...progress, error };
-      break;
-    }
-    onProgress(progress);
-  }
-  progress = { ...progress, done: true };
-  onProgress(progress);
-  return progress;
+  type Totals = Pick<ListIssueProgress, 'issued' | 'notFound' | 'invalid' | 'duplicates'>;
+  const flat = ({ totals, ...rest }: PartsProgress<Totals>): ListIssueProgress => ({ ...rest, ...totals });
+  const initial: Totals = { issued: 0, notFound: [], invalid: [], duplicates: list.duplicateRows };
+  const add = (totals: Totals, answer: PhoneIssueResult): Totals => ({
+    issued: totals.issued + answer.issued,
+    notFound: totals.notFound.concat(answer.not_found),
+    invalid: totals.invalid.concat(answer.invalid),
+    duplicates: totals.duplicates + answer.duplicates,
+  });
+  const progress = await sendInParts(
+    list.phones,
+    perRequest,
+    send,
+    add,
+    initial,
+    (reached) => onProgress(flat(reached)),
+    shouldStop,
+  );
+  return flat(progress);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canChangeMerchantStatus,
   canEditCampaigns,
+  canEditCustomerLists,
   canEditPoints,
   canEditReferral,
   canEditLottery,
@@ -31,6 +32,7 @@ describe('console roles', () => {
       'settlements',
       'audit',
       'campaigns',
+      'customerLists',
       'points',
       'referral',
       'lottery',
@@ -51,6 +53,7 @@ describe('console roles', () => {
       'settlements',
       'audit',
       'campaigns',
+      'customerLists',
       'points',
       'referral',
       'lottery',
@@ -61,7 +64,15 @@ describe('console roles', () => {
       'amlReports',
     ];
     expect(pagesOf(['auditor'])).toEqual(['dashboard', ...auditorPages]);
-    expect(pagesOf(['marketing'])).toEqual(['dashboard', 'campaigns', 'points', 'referral', 'lottery', 'redPackets']);
+    expect(pagesOf(['marketing'])).toEqual([
+      'dashboard',
+      'campaigns',
+      'customerLists',
+      'points',
+      'referral',
+      'lottery',
+      'redPackets',
+    ]);
     expect(pagesOf(['outreach_agent', 'auditor'])).toEqual([
       'dashboard',
       'customers',
@@ -80,6 +91,7 @@ describe('console roles', () => {
     expect(canOpen(['support'], 'amlReports')).toBe(false);
     expect(canOpen(['marketing', 'outreach_manager', 'outreach_agent'], 'amlReports')).toBe(false);
     expect(canOpen(['support'], 'campaigns')).toBe(false);
+    expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'customerLists')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'points')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'referral')).toBe(false);
     expect(canOpen(['support', 'risk', 'outreach_manager', 'outreach_agent'], 'lottery')).toBe(false);
@@ -123,6 +135,9 @@ describe('console roles', () => {
     expect(canEditCampaigns(['marketing'])).toBe(true);
     expect(canEditCampaigns(['admin'])).toBe(true);
     expect(canEditCampaigns(['auditor', 'risk', 'support'])).toBe(false);
+    expect(canEditCustomerLists(['marketing'])).toBe(true);
+    expect(canEditCustomerLists(['admin'])).toBe(true);
+    expect(canEditCustomerLists(['auditor', 'risk', 'support'])).toBe(false);
     expect(canEditPoints(['marketing'])).toBe(true);
     expect(canEditPoints(['admin'])).toBe(true);
     expect(canEditPoints(['auditor', 'risk', 'support'])).toBe(false);

@@ -13,6 +13,7 @@ export type ConsolePage =
   | 'settlements'
   | 'audit'
   | 'campaigns'
+  | 'customerLists'
   | 'points'
   | 'referral'
   | 'lottery'
@@ -56,6 +57,12 @@ export const CONSOLE_PAGES: readonly {
     page: 'campaigns',
     path: 'campaigns',
     label: 'console.campaigns',
+    roles: ['admin', 'marketing', 'auditor'],
+  },
+  {
+    page: 'customerLists',
+    path: 'customer-lists',
+    label: 'console.customerLists',
     roles: ['admin', 'marketing', 'auditor'],
   },
   {
@@ -110,6 +117,8 @@ export const CONSOLE_PAGES: readonly {
 
 /** Who may create, change, fund and move campaigns and coupon templates. */
 export const CAMPAIGN_EDIT_ROLES: readonly StaffRole[] = ['admin', 'marketing'];
+/** Who may create custom customer lists, change their members and delete them: as for campaigns. */
+export const CUSTOMER_LIST_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may change the points programme: as for campaigns. */
 export const POINTS_EDIT_ROLES: readonly StaffRole[] = CAMPAIGN_EDIT_ROLES;
 /** Who may change the referral programme (PUT /staff/referral-program): as for campaigns. */
@@ -164,6 +173,10 @@ export function canOnboardMerchant(roles: readonly StaffRole[]): boolean {
 
 export function canEditCampaigns(roles: readonly StaffRole[]): boolean {
   return anyOf(roles, CAMPAIGN_EDIT_ROLES);
+}
+
+export function canEditCustomerLists(roles: readonly StaffRole[]): boolean {
+  return anyOf(roles, CUSTOMER_LIST_EDIT_ROLES);
 }
 
 export function canEditPoints(roles: readonly StaffRole[]): boolean {

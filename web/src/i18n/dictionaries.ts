@@ -2,6 +2,7 @@ import { amlEn, amlZh } from './amlMessages';
 import { auditEn, auditZh } from './auditMessages';
 import { closeAccountEn, closeAccountZh } from './closeAccountMessages';
 import { couponCodeEn, couponCodeZh } from './couponCodeMessages';
+import { customerListEn, customerListZh } from './customerListMessages';
 import { insightsEn, insightsZh } from './insightsMessages';
 import { paymentsEn, paymentsZh } from './paymentsMessages';
 import { pinEn, pinZh } from './pinMessages';
@@ -335,6 +336,7 @@ export const zh = {
   ...stepUpZh,
   ...marketingZh,
   ...couponCodeZh,
+  ...customerListZh,
   ...riskZh,
   ...amlZh,
   ...auditZh,
@@ -665,6 +667,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...stepUpEn,
   ...marketingEn,
   ...couponCodeEn,
+  ...customerListEn,
   ...riskEn,
   ...amlEn,
   ...auditEn,
