@@ -3,16 +3,16 @@
 // numbers it holds, then the numbers go to the server PHONES_PER_REQUEST at a time, one request
 // after another, with a progress bar. The first error stops it; the numbers matched to no
 // customer download as a CSV.
-import { Button, Descriptions, Modal, Progress, Space, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Button, Descriptions, Modal, Space, Typography } from 'antd';
 
 import { changeMembersInParts, type CustomerList, type MembersChange, type MembersTotals } from '../api/customerLists';
 import type { PartsProgress } from '../api/phoneParts';
 import { staffApi } from '../api/session';
 import { saveBlob } from '../download';
 import { useI18n } from '../i18n/I18nProvider';
-import { unmatchedCsv, type PhoneList } from './phoneList';
+import { unmatchedCsv } from './phoneList';
 import { PhoneListFileInput } from './PhoneListFileInput';
+import { SendingProgressBar, usePhoneListSending } from './PhoneListSending';
 import { ConsoleError } from './StaffLayout';
 
 const TEST_ID = 'customer-list-csv';
@@ -83,35 +83,20 @@ export function CustomerListUploadDialog({
   onChanged: () => void;
 }) {
   const { t } = useI18n();
-  const [phones, setPhones] = useState<PhoneList | null>(null);
-  const [progress, setProgress] = useState<PartsProgress<MembersTotals> | null>(null);
-  const stopRequested = useRef(false);
-  const running = progress !== null && !progress.done;
-  // Leaving the page stops the sending after the request in flight.
-  useEffect(
-    () => () => {
-      stopRequested.current = true;
-    },
-    [],
-  );
-
-  const choose = (chosen: PhoneList | null) => {
-    setPhones(chosen);
-    setProgress(null);
-  };
+  const sending = usePhoneListSending<PartsProgress<MembersTotals>>();
+  const { list: phones, progress, running } = sending;
 
   const start = async () => {
-    if (phones === null) return;
-    stopRequested.current = false;
-    await changeMembersInParts(staffApi, list.id, change, phones.phones, {
-      duplicateRows: phones.duplicateRows,
-      onProgress: setProgress,
-      shouldStop: () => stopRequested.current,
-    });
+    await sending.send((chosen, onProgress, shouldStop) =>
+      changeMembersInParts(staffApi, list.id, change, chosen.phones, {
+        duplicateRows: chosen.duplicateRows,
+        onProgress,
+        shouldStop,
+      }),
+    );
     onChanged();
   };
 
-  const percent = progress && progress.total > 0 ? Math.floor((progress.sent * 100) / progress.total) : 0;
   return (
     <Modal
       open
@@ -126,7 +111,7 @@ export function CustomerListUploadDialog({
     >
       <Space direction="vertical" style={{ width: '100%' }} data-testid="customer-list-dialog" data-change={change}>
         <Typography.Text type="secondary">{t('customerList.dialog.help')}</Typography.Text>
-        <PhoneListFileInput testIdPrefix={TEST_ID} disabled={running} onList={choose} />
+        <PhoneListFileInput testIdPrefix={TEST_ID} disabled={running} onList={sending.choose} />
         {phones !== null && progress === null && (
           <Button
             type="primary"
@@ -139,27 +124,7 @@ export function CustomerListUploadDialog({
             })}
           </Button>
         )}
-        {progress !== null && (
-          <div data-testid={`${TEST_ID}-progress`} data-sent={progress.sent} data-total={progress.total}>
-            <Progress percent={percent} status={progress.error !== null ? 'exception' : undefined} />
-            <Space>
-              <Typography.Text>
-                {t('coupon.list.progress', { sent: progress.sent, total: progress.total })}
-              </Typography.Text>
-              {running && (
-                <Button
-                  size="small"
-                  onClick={() => {
-                    stopRequested.current = true;
-                  }}
-                  data-testid={`${TEST_ID}-stop`}
-                >
-                  {t('coupon.list.stop')}
-                </Button>
-              )}
-            </Space>
-          </div>
-        )}
+        <SendingProgressBar sending={sending} testIdPrefix={TEST_ID} />
         {progress !== null && progress.error !== null && (
           <>
             <ConsoleError error={progress.error} />

@@ -2,8 +2,7 @@
 // in the browser (phoneList.ts), ops see how many numbers it holds, then the numbers go to the
 // server ISSUE_PHONES_PER_REQUEST at a time, one request after another, with a progress bar.
 // The first error stops it; the numbers no coupon went to download as a CSV.
-import { Button, Descriptions, Modal, Progress, Space, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Button, Descriptions, Modal, Space, Typography } from 'antd';
 
 import {
   ISSUE_PHONES_PER_REQUEST,
@@ -13,8 +12,9 @@ import {
 import { staffApi } from '../api/session';
 import { saveBlob } from '../download';
 import { useI18n } from '../i18n/I18nProvider';
-import { issueToList, unmatchedCsv, type ListIssueProgress, type PhoneList } from './phoneList';
+import { issueToList, unmatchedCsv, type ListIssueProgress } from './phoneList';
 import { PhoneListFileInput } from './PhoneListFileInput';
+import { SendingProgressBar, usePhoneListSending } from './PhoneListSending';
 import { ConsoleError } from './StaffLayout';
 
 function Summary({ template, progress }: { template: CouponTemplate; progress: ListIssueProgress }) {
@@ -61,37 +61,22 @@ export function PhoneListIssueDialog({
   onIssued: () => void;
 }) {
   const { t } = useI18n();
-  const [list, setList] = useState<PhoneList | null>(null);
-  const [progress, setProgress] = useState<ListIssueProgress | null>(null);
-  const stopRequested = useRef(false);
-  const running = progress !== null && !progress.done;
-  // Leaving the page stops the sending after the request in flight.
-  useEffect(
-    () => () => {
-      stopRequested.current = true;
-    },
-    [],
-  );
-
-  const choose = (chosen: PhoneList | null) => {
-    setList(chosen);
-    setProgress(null);
-  };
+  const sending = usePhoneListSending<ListIssueProgress>();
+  const { list, progress, running } = sending;
 
   const start = async () => {
-    if (list === null) return;
-    stopRequested.current = false;
-    await issueToList(
-      list,
-      ISSUE_PHONES_PER_REQUEST,
-      (phones) => issueCouponsToPhones(staffApi, template.id, phones),
-      setProgress,
-      () => stopRequested.current,
+    await sending.send((chosen, onProgress, shouldStop) =>
+      issueToList(
+        chosen,
+        ISSUE_PHONES_PER_REQUEST,
+        (phones) => issueCouponsToPhones(staffApi, template.id, phones),
+        onProgress,
+        shouldStop,
+      ),
     );
     onIssued();
   };
 
-  const percent = progress && progress.total > 0 ? Math.floor((progress.sent * 100) / progress.total) : 0;
   return (
     <Modal
       open
@@ -106,27 +91,13 @@ export function PhoneListIssueDialog({
     >
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Text type="secondary">{t('coupon.list.help')}</Typography.Text>
-        <PhoneListFileInput testIdPrefix="coupon-issue-csv" disabled={running} onList={choose} />
+        <PhoneListFileInput testIdPrefix="coupon-issue-csv" disabled={running} onList={sending.choose} />
         {list !== null && progress === null && (
           <Button type="primary" onClick={() => void start()} data-testid="coupon-issue-csv-start">
             {t('coupon.list.start', { count: list.phones.length })}
           </Button>
         )}
-        {progress !== null && (
-          <div data-testid="coupon-issue-csv-progress" data-sent={progress.sent} data-total={progress.total}>
-            <Progress percent={percent} status={progress.error !== null ? 'exception' : undefined} />
-            <Space>
-              <Typography.Text>{t('coupon.list.progress', { sent: progress.sent, total: progress.total })}</Typography.Text>
-              {running && (
-                <Button size="small" onClick={() => {
-                    stopRequested.current = true;
-                  }} data-testid="coupon-issue-csv-stop">
-                  {t('coupon.list.stop')}
-                </Button>
-              )}
-            </Space>
-          </div>
-        )}
+        <SendingProgressBar sending={sending} testIdPrefix="coupon-issue-csv" />
         {progress !== null && progress.error !== null && (
           <>
             <ConsoleError error={progress.error} />
