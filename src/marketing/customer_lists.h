@@ -28,8 +28,8 @@
 namespace qb::marketing {
 
 inline constexpr size_t kMaxCustomerLists = 64;
-// The largest serial an id can carry: ids stay below 2^32.
-inline constexpr uint32_t kMaxCustomerListSerial = (uint32_t{1} << 26) - 1;
+// The largest serial an id can carry: serial * 64 + 64 stays below 2^32.
+inline constexpr uint32_t kMaxCustomerListSerial = (uint32_t{1} << 26) - 2;
 
 struct CustomerList {
   uint32_t id = 0;

@@ -96,6 +96,23 @@ TEST(CustomerListsTest, AtMostSixtyFourExistAtOnce) {
   EXPECT_EQ(CustomerListSlot(id), CustomerListSlot(ids[10]));
 }
 
+TEST(CustomerListsTest, IdsStayBelowTwoToTheThirtyTwoUntilTheSerialsRunOut) {
+  // A book whose serials are all but spent: one more list, the last id, then no more.
+  std::string bytes;
+  ByteWriter writer(&bytes);
+  writer.U32(kMaxCustomerListSerial);  // next serial
+  writer.U32(0);
+  writer.U64(0);
+  CustomerLists lists;
+  ByteReader reader(bytes);
+  ASSERT_TRUE(lists.Deserialize(&reader));
+  uint32_t id = 0;
+  ASSERT_TRUE(lists.Create("last", 7, kT0, &id).ok());
+  EXPECT_EQ(id, kMaxCustomerListSerial * 64 + 1);
+  EXPECT_LE(uint64_t{kMaxCustomerListSerial} * 64 + 64, uint64_t{UINT32_MAX});
+  EXPECT_EQ(lists.Create("none", 7, kT0, &id).code, "CUSTOMER_LIST_LIMIT");
+}
+
 TEST(CustomerListsTest, CheckpointBytesRoundTripAndRefuseWhatNoOperationMakes) {
   CustomerLists lists;
   const uint32_t a = Create(&lists, "a");
