@@ -232,6 +232,25 @@ TEST_F(AuditHooksTest, CustomerLogInsAndTierGrantsAreRecorded) {
   EXPECT_EQ(grants[0].event.target, "customer:1");
 }
 
+TEST_F(AuditHooksTest, CustomListEditsAreRecordedWithCountsNotMembers) {
+  const uint64_t admin = CreateAdmin();
+  Take();
+  Reply created = Run(EditCustomerList{admin, CustomerListOp::kCreate, 0, "老客", {}});
+  ASSERT_EQ(created.results[0], 0);
+  const auto list = static_cast<uint32_t>(created.value);
+  ASSERT_EQ(Result(EditCustomerList{admin, CustomerListOp::kAdd, list, "", {12345}}), 0);
+  ASSERT_EQ(Result(EditCustomerList{admin, CustomerListOp::kDelete, list, "", {}}), 0);
+  // Refused (the list is gone): not recorded.
+  EXPECT_NE(Result(EditCustomerList{admin, CustomerListOp::kDelete, list, "", {}}), 0);
+  std::vector<AuditEntry> entries = Take();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].event.action, "customer_list.create");
+  EXPECT_EQ(entries[0].event.target, "customer_list:" + std::to_string(list));
+  EXPECT_EQ(entries[1].event.action, "customer_list.add");
+  EXPECT_EQ(entries[1].event.detail, R"({"listed":1,"changed":0})");  // 12345 is nobody
+  EXPECT_EQ(entries[2].event.action, "customer_list.delete");
+}
+
 TEST_F(AuditHooksTest, MerchantActionsAreRecordedWithoutSecrets) {
   const uint64_t admin = CreateAdmin();
   Take();
