@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/malloc_tuning.h"
 #include "cli/bench_util.h"
 #include "engine/engine.h"
 #include "engine/marketing_command.h"
@@ -254,6 +255,7 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
       "of ¥1–¥500, durable (SQLite FULL), read models {}\n",
       options.customers, options.merchants, options.points ? "at 1 pt/¥" : "off",
       options.risk ? "on (default set)" : "off", options.payments, options.project ? "on" : "off");
+  fmt::print("  allocator: {}\n", MallocDescription());
   const int64_t setup_start = MonotonicNowNs();
   const int64_t now_s = clock.NowNs() / 1'000'000'000;
   World world;

@@ -338,7 +338,8 @@ int main(int argc, char** argv) {
   }
   qb::LogInfo("listening", {{"address", config.listen_address},
                             {"port", std::to_string(server.port())},
-                            {"scheme", server.tls() ? "https" : "http"}});
+                            {"scheme", server.tls() ? "https" : "http"},
+                            {"allocator", qb::MallocDescription()}});
   if (!server.tls() && config.tls != "proxy") {
     qb::LogWarn("serving plain HTTP: development only (set [server] tls_cert and tls_key)");
   }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "base/malloc_tuning.h"
 #include "risk/default_rules.h"
 #include "risk/fraud_sim.h"
 #include "risk/risk_engine.h"
@@ -177,6 +178,8 @@ Timing Best(Run&& run) {
 }
 
 int Main(int argc, char** argv) {
+  qb::TuneMallocForEngine();
+  std::printf("allocator: %s\n", qb::MallocDescription().c_str());
   FraudSimOptions options;
   options.seed = 7;
   options.customers = argc > 1 ? static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10)) : 20'000;
