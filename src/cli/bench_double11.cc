@@ -276,7 +276,7 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
   fmt::print("  set-up: {:.1f} s\n", (MonotonicNowNs() - setup_start) * 1e-9);
 
   std::vector<int64_t> latencies_ns(options.payments);
-  std::atomic<uint64_t> acknowledged{0};
+  InFlightWindow window(options.max_outstanding);
   Outcomes outcomes;
   Rng rng(options.seed);
   const int64_t start_ns = MonotonicNowNs();
@@ -284,16 +284,12 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
   std::thread progress([&] {
     while (options.progress && running.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      const uint64_t done = acknowledged.load();
+      const uint64_t done = window.acknowledged();
       DrawProgress(done, options.payments, done / ((MonotonicNowNs() - start_ns) * 1e-9));
     }
   });
   for (uint64_t i = 0; i < options.payments; i++) {
-    // Sleep, not spin: the load generator shares the two cores with the engine.
-    for (uint64_t seen = acknowledged.load(); i - seen >= options.max_outstanding;
-         seen = acknowledged.load()) {
-      acknowledged.wait(seen);
-    }
+    window.WaitForRoom(i);  // Sleeps, never spins: it shares the two cores with the engine.
     const size_t who = rng.Below(options.customers);
     engine::Pay pay;
     pay.payment_id = i + 1;
@@ -315,13 +311,10 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
       } else {
         outcomes.held.fetch_add(1, std::memory_order_relaxed);
       }
-      acknowledged.fetch_add(1, std::memory_order_release);
-      acknowledged.notify_one();
+      window.Acknowledge();
     });
   }
-  for (uint64_t seen = acknowledged.load(); seen < options.payments; seen = acknowledged.load()) {
-    acknowledged.wait(seen);
-  }
+  window.WaitForAll(options.payments);
   const double seconds = (MonotonicNowNs() - start_ns) * 1e-9;
   running = false;
   progress.join();

@@ -146,23 +146,20 @@ int RunEngineBench(const EngineBenchOptions& options) {
   fmt::print("  set-up: {:.1f} s\n", (MonotonicNowNs() - setup_start) * 1e-9);
 
   std::vector<int64_t> latencies_ns(options.payments);
-  std::atomic<uint64_t> acknowledged{0}, failed{0};
+  std::atomic<uint64_t> failed{0};
+  InFlightWindow window(options.max_outstanding);
   Rng rng(options.seed);
   const int64_t start_ns = MonotonicNowNs();
   std::atomic<bool> running{true};
   std::thread progress([&] {
     while (options.progress && running.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      const uint64_t done = acknowledged.load();
+      const uint64_t done = window.acknowledged();
       DrawProgress(done, options.payments, done / ((MonotonicNowNs() - start_ns) * 1e-9));
     }
   });
   for (uint64_t i = 0; i < options.payments; i++) {
-    // Sleep, not spin: the load generator shares the two cores with the engine.
-    for (uint64_t seen = acknowledged.load(); i - seen >= options.max_outstanding;
-         seen = acknowledged.load()) {
-      acknowledged.wait(seen);
-    }
+    window.WaitForRoom(i);  // Sleeps, never spins: it shares the two cores with the engine.
     const uint64_t customer = ids.Customer(rng.Below(options.customers));
     const uint64_t merchant = ids.Merchant(rng.Below(options.merchants));
     const int64_t amount = 100 + static_cast<int64_t>(rng.Below(49'901));  // ¥1–¥500.
@@ -177,13 +174,10 @@ int RunEngineBench(const EngineBenchOptions& options) {
       const bool ok = reply.status == engine::ReplyStatus::kOk && reply.results[0] == 0 &&
                       reply.results[1] == 0;
       if (!ok) failed.fetch_add(1, std::memory_order_relaxed);
-      acknowledged.fetch_add(1, std::memory_order_release);
-      acknowledged.notify_one();
+      window.Acknowledge();
     });
   }
-  for (uint64_t seen = acknowledged.load(); seen < options.payments; seen = acknowledged.load()) {
-    acknowledged.wait(seen);
-  }
+  window.WaitForAll(options.payments);
   const double seconds = (MonotonicNowNs() - start_ns) * 1e-9;
   running = false;
   progress.join();

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <limits>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,55 @@ class Rng {  // xorshift64*: fast and seeded, for reproducible workloads.
   uint64_t state_;
 };
 
+// Bounds the commands a load generator has in flight, without a system call per reply. A
+// submitter that finds the window full sleeps until a slice of it (an eighth) has drained, and
+// only the reply that drains the slice wakes it. Waking it on every reply, as an atomic's
+// notify does, cost a futex call per reply on the thread that delivers them and a yield loop on
+// the submitter: a third busy thread on a machine whose two cores the engine needs.
+class InFlightWindow {
+ public:
+  explicit InFlightWindow(uint64_t capacity)
+      : capacity_(std::max<uint64_t>(capacity, 1)), slice_(std::max<uint64_t>(capacity_ / 8, 1)) {}
+  InFlightWindow(const InFlightWindow&) = delete;
+  InFlightWindow& operator=(const InFlightWindow&) = delete;
+
+  // Before submitting the command numbered `submitted` (from 0).
+  void WaitForRoom(uint64_t submitted) {
+    if (submitted - acknowledged_.load() < capacity_) return;
+    WaitUntil(submitted - capacity_ + slice_);
+  }
+  void WaitForAll(uint64_t submitted) { WaitUntil(submitted); }
+
+  // From the reply callback, once per command.
+  void Acknowledge() {
+    // Both sides use sequentially consistent operations: either this reply sees the waiter's
+    // target, or the waiter, checking after it set the target, sees this reply's count.
+    const uint64_t now = acknowledged_.fetch_add(1) + 1;
+    if (now >= wake_at_.load()) {
+      std::lock_guard lock(mutex_);
+      wakeup_.notify_all();
+    }
+  }
+  uint64_t acknowledged() const { return acknowledged_.load(); }
+
+ private:
+  static constexpr uint64_t kNobodyWaits = std::numeric_limits<uint64_t>::max();
+
+  void WaitUntil(uint64_t count) {
+    std::unique_lock lock(mutex_);
+    wake_at_.store(count);
+    wakeup_.wait(lock, [&] { return acknowledged_.load() >= count; });
+    wake_at_.store(kNobodyWaits);
+  }
+
+  const uint64_t capacity_;
+  const uint64_t slice_;
+  std::atomic<uint64_t> acknowledged_{0};
+  std::atomic<uint64_t> wake_at_{kNobodyWaits};
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
+};
+
 // Submits set-up commands, up to kMaxInFlight at once (the engine's queue is bounded), and
 // counts any reply that is not ok with every result 0. `on_reply` (optional) sees each reply
 // with the index of its command.
@@ -42,9 +94,7 @@ class SetUpBatch {
 
   template <typename OnReply>
   void Submit(engine::Command command, OnReply on_reply) {
-    for (uint64_t seen = done_.load(); submitted_ - seen >= kMaxInFlight; seen = done_.load()) {
-      done_.wait(seen);
-    }
+    window_.WaitForRoom(submitted_);
     const uint64_t index = submitted_++;
     engine_->Submit(std::move(command), [this, index, on_reply](engine::Reply&& reply) {
       const bool ok =
@@ -54,8 +104,7 @@ class SetUpBatch {
         first_failure_.store(reply.results.empty() ? 255 : reply.results[0]);
       }
       on_reply(index, reply);
-      done_.fetch_add(1);
-      done_.notify_all();
+      window_.Acknowledge();
     });
   }
   void Submit(engine::Command command) {
@@ -63,7 +112,7 @@ class SetUpBatch {
   }
   // Waits for every reply; false when any failed (printed with `what`).
   bool Wait(const char* what) {
-    for (uint64_t seen = done_.load(); seen < submitted_; seen = done_.load()) done_.wait(seen);
+    window_.WaitForAll(submitted_);
     if (failed_.load() == 0) return true;
     fmt::print(stderr, "bench: {}: {} of {} failed (first result {})\n", what, failed_.load(),
                submitted_, first_failure_.load());
@@ -73,7 +122,7 @@ class SetUpBatch {
  private:
   engine::Engine* engine_;
   uint64_t submitted_ = 0;
-  std::atomic<uint64_t> done_{0};
+  InFlightWindow window_{kMaxInFlight};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint8_t> first_failure_{0};
 };
