@@ -21,6 +21,8 @@
 // customer → budget(c) for cashback; for cashback still held, the void of the hold and a new
 // hold of what is left instead. They are computed here from the book's record before the
 // chain runs, and the book's own Refund, run after it went through, must agree (asserted).
+#include <algorithm>
+#include <span>
 #include <string>
 
 #include "base/assert.h"
@@ -48,6 +50,15 @@ uint64_t ShortHash(std::string_view purpose, std::string_view value) {
   uint64_t result = 0;
   for (size_t i = 0; i < 8; ++i) result = (result << 8) | digest[i];
   return result == 0 ? 1 : result;
+}
+
+// Whether a campaign that may still reward draws its amounts at random (AmountShape
+// kRandomRange): the only readers of PaymentContext::seed.
+bool DrawsRandomAmounts(std::span<const marketing::CampaignState> campaigns) {
+  return std::any_of(campaigns.begin(), campaigns.end(), [](const marketing::CampaignState& s) {
+    return s.campaign.status != marketing::CampaignStatus::kEnded &&
+           s.campaign.rule.shape == marketing::AmountShape::kRandomRange;
+  });
 }
 
 marketing::Channel ChannelOf(payments::PaymentChannel channel) {
@@ -92,10 +103,7 @@ bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
   marketing::PaymentContext context;
   context.customer_id = customer.id;
   context.device_hash = ShortHash("qianbao/marketing/device/v1", device_hash);
-  if (customer.identity) {
-    context.identity_hash =
-        ShortHash("qianbao/marketing/identity/v1", customer.identity->id_lookup_hash);
-  }
+  if (customer.identity) context.identity_hash = customer.identity->counter_key;
   context.merchant_id = merchant.id;
   // Campaigns target categories by their ISO 18245 code, and regions by the division the
   // merchant was registered in (its credit code's).
@@ -122,13 +130,17 @@ bool StateMachine::QuotePaymentAt(const Payment& payment, uint64_t coupon_id,
   }
   context.idle_days = IdleDays(customer, time_ns);
   // Random-range rewards draw from a seed fixed by what the journal fixes: the payment id and
-  // the batch time. Never a random source, so replay draws the same.
-  Hasher seed;
-  seed.Update("qianbao/engine/marketing-seed/v1");
-  seed.UpdateU64(payment.id);
-  seed.UpdateU64(static_cast<uint64_t>(time_ns));
-  const Digest digest = seed.Finish();
-  for (size_t i = 0; i < 8; ++i) context.seed = (context.seed << 8) | digest[i];
+  // the batch time. Never a random source, so replay draws the same. Only those rewards read
+  // it, and a hash is a tenth of a payment's time, so it is taken only when such a campaign
+  // has not ended.
+  if (DrawsRandomAmounts(campaigns_.campaigns())) {
+    Hasher seed;
+    seed.Update("qianbao/engine/marketing-seed/v1");
+    seed.UpdateU64(payment.id);
+    seed.UpdateU64(static_cast<uint64_t>(time_ns));
+    const Digest digest = seed.Finish();
+    for (size_t i = 0; i < 8; ++i) context.seed = (context.seed << 8) | digest[i];
+  }
   *plan = campaigns_.Quote(context);
   return !plan->rewards.empty();
 }

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "base/digest.h"
 #include "identity/calendar_date.h"
 #include "identity/customer_book_internal.h"
 
@@ -234,6 +235,19 @@ const BoundCard* Customer::FindCard(uint64_t card_id) const {
   return nullptr;
 }
 
+uint64_t IdentityCounterKey(std::string_view id_lookup_hash) {
+  // The domain names marketing, where the key was first taken: changing it would change the
+  // keys that checkpoints and journals already hold.
+  if (id_lookup_hash.empty()) return 0;
+  Hasher hasher;
+  hasher.Update("qianbao/marketing/identity/v1");
+  hasher.Update(id_lookup_hash);
+  const Digest digest = hasher.Finish();
+  uint64_t key = 0;
+  for (size_t i = 0; i < 8; ++i) key = (key << 8) | digest[i];
+  return key == 0 ? 1 : key;
+}
+
 IdentityResult CustomerBook::VerifyIdentity(uint64_t customer_id, VerifiedIdentity identity,
                                             int64_t now_ns) {
   if (identity.real_name.empty() || identity.id_lookup_hash.empty() || identity.id_sealed.empty() ||
@@ -249,6 +263,7 @@ IdentityResult CustomerBook::VerifyIdentity(uint64_t customer_id, VerifiedIdenti
   }
   customer_by_identity_.emplace(identity.id_lookup_hash, customer_id);
   identity.verified_ns = now_ns;
+  identity.counter_key = IdentityCounterKey(identity.id_lookup_hash);
   customer->identity = std::move(identity);
   if (customer->tier == WalletTier::kIV) customer->tier = WalletTier::kIII;
   return IdentityResult::kOk;
@@ -573,6 +588,7 @@ bool CustomerBook::Deserialize(std::string_view bytes) {
         *field = std::string(r.LengthPrefixed());
       }
       v.verified_ns = r.I64();
+      v.counter_key = IdentityCounterKey(v.id_lookup_hash);
       c.identity = std::move(v);
     }
     const uint32_t cards = r.U32();

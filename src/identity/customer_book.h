@@ -133,8 +133,16 @@ struct VerifiedIdentity {
   // The birth date in the resident ID, YYYYMMDD, read by the API before it sealed the number:
   // what age-band campaigns need, and no more. 0 when unknown (verified before it was kept).
   uint32_t birth_date = 0;
+  // IdentityCounterKey(id_lookup_hash), set by the book whenever it keeps an identity and never
+  // serialized: the key of per-identity counters (a campaign's once-per-person caps), kept so
+  // that a payment need not hash the lookup hash again.
+  uint64_t counter_key = 0;
   bool operator==(const VerifiedIdentity&) const = default;
 };
+
+// A 64-bit digest of an identity's lookup hash (BLAKE2b under a fixed domain): never 0, but 0
+// for an empty lookup hash.
+uint64_t IdentityCounterKey(std::string_view id_lookup_hash);
 
 // A bank card bound to a wallet (PCI DSS 3.4: the PAN only sealed; first 6 / last 4 shown).
 struct BoundCard {

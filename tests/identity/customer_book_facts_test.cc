@@ -157,5 +157,32 @@ TEST_F(FactsBookTest, PurgingAClosedIdentityForgetsTheBirthDate) {
   EXPECT_EQ(loaded.StateHash(), book_.StateHash());
 }
 
+TEST_F(FactsBookTest, TheIdentityCounterKeyIsKeptWithTheIdentityAndAfterALoad) {
+  Register("13800000001", 1);
+  Register("13800000002", 2);
+  ASSERT_EQ(Verify(1, 0), IdentityResult::kOk);
+  ASSERT_EQ(Verify(2, 0), IdentityResult::kOk);
+  const uint64_t one = book_.FindById(1)->identity->counter_key;
+  const uint64_t two = book_.FindById(2)->identity->counter_key;
+  EXPECT_EQ(one, IdentityCounterKey("id-hash-1"));
+  EXPECT_NE(one, 0u);
+  EXPECT_NE(one, two);
+  EXPECT_EQ(IdentityCounterKey(""), 0u);
+  // A key the caller made up is replaced by the book's own.
+  VerifiedIdentity forged{"李四", "id-hash-3", "sealed-id", "1****************X", 0, 0};
+  forged.counter_key = 42;
+  Register("13800000003", 3);
+  ASSERT_EQ(book_.VerifyIdentity(3, forged, kStart), IdentityResult::kOk);
+  EXPECT_EQ(book_.FindById(3)->identity->counter_key, IdentityCounterKey("id-hash-3"));
+
+  std::string bytes;
+  book_.Serialize(&bytes);
+  CustomerBook loaded;
+  ASSERT_TRUE(loaded.Deserialize(bytes));
+  EXPECT_EQ(loaded.FindById(1)->identity->counter_key, one);
+  EXPECT_EQ(loaded.FindById(2)->identity->counter_key, two);
+  EXPECT_EQ(*loaded.FindById(3), *book_.FindById(3));
+}
+
 }  // namespace
 }  // namespace qb::identity
