@@ -425,8 +425,6 @@ void RiskEngine::PrefetchNeighbors(const Payment& event) const {
 }
 
 void RiskEngine::Fill(const Payment& event, int64_t now_s) {
-  PrefetchIndex(event);
-  PrefetchEntries(event);
   Set(Feature::kAmount, event.amount_fen);
   Set(Feature::kChannel,
       channel_symbols_[static_cast<size_t>(event.channel) % kPaymentChannelCount]);

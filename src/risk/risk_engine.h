@@ -111,8 +111,9 @@ class RiskEngine {
   // Cache hints for a payment about to be evaluated: PrefetchIndex starts loading where its
   // entries are indexed, PrefetchEntries (a little later, once those have arrived) the entries
   // themselves. A caller that knows its next payments early (the engine, a batch ahead) issues
-  // them while it works on the current one; Evaluate issues both itself in any case. Fields
-  // left 0 are skipped. They change nothing.
+  // them while it works on the current one. Evaluate does not issue them itself: by then it is
+  // too late to hide the misses, and inside the engine they would only repeat the engine's
+  // look-ups. Fields left 0 are skipped. They change nothing.
   void PrefetchIndex(const Payment& event) const;
   void PrefetchEntries(const Payment& event) const;
 
