@@ -239,7 +239,9 @@ int RunDouble11Bench(const Double11BenchOptions& options) {
   engine_options.project = options.project;
   engine_options.checkpoint_every_commands = 0;
   engine_options.checkpoint_on_stop = false;
-  engine_options.reserve_accounts = options.customers + options.merchants + 16;
+  // With points, a customer's first payment opens their points account too.
+  engine_options.reserve_accounts =
+      (options.points ? 2 : 1) * options.customers + options.merchants + 16;
   engine_options.reserve_transfers = 2 * options.customers + 5 * options.payments + 16;
   engine_options.reserve_payments = options.payments + 16;
   std::unique_ptr<engine::Engine> engine;

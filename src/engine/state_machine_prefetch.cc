@@ -24,6 +24,13 @@ void StateMachine::Prefetch(const Command& command, PrefetchStage stage) const {
     payments_.PrefetchPayment(c->payment_id);
     ledger_.PrefetchTransfer(c->payment_id);
     customers_paid_.prefetch(c->customer_id);
+    // The records a payment adds, each to a table keyed by the payment id, and the tables it
+    // reads by merchant and coupon.
+    payment_marketing_.prefetch(c->payment_id);
+    campaigns_.PrefetchPayment(c->payment_id, c->coupon_id);
+    points_.PrefetchPayment(c->payment_id);
+    payments_.PrefetchMerchant(c->merchant_id);
+    paid_at_merchant_.prefetch(std::pair{c->customer_id, c->merchant_id});
     if (risk_.on()) risk_.engine().PrefetchIndex(event);
     return;
   }
@@ -33,6 +40,10 @@ void StateMachine::Prefetch(const Command& command, PrefetchStage stage) const {
     const char* bytes = reinterpret_cast<const char*>(customer);
     for (size_t at = 0; at < sizeof(identity::Customer); at += 64) __builtin_prefetch(bytes + at);
     ledger_.PrefetchAccount(customer->wallet_account_id);
+  }
+  if (const payments::Merchant* merchant = payments_.FindMerchant(c->merchant_id)) {
+    ledger_.PrefetchAccount(merchant->account_id);
+    __builtin_prefetch(merchant->profile.credit_code.data());  // its region, for targeting
   }
   if (risk_.on()) risk_.engine().PrefetchEntries(event);
 }

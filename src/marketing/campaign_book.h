@@ -190,6 +190,12 @@ class CampaignBook {
   // more than is left to refund).
   Error Refund(uint64_t payment_id, int64_t refund_fen, int64_t now_s, RefundResult* result);
   const PaymentRecord* FindPayment(uint64_t payment_id) const;
+  // A cache hint before a payment is quoted and committed: its record's slot and the coupon it
+  // offers (0 for none). Changes nothing.
+  void PrefetchPayment(uint64_t payment_id, uint64_t coupon_id) const {
+    payments_.prefetch(payment_id);
+    coupons_.PrefetchCoupon(coupon_id);
+  }
   size_t payment_count() const { return payments_.size(); }
   // Calls f(payment_id, record) for every recorded payment, in no particular order.
   template <typename F>

@@ -57,6 +57,8 @@ class PointsBook {
   Error SetProgram(Program program, int64_t now_s);
 
   const PaymentPoints* FindPayment(uint64_t payment_id) const;
+  // A cache hint before a payment's record is looked up or added: changes nothing.
+  void PrefetchPayment(uint64_t payment_id) const { payments_.prefetch(payment_id); }
   void RecordPayment(uint64_t payment_id, const PaymentPoints& record);
   // Applies a refund the engine has moved: the new refunded total and what it reversed
   // (clawed back may be less than SharesOf said, when the customer had spent the points).
