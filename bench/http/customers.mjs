@@ -139,10 +139,13 @@ async function shadow(names) {
     expect: 201,
   });
   const sets = await call('GET', '/api/v1/staff/risk/rules', { token: staff.token, expect: 200 });
-  const { version: _version, ...active } = sets.active;
+  // The answer carries what the engine counted (evaluated, verdicts, each rule's hits) beside the
+  // rule set; a new version is the rule set alone.
+  const { version: _version, evaluated: _evaluated, verdicts: _verdicts, ...active } = sets.active;
   const missing = wanted.filter((name) => !active.rules.some((rule) => rule.name === name));
   if (missing.length > 0) throw new Error(`no such risk rules: ${missing.join(', ')}`);
-  active.rules = active.rules.map((r) => (wanted.includes(r.name) ? { ...r, shadow: true } : r));
+  active.rules = active.rules.map(({ hits: _hits, ...r }) =>
+    (wanted.includes(r.name) ? { ...r, shadow: true } : r));
   await call('PUT', '/api/v1/staff/risk/rules',
              { token: staff.token, body: { ...active, shadow: false }, expect: 200 });
   console.log(`risk rules in shadow: ${wanted.join(', ')}`);
