@@ -9,6 +9,7 @@
 //
 // Only hints: nothing here changes the state, and a hint for a customer or account that does
 // not exist costs nothing but the load.
+#include "engine/risk_command.h"
 #include "engine/state_machine.h"
 
 namespace qb::engine {
@@ -19,6 +20,8 @@ void StateMachine::Prefetch(const Command& command, PrefetchStage stage) const {
   risk::Payment event;
   event.customer = c->customer_id;
   event.merchant = c->merchant_id;
+  event.device = RiskDeviceId(c->auth.device_hash);  // as the risk check names them
+  event.ip = RiskDeviceId(c->auth.ip_hash);
   if (stage == PrefetchStage::kIndex) {
     customers_.Prefetch(c->customer_id);
     payments_.PrefetchPayment(c->payment_id);
