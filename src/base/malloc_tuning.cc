@@ -1,11 +1,7 @@
 #include "base/malloc_tuning.h"
 
-#include <malloc.h>
-
 #if defined(QB_JEMALLOC)
 #include <jemalloc/jemalloc.h>
-
-#include <cstring>
 
 // Read by jemalloc when the process starts (a weak symbol of the library, defined here).
 // thp:always: every extent jemalloc maps is advised for transparent huge pages, so the kernel
@@ -13,6 +9,8 @@
 extern "C" {
 const char* malloc_conf = "thp:always,metadata_thp:always";
 }
+#else
+#include <malloc.h>
 #endif
 
 namespace qb {

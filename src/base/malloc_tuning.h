@@ -1,6 +1,6 @@
 // The allocator of a process that runs the engine.
 //
-// The release build links jemalloc into qianbaod and the qianbao tool (engine_malloc.cc), with
+// The release build links jemalloc into qianbaod and the qianbao tool (malloc_tuning.cc), with
 // transparent huge pages for all of its memory. The engine keeps its state in hash tables of
 // hundreds of megabytes reached at random, so nearly every look-up misses the TLB; on 4 KiB
 // pages each miss walks the page tables (twice over in a virtual machine), and on 2 MiB pages
